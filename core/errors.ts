@@ -1,0 +1,116 @@
+/**
+ * Rivulet's typed errors. Every expected failure is a {@link RivuletError} with a stable
+ * `code` (see {@link ErrorCode}) and a `retriable` flag. Front ends map codes once:
+ * `http/problem.ts` to HTTP statuses, `kafka/error-codes.ts` to Kafka error codes.
+ * Errors cross thread boundaries as data ({@link ErrorData}) and are rebuilt here.
+ *
+ * Programmer errors are not RivuletErrors: they are assertions that crash the worker.
+ */
+
+/** Every stable error code, with whether a client may retry the same request. */
+export const errorCodes = {
+  invalid_request: { retriable: false },
+  invalid_topic_name: { retriable: false },
+  invalid_config: { retriable: false },
+  invalid_record: { retriable: false },
+  invalid_offset: { retriable: false },
+  unsupported_media_type: { retriable: false },
+  record_too_large: { retriable: false },
+  request_too_large: { retriable: false },
+  too_many_records: { retriable: false },
+  too_many_headers: { retriable: false },
+  too_many_streams: { retriable: true },
+  unknown_topic: { retriable: false },
+  unknown_partition: { retriable: false },
+  topic_exists: { retriable: false },
+  offset_out_of_range: { retriable: false },
+  corrupt_record: { retriable: false },
+  storage_error: { retriable: false },
+  partition_unavailable: { retriable: true },
+  partition_offline: { retriable: false },
+  mailbox_full: { retriable: true },
+  timeout: { retriable: true },
+  out_of_order_sequence: { retriable: false },
+  producer_fenced: { retriable: false },
+  unknown_producer: { retriable: false },
+  unknown_group: { retriable: false },
+  unknown_member: { retriable: false },
+  illegal_generation: { retriable: false },
+  rebalance_in_progress: { retriable: true },
+  unauthorized: { retriable: false },
+  forbidden: { retriable: false },
+  not_found: { retriable: false },
+  conflict: { retriable: false },
+  closed: { retriable: false },
+  actor_failed: { retriable: false },
+} as const;
+
+/** A stable error code. */
+export type ErrorCode = keyof typeof errorCodes;
+
+/** An error in a form that survives structured cloning between threads. */
+export interface ErrorData {
+  name: string;
+  message: string;
+  code?: ErrorCode;
+  retriable?: boolean;
+  details?: Record<string, unknown>;
+  stack?: string;
+}
+
+/**
+ * The error Rivulet raises for every expected failure.
+ *
+ * @example
+ * ```ts
+ * throw new RivuletError("unknown_topic", `topic "payments" does not exist`, { topic: "payments" });
+ * ```
+ */
+export class RivuletError extends Error {
+  override name = "RivuletError";
+  /** The stable code: part of the public interface. */
+  readonly code: ErrorCode;
+  /** Whether the same request may succeed if tried again. */
+  readonly retriable: boolean;
+  /** Structured facts about the failure (topic, partition, limit, …). */
+  readonly details: Record<string, unknown>;
+
+  /**
+   * @param code the stable code
+   * @param message a sentence for people
+   * @param details structured facts for programs
+   */
+  constructor(code: ErrorCode, message: string, details: Record<string, unknown> = {}) {
+    super(message);
+    this.code = code;
+    this.retriable = errorCodes[code].retriable;
+    this.details = details;
+  }
+}
+
+/** True when `error` is a RivuletError, optionally with the given code. */
+export function isRivuletError(error: unknown, code?: ErrorCode): error is RivuletError {
+  return error instanceof RivuletError && (code === undefined || error.code === code);
+}
+
+/** Turns any thrown value into plain data that can cross a thread boundary. */
+export function errorToData(error: unknown): ErrorData {
+  if (error instanceof RivuletError) {
+    return { name: error.name, message: error.message, code: error.code, retriable: error.retriable, details: error.details, stack: error.stack };
+  }
+  if (error instanceof Error) return { name: error.name, message: error.message, stack: error.stack };
+  return { name: "Error", message: String(error) };
+}
+
+/** Rebuilds an error from {@link errorToData}'s output; RivuletErrors keep their code. */
+export function errorFromData(data: ErrorData): Error {
+  if (data.code && data.code in errorCodes) {
+    const error = new RivuletError(data.code, data.message, data.details ?? {});
+    if (data.stack) error.stack = data.stack;
+    return error;
+  }
+  const error = new Error(data.message);
+  error.name = data.name;
+  if (data.stack) error.stack = data.stack;
+  return error;
+}

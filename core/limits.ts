@@ -1,0 +1,110 @@
+/**
+ * Every limit in Rivulet, named with its unit last, in one place. Past a limit, code refuses
+ * with a typed {@link RivuletError} (`record_too_large`, `mailbox_full`, …), never by growing.
+ * Server-level limits can be overridden through `Broker.open({ limits })` / `serve()`; topic
+ * level ones (`message.max.bytes`, `segment.bytes`) through topic config.
+ */
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+const GiB = 1024 * MiB;
+
+/** Default limits. */
+export const defaultLimits = {
+  // Records and batches
+  /** Largest record batch (and single record) accepted: Kafka's `message.max.bytes`. */
+  messageMaxBytes: 1 * MiB,
+  /** Most headers on one record. */
+  recordHeadersMax: 64,
+  /** Longest header name, in UTF-8 bytes. */
+  headerNameBytesMax: 1 * KiB,
+  /** Most records in one batch. */
+  batchRecordsMax: 100_000,
+
+  // Storage
+  /** Smallest and largest allowed `segment.bytes`. */
+  segmentBytesMin: 1 * KiB,
+  segmentBytesMax: 1 * GiB,
+  /** Largest read a single fetch returns from one partition. */
+  fetchBytesMax: 64 * MiB,
+  /** Partitions one topic may have. */
+  topicPartitionsMax: 1024,
+  /** Topics one broker may hold. */
+  topicsMax: 10_000,
+
+  // Actors and workers
+  /** Messages waiting in one actor's mailbox. */
+  mailboxMessagesMax: 10_000,
+  /** Requests held for a partition whose worker is restarting. */
+  restartQueueRequestsMax: 10_000,
+  /** How long a request waits for a restarting partition before a retriable error. */
+  restartWaitMs: 10_000,
+  /** Default timeout of an actor `ask`. */
+  askTimeoutMs: 30_000,
+  /** A worker that has not answered a heartbeat for this long is replaced. */
+  heartbeatTimeoutMs: 2_000,
+  /** How often workers are pinged. */
+  heartbeatIntervalMs: 500,
+  /** Restarts within `restartWindowMs` after which a partition is marked offline. */
+  restartsInWindowMax: 5,
+  restartWindowMs: 60_000,
+  /** Restart backoff: first delay and ceiling. */
+  restartBackoffMinMs: 10,
+  restartBackoffMaxMs: 5_000,
+
+  // Producers and consumers
+  /** How long a producer keeps retrying retriable errors before failing a send. */
+  deliveryTimeoutMs: 30_000,
+  /** Bytes a producer may hold unsent before `send` refuses. */
+  producerBufferBytesMax: 64 * MiB,
+  /** Longest a fetch may wait for new data. */
+  fetchWaitMsMax: 60_000,
+  /** Most records one fetch returns. */
+  fetchRecordsMax: 100_000,
+
+  // Groups
+  /** Members in one consumer group. */
+  groupMembersMax: 1_000,
+  /** Consumer groups one broker tracks. */
+  groupsMax: 10_000,
+  sessionTimeoutMsMin: 1_000,
+  sessionTimeoutMsMax: 300_000,
+  sessionTimeoutMsDefault: 10_000,
+  rebalanceTimeoutMsDefault: 30_000,
+
+  // HTTP
+  /** Largest HTTP request body. */
+  httpBodyBytesMax: 16 * MiB,
+  /** Most records in one produce request. */
+  httpRecordsPerRequestMax: 10_000,
+  /** Open Server-Sent Events streams, server-wide. */
+  sseStreamsMax: 1_000,
+  /** Bytes queued to one SSE client before it is considered slow and is cut off. */
+  sseBufferedBytesMax: 4 * MiB,
+  /** Interval of SSE keep-alive comments. */
+  sseKeepAliveMs: 15_000,
+
+  // Kafka listener
+  /** Largest Kafka request frame. */
+  kafkaFrameBytesMax: 100 * MiB,
+  /** Bytes of requests in flight on one connection, and across all connections. */
+  kafkaConnectionInFlightBytesMax: 128 * MiB,
+  kafkaInFlightBytesMax: 512 * MiB,
+  /** Open Kafka connections. */
+  kafkaConnectionsMax: 1_000,
+};
+
+/** The shape of a limits object. */
+export type Limits = typeof defaultLimits;
+
+/** Merges overrides onto the defaults, checking that each is a positive number. */
+export function resolveLimits(overrides: Partial<Limits> = {}): Limits {
+  const limits = { ...defaultLimits, ...overrides };
+  for (const [name, value] of Object.entries(limits)) {
+    if (typeof value !== "number" || !(value > 0)) throw new TypeError(`limit ${name} must be a positive number, got ${value}`);
+  }
+  if (limits.segmentBytesMin > limits.segmentBytesMax) throw new TypeError("segmentBytesMin exceeds segmentBytesMax");
+  if (limits.heartbeatIntervalMs >= limits.heartbeatTimeoutMs) throw new TypeError("heartbeatIntervalMs must be below heartbeatTimeoutMs");
+  if (limits.restartBackoffMinMs > limits.restartBackoffMaxMs) throw new TypeError("restartBackoffMinMs exceeds restartBackoffMaxMs");
+  return limits;
+}

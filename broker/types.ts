@@ -109,3 +109,37 @@ export interface CreateTopicOptions {
   partitions?: number;
   config?: Record<string, unknown>;
 }
+
+/** Health of the broker as `/health` reports it. */
+export interface BrokerHealth {
+  status: "ok" | "degraded";
+  offlinePartitions: Array<{ topic: string; partition: number }>;
+  restartingPartitions: Array<{ topic: string; partition: number }>;
+}
+
+/**
+ * The broker facade used by every front end. Implemented by `Broker` (broker/broker.ts).
+ * All methods throw {@link RivuletError}s for expected failures.
+ */
+export interface BrokerApi {
+  createTopic(name: string, options?: CreateTopicOptions): Promise<TopicDescription>;
+  deleteTopic(name: string): Promise<void>;
+  /** User topics (internal `__` topics are left out unless `internal` is set). */
+  listTopics(options?: { internal?: boolean }): Promise<string[]>;
+  describeTopic(name: string): Promise<TopicDescription>;
+  /**
+   * Appends records, choosing partitions with Kafka's default partitioner (murmur2 of the key;
+   * explicit partition wins). Resolves once every record is acknowledged; the metadata array is
+   * in the order of `records`.
+   */
+  produce(topic: string, records: ProducerRecord[]): Promise<RecordMetadata[]>;
+  /** Appends one or more raw RecordBatch v2 (as a Kafka producer sent them) to a partition. */
+  appendBatch(topic: string, partition: number, batches: Uint8Array): Promise<AppendBatchResult>;
+  /** Reads records from `offset`, never past the high watermark; may wait `waitMs` for data. */
+  fetch(topic: string, partition: number, options: FetchOptions): Promise<FetchResult>;
+  /** Reads whole stored batches from `offset` (Kafka Fetch). */
+  fetchBatches(topic: string, partition: number, options: FetchOptions): Promise<FetchBatchesResult>;
+  listOffset(topic: string, partition: number, spec: OffsetSpec): Promise<number>;
+  health(): BrokerHealth;
+  close(): Promise<void>;
+}

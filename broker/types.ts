@@ -4,6 +4,7 @@
  * they never touch files or workers.
  */
 import type { TopicConfig } from "../core/topic-config.ts";
+import type { GroupCoordinatorApi } from "./group-types.ts";
 
 /** A header value on a stored record; names are UTF-8 strings and may repeat. */
 export type RecordHeader = [name: string, value: Uint8Array | null];
@@ -140,6 +141,8 @@ export interface BrokerApi {
   /** Reads whole stored batches from `offset` (Kafka Fetch). */
   fetchBatches(topic: string, partition: number, options: FetchOptions): Promise<FetchBatchesResult>;
   listOffset(topic: string, partition: number, spec: OffsetSpec): Promise<number>;
+  /** The consumer-group coordinator. */
+  readonly groups: GroupCoordinatorApi;
   health(): BrokerHealth;
   close(): Promise<void>;
 }

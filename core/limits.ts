@@ -20,6 +20,8 @@ export const defaultLimits = {
   headerNameBytesMax: 1 * KiB,
   /** Most records in one batch. */
   batchRecordsMax: 100_000,
+  /** Largest size the records of one compressed batch may inflate to (guards against gzip bombs). */
+  batchInflatedBytesMax: 64 * MiB,
 
   // Storage
   /** Smallest and largest allowed `segment.bytes`. */

@@ -43,6 +43,8 @@ export const errorCodes = {
   conflict: { retriable: false },
   closed: { retriable: false },
   actor_failed: { retriable: false },
+  /** The actor crashed with the request in flight, or is still restarting: retry. */
+  actor_restarting: { retriable: true },
 } as const;
 
 /** A stable error code. */

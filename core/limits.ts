@@ -33,6 +33,10 @@ export const defaultLimits = {
   topicPartitionsMax: 1024,
   /** Topics one broker may hold. */
   topicsMax: 10_000,
+  /** How often each partition runs retention and compaction. */
+  maintenanceIntervalMs: 30_000,
+  /** Default worker threads hosting partitions (one partition per worker up to this). */
+  workersMax: 8,
 
   // Actors and workers
   /** Messages waiting in one actor's mailbox. */
@@ -85,6 +89,14 @@ export const defaultLimits = {
   sseBufferedBytesMax: 4 * MiB,
   /** Interval of SSE keep-alive comments. */
   sseKeepAliveMs: 15_000,
+  /** Largest single write to an SSE client: events of one fetch are coalesced up to this size. */
+  sseWriteBytesMax: 256 * KiB,
+  /** An SSE client that has not drained its stream for this long is cut off. */
+  sseStalledMsMax: 60_000,
+  /** Records a fetch returns when `max_records` is not given. */
+  httpFetchRecordsDefault: 1_000,
+  /** Consumer-group partitions whose lag in seconds `/metrics` measures (one 1-record fetch each). */
+  metricsLagFetchesMax: 1_000,
 
   // Kafka listener
   /** Largest Kafka request frame. */

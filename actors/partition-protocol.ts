@@ -1,0 +1,63 @@
+/**
+ * Messages between the broker (main thread) and a partition host (one per worker thread).
+ * A tagged union; every partition-scoped message names its partition by `topic` and
+ * `partition`. Replies are typed per message in {@link PartitionReplies}.
+ */
+import type { TopicConfig } from "../core/topic-config.ts";
+import type { Limits } from "../core/limits.ts";
+import type { AppendBatchResult, FetchBatchesResult, OffsetSpec } from "../broker/types.ts";
+
+/** A partition this worker hosts, as given at (re)start. */
+export interface HostedPartition {
+  topic: string;
+  partition: number;
+  config: TopicConfig;
+}
+
+/** What a partition worker starts with; re-read at every restart. */
+export interface PartitionHostInit {
+  dataDir: string;
+  partitions: HostedPartition[];
+  /** Partitions that must fail when opened (fault injection: "crashes on every start"). */
+  broken: string[];
+  /** How often retention and compaction run, in ms. */
+  maintenanceIntervalMs: number;
+  limits: Limits;
+}
+
+/** Status of one hosted partition. */
+export interface PartitionState {
+  logStartOffset: number;
+  logEndOffset: number;
+  highWatermark: number;
+  sizeBytes: number;
+}
+
+export type PartitionRequest =
+  | { type: "open"; topic: string; partition: number; config: TopicConfig }
+  | { type: "close"; topic: string; partition: number; deleteData: boolean }
+  | { type: "configure"; topic: string; partition: number; config: TopicConfig }
+  | { type: "append"; topic: string; partition: number; batches: Uint8Array }
+  | { type: "fetch"; topic: string; partition: number; offset: number; maxBytes: number; waitMs: number }
+  | { type: "listOffset"; topic: string; partition: number; spec: OffsetSpec }
+  | { type: "state"; topic: string; partition: number }
+  | { type: "maintain" };
+
+/** The reply to each request type. */
+export interface PartitionReplies {
+  open: PartitionState;
+  close: null;
+  configure: null;
+  append: AppendBatchResult;
+  fetch: FetchBatchesResult;
+  listOffset: number;
+  state: PartitionState;
+  maintain: null;
+}
+
+export type PartitionReply = PartitionReplies[keyof PartitionReplies];
+
+/** The key of a topic-partition in maps and fault lists. */
+export function partitionKey(topic: string, partition: number): string {
+  return `${topic}/${partition}`;
+}

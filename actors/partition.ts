@@ -1,0 +1,148 @@
+/**
+ * One partition's behaviour inside its partition actor: it alone owns the partition's log
+ * directory, appends, serves fetches (waiting for new data without polling), finds offsets and
+ * runs retention and compaction. Readers never see past the high watermark.
+ *
+ * Not thread-safe: owned by one partition host on one worker thread.
+ */
+import { RivuletError } from "../core/errors.ts";
+import type { Clock } from "../core/clock.ts";
+import type { Limits } from "../core/limits.ts";
+import type { TopicConfig } from "../core/topic-config.ts";
+import type { AppendBatchResult, FetchBatchesResult, OffsetSpec } from "../broker/types.ts";
+import { Log } from "../storage/log.ts";
+import type { PartitionState } from "./partition-protocol.ts";
+
+interface Waiter {
+  offset: number;
+  maxBytes: number;
+  resolve(result: FetchBatchesResult): void;
+  reject(error: unknown): void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+export class Partition {
+  readonly topic: string;
+  readonly partition: number;
+  #log: Log;
+  #waiters = new Set<Waiter>();
+  #limits: Limits;
+  #closed = false;
+
+  /** Opens (and recovers) the partition's log in `dir`. */
+  constructor(topic: string, partition: number, dir: string, config: TopicConfig, options: { clock: Clock; limits: Limits }) {
+    this.topic = topic;
+    this.partition = partition;
+    this.#limits = options.limits;
+    this.#log = Log.open(dir, config, { clock: options.clock, limits: options.limits });
+  }
+
+  /** Offsets and size. */
+  state(): PartitionState {
+    const log = this.#log;
+    return { logStartOffset: log.logStartOffset, logEndOffset: log.logEndOffset, highWatermark: log.highWatermark, sizeBytes: log.sizeBytes };
+  }
+
+  /**
+   * Appends raw batches. The write happens now, in call order; the promise settles when the
+   * topic's flush policy says the records are acknowledged. Waiting fetches are then woken.
+   */
+  append(batches: Uint8Array): Promise<AppendBatchResult> {
+    this.#assertOpen();
+    return this.#log.append(batches).then((result) => {
+      this.#wake();
+      return { baseOffset: result.baseOffset, lastOffset: result.lastOffset, logAppendTime: result.logAppendTime, logStartOffset: this.#log.logStartOffset };
+    });
+  }
+
+  /**
+   * Reads whole batches from `offset`, up to `maxBytes` (at least one batch if there is one).
+   * With nothing at `offset` yet, waits up to `waitMs` for an acknowledged append.
+   */
+  fetch(offset: number, maxBytes: number, waitMs: number): Promise<FetchBatchesResult> | FetchBatchesResult {
+    this.#assertOpen();
+    const bytes = Math.min(maxBytes, this.#limits.fetchBytesMax);
+    const now = this.#read(offset, bytes);
+    if (now.batches.byteLength > 0 || waitMs <= 0) return now;
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = {
+        offset,
+        maxBytes: bytes,
+        resolve,
+        reject,
+        timer: setTimeout(() => {
+          this.#waiters.delete(waiter);
+          try {
+            resolve(this.#read(offset, bytes));
+          } catch (error) {
+            reject(error);
+          }
+        }, Math.min(waitMs, this.#limits.fetchWaitMsMax)),
+      };
+      this.#waiters.add(waiter);
+    });
+  }
+
+  /** Earliest, latest, or the first offset at or after a timestamp (latest when none is). */
+  listOffset(spec: OffsetSpec): number {
+    this.#assertOpen();
+    if (spec === "earliest") return this.#log.logStartOffset;
+    if (spec === "latest") return this.#log.highWatermark;
+    const found = this.#log.offsetForTimestamp(spec.timestamp);
+    return found === null ? this.#log.highWatermark : Math.min(found, this.#log.highWatermark);
+  }
+
+  /** Applies a new config (retention, flush, …) from now on. */
+  configure(config: TopicConfig): void {
+    this.#log.updateConfig(config);
+  }
+
+  /** Runs retention and, for compacted topics, compaction. */
+  maintain(): void {
+    if (this.#closed) return;
+    this.#log.applyRetention();
+    this.#log.compact();
+  }
+
+  /** Flushes and closes the log; waiting fetches get what is there. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const waiter of this.#waiters) {
+      clearTimeout(waiter.timer);
+      waiter.resolve({ batches: new Uint8Array(0), highWatermark: this.#log.highWatermark, logStartOffset: this.#log.logStartOffset });
+    }
+    this.#waiters.clear();
+    this.#log.close();
+  }
+
+  /** Closes the log and removes its directory. */
+  delete(dir: string): void {
+    this.close();
+    Log.delete(dir);
+  }
+
+  #read(offset: number, maxBytes: number): FetchBatchesResult {
+    const result = this.#log.read(offset, maxBytes);
+    return { batches: result.batches, highWatermark: result.highWatermark, logStartOffset: result.logStartOffset };
+  }
+
+  #wake(): void {
+    if (this.#waiters.size === 0) return;
+    const hw = this.#log.highWatermark;
+    for (const waiter of this.#waiters) {
+      if (waiter.offset >= hw) continue;
+      this.#waiters.delete(waiter);
+      clearTimeout(waiter.timer);
+      try {
+        waiter.resolve(this.#read(waiter.offset, waiter.maxBytes));
+      } catch (error) {
+        waiter.reject(error);
+      }
+    }
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new RivuletError("partition_unavailable", `partition ${this.topic}/${this.partition} is closed`, { topic: this.topic, partition: this.partition });
+  }
+}

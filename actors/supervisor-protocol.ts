@@ -1,0 +1,17 @@
+/** Messages to the supervisor actor (the controller). Reads go through its read-only view. */
+import type { TopicMetadata } from "./cluster-metadata.ts";
+
+export type SupervisorRequest =
+  | { type: "createTopic"; name: string; partitions: number; config: Record<string, unknown>; internal: boolean }
+  | { type: "deleteTopic"; name: string }
+  | { type: "allocateProducerId" }
+  | { type: "fault"; kind: "crash" | "hang" | "break"; topic: string; partition: number };
+
+export interface SupervisorReplies {
+  createTopic: TopicMetadata;
+  deleteTopic: null;
+  allocateProducerId: number;
+  fault: null;
+}
+
+export type SupervisorReply = SupervisorReplies[keyof SupervisorReplies];

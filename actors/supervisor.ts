@@ -1,0 +1,219 @@
+/**
+ * The supervisor actor: Rivulet's controller. It holds the cluster metadata, creates and
+ * deletes partitions, places partition actors on worker threads (one partition per worker up to
+ * `maxWorkers`, then on the least loaded worker), and watches workers: a worker that exits,
+ * errors or misses heartbeats is restarted with backoff by the actor runtime, and its
+ * partitions recover their logs in the new worker's `start()` before serving again. A worker
+ * that keeps failing is marked failed and its partitions offline.
+ *
+ * Admin requests are serialised through its mailbox; routing reads (`route`, `topic`) are
+ * synchronous on the main thread.
+ */
+import { RivuletError } from "../core/errors.ts";
+import type { Limits } from "../core/limits.ts";
+import { parseTopicConfig } from "../core/topic-config.ts";
+import { validateTopicName } from "../core/topic-name.ts";
+import type { PartitionStatus } from "../broker/types.ts";
+import type { Actor } from "./actor.ts";
+import type { ActorRef, ActorStatus } from "./actor-ref.ts";
+import { spawnWorkerActor, type FaultInjectable } from "./worker-actor.ts";
+import { ClusterMetadata, type TopicMetadata } from "./cluster-metadata.ts";
+import { partitionKey, type HostedPartition, type PartitionHostInit, type PartitionReply, type PartitionRequest } from "./partition-protocol.ts";
+import type { SupervisorReply, SupervisorRequest } from "./supervisor-protocol.ts";
+
+export type PartitionRef = ActorRef<PartitionRequest, PartitionReply> & Partial<FaultInjectable>;
+
+interface WorkerSlot {
+  id: number;
+  ref: PartitionRef;
+  hosted: HostedPartition[];
+  status: ActorStatus;
+  restarts: number;
+}
+
+export interface SupervisorOptions {
+  dataDir: string;
+  maxWorkers: number;
+  limits: Limits;
+  faultInjection: boolean;
+}
+
+const workerModule = new URL("../workers/partition-worker.ts", import.meta.url);
+
+export class Supervisor implements Actor<SupervisorRequest, SupervisorReply> {
+  readonly metadata: ClusterMetadata;
+  #options: SupervisorOptions;
+  #workers: WorkerSlot[] = [];
+  #placement = new Map<string, WorkerSlot>();
+  #broken = new Set<string>();
+
+  private constructor(options: SupervisorOptions) {
+    this.#options = options;
+    this.metadata = ClusterMetadata.load(options.dataDir);
+  }
+
+  /** Loads metadata and starts the workers for every existing partition (recovering them). */
+  static async open(options: SupervisorOptions): Promise<Supervisor> {
+    const supervisor = new Supervisor(options);
+    const groups: HostedPartition[][] = [];
+    let index = 0;
+    for (const topic of supervisor.metadata.topics.values()) {
+      for (let p = 0; p < topic.partitions; p++, index++) {
+        const slot = index % options.maxWorkers;
+        (groups[slot] ??= []).push({ topic: topic.name, partition: p, config: topic.config });
+      }
+    }
+    await Promise.all(groups.map((hosted) => supervisor.#startWorker(hosted)));
+    return supervisor;
+  }
+
+  receive(message: SupervisorRequest): Promise<SupervisorReply> | SupervisorReply {
+    switch (message.type) {
+      case "createTopic":
+        return this.#createTopic(message.name, message.partitions, message.config, message.internal);
+      case "deleteTopic":
+        return this.#deleteTopic(message.name);
+      case "allocateProducerId":
+        return this.metadata.allocateProducerId();
+      case "fault":
+        return this.#fault(message.kind, message.topic, message.partition);
+      default: {
+        const never: never = message;
+        throw new Error(`unknown supervisor message ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  /** The topic's metadata, or an `unknown_topic` error. */
+  topic(name: string): TopicMetadata {
+    const topic = this.metadata.topics.get(name);
+    if (!topic) throw new RivuletError("unknown_topic", `topic ${JSON.stringify(name)} does not exist`, { topic: name });
+    return topic;
+  }
+
+  /** The actor hosting a partition; throws `unknown_topic`, `unknown_partition` or `partition_offline`. */
+  route(topic: string, partition: number): PartitionRef {
+    const meta = this.topic(topic);
+    if (!Number.isInteger(partition) || partition < 0 || partition >= meta.partitions) {
+      throw new RivuletError("unknown_partition", `topic ${topic} has no partition ${partition}`, { topic, partition, partitions: meta.partitions });
+    }
+    const slot = this.#placement.get(partitionKey(topic, partition));
+    if (!slot) throw new RivuletError("partition_unavailable", `partition ${topic}/${partition} is being placed`, { topic, partition });
+    if (slot.status === "failed") throw new RivuletError("partition_offline", `partition ${topic}/${partition} is offline: its worker failed repeatedly`, { topic, partition });
+    return slot.ref;
+  }
+
+  /** Status and worker of a partition. */
+  partitionStatus(topic: string, partition: number): { status: PartitionStatus; worker: number } {
+    const slot = this.#placement.get(partitionKey(topic, partition));
+    if (!slot) return { status: "restarting", worker: -1 };
+    const status: PartitionStatus = slot.status === "failed" ? "offline" : slot.status === "running" ? "online" : "restarting";
+    return { status, worker: slot.id };
+  }
+
+  /** Worker restarts so far, per worker. */
+  workerRestarts(): Array<{ worker: number; restarts: number; status: ActorStatus }> {
+    return this.#workers.map((w) => ({ worker: w.id, restarts: w.restarts, status: w.status }));
+  }
+
+  /** Stops every worker, closing (and flushing) every log. */
+  async stop(): Promise<void> {
+    await Promise.all(this.#workers.map((w) => w.ref.stop()));
+    this.#workers = [];
+    this.#placement.clear();
+  }
+
+  async #createTopic(name: string, partitions: number, rawConfig: Record<string, unknown>, internal: boolean): Promise<TopicMetadata> {
+    validateTopicName(name, { internal });
+    const limits = this.#options.limits;
+    if (!Number.isInteger(partitions) || partitions < 1 || partitions > limits.topicPartitionsMax) {
+      throw new RivuletError("invalid_request", `partitions must be an integer from 1 to ${limits.topicPartitionsMax}`, { partitions });
+    }
+    const config = parseTopicConfig(rawConfig);
+    if (this.metadata.topics.has(name)) throw new RivuletError("topic_exists", `topic ${name} already exists`, { topic: name });
+    if (this.metadata.topics.size >= limits.topicsMax) throw new RivuletError("invalid_request", `at most ${limits.topicsMax} topics`, { limit: "topicsMax" });
+    const topic: TopicMetadata = { name, partitions, config, createdAt: Date.now() };
+    this.metadata.topics.set(name, topic);
+    this.metadata.save();
+    try {
+      await Promise.all(Array.from({ length: partitions }, (_, p) => this.#place({ topic: name, partition: p, config })));
+    } catch (error) {
+      await this.#deleteTopic(name).catch(() => {});
+      throw error;
+    }
+    return topic;
+  }
+
+  async #place(hosted: HostedPartition): Promise<void> {
+    if (this.#workers.length < this.#options.maxWorkers) {
+      await this.#startWorker([hosted]);
+      return;
+    }
+    const slot = this.#workers.reduce((a, b) => (b.hosted.length < a.hosted.length ? b : a));
+    slot.hosted.push(hosted);
+    this.#placement.set(partitionKey(hosted.topic, hosted.partition), slot);
+    await slot.ref.ask({ type: "open", topic: hosted.topic, partition: hosted.partition, config: hosted.config });
+  }
+
+  async #startWorker(hosted: HostedPartition[]): Promise<void> {
+    const id = this.#workers.length;
+    const slot = { id, hosted, status: "starting", restarts: 0 } as WorkerSlot;
+    this.#workers.push(slot);
+    for (const h of hosted) this.#placement.set(partitionKey(h.topic, h.partition), slot);
+    const limits = this.#options.limits;
+    const init = (): PartitionHostInit => ({
+      dataDir: this.#options.dataDir,
+      partitions: slot.hosted,
+      broken: [...this.#broken],
+      maintenanceIntervalMs: limits.maintenanceIntervalMs,
+      limits,
+    });
+    slot.ref = await spawnWorkerActor<PartitionRequest, PartitionReply>(`partition-worker-${id}`, workerModule, {
+      init,
+      dispatch: "pipelined",
+      mailboxCapacity: limits.mailboxMessagesMax,
+      heartbeatIntervalMs: limits.heartbeatIntervalMs,
+      heartbeatTimeoutMs: limits.heartbeatTimeoutMs,
+      faultInjection: this.#options.faultInjection,
+      supervision: {
+        maxRestarts: limits.restartsInWindowMax,
+        windowMs: limits.restartWindowMs,
+        backoffMinMs: limits.restartBackoffMinMs,
+        backoffMaxMs: limits.restartBackoffMaxMs,
+        onStatus: (status, detail) => {
+          slot.status = status;
+          slot.restarts = detail.restarts;
+        },
+      },
+    });
+    if (slot.status === "starting") slot.status = "running";
+  }
+
+  async #deleteTopic(name: string): Promise<null> {
+    const topic = this.topic(name);
+    for (let p = 0; p < topic.partitions; p++) {
+      const key = partitionKey(name, p);
+      const slot = this.#placement.get(key);
+      this.#placement.delete(key);
+      if (!slot) continue;
+      slot.hosted = slot.hosted.filter((h) => !(h.topic === name && h.partition === p));
+      if (slot.status !== "failed") await slot.ref.ask({ type: "close", topic: name, partition: p, deleteData: true }).catch(() => {});
+    }
+    this.metadata.topics.delete(name);
+    this.metadata.save();
+    return null;
+  }
+
+  async #fault(kind: "crash" | "hang" | "break", topic: string, partition: number): Promise<null> {
+    const key = partitionKey(topic, partition);
+    const slot = this.#placement.get(key);
+    if (!slot) throw new RivuletError("unknown_partition", `no partition ${key}`, { topic, partition });
+    if (!this.#options.faultInjection || !slot.ref.crash || !slot.ref.hang) {
+      throw new RivuletError("invalid_request", "fault injection is off: open the broker with faultInjection: true");
+    }
+    if (kind === "break") this.#broken.add(key);
+    if (kind === "hang") slot.ref.hang();
+    else await slot.ref.crash();
+    return null;
+  }
+}

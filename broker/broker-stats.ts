@@ -1,0 +1,35 @@
+/**
+ * Counters of records and bytes produced and fetched per topic, for `/metrics`. Main thread
+ * only.
+ */
+export interface TopicCounters {
+  producedRecords: number;
+  producedBytes: number;
+  fetchedRecords: number;
+  fetchedBytes: number;
+}
+
+export class BrokerStats {
+  readonly topics = new Map<string, TopicCounters>();
+
+  produced(topic: string, records: number, bytes: number): void {
+    const c = this.#counters(topic);
+    c.producedRecords += records;
+    c.producedBytes += bytes;
+  }
+
+  fetched(topic: string, records: number, bytes: number): void {
+    const c = this.#counters(topic);
+    c.fetchedRecords += records;
+    c.fetchedBytes += bytes;
+  }
+
+  #counters(topic: string): TopicCounters {
+    let c = this.topics.get(topic);
+    if (!c) {
+      c = { producedRecords: 0, producedBytes: 0, fetchedRecords: 0, fetchedBytes: 0 };
+      this.topics.set(topic, c);
+    }
+    return c;
+  }
+}

@@ -1,0 +1,243 @@
+/**
+ * The broker: Rivulet's programmatic entry point and the facade every front end calls. It
+ * starts the supervisor (controller), which starts one worker thread per partition (up to
+ * `maxWorkers`), and the group coordinator, whose committed offsets live in the internal
+ * `__consumer_offsets` topic.
+ */
+import { RivuletError } from "../core/errors.ts";
+import { systemClock, type Clock } from "../core/clock.ts";
+import { resolveLimits, type Limits } from "../core/limits.ts";
+import { spawn } from "../actors/spawn.ts";
+import type { ActorRef } from "../actors/actor-ref.ts";
+import { Supervisor } from "../actors/supervisor.ts";
+import type { SupervisorReplies, SupervisorReply, SupervisorRequest } from "../actors/supervisor-protocol.ts";
+import type { PartitionReplies, PartitionRequest } from "../actors/partition-protocol.ts";
+import { GroupCoordinator } from "./group-coordinator.ts";
+import { OffsetLog, OFFSETS_TOPIC } from "./offset-log.ts";
+import { Producer, type ProducerHost, type ProducerOptions } from "./producer.ts";
+import { Consumer, type ConsumerOptions } from "./consumer.ts";
+import { batchesToRecords } from "./record-decoding.ts";
+import { BrokerFaults } from "./broker-faults.ts";
+import { BrokerStats } from "./broker-stats.ts";
+import type {
+  AppendBatchResult, BrokerApi, BrokerHealth, CreateTopicOptions, FetchBatchesResult, FetchOptions, FetchResult,
+  OffsetSpec, ProducerRecord, RecordMetadata, TopicDescription,
+} from "./types.ts";
+
+/** Options of {@link Broker.open}. */
+export interface BrokerOptions {
+  /** Where logs and metadata live (created if missing). */
+  dataDir: string;
+  /** Worker threads hosting partitions (default limits.workersMax). */
+  maxWorkers?: number;
+  /** Expose `broker.faults` to crash or hang partition workers (tests, chaos runs). */
+  faultInjection?: boolean;
+  /** Overrides of {@link defaultLimits}. */
+  limits?: Partial<Limits>;
+  clock?: Clock;
+  /** Create unknown topics on first produce (default false). */
+  autoCreateTopics?: boolean;
+  /** Partitions of auto-created topics (default 1). */
+  defaultPartitions?: number;
+}
+
+/**
+ * A Rivulet broker in this process.
+ *
+ * @example
+ * ```ts
+ * const broker = await Broker.open({ dataDir: "./data" });
+ * await broker.createTopic("payments", { partitions: 4 });
+ * const { partition, offset } = await broker.producer().send("payments", { key: "alice", value: "paid 200 to bob" });
+ * await broker.close();
+ * ```
+ */
+export class Broker implements BrokerApi, ProducerHost {
+  readonly limits: Limits;
+  readonly clock: Clock;
+  readonly groups: GroupCoordinator;
+  readonly stats = new BrokerStats();
+  #supervisor: Supervisor;
+  #supervisorRef: ActorRef<SupervisorRequest, SupervisorReply>;
+  #faults: BrokerFaults | null;
+  #producer: Producer;
+  #options: BrokerOptions;
+  #closed = false;
+
+  private constructor(options: BrokerOptions, limits: Limits, supervisor: Supervisor) {
+    this.#options = options;
+    this.limits = limits;
+    this.clock = options.clock ?? systemClock;
+    this.#supervisor = supervisor;
+    this.#supervisorRef = spawn("supervisor", () => supervisor, { mailboxCapacity: limits.mailboxMessagesMax });
+    this.#producer = new Producer(this, { idempotent: true });
+    this.#faults = options.faultInjection ? new BrokerFaults((message) => this.#admin(message)) : null;
+    this.groups = new GroupCoordinator({
+      offsetStore: new OffsetLog(this, this.#producer),
+      partitionsOf: (topic) => supervisor.metadata.topics.get(topic)?.partitions,
+      clock: this.clock,
+      limits,
+    });
+  }
+
+  /** Starts the supervisor and workers, recovering every partition, then the group coordinator. */
+  static async open(options: BrokerOptions): Promise<Broker> {
+    const limits = resolveLimits(options.limits);
+    const supervisor = await Supervisor.open({
+      dataDir: options.dataDir,
+      maxWorkers: options.maxWorkers ?? limits.workersMax,
+      limits,
+      faultInjection: options.faultInjection ?? false,
+    });
+    const broker = new Broker(options, limits, supervisor);
+    if (!supervisor.metadata.topics.has(OFFSETS_TOPIC)) {
+      await broker.#admin({ type: "createTopic", name: OFFSETS_TOPIC, partitions: 1, config: { "cleanup.policy": "compact" }, internal: true });
+    }
+    await broker.groups.load();
+    return broker;
+  }
+
+  /** Crash and hang partition workers; only with `faultInjection: true`. */
+  get faults(): BrokerFaults {
+    if (!this.#faults) throw new RivuletError("invalid_request", "fault injection is off: open the broker with faultInjection: true");
+    return this.#faults;
+  }
+
+  /** A new producer. */
+  producer(options?: ProducerOptions): Producer {
+    return new Producer(this, options);
+  }
+
+  /** A new consumer. */
+  consumer(options?: ConsumerOptions): Consumer {
+    return new Consumer(this, options);
+  }
+
+  async createTopic(name: string, options: CreateTopicOptions = {}): Promise<TopicDescription> {
+    await this.#admin({ type: "createTopic", name, partitions: options.partitions ?? 1, config: options.config ?? {}, internal: false });
+    return this.describeTopic(name);
+  }
+
+  async deleteTopic(name: string): Promise<void> {
+    if (name.startsWith("__")) throw new RivuletError("invalid_topic_name", `internal topic ${name} cannot be deleted`, { topic: name });
+    this.#supervisor.topic(name);
+    await this.#admin({ type: "deleteTopic", name });
+  }
+
+  async listTopics(options: { internal?: boolean } = {}): Promise<string[]> {
+    return [...this.#supervisor.metadata.topics.keys()].filter((n) => options.internal || !n.startsWith("__")).sort();
+  }
+
+  async describeTopic(name: string): Promise<TopicDescription> {
+    const topic = this.#supervisor.topic(name);
+    const partitions = await Promise.all(
+      Array.from({ length: topic.partitions }, async (_, partition) => {
+        const { status, worker } = this.#supervisor.partitionStatus(name, partition);
+        const state = status === "offline" ? null : await this.#ask(name, partition, { type: "state", topic: name, partition }).catch(() => null);
+        return {
+          partition,
+          startOffset: state?.logStartOffset ?? -1,
+          endOffset: state?.highWatermark ?? -1,
+          worker,
+          status,
+          sizeBytes: state?.sizeBytes ?? 0,
+        };
+      }),
+    );
+    return { name, partitions, config: topic.config };
+  }
+
+  async produce(topic: string, records: ProducerRecord[]): Promise<RecordMetadata[]> {
+    if (this.#options.autoCreateTopics && !this.#supervisor.metadata.topics.has(topic)) {
+      await this.createTopic(topic, { partitions: this.#options.defaultPartitions ?? 1 }).catch((error) => {
+        if (!(error instanceof RivuletError && error.code === "topic_exists")) throw error;
+      });
+    }
+    return this.#producer.sendBatch(topic, records);
+  }
+
+  async appendBatch(topic: string, partition: number, batches: Uint8Array): Promise<AppendBatchResult> {
+    const own = batches.byteOffset === 0 && batches.byteLength === batches.buffer.byteLength ? batches : batches.slice();
+    const size = own.byteLength;
+    const result = await this.#ask(topic, partition, { type: "append", topic, partition, batches: own }, [own.buffer as ArrayBuffer]);
+    this.stats.produced(topic, result.lastOffset - result.baseOffset + 1, size);
+    return result;
+  }
+
+  async fetch(topic: string, partition: number, options: FetchOptions): Promise<FetchResult> {
+    const maxRecords = Math.min(options.maxRecords ?? this.limits.fetchRecordsMax, this.limits.fetchRecordsMax);
+    const raw = await this.fetchBatches(topic, partition, options);
+    const { records, nextOffset } = batchesToRecords(topic, partition, raw.batches, options.offset, maxRecords);
+    this.stats.fetched(topic, records.length, 0);
+    return { records, nextOffset: Math.min(nextOffset, raw.highWatermark), highWatermark: raw.highWatermark, logStartOffset: raw.logStartOffset };
+  }
+
+  async fetchBatches(topic: string, partition: number, options: FetchOptions): Promise<FetchBatchesResult> {
+    if (!Number.isSafeInteger(options.offset) || options.offset < 0) {
+      throw new RivuletError("invalid_offset", `offset must be a non-negative integer, got ${options.offset}`, { offset: options.offset });
+    }
+    const waitMs = options.signal?.aborted ? 0 : Math.min(Math.max(0, options.waitMs ?? 0), this.limits.fetchWaitMsMax);
+    const maxBytes = Math.min(options.maxBytes ?? this.limits.fetchBytesMax, this.limits.fetchBytesMax);
+    const result = await this.#ask(topic, partition, { type: "fetch", topic, partition, offset: options.offset, maxBytes, waitMs });
+    this.stats.fetched(topic, 0, result.batches.byteLength);
+    return result;
+  }
+
+  async listOffset(topic: string, partition: number, spec: OffsetSpec): Promise<number> {
+    return this.#ask(topic, partition, { type: "listOffset", topic, partition, spec });
+  }
+
+  /** A new producer id for an idempotent producer (Kafka's InitProducerId). */
+  allocateProducerId(): Promise<number> {
+    return this.#admin({ type: "allocateProducerId" });
+  }
+
+  /** Partition count and config of a topic; throws `unknown_topic`. */
+  topicConfig(topic: string): { partitions: number; config: TopicDescription["config"] } {
+    return this.#supervisor.topic(topic);
+  }
+
+  health(): BrokerHealth {
+    const offline: BrokerHealth["offlinePartitions"] = [];
+    const restarting: BrokerHealth["restartingPartitions"] = [];
+    for (const topic of this.#supervisor.metadata.topics.values()) {
+      for (let partition = 0; partition < topic.partitions; partition++) {
+        const { status } = this.#supervisor.partitionStatus(topic.name, partition);
+        if (status === "offline") offline.push({ topic: topic.name, partition });
+        if (status === "restarting") restarting.push({ topic: topic.name, partition });
+      }
+    }
+    return { status: offline.length > 0 ? "degraded" : "ok", offlinePartitions: offline, restartingPartitions: restarting };
+  }
+
+  /** Worker restart counts and statuses, for metrics. */
+  workers(): Array<{ worker: number; restarts: number; status: string }> {
+    return this.#supervisor.workerRestarts();
+  }
+
+  /** Flushes producers, stops the coordinator and every worker (closing and flushing logs). */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#producer.close();
+    await this.groups.close();
+    await this.#supervisorRef.stop();
+    await this.#supervisor.stop();
+  }
+
+  #admin<T extends SupervisorRequest>(message: T): Promise<SupervisorReplies[T["type"]]> {
+    if (this.#closed) return Promise.reject(new RivuletError("closed", "the broker is closed"));
+    return this.#supervisorRef.ask(message, { timeoutMs: this.limits.askTimeoutMs }) as Promise<SupervisorReplies[T["type"]]>;
+  }
+
+  #ask<T extends PartitionRequest>(topic: string, partition: number, message: T, transfer?: ArrayBuffer[]): Promise<PartitionReplies[T["type"]]> {
+    if (this.#closed) return Promise.reject(new RivuletError("closed", "the broker is closed"));
+    try {
+      const ref = this.#supervisor.route(topic, partition);
+      const timeoutMs = message.type === "fetch" ? message.waitMs + this.limits.askTimeoutMs : this.limits.askTimeoutMs;
+      return ref.ask(message, { timeoutMs, transfer }) as Promise<PartitionReplies[T["type"]]>;
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+}

@@ -1,0 +1,181 @@
+/**
+ * The producer: `send` calls from many callers are batched per partition (one worker message
+ * per batch), partitions are chosen by Kafka's default partitioner, and retriable errors are
+ * retried until the delivery timeout. Idempotent by default: a retry never writes a record
+ * twice.
+ */
+import { RivuletError } from "../core/errors.ts";
+import type { Clock } from "../core/clock.ts";
+import type { Limits } from "../core/limits.ts";
+import type { TopicConfig } from "../core/topic-config.ts";
+import { Partitioner } from "./partitioner.ts";
+import { PartitionSender, type SenderContext } from "./partition-sender.ts";
+import { toBatchRecord, recordSizeEstimate } from "./record-input.ts";
+import type { AppendBatchResult, ProducerRecord, RecordMetadata } from "./types.ts";
+
+/** What a producer needs from the broker. */
+export interface ProducerHost {
+  topicConfig(topic: string): { partitions: number; config: TopicConfig };
+  appendBatch(topic: string, partition: number, batches: Uint8Array): Promise<AppendBatchResult>;
+  allocateProducerId(): Promise<number>;
+  readonly limits: Limits;
+  readonly clock: Clock;
+}
+
+/** Producer options. */
+export interface ProducerOptions {
+  /** Number batches so retries are never written twice (default true). */
+  idempotent?: boolean;
+  /** Wait this long for more records before sending a batch (default 0: send at the end of the current tick). */
+  lingerMs?: number;
+  /** Most records in one batch (default 10,000; also bounded by the topic's message.max.bytes). */
+  batchSize?: number;
+  /** Give up retrying after this long (default limits.deliveryTimeoutMs). */
+  deliveryTimeoutMs?: number;
+}
+
+/**
+ * Sends records to topics.
+ *
+ * @example
+ * ```ts
+ * const producer = broker.producer({ idempotent: true });
+ * const { partition, offset } = await producer.send("payments", { key: "alice", value: "paid 200 to bob" });
+ * ```
+ */
+export class Producer {
+  #host: ProducerHost;
+  #options: Required<ProducerOptions>;
+  #partitioner = new Partitioner();
+  #senders = new Map<string, PartitionSender>();
+  #scheduled = new Set<PartitionSender>();
+  #flushScheduled = false;
+  #identity: Promise<{ producerId: number; producerEpoch: number }> | null = null;
+  #closed = false;
+
+  constructor(host: ProducerHost, options: ProducerOptions = {}) {
+    this.#host = host;
+    this.#options = {
+      idempotent: options.idempotent ?? true,
+      lingerMs: options.lingerMs ?? 0,
+      batchSize: options.batchSize ?? 10_000,
+      deliveryTimeoutMs: options.deliveryTimeoutMs ?? host.limits.deliveryTimeoutMs,
+    };
+  }
+
+  /**
+   * Sends one record.
+   *
+   * @returns where it landed, once acknowledged
+   * @throws {RivuletError} `unknown_topic`, `unknown_partition`, `record_too_large`, `invalid_record`, `timeout`, …
+   */
+  async send(topic: string, record: ProducerRecord): Promise<RecordMetadata> {
+    const [metadata] = await this.sendBatch(topic, [record]);
+    return metadata;
+  }
+
+  /**
+   * Sends many records; all are validated before any is queued.
+   *
+   * @returns metadata in the order of `records`
+   */
+  sendBatch(topic: string, records: ProducerRecord[]): Promise<RecordMetadata[]> {
+    if (this.#closed) return Promise.reject(new RivuletError("closed", "the producer is closed"));
+    let routed: Array<{ partition: number; record: ReturnType<typeof toBatchRecord>; size: number }>;
+    let partitions: number;
+    try {
+      const meta = this.#host.topicConfig(topic);
+      partitions = meta.partitions;
+      const maxBytes = meta.config["message.max.bytes"];
+      const now = this.#host.clock.now();
+      routed = records.map((input) => {
+        const record = toBatchRecord(input, now, this.#host.limits, maxBytes);
+        const partition = this.#choosePartition(topic, input.partition, record.key, partitions);
+        return { partition, record, size: recordSizeEstimate(record) };
+      });
+      const buffered = [...this.#senders.values()].reduce((n, s) => n + s.queuedBytes, 0) + routed.reduce((n, r) => n + r.size, 0);
+      if (buffered > this.#host.limits.producerBufferBytesMax) {
+        throw new RivuletError("mailbox_full", `producer buffer would exceed ${this.#host.limits.producerBufferBytesMax} bytes`, { limit: "producerBufferBytesMax" });
+      }
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const batchBytesMax = Math.max(1024, this.#host.topicConfig(topic).config["message.max.bytes"] - 1024);
+    const results = routed.map(({ partition, record, size }) => {
+      const sender = this.#sender(topic, partition, batchBytesMax);
+      this.#scheduled.add(sender);
+      return sender.add(record, size).then((offset) => ({ topic, partition, offset }));
+    });
+    this.#partitioner.nextBatch(topic, partitions);
+    this.#scheduleFlush();
+    return Promise.all(results);
+  }
+
+  /** Resolves once every record sent so far is acknowledged or failed. */
+  async flush(): Promise<void> {
+    this.#kickAll();
+    await Promise.all([...this.#senders.values()].map((s) => s.drained()));
+  }
+
+  /** Flushes, then refuses further sends. */
+  async close(): Promise<void> {
+    await this.flush();
+    this.#closed = true;
+  }
+
+  #choosePartition(topic: string, explicit: number | undefined, key: Uint8Array | null, partitions: number): number {
+    if (explicit === undefined || explicit === null) return this.#partitioner.partition(topic, key, partitions);
+    if (!Number.isInteger(explicit) || explicit < 0 || explicit >= partitions) {
+      throw new RivuletError("unknown_partition", `topic ${topic} has no partition ${explicit}`, { topic, partition: explicit, partitions });
+    }
+    return explicit;
+  }
+
+  #sender(topic: string, partition: number, batchBytesMax: number): PartitionSender {
+    const key = `${topic}/${partition}`;
+    let sender = this.#senders.get(key);
+    if (!sender) {
+      const context: SenderContext = {
+        append: (t, p, bytes) => this.#host.appendBatch(t, p, bytes),
+        identity: () => this.#identityOrNull(),
+        resetIdentity: () => {
+          this.#identity = null;
+        },
+        deliveryTimeoutMs: this.#options.deliveryTimeoutMs,
+        batchRecordsMax: Math.min(this.#options.batchSize, this.#host.limits.batchRecordsMax),
+        batchBytesMax,
+      };
+      sender = new PartitionSender(topic, partition, context);
+      this.#senders.set(key, sender);
+    }
+    return sender;
+  }
+
+  #identityOrNull(): Promise<{ producerId: number; producerEpoch: number } | null> {
+    if (!this.#options.idempotent) return Promise.resolve(null);
+    this.#identity ??= this.#host.allocateProducerId().then(
+      (producerId) => ({ producerId, producerEpoch: 0 }),
+      (error) => {
+        this.#identity = null;
+        throw error;
+      },
+    );
+    return this.#identity;
+  }
+
+  #scheduleFlush(): void {
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    const run = () => {
+      this.#flushScheduled = false;
+      this.#kickAll();
+    };
+    if (this.#options.lingerMs > 0) setTimeout(run, this.#options.lingerMs);
+    else queueMicrotask(run);
+  }
+
+  #kickAll(): void {
+    for (const sender of this.#scheduled) sender.kick();
+    this.#scheduled.clear();
+  }
+}

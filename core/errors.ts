@@ -37,6 +37,10 @@ export const errorCodes = {
   unknown_member: { retriable: false },
   illegal_generation: { retriable: false },
   rebalance_in_progress: { retriable: true },
+  /** A consumer group is at `groupMembersMax` (Kafka's GROUP_MAX_SIZE_REACHED). */
+  too_many_members: { retriable: false },
+  /** The broker tracks `groupsMax` consumer groups already. */
+  too_many_groups: { retriable: false },
   unauthorized: { retriable: false },
   forbidden: { retriable: false },
   not_found: { retriable: false },

@@ -77,6 +77,13 @@ export const defaultLimits = {
   sessionTimeoutMsMax: 300_000,
   sessionTimeoutMsDefault: 10_000,
   rebalanceTimeoutMsDefault: 30_000,
+  /** A group leaving Empty waits this long (extended while members keep joining, up to the
+   * rebalance timeout) before completing its first rebalance: Kafka's `group.initial.rebalance.delay.ms`. */
+  groupInitialRebalanceDelayMs: 100,
+  /** Longest group id, in UTF-16 code units. */
+  groupIdLengthMax: 255,
+  /** Largest metadata string stored with a committed offset, in UTF-8 bytes (Kafka's `offset.metadata.max.bytes`). */
+  offsetMetadataBytesMax: 4 * KiB,
 
   // HTTP
   /** Largest HTTP request body. */

@@ -1,0 +1,75 @@
+import type { ResourceLimits } from "node:worker_threads";
+import { defaultLimits } from "../core/limits.ts";
+import type { ActorMessage } from "./actor.ts";
+import type { ActorRef, FaultInjectable } from "./actor-ref.ts";
+import { refOptions, type SpawnOptions } from "./spawn.ts";
+import { SupervisedRef } from "./supervised-ref.ts";
+import { WorkerIncarnation } from "./worker-incarnation.ts";
+
+export type { FaultInjectable } from "./actor-ref.ts";
+
+/** Options of {@link spawnWorkerActor}. */
+export interface WorkerActorOptions extends SpawnOptions {
+  /**
+   * Start-up data for the worker module's factory, read again at every (re)start, so the owner
+   * can change what a restarted worker hosts. Must be structured-cloneable. Default `null`.
+   */
+  init?: () => unknown;
+  /** How often the worker is pinged. Default `heartbeatIntervalMs`. */
+  heartbeatIntervalMs?: number;
+  /** Silence after which the worker is terminated and restarted. Default `heartbeatTimeoutMs`. */
+  heartbeatTimeoutMs?: number;
+  /** Adds {@link FaultInjectable}'s `crash()` and `hang()` to the ref. Default false. */
+  faultInjection?: boolean;
+  /** Heap limits of the worker thread (honoured by Node; Bun and Deno may ignore them). */
+  resourceLimits?: ResourceLimits;
+}
+
+/** A worker actor's ref: `crash()` and `hang()` are there when spawned with `faultInjection`. */
+export type WorkerActorRef<M extends ActorMessage, R> = ActorRef<M, R> & Partial<FaultInjectable>;
+
+/**
+ * Spawns an actor on its own worker thread. The module at `moduleUrl` calls `hostActor(factory)`;
+ * the ref talks to it through comlink, pings it on a separate control port, and restarts it with
+ * backoff when it exits, errors, misses heartbeats or throws an assertion.
+ *
+ * @param name a name for errors and status reports
+ * @param moduleUrl the worker module (`.ts` or `.js`), e.g. `new URL("./my-worker.ts", import.meta.url)`
+ * @param options mailbox, dispatch, supervision, heartbeats, `init`
+ * @returns the ref, once the worker hand-shook and its actor's `start()` finished
+ * @throws {RivuletError} `actor_failed` when it never started within its restart budget
+ *
+ * @example
+ * ```ts
+ * // echo-worker.ts: hostActor((init) => ({ receive: (m: { type: "echo"; text: string }) => `${init}${m.text}` }));
+ * const echo = await spawnWorkerActor<{ type: "echo"; text: string }, string>("echo",
+ *   new URL("./echo-worker.ts", import.meta.url), { init: () => "> " });
+ * await echo.ask({ type: "echo", text: "hi" }); // "> hi"
+ * await echo.stop();
+ * ```
+ */
+export async function spawnWorkerActor<M extends ActorMessage, R>(name: string, moduleUrl: URL, options: WorkerActorOptions = {}): Promise<WorkerActorRef<M, R>> {
+  const heartbeatIntervalMs = options.heartbeatIntervalMs ?? defaultLimits.heartbeatIntervalMs;
+  const heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? defaultLimits.heartbeatTimeoutMs;
+  if (!(heartbeatIntervalMs > 0 && heartbeatIntervalMs < heartbeatTimeoutMs)) throw new TypeError("heartbeatIntervalMs must be positive and below heartbeatTimeoutMs");
+  let current: WorkerIncarnation<M, R> | undefined;
+  const ref: WorkerActorRef<M, R> = new SupervisedRef<M, R>(name, async (_self, onCrash) => {
+    current = undefined;
+    const start = {
+      name,
+      init: options.init?.() ?? null,
+      dispatch: options.dispatch ?? "serial",
+      mailboxCapacity: options.mailboxCapacity ?? defaultLimits.mailboxMessagesMax,
+      faultInjection: options.faultInjection ?? false,
+    };
+    const incarnation = await WorkerIncarnation.start<M, R>({ moduleUrl, start, heartbeatIntervalMs, heartbeatTimeoutMs, resourceLimits: options.resourceLimits }, onCrash);
+    current = incarnation;
+    return incarnation;
+  }, refOptions(options));
+  if (options.faultInjection) {
+    ref.crash = async () => void (await current?.crash());
+    ref.hang = () => current?.hang();
+  }
+  await (ref as SupervisedRef<M, R>).started;
+  return ref;
+}

@@ -132,6 +132,26 @@ test("encodeRecordBatch() round trips gzip batches", () => {
   assert.is(decoded[499].offset, 509);
 });
 
+test("decodeRecords() throws corrupt_record naming the position for truncated or overrunning batches", () => {
+  const batch = encodeRecordBatch([{ key: utf8("k"), value: utf8("value"), headers: [["h", null]], timestamp: T0 }]);
+  const isCorrupt = (e: unknown) => isRivuletError(e, "corrupt_record") && /position 0/.test((e as Error).message);
+  assert.throws(() => decodeRecords(batch.subarray(0, batch.length - 1)), isCorrupt);
+  assert.throws(() => decodeRecords(batch.subarray(0, 30)), isCorrupt);
+  const overrun = batch.slice();
+  overrun[61] = 0x7e; // record length 63, past the batch end
+  assert.throws(() => decodeRecords(overrun), isCorrupt);
+  const magic = batch.slice();
+  magic[BatchOffset.magic] = 0;
+  assert.throws(() => decodeRecords(magic), isCorrupt);
+});
+
+test("decodeRecords() throws invalid_record for snappy batches", () => {
+  const batch = encodeRecordBatch([{ key: null, value: utf8("v"), headers: [], timestamp: T0 }]);
+  batch[BatchOffset.attributes + 1] = 2;
+  assert.throws(() => decodeRecords(batch), (e: unknown) => isRivuletError(e, "invalid_record") && /snappy/.test((e as Error).message));
+});
+
+
 const headerArb = fc.tuple(fc.string({ maxLength: 12, unit: "grapheme" }), fc.option(fc.uint8Array({ maxLength: 20 }), { nil: null }));
 const recordArb: fc.Arbitrary<BatchRecord> = fc.record({
   key: fc.option(fc.uint8Array({ maxLength: 40 }), { nil: null }),

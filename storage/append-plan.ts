@@ -1,0 +1,91 @@
+import { RivuletError } from "../core/errors.ts";
+import type { TopicConfig } from "../core/topic-config.ts";
+import { lastSequence } from "./log-loader.ts";
+import type { SegmentBatch } from "./log-segment.ts";
+import type { ProducerAppend, ProducerState } from "./producer-state.ts";
+import { decodeRecords, readBatchHeader, setBaseOffset, stampLogAppendTime, validateBatch } from "./record-batch.ts";
+
+/** What an append will write, decided before any byte is written. */
+export interface AppendPlan {
+  /** The bytes to write in one go (the input, or the new batches of it when some are duplicates). */
+  bytes: Uint8Array;
+  /** The batches in {@link bytes}, offsets assigned; empty when every batch was a duplicate. */
+  batches: SegmentBatch[];
+  /** Staged producer-state changes, to commit once written. */
+  producers: ProducerAppend;
+  /** Offsets of the duplicated batches, when every batch was one. */
+  duplicate?: { baseOffset: number; lastOffset: number };
+}
+
+/** The facts of the log an append plan depends on. */
+export interface AppendContext {
+  nextOffset: number;
+  config: TopicConfig;
+  now: number;
+  producers: ProducerState;
+}
+
+/**
+ * Validates every batch of an append (framing, CRC, `message.max.bytes`, null keys on a
+ * compacted topic, producer sequence), then assigns offsets from the log end and stamps them —
+ * and, under LogAppendTime, the clock's time — into the batches in place. Throws before
+ * touching anything when any batch is refused.
+ *
+ * @throws {RivuletError} `invalid_record`, `corrupt_record`, `record_too_large`,
+ *   `out_of_order_sequence`, `producer_fenced`
+ */
+export function planAppend(input: Uint8Array, ctx: AppendContext): AppendPlan {
+  if (input.length === 0) throw new RivuletError("invalid_record", "an append needs at least one record batch");
+  const compacted = ctx.config["cleanup.policy"].includes("compact");
+  const found: { position: number; size: number; header: ReturnType<typeof readBatchHeader> }[] = [];
+  for (let p = 0; p < input.length; ) {
+    const size = validateBatch(input, p, { maxBytes: ctx.config["message.max.bytes"] });
+    const header = readBatchHeader(input, p);
+    if (compacted && decodeRecords(input, p).some((r) => r.key === null)) {
+      throw new RivuletError("invalid_record", "a compacted topic refuses records without a key", { position: p });
+    }
+    found.push({ position: p, size, header });
+    p += size;
+  }
+
+  const producers = ctx.producers.begin();
+  const logAppendTime = ctx.config["message.timestamp.type"] === "LogAppendTime";
+  const batches: SegmentBatch[] = [];
+  let duplicate: AppendPlan["duplicate"];
+  let offset = ctx.nextOffset;
+  for (const { position, size, header } of found) {
+    const count = header.lastOffsetDelta + 1;
+    if (header.producerId >= 0) {
+      if (header.baseSequence < 0) throw new RivuletError("invalid_record", `producer ${header.producerId} sent a batch without a sequence`);
+      const lastSeq = lastSequence(header.baseSequence, header.lastOffsetDelta);
+      const dup = producers.check(header.producerId, header.producerEpoch, header.baseSequence, lastSeq);
+      if (dup) {
+        duplicate = { baseOffset: duplicate?.baseOffset ?? dup.baseOffset, lastOffset: dup.lastOffset };
+        continue;
+      }
+      producers.record(header.producerId, header.producerEpoch, { firstSeq: header.baseSequence, lastSeq, baseOffset: offset, lastOffset: offset + count - 1 });
+    }
+    const maxTimestamp = logAppendTime ? ctx.now : header.maxTimestamp;
+    batches.push({ position, size, baseOffset: offset, lastOffset: offset + count - 1, maxTimestamp });
+    offset += count;
+  }
+
+  for (const b of batches) {
+    setBaseOffset(input, b.position, b.baseOffset);
+    if (logAppendTime) stampLogAppendTime(input, b.position, ctx.now);
+  }
+  if (batches.length === 0) return { bytes: new Uint8Array(0), batches, producers, duplicate };
+  return { bytes: batches.length === found.length ? input : gather(input, batches), batches, producers };
+}
+
+/** Copies the kept batches into one buffer, renumbering their positions. */
+function gather(input: Uint8Array, batches: SegmentBatch[]): Uint8Array {
+  const out = new Uint8Array(batches.reduce((n, b) => n + b.size, 0));
+  let at = 0;
+  for (const b of batches) {
+    out.set(input.subarray(b.position, b.position + b.size), at);
+    b.position = at;
+    at += b.size;
+  }
+  return out;
+}

@@ -1,0 +1,150 @@
+import { readdirSync, renameSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { fsyncDir, readCbor } from "./atomic-file.ts";
+import { scanHeaders } from "./batch-scanner.ts";
+import { CLEAN_SHUTDOWN_FILE, offsetPath, parseOffsetName, Suffix, type CleanShutdown } from "./file-names.ts";
+import { LogSegment } from "./log-segment.ts";
+import { LogSegments } from "./log-segments.ts";
+import { loadSnapshot } from "./producer-snapshots.ts";
+import type { ProducerState } from "./producer-state.ts";
+import { rebuildIndexes } from "./segment-recovery.ts";
+import type { StorageHooks } from "./storage-hooks.ts";
+
+/** What {@link loadLog} needs to know. */
+export interface LoadOptions {
+  indexIntervalBytes: number;
+  /** Largest batch recovery accepts as valid. */
+  maxBatchBytes: number;
+  hooks: StorageHooks;
+}
+
+/** A recovered log, ready to append to. */
+export interface LoadedLog {
+  segments: LogSegments;
+  nextOffset: number;
+  producerState: ProducerState;
+  /** Bytes cut from the newest segment's tail. */
+  bytesTruncated: number;
+  /** True when the last close was clean and nothing was scanned. */
+  cleanShutdown: boolean;
+}
+
+/**
+ * Recovers the log in `dir`, in four passes. Start-up reads no segment but the newest: older
+ * segments' indexes are only stat-ed here and checked on first use.
+ *
+ * 1. List the files, sort the segments; delete leftover `.tmp` and `.cleaned` files, finish an
+ *    interrupted compaction swap, delete index files without a log; take the clean-shutdown
+ *    marker.
+ * 2. Sanity-check indexes: every segment's index sizes (no read); the newest segment's entries in
+ *    full. A bad index is rebuilt from its log.
+ * 3. Validate the newest segment's tail from its last index entry and truncate at the first bad
+ *    byte — unless the clean-shutdown marker vouches for it, then scan nothing.
+ * 4. Load producer state: the newest snapshot, then the batch headers after it.
+ */
+export function loadLog(dir: string, options: LoadOptions): LoadedLog {
+  const { bases, marker } = listAndTidy(dir);
+  const segments = new LogSegments(checkIndexes(dir, bases, options));
+  const { nextOffset, bytesTruncated } = recoverTail(segments.active, marker, options);
+  const producerState = loadProducerState(dir, segments, nextOffset, options);
+  return { segments, nextOffset, producerState, bytesTruncated, cleanShutdown: bytesTruncated === 0 && marker !== undefined };
+}
+
+/** Pass 1. */
+function listAndTidy(dir: string): { bases: number[]; marker: CleanShutdown | undefined } {
+  const names = readdirSync(dir);
+  const logs = new Set<number>();
+  let changed = false;
+  for (const name of names) {
+    if (name.endsWith(Suffix.tmp) || name.endsWith(Suffix.cleaned)) {
+      rmSync(join(dir, name), { force: true });
+      changed = true;
+    } else if (name.endsWith(Suffix.log + Suffix.swap)) {
+      const base = parseOffsetName(name.slice(0, -Suffix.swap.length))!.offset;
+      rmSync(offsetPath(dir, base, Suffix.index), { force: true });
+      rmSync(offsetPath(dir, base, Suffix.timeIndex), { force: true });
+      renameSync(join(dir, name), offsetPath(dir, base, Suffix.log));
+      logs.add(base);
+      changed = true;
+    }
+  }
+  for (const name of names) {
+    const parsed = parseOffsetName(name);
+    if (parsed?.suffix === Suffix.log) logs.add(parsed.offset);
+  }
+  for (const name of names) {
+    const parsed = parseOffsetName(name);
+    if ((parsed?.suffix === Suffix.index || parsed?.suffix === Suffix.timeIndex) && !logs.has(parsed.offset)) {
+      rmSync(join(dir, name), { force: true });
+      changed = true;
+    }
+  }
+  const markerPath = join(dir, CLEAN_SHUTDOWN_FILE);
+  let marker: CleanShutdown | undefined;
+  try {
+    marker = readCbor<CleanShutdown>(markerPath);
+  } catch {
+    marker = undefined;
+  }
+  if (names.includes(CLEAN_SHUTDOWN_FILE)) {
+    // Gone before anything is appended, so a later crash is never mistaken for a clean stop.
+    rmSync(markerPath, { force: true });
+    changed = true;
+  }
+  if (changed) fsyncDir(dir);
+  return { bases: [...logs].sort((a, b) => a - b), marker };
+}
+
+/** Pass 2. */
+function checkIndexes(dir: string, bases: number[], options: LoadOptions): LogSegment[] {
+  if (bases.length === 0) bases = [0];
+  const segments = bases.map((base) => LogSegment.open(dir, base, options.hooks));
+  segments.forEach((segment, i) => {
+    const newest = i === segments.length - 1;
+    const sane = newest
+      ? segment.offsetIndex.isSane(segment.size) && segment.timeIndex.isSane(Number.MAX_SAFE_INTEGER)
+      : segment.offsetIndex.sizeIsWhole && segment.timeIndex.sizeIsWhole;
+    if (!sane) rebuildIndexes(segment, options.indexIntervalBytes);
+  });
+  return segments;
+}
+
+/** Pass 3. */
+function recoverTail(active: LogSegment, marker: CleanShutdown | undefined, options: LoadOptions): { nextOffset: number; bytesTruncated: number } {
+  if (marker && marker.activeBaseOffset === active.baseOffset && marker.activeSizeBytes === active.size && marker.nextOffset >= active.baseOffset) {
+    active.setRecovered(marker.nextOffset, marker.maxTimestamp);
+    return { nextOffset: marker.nextOffset, bytesTruncated: 0 };
+  }
+  const bytesTruncated = active.recover(options.indexIntervalBytes, options.maxBatchBytes);
+  return { nextOffset: active.nextOffset, bytesTruncated };
+}
+
+/** Pass 4. */
+function loadProducerState(dir: string, segments: LogSegments, nextOffset: number, options: LoadOptions): ProducerState {
+  const { state, offset } = loadSnapshot(dir, nextOffset, segments.first.baseOffset);
+  for (let i = Math.max(0, segments.floorIndex(offset)); i < segments.count && offset < nextOffset; i++) {
+    const segment = segments.at(i)!;
+    const end = segments.endOffsetOf(i, nextOffset);
+    if (end <= offset) continue;
+    segment.checkIndexes(options.indexIntervalBytes, end);
+    const from = segment.offsetIndex.lookup(offset).position;
+    for (const { header } of scanHeaders(segment.log, from)) {
+      const lastOffset = header.baseOffset + header.lastOffsetDelta;
+      if (header.baseOffset >= nextOffset) break;
+      if (lastOffset < offset || header.producerId < 0) continue;
+      state.replay(header.producerId, header.producerEpoch, {
+        firstSeq: header.baseSequence,
+        lastSeq: lastSequence(header.baseSequence, header.lastOffsetDelta),
+        baseOffset: header.baseOffset,
+        lastOffset,
+      });
+    }
+  }
+  return state;
+}
+
+/** The last sequence of a batch, wrapping past int32 max as Kafka does. */
+export function lastSequence(baseSequence: number, lastOffsetDelta: number): number {
+  const last = baseSequence + lastOffsetDelta;
+  return last > 0x7fffffff ? last - 0x80000000 : last;
+}

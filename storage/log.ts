@@ -1,0 +1,320 @@
+import { mkdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { clearInterval, setInterval } from "node:timers";
+import { systemClock, type Clock } from "../core/clock.ts";
+import { RivuletError } from "../core/errors.ts";
+import { defaultLimits, type Limits } from "../core/limits.ts";
+import type { TopicConfig } from "../core/topic-config.ts";
+import { planAppend } from "./append-plan.ts";
+import { fsyncDir, writeCborAtomic } from "./atomic-file.ts";
+import { compactLog } from "./cleaner.ts";
+import { CLEAN_SHUTDOWN_FILE, type CleanShutdown } from "./file-names.ts";
+import { GroupCommit } from "./group-commit.ts";
+import { loadLog } from "./log-loader.ts";
+import { LogSegment } from "./log-segment.ts";
+import type { LogSegments } from "./log-segments.ts";
+import { deleteSnapshotsBefore, writeSnapshot } from "./producer-snapshots.ts";
+import type { ProducerState } from "./producer-state.ts";
+import { applyRetention } from "./retention.ts";
+import type { StorageHooks } from "./storage-hooks.ts";
+
+export interface LogOptions {
+  clock?: Clock;
+  limits?: Limits;
+  /** Observation and fault-injection points (tests, metrics). */
+  hooks?: StorageHooks;
+}
+
+export interface AppendResult {
+  baseOffset: number;
+  lastOffset: number;
+  /** The broker time stamped under LogAppendTime, else -1. */
+  logAppendTime: number;
+  /** True when every batch was a retried duplicate: nothing was written. */
+  duplicate: boolean;
+}
+
+export interface ReadResult {
+  /** Whole batches; the first holds the requested offset. Empty at the high watermark. */
+  batches: Uint8Array;
+  highWatermark: number;
+  logStartOffset: number;
+}
+
+/** Relative offsets in the indexes are int32: a segment spans fewer offsets than this. */
+const SEGMENT_OFFSETS_MAX = 0x7fffffff;
+
+/**
+ * A partition's log: a directory of segments (see `file-names.ts`, `log-segment.ts`) that
+ * takes appends of RecordBatch v2 batches, assigns offsets, makes them durable per the topic's
+ * `flush` policy, serves reads up to the high watermark, and applies retention and compaction.
+ * Opening it runs recovery (`log-loader.ts`).
+ *
+ * Not thread-safe: owned by exactly one partition actor.
+ *
+ * @example
+ * ```ts
+ * const log = Log.open("/data/payments-0", parseTopicConfig({ flush: "always" }));
+ * const { baseOffset } = await log.append(encodeRecordBatch(records));
+ * const { batches } = log.read(baseOffset, 1 << 20);
+ * log.close();
+ * ```
+ */
+export class Log {
+  readonly dir: string;
+  #config: TopicConfig;
+  #clock: Clock;
+  #limits: Limits;
+  #hooks: StorageHooks;
+  #segments: LogSegments;
+  #nextOffset: number;
+  #highWatermark: number;
+  #producers: ProducerState;
+  #commit: GroupCommit<AppendResult>;
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #closed = false;
+  #failed: RivuletError | undefined;
+  /** Bytes cut from the tail by recovery at open. */
+  readonly recoveredBytesTruncated: number;
+
+  private constructor(dir: string, config: TopicConfig, options: LogOptions) {
+    this.dir = dir;
+    this.#config = config;
+    this.#clock = options.clock ?? systemClock;
+    this.#limits = options.limits ?? defaultLimits;
+    this.#hooks = options.hooks ?? {};
+    const loaded = loadLog(dir, { indexIntervalBytes: config["index.interval.bytes"], maxBatchBytes: this.#maxStoredBatchBytes(), hooks: this.#hooks });
+    this.#segments = loaded.segments;
+    this.#nextOffset = loaded.nextOffset;
+    this.#highWatermark = loaded.nextOffset;
+    this.#producers = loaded.producerState;
+    this.recoveredBytesTruncated = loaded.bytesTruncated;
+    if (this.#segments.active.size > 0) this.#segments.active.rolledAtMs = this.#clock.now();
+    this.#commit = new GroupCommit(() => this.#syncAll());
+    this.#startTimer();
+  }
+
+  /**
+   * Opens the log in `dir`, creating the directory, and recovers it.
+   * @throws {RivuletError} `storage_error`
+   */
+  static open(dir: string, config: TopicConfig, options: LogOptions = {}): Log {
+    mkdirSync(dir, { recursive: true });
+    return new Log(dir, config, options);
+  }
+
+  /** Deletes the log directory and everything in it. */
+  static delete(dir: string): void {
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  get logStartOffset(): number {
+    return this.#segments.first.baseOffset;
+  }
+  get logEndOffset(): number {
+    return this.#nextOffset;
+  }
+  get highWatermark(): number {
+    return this.#highWatermark;
+  }
+  get sizeBytes(): number {
+    return this.#segments.sizeBytes();
+  }
+  /** Segments, for tests and metrics. */
+  get segmentCount(): number {
+    return this.#segments.count;
+  }
+  get config(): TopicConfig {
+    return this.#config;
+  }
+
+  /**
+   * Appends one or more concatenated batches (their baseOffset fields are ignored and
+   * re-stamped in place) in one synchronous write. The promise resolves per `flush`: after the
+   * covering fdatasync for `always` (group commit), at once otherwise. A refused or failed
+   * append leaves the log as it was.
+   *
+   * @throws {RivuletError} (as a rejection) `invalid_record`, `corrupt_record`,
+   *   `record_too_large`, `out_of_order_sequence`, `producer_fenced`, `storage_error`, `closed`
+   */
+  append(batches: Uint8Array): Promise<AppendResult> {
+    try {
+      this.#checkWritable();
+      const now = this.#clock.now();
+      const plan = planAppend(batches, { nextOffset: this.#nextOffset, config: this.#config, now, producers: this.#producers });
+      const logAppendTime = this.#config["message.timestamp.type"] === "LogAppendTime" ? now : -1;
+      if (plan.duplicate) {
+        const result = { ...plan.duplicate, logAppendTime, duplicate: true };
+        return this.#highWatermark > plan.duplicate.lastOffset ? Promise.resolve(result) : this.#commit.wait(result);
+      }
+      const first = plan.batches[0].baseOffset;
+      const last = plan.batches[plan.batches.length - 1].lastOffset;
+      this.#maybeRoll(plan.bytes.length, first, last, now);
+      const active = this.#segments.active;
+      if (active.size === 0) active.rolledAtMs = now;
+      active.append(plan.bytes, plan.batches, this.#config["index.interval.bytes"]);
+      plan.producers.commit();
+      this.#nextOffset = last + 1;
+      const result: AppendResult = { baseOffset: first, lastOffset: last, logAppendTime, duplicate: false };
+      if (this.#config.flush === "always") return this.#commit.wait(result);
+      this.#highWatermark = this.#nextOffset;
+      return Promise.resolve(result);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * Reads whole batches from the one holding `offset`, up to `maxBytes` (at least one batch
+   * when one exists), never past the high watermark, from one segment.
+   *
+   * @throws {RivuletError} `offset_out_of_range` (details: logStartOffset, logEndOffset);
+   *   `corrupt_record` naming the file and byte position
+   */
+  read(offset: number, maxBytes: number): ReadResult {
+    this.#checkOpen();
+    const logStartOffset = this.logStartOffset;
+    if (!Number.isSafeInteger(offset) || offset < logStartOffset || offset > this.#nextOffset) {
+      throw new RivuletError("offset_out_of_range", `offset ${offset} is outside the log [${logStartOffset}, ${this.#nextOffset}]`, {
+        offset,
+        logStartOffset,
+        logEndOffset: this.#nextOffset,
+      });
+    }
+    const interval = this.#config["index.interval.bytes"];
+    const empty = new Uint8Array(0);
+    for (let i = this.#segments.floorIndex(offset); offset < this.#highWatermark && i < this.#segments.count; i++) {
+      const segment = this.#segments.at(i)!;
+      const end = this.#segments.endOffsetOf(i, this.#nextOffset);
+      if (offset >= end) continue;
+      const batches = segment.read(Math.max(offset, segment.baseOffset), maxBytes, this.#highWatermark, interval, end);
+      if (batches.length > 0) return { batches, highWatermark: this.#highWatermark, logStartOffset };
+      offset = end;
+    }
+    return { batches: empty, highWatermark: this.#highWatermark, logStartOffset };
+  }
+
+  /** The first offset whose record has a timestamp ≥ `timestamp`, or null if none. */
+  offsetForTimestamp(timestamp: number): number | null {
+    this.#checkOpen();
+    const interval = this.#config["index.interval.bytes"];
+    for (let i = 0; i < this.#segments.count; i++) {
+      const segment = this.#segments.at(i)!;
+      if (segment.baseOffset >= this.#highWatermark) break;
+      const end = this.#segments.endOffsetOf(i, this.#nextOffset);
+      const found = segment.offsetForTimestamp(timestamp, this.#highWatermark, interval, end);
+      if (found !== null) return found;
+    }
+    return null;
+  }
+
+  /** Applies a new topic config (flush policy, sizes, retention) from the next operation on. */
+  updateConfig(config: TopicConfig): void {
+    this.#checkOpen();
+    if (this.#config.flush === "always" && config.flush !== "always") this.flush();
+    this.#config = config;
+    this.#startTimer();
+  }
+
+  /** Deletes whole old segments past `retention.ms` / `retention.bytes` (policy `delete`). */
+  applyRetention(): { deletedSegments: number; deletedBytes: number } {
+    this.#checkOpen();
+    if (!this.#config["cleanup.policy"].includes("delete")) return { deletedSegments: 0, deletedBytes: 0 };
+    const result = applyRetention(this.#segments, this.#config, this.#clock.now(), this.#highWatermark);
+    if (result.deletedSegments > 0) {
+      fsyncDir(this.dir);
+      this.#producers.removeBefore(this.logStartOffset);
+      deleteSnapshotsBefore(this.dir, this.logStartOffset);
+    }
+    return result;
+  }
+
+  /** Keeps the latest record per key in the older segments (policy `compact`). */
+  compact(): { removedRecords: number } {
+    this.#checkOpen();
+    if (!this.#config["cleanup.policy"].includes("compact")) return { removedRecords: 0 };
+    return compactLog(this.dir, this.#segments, {
+      config: this.#config,
+      now: this.#clock.now(),
+      highWatermark: this.#highWatermark,
+      logEndOffset: this.#nextOffset,
+      hooks: this.#hooks,
+    });
+  }
+
+  /** Makes every append so far durable and visible, settling appends that wait for it. */
+  flush(): void {
+    this.#checkOpen();
+    if (this.#commit.pending > 0) this.#commit.flushNow();
+    else this.#syncAll();
+  }
+
+  /** Flushes, writes the producer-state snapshot and the clean-shutdown marker, and closes. */
+  close(): void {
+    if (this.#closed) return;
+    if (this.#timer) clearInterval(this.#timer);
+    if (!this.#failed) {
+      this.flush();
+      writeSnapshot(this.dir, this.#nextOffset, this.#producers);
+      const active = this.#segments.active;
+      const marker: CleanShutdown = { activeBaseOffset: active.baseOffset, activeSizeBytes: active.size, nextOffset: this.#nextOffset, maxTimestamp: active.maxTimestamp };
+      writeCborAtomic(join(this.dir, CLEAN_SHUTDOWN_FILE), marker);
+    }
+    this.#commit.failAll(new RivuletError("closed", "the log was closed"));
+    for (const segment of this.#segments.all()) segment.close();
+    this.#closed = true;
+  }
+
+  #syncAll(): void {
+    try {
+      for (const segment of this.#segments.all()) segment.sync();
+    } catch (error) {
+      // An fsync that failed may have lost pages; Kafka takes the log dir offline, so do we.
+      this.#failed = error instanceof RivuletError ? error : new RivuletError("storage_error", String(error));
+      throw this.#failed;
+    }
+    this.#highWatermark = this.#nextOffset;
+  }
+
+  #maybeRoll(bytes: number, first: number, last: number, now: number): void {
+    const active = this.#segments.active;
+    if (active.size === 0) return;
+    const full = active.size + bytes > this.#config["segment.bytes"];
+    const old = active.rolledAtMs !== undefined && now - active.rolledAtMs >= this.#config["segment.ms"];
+    if (!full && !old && last - active.baseOffset < SEGMENT_OFFSETS_MAX) return;
+    active.onBecomeInactive();
+    writeSnapshot(this.dir, first, this.#producers);
+    const next = LogSegment.open(this.dir, first, this.#hooks);
+    next.setRecovered(first, -1);
+    this.#segments.add(next);
+    fsyncDir(this.dir);
+  }
+
+  #startTimer(): void {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = undefined;
+    if (this.#config.flush !== "interval") return;
+    this.#timer = setInterval(() => {
+      if (this.#closed || this.#failed) return;
+      try {
+        this.#syncAll();
+      } catch {
+        // #syncAll marked the log failed; the next append reports it
+      }
+    }, this.#config["flush.ms"]);
+    this.#timer.unref?.();
+  }
+
+  #maxStoredBatchBytes(): number {
+    return Math.max(this.#config["message.max.bytes"], this.#limits.messageMaxBytes) * 100;
+  }
+
+  #checkOpen(): void {
+    if (this.#closed) throw new RivuletError("closed", "the log is closed");
+  }
+
+  #checkWritable(): void {
+    this.#checkOpen();
+    if (this.#failed) throw new RivuletError("storage_error", `the log failed earlier: ${this.#failed.message}`);
+  }
+}

@@ -1,0 +1,127 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { isRivuletError } from "../core/errors.ts";
+import type { ActorStatus } from "./actor-ref.ts";
+import type { StatusDetail } from "./supervision.ts";
+import type { TestInfo, TestInit, TestMessage } from "../test/fixtures/test-actor-worker.ts";
+import { spawnWorkerActor, type WorkerActorOptions } from "./worker-actor.ts";
+
+const moduleUrl = new URL("../test/fixtures/test-actor-worker.ts", import.meta.url);
+
+/** Options whose init() counts (re)starts, and a log of statuses with a way to wait for one. */
+function watched(extra: WorkerActorOptions = {}) {
+  let generation = 0;
+  const seen: [ActorStatus, StatusDetail, number][] = [];
+  const waiters: [ActorStatus, () => void][] = [];
+  const options: WorkerActorOptions = {
+    init: (): TestInit => ({ generation: ++generation }),
+    faultInjection: true,
+    heartbeatIntervalMs: 50,
+    heartbeatTimeoutMs: 300,
+    ...extra,
+    supervision: {
+      backoffMinMs: 5,
+      backoffMaxMs: 20,
+      ...extra.supervision,
+      onStatus: (status, detail) => {
+        seen.push([status, detail, performance.now()]);
+        for (const [wanted, resolve] of waiters) if (wanted === status) resolve();
+      },
+    },
+  };
+  const next = (status: ActorStatus) => new Promise<void>((resolve) => waiters.push([status, resolve]));
+  return { options, seen, next, generations: () => generation };
+}
+
+test("crash() fails the in-flight ask retriably; the restarted worker ran start() with fresh init()", async () => {
+  const { options, seen, next } = watched();
+  const ref = await spawnWorkerActor<TestMessage, unknown>("crashy", moduleUrl, options);
+  const before = (await ref.ask({ type: "info" })) as TestInfo;
+  const inFlight = ref.ask({ type: "order", tag: "a", ms: 1_000 }).catch((e) => e);
+  const running = next("running");
+  await ref.crash!();
+  const error = await inFlight;
+  assert.ok(isRivuletError(error, "actor_restarting") && error.retriable, String(error));
+  assert.is(ref.status(), "restarting");
+  const queued = ref.ask({ type: "info" }); // waits for the restart
+  await running;
+  const after = (await queued) as TestInfo;
+  assert.equal(after.init, { generation: 2 });
+  assert.ok(after.startedBeforeFirstMessage);
+  assert.is.not(after.threadId, before.threadId, "a new worker thread");
+  assert.equal(seen.map(([status]) => status), ["running", "restarting", "running"]);
+  await ref.stop();
+});
+
+test("ask() of a message whose receive throws an assertion fails retriably and the worker is replaced", async () => {
+  const { options, next } = watched();
+  const ref = await spawnWorkerActor<TestMessage, unknown>("buggy", moduleUrl, options);
+  const before = (await ref.ask({ type: "info" })) as TestInfo;
+  const running = next("running");
+  const error = await ref.ask({ type: "bug" }).catch((e) => e);
+  assert.ok(isRivuletError(error, "actor_restarting"), String(error));
+  assert.match(error.message, "assertion failed: bug");
+  await running;
+  const after = (await ref.ask({ type: "info" })) as TestInfo;
+  assert.is.not(after.threadId, before.threadId);
+  assert.equal(after.init, { generation: 2 });
+  await ref.stop();
+});
+
+test("hang() is found by the heartbeat and the worker replaced within heartbeatTimeoutMs and a margin", async () => {
+  const { options, seen, next } = watched({ heartbeatIntervalMs: 50, heartbeatTimeoutMs: 300 });
+  const ref = await spawnWorkerActor<TestMessage, unknown>("hangy", moduleUrl, options);
+  await ref.ask({ type: "info" });
+  const inFlight = ref.ask({ type: "order", tag: "a", ms: 1_000 }).catch((e) => e);
+  const restarting = next("restarting");
+  const running = next("running");
+  const hungAt = performance.now();
+  ref.hang!();
+  assert.ok(isRivuletError(await inFlight, "actor_restarting"), "the ask in flight during the hang fails");
+  await restarting;
+  const foundMs = seen[1][2] - hungAt;
+  assert.ok(foundMs >= 250 && foundMs <= 300 + 50 + 150, `found after ${Math.round(foundMs)} ms`);
+  assert.match(seen[1][1].error!.message, "missed heartbeats");
+  await running;
+  assert.equal(((await ref.ask({ type: "info" })) as TestInfo).init, { generation: 2 });
+  await ref.stop();
+});
+
+test("a worker that exits (process.exit) is restarted", async () => {
+  const { options, seen, next } = watched();
+  const ref = await spawnWorkerActor<TestMessage, unknown>("exity", moduleUrl, options);
+  const running = next("running");
+  const error = await ref.ask({ type: "exit", code: 3 }).catch((e) => e);
+  assert.ok(isRivuletError(error, "actor_restarting"), String(error));
+  assert.match(seen[1][1].error!.message, "exited");
+  await running;
+  assert.equal(((await ref.ask({ type: "info" })) as TestInfo).init, { generation: 2 });
+  await ref.stop();
+});
+
+test("spawnWorkerActor() fails the actor after too many crashed restarts", async () => {
+  let generation = 0;
+  const statuses: ActorStatus[] = [];
+  const ref = await spawnWorkerActor<TestMessage, unknown>("doomed", moduleUrl, {
+    init: (): TestInit => ({ generation: ++generation, failStart: generation > 1 }),
+    faultInjection: true,
+    supervision: { maxRestarts: 2, backoffMinMs: 1, backoffMaxMs: 5, onStatus: (status) => statuses.push(status) },
+  });
+  await ref.crash!();
+  const error = await ref.ask({ type: "info" }).catch((e) => e);
+  assert.ok(isRivuletError(error, "actor_failed") && !error.retriable, String(error));
+  assert.is(ref.status(), "failed");
+  assert.is(generation, 3, "the first start and two refused restarts");
+  assert.equal(statuses, ["running", "restarting", "restarting", "failed"]);
+  await ref.stop();
+});
+
+test("spawnWorkerActor() rejects with actor_failed when the worker never starts", async () => {
+  const error = await spawnWorkerActor<TestMessage, unknown>("never", moduleUrl, {
+    init: (): TestInit => ({ generation: 1, failStart: true }),
+    supervision: { maxRestarts: 1, backoffMinMs: 1, backoffMaxMs: 1 },
+  }).catch((e) => e);
+  assert.ok(isRivuletError(error, "actor_failed"), String(error));
+});
+
+test.run();

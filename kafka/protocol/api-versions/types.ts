@@ -1,0 +1,18 @@
+/** ApiVersions (key 18): which versions of which APIs the broker speaks. */
+
+/** v0-2 requests have no body. */
+export type ApiVersionsRequest = Record<string, never>;
+
+/** One supported API. */
+export interface ApiVersionRange {
+  apiKey: number;
+  minVersion: number;
+  maxVersion: number;
+}
+
+export interface ApiVersionsResponse {
+  errorCode: number;
+  apiKeys: ApiVersionRange[];
+  /** v1+ */
+  throttleTimeMs: number;
+}

@@ -1,0 +1,26 @@
+/**
+ * InitProducerId v0
+ *
+ * ```
+ * InitProducerId Request (Version: 0) => transactional_id transaction_timeout_ms
+ *   transactional_id => NULLABLE_STRING
+ *   transaction_timeout_ms => INT32
+ * InitProducerId Response (Version: 0) => throttle_time_ms error_code producer_id producer_epoch
+ *   throttle_time_ms => INT32
+ *   error_code => INT16
+ *   producer_id => INT64
+ *   producer_epoch => INT16
+ * ```
+ */
+import type { Reader } from "../reader.ts";
+import type { Writer } from "../writer.ts";
+import type { InitProducerIdRequest, InitProducerIdResponse } from "./types.ts";
+
+export function decodeRequest(reader: Reader): InitProducerIdRequest {
+  const transactionalId = reader.nullableString();
+  return { transactionalId, transactionTimeoutMs: reader.int32() };
+}
+
+export function encodeResponse(writer: Writer, response: InitProducerIdResponse): void {
+  writer.int32(response.throttleTimeMs).int16(response.errorCode).int64(response.producerId).int16(response.producerEpoch);
+}

@@ -1,0 +1,84 @@
+import { parseArgs } from "node:util";
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { Broker } from "../../broker/broker.ts";
+import { serve } from "../../http/serve.ts";
+import { CliError } from "../cli-error.ts";
+
+export const serveHelp = `rivulet serve — run a Rivulet server (HTTP API, optional Kafka listener)
+
+Usage: rivulet serve [options]
+
+  --data-dir DIR         where logs and metadata live (default ./data)
+  --host HOST            address to bind (default 127.0.0.1)
+  --port N               HTTP port (default 8080; 0 picks a free one)
+  --kafka-port N         also speak the Kafka protocol on this port
+  --max-workers N        worker threads hosting partitions
+  --auth-file FILE       bearer tokens and their rights (JSON)
+  --tls-cert FILE        serve HTTPS with this certificate (PEM) ...
+  --tls-key FILE         ... and this key (PEM)
+  --auto-create-topics   create unknown topics on first produce
+
+Stops gracefully on SIGINT or SIGTERM: in-flight requests finish and every log is flushed.`;
+
+/** `rivulet serve`: opens the broker on a data directory and serves until a signal. */
+export async function serveCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      "data-dir": { type: "string", default: "./data" },
+      host: { type: "string", default: "127.0.0.1" },
+      port: { type: "string", default: "8080" },
+      "kafka-port": { type: "string" },
+      "max-workers": { type: "string" },
+      "auth-file": { type: "string" },
+      "tls-cert": { type: "string" },
+      "tls-key": { type: "string" },
+      "auto-create-topics": { type: "boolean", default: false },
+    },
+  });
+  const port = toPort(values.port!, "--port");
+  const kafkaPort = values["kafka-port"] === undefined ? undefined : toPort(values["kafka-port"], "--kafka-port");
+  if (Boolean(values["tls-cert"]) !== Boolean(values["tls-key"])) throw new CliError("--tls-cert and --tls-key go together", 2);
+  const maxWorkers = values["max-workers"] === undefined ? undefined : Number(values["max-workers"]);
+  if (maxWorkers !== undefined && !(Number.isInteger(maxWorkers) && maxWorkers > 0)) throw new CliError("--max-workers takes a positive integer", 2);
+  const dataDir = resolve(values["data-dir"]!);
+  const broker = await Broker.open({ dataDir, maxWorkers, autoCreateTopics: values["auto-create-topics"] });
+  let server;
+  try {
+    server = await serve(broker, {
+      host: values.host,
+      port,
+      kafkaPort,
+      authFile: values["auth-file"],
+      autoCreateTopics: values["auto-create-topics"],
+      tls: values["tls-cert"] ? { cert: readFileSync(values["tls-cert"], "utf8"), key: readFileSync(values["tls-key"]!, "utf8") } : undefined,
+    });
+  } catch (error) {
+    await broker.close();
+    throw error;
+  }
+  console.log(`rivulet: serving ${server.url} (data in ${dataDir})${kafkaPort !== undefined ? `, Kafka protocol on ${values.host}:${server.kafkaPort}` : ""}`);
+  await new Promise<void>((done) => {
+    const stop = (signal: string) => {
+      console.log(`rivulet: ${signal}, shutting down`);
+      process.off("SIGINT", onInt);
+      process.off("SIGTERM", onTerm);
+      done();
+    };
+    const onInt = () => stop("SIGINT");
+    const onTerm = () => stop("SIGTERM");
+    process.on("SIGINT", onInt);
+    process.on("SIGTERM", onTerm);
+  });
+  await server.close();
+  await broker.close();
+  console.log("rivulet: stopped, every log flushed");
+  return 0;
+}
+
+function toPort(raw: string, flag: string): number {
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`${flag} takes a port number from 0 to 65535`, 2);
+  return port;
+}

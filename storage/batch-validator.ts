@@ -87,7 +87,10 @@ function malformed(reason: string): RivuletError {
   return new RivuletError("corrupt_record", reason);
 }
 
-/** Walks `count` records in `bytes[start, end)`, which they must fill exactly. */
+/**
+ * Walks `count` records in `bytes[start, end)`, which they must fill exactly. One-byte varints
+ * (most fields) are decoded inline; longer ones go through the reader.
+ */
 function checkRecords(bytes: Uint8Array, start: number, end: number, count: number, lastOffsetDelta: number): void {
   const reader = new VarintReader(bytes, start);
   let previousDelta = -1;
@@ -96,21 +99,27 @@ function checkRecords(bytes: Uint8Array, start: number, end: number, count: numb
     const recordEnd = reader.position + length;
     if (length < 6 || recordEnd > end) throw malformed(`record ${i} has length ${length}, past the batch end`);
     reader.position++; // attributes
-    reader.readVarlong(); // timestampDelta
+    if (bytes[reader.position] < 0x80) reader.position++;
+    else reader.readVarlong(); // timestampDelta
     const offsetDelta = reader.readVarint();
     if (offsetDelta <= previousDelta || offsetDelta > lastOffsetDelta) throw malformed(`record ${i} has offsetDelta ${offsetDelta} after ${previousDelta}, last ${lastOffsetDelta}`);
     previousDelta = offsetDelta;
     skipBytesField(reader, recordEnd, -1); // key
     skipBytesField(reader, recordEnd, -1); // value
     const headerCount = reader.readVarint();
-    if (headerCount < 0 || headerCount > recordEnd - reader.position) throw malformed(`record ${i} has ${headerCount} headers`);
-    for (let h = 0; h < headerCount; h++) {
-      skipBytesField(reader, recordEnd, 0); // name, never null
-      skipBytesField(reader, recordEnd, -1); // value
-    }
+    if (headerCount !== 0) checkHeaders(reader, recordEnd, headerCount, i);
     if (reader.position !== recordEnd) throw malformed(`record ${i} does not end where its length says`);
   }
   if (reader.position !== end) throw malformed(`${end - reader.position} bytes after record ${count - 1}`);
+}
+
+/** Skips `headerCount` headers of record `index`, within `recordEnd`. */
+function checkHeaders(reader: VarintReader, recordEnd: number, headerCount: number, index: number): void {
+  if (headerCount < 0 || headerCount > recordEnd - reader.position) throw malformed(`record ${index} has ${headerCount} headers`);
+  for (let h = 0; h < headerCount; h++) {
+    skipBytesField(reader, recordEnd, 0); // name, never null
+    skipBytesField(reader, recordEnd, -1); // value
+  }
 }
 
 /** Skips a varint length (>= `lengthMin`, -1 meaning null) and that many bytes, within `limit`. */

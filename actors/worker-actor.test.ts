@@ -33,6 +33,10 @@ test("ask() transfers buffers to the worker and reply() transfers them back", as
   assert.is(answer.received, 64 * 1024);
   assert.is(answer.bytes.byteLength, 64 * 1024);
   assert.ok(answer.bytes.every((b) => b === 7));
+  const detached = await ref.ask({ type: "fill", bytes, returnIt: false }, { transfer: [bytes.buffer] }).catch((e) => e);
+  assert.ok(isRivuletError(detached, "invalid_request"), "a detached buffer is the caller's error: " + detached);
+  assert.ok(isRivuletError(await ref.ask({ type: "echo", value: () => 1 }).catch((e) => e), "invalid_request"));
+  assert.is(ref.status(), "running", "the worker did not crash over it");
   const copied = new Uint8Array(16);
   await ref.ask({ type: "fill", bytes: copied, returnIt: false });
   assert.is(copied.byteLength, 16, "without transfer the buffer is copied");

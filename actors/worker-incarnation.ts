@@ -1,6 +1,6 @@
 import * as comlink from "comlink";
 import { MessageChannel, type MessagePort, type ResourceLimits, type Worker } from "node:worker_threads";
-import { errorFromData } from "../core/errors.ts";
+import { errorFromData, RivuletError } from "../core/errors.ts";
 import { comlinkEndpoint } from "../runtime/comlink-endpoint.ts";
 import { spawnWorker } from "../runtime/spawn-worker.ts";
 import type { ActorMessage } from "./actor.ts";
@@ -83,7 +83,11 @@ export class WorkerIncarnation<M extends ActorMessage, R> implements Incarnation
   deliver(message: M, transfer: Transferable[]): Promise<Outcome<R>> {
     if (this.#ended || !this.#receive) return Promise.resolve({ type: "crashed", error: new Error("worker is gone") });
     const payload = transfer.length > 0 ? comlink.transfer(message, transfer) : message;
-    return this.#receive(payload).then(toOutcome, (error): Outcome<R> => ({ type: "crashed", error: asError(error) }));
+    return this.#receive(payload).then(toOutcome, (error): Outcome<R> => {
+      // The caller's bug (an uncloneable message, a detached buffer), not the actor's.
+      if ((error as Error)?.name === "DataCloneError") return { type: "rejected", error: new RivuletError("invalid_request", `message cannot be sent to a worker: ${(error as Error).message}`) };
+      return { type: "crashed", error: asError(error) };
+    });
   }
 
   async stop(): Promise<void> {

@@ -26,6 +26,9 @@ export function comlinkEndpoint(target: NodeMessageTarget): Endpoint {
   const wrapped = new Map<EventListenerOrEventListenerObject, (data: unknown) => void>();
   return {
     postMessage(message: unknown, transfer?: Transferable[]): void {
+      // Node drops a message whose transfer list holds a detached buffer, without a word;
+      // Bun and Deno throw. Throw everywhere, so the caller hears of its mistake.
+      if (transfer?.some(isDetached)) throw new DOMException("an ArrayBuffer in the transfer list is already detached", "DataCloneError");
       // Node's types name their own transferables; the web ones are the same objects.
       (target.postMessage as (value: unknown, transferList?: readonly unknown[]) => void).call(target, message, transfer);
     },
@@ -45,4 +48,14 @@ export function comlinkEndpoint(target: NodeMessageTarget): Endpoint {
       target.off("message", onMessage);
     },
   };
+}
+
+function isDetached(item: Transferable): boolean {
+  if (!(item instanceof ArrayBuffer) || item.byteLength > 0) return false;
+  try {
+    item.slice(0); // throws on a detached buffer, on every runtime
+    return false;
+  } catch {
+    return true;
+  }
 }

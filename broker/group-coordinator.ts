@@ -15,6 +15,7 @@ import { defaultLimits, type Limits } from "../core/limits.ts";
 import type { PartitionsOf } from "./assignors.ts";
 import { Group } from "./group.ts";
 import type { GroupContext, GroupMembership } from "./group-membership.ts";
+import { coordinatorClosed, unknownMember } from "./group-errors.ts";
 import { GroupOffsets } from "./group-offsets.ts";
 import { systemTimers, type Timers } from "./group-timers.ts";
 import type {
@@ -200,12 +201,8 @@ export class GroupCoordinator implements GroupCoordinatorApi {
   }
 
   #open(): void {
-    if (this.#closed) throw new RivuletError("closed", "the group coordinator is closed");
+    if (this.#closed) throw coordinatorClosed();
   }
-}
-
-function unknownMember(groupId: string, memberId: string): RivuletError {
-  return new RivuletError("unknown_member", `member "${memberId}" is not in group "${groupId}"`, { groupId, memberId });
 }
 
 function checkGroupId(groupId: string, limits: Limits): void {

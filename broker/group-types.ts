@@ -97,21 +97,44 @@ export interface OffsetStore {
   append(entries: Array<CommittedOffset & { groupId: string }>): Promise<void>;
 }
 
-/** The coordinator's operations. Errors are RivuletErrors: unknown_group, unknown_member, illegal_generation, rebalance_in_progress, invalid_request. */
+/**
+ * The coordinator's operations. Errors are RivuletErrors: unknown_member (also for a group that
+ * does not exist: Kafka clients rejoin on it), illegal_generation, rebalance_in_progress
+ * (retriable: Kafka clients rejoin), invalid_request (bad input, inconsistent protocols, mixing
+ * Kafka and managed members in one group), invalid_offset, unknown_topic (joinManaged),
+ * too_many_members (`groupMembersMax`, Kafka's GROUP_MAX_SIZE_REACHED), too_many_groups
+ * (`groupsMax`), closed. State changes happen when a method is called; only held JoinGroup and
+ * SyncGroup results (and commits, until the store acknowledges) settle later.
+ */
 export interface GroupCoordinatorApi {
   // Kafka-style (client-side assignment)
   joinGroup(request: JoinGroupRequest): Promise<JoinGroupResponse>;
   syncGroup(request: SyncGroupRequest): Promise<Uint8Array>;
   heartbeat(groupId: string, generationId: number, memberId: string): Promise<void>;
+  /** Removes the members and rebalances; unknown ids → unknown_member (after removing the known ones). */
   leaveGroup(groupId: string, memberIds: string[]): Promise<void>;
   // Managed (server-side assignment: HTTP and programmatic consumers)
+  /**
+   * Adds a managed member (id `${clientId ?? "rivulet"}-${uuid}`); every join, leave and session
+   * expiry bumps the generation and reassigns at once. The first member's assignor (default
+   * range) is the group's: another explicit one → invalid_request. Unknown topics → unknown_topic.
+   */
   joinManaged(groupId: string, topics: string[], options?: { sessionTimeoutMs?: number; assignor?: AssignorName; clientId?: string }): Promise<ManagedMembership>;
   /** A heartbeat that also returns the member's current generation and assignments. */
   pollManaged(groupId: string, memberId: string): Promise<ManagedMembership>;
   // Both
+  /**
+   * Commits durably (resolves after `OffsetStore.append`). Accepted: a member of the current
+   * generation (Kafka-style: also during PreparingRebalance, when that is still the previous
+   * one; CompletingRebalance → rebalance_in_progress); generation -1 (any member id) when the
+   * group has no members. A managed member may pass -1 for "my current generation", and must own
+   * every partition it commits in the current generation, else illegal_generation.
+   * Offsets -1 and -2 are stored as given; below -2 → invalid_offset.
+   */
   commitOffsets(groupId: string, generationId: number, memberId: string, offsets: OffsetCommitEntry[]): Promise<void>;
   /** Committed offsets; `partitions` absent = all of the group's. Unknown → offset -1. */
   fetchOffsets(groupId: string, partitions?: TopicPartition[]): Promise<CommittedOffset[]>;
+  /** Unknown group → state "Dead", no members; a group with only committed offsets → "Empty". */
   describeGroup(groupId: string): Promise<GroupDescription>;
   listGroups(): Promise<Array<{ groupId: string; protocolType: string; state: GroupState }>>;
   close(): Promise<void>;

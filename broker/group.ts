@@ -13,12 +13,12 @@
  * are promises settled later by other calls or timers.
  */
 import { RivuletError } from "../core/errors.ts";
-import { decodeAssignment } from "./consumer-protocol.ts";
 import type { GroupContext, GroupMembership } from "./group-membership.ts";
+import { coordinatorClosed, illegalGeneration, rebalanceInProgress, unknownMember } from "./group-errors.ts";
 import { GroupSessions } from "./group-sessions.ts";
 import type { TimerHandle } from "./group-timers.ts";
 import type { GroupMemberDescription, GroupState, JoinGroupRequest, JoinGroupResponse, SyncGroupRequest } from "./group-types.ts";
-import { type Deferred, defer, type KafkaMember, sameProtocols } from "./kafka-member.ts";
+import { checkJoinRequest, type Deferred, defer, describeKafkaMember, type KafkaMember, newKafkaMember, sameProtocols } from "./kafka-member.ts";
 
 /**
  * A Kafka-style group's membership and rebalance state machine.
@@ -75,7 +75,7 @@ export class Group implements GroupMembership {
    * @throws {RivuletError} unknown_member, invalid_request (inconsistent protocols), too_many_members
    */
   join(request: JoinGroupRequest, newMemberId: string): Promise<JoinGroupResponse> {
-    this.#checkProtocols(request);
+    checkJoinRequest(request, this.#ctx.limits, this.groupId, this.#protocolType, [...this.#members.values()]);
     if (request.memberId === "") {
       if (this.size >= this.#ctx.limits.groupMembersMax) {
         throw new RivuletError("too_many_members", `group "${this.groupId}" already has ${this.size} members`, { limit: "groupMembersMax", max: this.#ctx.limits.groupMembersMax });
@@ -93,7 +93,7 @@ export class Group implements GroupMembership {
       return this.#addMember(request.memberId, request);
     }
     const member = this.#members.get(request.memberId);
-    if (!member) throw new RivuletError("unknown_member", `member "${request.memberId}" is not in group "${this.groupId}"`, { groupId: this.groupId, memberId: request.memberId });
+    if (!member) throw unknownMember(this.groupId, request.memberId);
     const unchanged = sameProtocols(member.protocols, request.protocols);
     if (this.#state === "CompletingRebalance" && unchanged) return Promise.resolve(this.#joinResponse(member));
     if (this.#state === "Stable" && unchanged && member.id !== this.#leader) return Promise.resolve(this.#joinResponse(member));
@@ -111,11 +111,11 @@ export class Group implements GroupMembership {
    */
   sync(request: SyncGroupRequest): Promise<Uint8Array> {
     const member = this.#member(request.memberId);
-    if (request.generationId !== this.#generation) throw this.#illegalGeneration(request.generationId);
-    if (this.#state === "PreparingRebalance") throw this.#rebalancing();
+    if (request.generationId !== this.#generation) throw illegalGeneration(this.groupId, request.generationId, this.#generation);
+    if (this.#state === "PreparingRebalance") throw rebalanceInProgress(this.groupId);
     this.#sessions.touch(member.id, member.sessionTimeoutMs);
     if (this.#state === "Stable") return Promise.resolve(member.assignment);
-    member.syncWaiter?.reject(this.#rebalancing());
+    member.syncWaiter?.reject(rebalanceInProgress(this.groupId));
     const waiter = defer<Uint8Array>();
     member.syncWaiter = waiter;
     if (member.id === this.#leader) {
@@ -132,9 +132,9 @@ export class Group implements GroupMembership {
 
   heartbeat(generationId: number, memberId: string): void {
     const member = this.#member(memberId);
-    if (this.#state !== "PreparingRebalance" && generationId !== this.#generation) throw this.#illegalGeneration(generationId);
+    if (this.#state !== "PreparingRebalance" && generationId !== this.#generation) throw illegalGeneration(this.groupId, generationId, this.#generation);
     this.#sessions.touch(member.id, member.sessionTimeoutMs);
-    if (this.#state !== "Stable") throw this.#rebalancing();
+    if (this.#state !== "Stable") throw rebalanceInProgress(this.groupId);
   }
 
   leave(memberIds: string[]): void {
@@ -152,21 +152,14 @@ export class Group implements GroupMembership {
   }
 
   checkCommit(generationId: number, memberId: string): void {
-    if (this.#state === "CompletingRebalance") throw this.#rebalancing();
+    if (this.#state === "CompletingRebalance") throw rebalanceInProgress(this.groupId);
     const member = this.#member(memberId);
-    if (generationId !== this.#generation) throw this.#illegalGeneration(generationId);
+    if (generationId !== this.#generation) throw illegalGeneration(this.groupId, generationId, this.#generation);
     this.#sessions.touch(member.id, member.sessionTimeoutMs);
   }
 
   describeMembers(): GroupMemberDescription[] {
-    return [...this.#members.values()].map((m) => {
-      const metadata = m.protocols.find((p) => p.name === this.#protocol)?.metadata ?? new Uint8Array(0);
-      let assignments: GroupMemberDescription["assignments"] = [];
-      if (this.#protocolType === "consumer") {
-        try { assignments = decodeAssignment(m.assignment).partitions; } catch { /* not decodable: shown as bytes only */ }
-      }
-      return { memberId: m.id, clientId: m.clientId, clientHost: m.clientHost, metadata, assignment: m.assignment, assignments };
-    });
+    return [...this.#members.values()].map((m) => describeKafkaMember(m, this.#protocol, this.#protocolType));
   }
 
   close(): void {
@@ -175,42 +168,15 @@ export class Group implements GroupMembership {
     for (const timer of this.#pending.values()) this.#ctx.timers.cancel(timer);
     this.#pending.clear();
     this.#sessions.clear();
-    const closed = () => new RivuletError("closed", `the group coordinator is closed`);
     for (const m of this.#members.values()) {
-      m.joinWaiter?.reject(closed());
-      m.syncWaiter?.reject(closed());
+      m.joinWaiter?.reject(coordinatorClosed());
+      m.syncWaiter?.reject(coordinatorClosed());
       m.joinWaiter = m.syncWaiter = undefined;
     }
   }
 
-  #checkProtocols(request: JoinGroupRequest): void {
-    const { sessionTimeoutMsMin: min, sessionTimeoutMsMax: max } = this.#ctx.limits;
-    if (!(request.sessionTimeoutMs >= min && request.sessionTimeoutMs <= max)) {
-      throw new RivuletError("invalid_request", `session timeout ${request.sessionTimeoutMs} ms is outside ${min}-${max} ms`, { sessionTimeoutMs: request.sessionTimeoutMs, min, max });
-    }
-    if (request.protocolType === "" || request.protocols.length === 0) {
-      throw new RivuletError("invalid_request", "JoinGroup needs a protocol type and at least one protocol");
-    }
-    if (this.#members.size === 0) return;
-    const others = [...this.#members.values()].filter((m) => m.id !== request.memberId);
-    const common = request.protocols.some((p) => others.every((m) => m.protocols.some((q) => q.name === p.name)));
-    if (request.protocolType !== this.#protocolType || !common) {
-      throw new RivuletError("invalid_request", `inconsistent group protocol: group "${this.groupId}" uses ${this.#protocolType} with protocols its members all support, and this member shares none`, { groupId: this.groupId, reason: "inconsistent_group_protocol" });
-    }
-  }
-
   #addMember(id: string, request: JoinGroupRequest): Promise<JoinGroupResponse> {
-    const member: KafkaMember = {
-      id,
-      clientId: request.clientId ?? "",
-      clientHost: request.clientHost ?? "",
-      sessionTimeoutMs: 0,
-      rebalanceTimeoutMs: 0,
-      protocols: [],
-      assignment: new Uint8Array(0),
-      joinWaiter: undefined,
-      syncWaiter: undefined,
-    };
+    const member = newKafkaMember(id, request);
     this.#update(member, request);
     this.#members.set(id, member);
     if (this.#members.size === 1) this.#protocolType = request.protocolType;
@@ -230,7 +196,7 @@ export class Group implements GroupMembership {
   }
 
   #hold(member: KafkaMember): Promise<JoinGroupResponse> {
-    member.joinWaiter?.reject(this.#rebalancing());
+    member.joinWaiter?.reject(rebalanceInProgress(this.groupId));
     const waiter: Deferred<JoinGroupResponse> = defer();
     member.joinWaiter = waiter;
     return waiter.promise;
@@ -240,7 +206,7 @@ export class Group implements GroupMembership {
     if (this.#state === "CompletingRebalance") {
       for (const m of this.#members.values()) {
         m.assignment = new Uint8Array(0);
-        m.syncWaiter?.reject(this.#rebalancing());
+        m.syncWaiter?.reject(rebalanceInProgress(this.groupId));
         m.syncWaiter = undefined;
       }
     }
@@ -314,9 +280,8 @@ export class Group implements GroupMembership {
     if (!member) return;
     this.#sessions.remove(memberId);
     this.#members.delete(memberId);
-    const gone = () => new RivuletError("unknown_member", `member "${memberId}" was removed from group "${this.groupId}"`, { groupId: this.groupId, memberId });
-    member.joinWaiter?.reject(gone());
-    member.syncWaiter?.reject(gone());
+    member.joinWaiter?.reject(unknownMember(this.groupId, memberId));
+    member.syncWaiter?.reject(unknownMember(this.groupId, memberId));
     member.joinWaiter = member.syncWaiter = undefined;
     if (memberId === this.#leader) this.#leader = this.#members.keys().next().value ?? "";
     if (!rebalance) return;
@@ -336,15 +301,7 @@ export class Group implements GroupMembership {
 
   #member(memberId: string): KafkaMember {
     const member = this.#members.get(memberId);
-    if (!member) throw new RivuletError("unknown_member", `member "${memberId}" is not in group "${this.groupId}"`, { groupId: this.groupId, memberId });
+    if (!member) throw unknownMember(this.groupId, memberId);
     return member;
-  }
-
-  #illegalGeneration(generationId: number): RivuletError {
-    return new RivuletError("illegal_generation", `generation ${generationId} is not group "${this.groupId}"'s current generation ${this.#generation}`, { groupId: this.groupId, generationId, current: this.#generation });
-  }
-
-  #rebalancing(): RivuletError {
-    return new RivuletError("rebalance_in_progress", `group "${this.groupId}" is rebalancing`, { groupId: this.groupId });
   }
 }

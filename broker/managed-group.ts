@@ -11,6 +11,7 @@ import { RivuletError } from "../core/errors.ts";
 import { assignPartitions, type PartitionsOf } from "./assignors.ts";
 import { encodeAssignment, encodeSubscription } from "./consumer-protocol.ts";
 import type { GroupContext, GroupMembership } from "./group-membership.ts";
+import { illegalGeneration, unknownMember } from "./group-errors.ts";
 import { GroupSessions } from "./group-sessions.ts";
 import type { AssignorName, GroupMemberDescription, GroupState, ManagedMembership, TopicPartition } from "./group-types.ts";
 
@@ -106,7 +107,7 @@ export class ManagedGroup implements GroupMembership {
 
   heartbeat(generationId: number, memberId: string): void {
     const member = this.#member(memberId);
-    if (generationId !== this.#generation) throw this.#illegalGeneration(generationId);
+    if (generationId !== this.#generation) throw illegalGeneration(this.groupId, generationId, this.#generation);
     this.#sessions.touch(memberId, member.sessionTimeoutMs);
   }
 
@@ -119,7 +120,7 @@ export class ManagedGroup implements GroupMembership {
   /** Generation -1 means "the current one"; ownership is checked either way. */
   checkCommit(generationId: number, memberId: string, partitions: TopicPartition[]): void {
     const member = this.#member(memberId);
-    if (generationId !== -1 && generationId !== this.#generation) throw this.#illegalGeneration(generationId);
+    if (generationId !== -1 && generationId !== this.#generation) throw illegalGeneration(this.groupId, generationId, this.#generation);
     const owned = new Set(member.assignments.map((tp) => `${tp.topic}\0${tp.partition}`));
     const notOwned = partitions.filter((tp) => !owned.has(`${tp.topic}\0${tp.partition}`));
     if (notOwned.length > 0) {
@@ -163,11 +164,7 @@ export class ManagedGroup implements GroupMembership {
 
   #member(memberId: string): ManagedMember {
     const member = this.#members.get(memberId);
-    if (!member) throw new RivuletError("unknown_member", `member "${memberId}" is not in group "${this.groupId}"`, { groupId: this.groupId, memberId });
+    if (!member) throw unknownMember(this.groupId, memberId);
     return member;
-  }
-
-  #illegalGeneration(generationId: number): RivuletError {
-    return new RivuletError("illegal_generation", `generation ${generationId} is not group "${this.groupId}"'s current generation ${this.#generation}`, { groupId: this.groupId, generationId, current: this.#generation });
   }
 }

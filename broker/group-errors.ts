@@ -1,0 +1,25 @@
+/**
+ * The RivuletErrors the group coordinator raises most, built in one place so their messages
+ * and details read the same for Kafka-style and managed groups.
+ */
+import { RivuletError } from "../core/errors.ts";
+
+/** `unknown_member`: the member is not (or no longer) in the group; Kafka clients rejoin. */
+export function unknownMember(groupId: string, memberId: string): RivuletError {
+  return new RivuletError("unknown_member", `member "${memberId}" is not in group "${groupId}"`, { groupId, memberId });
+}
+
+/** `illegal_generation`: the request names a generation other than the current one. */
+export function illegalGeneration(groupId: string, generationId: number, current: number): RivuletError {
+  return new RivuletError("illegal_generation", `generation ${generationId} is not group "${groupId}"'s current generation ${current}`, { groupId, generationId, current });
+}
+
+/** `rebalance_in_progress` (retriable): Kafka clients rejoin on it. */
+export function rebalanceInProgress(groupId: string): RivuletError {
+  return new RivuletError("rebalance_in_progress", `group "${groupId}" is rebalancing`, { groupId });
+}
+
+/** `closed`: the coordinator has been closed. */
+export function coordinatorClosed(): RivuletError {
+  return new RivuletError("closed", "the group coordinator is closed");
+}

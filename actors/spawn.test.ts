@@ -35,7 +35,7 @@ test("ask() rejects with the code receive threw, without a restart", async () =>
   ref.tell({ type: "add", amount: 1 });
   const error = await ref.ask({ type: "fail" }).catch((e) => e);
   assert.ok(isRivuletError(error, "invalid_offset"));
-  assert.equal(error.details, { offset: -1 });
+  assert.equal(error.info, { offset: -1 });
   assert.is(await ref.ask({ type: "total" }), 1, "state survived");
   assert.equal(statuses, ["running"]);
   await ref.stop();

@@ -26,6 +26,8 @@ export type PartitionRef = ActorRef<PartitionRequest, PartitionReply> & Partial<
 interface WorkerSlot {
   id: number;
   ref: PartitionRef;
+  /** Settles once the worker hand-shook (or failed to start). */
+  ready: Promise<void>;
   hosted: HostedPartition[];
   status: ActorStatus;
   restarts: number;
@@ -46,6 +48,7 @@ export class Supervisor implements Actor<SupervisorRequest, SupervisorReply> {
   #workers: WorkerSlot[] = [];
   #placement = new Map<string, WorkerSlot>();
   #broken = new Set<string>();
+  #nextWorkerId = 0;
 
   private constructor(options: SupervisorOptions) {
     this.#options = options;
@@ -111,14 +114,14 @@ export class Supervisor implements Actor<SupervisorRequest, SupervisorReply> {
     return { status, worker: slot.id };
   }
 
-  /** Worker restarts so far, per worker. */
+  /** Worker restarts since the broker opened, per worker. */
   workerRestarts(): Array<{ worker: number; restarts: number; status: ActorStatus }> {
     return this.#workers.map((w) => ({ worker: w.id, restarts: w.restarts, status: w.status }));
   }
 
   /** Stops every worker, closing (and flushing) every log. */
   async stop(): Promise<void> {
-    await Promise.all(this.#workers.map((w) => w.ref.stop()));
+    await Promise.all(this.#workers.map((w) => w.ready.then(() => w.ref.stop(), () => {})));
     this.#workers = [];
     this.#placement.clear();
   }
@@ -152,11 +155,12 @@ export class Supervisor implements Actor<SupervisorRequest, SupervisorReply> {
     const slot = this.#workers.reduce((a, b) => (b.hosted.length < a.hosted.length ? b : a));
     slot.hosted.push(hosted);
     this.#placement.set(partitionKey(hosted.topic, hosted.partition), slot);
+    await slot.ready;
     await slot.ref.ask({ type: "open", topic: hosted.topic, partition: hosted.partition, config: hosted.config });
   }
 
   async #startWorker(hosted: HostedPartition[]): Promise<void> {
-    const id = this.#workers.length;
+    const id = this.#nextWorkerId++;
     const slot = { id, hosted, status: "starting", restarts: 0 } as WorkerSlot;
     this.#workers.push(slot);
     for (const h of hosted) this.#placement.set(partitionKey(h.topic, h.partition), slot);
@@ -168,7 +172,7 @@ export class Supervisor implements Actor<SupervisorRequest, SupervisorReply> {
       maintenanceIntervalMs: limits.maintenanceIntervalMs,
       limits,
     });
-    slot.ref = await spawnWorkerActor<PartitionRequest, PartitionReply>(`partition-worker-${id}`, workerModule, {
+    const spawning = spawnWorkerActor<PartitionRequest, PartitionReply>(`partition-worker-${id}`, workerModule, {
       init,
       dispatch: "pipelined",
       mailboxCapacity: limits.mailboxMessagesMax,
@@ -180,12 +184,20 @@ export class Supervisor implements Actor<SupervisorRequest, SupervisorReply> {
         windowMs: limits.restartWindowMs,
         backoffMinMs: limits.restartBackoffMinMs,
         backoffMaxMs: limits.restartBackoffMaxMs,
-        onStatus: (status, detail) => {
+        onStatus: (status) => {
+          if (status === "restarting" && slot.status !== "restarting") slot.restarts++;
           slot.status = status;
-          slot.restarts = detail.restarts;
         },
       },
     });
+    slot.ready = spawning.then(() => {});
+    try {
+      slot.ref = await spawning;
+    } catch (error) {
+      this.#workers = this.#workers.filter((w) => w !== slot);
+      for (const h of slot.hosted) this.#placement.delete(partitionKey(h.topic, h.partition));
+      throw error;
+    }
     if (slot.status === "starting") slot.status = "running";
   }
 

@@ -49,7 +49,7 @@ test("ask() rethrows a RivuletError from the worker's receive with its code, and
   const error = await ref.ask({ type: "reject", code: "offset_out_of_range" }).catch((e) => e);
   assert.ok(isRivuletError(error, "offset_out_of_range"), String(error));
   assert.is(error.retriable, false);
-  assert.equal(error.details, { asked: "offset_out_of_range" });
+  assert.equal(error.info, { asked: "offset_out_of_range" });
   const retriable = await ref.ask({ type: "reject", code: "mailbox_full" }).catch((e) => e);
   assert.ok(isRivuletError(retriable, "mailbox_full") && retriable.retriable);
   const after = (await ref.ask({ type: "info" })) as TestInfo;

@@ -78,8 +78,11 @@ export class RivuletError extends Error {
   readonly code: ErrorCode;
   /** Whether the same request may succeed if tried again. */
   readonly retriable: boolean;
-  /** Structured facts about the failure (topic, partition, limit, …). */
-  readonly details: Record<string, unknown>;
+  /**
+   * Structured facts about the failure (topic, partition, limit, …). Crosses threads as
+   * `ErrorData.details`. (Not named `details`: uvu's failure printer expects a string there.)
+   */
+  readonly info: Record<string, unknown>;
 
   /**
    * @param code the stable code
@@ -90,7 +93,7 @@ export class RivuletError extends Error {
     super(message);
     this.code = code;
     this.retriable = errorCodes[code].retriable;
-    this.details = details;
+    this.info = details;
   }
 }
 
@@ -102,7 +105,7 @@ export function isRivuletError(error: unknown, code?: ErrorCode): error is Rivul
 /** Turns any thrown value into plain data that can cross a thread boundary. */
 export function errorToData(error: unknown): ErrorData {
   if (error instanceof RivuletError) {
-    return { name: error.name, message: error.message, code: error.code, retriable: error.retriable, details: error.details, stack: error.stack };
+    return { name: error.name, message: error.message, code: error.code, retriable: error.retriable, details: error.info, stack: error.stack };
   }
   if (error instanceof Error) return { name: error.name, message: error.message, stack: error.stack };
   return { name: "Error", message: String(error) };

@@ -36,7 +36,7 @@ function corrupt(fn: () => unknown, position: number, reason?: RegExp): boolean 
     assert.ok(message.includes(FILE), `message names the file: ${message}`);
     assert.ok(message.includes(`position ${position}`), `message names position ${position}: ${message}`);
     if (reason) assert.match(message, reason);
-    assert.is((error as RivuletError).details.position, position);
+    assert.is((error as RivuletError).info.position, position);
     return true;
   }
   return false;

@@ -121,8 +121,8 @@ test("Log.read() of a stored batch with a flipped bit gives corrupt_record namin
       assert.unreachable("read corrupt data");
     } catch (error) {
       assert.ok(isRivuletError(error, "corrupt_record"), String(error));
-      assert.is(error.details.file, first);
-      assert.is(error.details.position, secondBatch);
+      assert.is(error.info.file, first);
+      assert.is(error.info.position, secondBatch);
       assert.match(error.message, basename(first));
       assert.match(error.message, `position ${secondBatch}`);
     }

@@ -89,7 +89,7 @@ test("Log.read() at the log end is empty and outside the log is offset_out_of_ra
         assert.unreachable("should throw");
       } catch (error) {
         assert.ok(isRivuletError(error, "offset_out_of_range"), String(error));
-        assert.equal((error as { details: unknown }).details, { offset, logStartOffset: 0, logEndOffset: 5 });
+        assert.equal((error as { info: unknown }).info, { offset, logStartOffset: 0, logEndOffset: 5 });
       }
     }
     log.close();

@@ -30,7 +30,7 @@ test("Log.applyRetention() deletes old segments past retention.ms by the clock a
       assert.unreachable("read below the log start");
     } catch (error) {
       assert.ok(isRivuletError(error, "offset_out_of_range"));
-      assert.is(error.details.logStartOffset, log.logStartOffset);
+      assert.is(error.info.logStartOffset, log.logStartOffset);
     }
     const start = log.logStartOffset;
     log.close();

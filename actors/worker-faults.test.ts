@@ -83,6 +83,18 @@ test("hang() is found by the heartbeat and the worker replaced within heartbeatT
   assert.ok(foundMs >= 250 && foundMs <= 300 + 50 + 150, `found after ${Math.round(foundMs)} ms`);
   assert.match(seen[1][1].error!.message, "missed heartbeats");
   await running;
+  assert.ok(seen[2][2] - hungAt < 300 + 50 + 5_000, "replaced: the new worker booted and started");
+  assert.equal(((await ref.ask({ type: "info" })) as TestInfo).init, { generation: 2 });
+  await ref.stop();
+});
+
+test("a worker with an uncaught error (its error event) is restarted", async () => {
+  const { options, seen, next } = watched();
+  const ref = await spawnWorkerActor<TestMessage, unknown>("thrower", moduleUrl, options);
+  const running = next("running");
+  assert.is(await ref.ask({ type: "throwLater" }), "thrown later");
+  await running;
+  assert.match(seen[1][1].error!.message, "uncaught in a timer");
   assert.equal(((await ref.ask({ type: "info" })) as TestInfo).init, { generation: 2 });
   await ref.stop();
 });

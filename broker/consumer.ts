@@ -101,11 +101,14 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
    */
   async poll(options: { waitMs?: number; maxRecords?: number } = {}): Promise<ConsumedRecord[]> {
     if (this.#closed) throw new RivuletError("closed", "the consumer is closed");
-    if (this.#options.autoCommit && this.#options.groupId) await this.commit();
     if (this.#memberId) {
       const membership = await this.#broker.groups.pollManaged(this.#options.groupId!, this.#memberId);
       if (membership.generation !== this.#generation) await this.#applyAssignment(membership.generation, membership.assignments);
     }
+    // After the heartbeat, so the commit carries the current generation. Positions of
+    // partitions just revoked are not committed: their new owner re-reads from the last
+    // commit (the at-least-once window).
+    if (this.#options.autoCommit && this.#options.groupId) await this.commit();
     const maxRecords = options.maxRecords ?? this.#options.maxRecords;
     let records = this.#drain(maxRecords);
     if (records.length > 0) return records;

@@ -23,14 +23,13 @@ test("Consumer.subscribe() splits partitions between two members and hands over 
     const b = broker.consumer({ groupId: "g", fromBeginning: true });
     await a.subscribe(["events"]);
     await b.subscribe(["events"]);
-    await a.poll({ waitMs: 10 }); // picks up the rebalance caused by b
+    const seenA: ConsumedRecord[] = await a.poll({ waitMs: 10 }); // picks up the rebalance caused by b
+    const seenB: ConsumedRecord[] = [];
     const mine = (c: Consumer) => c.assignment().map((tp) => tp.partition).sort();
     assert.is(mine(a).length, 2);
     assert.is(mine(b).length, 2);
     assert.equal([...mine(a), ...mine(b)].sort(), [0, 1, 2, 3]);
 
-    const seenA: ConsumedRecord[] = [];
-    const seenB: ConsumedRecord[] = [];
     await pollUntil(a, seenA, 1);
     await pollUntil(b, seenB, 1);
     // a reads a bit then leaves; its commits are kept

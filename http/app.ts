@@ -1,0 +1,77 @@
+/**
+ * The HTTP API as one Hono app over a {@link BrokerApi}: topics, produce, fetch, Server-Sent
+ * Events, consumer groups, health, metrics, the OpenAPI document and its reference page.
+ * Web-standard only (`app.fetch(request)`): runtime adapters live in `runtime/`.
+ */
+import { Hono } from "hono";
+import type { BrokerApi } from "../broker/types.ts";
+import { RivuletError } from "../core/errors.ts";
+import { TokenTable } from "./auth/principal.ts";
+import type { AppEnv, HttpContext } from "./context.ts";
+import { MemberPositions } from "./groups/member-positions.ts";
+import { HttpMetrics } from "./metrics/http-metrics.ts";
+import { RouteRegistry } from "./openapi/registry.ts";
+import { type HttpOptions, resolveHttpOptions } from "./options.ts";
+import { problemResponse, toProblem } from "./problem.ts";
+import { Router } from "./router.ts";
+import { fetchRoutes } from "./routes/fetch.ts";
+import { groupMemberRoutes } from "./routes/group-members.ts";
+import { groupRoutes } from "./routes/groups.ts";
+import { healthRoutes } from "./routes/health.ts";
+import { metricsRoutes } from "./routes/metrics.ts";
+import { openApiRoutes } from "./routes/openapi.ts";
+import { produceRoutes } from "./routes/records.ts";
+import { sseRoutes } from "./routes/stream-sse.ts";
+import { topicRoutes } from "./routes/topics.ts";
+
+export type { HttpOptions } from "./options.ts";
+
+/**
+ * Builds the HTTP app.
+ *
+ * @param broker the broker every route calls
+ * @param options limits, auto-creation, auth, clock and mounted sub-apps
+ * @returns the Hono app; serve it with `serve()` or call `app.request()` / `app.fetch()`
+ * @throws {TypeError} on invalid options
+ * @example
+ * ```ts
+ * const app = createApp(broker, { autoCreateTopics: true });
+ * const res = await app.request("/v1/topics");
+ * ```
+ */
+export function createApp(broker: BrokerApi, options: HttpOptions = {}): Hono<AppEnv> {
+  const resolved = resolveHttpOptions(options);
+  const app = new Hono<AppEnv>();
+  const registry = new RouteRegistry();
+  const tokens = resolved.auth ? new TokenTable(resolved.auth) : null;
+  const router = new Router(app, registry, tokens);
+  const ctx: HttpContext = { broker, options: resolved, metrics: new HttpMetrics(), members: new MemberPositions(), sse: { open: 0 } };
+
+  app.use("*", async (c, next) => {
+    await next();
+    ctx.metrics.answered(c.res.status);
+  });
+  healthRoutes(router, ctx);
+  metricsRoutes(router, ctx);
+  openApiRoutes(router, ctx, registry);
+  topicRoutes(router, ctx);
+  produceRoutes(router, ctx);
+  fetchRoutes(router, ctx);
+  sseRoutes(router, ctx);
+  groupRoutes(router, ctx);
+  groupMemberRoutes(router, ctx);
+  for (const mount of options.mounts ?? []) {
+    if (tokens) app.use(`${mount.path}/*`, async (c, next) => {
+      tokens.authenticate(c.req.header("authorization"));
+      await next();
+    });
+    app.route(mount.path, mount.app);
+  }
+  app.notFound((c) => problemResponse(new RivuletError("not_found", `no route for ${c.req.method} ${new URL(c.req.url).pathname.slice(0, 300)}`)));
+  app.onError((error) => {
+    const problem = toProblem(error);
+    ctx.metrics.answered(0, problem.code);
+    return problemResponse(error);
+  });
+  return app;
+}

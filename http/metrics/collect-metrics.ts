@@ -1,0 +1,92 @@
+/**
+ * Everything `/metrics` shows, gathered at scrape time: the HTTP layer's counters, per
+ * partition log offsets, sizes and status (from `describeTopic`), offline and restarting
+ * partitions (from `health()`), consumer-group lag in records and in seconds, and the broker's
+ * own snapshot when it offers one (`metrics()`: worker restarts and the like).
+ *
+ * Lag in seconds is now − the timestamp of the first unconsumed record (one 1-record fetch at
+ * the committed offset), for at most `metricsLagFetchesMax` partitions per scrape.
+ */
+import type { BrokerApi } from "../../broker/types.ts";
+import type { Clock } from "../../core/clock.ts";
+import { groupLag, type PartitionLag, TopicCache } from "../groups/group-lag.ts";
+import type { HttpMetrics } from "./http-metrics.ts";
+import { type Labels, PrometheusText } from "./prometheus-text.ts";
+import { writeBrokerSnapshot } from "./broker-snapshot.ts";
+
+/** What a scrape reads. */
+export interface MetricsSources {
+  broker: BrokerApi;
+  http: HttpMetrics;
+  clock: Clock;
+  sseOpen: number;
+  membersTracked: number;
+  lagFetchesMax: number;
+}
+
+async function writeTopics(out: PrometheusText, broker: BrokerApi, topics: TopicCache): Promise<void> {
+  const names = await broker.listTopics({ internal: true });
+  out.sample("rivulet_topics", "gauge", "Topics, internal ones included", names.length);
+  for (const name of names) {
+    const topic = await topics.get(name);
+    if (!topic) continue;
+    for (const p of topic.partitions) {
+      const labels = { topic: name, partition: p.partition };
+      out.sample("rivulet_partition_log_start_offset", "gauge", "Earliest readable offset", p.startOffset, labels);
+      out.sample("rivulet_partition_log_end_offset", "gauge", "Next offset to be written", p.endOffset, labels);
+      out.sample("rivulet_partition_records", "gauge", "Records between log start and end", p.endOffset - p.startOffset, labels);
+      out.sample("rivulet_partition_size_bytes", "gauge", "Bytes on disk", p.sizeBytes, labels);
+      out.sample("rivulet_partition_worker", "gauge", "Worker thread hosting the partition", p.worker, labels);
+      out.sample("rivulet_partition_online", "gauge", "1 when the partition serves, 0 while restarting or offline", p.status === "online" ? 1 : 0, labels);
+    }
+  }
+}
+
+async function lagSeconds(broker: BrokerApi, lag: PartitionLag, nowMs: number): Promise<number> {
+  if (lag.lag === 0) return 0;
+  const from = lag.committed === null ? lag.startOffset : Math.max(lag.committed, lag.startOffset);
+  const result = await broker.fetch(lag.topic, lag.partition, { offset: from, maxRecords: 1, waitMs: 0 });
+  const first = result.records[0];
+  return first ? Math.max(0, (nowMs - first.timestamp) / 1000) : 0;
+}
+
+async function writeGroups(out: PrometheusText, s: MetricsSources, topics: TopicCache): Promise<void> {
+  const groups = await s.broker.groups.listGroups();
+  out.sample("rivulet_groups", "gauge", "Consumer groups", groups.length);
+  out.declare("rivulet_group_lag_records", "gauge", "Records after the group's committed offset");
+  out.declare("rivulet_group_lag_seconds", "gauge", "Age of the group's first unconsumed record");
+  let fetchesLeft = s.lagFetchesMax;
+  const now = s.clock.now();
+  for (const { groupId } of groups) {
+    const group = await s.broker.groups.describeGroup(groupId);
+    out.sample("rivulet_group_members", "gauge", "Members of the group", group.members.length, { group: groupId });
+    for (const lag of await groupLag(group, topics)) {
+      const labels: Labels = { group: groupId, topic: lag.topic, partition: lag.partition };
+      out.sample("rivulet_group_lag_records", "gauge", "Records after the group's committed offset", lag.lag, labels);
+      if (lag.lag > 0 && fetchesLeft-- <= 0) continue;
+      const seconds = await lagSeconds(s.broker, lag, now).catch(() => Number.NaN);
+      out.sample("rivulet_group_lag_seconds", "gauge", "Age of the group's first unconsumed record", seconds, labels);
+    }
+  }
+}
+
+/**
+ * Gathers one scrape.
+ *
+ * @param s the broker, the HTTP counters, the clock and a few gauges of the app
+ * @returns Prometheus exposition text
+ */
+export async function collectMetrics(s: MetricsSources): Promise<string> {
+  const out = new PrometheusText();
+  s.http.write(out);
+  out.sample("rivulet_sse_streams_open", "gauge", "Open SSE streams", s.sseOpen);
+  out.sample("rivulet_http_group_members_tracked", "gauge", "Group members whose positions the HTTP layer keeps", s.membersTracked);
+  const health = s.broker.health();
+  out.sample("rivulet_offline_partitions", "gauge", "Partitions marked offline after repeated crashes", health.offlinePartitions.length);
+  out.sample("rivulet_restarting_partitions", "gauge", "Partitions whose worker is restarting", health.restartingPartitions.length);
+  const topics = new TopicCache(s.broker);
+  await writeTopics(out, s.broker, topics);
+  await writeGroups(out, s, topics);
+  writeBrokerSnapshot(out, s.broker);
+  return out.toString();
+}

@@ -1,0 +1,59 @@
+/**
+ * Options of the HTTP app ({@link createApp}) and their resolved form. Every limit comes from
+ * `core/limits.ts`; options only override them.
+ */
+import type { Hono } from "hono";
+import type { Clock } from "../core/clock.ts";
+import { systemClock } from "../core/clock.ts";
+import { type Limits, resolveLimits } from "../core/limits.ts";
+import type { AuthConfig } from "./auth/auth-config.ts";
+import { parseAuthConfig } from "./auth/auth-config.ts";
+
+/** Options of {@link createApp}. */
+export interface HttpOptions {
+  /** Overrides of the limits in `core/limits.ts` (body size, records per request, SSE, …). */
+  limits?: Partial<Limits>;
+  /** Create a topic on first produce (Kafka's `auto.create.topics.enable`); off by default. */
+  autoCreateTopics?: boolean;
+  /** Partitions of auto-created topics (default 1). */
+  autoCreatePartitions?: number;
+  /** Bearer tokens and their rights; absent = no authentication. */
+  auth?: AuthConfig;
+  /** Time source for metrics (lag in seconds) and member bookkeeping. */
+  clock?: Clock;
+  /**
+   * Sub-apps mounted under a path prefix, e.g. the Durable Streams protocol at `/v1/stream`.
+   * With auth on, they need a valid token; finer rights are theirs to check.
+   */
+  mounts?: Array<{ path: string; app: Hono }>;
+}
+
+/** {@link HttpOptions} with defaults filled in. */
+export interface ResolvedHttpOptions {
+  limits: Limits;
+  autoCreateTopics: boolean;
+  autoCreatePartitions: number;
+  auth: AuthConfig | null;
+  clock: Clock;
+}
+
+/**
+ * Fills in defaults and checks the options.
+ *
+ * @param options as given to {@link createApp}
+ * @returns the resolved options
+ * @throws {TypeError} on a limit that is not a positive number, or a malformed auth config
+ */
+export function resolveHttpOptions(options: HttpOptions = {}): ResolvedHttpOptions {
+  const autoCreatePartitions = options.autoCreatePartitions ?? 1;
+  if (!Number.isSafeInteger(autoCreatePartitions) || autoCreatePartitions < 1) {
+    throw new TypeError(`autoCreatePartitions must be a positive integer, got ${autoCreatePartitions}`);
+  }
+  return {
+    limits: resolveLimits(options.limits),
+    autoCreateTopics: options.autoCreateTopics ?? false,
+    autoCreatePartitions,
+    auth: options.auth ? parseAuthConfig(options.auth) : null,
+    clock: options.clock ?? systemClock,
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * Produce: `POST /v1/topics/{topic}/records`. The whole request is read within the body limit
+ * and validated (shape, sizes, header counts, partitions) before a single record is produced.
+ */
+import type { ProducerRecord } from "../../broker/types.ts";
+import { isRivuletError, RivuletError } from "../../core/errors.ts";
+import { readParsedBody } from "../body.ts";
+import type { HttpContext } from "../context.ts";
+import { requestEncoding, responseEncoding } from "../media.ts";
+import { produceRequestSchema, produceResponseSchema, topicParam } from "../openapi/schemas.ts";
+import { parseTopic } from "../params.ts";
+import { parseCborRecords } from "../records/cbor-records-in.ts";
+import { parseJsonRecords } from "../records/json-records-in.ts";
+import type { RecordLimits } from "../records/record-checks.ts";
+import { replyJsonText, replyWith } from "../reply.ts";
+import type { Router } from "../router.ts";
+import { type TopicMeta, topicMeta } from "../topic-meta.ts";
+
+async function metaOrNull(ctx: HttpContext, topic: string): Promise<TopicMeta | null> {
+  try {
+    return await topicMeta(ctx.broker, topic);
+  } catch (error) {
+    if (isRivuletError(error, "unknown_topic")) return null;
+    throw error;
+  }
+}
+
+async function autoCreate(ctx: HttpContext, topic: string): Promise<TopicMeta> {
+  try {
+    await ctx.broker.createTopic(topic, { partitions: ctx.options.autoCreatePartitions });
+  } catch (error) {
+    if (!isRivuletError(error, "topic_exists")) throw error;
+  }
+  return await topicMeta(ctx.broker, topic);
+}
+
+function checkPartitions(records: ProducerRecord[], partitions: number, topic: string): void {
+  for (let i = 0; i < records.length; i++) {
+    const partition = records[i].partition;
+    if (partition !== undefined && partition >= partitions) {
+      throw new RivuletError("unknown_partition", `records[${i}]: topic "${topic}" has no partition ${partition} (it has ${partitions})`, { topic, partition, index: i });
+    }
+  }
+}
+
+function offsetsJson(metadata: ReadonlyArray<{ partition: number; offset: number }>): string {
+  let text = `{"offsets":[`;
+  for (let i = 0; i < metadata.length; i++) {
+    text += `${i === 0 ? "" : ","}{"partition":${metadata[i].partition},"offset":${metadata[i].offset}}`;
+  }
+  return text + "]}";
+}
+
+/** Declares the produce route. */
+export function produceRoutes(router: Router, ctx: HttpContext): void {
+  const { limits } = ctx.options;
+  router.route({
+    method: "post", path: "/v1/topics/:topic/records", operationId: "produce", tag: "records",
+    summary: "Produce records; offsets come back in request order",
+    description: "The whole request is validated before anything is written: a rejected request changes nothing.",
+    access: { access: "write", topic: "path" }, cbor: true, params: [topicParam],
+    body: { description: "Records", schema: produceRequestSchema, cbor: true },
+    responses: { 200: { description: "Where each record landed", schema: produceResponseSchema } },
+  }, async (c) => {
+    const topic = parseTopic(c.req.param("topic"));
+    const encoding = requestEncoding(c.req.header("content-type"));
+    let description = await metaOrNull(ctx, topic);
+    if (description === null && !ctx.options.autoCreateTopics) {
+      throw new RivuletError("unknown_topic", `topic "${topic}" does not exist`, { topic });
+    }
+    const { value, bytes } = await readParsedBody(c.req.raw, encoding, limits.httpBodyBytesMax);
+    const topicMax = description?.config["message.max.bytes"] ?? limits.messageMaxBytes;
+    const recordLimits: RecordLimits = { ...limits, messageMaxBytes: Math.min(limits.messageMaxBytes, topicMax) };
+    const records = encoding === "json" ? parseJsonRecords(value, recordLimits) : parseCborRecords(value, recordLimits);
+    description ??= await autoCreate(ctx, topic);
+    checkPartitions(records, description.partitions, topic);
+    const metadata = await ctx.broker.produce(topic, records);
+    ctx.metrics.produced(topic, records.length, bytes);
+    const answer = responseEncoding(c.req.header("accept"));
+    if (answer === "json") return replyJsonText(offsetsJson(metadata));
+    return replyWith({ offsets: metadata.map((m) => ({ partition: m.partition, offset: m.offset })) }, answer);
+  });
+}

@@ -1,0 +1,64 @@
+/**
+ * Server-Sent Events: `GET /v1/topics/{topic}/partitions/{p}/stream?offset=`. One event per
+ * record (`id` = offset, `data` = the record's JSON); a reconnecting client resumes after its
+ * `Last-Event-ID`. Open streams are capped by `sseStreamsMax` (429 past it).
+ */
+import { RivuletError } from "../../core/errors.ts";
+import type { HttpContext } from "../context.ts";
+import { partitionParam, topicParam } from "../openapi/schemas.ts";
+import { type OffsetParam, parseOffset, parsePartition, parseTopic } from "../params.ts";
+import type { Router } from "../router.ts";
+import { recordEventStream } from "../sse/record-event-stream.ts";
+
+function startOffset(query: string | undefined, lastEventId: string | undefined): OffsetParam {
+  if (lastEventId !== undefined && lastEventId.trim() !== "") {
+    const last = parseOffset(lastEventId.trim(), "earliest");
+    if (typeof last !== "number") throw new RivuletError("invalid_offset", "Last-Event-ID must be an offset");
+    return last + 1;
+  }
+  return parseOffset(query, "earliest");
+}
+
+/** Declares the SSE route. */
+export function sseRoutes(router: Router, ctx: HttpContext): void {
+  const { broker, options: { limits } } = ctx;
+  router.route({
+    method: "get", path: "/v1/topics/:topic/partitions/:p/stream", operationId: "stream", tag: "records",
+    summary: "Stream records as Server-Sent Events (id = offset; resumes after Last-Event-ID)",
+    access: { access: "read", topic: "path" },
+    params: [
+      topicParam, partitionParam,
+      { name: "offset", in: "query", description: "First offset (number, earliest or latest; default earliest)", schema: { type: "string" } },
+      { name: "Last-Event-ID", in: "header", description: "Resume after this offset (wins over offset)", schema: { type: "string" } },
+    ],
+    responses: { 200: { description: "An endless event stream", mediaType: "text/event-stream", schema: { type: "string" } }, 416: { description: "Offset out of range" } },
+  }, async (c) => {
+    const topic = parseTopic(c.req.param("topic"));
+    const partition = parsePartition(c.req.param("p"));
+    const wanted = startOffset(c.req.query("offset"), c.req.header("last-event-id"));
+    if (ctx.sse.open >= limits.sseStreamsMax) {
+      throw new RivuletError("too_many_streams", `${limits.sseStreamsMax} event streams are open; try again later`, { limit: limits.sseStreamsMax });
+    }
+    const description = await broker.describeTopic(topic);
+    const log = description.partitions[partition];
+    if (!log) throw new RivuletError("unknown_partition", `topic "${topic}" has no partition ${partition}`, { topic, partition });
+    const offset = wanted === "earliest" ? log.startOffset : wanted === "latest" ? log.endOffset : wanted;
+    if (offset < log.startOffset || offset > log.endOffset) {
+      throw new RivuletError("offset_out_of_range", `offset ${offset} is outside ${log.startOffset}..${log.endOffset}`, {
+        topic, partition, offset, log_start_offset: log.startOffset, log_end_offset: log.endOffset,
+      });
+    }
+    if (ctx.sse.open >= limits.sseStreamsMax) {
+      throw new RivuletError("too_many_streams", `${limits.sseStreamsMax} event streams are open; try again later`, { limit: limits.sseStreamsMax });
+    }
+    ctx.sse.open++;
+    ctx.metrics.sseOpened++;
+    const body = recordEventStream({
+      broker, topic, partition, offset, limits, metrics: ctx.metrics, signal: c.req.raw.signal,
+      onClose: () => ctx.sse.open--,
+    });
+    return new Response(body, {
+      headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-accel-buffering": "no" },
+    });
+  });
+}

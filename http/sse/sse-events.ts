@@ -1,0 +1,24 @@
+/** Server-Sent Events framing for records, keep-alives and problems. */
+import type { ConsumedRecord } from "../../broker/types.ts";
+import type { Problem } from "../problem.ts";
+import { recordJson } from "../records/json-records-out.ts";
+
+/** A comment line that keeps proxies and clients from timing the stream out. */
+export const keepAliveEvent = ":\n\n";
+
+/**
+ * Records as one block of events: `id` = offset, `data` = the record's JSON (one line).
+ *
+ * @param records consumed records, in offset order
+ * @returns the event text, ready for a single write
+ */
+export function recordEvents(records: readonly ConsumedRecord[]): string {
+  let text = "";
+  for (const record of records) text += `id: ${record.offset}\ndata: ${recordJson(record)}\n\n`;
+  return text;
+}
+
+/** A `problem` event carrying an RFC 9457 problem, sent before the server ends a stream. */
+export function problemEvent(problem: Problem): string {
+  return `event: problem\ndata: ${JSON.stringify(problem)}\n\n`;
+}

@@ -29,7 +29,12 @@ function watched(extra: WorkerActorOptions = {}) {
       },
     },
   };
-  const next = (status: ActorStatus) => new Promise<void>((resolve) => waiters.push([status, resolve]));
+  /** Resolves at the next `status`; rejects after `deadlineMs`, so a missing restart fails fast. */
+  const next = (status: ActorStatus, deadlineMs = 10_000) =>
+    new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no "${status}" within ${deadlineMs} ms`)), deadlineMs);
+      waiters.push([status, () => (clearTimeout(timer), resolve())]);
+    });
   return { options, seen, next, generations: () => generation };
 }
 
@@ -73,8 +78,9 @@ test("hang() is found by the heartbeat and the worker replaced within heartbeatT
   const ref = await spawnWorkerActor<TestMessage, unknown>("hangy", moduleUrl, options);
   await ref.ask({ type: "info" });
   const inFlight = ref.ask({ type: "order", tag: "a", ms: 1_000 }).catch((e) => e);
-  const restarting = next("restarting");
+  const restarting = next("restarting", 2_000);
   const running = next("running");
+  running.catch(() => {}); // awaited below; the restart is asserted first
   const hungAt = performance.now();
   ref.hang!();
   assert.ok(isRivuletError(await inFlight, "actor_restarting"), "the ask in flight during the hang fails");

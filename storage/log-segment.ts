@@ -87,16 +87,26 @@ export class LogSegment {
    */
   append(bytes: Uint8Array, batches: SegmentBatch[], indexIntervalBytes: number): void {
     const start = this.log.size;
+    const before = { maxTimestamp: this.maxTimestamp, bytesSinceIndexEntry: this.#bytesSinceIndexEntry };
     this.log.append(bytes);
-    let maxTs = this.maxTimestamp;
-    for (const b of batches) {
-      if (this.#bytesSinceIndexEntry >= indexIntervalBytes && start + b.position > 0) {
-        this.offsetIndex.append(b.baseOffset, start + b.position);
-        this.timeIndex.maybeAppend(maxTs, b.baseOffset);
-        this.#bytesSinceIndexEntry = 0;
+    let maxTs = before.maxTimestamp;
+    try {
+      for (const b of batches) {
+        if (this.#bytesSinceIndexEntry >= indexIntervalBytes && start + b.position > 0) {
+          this.offsetIndex.append(b.baseOffset, start + b.position);
+          this.timeIndex.maybeAppend(maxTs, b.baseOffset);
+          this.#bytesSinceIndexEntry = 0;
+        }
+        this.#bytesSinceIndexEntry += b.size;
+        maxTs = Math.max(maxTs, b.maxTimestamp);
       }
-      this.#bytesSinceIndexEntry += b.size;
-      maxTs = Math.max(maxTs, b.maxTimestamp);
+    } catch (error) {
+      // an index write failed: take the whole append back so the log is as before
+      this.log.truncate(start);
+      this.offsetIndex.truncateToPosition(start);
+      this.timeIndex.truncateToOffset(this.nextOffset);
+      this.#bytesSinceIndexEntry = before.bytesSinceIndexEntry;
+      throw error;
     }
     this.#maxTimestamp = maxTs;
     this.nextOffset = batches[batches.length - 1].lastOffset + 1;

@@ -11,7 +11,7 @@ import { compactLog } from "./cleaner.ts";
 import { CLEAN_SHUTDOWN_FILE, type CleanShutdown } from "./file-names.ts";
 import { GroupCommit } from "./group-commit.ts";
 import { loadLog } from "./log-loader.ts";
-import { LogSegment } from "./log-segment.ts";
+import { rollIfDue } from "./log-roll.ts";
 import type { LogSegments } from "./log-segments.ts";
 import { deleteSnapshotsBefore, writeSnapshot } from "./producer-snapshots.ts";
 import type { ProducerState } from "./producer-state.ts";
@@ -40,9 +40,6 @@ export interface ReadResult {
   highWatermark: number;
   logStartOffset: number;
 }
-
-/** Relative offsets in the indexes are int32: a segment spans fewer offsets than this. */
-const SEGMENT_OFFSETS_MAX = 0x7fffffff;
 
 /**
  * A partition's log: a directory of segments (see `file-names.ts`, `log-segment.ts`) that
@@ -149,7 +146,7 @@ export class Log {
       }
       const first = plan.batches[0].baseOffset;
       const last = plan.batches[plan.batches.length - 1].lastOffset;
-      this.#maybeRoll(plan.bytes.length, first, last, now);
+      rollIfDue(this.dir, this.#segments, this.#producers, { bytes: plan.bytes.length, first, last, now, config: this.#config, hooks: this.#hooks });
       const active = this.#segments.active;
       if (active.size === 0) active.rolledAtMs = now;
       active.append(plan.bytes, plan.batches, this.#config["index.interval.bytes"]);
@@ -220,7 +217,7 @@ export class Log {
   applyRetention(): { deletedSegments: number; deletedBytes: number } {
     this.#checkOpen();
     if (!this.#config["cleanup.policy"].includes("delete")) return { deletedSegments: 0, deletedBytes: 0 };
-    const result = applyRetention(this.#segments, this.#config, this.#clock.now(), this.#highWatermark);
+    const result = applyRetention(this.#segments, this.#config, this.#clock.now(), this.#highWatermark, this.#nextOffset);
     if (result.deletedSegments > 0) {
       fsyncDir(this.dir);
       this.#producers.removeBefore(this.logStartOffset);
@@ -267,27 +264,14 @@ export class Log {
 
   #syncAll(): void {
     try {
-      for (const segment of this.#segments.all()) segment.sync();
+      // older segments were synced when rolled (and by compaction when rewritten)
+      this.#segments.active.sync();
     } catch (error) {
       // An fsync that failed may have lost pages; Kafka takes the log dir offline, so do we.
       this.#failed = error instanceof RivuletError ? error : new RivuletError("storage_error", String(error));
       throw this.#failed;
     }
     this.#highWatermark = this.#nextOffset;
-  }
-
-  #maybeRoll(bytes: number, first: number, last: number, now: number): void {
-    const active = this.#segments.active;
-    if (active.size === 0) return;
-    const full = active.size + bytes > this.#config["segment.bytes"];
-    const old = active.rolledAtMs !== undefined && now - active.rolledAtMs >= this.#config["segment.ms"];
-    if (!full && !old && last - active.baseOffset < SEGMENT_OFFSETS_MAX) return;
-    active.onBecomeInactive();
-    writeSnapshot(this.dir, first, this.#producers);
-    const next = LogSegment.open(this.dir, first, this.#hooks);
-    next.setRecovered(first, -1);
-    this.#segments.add(next);
-    fsyncDir(this.dir);
   }
 
   #startTimer(): void {

@@ -11,7 +11,7 @@ import type { LogSegments } from "./log-segments.ts";
  *
  * @returns the segments and bytes deleted
  */
-export function applyRetention(segments: LogSegments, config: TopicConfig, now: number, highWatermark: number): { deletedSegments: number; deletedBytes: number } {
+export function applyRetention(segments: LogSegments, config: TopicConfig, now: number, highWatermark: number, logEndOffset: number): { deletedSegments: number; deletedBytes: number } {
   const retentionMs = config["retention.ms"];
   const retentionBytes = config["retention.bytes"];
   let size = segments.sizeBytes();
@@ -20,6 +20,8 @@ export function applyRetention(segments: LogSegments, config: TopicConfig, now: 
   while (segments.count > 1) {
     const oldest = segments.first;
     if (segments.at(1)!.baseOffset > highWatermark) break;
+    // a bad time index would give a wrong largest timestamp: check (and rebuild) it first
+    oldest.checkIndexes(config["index.interval.bytes"], segments.endOffsetOf(0, logEndOffset));
     const expired = retentionMs >= 0 && oldest.maxTimestamp >= 0 && oldest.maxTimestamp < now - retentionMs;
     const expiredEmpty = retentionMs >= 0 && oldest.maxTimestamp < 0;
     const tooBig = retentionBytes >= 0 && size - oldest.size >= retentionBytes;

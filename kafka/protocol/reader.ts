@@ -210,7 +210,7 @@ export class Reader {
     return (raw >>> 1) ^ -(raw & 1);
   }
 
-  /** Zig-zag LEB128, 64 bits; throws beyond ±2^52 (the zig-zag form must be a safe integer). */
+  /** Zig-zag LEB128, 64 bits; throws outside [-2^52, 2^52) (the zig-zag form must be a safe integer). */
   varlong(): number {
     let raw = 0;
     for (let i = 0, scale = 1; i < 10; i++, scale *= 128) {

@@ -187,10 +187,11 @@ export class Writer {
     return this.#leb128(((value << 1) ^ (value >> 31)) >>> 0);
   }
 
-  /** Zig-zag LEB128 of an integer within ±2^52. */
+  /** Zig-zag LEB128 of an integer in [-2^52, 2^52) (its zig-zag form must be a safe integer). */
   varlong(value: number): this {
-    if (!(Number.isSafeInteger(value) && Math.abs(value) <= 2 ** 52)) throw new RangeError(`varlong ${value} out of range`);
-    return this.#leb128(value >= 0 ? value * 2 : -value * 2 - 1);
+    const zigzag = value >= 0 ? value * 2 : -value * 2 - 1;
+    if (!(Number.isInteger(value) && Number.isSafeInteger(zigzag))) throw new RangeError(`varlong ${value} out of range`);
+    return this.#leb128(zigzag);
   }
 
   compactString(value: string): this {

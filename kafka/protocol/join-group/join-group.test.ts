@@ -1,0 +1,66 @@
+import { Buffer } from "node:buffer";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { decodeBody, encodeBody, versionsOf } from "../test-support/codec.ts";
+import { kafkajsBody, kafkajsDecode, kafkajsParse, kafkajsThrottle } from "../test-support/kafkajs.ts";
+import type { JoinGroupResponse } from "./types.ts";
+
+const subscription = new Uint8Array([0, 1, 0, 0, 0, 1, 0, 6, 111, 114, 100, 101, 114, 115, 0, 0, 0, 0]);
+
+const leaderResponse: JoinGroupResponse = {
+  throttleTimeMs: 5,
+  errorCode: 0,
+  generationId: 7,
+  protocolName: "RoundRobinAssigner",
+  leader: "m-1",
+  memberId: "m-1",
+  members: [{ memberId: "m-1", groupInstanceId: null, metadata: subscription }, { memberId: "m-2", groupInstanceId: "pod-2", metadata: new Uint8Array(0) }],
+};
+
+for (const version of versionsOf("JoinGroup")) {
+  test(`JoinGroup v${version} decodeRequest() reads kafkajs's request`, async () => {
+    const body = await kafkajsBody("joinGroup", version, {
+      groupId: "billing", sessionTimeout: 30000, rebalanceTimeout: 60000, memberId: "", groupInstanceId: "pod-1", protocolType: "consumer",
+      groupProtocols: [{ name: "RoundRobinAssigner", metadata: Buffer.from(subscription) }, { name: "other" }],
+    });
+    const decoded = decodeBody("JoinGroup", version, body);
+    assert.equal(decoded, {
+      groupId: "billing",
+      sessionTimeoutMs: 30000,
+      rebalanceTimeoutMs: version >= 1 ? 60000 : 30000,
+      memberId: "",
+      groupInstanceId: version >= 5 ? "pod-1" : null,
+      protocolType: "consumer",
+      protocols: [{ name: "RoundRobinAssigner", metadata: subscription }, { name: "other", metadata: new Uint8Array(0) }],
+    });
+    assert.is(decoded.protocols[0]!.metadata.constructor, Uint8Array);
+    assert.is.not(decoded.protocols[0]!.metadata.buffer, body.buffer, "metadata is copied out of the frame");
+  });
+
+  test(`JoinGroup v${version} encodeResponse() is read by kafkajs`, async () => {
+    const body = encodeBody("JoinGroup", version, leaderResponse);
+    assert.equal(await kafkajsDecode("joinGroup", version, body), {
+      ...(version >= 2 ? kafkajsThrottle("joinGroup", version, 5) : {}),
+      errorCode: 0,
+      generationId: 7,
+      groupProtocol: "RoundRobinAssigner",
+      leaderId: "m-1",
+      memberId: "m-1",
+      members: leaderResponse.members.map((m) => ({
+        memberId: m.memberId,
+        ...(version >= 5 ? { groupInstanceId: m.groupInstanceId } : {}),
+        memberMetadata: Buffer.from(m.metadata),
+      })),
+    });
+    await kafkajsParse("joinGroup", version, body);
+  });
+}
+
+test("JoinGroup v5 encodeResponse() gives MEMBER_ID_REQUIRED with the new member id", async () => {
+  const body = encodeBody("JoinGroup", 5, { ...leaderResponse, errorCode: 79, generationId: -1, protocolName: "", leader: "", memberId: "m-9", members: [] });
+  assert.equal(await kafkajsDecode("joinGroup", 5, body), {
+    throttleTime: 0, clientSideThrottleTime: 5, errorCode: 79, generationId: -1, groupProtocol: "", leaderId: "", memberId: "m-9", members: [],
+  });
+});
+
+test.run();

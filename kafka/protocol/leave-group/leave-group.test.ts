@@ -1,0 +1,24 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { decodeBody, encodeBody, versionsOf } from "../test-support/codec.ts";
+import { kafkajsBody, kafkajsDecode, kafkajsThrottle } from "../test-support/kafkajs.ts";
+
+for (const version of versionsOf("LeaveGroup")) {
+  test(`LeaveGroup v${version} decodeRequest() reads kafkajs's request`, async () => {
+    const body = await kafkajsBody("leaveGroup", version, { groupId: "billing", memberId: "m-1", members: [{ memberId: "m-1", groupInstanceId: null }, { memberId: "m-2", groupInstanceId: "pod-2" }] });
+    const members = version >= 3 ? [{ memberId: "m-1", groupInstanceId: null }, { memberId: "m-2", groupInstanceId: "pod-2" }] : [{ memberId: "m-1", groupInstanceId: null }];
+    assert.equal(decodeBody("LeaveGroup", version, body), { groupId: "billing", members });
+  });
+
+  test(`LeaveGroup v${version} encodeResponse() is read by kafkajs`, async () => {
+    const members = [{ memberId: "m-1", groupInstanceId: null, errorCode: 0 }, { memberId: "m-2", groupInstanceId: "pod-2", errorCode: 25 }];
+    const body = encodeBody("LeaveGroup", version, { throttleTimeMs: 2, errorCode: 0, members });
+    assert.equal(await kafkajsDecode("leaveGroup", version, body), {
+      ...(version >= 1 ? kafkajsThrottle("leaveGroup", version, 2) : {}),
+      errorCode: 0,
+      ...(version >= 3 ? { members } : {}),
+    });
+  });
+}
+
+test.run();

@@ -1,0 +1,39 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { decodeBody, encodeBody, versionsOf } from "../test-support/codec.ts";
+import { kafkajsBody, kafkajsDecode, kafkajsParse, kafkajsThrottle } from "../test-support/kafkajs.ts";
+import type { ListOffsetsResponse } from "./types.ts";
+
+const response: ListOffsetsResponse = {
+  throttleTimeMs: 2,
+  topics: [
+    { name: "orders", partitions: [{ partitionIndex: 0, errorCode: 0, timestamp: -1, offset: 120 }, { partitionIndex: 1, errorCode: 0, timestamp: 1_700_000_000_000, offset: 2 ** 45 }] },
+    { name: "empty", partitions: [] },
+  ],
+};
+
+for (const version of versionsOf("ListOffsets")) {
+  test(`ListOffsets v${version} decodeRequest() reads kafkajs's request`, async () => {
+    const topics = [{ topic: "orders", partitions: [{ partition: 0, timestamp: -1 }, { partition: 1, timestamp: -2 }, { partition: 2, timestamp: 1_700_000_000_000 }] }];
+    const body = await kafkajsBody("listOffsets", version, { replicaId: -1, isolationLevel: 1, topics });
+    assert.equal(decodeBody("ListOffsets", version, body), {
+      replicaId: -1,
+      isolationLevel: version >= 2 ? 1 : 0,
+      topics: [{ name: "orders", partitions: [{ partitionIndex: 0, timestamp: -1 }, { partitionIndex: 1, timestamp: -2 }, { partitionIndex: 2, timestamp: 1_700_000_000_000 }] }],
+    });
+  });
+
+  test(`ListOffsets v${version} encodeResponse() is read by kafkajs`, async () => {
+    const body = encodeBody("ListOffsets", version, response);
+    assert.equal(await kafkajsDecode("listOffsets", version, body), {
+      ...(version >= 2 ? kafkajsThrottle("listOffsets", version, 2) : {}),
+      responses: response.topics.map((t) => ({
+        topic: t.name,
+        partitions: t.partitions.map((p) => ({ partition: p.partitionIndex, errorCode: p.errorCode, timestamp: String(p.timestamp), offset: String(p.offset) })),
+      })),
+    });
+    await kafkajsParse("listOffsets", version, body);
+  });
+}
+
+test.run();

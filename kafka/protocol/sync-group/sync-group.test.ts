@@ -1,0 +1,38 @@
+import { Buffer } from "node:buffer";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { decodeBody, encodeBody, versionsOf } from "../test-support/codec.ts";
+import { kafkajsBody, kafkajsDecode, kafkajsParse, kafkajsThrottle } from "../test-support/kafkajs.ts";
+
+const assignment = new Uint8Array([0, 1, 0, 0, 0, 1, 0, 6, 111, 114, 100, 101, 114, 115, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0]);
+
+for (const version of versionsOf("SyncGroup")) {
+  test(`SyncGroup v${version} decodeRequest() reads the leader's request from kafkajs`, async () => {
+    const body = await kafkajsBody("syncGroup", version, {
+      groupId: "billing", generationId: 7, memberId: "m-1", groupInstanceId: "pod-1",
+      groupAssignment: [{ memberId: "m-1", memberAssignment: Buffer.from(assignment) }, { memberId: "m-2", memberAssignment: Buffer.alloc(0) }],
+    });
+    assert.equal(decodeBody("SyncGroup", version, body), {
+      groupId: "billing",
+      generationId: 7,
+      memberId: "m-1",
+      groupInstanceId: version >= 3 ? "pod-1" : null,
+      assignments: [{ memberId: "m-1", assignment }, { memberId: "m-2", assignment: new Uint8Array(0) }],
+    });
+  });
+
+  test(`SyncGroup v${version} decodeRequest() reads a follower's empty request`, async () => {
+    const body = await kafkajsBody("syncGroup", version, { groupId: "g", generationId: 1, memberId: "m-2", groupAssignment: [] });
+    assert.equal(decodeBody("SyncGroup", version, body), { groupId: "g", generationId: 1, memberId: "m-2", groupInstanceId: null, assignments: [] });
+  });
+
+  test(`SyncGroup v${version} encodeResponse() is read by kafkajs`, async () => {
+    for (const bytes of [assignment, new Uint8Array(0)]) {
+      const body = encodeBody("SyncGroup", version, { throttleTimeMs: 3, errorCode: 0, assignment: bytes });
+      assert.equal(await kafkajsDecode("syncGroup", version, body), { ...(version >= 1 ? kafkajsThrottle("syncGroup", version, 3) : {}), errorCode: 0, memberAssignment: Buffer.from(bytes) });
+      await kafkajsParse("syncGroup", version, body);
+    }
+  });
+}
+
+test.run();

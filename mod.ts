@@ -34,3 +34,4 @@ export * from "./core/limits.ts";
 export * from "./core/topic-config.ts";
 export * from "./broker/types.ts";
 export * from "./actors/index.ts";
+export * from "./http/serve.ts";

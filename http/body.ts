@@ -26,7 +26,7 @@ export async function readBody(request: Request, limitBytes: number): Promise<Ui
     expected = /^\d{1,16}$/.test(declared.trim()) ? Number(declared.trim()) : Number.NaN;
     if (Number.isNaN(expected)) throw new RivuletError("invalid_request", "malformed Content-Length header");
     if (expected > limitBytes) {
-      await request.body?.cancel().catch(() => {});
+      request.body?.cancel().catch(() => {});
       throw tooLarge(limitBytes);
     }
   }
@@ -39,7 +39,7 @@ export async function readBody(request: Request, limitBytes: number): Promise<Ui
     if (done) break;
     total += value.byteLength;
     if (total > limitBytes) {
-      await reader.cancel().catch(() => {});
+      reader.cancel().catch(() => {});
       throw tooLarge(limitBytes);
     }
     chunks.push(value);

@@ -34,3 +34,8 @@ export function authorize(c: AppContext, access: Access, topic: string | null): 
   const principal = c.get("principal");
   if (principal) requireAccess(principal, access, topic);
 }
+
+/** A signal that aborts when the client goes away or the server shuts down. */
+export function requestSignal(c: AppContext, ctx: HttpContext): AbortSignal {
+  return AbortSignal.any([c.req.raw.signal, ctx.options.signal]);
+}

@@ -26,6 +26,8 @@ export interface HttpOptions {
    * With auth on, they need a valid token; finer rights are theirs to check.
    */
   mounts?: Array<{ path: string; app: Hono }>;
+  /** Aborting it ends every SSE stream and long-poll (graceful shutdown). */
+  signal?: AbortSignal;
 }
 
 /** {@link HttpOptions} with defaults filled in. */
@@ -35,6 +37,8 @@ export interface ResolvedHttpOptions {
   autoCreatePartitions: number;
   auth: AuthConfig | null;
   clock: Clock;
+  /** Aborts when the server shuts down. */
+  signal: AbortSignal;
 }
 
 /**
@@ -55,5 +59,6 @@ export function resolveHttpOptions(options: HttpOptions = {}): ResolvedHttpOptio
     autoCreatePartitions,
     auth: options.auth ? parseAuthConfig(options.auth) : null,
     clock: options.clock ?? systemClock,
+    signal: options.signal ?? new AbortController().signal,
   };
 }

@@ -3,7 +3,8 @@
  * long-poll that waits up to `wait_ms` (capped at `fetchWaitMsMax`) for records at `offset`,
  * and gives up as soon as the client goes away.
  */
-import type { HttpContext } from "../context.ts";
+import { abortable } from "../abortable.ts";
+import { type HttpContext, requestSignal } from "../context.ts";
 import { responseEncoding } from "../media.ts";
 import { fetchResponseSchema, partitionParam, topicParam } from "../openapi/schemas.ts";
 import { parseBoundedInt, parseOffset, parsePartition, parseTopic } from "../params.ts";
@@ -34,7 +35,8 @@ export function fetchRoutes(router: Router, ctx: HttpContext): void {
     const maxRecords = Math.max(1, parseBoundedInt(c.req.query("max_records"), "max_records", limits.httpFetchRecordsDefault, limits.fetchRecordsMax));
     const waitMs = parseBoundedInt(c.req.query("wait_ms"), "wait_ms", 0, limits.fetchWaitMsMax);
     const offset = await resolveOffset(broker, topic, partition, offsetParam);
-    const result = await broker.fetch(topic, partition, { offset, maxRecords, waitMs, signal: c.req.raw.signal });
+    const signal = requestSignal(c, ctx);
+    const result = await abortable(broker.fetch(topic, partition, { offset, maxRecords, waitMs, signal }), signal);
     const encoding = responseEncoding(c.req.header("accept"));
     const tail = { next_offset: result.nextOffset, high_watermark: result.highWatermark, log_start_offset: result.logStartOffset };
     let response: Response;

@@ -6,7 +6,7 @@
 import type { OffsetCommitEntry } from "../../broker/group-types.ts";
 import { isRivuletError, RivuletError } from "../../core/errors.ts";
 import { parseBody, readBody } from "../body.ts";
-import { type AppContext, authorize, type HttpContext } from "../context.ts";
+import { type AppContext, authorize, type HttpContext, requestSignal } from "../context.ts";
 import { parseCommit, parseId, parseJoin } from "../groups/group-params.ts";
 import { TopicCache } from "../groups/group-lag.ts";
 import type { MemberState } from "../groups/member-positions.ts";
@@ -81,7 +81,7 @@ export function groupMemberRoutes(router: Router, ctx: HttpContext): void {
     const state = memberState(ctx, parseId(c.req.param("group"), "group"), parseId(c.req.param("member"), "member"));
     const maxRecords = Math.max(1, parseBoundedInt(c.req.query("max_records"), "max_records", limits.httpFetchRecordsDefault, limits.fetchRecordsMax));
     const waitMs = parseBoundedInt(c.req.query("wait_ms"), "wait_ms", 0, limits.fetchWaitMsMax);
-    const { membership, records } = await pollMember(broker, state, { waitMs, maxRecords, signal: c.req.raw.signal, nowMs: clock.now() })
+    const { membership, records } = await pollMember(broker, state, { waitMs, maxRecords, signal: requestSignal(c, ctx), nowMs: clock.now() })
       .catch((error) => forgetIfGone(ctx, state, error));
     for (const record of records) ctx.metrics.fetched(record.topic, 1, 0);
     const assignments = JSON.stringify(membership.assignments);

@@ -4,7 +4,7 @@
  * `Last-Event-ID`. Open streams are capped by `sseStreamsMax` (429 past it).
  */
 import { RivuletError } from "../../core/errors.ts";
-import type { HttpContext } from "../context.ts";
+import { type HttpContext, requestSignal } from "../context.ts";
 import { partitionParam, topicParam } from "../openapi/schemas.ts";
 import { type OffsetParam, parseOffset, parsePartition, parseTopic } from "../params.ts";
 import type { Router } from "../router.ts";
@@ -54,7 +54,7 @@ export function sseRoutes(router: Router, ctx: HttpContext): void {
     ctx.sse.open++;
     ctx.metrics.sseOpened++;
     const body = recordEventStream({
-      broker, topic, partition, offset, limits, metrics: ctx.metrics, signal: c.req.raw.signal,
+      broker, topic, partition, offset, limits, metrics: ctx.metrics, signal: requestSignal(c, ctx),
       onClose: () => ctx.sse.open--,
     });
     return new Response(body, {

@@ -1,0 +1,115 @@
+/**
+ * `serve(broker, options)`: the HTTP API on a real port, on Node, Bun or Deno.
+ */
+import type { Hono } from "hono";
+import type { BrokerApi } from "../broker/types.ts";
+import { resolveLimits } from "../core/limits.ts";
+import { serveFetch } from "../runtime/serve.ts";
+import { createApp } from "./app.ts";
+import { loadAuthFile } from "./auth/auth-file.ts";
+import type { AppEnv } from "./context.ts";
+import type { HttpOptions } from "./options.ts";
+
+/** Options of {@link serve}: the app's options plus where and how to listen. */
+export interface ServeOptions extends Omit<HttpOptions, "signal"> {
+  /** Address to bind (default 127.0.0.1). */
+  host?: string;
+  /** Port (default 8080; 0 picks a free one). */
+  port?: number;
+  /** PEM certificate and key: serve HTTPS. */
+  tls?: { cert: string; key: string };
+  /** Read bearer tokens from this JSON file (see `http/auth/auth-config.ts`); `auth` wins if both are given. */
+  authFile?: string;
+  /** Also start the Kafka listener on this port (needs `kafka/listener.ts`). */
+  kafkaPort?: number;
+  /** How long `close()` lets in-flight requests finish before cutting connections (default 2000 ms). */
+  closeGraceMs?: number;
+}
+
+/** A running server. */
+export interface Server {
+  /** The bound HTTP port. */
+  port: number;
+  /** Base URL, e.g. `http://127.0.0.1:8080`. */
+  url: string;
+  /** The bound Kafka port, when one was asked for. */
+  kafkaPort?: number;
+  /** The Hono app being served. */
+  app: Hono<AppEnv>;
+  /** Ends SSE streams and long-polls, stops accepting, and closes every connection. */
+  close(): Promise<void>;
+}
+
+interface KafkaListener {
+  port: number;
+  close(): Promise<void>;
+}
+
+type KafkaListen = (broker: BrokerApi, options: { host: string; port: number }) => Promise<KafkaListener>;
+
+async function startKafka(broker: BrokerApi, host: string, port: number): Promise<KafkaListener> {
+  const specifier = "../kafka/listener.ts";
+  let listen: KafkaListen | undefined;
+  try {
+    listen = ((await import(specifier)) as { listen?: KafkaListen }).listen;
+  } catch {
+    listen = undefined;
+  }
+  if (typeof listen !== "function") throw new TypeError("the Kafka listener is not available in this build (kafka/listener.ts exporting listen())");
+  return await listen(broker, { host, port });
+}
+
+/**
+ * Serves the HTTP API.
+ *
+ * @param broker the broker to serve
+ * @param options host (default 127.0.0.1), port (default 8080), TLS, auth, limits, …
+ * @returns the running server
+ * @throws {TypeError} on invalid options or an unreadable auth file
+ * @example
+ * ```ts
+ * const broker = await Broker.open({ dataDir: "./data" });
+ * const server = await serve(broker, { port: 8080 });
+ * console.log(server.url);
+ * await server.close();
+ * ```
+ */
+export async function serve(broker: BrokerApi, options: ServeOptions = {}): Promise<Server> {
+  const host = options.host ?? "127.0.0.1";
+  const limits = resolveLimits(options.limits);
+  const auth = options.auth ?? (options.authFile ? await loadAuthFile(options.authFile) : undefined);
+  const shutdown = new AbortController();
+  const app = createApp(broker, { ...options, auth, signal: shutdown.signal });
+  const running = await serveFetch({
+    fetch: app.fetch,
+    hostname: host,
+    port: options.port ?? 8080,
+    tls: options.tls,
+    maxRequestBodyBytes: limits.httpBodyBytesMax + 64 * 1024,
+    idleTimeoutMs: limits.fetchWaitMsMax + limits.sseKeepAliveMs,
+  });
+  let kafka: KafkaListener | null = null;
+  if (options.kafkaPort !== undefined) {
+    try {
+      kafka = await startKafka(broker, host, options.kafkaPort);
+    } catch (error) {
+      await running.shutdown(0);
+      throw error;
+    }
+  }
+  const shownHost = host.includes(":") ? `[${host}]` : host;
+  let closing: Promise<void> | null = null;
+  return {
+    port: running.port,
+    url: `${options.tls ? "https" : "http"}://${shownHost}:${running.port}`,
+    kafkaPort: kafka?.port,
+    app,
+    close() {
+      closing ??= (async () => {
+        shutdown.abort();
+        await Promise.all([running.shutdown(options.closeGraceMs ?? 2_000), kafka?.close()]);
+      })();
+      return closing;
+    },
+  };
+}

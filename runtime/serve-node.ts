@@ -1,0 +1,29 @@
+/** Node's server adapter: @hono/node-server over `node:http` or `node:https`. */
+import { serve } from "@hono/node-server";
+import type { Server } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import type { RunningServer, ServeFetch } from "./serve-types.ts";
+
+/** Serves a fetch handler on Node. */
+export const serveFetch: ServeFetch = (options) =>
+  new Promise<RunningServer>((resolve, reject) => {
+    const tls = options.tls ? { createServer: createHttpsServer, serverOptions: { cert: options.tls.cert, key: options.tls.key } } : {};
+    const server = serve({ fetch: options.fetch, hostname: options.hostname, port: options.port, ...tls }, (info) => {
+      server.off("error", reject);
+      const http = server as Server;
+      http.keepAliveTimeout = Math.min(options.idleTimeoutMs, 5_000);
+      resolve({ port: info.port, shutdown: (graceMs) => shutdown(http, graceMs) });
+    }) as Server;
+    server.once("error", reject);
+  });
+
+function shutdown(server: Server, graceMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const force = setTimeout(() => server.closeAllConnections(), graceMs);
+    server.close(() => {
+      clearTimeout(force);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}

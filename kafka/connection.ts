@@ -1,0 +1,151 @@
+/**
+ * One client connection: frames in, responses out in request order, with flow control.
+ *
+ * Requests are pipelined: each complete frame is dispatched at once (handlers run
+ * concurrently; a held JoinGroup or a long-polling Fetch does not stop later requests from
+ * being read and started), and responses are written strictly in request order, as Kafka
+ * clients expect. A request's bytes count as in flight from frame completion until its
+ * response is written, against `kafkaConnectionInFlightBytesMax` for this connection and the
+ * shared {@link InFlightBudget} (`kafkaInFlightBytesMax`); past either, or while the socket's
+ * write buffer is full (the client is not reading), the connection stops reading and resumes
+ * when there is room again. A malformed frame or a bad size prefix closes the connection after
+ * the responses before it are written.
+ *
+ * Lives on the main thread; not thread-safe.
+ */
+import type { Socket } from "node:net";
+import type { Limits } from "../core/limits.ts";
+import { dispatchFrame, type ConnectionContext, type Outcome } from "./dispatch.ts";
+import { FrameDecoder } from "./frame-decoder.ts";
+import type { InFlightBudget } from "./in-flight-budget.ts";
+
+const sizePrefixBytes = 4;
+
+interface Slot {
+  bytes: number;
+  outcome: Outcome | undefined;
+}
+
+/** Options of {@link KafkaConnection}. */
+export interface KafkaConnectionOptions {
+  context: ConnectionContext;
+  limits: Limits;
+  budget: InFlightBudget;
+  /** Called once, when the socket has closed. */
+  onClose?: () => void;
+}
+
+/** Serves Kafka requests on one socket; see the module doc. */
+export class KafkaConnection {
+  readonly #socket: Socket;
+  readonly #options: KafkaConnectionOptions;
+  readonly #decoder: FrameDecoder;
+  readonly #queue: Slot[] = [];
+  readonly #unsubscribe: () => void;
+  #inFlightBytes = 0;
+  #paused = false;
+  #writeBlocked = false;
+  #closed = false;
+
+  constructor(socket: Socket, options: KafkaConnectionOptions) {
+    this.#socket = socket;
+    this.#options = options;
+    this.#decoder = new FrameDecoder(options.limits.kafkaFrameBytesMax);
+    this.#unsubscribe = options.budget.onFreed(() => this.#updateFlow());
+    socket.setNoDelay?.(true);
+    socket.on("data", (chunk: Uint8Array) => this.#onData(chunk));
+    socket.on("drain", () => {
+      this.#writeBlocked = false;
+      this.#updateFlow();
+    });
+    socket.on("error", () => this.#shutdown());
+    socket.on("close", () => this.#shutdown());
+  }
+
+  /** Bytes of requests read but not yet answered. */
+  get inFlightBytes(): number {
+    return this.#inFlightBytes;
+  }
+
+  /** Closes the socket at once (listener shutdown). */
+  destroy(): void {
+    this.#socket.destroy();
+    this.#shutdown();
+  }
+
+  #onData(chunk: Uint8Array): void {
+    if (this.#closed) return;
+    let frames: Uint8Array[];
+    try {
+      frames = this.#decoder.push(chunk);
+    } catch {
+      this.#accept(null);
+      return;
+    }
+    for (const frame of frames) this.#accept(frame);
+    this.#updateFlow();
+  }
+
+  /** Queues a frame's outcome slot; null = the stream broke, close after earlier replies. */
+  #accept(frame: Uint8Array | null): void {
+    const slot: Slot = { bytes: frame ? frame.length + sizePrefixBytes : 0, outcome: undefined };
+    this.#queue.push(slot);
+    if (frame === null) {
+      slot.outcome = { kind: "close", reason: "bad frame size" };
+      this.#flush();
+      return;
+    }
+    this.#inFlightBytes += slot.bytes;
+    this.#options.budget.acquire(slot.bytes);
+    dispatchFrame(frame, this.#options.context).then(
+      (outcome) => (slot.outcome = outcome),
+      (error: unknown) => (slot.outcome = { kind: "close", reason: `handler failed: ${String(error)}` }),
+    ).then(() => this.#flush());
+  }
+
+  #flush(): void {
+    while (!this.#closed && this.#queue[0]?.outcome !== undefined) {
+      const slot = this.#queue.shift()!;
+      this.#release(slot);
+      const outcome = slot.outcome!;
+      if (outcome.kind === "close") {
+        this.#socket.end();
+        this.#shutdown();
+        return;
+      }
+      if (outcome.kind === "reply") this.#write(outcome.chunks);
+    }
+    this.#updateFlow();
+  }
+
+  #write(chunks: Uint8Array[]): void {
+    const socket = this.#socket;
+    socket.cork();
+    let ok = true;
+    for (const chunk of chunks) ok = socket.write(chunk);
+    socket.uncork();
+    if (!ok) this.#writeBlocked = true;
+  }
+
+  #release(slot: Slot): void {
+    this.#inFlightBytes -= slot.bytes;
+    this.#options.budget.release(slot.bytes);
+    slot.bytes = 0;
+  }
+
+  #updateFlow(): void {
+    if (this.#closed) return;
+    const stop = this.#writeBlocked || this.#options.budget.exhausted || this.#inFlightBytes >= this.#options.limits.kafkaConnectionInFlightBytesMax;
+    if (stop && !this.#paused) this.#socket.pause();
+    else if (!stop && this.#paused) this.#socket.resume();
+    this.#paused = stop;
+  }
+
+  #shutdown(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#unsubscribe();
+    for (const slot of this.#queue.splice(0)) this.#release(slot);
+    this.#options.onClose?.();
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * One request frame in, one outcome out: reads the header, finds the API version's codec,
+ * decodes the body, runs the handler and encodes the response (size prefix, header, body) as
+ * chunks for one corked socket write. Everything up to the handler's own first await runs
+ * synchronously, so the broker sees pipelined requests in arrival order.
+ *
+ * Like Kafka, the connection is closed (not answered) when the header or body is malformed or
+ * the API version is unknown, since no valid reply can be framed; the exception is an
+ * ApiVersions request of a version Rivulet does not know (librdkafka opens with v3): it gets
+ * UNSUPPORTED_VERSION in the v0 layout with the supported list, and the client retries with one
+ * of those versions.
+ */
+import { apiKeys } from "./protocol/api-keys.ts";
+import { decodeRequestBody, encodeResponseBody, type DecodedRequest, type ImplementedApi, type ResponseOf } from "./protocol/apis.ts";
+import { kafkaErrors } from "./protocol/error-codes.ts";
+import { decodeRequestHeader, encodeResponseHeader, type RequestHeader } from "./protocol/header.ts";
+import { Reader } from "./protocol/reader.ts";
+import { Writer } from "./protocol/writer.ts";
+import { apiVersionsResponse } from "./handlers/api-versions.ts";
+import { handlers } from "./handlers/index.ts";
+import type { Handler, HandlerContext } from "./handler-context.ts";
+
+/** What to do with a request once handled. */
+export type Outcome =
+  | { kind: "reply"; chunks: Uint8Array[] }
+  | { kind: "none" }
+  | { kind: "close"; reason: string };
+
+/** Context of the connection; the client id comes from each request's header. */
+export type ConnectionContext = Omit<HandlerContext, "clientId">;
+
+function frameResponse<N extends ImplementedApi>(header: RequestHeader, api: N, version: number, response: ResponseOf<N>): Outcome {
+  const writer = new Writer();
+  writer.int32(0);
+  encodeResponseHeader(writer, header.correlationId, header.apiKey, version);
+  encodeResponseBody(api, version, writer, response);
+  const chunks = writer.chunks();
+  const first = chunks[0]!;
+  new DataView(first.buffer, first.byteOffset, 4).setInt32(0, writer.length - 4);
+  return { kind: "reply", chunks };
+}
+
+function run<N extends ImplementedApi>(ctx: HandlerContext, decoded: DecodedRequest & { api: N }): Promise<ResponseOf<N> | null> {
+  const handler = handlers[decoded.api] as Handler<N>;
+  return handler(ctx, decoded.body as Parameters<Handler<N>>[1], decoded.version);
+}
+
+/**
+ * Handles one frame (without its size prefix).
+ *
+ * @param frame the request bytes; views of it (Produce records) may outlive the call
+ * @param connection the connection's context
+ */
+export async function dispatchFrame(frame: Uint8Array, connection: ConnectionContext): Promise<Outcome> {
+  const reader = new Reader(frame);
+  let header: RequestHeader;
+  let decoded: DecodedRequest | undefined;
+  try {
+    header = decodeRequestHeader(reader);
+    decoded = decodeRequestBody(header.apiKey, header.apiVersion, reader);
+  } catch (error) {
+    return { kind: "close", reason: `malformed request: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  if (!decoded) {
+    if (header.apiKey === apiKeys.ApiVersions) return frameResponse(header, "ApiVersions", 0, apiVersionsResponse(kafkaErrors.UNSUPPORTED_VERSION));
+    return { kind: "close", reason: `unsupported api key ${header.apiKey} version ${header.apiVersion}` };
+  }
+  const response = await run({ ...connection, clientId: header.clientId }, decoded);
+  if (response === null) return { kind: "none" };
+  return frameResponse(header, decoded.api, decoded.version, response);
+}

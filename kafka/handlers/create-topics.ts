@@ -1,0 +1,28 @@
+/**
+ * CreateTopics: num_partitions -1 means the listener's default; any replication factor is
+ * accepted (one node holds every replica); config values are passed as strings for the broker
+ * to validate; validate_only checks the name and stops.
+ */
+import { validateTopicName } from "../../core/topic-name.ts";
+import type { HandlerContext } from "../handler-context.ts";
+import { kafkaErrorCode } from "../protocol/error-codes.ts";
+import type { CreatableTopic, CreateTopicsRequest, CreateTopicsResponse } from "../protocol/create-topics/types.ts";
+
+async function create(ctx: HandlerContext, topic: CreatableTopic, validateOnly: boolean): Promise<CreateTopicsResponse["topics"][number]> {
+  try {
+    const partitions = topic.numPartitions === -1 ? (topic.assignments.length || ctx.defaultPartitions) : topic.numPartitions;
+    const config: Record<string, string> = {};
+    for (const { name, value } of topic.configs) if (value !== null) config[name] = value;
+    if (validateOnly) validateTopicName(topic.name);
+    else await ctx.broker.createTopic(topic.name, { partitions, config });
+    return { name: topic.name, errorCode: 0, errorMessage: null };
+  } catch (error) {
+    return { name: topic.name, errorCode: kafkaErrorCode(error), errorMessage: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+export async function handleCreateTopics(ctx: HandlerContext, request: CreateTopicsRequest): Promise<CreateTopicsResponse> {
+  const topics = [];
+  for (const topic of request.topics) topics.push(await create(ctx, topic, request.validateOnly));
+  return { throttleTimeMs: 0, topics };
+}

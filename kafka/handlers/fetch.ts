@@ -1,0 +1,93 @@
+/**
+ * Fetch: whole stored batches from the one holding fetch_offset, as the partition returns
+ * them (written to the socket without a copy when large).
+ *
+ * Waiting (max_wait_ms / min_bytes) works across partitions: a first pass reads every
+ * partition without waiting; if that already gives min_bytes (or the client will not wait), it
+ * is the answer. Otherwise every partition that gave nothing is read again with the wait, and
+ * the first one to return data ends the wait for the whole request (the others keep their
+ * empty first-pass result; their waits end on their own at the deadline, as nothing cancels a
+ * partition's wait). The response budget `max_bytes` is shared in partition order, with at
+ * least one batch for the first partition that has data, as Kafka does (KIP-74).
+ */
+import type { FetchBatchesResult } from "../../broker/types.ts";
+import type { HandlerContext } from "../handler-context.ts";
+import { kafkaErrorCode } from "../protocol/error-codes.ts";
+import type { FetchPartition, FetchPartitionResponse, FetchRequest, FetchResponse } from "../protocol/fetch/types.ts";
+
+interface Slot {
+  topic: string;
+  request: FetchPartition;
+  result: FetchBatchesResult | null;
+  errorCode: number;
+}
+
+async function read(ctx: HandlerContext, slot: Slot, maxBytes: number, waitMs: number): Promise<void> {
+  try {
+    slot.result = await ctx.broker.fetchBatches(slot.topic, slot.request.partition, { offset: slot.request.fetchOffset, maxBytes, waitMs });
+    slot.errorCode = 0;
+  } catch (error) {
+    slot.result = null;
+    slot.errorCode = kafkaErrorCode(error);
+  }
+}
+
+const bytesOf = (slot: Slot) => slot.result?.batches.byteLength ?? 0;
+
+/** Waits on the empty partitions until one has data or `waitMs` passes. */
+async function waitForData(ctx: HandlerContext, slots: Slot[], waitMs: number): Promise<void> {
+  const empty = slots.filter((s) => s.errorCode === 0 && bytesOf(s) === 0);
+  if (empty.length === 0) return;
+  await new Promise<void>((resolve) => {
+    let left = empty.length;
+    for (const slot of empty) {
+      const waiting: Slot = { ...slot };
+      void read(ctx, waiting, slot.request.partitionMaxBytes, waitMs).then(() => {
+        left--;
+        if (bytesOf(waiting) > 0 || waiting.errorCode !== 0) {
+          Object.assign(slot, { result: waiting.result, errorCode: waiting.errorCode });
+          resolve();
+        } else if (left === 0) resolve();
+      });
+    }
+  });
+}
+
+function partitionResponse(slot: Slot, records: Uint8Array | null): FetchPartitionResponse {
+  const r = slot.result;
+  return {
+    partition: slot.request.partition,
+    errorCode: slot.errorCode,
+    highWatermark: r?.highWatermark ?? -1,
+    lastStableOffset: r?.highWatermark ?? -1,
+    logStartOffset: r?.logStartOffset ?? -1,
+    abortedTransactions: null,
+    preferredReadReplica: -1,
+    records,
+  };
+}
+
+export async function handleFetch(ctx: HandlerContext, request: FetchRequest): Promise<FetchResponse> {
+  const slots: Slot[] = request.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.topic, request: p, result: null, errorCode: 0 })));
+  await Promise.all(slots.map((slot) => read(ctx, slot, slot.request.partitionMaxBytes, 0)));
+  const total = slots.reduce((n, s) => n + bytesOf(s), 0);
+  const failed = slots.some((s) => s.errorCode !== 0);
+  if (total < request.minBytes && !failed && request.maxWaitMs > 0) await waitForData(ctx, slots, request.maxWaitMs);
+
+  let budget = request.maxBytes > 0 ? request.maxBytes : Number.POSITIVE_INFINITY;
+  let first = true;
+  const byTopic = new Map<string, FetchPartitionResponse[]>();
+  for (const slot of slots) {
+    const batches = slot.result?.batches ?? null;
+    let records: Uint8Array | null = batches ?? new Uint8Array(0);
+    if (batches && batches.byteLength > 0) {
+      if (!first && batches.byteLength > budget) records = new Uint8Array(0);
+      else budget -= batches.byteLength;
+      first = false;
+    }
+    const list = byTopic.get(slot.topic) ?? [];
+    list.push(partitionResponse(slot, slot.errorCode === 0 ? records : null));
+    byTopic.set(slot.topic, list);
+  }
+  return { throttleTimeMs: 0, errorCode: 0, sessionId: 0, topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })) };
+}

@@ -1,0 +1,23 @@
+/**
+ * LeaveGroup: v0-2 name one member and carry one error; v3 names several and answers each, so
+ * members leave one call at a time to learn each outcome.
+ */
+import type { HandlerContext } from "../handler-context.ts";
+import { kafkaErrorCode } from "../protocol/error-codes.ts";
+import type { LeaveGroupRequest, LeaveGroupResponse } from "../protocol/leave-group/types.ts";
+
+async function leave(ctx: HandlerContext, groupId: string, memberId: string): Promise<number> {
+  try {
+    await ctx.broker.groups.leaveGroup(groupId, [memberId]);
+    return 0;
+  } catch (error) {
+    return kafkaErrorCode(error);
+  }
+}
+
+export async function handleLeaveGroup(ctx: HandlerContext, request: LeaveGroupRequest, version: number): Promise<LeaveGroupResponse> {
+  const members: LeaveGroupResponse["members"] = [];
+  for (const member of request.members) members.push({ ...member, errorCode: await leave(ctx, request.groupId, member.memberId) });
+  const errorCode = version < 3 ? (members[0]?.errorCode ?? 0) : 0;
+  return { throttleTimeMs: 0, errorCode, members };
+}

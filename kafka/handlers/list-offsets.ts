@@ -1,0 +1,28 @@
+/** ListOffsets: -1 = log end (high watermark), -2 = log start, else the first offset at or after a timestamp. */
+import type { OffsetSpec } from "../../broker/types.ts";
+import type { HandlerContext } from "../handler-context.ts";
+import { kafkaErrorCode } from "../protocol/error-codes.ts";
+import type { ListOffsetsRequest, ListOffsetsResponse, ListOffsetsPartitionResponse } from "../protocol/list-offsets/types.ts";
+
+function specOf(timestamp: number): OffsetSpec {
+  if (timestamp === -1) return "latest";
+  if (timestamp === -2) return "earliest";
+  return { timestamp };
+}
+
+async function one(ctx: HandlerContext, topic: string, partitionIndex: number, timestamp: number): Promise<ListOffsetsPartitionResponse> {
+  try {
+    const offset = await ctx.broker.listOffset(topic, partitionIndex, specOf(timestamp));
+    return { partitionIndex, errorCode: 0, timestamp: -1, offset };
+  } catch (error) {
+    return { partitionIndex, errorCode: kafkaErrorCode(error), timestamp: -1, offset: -1 };
+  }
+}
+
+export async function handleListOffsets(ctx: HandlerContext, request: ListOffsetsRequest): Promise<ListOffsetsResponse> {
+  const topics = await Promise.all(request.topics.map(async (t) => ({
+    name: t.name,
+    partitions: await Promise.all(t.partitions.map((p) => one(ctx, t.name, p.partitionIndex, p.timestamp))),
+  })));
+  return { throttleTimeMs: 0, topics };
+}

@@ -1,0 +1,29 @@
+/**
+ * Produce: each partition's record set goes to `BrokerApi.appendBatch` as it came (a view of
+ * the request frame; the broker validates magic, CRC and sequence numbers and stamps offsets).
+ *
+ * Order: every append is issued synchronously, before the handler's first await, so the
+ * partition mailboxes see pipelined Produce requests in the order the connection received them.
+ * acks=0 gets no response at all (the appends still happen).
+ */
+import type { HandlerContext } from "../handler-context.ts";
+import { kafkaErrorCode, kafkaErrors } from "../protocol/error-codes.ts";
+import type { ProducePartitionResponse, ProduceRequest, ProduceResponse } from "../protocol/produce/types.ts";
+
+function append(ctx: HandlerContext, topic: string, index: number, records: Uint8Array | null): Promise<ProducePartitionResponse> {
+  const failed = (errorCode: number): ProducePartitionResponse => ({ index, errorCode, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1 });
+  if (records === null || records.length === 0) return Promise.resolve(failed(kafkaErrors.CORRUPT_MESSAGE));
+  return ctx.broker.appendBatch(topic, index, records).then(
+    (result) => ({ index, errorCode: 0, baseOffset: result.baseOffset, logAppendTimeMs: result.logAppendTime, logStartOffset: result.logStartOffset }),
+    (error: unknown) => failed(kafkaErrorCode(error)),
+  );
+}
+
+export async function handleProduce(ctx: HandlerContext, request: ProduceRequest): Promise<ProduceResponse | null> {
+  const pending = request.topics.map((topic) => ({
+    name: topic.name,
+    partitions: topic.partitions.map((p) => append(ctx, topic.name, p.index, p.records)),
+  }));
+  const topics = await Promise.all(pending.map(async (t) => ({ name: t.name, partitions: await Promise.all(t.partitions) })));
+  return request.acks === 0 ? null : { topics, throttleTimeMs: 0 };
+}

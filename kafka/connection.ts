@@ -6,9 +6,11 @@
  * being read and started), and responses are written strictly in request order, as Kafka
  * clients expect. A request's bytes count as in flight from frame completion until its
  * response is written, against `kafkaConnectionInFlightBytesMax` for this connection and the
- * shared {@link InFlightBudget} (`kafkaInFlightBytesMax`); past either, or while the socket's
- * write buffer is full (the client is not reading), the connection stops reading and resumes
- * when there is room again. A malformed frame or a bad size prefix closes the connection after
+ * shared {@link InFlightBudget} (`kafkaInFlightBytesMax`). Past either, frames already read
+ * wait undispatched and the socket stops reading (so at most one read's worth waits); the same
+ * happens while the socket's write buffer is full (the client is not reading). Both resume when
+ * there is room again. A connection with nothing in flight may always start one request, so a
+ * frame larger than its own limit cannot stall it. A malformed frame or a bad size prefix closes the connection after
  * the responses before it are written.
  *
  * Lives on the main thread; not thread-safe.
@@ -41,17 +43,21 @@ export class KafkaConnection {
   readonly #options: KafkaConnectionOptions;
   readonly #decoder: FrameDecoder;
   readonly #queue: Slot[] = [];
+  /** Frames read but not yet dispatched (limits reached). */
+  readonly #ready: Array<Uint8Array | null> = [];
   readonly #unsubscribe: () => void;
   #inFlightBytes = 0;
   #paused = false;
   #writeBlocked = false;
   #closed = false;
+  /** The byte stream can no longer be framed: read nothing more. */
+  #broken = false;
 
   constructor(socket: Socket, options: KafkaConnectionOptions) {
     this.#socket = socket;
     this.#options = options;
     this.#decoder = new FrameDecoder(options.limits.kafkaFrameBytesMax);
-    this.#unsubscribe = options.budget.onFreed(() => this.#updateFlow());
+    this.#unsubscribe = options.budget.onFreed(() => this.#pump());
     socket.setNoDelay?.(true);
     socket.on("data", (chunk: Uint8Array) => this.#onData(chunk));
     socket.on("drain", () => {
@@ -74,15 +80,25 @@ export class KafkaConnection {
   }
 
   #onData(chunk: Uint8Array): void {
-    if (this.#closed) return;
-    let frames: Uint8Array[];
+    if (this.#closed || this.#broken) return;
     try {
-      frames = this.#decoder.push(chunk);
+      this.#ready.push(...this.#decoder.push(chunk));
     } catch {
-      this.#accept(null);
-      return;
+      this.#broken = true;
+      this.#ready.push(null);
     }
-    for (const frame of frames) this.#accept(frame);
+    this.#pump();
+  }
+
+  /** True when no further request may start now. */
+  #full(): boolean {
+    const limits = this.#options.limits;
+    return this.#options.budget.exhausted || (this.#inFlightBytes > 0 && this.#inFlightBytes >= limits.kafkaConnectionInFlightBytesMax);
+  }
+
+  /** Dispatches waiting frames while the limits allow, then pauses or resumes reading. */
+  #pump(): void {
+    while (!this.#closed && this.#ready.length > 0 && !this.#full()) this.#accept(this.#ready.shift()!);
     this.#updateFlow();
   }
 
@@ -115,7 +131,7 @@ export class KafkaConnection {
       }
       if (outcome.kind === "reply") this.#write(outcome.chunks);
     }
-    this.#updateFlow();
+    this.#pump();
   }
 
   #write(chunks: Uint8Array[]): void {
@@ -135,7 +151,7 @@ export class KafkaConnection {
 
   #updateFlow(): void {
     if (this.#closed) return;
-    const stop = this.#writeBlocked || this.#options.budget.exhausted || this.#inFlightBytes >= this.#options.limits.kafkaConnectionInFlightBytesMax;
+    const stop = this.#writeBlocked || this.#ready.length > 0 || this.#full();
     if (stop && !this.#paused) this.#socket.pause();
     else if (!stop && this.#paused) this.#socket.resume();
     this.#paused = stop;
@@ -145,6 +161,7 @@ export class KafkaConnection {
     if (this.#closed) return;
     this.#closed = true;
     this.#unsubscribe();
+    this.#ready.length = 0;
     for (const slot of this.#queue.splice(0)) this.#release(slot);
     this.#options.onClose?.();
   }

@@ -1,10 +1,12 @@
 /**
- * One producer's queue for one partition: records wait here, are sealed into a RecordBatch v2
- * batch, and go to the partition actor one batch at a time, so acknowledged order is send
- * order (while one batch is in flight, the next one fills up). Retriable failures (a restarting worker, a full mailbox)
- * are retried with backoff until the delivery timeout; with idempotence the batches keep their
- * sequence numbers, so a retry of a batch that was in fact written is acknowledged with its
- * original offsets instead of being written twice.
+ * One producer's queue for one partition. Each `sendBatch` call adds one {@link SendPart} (its
+ * records for this partition); parts are cut into RecordBatch v2 batches of at most
+ * `batchRecordsMax` records and `batchBytesMax` bytes, and go to the partition actor one batch
+ * at a time, so acknowledged order is send order (while a batch is in flight, the next one fills
+ * up). Retriable failures (a restarting worker, a full mailbox) are retried with backoff until
+ * the delivery timeout; with idempotence a batch keeps its sequence numbers across retries, so a
+ * retry of a batch that was in fact written is acknowledged with its original offsets instead of
+ * being written twice. No promise or closure is made per record.
  *
  * Not thread-safe: owned by one {@link Producer}.
  */
@@ -23,11 +25,27 @@ export interface SenderContext {
   batchBytesMax: number;
 }
 
-interface Pending {
-  record: BatchRecord;
-  size: number;
-  resolve(offset: number): void;
+/** The records one `sendBatch` call sends to one partition, and where their offsets go. */
+export interface SendPart {
+  records: BatchRecord[];
+  sizes: number[];
+  /** Index of each record in the caller's result array. */
+  slots: number[];
+  /** Filled with each record's offset, by slot. */
+  offsets: number[];
+  /** Records acknowledged so far. */
+  done: number;
+  /** Records already cut into a batch. */
+  taken: number;
+  bytes: number;
+  resolve(): void;
   reject(error: unknown): void;
+}
+
+interface Range {
+  part: SendPart;
+  from: number;
+  to: number;
 }
 
 const retryBackoffMinMs = 5;
@@ -37,7 +55,8 @@ export class PartitionSender {
   readonly topic: string;
   readonly partition: number;
   #context: SenderContext;
-  #queue: Pending[] = [];
+  #queue: SendPart[] = [];
+  #head = 0;
   #queuedBytes = 0;
   #sending = false;
   #sequence = 0;
@@ -56,54 +75,63 @@ export class PartitionSender {
     return this.#queuedBytes;
   }
 
-  /** Queues a record; resolves with its offset once acknowledged. */
-  add(record: BatchRecord, size: number): Promise<number> {
-    return new Promise((resolve, reject) => {
-      this.#queue.push({ record, size, resolve, reject });
-      this.#queuedBytes += size;
-    });
+  /** Queues a part; its promise settles when all its records are acknowledged or one fails. */
+  add(part: SendPart): void {
+    this.#queue.push(part);
+    this.#queuedBytes += part.bytes;
   }
 
   /** Starts sending if nothing is in flight. Call after a burst of `add`s. */
   kick(): void {
-    if (!this.#sending && this.#queue.length > 0) void this.#sendLoop();
+    if (!this.#sending && this.#head < this.#queue.length) void this.#sendLoop();
   }
 
   /** Resolves when everything queued so far is settled. */
   drained(): Promise<void> {
-    if (!this.#sending && this.#queue.length === 0) return Promise.resolve();
+    if (!this.#sending && this.#head >= this.#queue.length) return Promise.resolve();
     return new Promise((resolve) => this.#idle.push(resolve));
   }
 
   async #sendLoop(): Promise<void> {
     this.#sending = true;
     try {
-      while (this.#queue.length > 0) {
-        await this.#deliver(this.#take());
-      }
+      while (this.#head < this.#queue.length) await this.#deliver(this.#take());
     } finally {
       this.#sending = false;
+      this.#queue = this.#queue.slice(this.#head);
+      this.#head = 0;
       for (const resolve of this.#idle.splice(0)) resolve();
     }
   }
 
-  /** Takes the records of the next batch: up to `batchRecordsMax` records and `batchBytesMax` bytes. */
-  #take(): Pending[] {
-    const batch: Pending[] = [];
+  /** Cuts the next batch off the queue: up to `batchRecordsMax` records and `batchBytesMax` bytes. */
+  #take(): Range[] {
+    const ranges: Range[] = [];
+    let count = 0;
     let bytes = 0;
-    while (this.#queue.length > 0) {
-      const next = this.#queue[0];
-      if (batch.length > 0 && (batch.length >= this.#context.batchRecordsMax || bytes + next.size > this.#context.batchBytesMax)) break;
-      this.#queue.shift();
-      this.#queuedBytes -= next.size;
-      batch.push(next);
-      bytes += next.size;
+    const { batchRecordsMax, batchBytesMax } = this.#context;
+    while (this.#head < this.#queue.length && count < batchRecordsMax) {
+      const part = this.#queue[this.#head];
+      const from = part.taken;
+      let to = from;
+      while (to < part.records.length && count < batchRecordsMax && (count === 0 || bytes + part.sizes[to] <= batchBytesMax)) {
+        bytes += part.sizes[to];
+        this.#queuedBytes -= part.sizes[to];
+        to++;
+        count++;
+      }
+      if (to > from) ranges.push({ part, from, to });
+      part.taken = to;
+      if (to < part.records.length) break;
+      this.#head++;
     }
-    return batch;
+    return ranges;
   }
 
-  async #deliver(batch: Pending[]): Promise<void> {
+  async #deliver(ranges: Range[]): Promise<void> {
     const deadline = Date.now() + this.#context.deliveryTimeoutMs;
+    const records: BatchRecord[] = [];
+    for (const { part, from, to } of ranges) for (let i = from; i < to; i++) records.push(part.records[i]);
     let identity: { producerId: number; producerEpoch: number } | null = null;
     let firstSequence = 0;
     let backoff = retryBackoffMinMs;
@@ -117,12 +145,15 @@ export class PartitionSender {
           }
           firstSequence = this.#sequence;
         }
-        const records = batch.map((p) => p.record);
         const bytes = encodeRecordBatch(records, identity ? { producerId: identity.producerId, producerEpoch: identity.producerEpoch, baseSequence: firstSequence } : {});
         const result = await this.#context.append(this.topic, this.partition, bytes);
+        if (identity) this.#sequence = firstSequence + records.length;
         let offset = result.baseOffset;
-        for (const pending of batch) pending.resolve(offset++);
-        if (identity) this.#sequence = firstSequence + batch.length;
+        for (const { part, from, to } of ranges) {
+          for (let i = from; i < to; i++) part.offsets[part.slots[i]] = offset++;
+          part.done += to - from;
+          if (part.done === part.records.length) part.resolve();
+        }
         return;
       } catch (error) {
         const retriable = isRivuletError(error) && error.retriable;
@@ -131,15 +162,13 @@ export class PartitionSender {
           backoff = Math.min(backoff * 2, retryBackoffMaxMs);
           continue;
         }
-        if (retriable && identity) {
-          // The outcome is unknown: the batches may or may not have been written. Later
-          // batches must not reuse these sequence numbers under the same identity.
-          this.#context.resetIdentity();
-        }
+        // The outcome is unknown: the batch may or may not have been written. Later batches
+        // must not reuse its sequence numbers under the same identity.
+        if (retriable && identity) this.#context.resetIdentity();
         const failure = retriable
           ? new RivuletError("timeout", `delivery to ${this.topic}/${this.partition} timed out after ${this.#context.deliveryTimeoutMs} ms: ${(error as Error).message}`, { topic: this.topic, partition: this.partition })
           : error;
-        for (const pending of batch) pending.reject(failure);
+        for (const { part } of ranges) part.reject(failure);
         return;
       }
     }

@@ -9,7 +9,7 @@ import type { Clock } from "../core/clock.ts";
 import type { Limits } from "../core/limits.ts";
 import type { TopicConfig } from "../core/topic-config.ts";
 import { Partitioner } from "./partitioner.ts";
-import { PartitionSender, type SenderContext } from "./partition-sender.ts";
+import { PartitionSender, type SendPart, type SenderContext } from "./partition-sender.ts";
 import { toBatchRecord, recordSizeEstimate } from "./record-input.ts";
 import type { AppendBatchResult, ProducerRecord, RecordMetadata } from "./types.ts";
 
@@ -81,34 +81,62 @@ export class Producer {
    */
   sendBatch(topic: string, records: ProducerRecord[]): Promise<RecordMetadata[]> {
     if (this.#closed) return Promise.reject(new RivuletError("closed", "the producer is closed"));
-    let routed: Array<{ partition: number; record: ReturnType<typeof toBatchRecord>; size: number }>;
+    const offsets: number[] = new Array(records.length);
+    const chosen: number[] = new Array(records.length);
+    const parts = new Map<number, SendPart>();
     let partitions: number;
+    let maxBytes: number;
     try {
       const meta = this.#host.topicConfig(topic);
       partitions = meta.partitions;
-      const maxBytes = meta.config["message.max.bytes"];
+      maxBytes = meta.config["message.max.bytes"];
       const now = this.#host.clock.now();
-      routed = records.map((input) => {
+      let bytes = 0;
+      for (let i = 0; i < records.length; i++) {
+        const input = records[i];
         const record = toBatchRecord(input, now, this.#host.limits, maxBytes);
         const partition = this.#choosePartition(topic, input.partition, record.key, partitions);
-        return { partition, record, size: recordSizeEstimate(record) };
-      });
-      const buffered = [...this.#senders.values()].reduce((n, s) => n + s.queuedBytes, 0) + routed.reduce((n, r) => n + r.size, 0);
+        const size = recordSizeEstimate(record);
+        chosen[i] = partition;
+        bytes += size;
+        let part = parts.get(partition);
+        if (!part) {
+          part = { records: [], sizes: [], slots: [], offsets, done: 0, taken: 0, bytes: 0, resolve: noop, reject: noop };
+          parts.set(partition, part);
+        }
+        part.records.push(record);
+        part.sizes.push(size);
+        part.slots.push(i);
+        part.bytes += size;
+      }
+      let buffered = bytes;
+      for (const sender of this.#senders.values()) buffered += sender.queuedBytes;
       if (buffered > this.#host.limits.producerBufferBytesMax) {
         throw new RivuletError("mailbox_full", `producer buffer would exceed ${this.#host.limits.producerBufferBytesMax} bytes`, { limit: "producerBufferBytesMax" });
       }
     } catch (error) {
       return Promise.reject(error);
     }
-    const batchBytesMax = Math.max(1024, this.#host.topicConfig(topic).config["message.max.bytes"] - 1024);
-    const results = routed.map(({ partition, record, size }) => {
+    const batchBytesMax = Math.max(1024, maxBytes - 1024);
+    const settled: Promise<void>[] = [];
+    for (const [partition, part] of parts) {
+      settled.push(
+        new Promise<void>((resolve, reject) => {
+          part.resolve = resolve;
+          part.reject = reject;
+        }),
+      );
       const sender = this.#sender(topic, partition, batchBytesMax);
+      sender.add(part);
       this.#scheduled.add(sender);
-      return sender.add(record, size).then((offset) => ({ topic, partition, offset }));
-    });
+    }
     this.#partitioner.nextBatch(topic, partitions);
     this.#scheduleFlush();
-    return Promise.all(results);
+    return Promise.all(settled).then(() => {
+      const metadata: RecordMetadata[] = new Array(records.length);
+      for (let i = 0; i < records.length; i++) metadata[i] = { topic, partition: chosen[i], offset: offsets[i] };
+      return metadata;
+    });
   }
 
   /** Resolves once every record sent so far is acknowledged or failed. */
@@ -179,3 +207,5 @@ export class Producer {
     this.#scheduled.clear();
   }
 }
+
+function noop(): void {}

@@ -9,12 +9,14 @@ import type { BatchRecord } from "../storage/record-batch.ts";
 import type { ProducerRecord, RecordHeader } from "./types.ts";
 
 const encoder = new TextEncoder();
+/** Shared by every record without headers; never written to. */
+const noHeaders: RecordHeader[] = Object.freeze([]) as unknown as RecordHeader[];
 
 /** Bytes from a string (UTF-8) or bytes as they are; null stays null. */
 export function toBytes(value: Uint8Array | string | null | undefined): Uint8Array | null {
+  if (value instanceof Uint8Array) return value;
   if (value === null || value === undefined) return null;
   if (typeof value === "string") return encoder.encode(value);
-  if (value instanceof Uint8Array) return value;
   throw new RivuletError("invalid_record", "keys, values and header values must be strings, Uint8Arrays or null");
 }
 
@@ -36,9 +38,12 @@ export function recordSizeEstimate(record: BatchRecord): number {
  */
 export function toBatchRecord(record: ProducerRecord, now: number, limits: Limits, maxBytes: number): BatchRecord {
   if (record === null || typeof record !== "object") throw new RivuletError("invalid_record", "a record must be an object");
-  const headers = toHeaders(record.headers, limits);
-  const timestamp = record.timestamp ?? now;
-  if (!Number.isSafeInteger(timestamp) || timestamp < 0) throw new RivuletError("invalid_record", `invalid timestamp ${record.timestamp}`);
+  const headers = record.headers === undefined || record.headers === null ? noHeaders : toHeaders(record.headers, limits);
+  let timestamp = now;
+  if (record.timestamp !== undefined) {
+    timestamp = record.timestamp;
+    if (!Number.isSafeInteger(timestamp) || timestamp < 0) throw new RivuletError("invalid_record", `invalid timestamp ${record.timestamp}`);
+  }
   const out: BatchRecord = { key: toBytes(record.key), value: toBytes(record.value), headers, timestamp };
   const size = recordSizeEstimate(out);
   if (size > maxBytes) throw new RivuletError("record_too_large", `record of ~${size} bytes exceeds message.max.bytes ${maxBytes}`, { size, limit: maxBytes });

@@ -114,12 +114,12 @@ export class Broker implements BrokerApi, ProducerHost {
   }
 
   async createTopic(name: string, options: CreateTopicOptions = {}): Promise<TopicDescription> {
-    await this.#admin({ type: "createTopic", name, partitions: options.partitions ?? 1, config: options.config ?? {}, internal: false });
+    await this.#admin({ type: "createTopic", name, partitions: options.partitions ?? 1, config: options.config ?? {}, internal: options.internal ?? false });
     return this.describeTopic(name);
   }
 
-  async deleteTopic(name: string): Promise<void> {
-    if (name.startsWith("__")) throw new RivuletError("invalid_topic_name", `internal topic ${name} cannot be deleted`, { topic: name });
+  async deleteTopic(name: string, options: { internal?: boolean } = {}): Promise<void> {
+    if (name === OFFSETS_TOPIC || (name.startsWith("__") && !options.internal)) throw new RivuletError("invalid_topic_name", `internal topic ${name} cannot be deleted`, { topic: name });
     this.#supervisor.topic(name);
     await this.#admin({ type: "deleteTopic", name });
   }

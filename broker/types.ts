@@ -109,6 +109,8 @@ export type OffsetSpec = "earliest" | "latest" | { timestamp: number };
 export interface CreateTopicOptions {
   partitions?: number;
   config?: Record<string, unknown>;
+  /** Allows a reserved `__` name, for Rivulet's own topics (offsets, Durable Streams). */
+  internal?: boolean;
 }
 
 /** Health of the broker as `/health` reports it. */
@@ -124,7 +126,8 @@ export interface BrokerHealth {
  */
 export interface BrokerApi {
   createTopic(name: string, options?: CreateTopicOptions): Promise<TopicDescription>;
-  deleteTopic(name: string): Promise<void>;
+  /** Deletes a topic and its data; internal (`__`) topics only with `internal: true`. */
+  deleteTopic(name: string, options?: { internal?: boolean }): Promise<void>;
   /** User topics (internal `__` topics are left out unless `internal` is set). */
   listTopics(options?: { internal?: boolean }): Promise<string[]>;
   describeTopic(name: string): Promise<TopicDescription>;

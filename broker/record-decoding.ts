@@ -1,26 +1,31 @@
 /**
  * Turns stored batch bytes (as a partition actor hands them out) into records for callers
  * that want objects. Control batches are skipped; records below `offset` (in the first batch)
- * and past `maxRecords` are left out.
+ * and past `maxRecords` are left out. One object per record, plus its key and value views.
  */
 import { Attributes } from "../storage/batch-layout.ts";
-import { decodeRecords, iterateBatches } from "../storage/record-batch.ts";
+import { forEachRecord, iterateBatches } from "../storage/record-batch.ts";
 import type { ConsumedRecord } from "./types.ts";
 
 export function batchesToRecords(topic: string, partition: number, bytes: Uint8Array, offset: number, maxRecords: number): { records: ConsumedRecord[]; nextOffset: number } {
   const records: ConsumedRecord[] = [];
   let nextOffset = offset;
+  let full = false;
   for (const { position, header } of iterateBatches(bytes)) {
-    const batchEnd = header.baseOffset + header.lastOffsetDelta + 1;
     if ((header.attributes & Attributes.control) === 0) {
-      for (const r of decodeRecords(bytes, position)) {
-        if (r.offset < offset) continue;
-        if (records.length >= maxRecords) return { records, nextOffset };
-        records.push({ topic, partition, offset: r.offset, timestamp: r.timestamp, key: r.key, value: r.value, headers: r.headers });
-        nextOffset = r.offset + 1;
-      }
+      forEachRecord(bytes, position, (recordOffset, timestamp, key, value, headers) => {
+        if (recordOffset < offset) return true;
+        if (records.length >= maxRecords) {
+          full = true;
+          return false;
+        }
+        records.push({ topic, partition, offset: recordOffset, timestamp, key, value, headers });
+        nextOffset = recordOffset + 1;
+        return true;
+      });
     }
-    nextOffset = Math.max(nextOffset, batchEnd);
+    if (full) break;
+    nextOffset = Math.max(nextOffset, header.baseOffset + header.lastOffsetDelta + 1);
   }
   return { records, nextOffset };
 }

@@ -48,9 +48,9 @@ export const defaultLimits = {
   /** Default timeout of an actor `ask`. */
   askTimeoutMs: 30_000,
   /** A worker that has not answered a heartbeat for this long is replaced. */
-  heartbeatTimeoutMs: 2_000,
+  heartbeatTimeoutMs: 10_000,
   /** How often workers are pinged. */
-  heartbeatIntervalMs: 500,
+  heartbeatIntervalMs: 1_000,
   /** Restarts within `restartWindowMs` after which a partition is marked offline. */
   restartsInWindowMax: 5,
   restartWindowMs: 60_000,

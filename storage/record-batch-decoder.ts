@@ -48,6 +48,30 @@ const RECORD_BYTES_MIN = 7;
  * ```
  */
 export function decodeRecords(bytes: Uint8Array, position = 0): DecodedRecord[] {
+  const records: DecodedRecord[] = [];
+  forEachRecord(bytes, position, (offset, timestamp, key, value, headers) => {
+    records.push({ offset, timestamp, key, value, headers });
+    return true;
+  });
+  return records;
+}
+
+/**
+ * Called for each record of a batch, in offset order; return false to stop early.
+ * Views are as in {@link decodeRecords}; `headers` is a shared frozen empty array when the
+ * record has none.
+ */
+export type RecordVisitor = (offset: number, timestamp: number, key: Uint8Array | null, value: Uint8Array | null, headers: RecordHeader[]) => boolean;
+
+/**
+ * Visits every record of the batch at `position` without building intermediate objects, so
+ * callers make exactly the objects they hand out. Same checks and errors as {@link decodeRecords}.
+ *
+ * @param bytes bytes holding the whole batch at `position`
+ * @param position where the batch starts
+ * @param visit called per record; returning false stops the walk
+ */
+export function forEachRecord(bytes: Uint8Array, position: number, visit: RecordVisitor): void {
   const header = readBatchHeader(bytes, position);
   const end = position + 12 + header.batchLength;
   if (header.batchLength < BATCH_HEADER_SIZE - 12 || end > bytes.length) {
@@ -61,7 +85,7 @@ export function decodeRecords(bytes: Uint8Array, position = 0): DecodedRecord[] 
     if (header.recordCount > data.length / RECORD_BYTES_MIN) {
       throw malformed(`recordCount ${header.recordCount} cannot fit in ${data.length} bytes`);
     }
-    return parseRecords(data, header);
+    parseRecords(data, header, visit);
   } catch (error) {
     // Parsing errors know what is wrong; add where.
     if (isRivuletError(error, "corrupt_record")) throw corruptBatch(error.message, position);
@@ -75,11 +99,10 @@ function malformed(reason: string): RivuletError {
 }
 
 /** Parses `header.recordCount` records filling `data` exactly. */
-function parseRecords(data: Uint8Array, header: BatchHeader): DecodedRecord[] {
+function parseRecords(data: Uint8Array, header: BatchHeader, visit: RecordVisitor): void {
   const reader = new VarintReader(data, 0);
   const end = data.length;
   const logAppendTime = (header.attributes & Attributes.timestampTypeLogAppend) !== 0;
-  const records: DecodedRecord[] = [];
   for (let i = 0; i < header.recordCount; i++) {
     const length = reader.readVarint();
     const recordEnd = reader.position + length;
@@ -91,7 +114,7 @@ function parseRecords(data: Uint8Array, header: BatchHeader): DecodedRecord[] {
     const value = readBytesField(reader, recordEnd);
     const headerCount = reader.readVarint();
     if (headerCount < 0 || headerCount > recordEnd - reader.position) throw malformed(`record ${i} has ${headerCount} headers`);
-    const headers: RecordHeader[] = [];
+    const headers: RecordHeader[] = headerCount === 0 ? noHeaders : [];
     for (let h = 0; h < headerCount; h++) {
       const nameLength = reader.readVarint();
       const nameStart = reader.position;
@@ -100,17 +123,14 @@ function parseRecords(data: Uint8Array, header: BatchHeader): DecodedRecord[] {
       headers.push([readUtf8(data, nameStart, nameStart + nameLength), readBytesField(reader, recordEnd)]);
     }
     if (reader.position !== recordEnd) throw malformed(`record ${i} does not end where its length says`);
-    records.push({
-      offset: header.baseOffset + offsetDelta,
-      timestamp: logAppendTime ? header.maxTimestamp : header.baseTimestamp + timestampDelta,
-      key,
-      value,
-      headers,
-    });
+    const timestamp = logAppendTime ? header.maxTimestamp : header.baseTimestamp + timestampDelta;
+    if (!visit(header.baseOffset + offsetDelta, timestamp, key, value, headers)) return;
   }
   if (reader.position !== end) throw malformed(`${end - reader.position} bytes after the last record`);
-  return records;
 }
+
+/** Shared by every decoded record without headers. */
+const noHeaders: RecordHeader[] = Object.freeze([]) as unknown as RecordHeader[];
 
 /** Reads a varint length (-1 for null) and returns a view of that many bytes. */
 function readBytesField(reader: VarintReader, limit: number): Uint8Array | null {

@@ -1,6 +1,25 @@
 /**
  * Rivulet: an event streaming platform in TypeScript, in the line of Apache Kafka, for Node,
- * Bun and Deno.
+ * Bun and Deno. Publish and subscribe to partitioned, durable, append-only logs; consume them
+ * in consumer groups or replay them; serve them over HTTP and the Kafka protocol.
+ *
+ * ```ts
+ * import { Broker, serve } from "rivulet";
+ * const broker = await Broker.open({ dataDir: "./data" });            // supervisor + workers start
+ * await broker.createTopic("payments", { partitions: 4, config: { "retention.ms": 604800000 } });
+ * const producer = broker.producer({ idempotent: true });
+ * const { partition, offset } = await producer.send("payments", { key: "alice", value: "paid 200 to bob" });
+ * const consumer = broker.consumer({ groupId: "billing", fromBeginning: true });
+ * await consumer.subscribe(["payments"]);
+ * for await (const record of consumer) {
+ *   console.log(record.topic, record.partition, record.offset, new TextDecoder().decode(record.value!));
+ *   break;
+ * }
+ * await consumer.close();
+ * const server = await serve(broker, { port: 8080 });                  // the HTTP API
+ * await server.close();
+ * await broker.close();
+ * ```
  *
  * Actors on worker threads: a worker module hosts an actor, the owner spawns it and asks.
  *
@@ -33,5 +52,10 @@ export * from "./core/clock.ts";
 export * from "./core/limits.ts";
 export * from "./core/topic-config.ts";
 export * from "./broker/types.ts";
+export * from "./broker/group-types.ts";
+export { Broker, type BrokerOptions } from "./broker/broker.ts";
+export { Producer, type ProducerOptions } from "./broker/producer.ts";
+export { Consumer, type ConsumerOptions } from "./broker/consumer.ts";
+export type { BrokerFaults } from "./broker/broker-faults.ts";
 export * from "./actors/index.ts";
 export * from "./http/serve.ts";

@@ -17,11 +17,16 @@ export const serveFetch: ServeFetch = (options) =>
     server.once("error", reject);
   });
 
+/** How often a closing server looks for connections that have gone idle (ended responses). */
+const idleSweepMs = 25;
+
 function shutdown(server: Server, graceMs: number): Promise<void> {
   return new Promise((resolve) => {
     const force = setTimeout(() => server.closeAllConnections(), graceMs);
+    const sweep = setInterval(() => server.closeIdleConnections(), idleSweepMs);
     server.close(() => {
       clearTimeout(force);
+      clearInterval(sweep);
       resolve();
     });
     server.closeIdleConnections();

@@ -84,7 +84,7 @@ test("GET records caps wait_ms at fetchWaitMsMax", async () => {
 test("CBOR produce and fetch carry keys and values as byte strings", async () => {
   const name = await topic();
   const bytes = new Uint8Array([0, 1, 2, 255]);
-  const body = cbor.encode({ records: [{ key: new TextEncoder().encode("k"), value: bytes, headers: { h: new Uint8Array([9]) } }, { value: "text" }] });
+  const body = cbor.encode({ records: [{ key: new TextEncoder().encode("k"), value: bytes, headers: { h: new Uint8Array([9]) } }, { value: "text" }] }) as Uint8Array<ArrayBuffer>;
   const produced = await app.request(`/v1/topics/${name}/records`, { method: "POST", headers: { "content-type": "application/cbor", accept: "application/cbor" }, body });
   assert.is(produced.status, 200);
   assert.equal(decode(new Uint8Array(await produced.arrayBuffer())), { offsets: [{ partition: 0, offset: 0 }, { partition: 0, offset: 1 }] });

@@ -88,7 +88,7 @@ test("POST /v1/topics refuses malformed bodies (400) and other content types (41
 
 test("POST /v1/topics takes CBOR and answers CBOR when asked", async () => {
   const name = uniqueName("cbor");
-  const res = await app.request("/v1/topics", { method: "POST", headers: { "content-type": "application/cbor", accept: "application/cbor" }, body: encode({ name, partitions: 2 }) });
+  const res = await app.request("/v1/topics", { method: "POST", headers: { "content-type": "application/cbor", accept: "application/cbor" }, body: encode({ name, partitions: 2 }) as Uint8Array<ArrayBuffer> });
   assert.is(res.status, 201);
   assert.is(res.headers.get("content-type"), "application/cbor");
   const { decode } = await import("cbor-x");

@@ -90,6 +90,8 @@ test("/health is 503 while a partition is offline", async () => {
   assert.ok(res.body.offline_partitions?.some((p) => p.topic === topic));
   const metrics = await (await app.request("/metrics")).text();
   assert.ok(/^rivulet_offline_partitions [1-9]/m.test(metrics));
+  assert.ok(/^rivulet_worker_restarts_total\{worker="\d+"\} [1-9]/m.test(metrics), "worker restarts are counted");
+  assert.ok(new RegExp(`^rivulet_partition_online\\{topic="${topic}",partition="0"\\} 0$`, "m").test(metrics));
 });
 
 test.run();

@@ -59,7 +59,9 @@ export class KafkaConnection {
     this.#decoder = new FrameDecoder(options.limits.kafkaFrameBytesMax);
     this.#unsubscribe = options.budget.onFreed(() => this.#pump());
     socket.setNoDelay?.(true);
-    socket.on("data", (chunk: Uint8Array) => this.#onData(chunk));
+    // Node hands out Buffers, whose slice() is a view: frames become plain Uint8Arrays, so
+    // anyone copying a Produce record set with slice() really copies it.
+    socket.on("data", (chunk: Uint8Array) => this.#onData(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)));
     socket.on("drain", () => {
       this.#writeBlocked = false;
       this.#updateFlow();

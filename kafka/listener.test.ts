@@ -27,7 +27,10 @@ function stubBroker() {
   const broker: Partial<KafkaBroker> = {
     groups: groups as GroupCoordinatorApi,
     appendBatch: async (topic, partition, batches): Promise<AppendBatchResult> => {
-      calls.push(`append ${topic}/${partition} ${batches.length}`);
+      calls.push(`append ${topic}/${partition} ${batches.length} ${batches[0]}`);
+      // as Broker.appendBatch does: copy with slice(), then transfer the copy to a worker
+      const own = batches.slice();
+      structuredClone(own.buffer, { transfer: [own.buffer] });
       return { baseOffset: 0, lastOffset: 0, logAppendTime: -1, logStartOffset: 0 };
     },
     listTopics: async () => ["orders"],
@@ -99,7 +102,24 @@ test("startKafkaListener() sends no response to Produce with acks=0", async () =
     client.send(new Uint8Array([...produce(1, 0), ...produce(2, 1)]));
     const first = (await client.next())!;
     assert.is(correlationOf(first), 2, "the acks=0 request got no reply");
-    assert.equal(stub.calls, ["append orders/0 70", "append orders/0 70"]);
+    assert.equal(stub.calls, ["append orders/0 70 1", "append orders/0 70 1"]);
+    client.close();
+  });
+});
+
+test("startKafkaListener() hands each partition's records to the broker intact when the broker transfers a copy", async () => {
+  await withListener({}, async (port, stub) => {
+    const client = await RawClient.connect(port);
+    client.send(requestFrame(0, 7, 1, (w) => {
+      w.nullableString(null).int16(1).int32(1000);
+      w.array([0], (tw) => tw.string("orders").array([1, 2, 3], (pw, i) => pw.int32(i).bytes(new Uint8Array(64).fill(i))));
+    }));
+    const reply = new Reader((await client.next())!, 4);
+    reply.int32();
+    reply.string();
+    const partitions = reply.array((r) => [r.int32(), r.int16(), r.int64(), r.int64(), r.int64()], 30);
+    assert.equal(partitions.map((p) => p.slice(0, 2)), [[1, 0], [2, 0], [3, 0]]);
+    assert.equal(stub.calls, ["append orders/1 64 1", "append orders/2 64 2", "append orders/3 64 3"]);
     client.close();
   });
 });

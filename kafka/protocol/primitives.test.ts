@@ -78,6 +78,19 @@ test("Reader.bytes() copies and nullableBytesView() does not", () => {
   assert.is(view!.buffer, frame.buffer);
 });
 
+test("Reader.bytes() copies and views are plain Uint8Arrays even over a Node Buffer", async () => {
+  const { Buffer } = await import("node:buffer");
+  const frame = Buffer.from(unhex("00000002 abcd 00000001 12"));
+  const r = new Reader(frame);
+  const copy = r.bytes();
+  const view = r.nullableBytesView()!;
+  frame[4] = 0;
+  assert.is(hex(copy), "abcd");
+  assert.is(copy.constructor, Uint8Array);
+  assert.is(view.constructor, Uint8Array, "so a later slice() copies");
+  assert.is.not(view.slice().buffer, frame.buffer);
+});
+
 test("Reader.bytes() throws when the length passes the end", () => {
   throwsDecode(() => new Reader(unhex("7fffffff 00")).bytes(), /needs 2147483647 bytes/);
   throwsDecode(() => new Reader(unhex("ffffffff")).bytes(), /null/);

@@ -31,7 +31,8 @@ export class Reader {
    */
   constructor(bytes: Uint8Array, start = 0, end = bytes.length) {
     if (start < 0 || end > bytes.length || start > end) throw new RangeError(`bad reader bounds ${start}..${end} of ${bytes.length}`);
-    this.#bytes = bytes;
+    // A Node Buffer's slice() is a view, not a copy: read through a plain Uint8Array.
+    this.#bytes = bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.#view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.#offset = start;
     this.#end = end;

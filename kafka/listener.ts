@@ -107,3 +107,6 @@ export async function startKafkaListener(broker: KafkaBroker & { limits?: Limits
     }),
   };
 }
+
+/** {@link startKafkaListener} under the name `http/serve.ts` looks up (`serve(broker, { kafkaPort })`). */
+export const listen = startKafkaListener;

@@ -157,7 +157,9 @@ export class Broker implements BrokerApi, ProducerHost {
   }
 
   async appendBatch(topic: string, partition: number, batches: Uint8Array): Promise<AppendBatchResult> {
-    const own = batches.byteOffset === 0 && batches.byteLength === batches.buffer.byteLength ? batches : batches.slice();
+    // The bytes move to the worker; a view into a larger buffer (a request frame, a Node
+    // Buffer from a pool) is copied first. Uint8Array's slice copies even on a Buffer.
+    const own = batches.byteOffset === 0 && batches.byteLength === batches.buffer.byteLength && !isNodeBuffer(batches) ? batches : Uint8Array.prototype.slice.call(batches);
     const size = own.byteLength;
     const result = await this.#ask(topic, partition, { type: "append", topic, partition, batches: own }, [own.buffer as ArrayBuffer]);
     this.stats.produced(topic, result.lastOffset - result.baseOffset + 1, size);
@@ -240,4 +242,9 @@ export class Broker implements BrokerApi, ProducerHost {
       return Promise.reject(error);
     }
   }
+}
+
+/** A Node Buffer may share a pooled ArrayBuffer even when it looks whole. */
+function isNodeBuffer(bytes: Uint8Array): boolean {
+  return bytes.constructor !== Uint8Array;
 }

@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { CliError } from "../cli-error.ts";
+import { onShutdownSignal } from "../../runtime/shutdown-signals.ts";
 import { ServerClient } from "../server-client.ts";
 import { clientFlags, clientOptions } from "../client-flags.ts";
 
@@ -42,9 +43,7 @@ export async function consumeCommand(argv: string[]): Promise<number> {
   if (!topic) throw new CliError(`rivulet consume needs a topic\n\n${consumeHelp}`, 2);
   const client = new ServerClient(clientOptions(values));
   const abort = new AbortController();
-  const stop = () => abort.abort();
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
+  const off = onShutdownSignal(() => abort.abort());
   const print = (partition: number, r: WireRecord) => {
     if (values.json) console.log(JSON.stringify({ topic, partition, ...r }));
     else console.log(r.value !== undefined ? (typeof r.value === "string" ? r.value : JSON.stringify(r.value)) : `base64:${r.value_b64}`);
@@ -55,8 +54,7 @@ export async function consumeCommand(argv: string[]): Promise<number> {
   } catch (error) {
     if (!abort.signal.aborted) throw error;
   } finally {
-    process.off("SIGINT", stop);
-    process.off("SIGTERM", stop);
+    off();
   }
   return 0;
 }

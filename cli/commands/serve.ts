@@ -4,6 +4,7 @@ import { resolve } from "node:path";
 import { Broker } from "../../broker/broker.ts";
 import { serve } from "../../http/serve.ts";
 import { CliError } from "../cli-error.ts";
+import { onShutdownSignal } from "../../runtime/shutdown-signals.ts";
 
 export const serveHelp = `rivulet serve — run a Rivulet server (HTTP API, optional Kafka listener)
 
@@ -60,16 +61,11 @@ export async function serveCommand(argv: string[]): Promise<number> {
   }
   console.log(`rivulet: serving ${server.url} (data in ${dataDir})${kafkaPort !== undefined ? `, Kafka protocol on ${values.host}:${server.kafkaPort}` : ""}`);
   await new Promise<void>((done) => {
-    const stop = (signal: string) => {
+    const off = onShutdownSignal((signal) => {
       console.log(`rivulet: ${signal}, shutting down`);
-      process.off("SIGINT", onInt);
-      process.off("SIGTERM", onTerm);
+      off();
       done();
-    };
-    const onInt = () => stop("SIGINT");
-    const onTerm = () => stop("SIGTERM");
-    process.on("SIGINT", onInt);
-    process.on("SIGTERM", onTerm);
+    });
   });
   await server.close();
   await broker.close();

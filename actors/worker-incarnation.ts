@@ -52,16 +52,17 @@ export class WorkerIncarnation<M extends ActorMessage, R> implements Incarnation
    * @param onCrash told about a crash found after the start
    * @returns the running incarnation; rejects with the reason it could not start
    */
-  static start<M extends ActorMessage, R>(options: WorkerIncarnationOptions, onCrash: (error: Error) => void): Promise<WorkerIncarnation<M, R>> {
+  static async start<M extends ActorMessage, R>(options: WorkerIncarnationOptions, onCrash: (error: Error) => void): Promise<WorkerIncarnation<M, R>> {
+    const worker = await spawnWorker(options.moduleUrl, options.start, { resourceLimits: options.resourceLimits });
     return new Promise((resolve, reject) => {
-      const incarnation: WorkerIncarnation<M, R> = new WorkerIncarnation(options, onCrash, {
+      const incarnation: WorkerIncarnation<M, R> = new WorkerIncarnation(options, worker, onCrash, {
         resolve: () => resolve(incarnation),
         reject,
       });
     });
   }
 
-  private constructor(options: WorkerIncarnationOptions, onCrash: (error: Error) => void, ready: { resolve(): void; reject(error: Error): void }) {
+  private constructor(options: WorkerIncarnationOptions, worker: Worker, onCrash: (error: Error) => void, ready: { resolve(): void; reject(error: Error): void }) {
     this.#options = options;
     this.#onCrash = onCrash;
     this.#ready = ready;
@@ -69,7 +70,7 @@ export class WorkerIncarnation<M extends ActorMessage, R> implements Incarnation
     this.#heartbeat = new Heartbeat(timing, (seq) => this.#sendControl({ type: "ping", seq }), (silentMs) => {
       this.#end(new Error(`worker of actor ${options.start.name} missed heartbeats for ${Math.round(silentMs)} ms`));
     });
-    this.#worker = spawnWorker(options.moduleUrl, options.start, { resourceLimits: options.resourceLimits });
+    this.#worker = worker;
     this.#exited = new Promise((resolve) => this.#worker.once("exit", (code: number) => {
       resolve();
       this.#end(new Error(`worker of actor ${options.start.name} exited with code ${code}`));

@@ -1,6 +1,7 @@
-// Entry of every worker thread. Node cannot import .ts on its own, and `--import tsx` does
-// not reach ESM workers, so on Node a .ts worker module is loaded through tsx's loader.
-// Bun and Deno import TypeScript directly.
+// Entry of a worker thread whose module Node cannot start as it is: on Bun and Deno, which
+// import TypeScript themselves, and on Node when no esbuild bundle of a .ts module could be
+// made (see spawn-worker.ts). `--import tsx` does not reach ESM workers, so on Node a .ts
+// module is loaded through tsx's loader, registered here (slow: ~250-500 ms per worker).
 import { workerData } from "node:worker_threads";
 
 const target = workerData.moduleUrl;

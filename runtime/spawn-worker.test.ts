@@ -1,0 +1,71 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import type { Worker } from "node:worker_threads";
+import { tempDir } from "../test/helpers/temp-dir.ts";
+import { spawnWorker } from "./spawn-worker.ts";
+
+const fixture = new URL("../test/fixtures/own-url-worker.ts", import.meta.url);
+const firstMessage = (worker: Worker): Promise<unknown> =>
+  new Promise((resolve, reject) => {
+    worker.once("message", resolve);
+    worker.once("error", reject);
+  });
+
+test("spawnWorker() starts a TypeScript module and passes it workerData.data", async () => {
+  const worker = await spawnWorker(fixture, { hello: [1, 2] });
+  try {
+    const message = (await firstMessage(worker)) as { data: unknown };
+    assert.equal(message.data, { hello: [1, 2] });
+  } finally {
+    await worker.terminate();
+  }
+});
+
+test("spawnWorker() keeps import.meta.url of every module the worker imports pointing at its source", async () => {
+  const worker = await spawnWorker(fixture);
+  try {
+    const message = (await firstMessage(worker)) as { markerUrl: string; exists: boolean };
+    assert.is(message.markerUrl, new URL("../test/fixtures/own-url/marker.txt", import.meta.url).href);
+    assert.ok(message.exists, `${fileURLToPath(message.markerUrl)} is there`);
+  } finally {
+    await worker.terminate();
+  }
+});
+
+test("spawnWorker() starts a JavaScript module, and a TypeScript one outside any node_modules tree", async () => {
+  const tmp = tempDir();
+  try {
+    const body = `import { parentPort, workerData } from "node:worker_threads"; parentPort.postMessage(workerData.data);`;
+    writeFileSync(join(tmp.dir, "plain.mjs"), body);
+    writeFileSync(join(tmp.dir, "typed.ts"), body.replace("workerData.data", "(workerData as { data: string }).data"));
+    for (const name of ["plain.mjs", "typed.ts"]) {
+      const worker = await spawnWorker(pathToFileURL(join(tmp.dir, name)), name);
+      try {
+        assert.is(await firstMessage(worker), name);
+      } finally {
+        await worker.terminate();
+      }
+    }
+  } finally {
+    tmp.remove();
+  }
+});
+
+test("spawnWorker() starts workers quickly once the module is prepared", async () => {
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const started = performance.now();
+    const worker = await spawnWorker(fixture);
+    await firstMessage(worker);
+    times.push(performance.now() - started);
+    await worker.terminate();
+  }
+  times.sort((a, b) => a - b);
+  // tsx's loader took 250-500 ms per worker; a shared 2-core machine is noisy, so the bound is loose.
+  assert.ok(times[2] < 200, `median start ${times[2].toFixed(0)} ms (${times.map((t) => t.toFixed(0)).join(", ")})`);
+});
+
+test.run();

@@ -105,6 +105,27 @@ export const defaultLimits = {
   /** Consumer-group partitions whose lag in seconds `/metrics` measures (one 1-record fetch each). */
   metricsLagFetchesMax: 1_000,
 
+  // Durable Streams protocol (http/durable-streams)
+  /**
+   * Largest append to one stream (a POST or PUT body): one append is stored as one record.
+   * The effective bound is also at most `httpBodyBytesMax` and `messageMaxBytes * 100`.
+   */
+  dsAppendBytesMax: 8 * MiB,
+  /** Bytes of stored records one catch-up read, long-poll answer or SSE data event carries. */
+  dsReadBytesMax: 4 * MiB,
+  /** How long a long-poll waits for new data before answering 204. */
+  dsLongPollMs: 20_000,
+  /** An SSE connection is ended after this long, so clients reconnect (CDN collapsing). */
+  dsSseConnectionMs: 60_000,
+  /** Longest stream path, in bytes of its URL form. */
+  dsPathBytesMax: 1 * KiB,
+  /** Longest Producer-Id, Stream-Seq and fork-source header values, in bytes. */
+  dsHeaderBytesMax: 1 * KiB,
+  /** How often expired streams are swept and changed stream snapshots are written. */
+  dsMaintenanceIntervalMs: 1_000,
+  /** A changing stream's state snapshot is written at most this often. */
+  dsSnapshotIntervalMs: 5_000,
+
   // Kafka listener
   /** Largest Kafka request frame. */
   kafkaFrameBytesMax: 100 * MiB,

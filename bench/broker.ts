@@ -18,10 +18,16 @@ function makeKeys(n: number): Uint8Array[] {
   return Array.from({ length: n }, (_, i) => encoder.encode(`key-${i}`));
 }
 
-async function produceScenario(flush: FlushPolicy, records: number): Promise<{ row: BenchRow; broker: Broker; remove(): void }> {
+/** A broker on a fresh temporary directory with one 8-partition topic `bench`. */
+export async function openBenchBroker(flush: FlushPolicy): Promise<{ broker: Broker; remove(): void }> {
   const tmp = tempDir("rivulet-bench-");
   const broker = await Broker.open({ dataDir: tmp.dir, maxWorkers: PARTITIONS });
   await broker.createTopic("bench", { partitions: PARTITIONS, config: { flush, "segment.bytes": 256 * 1024 * 1024 } });
+  return { broker, remove: tmp.remove };
+}
+
+/** Produces `records` records to `bench` in calls of 1,000 with 32 calls in flight; returns ms. */
+export async function produceRecords(broker: Broker, records: number): Promise<number> {
   const keys = makeKeys(10_000);
   const value = new Uint8Array(VALUE_BYTES).fill(97);
   const producer = broker.producer({ idempotent: true });
@@ -38,11 +44,17 @@ async function produceScenario(flush: FlushPolicy, records: number): Promise<{ r
     if (pending.size >= inFlight) await Promise.race(pending);
   }
   await Promise.all(pending);
-  const ms = performance.now() - started;
-  return { row: throughputRow(`produce flush=${flush}`, "rivulet (in-process)", records, records * VALUE_BYTES, ms), broker, remove: tmp.remove };
+  return performance.now() - started;
 }
 
-async function consumeScenario(broker: Broker, records: number): Promise<BenchRow> {
+async function produceScenario(flush: FlushPolicy, records: number): Promise<{ row: BenchRow; broker: Broker; remove(): void }> {
+  const { broker, remove } = await openBenchBroker(flush);
+  const ms = await produceRecords(broker, records);
+  return { row: throughputRow(`produce flush=${flush}`, "rivulet (in-process)", records, records * VALUE_BYTES, ms), broker, remove };
+}
+
+/** Reads every partition of `bench` from offset 0 in parallel; returns ms. */
+export async function consumeRecords(broker: Broker, records: number): Promise<number> {
   const started = performance.now();
   let count = 0;
   await Promise.all(
@@ -58,10 +70,16 @@ async function consumeScenario(broker: Broker, records: number): Promise<BenchRo
   );
   const ms = performance.now() - started;
   if (count !== records) throw new Error(`consumed ${count} of ${records}`);
-  return throughputRow("consume from offset 0", "rivulet (in-process)", count, count * VALUE_BYTES, ms);
+  return ms;
 }
 
-async function crashRecovery(rounds: number): Promise<BenchRow> {
+async function consumeScenario(broker: Broker, records: number): Promise<BenchRow> {
+  const ms = await consumeRecords(broker, records);
+  return throughputRow("consume from offset 0", "rivulet (in-process)", records, records * VALUE_BYTES, ms);
+}
+
+/** Crashes the worker of a partition `rounds` times; each time, ms until a produce is acknowledged again. */
+export async function crashRecovery(rounds: number): Promise<BenchRow> {
   const tmp = tempDir("rivulet-bench-");
   const broker = await Broker.open({ dataDir: tmp.dir, maxWorkers: 2, faultInjection: true, limits: { restartsInWindowMax: 1000, restartBackoffMinMs: 1 } });
   try {

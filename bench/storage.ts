@@ -7,12 +7,13 @@
  *
  *   node --import tsx bench/storage.ts [--records 1000000] [--in-flight 8]
  */
-import { closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseTopicConfig, type FlushPolicy } from "../core/topic-config.ts";
 import { Log } from "../storage/log.ts";
 import { encodeRecordBatch, iterateBatches, type BatchRecord } from "../storage/record-batch.ts";
+import { rawFdatasync } from "./machine.ts";
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -70,31 +71,6 @@ function readAll(dir: string): { seconds: number; bytes: number; records: number
   const seconds = (performance.now() - started) / 1000;
   log.close();
   return { seconds, bytes, records };
-}
-
-function rawFdatasync(dir: string): { mbPerSecond: number; syncMs: number } {
-  const path = join(dir, "raw");
-  const block = new Uint8Array(110 * 1024).fill(1);
-  const fd = openSync(path, "w");
-  const blocks = Math.ceil((100 * MB) / block.length);
-  const started = performance.now();
-  for (let i = 0; i < blocks; i++) {
-    writeSync(fd, block);
-    fdatasyncSync(fd);
-  }
-  const seconds = (performance.now() - started) / 1000;
-  const small = new Uint8Array(4096);
-  const latencies: number[] = [];
-  for (let i = 0; i < 200; i++) {
-    writeSync(fd, small);
-    const t = performance.now();
-    fdatasyncSync(fd);
-    latencies.push(performance.now() - t);
-  }
-  closeSync(fd);
-  rmSync(path);
-  latencies.sort((a, b) => a - b);
-  return { mbPerSecond: (blocks * block.length) / MB / seconds, syncMs: latencies[latencies.length >> 1] };
 }
 
 const root = mkdtempSync(join(tmpdir(), "rivulet-bench-"));

@@ -11,7 +11,7 @@ const [dataDir, port] = process.argv.slice(2);
 if (!dataDir || !port) throw new TypeError("usage: ds-server.ts DATA_DIR PORT");
 const server = new DurableStreamTestServer({ host: "127.0.0.1", port: Number(port), dataDir, longPollTimeout: 30_000 });
 await server.start();
-console.log(JSON.stringify({ port: server.port }));
+console.log(JSON.stringify({ port: Number(port) }));
 process.on("SIGTERM", () => {
   void server.stop().then(() => process.exit(0));
 });

@@ -23,8 +23,10 @@ export interface Measured {
 
 /** Sizes of one round. */
 export interface RoundSizes {
-  /** Records produced then consumed per throughput case. */
+  /** Records produced then consumed per network throughput case. */
   records: number;
+  /** Records produced then consumed per in-process case. */
+  inProcessRecords: number;
   /** Records per second of the latency cases. */
   latencyRatePerS: number;
   /** How long each latency case sends, ms. */

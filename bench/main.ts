@@ -1,0 +1,156 @@
+/**
+ * `rivulet bench`: Rivulet measured side by side with the systems users would pick instead —
+ * Redis Streams, NATS JetStream and the Durable Streams reference server — started by the
+ * benchmark on 127.0.0.1, fed the same records (100-byte values, keys from 10,000 distinct keys)
+ * by the same client process (this one), in interleaved rounds; every figure is the median of
+ * the rounds. Also: Rivulet in-process, over the Kafka protocol (kcat), a worker crash, a large
+ * log against a small one (default run only), and the machine's own disk limits.
+ *
+ *   node --import tsx bench/main.ts [--quick] [--json FILE] [--markdown FILE]
+ *
+ * @example
+ * ```ts
+ * import { runBenchmarks } from "./bench/main.ts";
+ * const rows = await runBenchmarks({ quick: true, jsonPath: "bench.json" });
+ * ```
+ */
+import { writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { crashRecovery } from "./broker.ts";
+import { runRounds } from "./harness/rounds.ts";
+import { HttpClient } from "./harness/http-client.ts";
+import { describeMachine, measureDiskLimits } from "./machine.ts";
+import { startDurableStreams } from "./peers/durable-streams.ts";
+import { startNats } from "./peers/nats.ts";
+import { startRedis } from "./peers/redis.ts";
+import { rivuletHttpSystem, startRivuletServer, type RivuletServer } from "./peers/rivulet-http.ts";
+import type { RoundSizes, System } from "./peers/system.ts";
+import { annotate, caseRows, markdownTable, plainRows, ratioLines, type ResultRow } from "./report.ts";
+import { bigLogBenchmark } from "./scenarios/big-log.ts";
+import { inProcessSystem } from "./scenarios/in-process.ts";
+import { kcatSystem } from "./scenarios/kcat.ts";
+import { isMain } from "./stats.ts";
+
+/** Options of {@link runBenchmarks}. */
+export interface BenchOptions {
+  /** A short run (under two minutes), as CI runs it. */
+  quick: boolean;
+  /** Also write the rows as a JSON array here. */
+  jsonPath?: string;
+  /** Also write the report (machine, limits, table, ratios) as markdown here. */
+  markdownPath?: string;
+}
+
+interface Plan {
+  rounds: number;
+  sizes: RoundSizes;
+  crashes: number;
+  bigLog: { rounds: number; records: number } | null;
+}
+
+const QUICK: Plan = {
+  rounds: 3,
+  sizes: { records: 50_000, inProcessRecords: 200_000, latencyRatePerS: 10_000, latencyMs: 2_000, latencyWarmupMs: 500 },
+  crashes: 5,
+  bigLog: null,
+};
+const FULL: Plan = {
+  rounds: 5,
+  sizes: { records: 500_000, inProcessRecords: 1_000_000, latencyRatePerS: 10_000, latencyMs: 10_000, latencyWarmupMs: 1_000 },
+  crashes: 20,
+  bigLog: { rounds: 3, records: 1_000_000 },
+};
+
+const log = (line: string) => console.log(line);
+
+async function startSystems(skipped: string[]): Promise<{ systems: System[]; rivulet: RivuletServer | null }> {
+  const systems: System[] = [inProcessSystem()];
+  let rivulet: RivuletServer | null = null;
+  try {
+    rivulet = await startRivuletServer();
+    systems.push(rivuletHttpSystem(rivulet));
+    const kcat = kcatSystem(new HttpClient(`http://127.0.0.1:${rivulet.httpPort}`, 1), rivulet.kafkaPort, rivulet.process.pid);
+    if ("skip" in kcat) skipped.push(`kafka protocol (kcat): ${kcat.skip}`);
+    else systems.push(kcat);
+  } catch (error) {
+    skipped.push(`rivulet server: ${String(error).slice(0, 500)}`);
+  }
+  for (const [name, start] of [["redis streams", startRedis], ["nats jetstream", startNats], ["durable streams", startDurableStreams]] as const) {
+    const started = await start().catch((error: unknown) => ({ skip: String(error).slice(0, 500) }));
+    if ("skip" in started) skipped.push(`${name}: ${started.skip}`);
+    else systems.push(started);
+  }
+  return { systems, rivulet };
+}
+
+function report(title: string, machine: string, limits: string, rows: ResultRow[], skipped: string[], notes: string[]): string {
+  return [
+    `## ${title}`,
+    "",
+    `Machine: ${machine}.`,
+    "",
+    `Machine limits in this run: ${limits}.`,
+    "",
+    markdownTable(rows),
+    "",
+    "Rivulet ÷ peer (throughput: Rivulet's records/s over the peer's; latency: the peer's p99 over Rivulet's; above 1 means Rivulet is ahead):",
+    "",
+    ...ratioLines(rows),
+    "",
+    ...notes.map((n) => `- ${n}`),
+    ...skipped.map((s) => `- skipped: ${s}`),
+  ].join("\n");
+}
+
+/**
+ * Runs the benchmarks, prints the table, and writes `--json` / `--markdown` files.
+ *
+ * @param options quick or full, and where to write results
+ * @returns every result row
+ */
+export async function runBenchmarks(options: BenchOptions): Promise<ResultRow[]> {
+  const plan = options.quick ? QUICK : FULL;
+  const started = performance.now();
+  const machine = describeMachine();
+  log(`rivulet bench${options.quick ? " --quick" : ""}: ${plan.rounds} interleaved rounds; every figure is the median of the rounds`);
+  log(`machine: ${machine}`);
+  const disk = measureDiskLimits(options.quick);
+  const limits = `raw sequential write of 110 KB blocks with fdatasync after each ${disk.mbPerSecond.toFixed(0)} MB/s; one fdatasync after a 4 KB write p50 ${disk.syncMs.toFixed(3)} ms, p99 ${disk.syncP99Ms.toFixed(3)} ms`;
+  log(`limits: ${limits}`);
+
+  const skipped: string[] = [];
+  const { systems } = await startSystems(skipped);
+  for (const s of skipped) log(`skipped: ${s}`);
+  let results;
+  try {
+    results = await runRounds(systems, plan.rounds, plan.sizes, log);
+  } finally {
+    for (const s of systems) await s.stop().catch((error: unknown) => log(`stopping ${s.name}: ${String(error)}`));
+  }
+  const rows = caseRows(results);
+
+  log("  worker crash → serving again …");
+  rows.push(...plainRows([await crashRecovery(plan.crashes)], plan.crashes));
+  const notes = [
+    "Client: this one Node process drives every system (network clients: keep-alive node:http, ioredis, @nats-io/jetstream; kcat is librdkafka in its own process). Servers run in their own processes on 127.0.0.1; CPU is % of one core (200 = both cores of a 2-core machine).",
+    "Other work on the machine during the run makes absolute figures noisy; interleaved rounds spread it across systems, and medians damp it.",
+  ];
+  if (plan.bigLog) {
+    log("  log size (100 MB vs large) …");
+    const big = await bigLogBenchmark(plan.bigLog);
+    rows.push(...plainRows(big.rows, plan.bigLog.rounds));
+    notes.push(`Log size: ${big.note}.`);
+  }
+  annotate(rows);
+  const title = `Rivulet bench (${options.quick ? "--quick" : "default run"}, ${new Date().toISOString().slice(0, 10)}, ${((performance.now() - started) / 60_000).toFixed(1)} min)`;
+  const text = report(title, machine, limits, rows, skipped, notes);
+  log(`\n${text}\n`);
+  if (options.jsonPath) writeFileSync(options.jsonPath, JSON.stringify(rows, null, 2) + "\n");
+  if (options.markdownPath) writeFileSync(options.markdownPath, text + "\n");
+  return rows;
+}
+
+if (isMain(import.meta.url)) {
+  const { values } = parseArgs({ options: { quick: { type: "boolean", default: false }, json: { type: "string" }, markdown: { type: "string" } } });
+  await runBenchmarks({ quick: values.quick!, jsonPath: values.json, markdownPath: values.markdown });
+}

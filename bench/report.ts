@@ -1,0 +1,120 @@
+/**
+ * Result rows and their presentation: medians become rows, each peer row gets its Rivulet ÷ peer
+ * ratio (throughput: Rivulet's records/s over the peer's; latency: the peer's p99 over
+ * Rivulet's, so above 1 always means Rivulet is ahead), Rivulet rows get their DESIGN.md §7
+ * target, and the whole renders as one markdown table for the terminal and for RESULTS.md.
+ */
+import type { CaseResult } from "./harness/rounds.ts";
+import type { BenchRow } from "./stats.ts";
+
+/** One row of `--json` output: the issue's fields, then CPU, runs, ratio and target. */
+export interface ResultRow extends BenchRow {
+  /** CPU of the client process, % of one core (in-process: the whole process). */
+  client_cpu_pct: number | null;
+  /** CPU of the server process, % of one core (null in-process). */
+  server_cpu_pct: number | null;
+  /** Rounds the medians cover. */
+  runs: number | null;
+  /** On a peer's row: Rivulet ÷ peer (above 1: Rivulet ahead). */
+  rivulet_ratio: number | null;
+  /** On a peer's row: the Rivulet row the ratio uses. */
+  compared_with: string | null;
+  /** On a Rivulet row: its DESIGN.md §7 target and whether this run met it. */
+  target: string | null;
+}
+
+interface Target {
+  scenario: string;
+  system?: string;
+  text: string;
+  met(row: ResultRow): boolean | null;
+}
+
+const atLeast = (n: number) => (row: ResultRow) => (row.records_per_s === null ? null : row.records_per_s >= n);
+const TARGETS: Target[] = [
+  { scenario: "in-process produce, flush=os", text: "≥ 2,000,000/s", met: atLeast(2_000_000) },
+  { scenario: "in-process produce, flush=always", text: "≥ 1,000,000/s", met: atLeast(1_000_000) },
+  { scenario: "in-process consume from offset 0", text: "≥ 3,000,000/s", met: atLeast(3_000_000) },
+  { scenario: "network produce, batches of 1,000", system: "rivulet http json", text: "≥ 500,000/s", met: atLeast(500_000) },
+  { scenario: "network produce, batches of 1,000", system: "rivulet http cbor", text: "≥ 1,000,000/s", met: atLeast(1_000_000) },
+  { scenario: "end-to-end latency at 10,000 records/s", system: "rivulet http → sse", text: "p99 ≤ 3, p99.9 ≤ 10 ms", met: (r) => (r.p99_ms === null || r.p999_ms === null ? null : r.p99_ms <= 3 && r.p999_ms <= 10) },
+  { scenario: "worker crash → serving again", text: "≤ 200 ms", met: (r) => (r.p50_ms === null ? null : (r.p99_ms ?? r.p50_ms) <= 200) },
+  { scenario: "log size: start-up (Broker.open)", text: "≤ 1,000 ms at 10 GB", met: (r) => (r.p50_ms === null ? null : r.p50_ms <= 1000) },
+];
+
+function targetOf(row: ResultRow): string | null {
+  if (!row.system.startsWith("rivulet")) return null;
+  const t = TARGETS.find((x) => x.scenario === row.scenario && (!x.system || x.system === row.system));
+  if (!t) return null;
+  const met = t.met(row);
+  return met === null ? t.text : `${t.text} ${met ? "met" : "missed"}`;
+}
+
+/** Rows from the interleaved rounds' results. */
+export function caseRows(results: CaseResult[]): ResultRow[] {
+  return results.map((r) => ({
+    scenario: r.case.scenario,
+    system: r.case.system,
+    records_per_s: r.recordsPerS,
+    mb_per_s: r.mbPerS,
+    p50_ms: r.p50Ms,
+    p99_ms: r.p99Ms,
+    p999_ms: r.p999Ms,
+    client_cpu_pct: r.clientPct,
+    server_cpu_pct: r.serverPct,
+    runs: r.runs,
+    rivulet_ratio: null,
+    compared_with: r.case.compareTo ?? null,
+    target: null,
+    note: [r.case.note, r.error ? `FAILED: ${r.error}` : ""].filter(Boolean).join("; ") || undefined,
+  }));
+}
+
+/** Rows from plain bench rows (crash recovery, log size, machine limits). */
+export function plainRows(rows: BenchRow[], runs: number | null): ResultRow[] {
+  return rows.map((r) => ({ ...r, client_cpu_pct: null, server_cpu_pct: null, runs, rivulet_ratio: null, compared_with: null, target: null }));
+}
+
+/** Fills in ratios (peer rows) and targets (Rivulet rows). */
+export function annotate(rows: ResultRow[]): ResultRow[] {
+  for (const row of rows) {
+    row.target = targetOf(row);
+    if (row.system.startsWith("rivulet")) continue;
+    const mine = rows.filter((r) => r.scenario === row.scenario && r.system.startsWith("rivulet"));
+    const isLatency = row.p99_ms !== null && row.records_per_s === null;
+    const candidates = row.compared_with ? mine.filter((r) => r.system === row.compared_with) : mine;
+    const best = isLatency
+      ? candidates.filter((r) => r.p99_ms !== null).sort((a, b) => a.p99_ms! - b.p99_ms!)[0]
+      : candidates.filter((r) => r.records_per_s !== null).sort((a, b) => b.records_per_s! - a.records_per_s!)[0];
+    if (!best) continue;
+    row.compared_with = best.system;
+    row.rivulet_ratio = isLatency ? row.p99_ms! / best.p99_ms! : row.records_per_s === null ? null : best.records_per_s! / row.records_per_s;
+  }
+  return rows;
+}
+
+const num = (v: number | null, digits = 0): string => (v === null ? "" : v.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits }));
+const ms = (v: number | null): string => (v === null ? "" : v < 10 ? v.toFixed(2) : v.toFixed(1));
+
+/** The rows as one markdown table. */
+export function markdownTable(rows: ResultRow[]): string {
+  const head = ["scenario", "system", "records/s", "MB/s", "p50 ms", "p99 ms", "p99.9 ms", "client CPU %", "server CPU %", "Rivulet ÷ peer", "§7 target", "note"];
+  const right = new Set([2, 3, 4, 5, 6, 7, 8, 9]);
+  const body = rows.map((r) => [
+    r.scenario, r.system, num(r.records_per_s), num(r.mb_per_s, 1), ms(r.p50_ms), ms(r.p99_ms), ms(r.p999_ms),
+    num(r.client_cpu_pct), num(r.server_cpu_pct),
+    r.rivulet_ratio === null ? "" : `${r.rivulet_ratio.toFixed(2)}× (${r.compared_with})`,
+    r.target ?? "", r.note ?? "",
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (cells: string[]) => "| " + cells.map((c, i) => (right.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join(" | ") + " |";
+  const rule = "|" + widths.map((w, i) => (right.has(i) ? "-".repeat(w + 1) + ":" : "-".repeat(w + 2))).join("|") + "|";
+  return [line(head), rule, ...body.map(line)].join("\n");
+}
+
+/** One line per peer comparison: `scenario: rivulet X ÷ peer = 1.9×`. */
+export function ratioLines(rows: ResultRow[]): string[] {
+  return rows
+    .filter((r) => r.rivulet_ratio !== null)
+    .map((r) => `- ${r.scenario}: ${r.compared_with} ÷ ${r.system} = ${r.rivulet_ratio!.toFixed(2)}× ${r.rivulet_ratio! >= 1 ? "(Rivulet ahead)" : "(Rivulet behind)"}`);
+}

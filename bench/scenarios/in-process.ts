@@ -1,0 +1,65 @@
+/**
+ * Rivulet in-process, through the actor path (bench/broker.ts): produce with flush=os and
+ * flush=always, and consume from offset 0, as cases of the interleaved rounds. Client and server
+ * share this process, so one CPU figure covers both (worker threads included).
+ */
+import type { Broker } from "../../broker/broker.ts";
+import { consumeRecords, openBenchBroker, produceRecords } from "../broker.ts";
+import { startCpuMeter } from "../harness/cpu.ts";
+import { VALUE_BYTES } from "../harness/records.ts";
+import type { Case, Measured, System } from "../peers/system.ts";
+
+/** Scenario names of the in-process cases. */
+export const IN_PROCESS = {
+  produceOs: "in-process produce, flush=os",
+  produceAlways: "in-process produce, flush=always",
+  consume: "in-process consume from offset 0",
+} as const;
+
+const NOTE = "8 partitions on worker threads, calls of 1,000 records, 32 in flight";
+
+async function meteredMs(records: number, work: () => Promise<number>): Promise<Measured> {
+  const meter = startCpuMeter(null);
+  const ms = await work();
+  const cpu = meter.stop();
+  return { records, bytes: records * VALUE_BYTES, ms, clientPct: cpu.clientPct, serverPct: null };
+}
+
+/** The in-process system: cases that open and close their own brokers. */
+export function inProcessSystem(): System {
+  let open: { broker: Broker; remove(): void } | null = null;
+  const close = async () => {
+    if (!open) return;
+    await open.broker.close();
+    open.remove();
+    open = null;
+  };
+  const cases: Case[] = [
+    { scenario: IN_PROCESS.produceOs, system: "rivulet in-process", note: NOTE,
+      run: async (_round, sizes) => {
+        open = await openBenchBroker("os");
+        const broker = open.broker;
+        return meteredMs(sizes.inProcessRecords, () => produceRecords(broker, sizes.inProcessRecords));
+      } },
+    { scenario: IN_PROCESS.consume, system: "rivulet in-process", note: "8 partitions read in parallel, up to 50,000 records per fetch",
+      run: async (_round, sizes) => {
+        const broker = open!.broker;
+        try {
+          return await meteredMs(sizes.inProcessRecords, () => consumeRecords(broker, sizes.inProcessRecords));
+        } finally {
+          await close();
+        }
+      } },
+    { scenario: IN_PROCESS.produceAlways, system: "rivulet in-process", note: `${NOTE}; group commit`,
+      run: async (_round, sizes) => {
+        open = await openBenchBroker("always");
+        const broker = open.broker;
+        try {
+          return await meteredMs(sizes.inProcessRecords, () => produceRecords(broker, sizes.inProcessRecords));
+        } finally {
+          await close();
+        }
+      } },
+  ];
+  return { name: "rivulet in-process", cases, stop: close };
+}

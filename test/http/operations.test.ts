@@ -1,5 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { Hono } from "hono";
 import { createApp } from "../../http/app.ts";
 import { call, openTestBroker, uniqueName } from "./fixture.ts";
 
@@ -73,6 +74,19 @@ test("/metrics shows produce and fetch counters, log offsets and group lag in re
   assert.ok(seconds >= 0.015 && seconds < 30, `lag ${seconds} s`);
   assert.ok(/^rivulet_offline_partitions 0$/m.test(text));
   assert.ok(/^# TYPE rivulet_http_responses_total counter$/m.test(text));
+});
+
+test("createApp() mounts sub-apps (the Durable Streams protocol goes at /v1/stream), behind auth when it is on", async () => {
+  const streams = new Hono();
+  streams.get("/:name", (c) => c.json({ stream: c.req.param("name") }));
+  const mounted = createApp(broker, { mounts: [{ path: "/v1/stream", app: streams }] });
+  const res = await call<{ stream: string }>(mounted, "GET", "/v1/stream/abc");
+  assert.is(res.status, 200);
+  assert.equal(res.body, { stream: "abc" });
+  assert.is((await call(app, "GET", "/v1/stream/abc")).status, 404, "nothing is mounted by default");
+  const guarded = createApp(broker, { mounts: [{ path: "/v1/stream", app: streams }], auth: { tokens: [{ token: "stream-secret", rights: [{ access: "read", topics: "*" }] }] } });
+  assert.is((await call(guarded, "GET", "/v1/stream/abc")).status, 401);
+  assert.is((await call(guarded, "GET", "/v1/stream/abc", undefined, { authorization: "Bearer stream-secret" })).status, 200);
 });
 
 test("/health is 503 while a partition is offline", async () => {

@@ -18,7 +18,6 @@ import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { crashRecovery } from "./broker.ts";
 import { runRounds } from "./harness/rounds.ts";
-import { HttpClient } from "./harness/http-client.ts";
 import { describeMachine, measureDiskLimits } from "./machine.ts";
 import { startDurableStreams } from "./peers/durable-streams.ts";
 import { startNats } from "./peers/nats.ts";
@@ -69,7 +68,7 @@ async function startSystems(skipped: string[]): Promise<{ systems: System[]; riv
   try {
     rivulet = await startRivuletServer();
     systems.push(rivuletHttpSystem(rivulet));
-    const kcat = kcatSystem(new HttpClient(`http://127.0.0.1:${rivulet.httpPort}`, 1), rivulet.kafkaPort, rivulet.process.pid);
+    const kcat = kcatSystem(rivulet);
     if ("skip" in kcat) skipped.push(`kafka protocol (kcat): ${kcat.skip}`);
     else systems.push(kcat);
   } catch (error) {

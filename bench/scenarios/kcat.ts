@@ -1,7 +1,7 @@
 /**
  * The Kafka protocol, driven by kcat (librdkafka, Debian `kcat`) against Rivulet's Kafka listener
  * in the server process: `kcat -P -l FILE` produces the records (one `key:value` line each),
- * `kcat -C -e -o beginning` reads them back. kcat is a C client in its own process, so its CPU is
+ * `kcat -C -o beginning -c N` reads them back (`-e` would add librdkafka's 500 ms fetch wait at the end). kcat is a C client in its own process, so its CPU is
  * read from /proc while it runs; wall times include its start-up and metadata round trip.
  */
 import { spawn } from "node:child_process";
@@ -9,9 +9,10 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { processCpuSeconds, startCpuMeter } from "../harness/cpu.ts";
-import type { HttpClient } from "../harness/http-client.ts";
+import { HttpClient } from "../harness/http-client.ts";
 import { ensureBinary } from "../harness/install.ts";
 import { keyText, valueText, VALUE_BYTES } from "../harness/records.ts";
+import type { RivuletServer } from "../peers/rivulet-http.ts";
 import type { Case, Measured, System } from "../peers/system.ts";
 
 /** Scenario names of the Kafka-protocol cases. */
@@ -55,14 +56,15 @@ function runKcat(binary: string, args: string[]): Promise<{ lines: number; ms: n
 /**
  * kcat against Rivulet's Kafka listener, or why it is skipped.
  *
- * @param http a client of the same Rivulet server (to create topics)
- * @param kafkaPort the listener's port, or null when the server has none
- * @param serverPid the server's PID
+ * @param server the Rivulet server process (its HTTP API creates the topics)
  */
-export function kcatSystem(http: HttpClient, kafkaPort: number | null, serverPid: number): System | { skip: string } {
+export function kcatSystem(server: RivuletServer): System | { skip: string } {
+  const { kafkaPort, httpPort } = server;
+  const serverPid = server.process.pid;
   if (kafkaPort === null) return { skip: "the Rivulet server has no Kafka listener (kafka/listener.ts failed to start)" };
   const binary = ensureBinary("kcat", "kcat");
   if ("skip" in binary) return binary;
+  const http = new HttpClient(`http://127.0.0.1:${httpPort}`, 1);
   const dir = mkdtempSync(join(tmpdir(), "rivulet-bench-kcat-"));
   const files = new Map<number, string>();
   const input = (records: number): string => {
@@ -96,9 +98,13 @@ export function kcatSystem(http: HttpClient, kafkaPort: number | null, serverPid
       },
     },
     {
-      scenario: KAFKA.consume, system: "rivulet kafka listener", note: "kcat -C -e -o beginning, values to a pipe",
-      run: (round, sizes) => measure(sizes.records, ["-C", "-b", broker, "-t", topic(round), "-o", "beginning", "-e", "-q"], sizes.records),
+      scenario: KAFKA.consume, system: "rivulet kafka listener", note: "kcat -C -o beginning -c N (exits at the N-th record), values to a pipe",
+      run: (round, sizes) => measure(sizes.records, ["-C", "-b", broker, "-t", topic(round), "-o", "beginning", "-c", String(sizes.records), "-q"], sizes.records),
     },
   ];
-  return { name: "kcat", cases, stop: async () => rmSync(dir, { recursive: true, force: true }) };
+  const stop = async () => {
+    http.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { name: "kcat", cases, stop };
 }

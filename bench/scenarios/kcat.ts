@@ -1,8 +1,9 @@
 /**
  * The Kafka protocol, driven by kcat (librdkafka, Debian `kcat`) against Rivulet's Kafka listener
  * in the server process: `kcat -P -l FILE` produces the records (one `key:value` line each),
- * `kcat -C -o beginning -c N` reads them back (`-e` would add librdkafka's 500 ms fetch wait at the end). kcat is a C client in its own process, so its CPU is
- * read from /proc while it runs; wall times include its start-up and metadata round trip.
+ * `kcat -C -o beginning -c N` reads them back (`-e` would add librdkafka's 500 ms fetch wait at
+ * the end). kcat is a C client in its own process, so its CPU is read from /proc while it runs;
+ * wall times include its start-up and metadata round trip.
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";

@@ -45,6 +45,8 @@ interface Plan {
   sizes: RoundSizes;
   crashes: number;
   bigLog: { rounds: number; records: number } | null;
+  /** Also run Rivulet's HTTP server on Bun. */
+  bun: boolean;
 }
 
 const QUICK: Plan = {
@@ -52,17 +54,19 @@ const QUICK: Plan = {
   sizes: { records: 50_000, inProcessRecords: 200_000, latencyRatePerS: 10_000, latencyMs: 2_000, latencyWarmupMs: 500 },
   crashes: 5,
   bigLog: null,
+  bun: false,
 };
 const FULL: Plan = {
   rounds: 5,
   sizes: { records: 500_000, inProcessRecords: 1_000_000, latencyRatePerS: 10_000, latencyMs: 10_000, latencyWarmupMs: 1_000 },
   crashes: 20,
   bigLog: { rounds: 3, records: 1_000_000 },
+  bun: true,
 };
 
 const log = (line: string) => console.log(line);
 
-async function startSystems(skipped: string[]): Promise<{ systems: System[]; rivulet: RivuletServer | null }> {
+async function startSystems(skipped: string[], withBun: boolean): Promise<{ systems: System[]; rivulet: RivuletServer | null }> {
   const systems: System[] = [inProcessSystem()];
   let rivulet: RivuletServer | null = null;
   try {
@@ -73,6 +77,13 @@ async function startSystems(skipped: string[]): Promise<{ systems: System[]; riv
     else systems.push(kcat);
   } catch (error) {
     skipped.push(`rivulet server: ${String(error).slice(0, 500)}`);
+  }
+  if (withBun) {
+    try {
+      systems.push(rivuletHttpSystem(await startRivuletServer("bun"), { runtime: "bun" }));
+    } catch (error) {
+      skipped.push(`rivulet server on bun: ${String(error).slice(0, 500)}`);
+    }
   }
   for (const [name, start] of [["redis streams", startRedis], ["nats jetstream", startNats], ["durable streams", startDurableStreams]] as const) {
     const started = await start().catch((error: unknown) => ({ skip: String(error).slice(0, 500) }));
@@ -118,7 +129,7 @@ export async function runBenchmarks(options: BenchOptions): Promise<ResultRow[]>
   log(`limits: ${limits}`);
 
   const skipped: string[] = [];
-  const { systems } = await startSystems(skipped);
+  const { systems } = await startSystems(skipped, plan.bun);
   for (const s of skipped) log(`skipped: ${s}`);
   let results;
   try {

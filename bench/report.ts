@@ -44,7 +44,7 @@ const TARGETS: Target[] = [
 
 function targetOf(row: ResultRow): string | null {
   if (!row.system.startsWith("rivulet")) return null;
-  const t = TARGETS.find((x) => x.scenario === row.scenario && (!x.system || x.system === row.system));
+  const t = TARGETS.find((x) => x.scenario === row.scenario && (!x.system || x.system === row.system || row.system.startsWith(`${x.system} (`)));
   if (!t) return null;
   const met = t.met(row);
   return met === null ? t.text : `${t.text} ${met ? "met" : "missed"}`;

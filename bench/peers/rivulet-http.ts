@@ -58,11 +58,23 @@ export interface RivuletServer {
   stop(): Promise<void>;
 }
 
-/** Starts Rivulet as a server process on free ports (HTTP and Kafka). */
-export async function startRivuletServer(): Promise<RivuletServer> {
+/** The runtime a Rivulet server process runs on. */
+export type ServerRuntime = "node" | "bun";
+
+/**
+ * Starts Rivulet as a server process on free ports (HTTP and Kafka), on Node (through tsx) or on
+ * Bun (the npm-installed binary, running the TypeScript directly). With the environment variable
+ * RIVULET_BENCH_CPU_PROF=DIR, a Node server writes V8 CPU profiles (one per thread) there.
+ */
+export async function startRivuletServer(runtime: ServerRuntime = "node"): Promise<RivuletServer> {
   const dataDir = mkdtempSync(join(tmpdir(), "rivulet-bench-server-"));
   const script = new URL("./rivulet-server.ts", import.meta.url).pathname;
-  const server = startProcess(process.execPath, ["--import", "tsx", script, dataDir]);
+  const root = new URL("../../", import.meta.url).pathname;
+  const profileDir = process.env.RIVULET_BENCH_CPU_PROF;
+  const profile = profileDir ? ["--cpu-prof", "--cpu-prof-dir", profileDir] : [];
+  const server = runtime === "node"
+    ? startProcess(process.execPath, [...profile, "--import", "tsx", script, dataDir])
+    : startProcess(join(root, "node_modules/.bin/bun"), [script, dataDir], { cwd: root, env: { BUN_RUNTIME_TRANSPILER_CACHE_PATH: join(root, "tmp/bun-cache") } });
   const ports = await readyLine(server);
   return {
     process: server,
@@ -132,11 +144,15 @@ async function latency(client: HttpClient, origin: string, pid: number, topic: s
 }
 
 /**
- * Starts Rivulet's server process and lists its network cases.
+ * Lists the network cases of a running Rivulet server process.
  *
  * @param server a running server from {@link startRivuletServer}
+ * @param options `runtime` labels the rows (` (bun)`); a Bun server runs only JSON and CBOR
+ *   produce, JSON consume and latency, to keep the run short
  */
-export function rivuletHttpSystem(server: RivuletServer): System {
+export function rivuletHttpSystem(server: RivuletServer, options: { runtime?: ServerRuntime } = {}): System {
+  const runtime = options.runtime ?? "node";
+  const suffix = runtime === "node" ? "" : ` (${runtime})`;
   const client = new HttpClient(`http://127.0.0.1:${server.httpPort}`, IN_FLIGHT + PARTITIONS);
   const pid = server.process.pid;
   const origin = `http://127.0.0.1:${server.httpPort}`;
@@ -144,7 +160,7 @@ export function rivuletHttpSystem(server: RivuletServer): System {
     if (!isRunning(server.process)) throw new Error(`rivulet server died: ${server.process.output()}`);
   };
   const topic = (kind: string, round: number) => `bench-${kind}-${round}`;
-  const cases: Case[] = [
+  const all: Case[] = [
     { scenario: SCENARIO.produce, system: "rivulet http json", note: "4 partitions, flush every 1 s, 4 POSTs in flight",
       run: async (round, sizes) => { alive(); await createTopic(client, topic("json", round), PARTITIONS, "interval"); return produce(client, pid, topic("json", round), sizes.records, false); } },
     { scenario: SCENARIO.produce, system: "rivulet http cbor", note: "4 partitions, flush every 1 s, 4 POSTs in flight",
@@ -158,8 +174,12 @@ export function rivuletHttpSystem(server: RivuletServer): System {
     { scenario: SCENARIO.latency, system: "rivulet http → sse", note: "1 partition, JSON POSTs as records fall due, SSE consumer",
       run: async (round, sizes) => { alive(); return latency(client, origin, pid, topic("latency", round), round, sizes); } },
   ];
+  const short = new Set(["rivulet http json", "rivulet http cbor", "rivulet http → sse"]);
+  const cases = all
+    .filter((c) => runtime === "node" || (short.has(c.system) && !(c.scenario === SCENARIO.consume && c.system.includes("cbor"))))
+    .map((c) => ({ ...c, system: c.system + suffix }));
   return {
-    name: "rivulet",
+    name: `rivulet${suffix}`,
     cases,
     async stop() {
       client.close();

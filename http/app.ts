@@ -8,6 +8,7 @@ import type { BrokerApi } from "../broker/types.ts";
 import { RivuletError } from "../core/errors.ts";
 import { TokenTable } from "./auth/principal.ts";
 import type { AppEnv, HttpContext } from "./context.ts";
+import { createDurableStreamsApp } from "./durable-streams/mod.ts";
 import { MemberPositions } from "./groups/member-positions.ts";
 import { HttpMetrics } from "./metrics/http-metrics.ts";
 import { RouteRegistry } from "./openapi/registry.ts";
@@ -60,7 +61,8 @@ export function createApp(broker: BrokerApi, options: HttpOptions = {}): Hono<Ap
   sseRoutes(router, ctx);
   groupRoutes(router, ctx);
   groupMemberRoutes(router, ctx);
-  for (const mount of options.mounts ?? []) {
+  const streams = { path: "/v1/stream", app: createDurableStreamsApp(broker, { limits: options.limits, signal: resolved.signal }) };
+  for (const mount of options.mounts?.some((m) => m.path === streams.path) ? options.mounts : [...(options.mounts ?? []), streams]) {
     if (tokens) app.use(`${mount.path}/*`, async (c, next) => {
       tokens.authenticate(c.req.header("authorization"));
       await next();

@@ -1,0 +1,88 @@
+/**
+ * One stream in memory: its metadata, and (once loaded from its log) the runtime state the
+ * protocol checks against — tail, closure, last Stream-Seq, producer progress. State changes only
+ * under the registry's lock of the stream's path, right after the log acknowledges the append
+ * that caused it, so a snapshot taken at any moment matches the log up to `tail`.
+ *
+ * Not thread-safe: main thread only.
+ */
+import type { ProducerProgress } from "./producer-check.ts";
+import type { ProducerMapping, StreamMeta, StreamSnapshot } from "./stream-meta.ts";
+
+/** A stream known to the registry. */
+export class StreamState {
+  meta: StreamMeta;
+  /** Settles once the runtime fields below reflect the log; null until first needed. */
+  loading: Promise<void> | null = null;
+  /** Stream offset after the last acknowledged record. */
+  tail = 0;
+  closed = false;
+  closedBy: [string, number, number] | null = null;
+  streamSeq: string | null = null;
+  readonly producers = new Map<string, ProducerProgress>();
+  readonly mappings: Map<string, ProducerMapping>;
+  lastAccessMs: number;
+  /** Streams created as forks of this one (they read its data). */
+  forks = 0;
+  /** True once deleted or expired for good; late requests then see 404. */
+  gone = false;
+  /** When the snapshot was last written, and whether the state changed since. */
+  snapshotMs: number;
+  dirty = false;
+
+  /** @param meta the stream's metadata (its snapshot seeds the runtime fields) */
+  constructor(meta: StreamMeta) {
+    this.meta = meta;
+    this.mappings = new Map(meta.producers);
+    this.lastAccessMs = meta.snapshot.lastAccessMs;
+    this.snapshotMs = meta.snapshot.lastAccessMs;
+    this.applySnapshot(meta.snapshot);
+  }
+
+  /** Resets the runtime fields to a snapshot (before replaying the log past it). */
+  applySnapshot(snapshot: StreamSnapshot): void {
+    this.tail = this.meta.base + snapshot.upTo;
+    this.closed = snapshot.closed;
+    this.closedBy = snapshot.closedBy;
+    this.streamSeq = snapshot.streamSeq;
+    this.producers.clear();
+    for (const [id, epoch, lastSeq] of snapshot.producers) this.producers.set(id, { epoch, lastSeq });
+  }
+
+  /** The runtime fields as a snapshot. */
+  snapshot(): StreamSnapshot {
+    return {
+      upTo: this.tail - this.meta.base,
+      closed: this.closed,
+      closedBy: this.closedBy,
+      streamSeq: this.streamSeq,
+      producers: [...this.producers].map(([id, p]) => [id, p.epoch, p.lastSeq]),
+      lastAccessMs: this.lastAccessMs,
+    };
+  }
+
+  /** The metadata with the current snapshot and producer mappings, as persisted. */
+  current(): StreamMeta {
+    return { ...this.meta, producers: [...this.mappings], snapshot: this.snapshot() };
+  }
+
+  /** When the stream expires (ms since the epoch), or null if never. */
+  expiresAtMs(): number | null {
+    if (this.meta.expiresAtMs !== null) return this.meta.expiresAtMs;
+    if (this.meta.ttlSeconds !== null) return this.lastAccessMs + this.meta.ttlSeconds * 1000;
+    return null;
+  }
+
+  /** Records a read or write: slides the TTL. */
+  touch(nowMs: number): void {
+    if (nowMs <= this.lastAccessMs) return;
+    this.lastAccessMs = nowMs;
+    if (this.meta.ttlSeconds !== null) this.dirty = true;
+  }
+
+  /** The Producer-Id whose mapping has numeric id `id`, if any. */
+  producerIdOf(id: number): string | undefined {
+    for (const [producerId, mapping] of this.mappings) if (mapping.id === id) return producerId;
+    return undefined;
+  }
+}

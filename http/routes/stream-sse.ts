@@ -10,6 +10,8 @@ import { type OffsetParam, parseOffset, parsePartition, parseTopic } from "../pa
 import type { Router } from "../router.ts";
 import { recordEventStream } from "../sse/record-event-stream.ts";
 
+const sseHeaders = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-accel-buffering": "no" };
+
 function startOffset(query: string | undefined, lastEventId: string | undefined): OffsetParam {
   if (lastEventId !== undefined && lastEventId.trim() !== "") {
     const last = parseOffset(lastEventId.trim(), "earliest");
@@ -48,6 +50,7 @@ export function sseRoutes(router: Router, ctx: HttpContext): void {
         topic, partition, offset, log_start_offset: log.startOffset, log_end_offset: log.endOffset,
       });
     }
+    if (c.req.method === "HEAD") return new Response(null, { headers: sseHeaders });
     if (ctx.sse.open >= limits.sseStreamsMax) {
       throw new RivuletError("too_many_streams", `${limits.sseStreamsMax} event streams are open; try again later`, { limit: limits.sseStreamsMax });
     }
@@ -57,8 +60,6 @@ export function sseRoutes(router: Router, ctx: HttpContext): void {
       broker, topic, partition, offset, limits, metrics: ctx.metrics, signal: requestSignal(c, ctx),
       onClose: () => ctx.sse.open--,
     });
-    return new Response(body, {
-      headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-accel-buffering": "no" },
-    });
+    return new Response(body, { headers: sseHeaders });
   });
 }

@@ -6,7 +6,8 @@
  * has drained what was queued (the runtime adapters read the stream only as the socket drains),
  * so the bytes queued for one client never exceed `sseBufferedBytesMax`: writes are pieces of
  * at most `sseWriteBytesMax`, and the queue's high-water mark leaves room for one piece. A
- * client that has not drained for `sseStalledMsMax` is cut off, freeing its stream slot.
+ * client that has taken nothing from a non-empty queue for `sseStalledMsMax` (stuck, or a body
+ * nobody reads) is cut off, freeing its stream slot.
  * Closing the client's connection aborts the pending fetch.
  */
 import type { BrokerApi } from "../../broker/types.ts";
@@ -61,7 +62,8 @@ export function recordEventStream(o: RecordEventStreamOptions): ReadableStream<U
   const pending: Uint8Array[] = [];
   let next = o.offset;
   let closed = false;
-  let lastPullAt = Date.now();
+  let enqueuedBytes = 0;
+  let drained = { bytes: 0, atMs: Date.now() };
   let stallTimer: ReturnType<typeof setInterval> | undefined;
   let controllerRef: ReadableStreamDefaultController<Uint8Array> | null = null;
 
@@ -84,6 +86,7 @@ export function recordEventStream(o: RecordEventStreamOptions): ReadableStream<U
 
   const enqueue = (controller: ReadableStreamDefaultController<Uint8Array>, chunk: Uint8Array) => {
     controller.enqueue(chunk);
+    enqueuedBytes += chunk.byteLength;
     metrics.sseBytes += chunk.byteLength;
     const queued = highWaterMark - (controller.desiredSize ?? 0);
     if (queued > metrics.sseQueuedBytesPeak) metrics.sseQueuedBytesPeak = queued;
@@ -108,8 +111,10 @@ export function recordEventStream(o: RecordEventStreamOptions): ReadableStream<U
       o.signal.addEventListener("abort", onClientGone, { once: true });
       const checkEveryMs = Math.max(10, Math.min(1_000, Math.floor(limits.sseStalledMsMax / 4)));
       stallTimer = setInterval(() => {
-        const full = (controller.desiredSize ?? 1) <= 0;
-        if (full && Date.now() - lastPullAt > limits.sseStalledMsMax) {
+        const queued = highWaterMark - (controller.desiredSize ?? highWaterMark);
+        const now = Date.now();
+        if (queued <= 0 || enqueuedBytes - queued > drained.bytes) drained = { bytes: enqueuedBytes - queued, atMs: now };
+        else if (now - drained.atMs > limits.sseStalledMsMax) {
           metrics.sseCutOff++;
           finish();
           controller.error(new Error("SSE client cut off: it stopped reading"));
@@ -118,7 +123,6 @@ export function recordEventStream(o: RecordEventStreamOptions): ReadableStream<U
       enqueue(controller, encoder.encode(keepAliveEvent));
     },
     async pull(controller) {
-      lastPullAt = Date.now();
       const piece = pending.shift();
       if (piece) return enqueue(controller, piece);
       while (!closed) {

@@ -70,6 +70,7 @@ test("produce refuses malformed JSON and CBOR with 400, other content types with
 });
 
 test("SSE streams past sseStreamsMax are refused with 429 and freed on cancel", async () => {
+  for (let i = 0; i < 3; i++) assert.is((await app.request(`/v1/topics/${name}/partitions/0/stream`, { method: "HEAD" })).status, 200, "HEAD opens no stream");
   const open: Response[] = [];
   for (let i = 0; i < 2; i++) {
     const res = await app.request(`/v1/topics/${name}/partitions/0/stream?offset=0`);
@@ -85,6 +86,18 @@ test("SSE streams past sseStreamsMax are refused with 429 and freed on cancel", 
   assert.is(again.status, 200, "a cancelled stream frees its slot");
   await again.body!.cancel();
   await open[1].body!.cancel();
+});
+
+test("an SSE body nobody reads is cut off after sseStalledMsMax, freeing its slot", async () => {
+  const stalled = createApp(broker, { limits: { ...limits, sseStreamsMax: 1, sseStalledMsMax: 200 } });
+  const dropped = await stalled.request(`/v1/topics/${name}/partitions/0/stream?offset=latest`);
+  assert.is(dropped.status, 200);
+  assert.is((await stalled.request(`/v1/topics/${name}/partitions/0/stream`)).status, 429);
+  await new Promise((r) => setTimeout(r, 600));
+  const again = await stalled.request(`/v1/topics/${name}/partitions/0/stream?offset=latest`);
+  assert.is(again.status, 200, "the unread stream was cut off");
+  await again.body!.cancel();
+  await dropped.body!.cancel().catch(() => {});
 });
 
 test("unknown groups and members are 404; bad ids 400", async () => {

@@ -9,6 +9,7 @@ import { createApp } from "./app.ts";
 import { loadAuthFile } from "./auth/auth-file.ts";
 import type { AppEnv } from "./context.ts";
 import type { HttpOptions } from "./options.ts";
+import type { KafkaListener } from "../kafka/listener.ts";
 
 /** Options of {@link serve}: the app's options plus where and how to listen. */
 export interface ServeOptions extends Omit<HttpOptions, "signal"> {
@@ -20,7 +21,7 @@ export interface ServeOptions extends Omit<HttpOptions, "signal"> {
   tls?: { cert: string; key: string };
   /** Read bearer tokens from this JSON file (see `http/auth/auth-config.ts`); `auth` wins if both are given. */
   authFile?: string;
-  /** Also start the Kafka listener on this port (needs `kafka/listener.ts`). */
+  /** Also start the Kafka wire-protocol listener on this port (0 picks a free one). */
   kafkaPort?: number;
   /** How long `close()` lets in-flight requests finish before cutting connections (default 2000 ms). */
   closeGraceMs?: number;
@@ -40,22 +41,9 @@ export interface Server {
   close(): Promise<void>;
 }
 
-interface KafkaListener {
-  port: number;
-  close(): Promise<void>;
-}
-
-type KafkaListen = (broker: BrokerApi, options: { host: string; port: number }) => Promise<KafkaListener>;
-
+/** The Kafka listener, loaded only when a Kafka port is asked for. */
 async function startKafka(broker: BrokerApi, host: string, port: number): Promise<KafkaListener> {
-  const specifier = "../kafka/listener.ts";
-  let listen: KafkaListen | undefined;
-  try {
-    listen = ((await import(specifier)) as { listen?: KafkaListen }).listen;
-  } catch {
-    listen = undefined;
-  }
-  if (typeof listen !== "function") throw new TypeError("the Kafka listener is not available in this build (kafka/listener.ts exporting listen())");
+  const { listen } = await import("../kafka/listener.ts");
   return await listen(broker, { host, port });
 }
 

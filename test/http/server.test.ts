@@ -100,6 +100,18 @@ test("malformed HTTP on the socket gets an error and the server stays up", async
   assert.is(health.status, 200);
 });
 
+test("serve() with kafkaPort also starts the Kafka listener, and close() stops it", async () => {
+  const both = await serve(broker, { port: 0, kafkaPort: 0 });
+  assert.ok(typeof both.kafkaPort === "number" && both.kafkaPort > 0);
+  const reach = (port: number) => new Promise<boolean>((resolve) => {
+    const socket = connect(port, "127.0.0.1", () => (socket.destroy(), resolve(true)));
+    socket.on("error", () => resolve(false));
+  });
+  assert.ok(await reach(both.kafkaPort!), "the Kafka port accepts connections");
+  await both.close();
+  assert.not.ok(await reach(both.kafkaPort!), "closed with the server");
+});
+
 test("close() ends open SSE streams and returns promptly", async () => {
   const other = await serve(broker, { port: 0, limits: { sseKeepAliveMs: 200 } });
   const name = await topic();

@@ -46,6 +46,18 @@ test("readBody() stops a chunked body at the first chunk past the limit", async 
   assert.ok(pulled() <= 12, `pulled ${pulled()} chunks of 1000 bytes for a 10500-byte limit`);
 });
 
+test("readBody() turns a body that fails mid-stream into invalid_request", async () => {
+  let pulls = 0;
+  const stream = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (pulls++ === 0) controller.enqueue(new Uint8Array(10));
+      else controller.error(new Error("connection reset"));
+    },
+  });
+  const request = new Request("http://x/", { method: "POST", body: stream, duplex: "half" } as RequestInit);
+  assert.is(await code(readBody(request, 1000)), "invalid_request");
+});
+
 test("readBody() refuses a malformed Content-Length", async () => {
   const request = new Request("http://x/", { method: "POST", body: "x", headers: { "content-length": "1e3" } });
   assert.is(await code(readBody(request, 10)), "invalid_request");

@@ -35,7 +35,13 @@ export async function readBody(request: Request, limitBytes: number): Promise<Ui
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await reader.read();
+    } catch {
+      throw new RivuletError("invalid_request", "the request body could not be read (the client went away or sent a malformed body)");
+    }
+    const { done, value } = chunk;
     if (done) break;
     total += value.byteLength;
     if (total > limitBytes) {

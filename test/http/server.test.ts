@@ -73,6 +73,18 @@ test("SSE refuses an offset outside the log with 416 and an unknown partition wi
   assert.is((await fetch(`${server.url}/v1/topics/${name}/partitions/0/stream`, { headers: { "last-event-id": "x" } })).status, 400);
 });
 
+test("SSE ends with a problem event when the topic is deleted under it", async () => {
+  const name = await topic();
+  const res = await fetch(`${server.url}/v1/topics/${name}/partitions/0/stream`);
+  const reader = new SseReader(res.body!);
+  await new Promise((r) => setTimeout(r, 50));
+  await broker.deleteTopic(name);
+  const event = await reader.next();
+  assert.is(event?.event, "problem");
+  assert.is(JSON.parse(event!.data).code, "unknown_topic");
+  assert.is(await reader.next(), null, "then the stream ends");
+});
+
 test("a client that goes away frees its SSE stream", async () => {
   const name = await topic();
   const controller = new AbortController();

@@ -125,6 +125,17 @@ export const membershipSchema: JsonSchema = {
   },
 };
 
+/** A group member's poll: records with topic and partition, and the membership. */
+export const pollResponseSchema: JsonSchema = {
+  type: "object",
+  properties: {
+    records: { type: "array", items: recordSchema },
+    member_id: { type: "string" },
+    generation: { type: "integer" },
+    assignments: { type: "array", items: topicPartitionSchema },
+  },
+};
+
 /** Path parameter: topic. */
 export const topicParam = { name: "topic", in: "path", description: "Topic name ([a-zA-Z0-9._-]{1,249})", schema: { type: "string" } } as const;
 /** Path parameter: partition. */

@@ -12,7 +12,7 @@ import { TopicCache } from "../groups/group-lag.ts";
 import type { MemberState } from "../groups/member-positions.ts";
 import { pollMember } from "../groups/poll-member.ts";
 import { requestEncoding, responseEncoding } from "../media.ts";
-import { fetchResponseSchema, groupParam, membershipSchema, memberParam } from "../openapi/schemas.ts";
+import { groupParam, membershipSchema, memberParam, pollResponseSchema } from "../openapi/schemas.ts";
 import { parseBoundedInt } from "../params.ts";
 import { cborRecords } from "../records/cbor-records-out.ts";
 import { recordsJson } from "../records/json-records-out.ts";
@@ -76,7 +76,7 @@ export function groupMemberRoutes(router: Router, ctx: HttpContext): void {
       { name: "max_records", in: "query", description: `Most records (default ${limits.httpFetchRecordsDefault})`, schema: { type: "integer", minimum: 1 } },
       { name: "wait_ms", in: "query", description: `Wait this long for records (at most ${limits.fetchWaitMsMax})`, schema: { type: "integer", minimum: 0 } },
     ],
-    responses: { 200: { description: "Records (with topic and partition), generation and assignments", schema: { ...fetchResponseSchema, properties: { records: (fetchResponseSchema.properties as Record<string, unknown>).records, ...membershipSchema.properties as Record<string, unknown> } } } },
+    responses: { 200: { description: "Records (with topic and partition), generation and assignments", schema: pollResponseSchema } },
   }, async (c) => {
     const state = memberState(ctx, parseId(c.req.param("group"), "group"), parseId(c.req.param("member"), "member"));
     const maxRecords = Math.max(1, parseBoundedInt(c.req.query("max_records"), "max_records", limits.httpFetchRecordsDefault, limits.fetchRecordsMax));

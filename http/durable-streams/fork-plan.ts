@@ -40,7 +40,7 @@ export async function recordAt(broker: BrokerApi, source: StreamState, offset: n
   const partitionOffset = offset - range.delta;
   const { batches } = await broker.fetchBatches(range.topic, 0, { offset: partitionOffset, maxBytes: 1 });
   let found: Uint8Array | null | undefined;
-  walkStreamRecords(batches, partitionOffset, (at, value) => {
+  walkStreamRecords(batches, partitionOffset, partitionOffset + 1, (at, value) => {
     if (at === partitionOffset) found = value;
     return false;
   });

@@ -56,19 +56,18 @@ async function longPoll(ctx: StreamsContext, state: StreamState, from: number, c
     result = await readStream(ctx.broker, state, from, { maxBytes: ctx.limits.dsReadBytesMax, waitMs, signal });
   } catch (error) {
     if (!signal.aborted) throw error;
-    result = { values: [], bytes: 0, next: from };
+    result = { values: [], bytes: 0, next: from, closed: false };
   }
   const responseCursor = nextCursor(ctx.clock.now(), cursor);
   if (result.values.length > 0) return dataAnswer(ctx, state, from, result, request, responseCursor);
   const headers: Record<string, string> = { [H.nextOffset]: formatOffset(result.next), [H.upToDate]: "true", [H.cursor]: responseCursor, "cache-control": "no-store" };
-  if (state.closed && result.next >= state.tail) headers[H.closed] = "true";
+  if (result.closed || (state.closed && result.next >= state.tail)) headers[H.closed] = "true";
   return new Response(null, { status: 204, headers });
 }
 
 function dataAnswer(ctx: StreamsContext, state: StreamState, from: number, result: ReadResult, request: Request, cursor: string | null): Response {
-  const tail = state.tail;
-  const upToDate = result.next >= tail;
-  const closedHere = state.closed && upToDate;
+  const upToDate = result.closed || result.next >= state.tail;
+  const closedHere = result.closed || (state.closed && upToDate);
   const etag = `"${state.meta.topic}:${from}:${result.next}${closedHere ? ":c" : ""}"`;
   const headers: Record<string, string> = { etag, "cache-control": ctx.readCacheControl, [H.nextOffset]: formatOffset(result.next) };
   if (upToDate) headers[H.upToDate] = "true";

@@ -111,7 +111,7 @@ async function createStream(ctx: StreamsContext, path: string, create: CreateReq
 }
 
 async function writeInitialRecords(ctx: StreamsContext, topic: string, values: Uint8Array[], closed: boolean, now: number): Promise<number> {
-  const config = { "retention.ms": -1, "retention.bytes": -1, "message.max.bytes": ctx.appendBytesMax + ctx.limits.dsHeaderBytesMax + 4096 };
+  const config = { ...ctx.topicConfig, "retention.ms": -1, "retention.bytes": -1, "message.max.bytes": ctx.appendBytesMax + ctx.limits.dsHeaderBytesMax + 4096 };
   await ctx.broker.createTopic(topic, { partitions: 1, internal: true, config });
   const records: Array<{ value: Uint8Array | null; close: boolean }> = values.map((value, i) => ({ value, close: closed && i === values.length - 1 }));
   if (closed && records.length === 0) records.push({ value: null, close: true });

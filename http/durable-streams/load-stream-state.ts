@@ -26,7 +26,7 @@ export async function loadStreamState(broker: BrokerApi, state: StreamState, rea
   let offset = snapshot.upTo;
   while (offset < end) {
     const { batches } = await broker.fetchBatches(topic, 0, { offset, maxBytes: readBytesMax });
-    const next = walkStreamRecords(batches, offset, (_o, _value, key, closes, batch) => {
+    const next = walkStreamRecords(batches, offset, end, (_o, _value, key, closes, batch) => {
       let producer: [string, number, number] | null = null;
       const producerId = batch.producerId >= 0 ? byNumericId.get(batch.producerId) : undefined;
       if (producerId !== undefined) {
@@ -36,7 +36,7 @@ export async function loadStreamState(broker: BrokerApi, state: StreamState, rea
       }
       if (key !== null) state.streamSeq = utf8.decode(key);
       if (closes) {
-        state.closed = true;
+        state.closed = state.closing = true;
         state.closedBy = producer;
       }
       return true;
@@ -44,6 +44,6 @@ export async function loadStreamState(broker: BrokerApi, state: StreamState, rea
     if (next <= offset) break;
     offset = next;
   }
-  state.tail = base + Math.max(offset, end);
+  state.tail = state.next = base + Math.max(offset, end);
   if (offset !== snapshot.upTo) state.dirty = true;
 }

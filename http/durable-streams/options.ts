@@ -26,6 +26,11 @@ export interface DurableStreamsOptions {
   signal?: AbortSignal;
   /** `public` (default) or `private` caching of catch-up reads (PROTOCOL.md §8.1). */
   cacheScope?: "public" | "private";
+  /**
+   * Topic config of new streams, e.g. `{ flush: "os" }` (default: the broker's defaults, so
+   * `flush=always`). Retention is always off: a stream keeps its data until deleted or expired.
+   */
+  topicConfig?: Record<string, unknown>;
 }
 
 /** What every handler uses. */
@@ -42,6 +47,8 @@ export interface StreamsContext {
   readCacheControl: string;
   /** Open SSE streams (at most `sseStreamsMax`). */
   sse: { open: number };
+  /** Topic config of new streams. */
+  topicConfig: Record<string, unknown>;
 }
 
 /** Longest Stream-TTL accepted: 100 years. */
@@ -66,5 +73,6 @@ export function resolveStreamsOptions(broker: StreamsBroker, options: DurableStr
     appendBytesMax,
     readCacheControl: `${options.cacheScope ?? "public"}, max-age=60, stale-while-revalidate=300`,
     sse: { open: 0 },
+    topicConfig: { ...options.topicConfig },
   };
 }

@@ -57,8 +57,8 @@ export function sseResponse(ctx: StreamsContext, state: StreamState, from: numbe
         if (result.values.length > 0) text += dataEvent(readBody(state.meta.contentType, result.values, result.bytes), encoding);
         const moved = result.next > offset;
         offset = result.next;
-        const upToDate = offset >= state.tail;
-        const closed = state.closed && upToDate;
+        const upToDate = result.closed || offset >= state.tail;
+        const closed = result.closed || (state.closed && upToDate);
         if (moved || first || closed) text += controlEvent(control(ctx, offset, clientCursor, upToDate, closed));
         else text += KEEP_ALIVE;
         first = false;

@@ -26,6 +26,8 @@ export interface ReadResult {
   bytes: number;
   /** Stream offset after the last record read (the request's offset when none was). */
   next: number;
+  /** True when the records read end with the stream's closing append. */
+  closed: boolean;
 }
 
 /**
@@ -41,7 +43,7 @@ export interface ReadResult {
 export async function readStream(broker: BrokerApi, state: StreamState, from: number, options: ReadOptions): Promise<ReadResult> {
   const { meta } = state;
   const ranges = [...meta.inherited, { topic: meta.topic, from: meta.base, to: Number.POSITIVE_INFINITY, delta: meta.base }];
-  const result: ReadResult = { values: [], bytes: 0, next: from };
+  const result: ReadResult = { values: [], bytes: 0, next: from, closed: false };
   for (const range of ranges) {
     if (result.next >= range.to) continue;
     const own = range.topic === meta.topic;
@@ -50,8 +52,8 @@ export async function readStream(broker: BrokerApi, state: StreamState, from: nu
       const waitMs = own && result.next === from ? options.waitMs ?? 0 : 0;
       const fetch = broker.fetchBatches(range.topic, 0, { offset: partitionOffset, maxBytes: options.maxBytes - result.bytes, waitMs });
       const { batches } = await (waitMs > 0 && options.signal ? abortable(fetch, options.signal) : fetch);
-      const end = walkStreamRecords(batches, partitionOffset, (offset, value) => {
-        if (offset + range.delta >= range.to) return false;
+      const end = walkStreamRecords(batches, partitionOffset, range.to - range.delta, (_offset, value, _key, closes) => {
+        if (own && closes) result.closed = true;
         if (value !== null) {
           result.values.push(value);
           result.bytes += value.length;

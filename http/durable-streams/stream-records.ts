@@ -41,34 +41,36 @@ export function encodeStreamRecord(record: StreamRecord): Uint8Array {
   return encodeRecordBatch(batch, p ? { producerId: p.id, producerEpoch: p.epoch, baseSequence: p.sequence } : {});
 }
 
-/** Called per stored record from `from` on; return false to stop. */
+/** Called per stored record from `from` on; return false to stop after this record. */
 export type StreamRecordVisitor = (offset: number, value: Uint8Array | null, key: Uint8Array | null, closes: boolean, batch: BatchHeader) => boolean;
 
 /**
- * Walks the records of fetched batches at or after partition offset `from`.
+ * Walks the records of fetched batches at partition offsets in [`from`, `end`).
  *
  * @param bytes whole batches, as `broker.fetchBatches` returns them
  * @param from first partition offset wanted
+ * @param end first partition offset not wanted (the walk stops there)
  * @param visit called per record
  * @returns the partition offset after the last record visited (or `from` if none)
  */
-export function walkStreamRecords(bytes: Uint8Array, from: number, visit: StreamRecordVisitor): number {
+export function walkStreamRecords(bytes: Uint8Array, from: number, end: number, visit: StreamRecordVisitor): number {
   let next = from;
   let stop = false;
   for (const { position, header } of iterateBatches(bytes)) {
     if ((header.attributes & Attributes.control) !== 0) {
-      next = Math.max(next, header.baseOffset + header.lastOffsetDelta + 1);
+      next = Math.min(end, Math.max(next, header.baseOffset + header.lastOffsetDelta + 1));
       continue;
     }
     forEachRecord(bytes, position, (offset, _timestamp, key, value, headers) => {
       if (offset < from) return true;
-      const closes = headers.length > 0 && headers.some(([name]) => name === CLOSE_HEADER);
-      if (!visit(offset, value, key, closes, header)) {
+      if (offset >= end) {
         stop = true;
         return false;
       }
+      const closes = headers.length > 0 && headers.some(([name]) => name === CLOSE_HEADER);
       next = offset + 1;
-      return true;
+      stop = !visit(offset, value, key, closes, header);
+      return !stop;
     });
     if (stop) break;
   }

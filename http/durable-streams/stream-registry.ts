@@ -83,8 +83,21 @@ export class StreamRegistry {
       throw new ProtocolError(404, "not_found", "no such stream");
     }
     await this.load(state);
+    if (options.locked && state.stale) await this.settle(state);
     if (options.touch) state.touch(now);
     return state;
+  }
+
+  /**
+   * Waits for `state`'s in-flight appends and, if one failed, reloads its state from the log,
+   * so both views agree. Call under the path's lock.
+   */
+  async settle(state: StreamState): Promise<void> {
+    await state.pipeline;
+    if (!state.stale) return;
+    state.stale = false;
+    state.loading = null;
+    await this.load(state);
   }
 
   /** Loads the runtime state of `state` from its log, once. */
@@ -122,8 +135,9 @@ export class StreamRegistry {
     return state;
   }
 
-  /** Persists `state`'s metadata and snapshot now. */
+  /** Persists `state`'s metadata and snapshot once nothing is in flight (call under the lock). */
   async save(state: StreamState): Promise<void> {
+    if (state.loading) await this.settle(state);
     state.dirty = false;
     state.snapshotMs = this.#clock.now();
     await this.#store.write(state.meta.path, () => (state.gone ? null : state.current()));
@@ -131,6 +145,7 @@ export class StreamRegistry {
 
   /** Deletes `state` (call under its path's lock): soft while forks read it, else for good. */
   async remove(state: StreamState): Promise<void> {
+    await state.pipeline;
     if (state.forks > 0) {
       state.meta = { ...state.meta, softDeleted: true };
       await this.save(state);

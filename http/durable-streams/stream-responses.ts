@@ -16,8 +16,3 @@ export function tailHeaders(state: StreamState): Record<string, string> {
   if (state.closed) headers[H.closed] = "true";
   return headers;
 }
-
-/** The closed-stream refusal's headers: Stream-Closed and the final offset. */
-export function closedHeaders(state: StreamState): Record<string, string> {
-  return { [H.closed]: "true", [H.nextOffset]: formatOffset(state.tail) };
-}

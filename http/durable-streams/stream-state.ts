@@ -1,8 +1,17 @@
 /**
- * One stream in memory: its metadata, and (once loaded from its log) the runtime state the
- * protocol checks against — tail, closure, last Stream-Seq, producer progress. State changes only
- * under the registry's lock of the stream's path, right after the log acknowledges the append
- * that caused it, so a snapshot taken at any moment matches the log up to `tail`.
+ * One stream in memory: its metadata and, once loaded from its log, its runtime state in two
+ * views.
+ *
+ * - Acknowledged (`tail`, `closed`): what readers, HEAD and offsets in answers see; advanced
+ *   when the log acknowledges an append.
+ * - Accepted (`next`, `closing`, `closedBy`, `streamSeq`, `producers`): what new appends are
+ *   checked against; advanced when an append is issued to the partition actor, under the
+ *   registry's lock of the path. Appends are issued in order and acknowledged in that order, so
+ *   several can wait for the same group-commit fsync.
+ *
+ * When an issued append fails, the accepted view may be ahead of the log: the stream is marked
+ * `stale` and reloaded from its log (after in-flight appends settle) before the next check.
+ * Snapshots are only taken with nothing in flight, when both views agree.
  *
  * Not thread-safe: main thread only.
  */
@@ -16,11 +25,20 @@ export class StreamState {
   loading: Promise<void> | null = null;
   /** Stream offset after the last acknowledged record. */
   tail = 0;
+  /** True once the closing append is acknowledged. */
   closed = false;
+  /** Stream offset after the last issued record. */
+  next = 0;
+  /** True once a closing append is issued. */
+  closing = false;
   closedBy: [string, number, number] | null = null;
   streamSeq: string | null = null;
   readonly producers = new Map<string, ProducerProgress>();
   readonly mappings: Map<string, ProducerMapping>;
+  /** Settles when every issued append has settled. */
+  pipeline: Promise<void> = Promise.resolve();
+  /** True when an issued append failed: reload from the log before the next check. */
+  stale = false;
   lastAccessMs: number;
   /** Streams created as forks of this one (they read its data). */
   forks = 0;
@@ -41,15 +59,15 @@ export class StreamState {
 
   /** Resets the runtime fields to a snapshot (before replaying the log past it). */
   applySnapshot(snapshot: StreamSnapshot): void {
-    this.tail = this.meta.base + snapshot.upTo;
-    this.closed = snapshot.closed;
+    this.tail = this.next = this.meta.base + snapshot.upTo;
+    this.closed = this.closing = snapshot.closed;
     this.closedBy = snapshot.closedBy;
     this.streamSeq = snapshot.streamSeq;
     this.producers.clear();
     for (const [id, epoch, lastSeq] of snapshot.producers) this.producers.set(id, { epoch, lastSeq });
   }
 
-  /** The runtime fields as a snapshot. */
+  /** The runtime fields as a snapshot; only meaningful with nothing in flight. */
   snapshot(): StreamSnapshot {
     return {
       upTo: this.tail - this.meta.base,
@@ -80,9 +98,11 @@ export class StreamState {
     if (this.meta.ttlSeconds !== null) this.dirty = true;
   }
 
-  /** The Producer-Id whose mapping has numeric id `id`, if any. */
-  producerIdOf(id: number): string | undefined {
-    for (const [producerId, mapping] of this.mappings) if (mapping.id === id) return producerId;
-    return undefined;
+  /** Adds an issued append to the pipeline; its failure marks the stream stale. */
+  track(append: Promise<unknown>): void {
+    const settled = append.then(() => {}, () => {
+      this.stale = true;
+    });
+    this.pipeline = Promise.all([this.pipeline, settled]).then(() => {});
   }
 }

@@ -1,7 +1,7 @@
 /**
  * Any failure as a protocol answer: a {@link ProtocolError} as itself, a broker error by its
  * code (a stream's topic vanishing mid-request reads as 404, size limits as 413, a restarting
- * partition as 503), anything else as 500.
+ * partition as 503), anything else as 500 without its message (logged instead).
  */
 import { isRivuletError, type ErrorCode } from "../../core/errors.ts";
 import { ProtocolError, protocolErrorResponse } from "./protocol-error.ts";
@@ -36,5 +36,6 @@ export function errorResponse(error: unknown, head: boolean): Response {
     const headers: Record<string, string> = status === 503 ? { "retry-after": "1" } : {};
     return protocolErrorResponse(new ProtocolError(status, error.code, error.message, headers), head);
   }
-  return protocolErrorResponse(new ProtocolError(500, "internal", error instanceof Error ? error.message : String(error)), head);
+  console.error("durable streams: unexpected error", error);
+  return protocolErrorResponse(new ProtocolError(500, "internal", "the server failed; see its log"), head);
 }

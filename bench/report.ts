@@ -17,8 +17,10 @@ export interface ResultRow extends BenchRow {
   runs: number | null;
   /** On a peer's row: Rivulet ÷ peer (above 1: Rivulet ahead). */
   rivulet_ratio: number | null;
-  /** On a peer's row: the Rivulet row the ratio uses. */
+  /** On a peer's row: the Rivulet row the ratio uses (a Node server unless the case says otherwise). */
   compared_with: string | null;
+  /** On a peer's row: the same ratio against Rivulet's server on Bun, when it ran. */
+  rivulet_bun_ratio: number | null;
   /** On a Rivulet row: its DESIGN.md §7 target and whether this run met it. */
   target: string | null;
 }
@@ -65,6 +67,7 @@ export function caseRows(results: CaseResult[]): ResultRow[] {
     runs: r.runs,
     rivulet_ratio: null,
     compared_with: r.case.compareTo ?? null,
+    rivulet_bun_ratio: null,
     target: null,
     note: [r.case.note, r.error ? `FAILED: ${r.error}` : ""].filter(Boolean).join("; ") || undefined,
   }));
@@ -72,29 +75,56 @@ export function caseRows(results: CaseResult[]): ResultRow[] {
 
 /** Rows from plain bench rows (crash recovery, log size, machine limits). */
 export function plainRows(rows: BenchRow[], runs: number | null): ResultRow[] {
-  return rows.map((r) => ({ ...r, client_cpu_pct: null, server_cpu_pct: null, runs, rivulet_ratio: null, compared_with: null, target: null }));
+  return rows.map((r) => ({ ...r, client_cpu_pct: null, server_cpu_pct: null, runs, rivulet_ratio: null, compared_with: null, rivulet_bun_ratio: null, target: null }));
 }
 
-/** Fills in ratios (peer rows) and targets (Rivulet rows). */
+const BUN = " (bun)";
+
+/** The best of `candidates` (highest records/s, or lowest p99 for latency), if any. */
+function best(candidates: ResultRow[], isLatency: boolean): ResultRow | undefined {
+  return isLatency
+    ? candidates.filter((r) => r.p99_ms !== null).sort((a, b) => a.p99_ms! - b.p99_ms!)[0]
+    : candidates.filter((r) => r.records_per_s !== null).sort((a, b) => b.records_per_s! - a.records_per_s!)[0];
+}
+
+function ratio(peer: ResultRow, mine: ResultRow, isLatency: boolean): number | null {
+  if (isLatency) return peer.p99_ms! / mine.p99_ms!;
+  return peer.records_per_s === null ? null : mine.records_per_s! / peer.records_per_s;
+}
+
+/**
+ * Fills in ratios (peer rows) and targets (Rivulet rows). A peer is set against the best Rivulet
+ * row of its scenario served by Node (or the row its case names), and separately against the
+ * same kind of row served by Bun.
+ */
 export function annotate(rows: ResultRow[]): ResultRow[] {
   for (const row of rows) {
     row.target = targetOf(row);
     if (row.system.startsWith("rivulet")) continue;
-    const mine = rows.filter((r) => r.scenario === row.scenario && r.system.startsWith("rivulet"));
     const isLatency = row.p99_ms !== null && row.records_per_s === null;
-    const candidates = row.compared_with ? mine.filter((r) => r.system === row.compared_with) : mine;
-    const best = isLatency
-      ? candidates.filter((r) => r.p99_ms !== null).sort((a, b) => a.p99_ms! - b.p99_ms!)[0]
-      : candidates.filter((r) => r.records_per_s !== null).sort((a, b) => b.records_per_s! - a.records_per_s!)[0];
-    if (!best) continue;
-    row.compared_with = best.system;
-    row.rivulet_ratio = isLatency ? row.p99_ms! / best.p99_ms! : row.records_per_s === null ? null : best.records_per_s! / row.records_per_s;
+    const mine = rows.filter((r) => r.scenario === row.scenario && r.system.startsWith("rivulet"));
+    const onNode = mine.filter((r) => !r.system.endsWith(BUN));
+    const named = row.compared_with;
+    const node = best(named ? onNode.filter((r) => r.system === named) : onNode, isLatency);
+    const bun = best(mine.filter((r) => r.system.endsWith(BUN) && (!named || r.system === named + BUN)), isLatency);
+    if (node) {
+      row.compared_with = node.system;
+      row.rivulet_ratio = ratio(row, node, isLatency);
+    }
+    if (bun) row.rivulet_bun_ratio = ratio(row, bun, isLatency);
   }
   return rows;
 }
 
 const num = (v: number | null, digits = 0): string => (v === null ? "" : v.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits }));
 const ms = (v: number | null): string => (v === null ? "" : v < 10 ? v.toFixed(2) : v.toFixed(1));
+
+function ratioCell(r: ResultRow): string {
+  const parts: string[] = [];
+  if (r.rivulet_ratio !== null) parts.push(`${r.rivulet_ratio.toFixed(2)}× (${r.compared_with?.replace(/^rivulet /, "")})`);
+  if (r.rivulet_bun_ratio !== null) parts.push(`Bun ${r.rivulet_bun_ratio.toFixed(2)}×`);
+  return parts.join("; ");
+}
 
 /** The rows as one markdown table. */
 export function markdownTable(rows: ResultRow[]): string {
@@ -103,7 +133,7 @@ export function markdownTable(rows: ResultRow[]): string {
   const body = rows.map((r) => [
     r.scenario, r.system, num(r.records_per_s), num(r.mb_per_s, 1), ms(r.p50_ms), ms(r.p99_ms), ms(r.p999_ms),
     num(r.client_cpu_pct), num(r.server_cpu_pct),
-    r.rivulet_ratio === null ? "" : `${r.rivulet_ratio.toFixed(2)}× (${r.compared_with})`,
+    ratioCell(r),
     r.target ?? "", r.note ?? "",
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
@@ -112,9 +142,10 @@ export function markdownTable(rows: ResultRow[]): string {
   return [line(head), rule, ...body.map(line)].join("\n");
 }
 
-/** One line per peer comparison: `scenario: rivulet X ÷ peer = 1.9×`. */
+/** One line per peer comparison: `scenario: rivulet X ÷ peer = 1.9× (Rivulet ahead)`. */
 export function ratioLines(rows: ResultRow[]): string[] {
+  const verdict = (x: number) => `${x.toFixed(2)}× ${x >= 1 ? "(Rivulet ahead)" : "(Rivulet behind)"}`;
   return rows
     .filter((r) => r.rivulet_ratio !== null)
-    .map((r) => `- ${r.scenario}: ${r.compared_with} ÷ ${r.system} = ${r.rivulet_ratio!.toFixed(2)}× ${r.rivulet_ratio! >= 1 ? "(Rivulet ahead)" : "(Rivulet behind)"}`);
+    .map((r) => `- ${r.scenario}: ${r.compared_with} ÷ ${r.system} = ${verdict(r.rivulet_ratio!)}` + (r.rivulet_bun_ratio === null ? "" : `; with the server on Bun ${verdict(r.rivulet_bun_ratio)}`));
 }

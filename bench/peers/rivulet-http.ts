@@ -143,6 +143,13 @@ async function latency(client: HttpClient, origin: string, pid: number, topic: s
   }
 }
 
+/** Waits for a measurement, then deletes its topic (untimed), as the peers' cases do. */
+async function dropAfter(client: HttpClient, topic: string, measuring: Promise<Measured>): Promise<Measured> {
+  const measured = await measuring;
+  await client.send("DELETE", `/v1/topics/${topic}`);
+  return measured;
+}
+
 /**
  * Lists the network cases of a running Rivulet server process.
  *
@@ -166,13 +173,13 @@ export function rivuletHttpSystem(server: RivuletServer, options: { runtime?: Se
     { scenario: SCENARIO.produce, system: "rivulet http cbor", note: "4 partitions, flush every 1 s, 4 POSTs in flight",
       run: async (round, sizes) => { alive(); await createTopic(client, topic("cbor", round), PARTITIONS, "interval"); return produce(client, pid, topic("cbor", round), sizes.records, true); } },
     { scenario: SCENARIO.produce, system: "rivulet http json flush=always", note: "fsync before every acknowledgement (group commit)",
-      run: async (round, sizes) => { alive(); await createTopic(client, topic("always", round), PARTITIONS, "always"); return produce(client, pid, topic("always", round), sizes.records, false); } },
+      run: async (round, sizes) => { alive(); await createTopic(client, topic("always", round), PARTITIONS, "always"); return dropAfter(client, topic("always", round), produce(client, pid, topic("always", round), sizes.records, false)); } },
     { scenario: SCENARIO.consume, system: "rivulet http json", note: "4 partitions read in parallel, 10,000 records per GET",
-      run: async (round, sizes) => { alive(); return consume(client, pid, topic("json", round), sizes.records, false); } },
+      run: async (round, sizes) => { alive(); return dropAfter(client, topic("json", round), consume(client, pid, topic("json", round), sizes.records, false)); } },
     { scenario: SCENARIO.consume, system: "rivulet http cbor", note: "4 partitions read in parallel, 10,000 records per GET",
-      run: async (round, sizes) => { alive(); return consume(client, pid, topic("cbor", round), sizes.records, true); } },
+      run: async (round, sizes) => { alive(); return dropAfter(client, topic("cbor", round), consume(client, pid, topic("cbor", round), sizes.records, true)); } },
     { scenario: SCENARIO.latency, system: "rivulet http → sse", note: "1 partition, JSON POSTs as records fall due, SSE consumer",
-      run: async (round, sizes) => { alive(); return latency(client, origin, pid, topic("latency", round), round, sizes); } },
+      run: async (round, sizes) => { alive(); return dropAfter(client, topic("latency", round), latency(client, origin, pid, topic("latency", round), round, sizes)); } },
   ];
   const short = new Set(["rivulet http json", "rivulet http cbor", "rivulet http → sse"]);
   const cases = all

@@ -5,6 +5,12 @@
  * Stream-Seq), and issued to the partition actor as one record; the lock is released before the
  * log acknowledges it, so appends to one stream share group-commit fsyncs. A refused request
  * writes nothing.
+ *
+ * Documented choices the protocol leaves to servers: Stream-Seq is scoped per stream (any
+ * writer's Stream-Seq must exceed the last one accepted on that stream) and is compared byte-wise.
+ * Producer state is atomic with the data: the producer's identity, epoch and sequence travel in
+ * the appended batch itself and the log checks and records them in the same write, so a crash
+ * can neither keep data without its producer state nor the reverse.
  */
 import type { AppendBatchResult } from "../../broker/types.ts";
 import { canonicalContentType, isJsonMode, sameContentType } from "./content-type.ts";

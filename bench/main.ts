@@ -19,7 +19,7 @@ import { parseArgs } from "node:util";
 import { crashRecovery } from "./broker.ts";
 import { runRounds } from "./harness/rounds.ts";
 import { describeMachine, measureDiskLimits } from "./machine.ts";
-import { startDurableStreams } from "./peers/durable-streams.ts";
+import { rivuletDurableStreamsSystem, startDurableStreams } from "./peers/durable-streams.ts";
 import { startNats } from "./peers/nats.ts";
 import { startRedis } from "./peers/redis.ts";
 import { rivuletHttpSystem, startRivuletServer, type RivuletServer } from "./peers/rivulet-http.ts";
@@ -78,6 +78,15 @@ async function startSystems(skipped: string[], withBun: boolean): Promise<{ syst
   } catch (error) {
     skipped.push(`rivulet server: ${String(error).slice(0, 500)}`);
   }
+  let rivuletDs = false;
+  if (rivulet) {
+    const ds = await rivuletDurableStreamsSystem(rivulet).catch((error: unknown) => ({ skip: String(error).slice(0, 500) }));
+    if ("skip" in ds) skipped.push(`rivulet durable streams: ${ds.skip}`);
+    else {
+      systems.push(ds);
+      rivuletDs = true;
+    }
+  }
   if (withBun) {
     try {
       systems.push(rivuletHttpSystem(await startRivuletServer("bun"), { runtime: "bun" }));
@@ -85,7 +94,8 @@ async function startSystems(skipped: string[], withBun: boolean): Promise<{ syst
       skipped.push(`rivulet server on bun: ${String(error).slice(0, 500)}`);
     }
   }
-  for (const [name, start] of [["redis streams", startRedis], ["nats jetstream", startNats], ["durable streams", startDurableStreams]] as const) {
+  const startReference = () => startDurableStreams({ compareTo: rivuletDs ? "rivulet durable streams" : undefined });
+  for (const [name, start] of [["redis streams", startRedis], ["nats jetstream", startNats], ["durable streams", startReference]] as const) {
     const started = await start().catch((error: unknown) => ({ skip: String(error).slice(0, 500) }));
     if ("skip" in started) skipped.push(`${name}: ${started.skip}`);
     else systems.push(started);

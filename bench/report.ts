@@ -92,10 +92,15 @@ function ratio(peer: ResultRow, mine: ResultRow, isLatency: boolean): number | n
   return peer.records_per_s === null ? null : mine.records_per_s! / peer.records_per_s;
 }
 
+/** True when `system` is `family` or one of its variants (`rivulet http` covers `rivulet http cbor`). */
+function inFamily(system: string, family: string): boolean {
+  return system === family || system.startsWith(`${family} `);
+}
+
 /**
  * Fills in ratios (peer rows) and targets (Rivulet rows). A peer is set against the best Rivulet
- * row of its scenario served by Node (or the row its case names), and separately against the
- * same kind of row served by Bun.
+ * row of its scenario served by Node, among the rows its case names (`compareTo`, a system or a
+ * family of systems), and separately against the same rows served by Bun.
  */
 export function annotate(rows: ResultRow[]): ResultRow[] {
   for (const row of rows) {
@@ -105,8 +110,8 @@ export function annotate(rows: ResultRow[]): ResultRow[] {
     const mine = rows.filter((r) => r.scenario === row.scenario && r.system.startsWith("rivulet"));
     const onNode = mine.filter((r) => !r.system.endsWith(BUN));
     const named = row.compared_with;
-    const node = best(named ? onNode.filter((r) => r.system === named) : onNode, isLatency);
-    const bun = best(mine.filter((r) => r.system.endsWith(BUN) && (!named || r.system === named + BUN)), isLatency);
+    const node = best(named ? onNode.filter((r) => inFamily(r.system, named)) : onNode, isLatency);
+    const bun = best(mine.filter((r) => r.system.endsWith(BUN) && (!named || inFamily(r.system, named))), isLatency);
     if (node) {
       row.compared_with = node.system;
       row.rivulet_ratio = ratio(row, node, isLatency);

@@ -60,7 +60,7 @@ export async function startNats(): Promise<System | { skip: string }> {
 
   const cases: Case[] = [
     {
-      scenario: SCENARIO.produce, system: "nats jetstream", note: `nats-server ${nc.info?.version ?? "?"}, file storage; 1,000 publishes in flight`,
+      scenario: SCENARIO.produce, system: "nats jetstream", compareTo: "rivulet http", note: `nats-server ${nc.info?.version ?? "?"}, file storage; 1,000 publishes in flight`,
       run: async (round, sizes) => {
         await addStream("tp", round);
         return metered(pid, async () => {
@@ -70,7 +70,7 @@ export async function startNats(): Promise<System | { skip: string }> {
       },
     },
     {
-      scenario: SCENARIO.consume, system: "nats jetstream", note: "ordered pull consumer",
+      scenario: SCENARIO.consume, system: "nats jetstream", compareTo: "rivulet http", note: "ordered pull consumer",
       run: async (round, sizes) => {
         const consumer = await js.consumers.get(name("tp", round), { deliver_policy: DeliverPolicy.All });
         const result = await metered(pid, async () => {
@@ -88,7 +88,7 @@ export async function startNats(): Promise<System | { skip: string }> {
       },
     },
     {
-      scenario: SCENARIO.latency, system: "nats jetstream", note: "publishes as records fall due, ordered consumer from the end",
+      scenario: SCENARIO.latency, system: "nats jetstream", compareTo: "rivulet http", note: "publishes as records fall due, ordered consumer from the end",
       run: async (round, sizes) => {
         await addStream("lat", round);
         const result = await meteredLatency(pid, sizes, round, {

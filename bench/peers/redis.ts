@@ -49,7 +49,7 @@ export async function startRedis(): Promise<System | { skip: string }> {
 
   const cases: Case[] = [
     {
-      scenario: SCENARIO.produce, system: "redis streams", note: `redis ${version}, AOF everysec; pipelines of 1,000 XADD, 4 in flight`,
+      scenario: SCENARIO.produce, system: "redis streams", compareTo: "rivulet http", note: `redis ${version}, AOF everysec; pipelines of 1,000 XADD, 4 in flight`,
       run: (round, sizes) => metered(pid, async () => {
         await sendWindowed(sizes.records, IN_FLIGHT, async (first, count) => {
           const pipeline = client.pipeline();
@@ -61,7 +61,7 @@ export async function startRedis(): Promise<System | { skip: string }> {
       }),
     },
     {
-      scenario: SCENARIO.consume, system: "redis streams", note: "XRANGE of 10,000 entries, Buffer replies",
+      scenario: SCENARIO.consume, system: "redis streams", compareTo: "rivulet http", note: "XRANGE of 10,000 entries, Buffer replies",
       run: async (round, sizes) => {
         const result = await metered(pid, async () => {
           let start = "-";
@@ -80,7 +80,7 @@ export async function startRedis(): Promise<System | { skip: string }> {
       },
     },
     {
-      scenario: SCENARIO.latency, system: "redis streams", note: "XADD pipelined as records fall due, XREAD BLOCK on a second connection",
+      scenario: SCENARIO.latency, system: "redis streams", compareTo: "rivulet http", note: "XADD pipelined as records fall due, XREAD BLOCK on a second connection",
       run: async (round, sizes) => {
         const name = stream("lat", round);
         const reader = new Redis({ host: "127.0.0.1", port, maxRetriesPerRequest: 1 });

@@ -41,7 +41,10 @@ export interface Case {
   scenario: string;
   /** The system and its variant, e.g. `rivulet http cbor`, `redis streams`. */
   system: string;
-  /** For a peer: the Rivulet system of the same scenario to set it against (default: the best). */
+  /**
+   * For a peer: the Rivulet system, or family of systems (`rivulet http` covers `rivulet http
+   * cbor`), of the same scenario to set it against; the best of them is used (default: all).
+   */
   compareTo?: string;
   /** What the reader should know (settings, durability). */
   note?: string;

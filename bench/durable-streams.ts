@@ -6,8 +6,9 @@
  * (the order alternates) reduced to medians:
  *
  * - append: JSON-mode POSTs of 1,000 records (100-byte JSON strings), 4 requests in flight;
- * - catch-up read: the whole stream from offset -1 until up to date (JSON items; `live: "long-poll"`
- *   with `json()`, which stops at up-to-date: the client reads one response only with `live: false`);
+ * - catch-up read: the whole stream from offset -1 until up to date, counting parsed JSON items
+ *   (`subscribeJson` with `live: "long-poll"`: the client reads one response only with
+ *   `live: false`, and its `json()` overflows the stack on one response of 200,000 items);
  * - latency: 1 record every ms, a long-poll reader from `now`; p50/p99 from append to arrival.
  *
  *   node --import tsx bench/durable-streams.ts [--records 200000] [--rounds 3] [--latency-ms 5000]
@@ -67,23 +68,37 @@ async function metered<T>(target: Target, work: () => Promise<T>): Promise<{ ms:
   return { ms, result, ...meter.stop() };
 }
 
-async function append(target: Target, url: string, batches: string[]): Promise<number> {
+/** One measured run: wall time, and CPU of this process (client) and the server, in % of a core. */
+interface Run {
+  ms: number;
+  clientPct: number;
+  serverPct: number | null;
+}
+
+async function append(target: Target, url: string, batches: string[]): Promise<Run> {
   const handle = await DurableStream.create({ url, contentType: JSON_TYPE, batching: false });
   let next = 0;
   const lane = async () => {
     while (next < batches.length) await handle.append(batches[next++]);
   };
-  const run = await metered(target, () => Promise.all(Array.from({ length: IN_FLIGHT }, lane)));
-  return run.ms;
+  return metered(target, () => Promise.all(Array.from({ length: IN_FLIGHT }, lane)));
 }
 
-async function read(target: Target, url: string): Promise<number> {
+async function read(target: Target, url: string): Promise<Run> {
   const run = await metered(target, async () => {
     const res = await stream<string>({ url, offset: "-1", live: "long-poll", json: true });
-    return (await res.json()).length;
+    let count = 0;
+    await new Promise<void>((resolve) => {
+      res.subscribeJson((batch) => {
+        count += batch.items.length;
+        if (batch.upToDate) resolve();
+      });
+    });
+    res.cancel();
+    return count;
   });
   if (run.result !== RECORDS) throw new Error(`${target.name}: read ${run.result} of ${RECORDS} records`);
-  return run.ms;
+  return run;
 }
 
 async function latency(target: Target, url: string, round: number) {
@@ -108,7 +123,7 @@ async function main(): Promise<void> {
     await startTarget("rivulet", "./peers/rivulet-server.ts", (dir) => [dir], (port) => `http://127.0.0.1:${port}/v1/stream`),
     await startTarget("reference", "./peers/ds-server.ts", (dir, port) => [dir, String(port)], (port) => `http://127.0.0.1:${port}`),
   ];
-  const ms = new Map<string, { append: number[]; read: number[]; p50: number[]; p99: number[] }>();
+  const ms = new Map<string, Results>();
   for (const t of targets) ms.set(t.name, { append: [], read: [], p50: [], p99: [] });
   try {
     for (let round = 1; round <= ROUNDS; round++) {
@@ -116,12 +131,15 @@ async function main(): Promise<void> {
       for (const t of order) {
         const url = `${t.base}/bench-${round}`;
         const m = ms.get(t.name)!;
-        m.append.push(await append(t, url, batches));
-        m.read.push(await read(t, url));
+        const a = await append(t, url, batches);
+        const r = await read(t, url);
+        m.append.push(a.ms);
+        m.read.push(r.ms);
         const lat = await latency(t, `${t.base}/bench-latency-${round}`, round);
         m.p50.push(lat.p50Ms);
         m.p99.push(lat.p99Ms);
-        console.log(`round ${round} ${t.name}: append ${(RECORDS / m.append.at(-1)! * 1000).toFixed(0)}/s, read ${(RECORDS / m.read.at(-1)! * 1000).toFixed(0)}/s, latency p99 ${lat.p99Ms.toFixed(1)} ms (lost ${lat.lost})`);
+        const cpu = (x: Run) => `client ${x.clientPct}% server ${x.serverPct ?? "?"}%`;
+        console.log(`round ${round} ${t.name}: append ${(RECORDS / a.ms * 1000).toFixed(0)}/s (${cpu(a)}), read ${(RECORDS / r.ms * 1000).toFixed(0)}/s (${cpu(r)}), latency p50 ${lat.p50Ms.toFixed(1)} p99 ${lat.p99Ms.toFixed(1)} ms (lost ${lat.lost})`);
       }
     }
   } finally {
@@ -133,7 +151,10 @@ async function main(): Promise<void> {
   report(ms);
 }
 
-function report(ms: Map<string, { append: number[]; read: number[]; p50: number[]; p99: number[] }>): void {
+/** Per server: wall times of each round's runs, and latency percentiles. */
+type Results = { append: number[]; read: number[]; p50: number[]; p99: number[] };
+
+function report(ms: Map<string, Results>): void {
   const rate = (values: number[]) => (RECORDS / median(values)) * 1000;
   const rows: BenchRow[] = [];
   const ratio: Record<string, number> = {};

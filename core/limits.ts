@@ -113,6 +113,8 @@ export const defaultLimits = {
   dsAppendBytesMax: 8 * MiB,
   /** Bytes of stored records one catch-up read, long-poll answer or SSE data event carries. */
   dsReadBytesMax: 4 * MiB,
+  /** Bytes all catch-up read-aheads (the next range, fetched while the client takes this one) may hold. */
+  dsReadAheadBytesMax: 64 * MiB,
   /** How long a long-poll waits for new data before answering 204. */
   dsLongPollMs: 20_000,
   /** An SSE connection is ended after this long, so clients reconnect (CDN collapsing). */

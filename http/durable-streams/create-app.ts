@@ -15,6 +15,7 @@ import { maintain, startMaintenance } from "./maintenance.ts";
 import { resolveStreamsOptions, type DurableStreamsOptions, type StreamsBroker, type StreamsContext } from "./options.ts";
 import { applyCommonHeaders, preflightResponse } from "./protocol-headers.ts";
 import { ProtocolError } from "./protocol-error.ts";
+import { ReadAhead } from "./read-ahead.ts";
 import { streamKey } from "./stream-paths.ts";
 import { StreamRegistry } from "./stream-registry.ts";
 
@@ -34,7 +35,12 @@ import { StreamRegistry } from "./stream-registry.ts";
  */
 export function createDurableStreamsApp(broker: StreamsBroker, options: DurableStreamsOptions = {}): Hono {
   const resolved = resolveStreamsOptions(broker, options);
-  const ctx: StreamsContext = { ...resolved, registry: new StreamRegistry(broker, resolved.clock, resolved.limits.dsReadBytesMax) };
+  const { limits } = resolved;
+  const ctx: StreamsContext = {
+    ...resolved,
+    registry: new StreamRegistry(broker, resolved.clock, limits.dsReadBytesMax),
+    readAhead: new ReadAhead(broker, limits.dsReadBytesMax, limits.dsReadAheadBytesMax),
+  };
   let started = false;
   const ready = async () => {
     await ctx.registry.open();

@@ -2,7 +2,8 @@
  * GET: catch-up reads (from an offset, `-1` for the start, `now` for the tail), long-polls
  * (`live=long-poll`: wait for the next append, 204 on timeout) and SSE (`live=sse`, see
  * `sse-stream.ts`). Catch-up answers carry an ETag `"<topic>:<from>:<next>[:c]"`, naming an
- * immutable range of an incarnation of the stream, and honour If-None-Match with 304.
+ * immutable range of an incarnation of the stream, and honour If-None-Match with 304. A read
+ * that stops short of the tail starts fetching the next range (`read-ahead.ts`).
  */
 import { nextCursor } from "./cursor.ts";
 import { isJsonMode } from "./content-type.ts";
@@ -37,7 +38,7 @@ export async function handleGet(ctx: StreamsContext, path: string, request: Requ
   if (live === "sse") return sseResponse(ctx, state, from, cursor, signal);
   if (live === "long-poll") return longPoll(ctx, state, from, cursor, signal, request);
   if (wanted.kind === "now") return nowAnswer(state);
-  const result = await readStream(ctx.broker, state, from, { maxBytes: ctx.limits.dsReadBytesMax });
+  const result = await (ctx.readAhead.take(state, from) ?? readStream(ctx.broker, state, from, { maxBytes: ctx.limits.dsReadBytesMax }));
   return dataAnswer(ctx, state, from, result, request, null);
 }
 
@@ -53,7 +54,7 @@ async function longPoll(ctx: StreamsContext, state: StreamState, from: number, c
   const waitMs = state.closed && from >= state.tail ? 0 : ctx.limits.dsLongPollMs;
   let result: ReadResult;
   try {
-    result = await readStream(ctx.broker, state, from, { maxBytes: ctx.limits.dsReadBytesMax, waitMs, signal });
+    result = await (ctx.readAhead.take(state, from) ?? readStream(ctx.broker, state, from, { maxBytes: ctx.limits.dsReadBytesMax, waitMs, signal }));
   } catch (error) {
     if (!signal.aborted) throw error;
     result = { values: [], bytes: 0, next: from, closed: false };
@@ -71,6 +72,7 @@ function dataAnswer(ctx: StreamsContext, state: StreamState, from: number, resul
   const etag = `"${state.meta.topic}:${from}:${result.next}${closedHere ? ":c" : ""}"`;
   const headers: Record<string, string> = { etag, "cache-control": ctx.readCacheControl, [H.nextOffset]: formatOffset(result.next) };
   if (upToDate) headers[H.upToDate] = "true";
+  else ctx.readAhead.start(state, result.next);
   if (closedHere) headers[H.closed] = "true";
   if (cursor !== null) headers[H.cursor] = cursor;
   if (request.headers.get("if-none-match") === etag) return new Response(null, { status: 304, headers });

@@ -4,6 +4,7 @@
 import type { BrokerApi } from "../../broker/types.ts";
 import { systemClock, type Clock } from "../../core/clock.ts";
 import { resolveLimits, type Limits } from "../../core/limits.ts";
+import type { ReadAhead } from "./read-ahead.ts";
 import type { StreamRegistry } from "./stream-registry.ts";
 
 /** A broker, plus what Rivulet's `Broker` offers beyond {@link BrokerApi}. */
@@ -37,6 +38,7 @@ export interface DurableStreamsOptions {
 export interface StreamsContext {
   broker: StreamsBroker;
   registry: StreamRegistry;
+  readAhead: ReadAhead;
   limits: Limits;
   clock: Clock;
   basePath: string;
@@ -59,7 +61,7 @@ export const TTL_SECONDS_MAX = 100 * 365 * 24 * 3600;
  *
  * @throws {TypeError} on invalid limits or a base path not starting with `/`
  */
-export function resolveStreamsOptions(broker: StreamsBroker, options: DurableStreamsOptions): Omit<StreamsContext, "registry"> {
+export function resolveStreamsOptions(broker: StreamsBroker, options: DurableStreamsOptions): Omit<StreamsContext, "registry" | "readAhead"> {
   const limits = resolveLimits(options.limits);
   const basePath = options.basePath ?? "/v1/stream";
   if (basePath !== "" && (!basePath.startsWith("/") || basePath.endsWith("/"))) throw new TypeError(`basePath must start and not end with "/", got ${basePath}`);

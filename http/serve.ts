@@ -73,7 +73,9 @@ export async function serve(broker: BrokerApi, options: ServeOptions = {}): Prom
     hostname: host,
     port: options.port ?? 8080,
     tls: options.tls,
-    maxRequestBodyBytes: limits.httpBodyBytesMax + 64 * 1024,
+    // The app refuses bodies past httpBodyBytesMax itself (problem+json, before reading them);
+    // the runtime's own cap (Bun's answers a bare 413) is only a backstop far above it.
+    maxRequestBodyBytes: Number.MAX_SAFE_INTEGER,
     idleTimeoutMs: limits.fetchWaitMsMax + limits.sseKeepAliveMs,
   });
   let kafka: KafkaListener | null = null;

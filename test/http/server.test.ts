@@ -98,6 +98,22 @@ test("a client that goes away frees its SSE stream", async () => {
   assert.is(await gauge(server.url, "rivulet_sse_streams_open"), 0);
 });
 
+test("a declared body far past the limit gets a 413 problem before any of it is sent", async () => {
+  const name = await topic();
+  const head = await new Promise<string>((resolve) => {
+    let out = "";
+    const socket = connect(server.port, "127.0.0.1", () => socket.write(`POST /v1/topics/${name}/records HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000000000\r\n\r\n{"records":`));
+    socket.on("data", (d) => {
+      out += d;
+      if (out.includes("\r\n\r\n")) (socket.destroy(), resolve(out));
+    });
+    socket.on("close", () => resolve(out));
+    socket.on("error", () => resolve(out));
+  });
+  assert.match(head, /^HTTP\/1\.1 413/);
+  assert.match(head.toLowerCase(), /content-type: application\/problem\+json/);
+});
+
 test("malformed HTTP on the socket gets an error and the server stays up", async () => {
   for (const junk of ["GARBAGE\r\n\r\n", "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n", `GET /${"a".repeat(100_000)} HTTP/1.1\r\n\r\n`, "\u0000\u0001\u0002\r\n\r\n"]) {
     await new Promise<void>((resolve) => {

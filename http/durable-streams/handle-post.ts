@@ -57,6 +57,8 @@ export async function handlePost(ctx: StreamsContext, path: string, request: Req
   const rawType = headers.get("content-type");
   const issued = await ctx.registry.locks.run(path, async () => {
     const state = await ctx.registry.access(path, { touch: true, locked: true });
+    if (state.closing && !state.closed) await ctx.registry.settle(state);
+    if (state.closing) return answerClosed(state, { value: body.length > 0 ? body : null, close, streamSeq, producer });
     const append: Append = { value: body.length > 0 ? recordValue(state, rawType, body) : null, close, streamSeq, producer };
     return issue(ctx, state, append);
   });
@@ -73,10 +75,6 @@ function recordValue(state: StreamState, rawType: string | null, body: Uint8Arra
 
 async function issue(ctx: StreamsContext, state: StreamState, append: Append): Promise<Issued | Response> {
   const p = append.producer;
-  if (state.closing) {
-    if (!state.closed) await ctx.registry.settle(state);
-    if (state.closing) return answerClosed(state, append);
-  }
   if (p) {
     let verdict = checkProducer(state.producers.get(p.id), p.epoch, p.seq);
     if (verdict.kind === "duplicate") {

@@ -62,6 +62,10 @@ export interface ActorRef<M extends ActorMessage, R> {
 export interface FaultInjectable {
   /** Terminates the worker as a crash would; resolves once it is gone (the restart follows). */
   crash(): Promise<void>;
-  /** Makes the worker spin in a busy loop, so only the heartbeat can find it. */
-  hang(): void;
+  /**
+   * Makes the worker spin in a busy loop, so only the heartbeat can find it. Resolves once the
+   * worker is spinning (or gone): a message sent afterwards cannot overtake the hang, which it
+   * could otherwise, the hang travelling on the control port and messages on the data port.
+   */
+  hang(): Promise<void>;
 }

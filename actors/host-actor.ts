@@ -1,4 +1,5 @@
 import * as comlink from "comlink";
+import process from "node:process";
 import { type MessagePort, parentPort, workerData } from "node:worker_threads";
 import { type ErrorData, errorFromData, errorToData, isRivuletError, RivuletError } from "../core/errors.ts";
 import { comlinkEndpoint } from "../runtime/comlink-endpoint.ts";
@@ -6,6 +7,7 @@ import type { Actor, ActorContext, ActorMessage } from "./actor.ts";
 import type { ActorRef, ActorStatus } from "./actor-ref.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import { replyTransfer } from "./reply.ts";
+import { isFenced } from "./worker-fence.ts";
 import type { ControlFromWorker, ControlToWorker, HandshakeFromOwner, HostApi, ReplyData, WorkerStartData } from "./worker-protocol.ts";
 
 export { reply } from "./reply.ts";
@@ -17,6 +19,9 @@ export { reply } from "./reply.ts";
  *
  * A RivuletError thrown by `receive` rejects that ask, code intact; anything else is a crash:
  * this actor takes no further message and the owner terminates and restarts the worker.
+ * Once the owner has given up on this worker (its fence is set, see worker-fence.ts) the actor
+ * is handed nothing more, and when the owner closes the control port the worker exits: a
+ * worker that outlived its termination never works next to its replacement.
  *
  * @param factory builds the actor from the owner's `init()` data, at every (re)start
  * @throws {Error} when not running in a worker thread started by `spawnWorkerActor`
@@ -44,6 +49,7 @@ export function hostActor<M extends ActorMessage, R>(factory: (init: unknown) =>
 async function serve<M extends ActorMessage, R>(factory: (init: unknown) => Actor<M, R>, start: WorkerStartData, control: MessagePort, data: MessagePort): Promise<void> {
   const send = (message: ControlFromWorker): void => control.postMessage(message);
   control.on("message", (message: ControlToWorker) => obeyControl(message, start.faultInjection, send));
+  control.on("close", () => process.exit(0)); // the owner is gone or gave up on this worker
   const host = new Host<M, R>(start, (error) => send({ type: "crashed", error }));
   comlink.expose(host.api, comlinkEndpoint(data));
   try {
@@ -60,6 +66,7 @@ function obeyControl(message: ControlToWorker, faultInjection: boolean, send: (m
       return send({ type: "pong", seq: message.seq });
     case "hang":
       if (!faultInjection) return;
+      send({ type: "hanging" });
       for (;;); // fault injection: a busy loop only the heartbeat can find
     default: {
       const unknown: never = message;
@@ -71,6 +78,7 @@ function obeyControl(message: ControlToWorker, faultInjection: boolean, send: (m
 /** The actor's side of one worker incarnation. Not thread-safe: lives on the worker thread. */
 class Host<M extends ActorMessage, R> {
   readonly #start: WorkerStartData;
+  readonly #fence: Int32Array;
   readonly #dispatcher: Dispatcher;
   #actor: Actor<M, R> | undefined;
   #context: ActorContext<M, R>;
@@ -80,6 +88,7 @@ class Host<M extends ActorMessage, R> {
 
   constructor(start: WorkerStartData, onCrash: (error: ErrorData) => void) {
     this.#start = start;
+    this.#fence = new Int32Array(start.fence);
     this.#onCrash = onCrash;
     this.#dispatcher = new Dispatcher(start.dispatch);
     this.#context = { name: start.name, self: this.#selfRef() };
@@ -100,6 +109,7 @@ class Host<M extends ActorMessage, R> {
 
   async #deliver(message: M): Promise<ReplyData<R>> {
     if (this.#crashed) return this.#crashed;
+    if (isFenced(this.#fence)) return { type: "crashed", error: errorToData(new Error(`worker of actor ${this.#start.name} was given up by its owner`)) };
     try {
       const value = await this.#dispatcher.dispatch(() => this.#actor!.receive(message, this.#context));
       const answer: ReplyData<R> = { type: "reply", value };

@@ -22,6 +22,8 @@ export interface SpawnOptions {
   restartWaitMs?: number;
   /** Messages held while the actor (re)starts. Default `restartQueueRequestsMax`. */
   restartQueueRequestsMax?: number;
+  /** How long `stop()` waits for unanswered messages before failing them with `closed`. Default `askTimeoutMs`. */
+  stopDrainMs?: number;
 }
 
 /**
@@ -60,6 +62,7 @@ export function refOptions(options: SpawnOptions): ConstructorParameters<typeof 
       askTimeoutMs: options.askTimeoutMs,
       restartWaitMs: options.restartWaitMs,
       restartQueueRequestsMax: options.restartQueueRequestsMax,
+      stopDrainMs: options.stopDrainMs,
     },
     supervision: options.supervision,
     clock: options.clock,

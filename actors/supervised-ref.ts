@@ -16,6 +16,8 @@ export interface RefLimits {
   restartWaitMs: number;
   /** Default ask timeout. */
   askTimeoutMs: number;
+  /** How long `stop()` waits for in-flight messages before it fails them and stops anyway. */
+  stopDrainMs: number;
 }
 
 interface Envelope<M, R> {
@@ -55,6 +57,7 @@ export class SupervisedRef<M extends ActorMessage, R> implements ActorRef<M, R> 
   #waiting: Envelope<M, R>[] = [];
   #inFlight = new Set<Envelope<M, R>>();
   #restartTimer: ReturnType<typeof setTimeout> | undefined;
+  #drainTimer: ReturnType<typeof setTimeout> | undefined;
   #stopping: { promise: Promise<void>; resolve(): void } | undefined;
   #started: { promise: Promise<void>; resolve(): void; reject(error: Error): void };
 
@@ -75,6 +78,7 @@ export class SupervisedRef<M extends ActorMessage, R> implements ActorRef<M, R> 
       restartQueueRequestsMax: options.limits?.restartQueueRequestsMax ?? defaultLimits.restartQueueRequestsMax,
       restartWaitMs: options.limits?.restartWaitMs ?? defaultLimits.restartWaitMs,
       askTimeoutMs: options.limits?.askTimeoutMs ?? defaultLimits.askTimeoutMs,
+      stopDrainMs: options.limits?.stopDrainMs ?? options.limits?.askTimeoutMs ?? defaultLimits.askTimeoutMs,
     };
     if (!(this.#limits.mailboxCapacity >= 1)) throw new TypeError("mailboxCapacity must be at least 1");
     this.#policy = new RestartPolicy(options.supervision, options.clock ?? systemClock);
@@ -119,7 +123,10 @@ export class SupervisedRef<M extends ActorMessage, R> implements ActorRef<M, R> 
     this.#stopping = { promise, resolve };
     if (this.#status === "failed" || this.#status === "stopped") resolve();
     else if (this.#status === "restarting") this.#end("stopped", new RivuletError("closed", `actor ${this.name} stopped while restarting`));
-    else this.#maybeFinishStop();
+    else {
+      this.#drainTimer = setTimeout(() => this.#giveUpDraining(), this.#limits.stopDrainMs);
+      this.#maybeFinishStop();
+    }
     return promise;
   }
 
@@ -180,6 +187,16 @@ export class SupervisedRef<M extends ActorMessage, R> implements ActorRef<M, R> 
     this.#finish(envelope, { type: "rejected", error: new RivuletError("actor_restarting", `actor ${this.name} did not come back within ${restartWaitMs} ms`, { actor: this.name, restartWaitMs }) });
   }
 
+  /** Stopping, past `stopDrainMs`: messages the actor has not answered fail, and it stops. */
+  #giveUpDraining(): void {
+    const { stopDrainMs } = this.#limits;
+    const error = new RivuletError("closed", `actor ${this.name} stopped before answering, after ${stopDrainMs} ms`, { actor: this.name, stopDrainMs });
+    for (const envelope of [...this.#waiting, ...this.#inFlight]) this.#finish(envelope, { type: "rejected", error });
+    this.#waiting = [];
+    this.#inFlight.clear();
+    this.#maybeFinishStop();
+  }
+
   #startIncarnation(): void {
     const generation = this.#generation;
     const onCrash = (error: Error): void => this.#crash(generation, error);
@@ -205,7 +222,8 @@ export class SupervisedRef<M extends ActorMessage, R> implements ActorRef<M, R> 
     this.#generation++;
     const crashed = this.#incarnation;
     this.#incarnation = undefined;
-    crashed?.kill().catch(() => {});
+    // The replacement waits for the old life to be gone; kill() is bounded, so this wait is too.
+    const gone = crashed ? crashed.kill().catch(() => {}) : Promise.resolve();
     const retry = new RivuletError("actor_restarting", `actor ${this.name} crashed: ${error.message}`, { actor: this.name, cause: error.message });
     for (const envelope of this.#inFlight) this.#finish(envelope, { type: "rejected", error: retry });
     this.#inFlight.clear();
@@ -214,13 +232,15 @@ export class SupervisedRef<M extends ActorMessage, R> implements ActorRef<M, R> 
       return this.#end("failed", new RivuletError("actor_failed", `actor ${this.name} failed: ${decision.restarts} crashes within the restart window; last: ${error.message}`, { actor: this.name, restarts: decision.restarts }), error);
     }
     this.#setStatus("restarting", { restarts: decision.restarts, error });
-    this.#restartTimer = setTimeout(() => this.#startIncarnation(), decision.delayMs);
+    const life = this.#generation;
+    this.#restartTimer = setTimeout(() => void gone.then(() => life === this.#generation && this.#startIncarnation()), decision.delayMs);
   }
 
   /** Ends for good: every waiting and in-flight message fails with `error`. */
   #end(status: "failed" | "stopped", error: RivuletError, cause?: Error): void {
     this.#generation++;
     clearTimeout(this.#restartTimer);
+    clearTimeout(this.#drainTimer);
     this.#incarnation?.kill().catch(() => {});
     this.#incarnation = undefined;
     for (const envelope of [...this.#waiting, ...this.#inFlight]) this.#finish(envelope, { type: "rejected", error });
@@ -238,6 +258,7 @@ export class SupervisedRef<M extends ActorMessage, R> implements ActorRef<M, R> 
     this.#generation++;
     this.#incarnation = undefined;
     const stopping = this.#stopping;
+    clearTimeout(this.#drainTimer);
     const done = (): void => {
       this.#setStatus("stopped", { restarts: this.#policy.restarts });
       stopping.resolve();

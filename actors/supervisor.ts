@@ -178,6 +178,9 @@ export class Supervisor implements Actor<SupervisorRequest, SupervisorReply> {
       mailboxCapacity: limits.mailboxMessagesMax,
       heartbeatIntervalMs: limits.heartbeatIntervalMs,
       heartbeatTimeoutMs: limits.heartbeatTimeoutMs,
+      startTimeoutMs: limits.workerStartTimeoutMs,
+      stopTimeoutMs: limits.workerStopTimeoutMs,
+      terminateTimeoutMs: limits.workerTerminateTimeoutMs,
       faultInjection: this.#options.faultInjection,
       supervision: {
         maxRestarts: limits.restartsInWindowMax,
@@ -224,7 +227,7 @@ export class Supervisor implements Actor<SupervisorRequest, SupervisorReply> {
       throw new RivuletError("invalid_request", "fault injection is off: open the broker with faultInjection: true");
     }
     if (kind === "break") this.#broken.add(key);
-    if (kind === "hang") slot.ref.hang();
+    if (kind === "hang") await slot.ref.hang();
     else await slot.ref.crash();
     return null;
   }

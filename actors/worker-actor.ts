@@ -19,6 +19,12 @@ export interface WorkerActorOptions extends SpawnOptions {
   heartbeatIntervalMs?: number;
   /** Silence after which the worker is terminated and restarted. Default `heartbeatTimeoutMs`. */
   heartbeatTimeoutMs?: number;
+  /** Longest wait for a (re)started worker to load its module and hand-shake. Default `workerStartTimeoutMs`. */
+  startTimeoutMs?: number;
+  /** Longest wait for the actor's `stop()` before the worker is terminated anyway. Default `workerStopTimeoutMs`. */
+  stopTimeoutMs?: number;
+  /** Longest wait for a terminated worker to exit before it is abandoned. Default `workerTerminateTimeoutMs`. */
+  terminateTimeoutMs?: number;
   /** Adds {@link FaultInjectable}'s `crash()` and `hang()` to the ref. Default false. */
   faultInjection?: boolean;
   /** Heap limits of the worker thread (honoured by Node; Bun and Deno may ignore them). */
@@ -31,7 +37,9 @@ export type WorkerActorRef<M extends ActorMessage, R> = ActorRef<M, R> & Partial
 /**
  * Spawns an actor on its own worker thread. The module at `moduleUrl` calls `hostActor(factory)`;
  * the ref talks to it through comlink, pings it on a separate control port, and restarts it with
- * backoff when it exits, errors, misses heartbeats or throws an assertion.
+ * backoff when it exits, errors, misses heartbeats, does not start in time or throws an
+ * assertion. A replacement starts only once the old worker has exited or, past
+ * `terminateTimeoutMs`, been abandoned and fenced off: two workers never serve one actor.
  *
  * @param name a name for errors and status reports
  * @param moduleUrl the worker module (`.ts` or `.js`), e.g. `new URL("./my-worker.ts", import.meta.url)`
@@ -52,6 +60,12 @@ export async function spawnWorkerActor<M extends ActorMessage, R>(name: string, 
   const heartbeatIntervalMs = options.heartbeatIntervalMs ?? defaultLimits.heartbeatIntervalMs;
   const heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? defaultLimits.heartbeatTimeoutMs;
   if (!(heartbeatIntervalMs > 0 && heartbeatIntervalMs < heartbeatTimeoutMs)) throw new TypeError("heartbeatIntervalMs must be positive and below heartbeatTimeoutMs");
+  const bounds = {
+    startTimeoutMs: options.startTimeoutMs ?? defaultLimits.workerStartTimeoutMs,
+    stopTimeoutMs: options.stopTimeoutMs ?? defaultLimits.workerStopTimeoutMs,
+    terminateTimeoutMs: options.terminateTimeoutMs ?? defaultLimits.workerTerminateTimeoutMs,
+  };
+  for (const [name, ms] of Object.entries(bounds)) if (!(ms > 0)) throw new TypeError(`${name} must be positive`);
   let current: WorkerIncarnation<M, R> | undefined;
   const ref: WorkerActorRef<M, R> = new SupervisedRef<M, R>(name, async (_self, onCrash) => {
     current = undefined;
@@ -62,13 +76,13 @@ export async function spawnWorkerActor<M extends ActorMessage, R>(name: string, 
       mailboxCapacity: options.mailboxCapacity ?? defaultLimits.mailboxMessagesMax,
       faultInjection: options.faultInjection ?? false,
     };
-    const incarnation = await WorkerIncarnation.start<M, R>({ moduleUrl, start, heartbeatIntervalMs, heartbeatTimeoutMs, resourceLimits: options.resourceLimits }, onCrash);
+    const incarnation = await WorkerIncarnation.start<M, R>({ moduleUrl, start, heartbeatIntervalMs, heartbeatTimeoutMs, ...bounds, resourceLimits: options.resourceLimits }, onCrash);
     current = incarnation;
     return incarnation;
   }, refOptions(options));
   if (options.faultInjection) {
     ref.crash = async () => void (await current?.crash());
-    ref.hang = () => current?.hang();
+    ref.hang = async () => void (await current?.hang());
   }
   await (ref as SupervisedRef<M, R>).started;
   return ref;

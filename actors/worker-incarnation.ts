@@ -1,4 +1,5 @@
 import * as comlink from "comlink";
+import process from "node:process";
 import { MessageChannel, type MessagePort, type ResourceLimits, type Worker } from "node:worker_threads";
 import { errorFromData, RivuletError } from "../core/errors.ts";
 import { comlinkEndpoint } from "../runtime/comlink-endpoint.ts";
@@ -6,21 +7,38 @@ import { spawnWorker } from "../runtime/spawn-worker.ts";
 import type { ActorMessage } from "./actor.ts";
 import { Heartbeat } from "./heartbeat.ts";
 import { asError, type Incarnation, type Outcome } from "./incarnation.ts";
+import { afterMs } from "./deadline.ts";
+import { fenceOff, newFence } from "./worker-fence.ts";
 import type { ControlFromWorker, ControlToWorker, HandshakeFromOwner, HandshakeFromWorker, HostApi, ReplyData, WorkerStartData } from "./worker-protocol.ts";
 
 /** How to start one worker incarnation. */
 export interface WorkerIncarnationOptions {
   moduleUrl: URL;
-  start: WorkerStartData;
+  /** Start-up data, without the fence (each incarnation gets its own). */
+  start: Omit<WorkerStartData, "fence">;
   heartbeatIntervalMs: number;
   heartbeatTimeoutMs: number;
+  /** Longest wait from spawning the worker to its hand-shake. */
+  startTimeoutMs: number;
+  /** Longest wait for the actor's `stop()` in a graceful stop. */
+  stopTimeoutMs: number;
+  /** Longest wait for the worker to exit once terminated; then it is abandoned. */
+  terminateTimeoutMs: number;
   resourceLimits?: ResourceLimits;
 }
 
 /**
  * One life of a worker actor: its own worker thread, a control port for heartbeats and a data
- * port for comlink calls. Any sign of death (exit, error, missed heartbeats, an assertion in
- * `receive`) ends it at once: the worker is terminated and the owner told through `onCrash`.
+ * port for comlink calls. Any sign of death (exit, error, missed heartbeats, no hand-shake in
+ * time, an assertion in `receive`) ends it at once: the worker is fenced off from its actor,
+ * terminated, and the owner told through `onCrash`.
+ *
+ * Every wait is bounded, so a worker can never wedge its owner: the hand-shake by
+ * `startTimeoutMs`, a graceful stop by `stopTimeoutMs` (and by the heartbeat, which keeps
+ * running while the actor stops), the exit after `terminate()` by `terminateTimeoutMs`. A worker
+ * that does not exit in time (a thread blocked in a system call; Bun has lost terminations of
+ * busy workers) is abandoned: unref'd, so it cannot keep the process alive, and fenced (see
+ * worker-fence.ts), so if it ever runs again it serves nothing and exits.
  * Not thread-safe: lives with the owner.
  *
  * @example
@@ -36,49 +54,62 @@ export class WorkerIncarnation<M extends ActorMessage, R> implements Incarnation
   readonly #onCrash: (error: Error) => void;
   readonly #heartbeat: Heartbeat;
   readonly #ready: { resolve(): void; reject(error: Error): void };
+  readonly #fence: Int32Array;
   readonly #exited: Promise<void>;
+  /** Resolves at the first sign of death, also during a graceful stop. */
+  readonly #dead: Promise<void>;
+  #markDead!: () => void;
+  #startTimer: ReturnType<typeof setTimeout> | undefined;
   #control: MessagePort | undefined;
   #data: MessagePort | undefined;
   #remote: comlink.Remote<HostApi<M, R>> | undefined;
   /** `remote.receive`, looked up once: each lookup makes a new comlink proxy. */
   #receive: ((message: M) => Promise<ReplyData<R>>) | undefined;
   #running = false;
+  /** No more deliveries; a death from now on is nobody's news. */
   #ended = false;
   #terminated: Promise<void> | undefined;
+  /** Callers of hang() waiting for the worker to say it spins. */
+  #hanging: Array<() => void> | undefined;
 
   /**
    * Starts a worker and resolves once its actor's `start()` finished.
-   * @param options module, start-up data, heartbeat timing
+   * @param options module, start-up data, heartbeat timing, time bounds
    * @param onCrash told about a crash found after the start
    * @returns the running incarnation; rejects with the reason it could not start
    */
   static async start<M extends ActorMessage, R>(options: WorkerIncarnationOptions, onCrash: (error: Error) => void): Promise<WorkerIncarnation<M, R>> {
-    const worker = await spawnWorker(options.moduleUrl, options.start, { resourceLimits: options.resourceLimits });
+    const fence = newFence();
+    const worker = await spawnWorker(options.moduleUrl, { ...options.start, fence: fence.buffer } satisfies WorkerStartData, { resourceLimits: options.resourceLimits });
     return new Promise((resolve, reject) => {
-      const incarnation: WorkerIncarnation<M, R> = new WorkerIncarnation(options, worker, onCrash, {
+      const incarnation: WorkerIncarnation<M, R> = new WorkerIncarnation(options, worker, fence, onCrash, {
         resolve: () => resolve(incarnation),
         reject,
       });
     });
   }
 
-  private constructor(options: WorkerIncarnationOptions, worker: Worker, onCrash: (error: Error) => void, ready: { resolve(): void; reject(error: Error): void }) {
+  private constructor(options: WorkerIncarnationOptions, worker: Worker, fence: Int32Array, onCrash: (error: Error) => void, ready: { resolve(): void; reject(error: Error): void }) {
     this.#options = options;
+    this.#worker = worker;
+    this.#fence = fence;
     this.#onCrash = onCrash;
     this.#ready = ready;
+    this.#dead = new Promise((resolve) => (this.#markDead = resolve));
+    const name = options.start.name;
     const timing = { intervalMs: options.heartbeatIntervalMs, timeoutMs: options.heartbeatTimeoutMs };
     this.#heartbeat = new Heartbeat(timing, (seq) => this.#sendControl({ type: "ping", seq }), (silentMs) => {
-      this.#end(new Error(`worker of actor ${options.start.name} missed heartbeats for ${Math.round(silentMs)} ms`));
+      this.#fail(new Error(`worker of actor ${name} missed heartbeats for ${Math.round(silentMs)} ms`));
     });
-    this.#worker = worker;
-    this.#exited = new Promise((resolve) => this.#worker.once("exit", (code: number) => {
+    this.#exited = new Promise((resolve) => worker.once("exit", (code: number) => {
       resolve();
-      this.#end(new Error(`worker of actor ${options.start.name} exited with code ${code}`));
+      this.#fail(new Error(`worker of actor ${name} exited with code ${code}`));
     }));
-    this.#worker.on("error", (error: unknown) => this.#end(asError(error)));
-    this.#worker.on("message", (message: HandshakeFromWorker) => {
-      if (message?.type === "hello" && !this.#control) this.#connect();
+    worker.on("error", (error: unknown) => this.#fail(asError(error)));
+    worker.on("message", (message: HandshakeFromWorker) => {
+      if (message?.type === "hello" && !this.#control && !this.#ended) this.#connect();
     });
+    this.#startTimer = setTimeout(() => this.#fail(new Error(`worker of actor ${name} did not start within ${options.startTimeoutMs} ms`)), options.startTimeoutMs);
   }
 
   deliver(message: M, transfer: Transferable[]): Promise<Outcome<R>> {
@@ -92,11 +123,13 @@ export class WorkerIncarnation<M extends ActorMessage, R> implements Incarnation
   }
 
   async stop(): Promise<void> {
-    this.#ended = true;
-    this.#heartbeat.stop();
+    if (this.#ended) return this.#terminate();
+    this.#ended = true; // the heartbeat keeps running: a worker that hangs in stop() is found
+    const deadline = afterMs(this.#options.stopTimeoutMs);
     try {
-      await Promise.race([this.#remote?.stop(), this.#exited]);
+      await Promise.race([this.#remote?.stop(), this.#dead, deadline.promise]);
     } finally {
+      deadline.cancel();
       await this.#terminate();
     }
   }
@@ -106,18 +139,21 @@ export class WorkerIncarnation<M extends ActorMessage, R> implements Incarnation
     return this.#terminate();
   }
 
-  /** Fault injection: ends the worker as a crash would; resolves once it is gone. */
+  /** Fault injection: ends the worker as a crash would; resolves once it is gone (or abandoned). */
   crash(): Promise<void> {
-    this.#end(new Error(`fault injection: worker of actor ${this.#options.start.name} crashed`));
+    this.#fail(new Error(`fault injection: worker of actor ${this.#options.start.name} crashed`));
     return this.#terminate();
   }
 
-  /** Fault injection: sends the worker into a busy loop. */
-  hang(): void {
+  /** Fault injection: sends the worker into a busy loop; resolves once it spins (or is gone). */
+  hang(): Promise<void> {
+    const spinning = new Promise<void>((resolve) => (this.#hanging ??= []).push(resolve));
     this.#sendControl({ type: "hang" });
+    return Promise.race([spinning, this.#dead]);
   }
 
   #connect(): void {
+    clearTimeout(this.#startTimer);
     const control = new MessageChannel();
     const data = new MessageChannel();
     this.#control = control.port1;
@@ -133,13 +169,17 @@ export class WorkerIncarnation<M extends ActorMessage, R> implements Incarnation
   #onControl(message: ControlFromWorker): void {
     switch (message.type) {
       case "ready":
+        if (this.#ended) return;
         this.#running = true;
         return this.#ready.resolve();
       case "start_failed":
       case "crashed":
-        return this.#end(errorFromData(message.error));
+        return this.#fail(errorFromData(message.error));
       case "pong":
         return this.#heartbeat.pong();
+      case "hanging":
+        for (const resolve of this.#hanging?.splice(0) ?? []) resolve();
+        return;
       default: {
         const unknown: never = message;
         throw new Error(`unknown control message ${JSON.stringify(unknown)}`);
@@ -152,20 +192,32 @@ export class WorkerIncarnation<M extends ActorMessage, R> implements Incarnation
   }
 
   /** The first sign of death wins; later ones (the exit that follows terminate()) are ignored. */
-  #end(error: Error): void {
+  #fail(error: Error): void {
+    this.#markDead();
     if (this.#ended) return;
     this.#ended = true;
-    void this.#terminate();
+    const terminated = this.#terminate();
     if (this.#running) this.#onCrash(error);
-    else this.#ready.reject(error);
+    else void terminated.then(() => this.#ready.reject(error)); // no replacement before it is gone
   }
 
+  /** Fences the worker off, terminates it and waits, at most `terminateTimeoutMs`, for its exit. */
   #terminate(): Promise<void> {
+    fenceOff(this.#fence);
+    clearTimeout(this.#startTimer);
     this.#heartbeat.stop();
+    this.#markDead();
     this.#terminated ??= (async () => {
-      this.#control?.close();
+      this.#control?.close(); // the worker exits by itself when it sees this
       this.#data?.close();
-      await Promise.race([Promise.resolve(this.#worker.terminate()).catch(() => {}), this.#exited]);
+      const exited = Promise.race([Promise.resolve(this.#worker.terminate()).catch(() => {}), this.#exited]);
+      const deadline = afterMs(this.#options.terminateTimeoutMs);
+      const outcome = await Promise.race([exited.then(() => "exited" as const), deadline.promise.then(() => "abandoned" as const)]);
+      deadline.cancel();
+      if (outcome === "abandoned") {
+        this.#worker.unref();
+        process.emitWarning(`worker of actor ${this.#options.start.name} did not exit within ${this.#options.terminateTimeoutMs} ms of terminate(); abandoned (fenced and unref'd)`);
+      }
     })();
     return this.#terminated;
   }

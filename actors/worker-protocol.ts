@@ -5,6 +5,7 @@
  * 1. the Worker's own channel carries the hand-shake only: worker → `hello`, owner → `connect`
  *    with two fresh ports;
  * 2. the control port: `ready` / `start_failed` after `start()`, heartbeats, fault injection;
+ *    when the owner closes it, the worker exits;
  * 3. the data port: comlink calls of {@link HostApi}, whose answers are {@link ReplyData}.
  */
 import type { MessagePort } from "node:worker_threads";
@@ -22,6 +23,8 @@ export interface WorkerStartData {
   mailboxCapacity: number;
   /** Whether the control port obeys fault-injection messages. */
   faultInjection: boolean;
+  /** This incarnation's fencing token (see worker-fence.ts): one Int32 the owner sets when it gives up. */
+  fence: SharedArrayBuffer;
 }
 
 /** Worker → owner on the Worker's channel: the module loaded and listens. */
@@ -36,6 +39,8 @@ export type ControlFromWorker =
   | { type: "ready" }
   | { type: "start_failed"; error: ErrorData }
   | { type: "pong"; seq: number }
+  /** Fault injection: the worker is about to spin in a busy loop. */
+  | { type: "hanging" }
   /** `receive` threw an assertion (also reported here for messages the actor sent itself). */
   | { type: "crashed"; error: ErrorData };
 

@@ -51,6 +51,16 @@ export const defaultLimits = {
   heartbeatTimeoutMs: 10_000,
   /** How often workers are pinged. */
   heartbeatIntervalMs: 1_000,
+  /** A worker that has not loaded its module and hand-shaken this long after it was started is replaced. */
+  workerStartTimeoutMs: 30_000,
+  /** How long a graceful stop waits for the actor's `stop()` before the worker is terminated anyway. */
+  workerStopTimeoutMs: 10_000,
+  /**
+   * How long a terminated worker may take to exit. Past it (a thread stuck in a blocking system
+   * call, or a runtime that lost the termination) the worker is abandoned: unref'd, fenced off
+   * from its actor, and its replacement starts.
+   */
+  workerTerminateTimeoutMs: 5_000,
   /** Restarts within `restartWindowMs` after which a partition is marked offline. */
   restartsInWindowMax: 5,
   restartWindowMs: 60_000,

@@ -35,3 +35,8 @@ export function encodeCbor(value: unknown): Uint8Array<ArrayBuffer> {
 export function replyCborBytes(bytes: Uint8Array<ArrayBuffer>, status = 200): Response {
   return new Response(bytes, { status, headers: { "content-type": mediaTypeOf.cbor } });
 }
+
+/** A JSON response from UTF-8 bytes already rendered. */
+export function replyJsonBytes(bytes: Uint8Array<ArrayBuffer>, status = 200): Response {
+  return new Response(bytes, { status, headers: { "content-type": mediaTypeOf.json } });
+}

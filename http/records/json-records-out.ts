@@ -10,13 +10,15 @@
 import type { ConsumedRecord, RecordHeader } from "../../broker/types.ts";
 import { toBase64, utf8OrNull } from "./bytes.ts";
 
-function keyJson(key: Uint8Array | null): string {
+/** `"key":…` or `"key_b64":…` as JSON text. */
+export function keyJson(key: Uint8Array | null): string {
   if (key === null) return `"key":null`;
   const text = utf8OrNull(key);
   return text === null ? `"key_b64":"${toBase64(key)}"` : `"key":${JSON.stringify(text)}`;
 }
 
-function valueJson(value: Uint8Array | null): string {
+/** `"value":…` or `"value_b64":…` as one line of JSON text. */
+export function valueJson(value: Uint8Array | null): string {
   if (value === null) return `"value":null`;
   const text = utf8OrNull(value);
   if (text !== null && text.length > 0) {
@@ -37,7 +39,8 @@ function headerValueJson(value: Uint8Array | null): string | null {
   return text === null ? null : JSON.stringify(text);
 }
 
-function headersJson(headers: RecordHeader[]): string {
+/** `"headers":…` as JSON text. */
+export function headersJson(headers: RecordHeader[]): string {
   if (headers.length === 0) return `"headers":{}`;
   const names = new Set<string>();
   const values: Array<string | null> = [];

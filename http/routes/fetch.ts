@@ -9,8 +9,8 @@ import { responseEncoding } from "../media.ts";
 import { fetchResponseSchema, partitionParam, topicParam } from "../openapi/schemas.ts";
 import { parseBoundedInt, parseOffset, parsePartition, parseTopic } from "../params.ts";
 import { cborRecords } from "../records/cbor-records-out.ts";
-import { recordsJson } from "../records/json-records-out.ts";
-import { encodeCbor, replyCborBytes, replyJsonText } from "../reply.ts";
+import { writeRecordsJson, writerFor } from "../records/json-records-bytes.ts";
+import { encodeCbor, replyCborBytes, replyJsonBytes } from "../reply.ts";
 import { resolveOffset } from "../resolve-offset.ts";
 import type { Router } from "../router.ts";
 
@@ -41,9 +41,12 @@ export function fetchRoutes(router: Router, ctx: HttpContext): void {
     const tail = { next_offset: result.nextOffset, high_watermark: result.highWatermark, log_start_offset: result.logStartOffset };
     let response: Response;
     if (encoding === "json") {
-      const text = `{"records":${recordsJson(result.records)},"next_offset":${tail.next_offset},"high_watermark":${tail.high_watermark},"log_start_offset":${tail.log_start_offset}}`;
-      ctx.metrics.fetched(topic, result.records.length, text.length);
-      response = replyJsonText(text);
+      const w = writerFor(result.records);
+      w.ascii(`{"records":`);
+      writeRecordsJson(w, result.records);
+      w.ascii(`,"next_offset":${tail.next_offset},"high_watermark":${tail.high_watermark},"log_start_offset":${tail.log_start_offset}}`);
+      ctx.metrics.fetched(topic, result.records.length, w.length);
+      response = replyJsonBytes(w.view());
     } else {
       const bytes = encodeCbor({ records: cborRecords(result.records), ...tail });
       ctx.metrics.fetched(topic, result.records.length, bytes.byteLength);

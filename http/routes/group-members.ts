@@ -15,8 +15,8 @@ import { requestEncoding, responseEncoding } from "../media.ts";
 import { groupParam, membershipSchema, memberParam, pollResponseSchema } from "../openapi/schemas.ts";
 import { parseBoundedInt } from "../params.ts";
 import { cborRecords } from "../records/cbor-records-out.ts";
-import { recordsJson } from "../records/json-records-out.ts";
-import { encodeCbor, replyCborBytes, replyJsonText, replyWith } from "../reply.ts";
+import { writeRecordsJson, writerFor } from "../records/json-records-bytes.ts";
+import { encodeCbor, replyCborBytes, replyJsonBytes, replyWith } from "../reply.ts";
 import type { Router } from "../router.ts";
 
 async function readOptionalBody(c: AppContext, limit: number): Promise<unknown> {
@@ -88,7 +88,11 @@ export function groupMemberRoutes(router: Router, ctx: HttpContext): void {
     if (responseEncoding(c.req.header("accept")) === "cbor") {
       return replyCborBytes(encodeCbor({ records: cborRecords(records, true), member_id: membership.memberId, generation: membership.generation, assignments: membership.assignments }));
     }
-    return replyJsonText(`{"records":${recordsJson(records, true)},"member_id":${JSON.stringify(membership.memberId)},"generation":${membership.generation},"assignments":${assignments}}`);
+    const w = writerFor(records);
+    w.ascii(`{"records":`);
+    writeRecordsJson(w, records, true);
+    w.text(`,"member_id":${JSON.stringify(membership.memberId)},"generation":${membership.generation},"assignments":${assignments}}`);
+    return replyJsonBytes(w.view());
   });
 
   router.route({

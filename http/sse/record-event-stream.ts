@@ -15,7 +15,7 @@ import { isRivuletError } from "../../core/errors.ts";
 import type { Limits } from "../../core/limits.ts";
 import type { HttpMetrics } from "../metrics/http-metrics.ts";
 import { toProblem } from "../problem.ts";
-import { keepAliveEvent, problemEvent, recordEvents } from "./sse-events.ts";
+import { keepAliveEvent, problemEvent, recordEventBytes } from "./sse-events.ts";
 
 /** What {@link recordEventStream} needs. */
 export interface RecordEventStreamOptions {
@@ -92,8 +92,7 @@ export function recordEventStream(o: RecordEventStreamOptions): ReadableStream<U
     if (queued > metrics.sseQueuedBytesPeak) metrics.sseQueuedBytesPeak = queued;
   };
 
-  const deliver = (controller: ReadableStreamDefaultController<Uint8Array>, text: string) => {
-    const bytes = encoder.encode(text);
+  const deliver = (controller: ReadableStreamDefaultController<Uint8Array>, bytes: Uint8Array) => {
     for (let at = pieceBytes; at < bytes.byteLength; at += pieceBytes) pending.push(bytes.subarray(at, at + pieceBytes));
     enqueue(controller, bytes.byteLength > pieceBytes ? bytes.subarray(0, pieceBytes) : bytes);
   };
@@ -130,11 +129,11 @@ export function recordEventStream(o: RecordEventStreamOptions): ReadableStream<U
           const result = await broker.fetch(topic, partition, { offset: next, maxRecords: limits.fetchRecordsMax, maxBytes: pieceBytes, waitMs, signal: abort.signal });
           if (closed) return;
           if (result.records.length === 0) return enqueue(controller, encoder.encode(keepAliveEvent));
-          const text = recordEvents(result.records);
+          const bytes = recordEventBytes(result.records);
           next = result.nextOffset;
           metrics.sseEvents += result.records.length;
-          metrics.fetched(topic, result.records.length, text.length);
-          return deliver(controller, text);
+          metrics.fetched(topic, result.records.length, bytes.byteLength);
+          return deliver(controller, bytes);
         } catch (error) {
           if (closed) return;
           if (!isRivuletError(error) || !error.retriable) return fail(controller, error);

@@ -2,6 +2,7 @@
 import type { ConsumedRecord } from "../../broker/types.ts";
 import type { Problem } from "../problem.ts";
 import { recordJson } from "../records/json-records-out.ts";
+import { writeRecordJson, writerFor } from "../records/json-records-bytes.ts";
 
 /** A comment line that keeps proxies and clients from timing the stream out. */
 export const keepAliveEvent = ":\n\n";
@@ -16,6 +17,23 @@ export function recordEvents(records: readonly ConsumedRecord[]): string {
   let text = "";
   for (const record of records) text += `id: ${record.offset}\ndata: ${recordJson(record)}\n\n`;
   return text;
+}
+
+/**
+ * Records as one block of events, rendered straight to UTF-8 bytes (same text as
+ * {@link recordEvents}).
+ *
+ * @param records consumed records, in offset order
+ * @returns the event bytes, ready for a single write
+ */
+export function recordEventBytes(records: readonly ConsumedRecord[]): Uint8Array<ArrayBuffer> {
+  const w = writerFor(records);
+  for (const record of records) {
+    w.ascii(`id: ${record.offset}\ndata: `);
+    writeRecordJson(w, record);
+    w.ascii("\n\n");
+  }
+  return w.view();
 }
 
 /** A `problem` event carrying an RFC 9457 problem, sent before the server ends a stream. */

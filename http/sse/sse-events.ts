@@ -1,27 +1,14 @@
 /** Server-Sent Events framing for records, keep-alives and problems. */
 import type { ConsumedRecord } from "../../broker/types.ts";
 import type { Problem } from "../problem.ts";
-import { recordJson } from "../records/json-records-out.ts";
 import { writeRecordJson, writerFor } from "../records/json-records-bytes.ts";
 
 /** A comment line that keeps proxies and clients from timing the stream out. */
 export const keepAliveEvent = ":\n\n";
 
 /**
- * Records as one block of events: `id` = offset, `data` = the record's JSON (one line).
- *
- * @param records consumed records, in offset order
- * @returns the event text, ready for a single write
- */
-export function recordEvents(records: readonly ConsumedRecord[]): string {
-  let text = "";
-  for (const record of records) text += `id: ${record.offset}\ndata: ${recordJson(record)}\n\n`;
-  return text;
-}
-
-/**
- * Records as one block of events, rendered straight to UTF-8 bytes (same text as
- * {@link recordEvents}).
+ * Records as one block of events, `id` = offset and `data` = the record's JSON on one line,
+ * rendered straight to UTF-8 bytes.
  *
  * @param records consumed records, in offset order
  * @returns the event bytes, ready for a single write

@@ -125,8 +125,9 @@ export class StreamRegistry {
       if (source.gone || source.meta.topic !== meta.fork?.sourceTopic) throw new ProtocolError(404, "not_found", "the fork source is gone");
       source.forks++;
     }
+    const current = state.current();
     try {
-      await this.#store.write(meta.path, () => state.current());
+      await this.#store.write(meta.path, () => current);
     } catch (error) {
       if (source) source.forks--;
       throw error;
@@ -135,12 +136,19 @@ export class StreamRegistry {
     return state;
   }
 
-  /** Persists `state`'s metadata and snapshot once nothing is in flight (call under the lock). */
+  /**
+   * Persists `state`'s metadata and snapshot (call under the lock). The snapshot is taken once
+   * nothing is in flight, so it matches the log up to its `upTo`; it also becomes the point a
+   * later reload replays from.
+   */
   async save(state: StreamState): Promise<void> {
     if (state.loading) await this.settle(state);
+    if (state.gone) return;
     state.dirty = false;
     state.snapshotMs = this.#clock.now();
-    await this.#store.write(state.meta.path, () => (state.gone ? null : state.current()));
+    const current = state.current();
+    await this.#store.write(state.meta.path, () => (state.gone ? null : current));
+    state.meta = { ...state.meta, snapshot: current.snapshot };
   }
 
   /** Deletes `state` (call under its path's lock): soft while forks read it, else for good. */

@@ -38,7 +38,14 @@ export interface HttpBenchOptions {
   only?: Array<"produce" | "fetch" | "sse">;
 }
 
-async function startServer(runtime: "node" | "bun" | "deno"): Promise<{ port: number; stop(): Promise<void> }> {
+interface BenchServer {
+  port: number;
+  /** CPU time the server process has used so far (every thread), in µs. */
+  cpuUs(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+async function startServer(runtime: "node" | "bun" | "deno"): Promise<BenchServer> {
   const root = fileURLToPath(new URL("..", import.meta.url));
   const bin = (name: string) => `${root}node_modules/.bin/${name}`;
   const [command, args] = runtime === "node" ? [process.execPath, ["--import", "tsx", "bench/http-server.ts"]]
@@ -51,6 +58,13 @@ async function startServer(runtime: "node" | "bun" | "deno"): Promise<{ port: nu
   const { port } = JSON.parse(line) as { port: number };
   return {
     port,
+    async cpuUs() {
+      child.stdin!.write("cpu\n");
+      for (;;) {
+        const [reply] = (await once(lines, "line")) as [string];
+        if (reply.startsWith(`{"cpuUs"`)) return (JSON.parse(reply) as { cpuUs: number }).cpuUs;
+      }
+    },
     async stop() {
       child.stdin!.end();
       const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
@@ -166,6 +180,17 @@ async function sseLatency(client: BenchClient, seconds: number, flush: string): 
   ];
 }
 
+/** Runs a scenario and notes the CPU it cost the server and this client, per record. */
+async function metered<T extends { records: number; ms: number }>(server: BenchServer, run: () => Promise<T>): Promise<T & { note: string }> {
+  const serverBefore = await server.cpuUs();
+  const clientBefore = process.cpuUsage();
+  const result = await run();
+  const client = process.cpuUsage(clientBefore);
+  const serverUs = (await server.cpuUs()) - serverBefore;
+  const per = (us: number) => (us / result.records).toFixed(2);
+  return { ...result, note: `CPU µs/record: server ${per(serverUs)}, client ${per(client.user + client.system)}` };
+}
+
 /**
  * Runs the HTTP benchmark and prints its table.
  *
@@ -186,25 +211,28 @@ export async function runHttpBench(options: HttpBenchOptions = {}): Promise<Benc
     }
     const only = new Set(options.only ?? ["produce", "fetch", "sse"]);
     if (only.has("produce") || only.has("fetch")) {
-      const json = await produce(client, "bench-json", jsonBodies(10), records, "application/json");
-      const cbor = await produce(client, "bench-cbor", cborBodies(10), records, "application/cbor");
+      const jsonData = jsonBodies(10);
+      const cborData = cborBodies(10);
+      const json = await metered(server, async () => ({ records, ms: await produce(client, "bench-json", jsonData, records, "application/json") }));
+      const cbor = await metered(server, async () => ({ records, ms: await produce(client, "bench-cbor", cborData, records, "application/cbor") }));
       if (only.has("produce")) {
-        rows.push(throughputRow(`produce JSON, batches of ${BATCH}, ${CLIENTS} clients`, system, records, records * VALUE_BYTES, json, `flush=${flush}; target ≥ 500,000/s`));
-        rows.push(throughputRow(`produce CBOR, batches of ${BATCH}, ${CLIENTS} clients`, system, records, records * VALUE_BYTES, cbor, `flush=${flush}; target ≥ 1,000,000/s`));
+        rows.push(throughputRow(`produce JSON, batches of ${BATCH}, ${CLIENTS} clients`, system, records, records * VALUE_BYTES, json.ms, `flush=${flush}; ${json.note}; target ≥ 500,000/s`));
+        rows.push(throughputRow(`produce CBOR, batches of ${BATCH}, ${CLIENTS} clients`, system, records, records * VALUE_BYTES, cbor.ms, `flush=${flush}; ${cbor.note}; target ≥ 1,000,000/s`));
       }
     }
     if (only.has("fetch")) {
-      const fetchedJson = await fetchAll(client, "bench-json", false);
-      rows.push(throughputRow("fetch JSON from offset 0", system, fetchedJson.records, fetchedJson.records * VALUE_BYTES, fetchedJson.ms, "target ≥ 1,000,000/s"));
-      const fetchedCbor = await fetchAll(client, "bench-cbor", true);
-      rows.push(throughputRow("fetch CBOR from offset 0", system, fetchedCbor.records, fetchedCbor.records * VALUE_BYTES, fetchedCbor.ms, "target ≥ 1,000,000/s"));
+      const fetchedJson = await metered(server, () => fetchAll(client, "bench-json", false));
+      rows.push(throughputRow("fetch JSON from offset 0", system, fetchedJson.records, fetchedJson.records * VALUE_BYTES, fetchedJson.ms, `${fetchedJson.note}; target ≥ 1,000,000/s`));
+      const fetchedCbor = await metered(server, () => fetchAll(client, "bench-cbor", true));
+      rows.push(throughputRow("fetch CBOR from offset 0", system, fetchedCbor.records, fetchedCbor.records * VALUE_BYTES, fetchedCbor.ms, `${fetchedCbor.note}; target ≥ 1,000,000/s`));
     }
     if (only.has("sse")) rows.push(...await sseLatency(client, options.quick ? 2 : 5, flush));
   } finally {
     client.close();
     await server.stop();
   }
-  printTable(`HTTP API (${records.toLocaleString("en-US")} records per produce run, 100-byte values, ${PARTITIONS} partitions)`, rows);
+  const [load] = (await import("node:os")).loadavg();
+  printTable(`HTTP API (${records.toLocaleString("en-US")} records per produce run, 100-byte values, ${PARTITIONS} partitions; load average ${load.toFixed(1)} on ${(await import("node:os")).cpus().length} CPUs)`, rows);
   return rows;
 }
 

@@ -1,9 +1,10 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import type { ConsumedRecord } from "../../broker/types.ts";
+import type { ConsumedRecord, ProducerRecord } from "../../broker/types.ts";
 import { isRivuletError } from "../../core/errors.ts";
 import { defaultLimits } from "../../core/limits.ts";
 import { parseCborRecords } from "./cbor-records-in.ts";
+import { encodeRecordStrings } from "./encode-strings.ts";
 import { parseJsonRecords } from "./json-records-in.ts";
 import { recordJson } from "./json-records-out.ts";
 
@@ -128,6 +129,18 @@ test("parseJsonRecords() and recordJson() round-trip any JSON value", () => {
     const [record] = parseJsonRecords({ records: [{ value }] }, limits);
     const back = JSON.parse(recordJson(consumed({ value: utf8(record.value as string) })));
     assert.equal(back.value, value);
+  }
+});
+
+test("encodeRecordStrings() turns string keys and values into the same UTF-8 bytes, leaving bytes and nulls", () => {
+  const raw = new Uint8Array([1, 2]);
+  for (const texts of [["a", "bc", ""], ["é", "😀x", "\ud800", "plain", "日本"]]) {
+    const records: ProducerRecord[] = texts.map((t, i) => ({ key: i % 2 ? t : null, value: i % 2 ? raw : t }));
+    encodeRecordStrings(records);
+    texts.forEach((t, i) => {
+      assert.equal(i % 2 ? records[i].key : records[i].value, utf8(t), JSON.stringify(t));
+      assert.is(i % 2 ? records[i].value : records[i].key, i % 2 ? raw : null);
+    });
   }
 });
 

@@ -10,6 +10,7 @@ import { requestEncoding, responseEncoding } from "../media.ts";
 import { produceRequestSchema, produceResponseSchema, topicParam } from "../openapi/schemas.ts";
 import { parseTopic } from "../params.ts";
 import { parseCborRecords } from "../records/cbor-records-in.ts";
+import { encodeRecordStrings } from "../records/encode-strings.ts";
 import { parseJsonRecords } from "../records/json-records-in.ts";
 import type { RecordLimits } from "../records/record-checks.ts";
 import { replyJsonText, replyWith } from "../reply.ts";
@@ -74,6 +75,7 @@ export function produceRoutes(router: Router, ctx: HttpContext): void {
     const records = encoding === "json" ? parseJsonRecords(value, recordLimits) : parseCborRecords(value, recordLimits);
     description ??= await autoCreate(ctx, topic);
     checkPartitions(records, description.partitions, topic);
+    encodeRecordStrings(records);
     const metadata = await ctx.broker.produce(topic, records);
     ctx.metrics.produced(topic, records.length, bytes);
     const answer = responseEncoding(c.req.header("accept"));

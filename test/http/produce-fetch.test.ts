@@ -46,6 +46,19 @@ test("GET records returns the fetch shape: keys as strings, values as JSON, head
   assert.is(res.body.high_watermark, 3);
 });
 
+test("non-ASCII keys, values and headers survive produce and fetch, and land where the key says", async () => {
+  const name = await topic(3);
+  const records = [{ key: "ключ-é😀", value: { name: "日本", s: "\u2028" } }, { key: "plain", value: "x" }, { key: "ключ-é😀", value: [1, "ü"] }];
+  const produced = await call<ProduceReply>(app, "POST", `/v1/topics/${name}/records`, { records });
+  assert.is(produced.body.offsets[0].partition, produced.body.offsets[2].partition, "same key, same partition");
+  const { partition } = produced.body.offsets[0];
+  const [direct] = await broker.produce(name, [{ key: "ключ-é😀", value: "1" }]);
+  assert.is(direct.partition, partition, "HTTP and the programmatic API partition a key alike");
+  const fetched = await call<FetchReply>(app, "GET", `/v1/topics/${name}/partitions/${partition}/records?offset=0`);
+  const mine = fetched.body.records.filter((r) => r.key === "ключ-é😀");
+  assert.equal(mine.map((r) => r.value), [{ name: "日本", s: "\u2028" }, [1, "ü"]]);
+});
+
 test("GET records honours offset, max_records, earliest and latest", async () => {
   const name = await topic();
   await call(app, "POST", `/v1/topics/${name}/records`, { records: Array.from({ length: 10 }, (_, i) => ({ value: i })) });

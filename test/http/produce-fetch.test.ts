@@ -48,7 +48,7 @@ test("GET records returns the fetch shape: keys as strings, values as JSON, head
 
 test("non-ASCII keys, values and headers survive produce and fetch, and land where the key says", async () => {
   const name = await topic(3);
-  const records = [{ key: "ключ-é😀", value: { name: "日本", s: "\u2028" } }, { key: "plain", value: "x" }, { key: "ключ-é😀", value: [1, "ü"] }];
+  const records = [{ key: "ключ-é😀", value: { name: "日本", s: "\u2028" }, headers: { "ü": "é😀" } }, { key: "plain", value: "x" }, { key: "ключ-é😀", value: [1, "ü"] }];
   const produced = await call<ProduceReply>(app, "POST", `/v1/topics/${name}/records`, { records });
   assert.is(produced.body.offsets[0].partition, produced.body.offsets[2].partition, "same key, same partition");
   const { partition } = produced.body.offsets[0];
@@ -57,6 +57,7 @@ test("non-ASCII keys, values and headers survive produce and fetch, and land whe
   const fetched = await call<FetchReply>(app, "GET", `/v1/topics/${name}/partitions/${partition}/records?offset=0`);
   const mine = fetched.body.records.filter((r) => r.key === "ключ-é😀");
   assert.equal(mine.map((r) => r.value), [{ name: "日本", s: "\u2028" }, [1, "ü"], 1]);
+  assert.equal(mine[0].headers, { "ü": "é😀" });
 });
 
 test("GET records honours offset, max_records, earliest and latest", async () => {

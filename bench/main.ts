@@ -15,6 +15,7 @@
  * ```
  */
 import { writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { crashRecovery } from "./broker.ts";
 import { runRounds } from "./harness/rounds.ts";
@@ -132,6 +133,7 @@ export async function runBenchmarks(options: BenchOptions): Promise<ResultRow[]>
   const plan = options.quick ? QUICK : FULL;
   const started = performance.now();
   const machine = describeMachine();
+  const loadAtStart = loadavg()[0];
   log(`rivulet bench${options.quick ? " --quick" : ""}: ${plan.rounds} interleaved rounds; every figure is the median of the rounds`);
   log(`machine: ${machine}`);
   const disk = measureDiskLimits(options.quick);
@@ -162,6 +164,7 @@ export async function runBenchmarks(options: BenchOptions): Promise<ResultRow[]>
     notes.push(`Log size: ${big.note}.`);
   }
   annotate(rows);
+  notes.push(`Load average (1 min) at start ${loadAtStart.toFixed(1)}, at end ${loadavg()[0].toFixed(1)}, on ${cpus().length} cores: above the core count, other processes were competing for the CPU.`);
   const title = `Rivulet bench (${options.quick ? "--quick" : "default run"}, ${new Date().toISOString().slice(0, 10)}, ${((performance.now() - started) / 60_000).toFixed(1)} min)`;
   const text = report(title, machine, limits, rows, skipped, notes);
   log(`\n${text}\n`);

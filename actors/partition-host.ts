@@ -54,9 +54,15 @@ export class PartitionHost implements Actor<PartitionRequest, PartitionReply> {
       case "append":
         return this.#get(message.topic, message.partition).append(message.batches);
       case "fetch": {
-        const result = this.#get(message.topic, message.partition).fetch(message.offset, message.maxBytes, message.waitMs);
+        const result = this.#get(message.topic, message.partition).fetch(message.offset, message.maxBytes, message.waitMs, message.fetchId);
         return result instanceof Promise ? result.then(transferable) : transferable(result);
       }
+      case "cancelFetch":
+        this.#partitions.get(partitionKey(message.topic, message.partition))?.cancelFetch(message.fetchId);
+        return null;
+      case "releaseWaits":
+        for (const partition of this.#partitions.values()) partition.releaseWaits();
+        return null;
       case "listOffset":
         return this.#get(message.topic, message.partition).listOffset(message.spec);
       case "state":

@@ -38,7 +38,11 @@ export type PartitionRequest =
   | { type: "close"; topic: string; partition: number; deleteData: boolean }
   | { type: "configure"; topic: string; partition: number; config: TopicConfig }
   | { type: "append"; topic: string; partition: number; batches: Uint8Array }
-  | { type: "fetch"; topic: string; partition: number; offset: number; maxBytes: number; waitMs: number }
+  | { type: "fetch"; topic: string; partition: number; offset: number; maxBytes: number; waitMs: number; fetchId: number }
+  /** Ends a waiting fetch now, with what is there (its caller went away). */
+  | { type: "cancelFetch"; topic: string; partition: number; fetchId: number }
+  /** Ends every waiting fetch now (the broker is closing). */
+  | { type: "releaseWaits" }
   | { type: "listOffset"; topic: string; partition: number; spec: OffsetSpec }
   | { type: "state"; topic: string; partition: number }
   | { type: "maintain" };
@@ -50,6 +54,8 @@ export interface PartitionReplies {
   configure: null;
   append: AppendBatchResult;
   fetch: FetchBatchesResult;
+  cancelFetch: null;
+  releaseWaits: null;
   listOffset: number;
   state: PartitionState;
   maintain: null;

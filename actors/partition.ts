@@ -14,6 +14,8 @@ import { Log } from "../storage/log.ts";
 import type { PartitionState } from "./partition-protocol.ts";
 
 interface Waiter {
+  /** The caller's id for cancelling, or 0. */
+  fetchId: number;
   offset: number;
   maxBytes: number;
   resolve(result: FetchBatchesResult): void;
@@ -25,7 +27,9 @@ export class Partition {
   readonly topic: string;
   readonly partition: number;
   #log: Log;
-  #waiters = new Set<Waiter>();
+  /** Waiting fetches by an id of this partition's own. */
+  #waiters = new Map<number, Waiter>();
+  #nextWaiter = 1;
   #limits: Limits;
   #closed = false;
 
@@ -59,28 +63,33 @@ export class Partition {
    * Reads whole batches from `offset`, up to `maxBytes` (at least one batch if there is one).
    * With nothing at `offset` yet, waits up to `waitMs` for an acknowledged append.
    */
-  fetch(offset: number, maxBytes: number, waitMs: number): Promise<FetchBatchesResult> | FetchBatchesResult {
+  fetch(offset: number, maxBytes: number, waitMs: number, fetchId = 0): Promise<FetchBatchesResult> | FetchBatchesResult {
     this.#assertOpen();
     const bytes = Math.min(maxBytes, this.#limits.fetchBytesMax);
     const now = this.#read(offset, bytes);
     if (now.batches.byteLength > 0 || waitMs <= 0) return now;
     return new Promise((resolve, reject) => {
+      const key = this.#nextWaiter++;
       const waiter: Waiter = {
+        fetchId,
         offset,
         maxBytes: bytes,
         resolve,
         reject,
-        timer: setTimeout(() => {
-          this.#waiters.delete(waiter);
-          try {
-            resolve(this.#read(offset, bytes));
-          } catch (error) {
-            reject(error);
-          }
-        }, Math.min(waitMs, this.#limits.fetchWaitMsMax)),
+        timer: setTimeout(() => this.#settle(key, waiter), Math.min(waitMs, this.#limits.fetchWaitMsMax)),
       };
-      this.#waiters.add(waiter);
+      this.#waiters.set(key, waiter);
     });
+  }
+
+  /** Ends the waiting fetch `fetchId` now, with whatever is there. */
+  cancelFetch(fetchId: number): void {
+    for (const [key, waiter] of this.#waiters) if (waiter.fetchId === fetchId) this.#settle(key, waiter);
+  }
+
+  /** Ends every waiting fetch now, with whatever is there. */
+  releaseWaits(): void {
+    for (const [key, waiter] of this.#waiters) this.#settle(key, waiter);
   }
 
   /** Earliest, latest, or the first offset at or after a timestamp (latest when none is). */
@@ -108,7 +117,7 @@ export class Partition {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    for (const waiter of this.#waiters) {
+    for (const waiter of this.#waiters.values()) {
       clearTimeout(waiter.timer);
       waiter.resolve({ batches: new Uint8Array(0), highWatermark: this.#log.highWatermark, logStartOffset: this.#log.logStartOffset });
     }
@@ -130,15 +139,19 @@ export class Partition {
   #wake(): void {
     if (this.#waiters.size === 0) return;
     const hw = this.#log.highWatermark;
-    for (const waiter of this.#waiters) {
-      if (waiter.offset >= hw) continue;
-      this.#waiters.delete(waiter);
-      clearTimeout(waiter.timer);
-      try {
-        waiter.resolve(this.#read(waiter.offset, waiter.maxBytes));
-      } catch (error) {
-        waiter.reject(error);
-      }
+    for (const [key, waiter] of this.#waiters) {
+      if (waiter.offset < hw) this.#settle(key, waiter);
+    }
+  }
+
+  #settle(key: number, waiter: Waiter): void {
+    if (this.#waiters.get(key) !== waiter) return;
+    this.#waiters.delete(key);
+    clearTimeout(waiter.timer);
+    try {
+      waiter.resolve(this.#read(waiter.offset, waiter.maxBytes));
+    } catch (error) {
+      waiter.reject(error);
     }
   }
 

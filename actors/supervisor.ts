@@ -120,6 +120,11 @@ export class Supervisor implements Actor<SupervisorRequest, SupervisorReply> {
   }
 
   /** Stops every worker, closing (and flushing) every log. */
+  /** Ends every waiting fetch on every worker now (before a graceful stop). */
+  async releaseWaits(): Promise<void> {
+    await Promise.all(this.#workers.filter((w) => w.status === "running").map((w) => w.ref.ask({ type: "releaseWaits" }).catch(() => null)));
+  }
+
   async stop(): Promise<void> {
     await Promise.all(this.#workers.map((w) => w.ready.then(() => w.ref.stop(), () => {})));
     this.#workers = [];

@@ -2,12 +2,7 @@
  * Counters of records and bytes produced and fetched per topic, for `/metrics`. Main thread
  * only.
  */
-export interface TopicCounters {
-  producedRecords: number;
-  producedBytes: number;
-  fetchedRecords: number;
-  fetchedBytes: number;
-}
+import type { TopicCounters } from "./types.ts";
 
 export class BrokerStats {
   readonly topics = new Map<string, TopicCounters>();

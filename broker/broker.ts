@@ -21,7 +21,7 @@ import { BrokerFaults } from "./broker-faults.ts";
 import { BrokerStats } from "./broker-stats.ts";
 import type {
   AppendBatchResult, BrokerApi, BrokerHealth, CreateTopicOptions, FetchBatchesResult, FetchOptions, FetchResult,
-  OffsetSpec, ProducerRecord, RecordMetadata, TopicDescription,
+  OffsetSpec, ProducerRecord, RecordMetadata, TopicDescription, WorkerStatus,
 } from "./types.ts";
 
 /** Options of {@link Broker.open}. */
@@ -63,6 +63,7 @@ export class Broker implements BrokerApi, ProducerHost {
   #producer: Producer;
   #options: BrokerOptions;
   #closed = false;
+  #nextFetchId = 1;
 
   private constructor(options: BrokerOptions, limits: Limits, supervisor: Supervisor) {
     this.#options = options;
@@ -180,9 +181,20 @@ export class Broker implements BrokerApi, ProducerHost {
     }
     const waitMs = options.signal?.aborted ? 0 : Math.min(Math.max(0, options.waitMs ?? 0), this.limits.fetchWaitMsMax);
     const maxBytes = Math.min(options.maxBytes ?? this.limits.fetchBytesMax, this.limits.fetchBytesMax);
-    const result = await this.#ask(topic, partition, { type: "fetch", topic, partition, offset: options.offset, maxBytes, waitMs });
-    this.stats.fetched(topic, 0, result.batches.byteLength);
-    return result;
+    const fetchId = this.#nextFetchId++;
+    const message = { type: "fetch", topic, partition, offset: options.offset, maxBytes, waitMs, fetchId } as const;
+    const signal = waitMs > 0 ? options.signal : undefined;
+    // A caller that goes away (a closed SSE stream, a dropped long-poll) ends the wait on the
+    // partition actor too, instead of leaving it to its timeout.
+    const cancel = () => void this.#ask(topic, partition, { type: "cancelFetch", topic, partition, fetchId }).catch(() => {});
+    signal?.addEventListener("abort", cancel, { once: true });
+    try {
+      const result = await this.#ask(topic, partition, message);
+      this.stats.fetched(topic, 0, result.batches.byteLength);
+      return result;
+    } finally {
+      signal?.removeEventListener("abort", cancel);
+    }
   }
 
   async listOffset(topic: string, partition: number, spec: OffsetSpec): Promise<number> {
@@ -213,7 +225,7 @@ export class Broker implements BrokerApi, ProducerHost {
   }
 
   /** Worker restart counts and statuses, for metrics. */
-  workers(): Array<{ worker: number; restarts: number; status: string }> {
+  workers(): WorkerStatus[] {
     return this.#supervisor.workerRestarts();
   }
 
@@ -223,6 +235,7 @@ export class Broker implements BrokerApi, ProducerHost {
     this.#closed = true;
     await this.#producer.close();
     await this.groups.close();
+    await this.#supervisor.releaseWaits();
     await this.#supervisorRef.stop();
     await this.#supervisor.stop();
   }

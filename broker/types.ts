@@ -113,6 +113,22 @@ export interface CreateTopicOptions {
   internal?: boolean;
 }
 
+/** Records and bytes produced and fetched through one topic, by every front end. */
+export interface TopicCounters {
+  producedRecords: number;
+  producedBytes: number;
+  fetchedRecords: number;
+  fetchedBytes: number;
+}
+
+/** One partition worker thread, for metrics. */
+export interface WorkerStatus {
+  worker: number;
+  /** Restarts since the broker opened. */
+  restarts: number;
+  status: string;
+}
+
 /** Health of the broker as `/health` reports it. */
 export interface BrokerHealth {
   status: "ok" | "degraded";
@@ -146,6 +162,12 @@ export interface BrokerApi {
   listOffset(topic: string, partition: number, spec: OffsetSpec): Promise<number>;
   /** The consumer-group coordinator. */
   readonly groups: GroupCoordinatorApi;
+  /** Partition count and config of a topic, without asking its workers; throws `unknown_topic`. */
+  topicConfig(topic: string): { partitions: number; config: TopicConfig };
+  /** Worker threads with their restart counts. */
+  workers(): WorkerStatus[];
+  /** Produce and fetch counters per topic. */
+  readonly stats: { readonly topics: ReadonlyMap<string, TopicCounters> };
   health(): BrokerHealth;
   close(): Promise<void>;
 }

@@ -146,4 +146,28 @@ test("Broker.deleteTopic() removes the topic and its data", async () => {
   }
 });
 
+test("Broker.fetch() stops waiting when its signal aborts, and close() ends pending waits", async () => {
+  const tmp = tempDir();
+  const broker = await Broker.open({ dataDir: tmp.dir, maxWorkers: 1 });
+  try {
+    await broker.createTopic("quiet", { partitions: 1 });
+    const abort = new AbortController();
+    const started = Date.now();
+    const waiting = broker.fetch("quiet", 0, { offset: 0, waitMs: 30_000, signal: abort.signal });
+    setTimeout(() => abort.abort(), 100);
+    const result = await waiting;
+    assert.is(result.records.length, 0);
+    assert.ok(Date.now() - started < 5_000, `the abort ended the wait (${Date.now() - started} ms)`);
+    const pending = broker.fetch("quiet", 0, { offset: 0, waitMs: 30_000 });
+    const closing = Date.now();
+    await new Promise((r) => setTimeout(r, 50));
+    await broker.close();
+    assert.is((await pending).records.length, 0);
+    assert.ok(Date.now() - closing < 5_000, `close() did not wait out the long-poll (${Date.now() - closing} ms)`);
+  } finally {
+    await broker.close();
+    tmp.remove();
+  }
+});
+
 test.run();

@@ -11,9 +11,14 @@
  *   `live: false`, and its `json()` overflows the stack on one response of 200,000 items);
  * - latency: 1 record every ms, a long-poll reader from `now`; p50/p99 from append to arrival.
  *
+ * A third read row is the client's own ceiling: the same records answered from memory by a stub
+ * server in this process (prebuilt 4 MiB JSON chunks), so no server can be read faster with this
+ * client on this machine at this moment.
+ *
  *   node --import tsx bench/durable-streams.ts [--records 200000] [--rounds 3] [--latency-ms 5000]
  */
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DurableStream, stream } from "@durable-streams/client";
@@ -101,6 +106,27 @@ async function read(target: Target, url: string): Promise<Run> {
   return run;
 }
 
+/** A stub answering catch-up reads of RECORDS records from prebuilt chunks of ~4 MiB. */
+async function startCeiling(): Promise<{ server: Server; url: string }> {
+  const perChunk = 40_000;
+  const chunks: Buffer[] = [];
+  for (let first = 0; first < RECORDS; first += perChunk) {
+    const count = Math.min(perChunk, RECORDS - first);
+    chunks.push(Buffer.from(`[${batchText(first, count)}]`));
+  }
+  const server = createServer((req, res) => {
+    const offset = new URL(req.url ?? "/", "http://stub").searchParams.get("offset") ?? "-1";
+    const i = offset === "-1" ? 0 : Number(offset.split("_")[0]);
+    const headers: Record<string, string> = { "content-type": JSON_TYPE, "stream-next-offset": `${String(i + 1).padStart(16, "0")}_${"0".repeat(16)}` };
+    if (i + 1 >= chunks.length) headers["stream-up-to-date"] = "true";
+    res.writeHead(200, headers);
+    res.end(chunks[Math.min(i, chunks.length - 1)]);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  return { server, url: `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}/ceiling` };
+}
+
 async function latency(target: Target, url: string, round: number) {
   const handle = await DurableStream.create({ url, contentType: JSON_TYPE, batching: false });
   return measureLatency({
@@ -125,6 +151,8 @@ async function main(): Promise<void> {
   ];
   const ms = new Map<string, Results>();
   for (const t of targets) ms.set(t.name, { append: [], read: [], p50: [], p99: [] });
+  const ceiling = await startCeiling();
+  const ceilingMs: number[] = [];
   try {
     for (let round = 1; round <= ROUNDS; round++) {
       const order = round % 2 ? targets : [...targets].reverse();
@@ -139,22 +167,25 @@ async function main(): Promise<void> {
         m.p50.push(lat.p50Ms);
         m.p99.push(lat.p99Ms);
         const cpu = (x: Run) => `client ${x.clientPct}% server ${x.serverPct ?? "?"}%`;
+        const c = await read({ name: "ceiling", base: "", server: t.server, dir: "" }, ceiling.url);
+        ceilingMs.push(c.ms);
         console.log(`round ${round} ${t.name}: append ${(RECORDS / a.ms * 1000).toFixed(0)}/s (${cpu(a)}), read ${(RECORDS / r.ms * 1000).toFixed(0)}/s (${cpu(r)}), latency p50 ${lat.p50Ms.toFixed(1)} p99 ${lat.p99Ms.toFixed(1)} ms (lost ${lat.lost})`);
       }
     }
   } finally {
+    ceiling.server.close();
     for (const t of targets) {
       await t.server.stop();
       rmSync(t.dir, { recursive: true, force: true });
     }
   }
-  report(ms);
+  report(ms, ceilingMs);
 }
 
 /** Per server: wall times of each round's runs, and latency percentiles. */
 type Results = { append: number[]; read: number[]; p50: number[]; p99: number[] };
 
-function report(ms: Map<string, Results>): void {
+function report(ms: Map<string, Results>, ceilingMs: number[]): void {
   const rate = (values: number[]) => (RECORDS / median(values)) * 1000;
   const rows: BenchRow[] = [];
   const ratio: Record<string, number> = {};
@@ -165,11 +196,13 @@ function report(ms: Map<string, Results>): void {
     }
     ratio[kind] = rate(ms.get("rivulet")![kind]) / rate(ms.get("reference")![kind]);
   }
+  const ceiling = rate(ceilingMs);
+  rows.push({ scenario: "catch-up read (offset -1)", system: "client ceiling", records_per_s: ceiling, mb_per_s: (ceiling * VALUE_BYTES) / 1e6, p50_ms: null, p99_ms: null, p999_ms: null, note: "in-memory stub server" });
   for (const [name, m] of ms) {
     rows.push({ scenario: "latency (1,000/s, long-poll)", system: name, records_per_s: 1000, mb_per_s: null, p50_ms: median(m.p50), p99_ms: median(m.p99), p999_ms: null });
   }
   printTable(`Durable Streams: Rivulet vs the reference server (${RECORDS.toLocaleString("en-US")} records, ${ROUNDS} rounds, medians)`, rows);
-  console.log(`\nRivulet/reference: append ${ratio.append.toFixed(2)}x (target >= 3x), catch-up read ${ratio.read.toFixed(2)}x (target >= 5x)`);
+  console.log(`\nRivulet/reference: append ${ratio.append.toFixed(2)}x (target >= 3x), catch-up read ${ratio.read.toFixed(2)}x (target >= 5x); reads at ${((rate(ms.get("rivulet")!.read) / ceiling) * 100).toFixed(0)}% of the client's ceiling`);
 }
 
 await main();

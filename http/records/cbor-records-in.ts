@@ -5,18 +5,15 @@
  */
 import type { ProducerRecord } from "../../broker/types.ts";
 import {
+  assembleRecord,
   checkHeaderCount,
   checkHeaderName,
-  checkRecordSize,
   invalidRecord,
   isPlainObject,
+  type HeaderPair,
   type RecordLimits,
-  recordPartition,
   recordsArray,
-  recordTimestamp,
 } from "./record-checks.ts";
-
-type HeaderPair = [string, Uint8Array | string | null];
 
 function bytesField(raw: unknown, field: string, index: number): Uint8Array | string | null {
   if (raw === undefined || raw === null) return null;
@@ -46,28 +43,11 @@ function cborHeaders(raw: unknown, index: number, limits: RecordLimits): HeaderP
   return pairs;
 }
 
-function sizeBound(part: Uint8Array | string | null): number {
-  if (part === null) return 0;
-  return typeof part === "string" ? part.length * 3 : part.byteLength;
-}
-
 function cborRecord(raw: unknown, index: number, limits: RecordLimits): ProducerRecord {
   if (!isPlainObject(raw)) throw invalidRecord(index, "a record must be a map");
   const key = bytesField(raw.key, "key", index);
   const value = bytesField(raw.value, "value", index);
-  const record: ProducerRecord = { key, value };
-  let bound = sizeBound(key) + sizeBound(value);
-  if (raw.headers !== undefined && raw.headers !== null) {
-    const headers = cborHeaders(raw.headers, index, limits);
-    for (const [name, headerValue] of headers) bound += name.length * 3 + sizeBound(headerValue);
-    record.headers = headers;
-  }
-  const partition = recordPartition(raw.partition, index);
-  if (partition !== undefined) record.partition = partition;
-  const timestamp = recordTimestamp(raw.timestamp, index);
-  if (timestamp !== undefined) record.timestamp = timestamp;
-  checkRecordSize(record, bound, index, limits.messageMaxBytes);
-  return record;
+  return assembleRecord(raw, key, value, index, limits, cborHeaders);
 }
 
 /**

@@ -11,18 +11,15 @@
 import type { ProducerRecord } from "../../broker/types.ts";
 import { fromBase64 } from "./bytes.ts";
 import {
+  assembleRecord,
   checkHeaderCount,
   checkHeaderName,
-  checkRecordSize,
   invalidRecord,
   isPlainObject,
+  type HeaderPair,
   type RecordLimits,
-  recordPartition,
   recordsArray,
-  recordTimestamp,
 } from "./record-checks.ts";
-
-type HeaderPair = [string, Uint8Array | string | null];
 
 function base64Field(raw: unknown, field: string, index: number): Uint8Array {
   const bytes = typeof raw === "string" ? fromBase64(raw) : null;
@@ -58,11 +55,6 @@ function jsonHeaders(raw: unknown, index: number, limits: RecordLimits): HeaderP
   return pairs;
 }
 
-function sizeBound(part: Uint8Array | string | null): number {
-  if (part === null) return 0;
-  return typeof part === "string" ? part.length * 3 : part.byteLength;
-}
-
 function jsonRecord(raw: unknown, index: number, limits: RecordLimits): ProducerRecord {
   if (!isPlainObject(raw)) throw invalidRecord(index, "a record must be an object");
   let key: Uint8Array | string | null = null;
@@ -80,19 +72,7 @@ function jsonRecord(raw: unknown, index: number, limits: RecordLimits): Producer
   } else if (raw.value !== undefined && raw.value !== null) {
     value = JSON.stringify(raw.value);
   }
-  const record: ProducerRecord = { key, value };
-  let bound = sizeBound(key) + sizeBound(value);
-  if (raw.headers !== undefined && raw.headers !== null) {
-    const headers = jsonHeaders(raw.headers, index, limits);
-    for (const [name, headerValue] of headers) bound += name.length * 3 + sizeBound(headerValue);
-    record.headers = headers;
-  }
-  const partition = recordPartition(raw.partition, index);
-  if (partition !== undefined) record.partition = partition;
-  const timestamp = recordTimestamp(raw.timestamp, index);
-  if (timestamp !== undefined) record.timestamp = timestamp;
-  checkRecordSize(record, bound, index, limits.messageMaxBytes);
-  return record;
+  return assembleRecord(raw, key, value, index, limits, jsonHeaders);
 }
 
 /**

@@ -99,3 +99,43 @@ export function checkRecordSize(record: ProducerRecord, upperBoundBytes: number,
     throw new RivuletError("record_too_large", `records[${index}] is ${exact} bytes; message.max.bytes is ${limitBytes}`, { index, limit: limitBytes, size: exact });
   }
 }
+
+/** A header as the record parsers produce it. */
+export type HeaderPair = [string, Uint8Array | string | null];
+
+/** A cheap upper bound of a part's UTF-8 size: 3 bytes per UTF-16 unit of a string. */
+function sizeBound(part: Uint8Array | string | null): number {
+  if (part === null) return 0;
+  return typeof part === "string" ? part.length * 3 : part.byteLength;
+}
+
+/**
+ * Builds a record from its parsed key and value plus the fields JSON and CBOR share (headers,
+ * partition, timestamp), then checks its size.
+ *
+ * @param raw the record as sent
+ * @param parseHeaders the encoding's header parser, called when `headers` is present
+ * @throws {RivuletError} `invalid_record`, `too_many_headers`, `record_too_large`
+ */
+export function assembleRecord(
+  raw: Record<string, unknown>,
+  key: Uint8Array | string | null,
+  value: Uint8Array | string | null,
+  index: number,
+  limits: RecordLimits,
+  parseHeaders: (raw: unknown, index: number, limits: RecordLimits) => HeaderPair[],
+): ProducerRecord {
+  const record: ProducerRecord = { key, value };
+  let bound = sizeBound(key) + sizeBound(value);
+  if (raw.headers !== undefined && raw.headers !== null) {
+    const headers = parseHeaders(raw.headers, index, limits);
+    for (const [name, headerValue] of headers) bound += name.length * 3 + sizeBound(headerValue);
+    record.headers = headers;
+  }
+  const partition = recordPartition(raw.partition, index);
+  if (partition !== undefined) record.partition = partition;
+  const timestamp = recordTimestamp(raw.timestamp, index);
+  if (timestamp !== undefined) record.timestamp = timestamp;
+  checkRecordSize(record, bound, index, limits.messageMaxBytes);
+  return record;
+}

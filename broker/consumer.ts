@@ -55,7 +55,6 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
   #cursors = new Map<string, PartitionCursor>();
   #memberId: string | null = null;
   #generation = -1;
-  #topics: string[] = [];
   #pending: Map<string, number> = new Map();
   #wake: (() => void) | null = null;
   #closed = false;
@@ -68,7 +67,6 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
   /** Joins the group for these topics; partitions are assigned by the coordinator. */
   async subscribe(topics: string[]): Promise<void> {
     const groupId = this.#requireGroup();
-    this.#topics = topics;
     const membership = await this.#broker.groups.joinManaged(groupId, topics, { sessionTimeoutMs: this.#options.sessionTimeoutMs, assignor: this.#options.assignor });
     this.#memberId = membership.memberId;
     await this.#applyAssignment(membership.generation, membership.assignments);

@@ -1,4 +1,5 @@
 import fc from "fast-check";
+import { concatBytes } from "../test/helpers/bytes.ts";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { isRivuletError } from "../core/errors.ts";
@@ -12,15 +13,7 @@ function frame(...body: number[]): Uint8Array {
   return out;
 }
 
-const join = (parts: Uint8Array[]) => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-};
+const join = concatBytes;
 
 test("FrameDecoder.push() returns a frame that arrives whole as a view of the read", () => {
   const decoder = new FrameDecoder(1024);

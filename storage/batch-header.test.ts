@@ -1,4 +1,5 @@
 import { test } from "uvu";
+import { concatBytes } from "../test/helpers/bytes.ts";
 import * as assert from "uvu/assert";
 import { isRivuletError } from "../core/errors.ts";
 import { Attributes, BatchOffset } from "./batch-layout.ts";
@@ -11,15 +12,7 @@ const T = 1_700_000_000_000;
 const limit = { maxBytes: 1 << 20 };
 const records = (n: number): BatchRecord[] => Array.from({ length: n }, (_, i) => ({ key: null, value: utf8(`v${i}`), headers: [], timestamp: T + i }));
 
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
+const concat = (...parts: Uint8Array[]) => concatBytes(parts);
 
 test("readBatchHeader() reads every field at a position", () => {
   const batch = encodeRecordBatch(records(3), { baseOffset: 42, partitionLeaderEpoch: 7, producerId: 99, producerEpoch: 2, baseSequence: 10 });

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from "node:fs";
+import { concatBytes } from "../test/helpers/bytes.ts";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseTopicConfig, type TopicConfig } from "../core/topic-config.ts";
@@ -38,12 +39,4 @@ export function keyed(key: string, value: string | null, timestamp = 1_700_000_0
 }
 
 /** Concatenates byte arrays. */
-export function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
+export const concat = concatBytes;

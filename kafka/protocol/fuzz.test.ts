@@ -1,4 +1,5 @@
 import fc from "fast-check";
+import { concatBytes } from "../../test/helpers/bytes.ts";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { apis, decodeRequestBody, type ImplementedApi } from "./apis.ts";
@@ -47,15 +48,7 @@ const token = fc.oneof(
     [0x80, 0x00, 0x00, 0x00], [0x00, 0x01], [0x00, 0x03], [0xff, 0xff], [0x7f, 0xff], [0x00, 0x01, 0x61], [0x00, 0x02, 0xc3, 0xbc], [0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x05],
   ).map((bytes) => new Uint8Array(bytes)),
 );
-const structured = fc.array(token, { maxLength: 40 }).map((parts) => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-});
+const structured = fc.array(token, { maxLength: 40 }).map(concatBytes);
 
 test("every decoder throws only ProtocolDecodeError on random bytes", () => {
   for (const { key, version } of codecs) {

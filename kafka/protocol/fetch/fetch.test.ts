@@ -1,4 +1,5 @@
 import { test } from "uvu";
+import { concatBytes } from "../../../test/helpers/bytes.ts";
 import * as assert from "uvu/assert";
 import { decodeBody, encodeBody, versionsOf } from "../test-support/codec.ts";
 import { kafkajsBody, kafkajsDecode, kafkajsParse, kafkajsRecordBatch, kafkajsThrottle } from "../test-support/kafkajs.ts";
@@ -8,15 +9,7 @@ import type { FetchPartitionResponse, FetchResponse } from "./types.ts";
 
 const t0 = 1_700_000_000_000;
 
-function join(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
+const join = (...parts: Uint8Array[]) => concatBytes(parts);
 
 async function sampleResponse(): Promise<FetchResponse> {
   const first = await kafkajsRecordBatch([{ key: "k0", value: "v0", headers: { h: "1" }, timestamp: t0 }, { key: "k1", value: "v1", timestamp: t0 + 1 }], 40);

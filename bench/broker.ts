@@ -8,6 +8,9 @@
 import { Broker } from "../broker/broker.ts";
 import type { FlushPolicy } from "../core/topic-config.ts";
 import { tempDir } from "../test/helpers/temp-dir.ts";
+import { parseTopicConfig } from "../core/topic-config.ts";
+import { Log } from "../storage/log.ts";
+import { encodeRecordBatch } from "../storage/record-batch.ts";
 import { isMain, median, percentile, printTable, throughputRow, type BenchRow } from "./stats.ts";
 
 const VALUE_BYTES = 100;
@@ -121,7 +124,40 @@ export async function brokerBenchmarks(options: { quick: boolean }): Promise<Ben
   return rows;
 }
 
+/**
+ * The same records appended straight to one Log on this thread, batches encoded beforehand:
+ * the storage engine alone, to set the actor path against.
+ */
+export async function rawLogAppend(flush: FlushPolicy, records: number): Promise<BenchRow> {
+  const keys = makeKeys(10_000);
+  const value = new Uint8Array(VALUE_BYTES).fill(97);
+  const batches: Uint8Array[] = [];
+  for (let sent = 0; sent < records; sent += 1000) {
+    batches.push(encodeRecordBatch(Array.from({ length: 1000 }, (_, i) => ({ key: keys[(sent + i) % keys.length], value, headers: [], timestamp: Date.now() }))));
+  }
+  const tmp = tempDir("rivulet-bench-");
+  const log = Log.open(tmp.dir, parseTopicConfig({ flush, "segment.bytes": 256 * 1024 * 1024 }));
+  try {
+    const started = performance.now();
+    const pending: Promise<unknown>[] = [];
+    for (const batch of batches) {
+      pending.push(log.append(batch));
+      if (pending.length >= 8) await pending.shift();
+    }
+    await Promise.all(pending);
+    return throughputRow(`raw storage append flush=${flush}`, "rivulet Log, one thread", records, records * VALUE_BYTES, performance.now() - started);
+  } finally {
+    log.close();
+    tmp.remove();
+  }
+}
+
 if (isMain(import.meta.url)) {
-  const rows = await brokerBenchmarks({ quick: process.argv.includes("--quick") });
-  printTable("Rivulet in-process, through the actor path (8 partitions, 100-byte values)", rows);
+  const quick = process.argv.includes("--quick");
+  const records = quick ? 200_000 : 1_000_000;
+  const rows = await brokerBenchmarks({ quick });
+  const raw = [await rawLogAppend("os", records), await rawLogAppend("always", records)];
+  printTable("Rivulet in-process, through the actor path (8 partitions, 100-byte values), and the storage engine alone", [...rows, ...raw]);
+  const ratio = (a: BenchRow, b: BenchRow) => ((a.records_per_s ?? 0) / (b.records_per_s ?? 1)).toFixed(2);
+  console.log(`\nactor path ÷ raw storage, same run: flush=os ${ratio(rows[0], raw[0])}, flush=always ${ratio(rows[2], raw[1])}`);
 }

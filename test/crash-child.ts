@@ -4,7 +4,7 @@
  * `ack <baseOffset> <lastOffset> <crc32c of the stored batch>` to stdout (synchronously) as soon
  * as each append resolves, until it is killed.
  */
-import { writeSync } from "node:fs";
+import { writeLineSync } from "./helpers/write-line.ts";
 import { parseTopicConfig } from "../core/topic-config.ts";
 import { crc32c } from "../storage/crc32c.ts";
 import { Log } from "../storage/log.ts";
@@ -18,7 +18,7 @@ const random = (): number => {
 };
 
 const log = Log.open(dir, parseTopicConfig({ flush: "always", "segment.bytes": 64 * 1024, "index.interval.bytes": 1024 }));
-writeSync(1, `ready ${log.logEndOffset}\n`);
+writeLineSync(`ready ${log.logEndOffset}`);
 
 function makeBatch(): Uint8Array {
   const count = 1 + Math.floor(random() * 20);
@@ -36,7 +36,7 @@ async function producer(): Promise<void> {
     const batch = makeBatch();
     const r = await log.append(batch);
     // the batch now holds its assigned base offset: the bytes stored on disk
-    writeSync(1, `ack ${r.baseOffset} ${r.lastOffset} ${crc32c(batch)}\n`);
+    writeLineSync(`ack ${r.baseOffset} ${r.lastOffset} ${crc32c(batch)}`);
   }
 }
 

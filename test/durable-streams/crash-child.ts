@@ -5,7 +5,7 @@
  * two appends in flight, printing `ack <seq>` (synchronously) as each one is acknowledged, until
  * it is killed.
  */
-import { writeSync } from "node:fs";
+import { writeLineSync } from "../helpers/write-line.ts";
 import { Broker } from "../../broker/broker.ts";
 import { createDurableStreamsApp } from "../../http/durable-streams/mod.ts";
 
@@ -15,7 +15,7 @@ const broker = await Broker.open({ dataDir: dir, maxWorkers: 1 });
 const app = createDurableStreamsApp(broker, { limits: { dsMaintenanceIntervalMs: 3_600_000 } });
 const created = await app.request("/v1/stream/c", { method: "PUT", headers: { "content-type": "text/plain" } });
 if (created.status !== 201 && created.status !== 200) throw new Error(`PUT: ${created.status}`);
-writeSync(1, "ready\n");
+writeLineSync("ready");
 
 let next = 0;
 async function lane(): Promise<void> {
@@ -27,7 +27,7 @@ async function lane(): Promise<void> {
       body: `e${epoch}s${seq}|`,
     });
     if (res.status !== 200) throw new Error(`POST seq ${seq}: ${res.status}`);
-    writeSync(1, `ack ${seq}\n`);
+    writeLineSync(`ack ${seq}`);
   }
 }
 await Promise.all([lane(), lane()]);

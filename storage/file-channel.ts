@@ -1,4 +1,4 @@
-import { closeSync, fdatasyncSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from "node:fs";
+import { closeSync, fdatasync, fdatasyncSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from "node:fs";
 import { storageError } from "./atomic-file.ts";
 import type { StorageHooks } from "./storage-hooks.ts";
 
@@ -6,7 +6,9 @@ import type { StorageHooks } from "./storage-hooks.ts";
  * One open file read and written at explicit positions, appending at its end. It tracks its own
  * size, so appends never ask the file system where the end is.
  *
- * Not thread-safe: owned by one partition actor.
+ * Not thread-safe: owned by one partition actor. A {@link syncInBackground} runs the fdatasync
+ * on the runtime's I/O thread pool while this thread goes on appending; a later {@link sync} or
+ * {@link close} still covers everything written before it.
  */
 export class FileChannel {
   readonly path: string;
@@ -14,6 +16,8 @@ export class FileChannel {
   #size: number;
   #hooks: StorageHooks;
   #dirty = false;
+  /** fdatasyncs started by {@link syncInBackground} and not yet finished. */
+  #syncing = 0;
 
   private constructor(path: string, fd: number, size: number, hooks: StorageHooks) {
     this.path = path;
@@ -109,9 +113,12 @@ export class FileChannel {
     return removed;
   }
 
-  /** fdatasyncs the file if written since the last sync. */
+  /**
+   * fdatasyncs the file if written since the last sync (or while a background sync, which may
+   * not have reached the disk yet, is running).
+   */
   sync(): void {
-    if (!this.#dirty) return;
+    if (!this.#dirty && this.#syncing === 0) return;
     try {
       fdatasyncSync(this.#fd);
     } catch (error) {
@@ -119,6 +126,31 @@ export class FileChannel {
     }
     this.#dirty = false;
     this.#hooks.onSync?.(this.path);
+  }
+
+  /**
+   * fdatasyncs the file off this thread, if written since the last sync: resolves once the bytes
+   * written before this call are on disk. Appends may go on meanwhile (they are covered by the
+   * next sync). Settles without error if the file is closed first (its closer synced it).
+   * @throws {RivuletError} (as a rejection) `storage_error`
+   */
+  syncInBackground(): Promise<void> {
+    if (!this.#dirty || this.#fd < 0) return Promise.resolve();
+    const fd = this.#fd;
+    this.#dirty = false;
+    this.#syncing++;
+    return new Promise((resolve, reject) => {
+      fdatasync(fd, (error) => {
+        this.#syncing--;
+        if (this.#fd !== fd) return resolve();
+        if (error) {
+          this.#dirty = true;
+          return reject(storageError("cannot fdatasync", this.path, error));
+        }
+        this.#hooks.onSync?.(this.path);
+        resolve();
+      });
+    });
   }
 
   /** Closes the file (without syncing). */

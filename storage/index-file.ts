@@ -74,6 +74,11 @@ export class IndexFile {
     this.#channel.sync();
   }
 
+  /** fdatasyncs the file if changed, off this thread (see {@link FileChannel.syncInBackground}). */
+  syncInBackground(): Promise<void> {
+    return this.#channel.syncInBackground();
+  }
+
   close(): void {
     this.#channel.close();
   }

@@ -202,6 +202,14 @@ export class LogSegment {
     this.timeIndex.sync();
   }
 
+  /**
+   * fdatasyncs the log and its indexes off this thread, if written: resolves once what was
+   * written before the call is on disk (used by `flush=interval`, so the actor keeps serving).
+   */
+  async syncInBackground(): Promise<void> {
+    await Promise.all([this.log.syncInBackground(), this.offsetIndex.syncInBackground(), this.timeIndex.syncInBackground()]);
+  }
+
   close(): void {
     this.log.close();
     this.offsetIndex.close();

@@ -112,6 +112,11 @@ export class OffsetIndex {
     this.#file.sync();
   }
 
+  /** fdatasyncs off this thread (see {@link FileChannel.syncInBackground}). */
+  syncInBackground(): Promise<void> {
+    return this.#file.syncInBackground();
+  }
+
   close(): void {
     this.#file.close();
   }

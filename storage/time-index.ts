@@ -115,6 +115,11 @@ export class TimeIndex {
     this.#file.sync();
   }
 
+  /** fdatasyncs off this thread (see {@link FileChannel.syncInBackground}). */
+  syncInBackground(): Promise<void> {
+    return this.#file.syncInBackground();
+  }
+
   close(): void {
     this.#file.close();
   }

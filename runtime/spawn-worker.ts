@@ -24,9 +24,33 @@ import { workerBundle } from "./worker-bundle.ts";
  */
 export async function spawnWorker(moduleUrl: URL | string, data: unknown = null, options: { resourceLimits?: ResourceLimits } = {}): Promise<Worker> {
   const workerData = { moduleUrl: String(moduleUrl), data };
-  const start = (url: URL | string): Worker => new Worker(url, { workerData, resourceLimits: options.resourceLimits });
+  const start = (url: URL | string, execArgv?: string[]): Worker => new Worker(url, { workerData, resourceLimits: options.resourceLimits, execArgv });
   const bootstrap = new URL("./worker-bootstrap.mjs", import.meta.url);
   if (runtimeName !== "node" || !/\.[cm]?ts$/.test(workerData.moduleUrl)) return start(runtimeName === "node" ? moduleUrl : bootstrap);
   const bundle = await workerBundle(fileURLToPath(moduleUrl));
-  return start(bundle ? pathToFileURL(bundle) : bootstrap);
+  return bundle ? start(pathToFileURL(bundle), withoutTsx(process.execArgv)) : start(bootstrap);
+}
+
+/**
+ * The process's Node options minus tsx's loader (`--import tsx`, or the `--require`/`--import`
+ * pair the tsx CLI adds). A worker inherits its parent's options, so under `node --import tsx`
+ * every worker registered tsx again, its own loader thread included: 8 workers took ~850 ms
+ * instead of ~150 ms to boot on the benchmark machine. A bundle is plain JavaScript and needs
+ * no loader; every other option (profiling, heap flags, other `--import`s) is kept.
+ */
+export function withoutTsx(execArgv: readonly string[]): string[] {
+  const loaderFlags = new Set(["--import", "--require", "-r", "--loader", "--experimental-loader"]);
+  const isTsx = (value: string) => /(^|[\\/])tsx($|[\\/])/.test(value) || value === "tsx/esm" || value === "tsx/cjs";
+  const kept: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const arg = execArgv[i];
+    const eq = arg.indexOf("=");
+    if (eq > 0 && loaderFlags.has(arg.slice(0, eq)) && isTsx(arg.slice(eq + 1))) continue;
+    if (loaderFlags.has(arg) && i + 1 < execArgv.length && isTsx(execArgv[i + 1])) {
+      i++;
+      continue;
+    }
+    kept.push(arg);
+  }
+  return kept;
 }

@@ -29,6 +29,7 @@ import { annotate, caseRows, markdownTable, plainRows, ratioLines, type ResultRo
 import { bigLogBenchmark } from "./scenarios/big-log.ts";
 import { inProcessSystem } from "./scenarios/in-process.ts";
 import { kcatSystem } from "./scenarios/kcat.ts";
+import { startUpBenchmark } from "./scenarios/start-up.ts";
 import { isMain } from "./stats.ts";
 
 /** Options of {@link runBenchmarks}. */
@@ -45,6 +46,8 @@ interface Plan {
   rounds: number;
   sizes: RoundSizes;
   crashes: number;
+  /** Fresh processes timing Broker.open at 8 partitions. */
+  startUps: number;
   bigLog: { rounds: number; records: number } | null;
   /** Also run Rivulet's HTTP server on Bun. */
   bun: boolean;
@@ -54,6 +57,7 @@ const QUICK: Plan = {
   rounds: 3,
   sizes: { records: 50_000, inProcessRecords: 200_000, latencyRatePerS: 10_000, latencyMs: 2_000, latencyWarmupMs: 500 },
   crashes: 5,
+  startUps: 3,
   bigLog: null,
   bun: false,
 };
@@ -61,6 +65,7 @@ const FULL: Plan = {
   rounds: 5,
   sizes: { records: 500_000, inProcessRecords: 1_000_000, latencyRatePerS: 10_000, latencyMs: 10_000, latencyWarmupMs: 1_000 },
   crashes: 20,
+  startUps: 5,
   bigLog: { rounds: 3, records: 1_000_000 },
   bun: true,
 };
@@ -153,6 +158,8 @@ export async function runBenchmarks(options: BenchOptions): Promise<ResultRow[]>
 
   log("  worker crash → serving again …");
   rows.push(...plainRows([await crashRecovery(plan.crashes)], plan.crashes));
+  log("  start-up (Broker.open, 8 partitions) …");
+  rows.push(...plainRows([await startUpBenchmark(plan.startUps)], plan.startUps));
   const notes = [
     "Client: this one Node process drives every system (network clients: keep-alive node:http, ioredis, @nats-io/jetstream; kcat is librdkafka in its own process). Servers run in their own processes on 127.0.0.1; CPU is % of one core (200 = both cores of a 2-core machine).",
     "Other work on the machine during the run makes absolute figures noisy; interleaved rounds spread it across systems, and medians damp it.",

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Worker } from "node:worker_threads";
 import { tempDir } from "../test/helpers/temp-dir.ts";
-import { spawnWorker } from "./spawn-worker.ts";
+import { spawnWorker, withoutTsx } from "./spawn-worker.ts";
 
 const fixture = new URL("../test/fixtures/own-url-worker.ts", import.meta.url);
 const firstMessage = (worker: Worker): Promise<unknown> =>
@@ -66,6 +66,15 @@ test("spawnWorker() starts workers quickly once the module is prepared", async (
   times.sort((a, b) => a - b);
   // tsx's loader took 250-500 ms per worker; a shared 2-core machine is noisy, so the bound is loose.
   assert.ok(times[2] < 200, `median start ${times[2].toFixed(0)} ms (${times.map((t) => t.toFixed(0)).join(", ")})`);
+});
+
+test("withoutTsx() drops only tsx's loader flags from the options a bundled worker inherits", () => {
+  const given = [
+    "--import", "tsx", "--cpu-prof", "--import=tsx", "--require", "/r/node_modules/tsx/dist/preflight.cjs",
+    "--import", "file:///r/node_modules/tsx/dist/loader.mjs", "--loader=tsx/esm", "--import", "./telemetry.mjs", "--max-old-space-size=512",
+  ];
+  assert.equal(withoutTsx(given), ["--cpu-prof", "--import", "./telemetry.mjs", "--max-old-space-size=512"]);
+  assert.equal(withoutTsx(["--import", "./tsx-free.mjs", "--import"]), ["--import", "./tsx-free.mjs", "--import"]);
 });
 
 test.run();

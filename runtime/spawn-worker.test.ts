@@ -5,6 +5,8 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Worker } from "node:worker_threads";
 import { tempDir } from "../test/helpers/temp-dir.ts";
+import { execFileSync } from "node:child_process";
+import { runtimeName } from "./runtime-name.ts";
 import { spawnWorker, withoutTsx } from "./spawn-worker.ts";
 
 const fixture = new URL("../test/fixtures/own-url-worker.ts", import.meta.url);
@@ -75,6 +77,14 @@ test("withoutTsx() drops only tsx's loader flags from the options a bundled work
   ];
   assert.equal(withoutTsx(given), ["--cpu-prof", "--import", "./telemetry.mjs", "--max-old-space-size=512"]);
   assert.equal(withoutTsx(["--import", "./tsx-free.mjs", "--import"]), ["--import", "./tsx-free.mjs", "--import"]);
+});
+
+test("on Node, a worker starts under `--import tsx` together with V8 flags, which a worker's own options may not hold", () => {
+  if (runtimeName !== "node") return; // Bun and Deno take no Node options
+  const child = fileURLToPath(new URL("../test/fixtures/spawn-worker-child.ts", import.meta.url));
+  const out = execFileSync(process.execPath, ["--max-old-space-size=300", "--stack-size=900", "--import", "tsx", child], { encoding: "utf8", timeout: 60_000 });
+  const line = JSON.parse(out.split("\n").find((l) => l.startsWith("{"))!) as { message?: { data: unknown } };
+  assert.equal(line.message?.data, { from: "child" });
 });
 
 test.run();

@@ -28,7 +28,32 @@ export async function spawnWorker(moduleUrl: URL | string, data: unknown = null,
   const bootstrap = new URL("./worker-bootstrap.mjs", import.meta.url);
   if (runtimeName !== "node" || !/\.[cm]?ts$/.test(workerData.moduleUrl)) return start(runtimeName === "node" ? moduleUrl : bootstrap);
   const bundle = await workerBundle(fileURLToPath(moduleUrl));
-  return bundle ? start(pathToFileURL(bundle), withoutTsx(process.execArgv)) : start(bootstrap);
+  return bundle ? startBundle(pathToFileURL(bundle), start) : start(bootstrap);
+}
+
+/** The options bundled workers start with, once known to be accepted (per process). */
+let bundleExecArgv: string[] | undefined;
+
+/**
+ * Starts a bundle with the parent's options minus tsx ({@link withoutTsx}). An explicit
+ * `execArgv` may only hold per-thread options: Node refuses process-wide ones (V8 flags such as
+ * `--max-old-space-size`, `--trace-gc`), naming them. Those apply to every thread anyway, so
+ * they are dropped and the start retried; should that fail too, the worker inherits everything.
+ */
+function startBundle(url: URL, start: (url: URL, execArgv?: string[]) => Worker): Worker {
+  let execArgv = bundleExecArgv ?? withoutTsx(process.execArgv);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const worker = start(url, execArgv);
+      bundleExecArgv = execArgv;
+      return worker;
+    } catch (error) {
+      if ((error as { code?: string }).code !== "ERR_WORKER_INVALID_EXEC_ARGV") throw error;
+      if (attempt > 0) return start(url);
+      const refused = new Set((error as Error).message.replace(/^[^:]*:\s*/, "").split(/,\s*/));
+      execArgv = execArgv.filter((arg) => !refused.has(arg));
+    }
+  }
 }
 
 /**

@@ -47,7 +47,9 @@ export interface ReadResult {
  * `flush` policy, serves reads up to the high watermark, and applies retention and compaction.
  * Opening it runs recovery (`log-loader.ts`).
  *
- * Not thread-safe: owned by exactly one partition actor.
+ * Not thread-safe: owned by exactly one partition actor. Under `flush=interval` the periodic
+ * fdatasync runs on the runtime's I/O pool while the owner goes on appending and reading; a
+ * roll, `flush()` or `close()` meanwhile still syncs in line (see `FileChannel.sync`).
  *
  * @example
  * ```ts

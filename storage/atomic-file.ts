@@ -1,6 +1,9 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { decode, encode } from "cbor-x";
+// The pure-JavaScript build: these files are small, and the package root would load its native
+// string decoder (a native module and a libc probe) into every partition worker at start-up.
+import { decode } from "cbor-x/decode";
+import { encode } from "cbor-x/encode";
 import { RivuletError } from "../core/errors.ts";
 import { Suffix } from "./file-names.ts";
 

@@ -11,7 +11,7 @@
  * - the event-loop delay of the in-process main thread (timers fired late: GC, long tasks).
  *
  *   node --import tsx bench/latency.ts [--rounds 3] [--ms 5000] [--warmup 1000] [--rate 10000]
- *     [--no-redis] [--no-breakdown]
+ *     [--no-redis] [--no-breakdown] [--in-process-only]
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -224,6 +224,8 @@ export interface LatencyBenchOptions {
   ratePerS: number;
   redis: boolean;
   breakdown: boolean;
+  /** Only the in-process breakdown (no server, no peers). */
+  inProcessOnly?: boolean;
 }
 
 /**
@@ -233,6 +235,11 @@ export interface LatencyBenchOptions {
 export async function runLatencyBenchmark(o: LatencyBenchOptions): Promise<void> {
   const log = (line: string) => console.log(line);
   log(`load average at start ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  if (o.inProcessOnly) {
+    for (let round = 1; round <= o.rounds; round++) log(`\nin-process breakdown, round ${round} of ${o.rounds}:\n${formatStages(await inProcessBreakdown(o))}`);
+    log(`load average at end ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+    return;
+  }
   const server = await startRivuletServer();
   const onlyLatency = (s: System): System => ({ ...s, cases: s.cases.filter((c) => c.scenario === SCENARIO.latency) });
   const systems: System[] = [onlyLatency(rivuletHttpSystem(server))];
@@ -269,6 +276,7 @@ if (isMain(import.meta.url)) {
       rate: { type: "string", default: "10000" },
       "no-redis": { type: "boolean", default: false },
       "no-breakdown": { type: "boolean", default: false },
+      "in-process-only": { type: "boolean", default: false },
     },
   });
   await runLatencyBenchmark({
@@ -278,6 +286,7 @@ if (isMain(import.meta.url)) {
     ratePerS: Number(values.rate),
     redis: !values["no-redis"],
     breakdown: !values["no-breakdown"],
+    inProcessOnly: values["in-process-only"],
   });
   process.exit(0);
 }

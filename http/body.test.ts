@@ -58,6 +58,23 @@ test("readBody() turns a body that fails mid-stream into invalid_request", async
   assert.is(await code(readBody(request, 1000)), "invalid_request");
 });
 
+test("readBody() takes a body with a declared Content-Length whole, still refusing more than the limit and a body that fails", async () => {
+  const declared = (request: Request, length: number) => new Request(request, { headers: new Headers({ "content-length": String(length) }) });
+  const exact = chunkedRequest(4, 250);
+  assert.is((await readBody(declared(exact.request, 1000), 1000)).byteLength, 1000);
+  const understated = chunkedRequest(3, 1000);
+  assert.is(await code(readBody(declared(understated.request, 10), 1000)), "request_too_large");
+  let pulls = 0;
+  const failing = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (pulls++ === 0) controller.enqueue(new Uint8Array(10));
+      else controller.error(new Error("connection reset"));
+    },
+  });
+  const request = new Request("http://x/", { method: "POST", body: failing, duplex: "half" } as RequestInit);
+  assert.is(await code(readBody(declared(request, 100), 1000)), "invalid_request");
+});
+
 test("readBody() refuses a malformed Content-Length", async () => {
   const request = new Request("http://x/", { method: "POST", body: "x", headers: { "content-length": "1e3" } });
   assert.is(await code(readBody(request, 10)), "invalid_request");

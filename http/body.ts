@@ -30,6 +30,21 @@ export async function readBody(request: Request, limitBytes: number): Promise<Ui
       throw tooLarge(limitBytes);
     }
   }
+  if (expected >= 0) {
+    // The length is declared and within the limit, and the server's HTTP parser frames the body
+    // by it, so the whole body can be taken at once. `arrayBuffer()` lets the Node adapter read
+    // the socket directly; touching `request.body` would build a web stream, an abort signal
+    // and a full Request for every POST (measured: ~11% of the server's main thread at 10,000
+    // records/s, and garbage that only a full GC frees).
+    let bytes: ArrayBuffer;
+    try {
+      bytes = await request.arrayBuffer();
+    } catch {
+      throw new RivuletError("invalid_request", "the request body could not be read (the client went away or sent a malformed body)");
+    }
+    if (bytes.byteLength > limitBytes) throw tooLarge(limitBytes);
+    return new Uint8Array(bytes);
+  }
   if (request.body === null) return new Uint8Array(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];

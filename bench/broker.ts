@@ -10,7 +10,7 @@ import type { FlushPolicy } from "../core/topic-config.ts";
 import { tempDir } from "../test/helpers/temp-dir.ts";
 import { parseTopicConfig } from "../core/topic-config.ts";
 import { Log } from "../storage/log.ts";
-import { encodeRecordBatch } from "../storage/record-batch.ts";
+import { encodeRecordBatch } from "../record/record-batch.ts";
 import { isMain, median, percentile, printTable, throughputRow, type BenchRow } from "./stats.ts";
 
 const VALUE_BYTES = 100;

@@ -15,7 +15,7 @@ import { decodeRequest as decodeProduceV7 } from "../kafka/protocol/produce/v7.t
 import { encodeResponse as encodeFetchV11 } from "../kafka/protocol/fetch/v11.ts";
 import { Reader } from "../kafka/protocol/reader.ts";
 import { Writer } from "../kafka/protocol/writer.ts";
-import { encodeRecordBatch, type BatchRecord } from "../storage/record-batch-encoder.ts";
+import { encodeRecordBatch, type BatchRecord } from "../record/record-batch-encoder.ts";
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);

@@ -11,7 +11,7 @@
  * Not thread-safe: owned by one {@link Producer}.
  */
 import { RivuletError, isRivuletError } from "../core/errors.ts";
-import { encodeRecordBatch, type BatchRecord } from "../storage/record-batch.ts";
+import { encodeRecordBatch, type BatchRecord } from "../record/record-batch.ts";
 import type { AppendBatchResult } from "./types.ts";
 
 export interface SenderContext {

@@ -5,7 +5,7 @@
  */
 import { RivuletError } from "../core/errors.ts";
 import type { Limits } from "../core/limits.ts";
-import type { BatchRecord } from "../storage/record-batch.ts";
+import type { BatchRecord } from "../record/record-batch.ts";
 import type { ProducerRecord, RecordHeader } from "./types.ts";
 
 const encoder = new TextEncoder();

@@ -4,10 +4,10 @@
  * they never touch files or workers.
  */
 import type { TopicConfig } from "../core/topic-config.ts";
+import type { RecordHeader } from "../record/record-header.ts";
 import type { GroupCoordinatorApi } from "./group-types.ts";
 
-/** A header value on a stored record; names are UTF-8 strings and may repeat. */
-export type RecordHeader = [name: string, value: Uint8Array | null];
+export type { RecordHeader };
 
 /** What a producer sends. Strings are stored as UTF-8; Uint8Arrays as they are. */
 export interface ProducerRecord {

@@ -3,7 +3,7 @@ import type { TopicConfig } from "../core/topic-config.ts";
 import { lastSequence } from "./log-loader.ts";
 import type { SegmentBatch } from "./log-segment.ts";
 import type { ProducerAppend, ProducerState } from "./producer-state.ts";
-import { decodeRecords, readBatchHeader, setBaseOffset, stampLogAppendTime, validateBatch } from "./record-batch.ts";
+import { decodeRecords, readBatchHeader, setBaseOffset, stampLogAppendTime, validateBatch } from "../record/record-batch.ts";
 
 /** What an append will write, decided before any byte is written. */
 export interface AppendPlan {

@@ -6,7 +6,7 @@ import { isRivuletError } from "../core/errors.ts";
 import { Log } from "./log.ts";
 import { CLEAN_SHUTDOWN_FILE } from "./file-names.ts";
 import { batch, tempDir, testConfig } from "./log-test-support.ts";
-import { decodeRecords, iterateBatches } from "./record-batch.ts";
+import { decodeRecords, iterateBatches } from "../record/record-batch.ts";
 
 const text = new TextDecoder();
 

@@ -3,7 +3,7 @@ import { concatBytes } from "../test/helpers/bytes.ts";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseTopicConfig, type TopicConfig } from "../core/topic-config.ts";
-import { encodeRecordBatch, type BatchRecord, type EncodeBatchOptions } from "./record-batch.ts";
+import { encodeRecordBatch, type BatchRecord, type EncodeBatchOptions } from "../record/record-batch.ts";
 
 /** Test support for the storage tests: temp dirs, configs, batches. Not used by production code. */
 

@@ -6,9 +6,9 @@
  */
 import { writeLineSync } from "./helpers/write-line.ts";
 import { parseTopicConfig } from "../core/topic-config.ts";
-import { crc32c } from "../storage/crc32c.ts";
+import { crc32c } from "../record/crc32c.ts";
 import { Log } from "../storage/log.ts";
-import { encodeRecordBatch, type BatchRecord } from "../storage/record-batch.ts";
+import { encodeRecordBatch, type BatchRecord } from "../record/record-batch.ts";
 
 const [dir, seedArg] = process.argv.slice(2);
 let seed = Number(seedArg) || 1;

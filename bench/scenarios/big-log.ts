@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { Broker } from "../../broker/broker.ts";
 import { parseTopicConfig } from "../../core/topic-config.ts";
 import { Log } from "../../storage/log.ts";
-import { encodeRecordBatch } from "../../storage/record-batch.ts";
+import { encodeRecordBatch } from "../../record/record-batch.ts";
 import { freeBytes } from "../machine.ts";
 import { median } from "../stats.ts";
 import type { BenchRow } from "../stats.ts";

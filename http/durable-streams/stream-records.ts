@@ -8,8 +8,8 @@
  * - batch producerId / producerEpoch / baseSequence: the idempotent producer, if any.
  */
 import type { RecordHeader } from "../../broker/types.ts";
-import { Attributes } from "../../storage/batch-layout.ts";
-import { encodeRecordBatch, forEachRecord, iterateBatches, type BatchHeader } from "../../storage/record-batch.ts";
+import { Attributes } from "../../record/batch-layout.ts";
+import { encodeRecordBatch, forEachRecord, iterateBatches, type BatchHeader } from "../../record/record-batch.ts";
 
 /** The header marking the append that closes a stream. */
 export const CLOSE_HEADER = "ds-close";

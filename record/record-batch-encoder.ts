@@ -18,7 +18,7 @@
  */
 import { strict as assert } from "node:assert";
 import { RivuletError } from "../core/errors.ts";
-import type { RecordHeader } from "../broker/types.ts";
+import type { RecordHeader } from "./record-header.ts";
 import {
   Attributes, BATCH_HEADER_SIZE, BATCH_LOG_OVERHEAD, BatchOffset, Compression, CRC_START, MAGIC_V2,
   NO_PRODUCER_EPOCH, NO_PRODUCER_ID, NO_SEQUENCE,

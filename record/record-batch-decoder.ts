@@ -3,7 +3,7 @@
  * responses, the programmatic consumer). Storage and the Kafka listener keep batches as bytes.
  * Record layout: see `record-batch-encoder.ts`.
  */
-import type { RecordHeader } from "../broker/types.ts";
+import type { RecordHeader } from "./record-header.ts";
 import { defaultLimits } from "../core/limits.ts";
 import { isRivuletError, RivuletError } from "../core/errors.ts";
 import { Attributes, BATCH_HEADER_SIZE, MAGIC_V2 } from "./batch-layout.ts";

@@ -2,7 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import fc from "fast-check";
 import { isRivuletError } from "../core/errors.ts";
-import type { RecordHeader } from "../broker/types.ts";
+import type { RecordHeader } from "./record-header.ts";
 import { Attributes, BatchOffset } from "./batch-layout.ts";
 import { decodeRecords, encodeRecordBatch, readBatchHeader, validateBatch, type BatchRecord, type DecodedRecord } from "./record-batch.ts";
 

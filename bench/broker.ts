@@ -5,7 +5,7 @@
  *
  *   node --import tsx bench/broker.ts [--quick]
  */
-import { Broker } from "../broker/broker.ts";
+import { Broker } from "../groups/broker.ts";
 import type { FlushPolicy } from "../core/topic-config.ts";
 import { tempDir } from "../test/helpers/temp-dir.ts";
 import { parseTopicConfig } from "../core/topic-config.ts";

@@ -5,7 +5,7 @@
  */
 import type { TopicConfig } from "../core/topic-config.ts";
 import type { RecordHeader } from "../record/record-header.ts";
-import type { GroupCoordinatorApi } from "./group-types.ts";
+import type { GroupCoordinatorApi } from "./group-api.ts";
 
 export type { RecordHeader };
 
@@ -137,7 +137,7 @@ export interface BrokerHealth {
 }
 
 /**
- * The broker facade used by every front end. Implemented by `Broker` (broker/broker.ts).
+ * The broker facade used by every front end. Implemented by `BrokerCore` (broker/broker.ts), which `Broker` (groups/broker.ts) extends.
  * All methods throw {@link RivuletError}s for expected failures.
  */
 export interface BrokerApi {

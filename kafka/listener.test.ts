@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import type { GroupCoordinatorApi } from "../broker/group-types.ts";
+import type { GroupCoordinatorApi } from "../broker/group-api.ts";
 import type { AppendBatchResult, TopicDescription } from "../broker/types.ts";
 import { RivuletError } from "../core/errors.ts";
 import type { KafkaBroker } from "./handler-context.ts";

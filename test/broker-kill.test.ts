@@ -3,7 +3,7 @@ import * as assert from "uvu/assert";
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Broker } from "../broker/broker.ts";
+import { Broker } from "../groups/broker.ts";
 import { scriptCommand } from "../runtime/spawn-script.ts";
 import { tempDir } from "./helpers/temp-dir.ts";
 

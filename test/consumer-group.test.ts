@@ -1,6 +1,6 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { Broker } from "../broker/broker.ts";
+import { Broker } from "../groups/broker.ts";
 import type { Consumer } from "../broker/consumer.ts";
 import type { ConsumedRecord } from "../broker/types.ts";
 import { tempDir } from "./helpers/temp-dir.ts";

@@ -10,7 +10,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Broker } from "../../broker/broker.ts";
+import { Broker } from "../../groups/broker.ts";
 import { parseTopicConfig } from "../../core/topic-config.ts";
 import { Log } from "../../storage/log.ts";
 import { encodeRecordBatch } from "../../record/record-batch.ts";

@@ -3,7 +3,7 @@
  * flush=always, and consume from offset 0, as cases of the interleaved rounds. Client and server
  * share this process, so one CPU figure covers both (worker threads included).
  */
-import type { Broker } from "../../broker/broker.ts";
+import type { Broker } from "../../groups/broker.ts";
 import { consumeRecords, openBenchBroker, produceRecords } from "../broker.ts";
 import { startCpuMeter } from "../harness/cpu.ts";
 import { VALUE_BYTES } from "../harness/records.ts";

@@ -3,7 +3,7 @@
  * coordinator assigns partitions ("managed" members); the HTTP layer keeps each member's read
  * position (see `groups/member-positions.ts`).
  */
-import type { OffsetCommitEntry } from "../../broker/group-types.ts";
+import type { OffsetCommitEntry } from "../../broker/group-api.ts";
 import { isRivuletError, RivuletError } from "../../core/errors.ts";
 import { parseBody, readBody } from "../body.ts";
 import { type AppContext, authorize, type HttpContext, requestSignal } from "../context.ts";

@@ -3,7 +3,7 @@
  * kafkajs clients pointed at it. Tests only.
  */
 import { Kafka, logLevel } from "kafkajs";
-import { Broker } from "../../broker/broker.ts";
+import { Broker } from "../../groups/broker.ts";
 import { tempDir } from "../../test/helpers/temp-dir.ts";
 import { startKafkaListener, type KafkaListener, type KafkaListenerOptions } from "../listener.ts";
 

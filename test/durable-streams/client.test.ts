@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { DurableStream, IdempotentProducer, stream } from "@durable-streams/client";
-import { Broker } from "../../broker/broker.ts";
+import { Broker } from "../../groups/broker.ts";
 import { serve } from "../../http/serve.ts";
 import { tempDir } from "../helpers/temp-dir.ts";
 import { uniqueName } from "./fixture.ts";

@@ -6,7 +6,7 @@
  * it is killed.
  */
 import { writeLineSync } from "../helpers/write-line.ts";
-import { Broker } from "../../broker/broker.ts";
+import { Broker } from "../../groups/broker.ts";
 import { createDurableStreamsApp } from "../../http/durable-streams/mod.ts";
 
 const [dir, epochArg] = process.argv.slice(2);

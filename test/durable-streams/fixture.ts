@@ -4,7 +4,7 @@
  * directory, plus small request helpers.
  */
 import type { Hono } from "hono";
-import { Broker, type BrokerOptions } from "../../broker/broker.ts";
+import { Broker, type BrokerOptions } from "../../groups/broker.ts";
 import type { Clock } from "../../core/clock.ts";
 import type { Limits } from "../../core/limits.ts";
 import { createDurableStreamsApp } from "../../http/durable-streams/mod.ts";

@@ -17,7 +17,7 @@ import type { GroupContext, GroupMembership } from "./group-membership.ts";
 import { coordinatorClosed, illegalGeneration, rebalanceInProgress, unknownMember } from "./group-errors.ts";
 import { GroupSessions } from "./group-sessions.ts";
 import type { TimerHandle } from "./group-timers.ts";
-import type { GroupMemberDescription, GroupState, JoinGroupRequest, JoinGroupResponse, SyncGroupRequest } from "./group-types.ts";
+import type { GroupMemberDescription, GroupState, JoinGroupRequest, JoinGroupResponse, SyncGroupRequest } from "../broker/group-api.ts";
 import { checkJoinRequest, type Deferred, defer, describeKafkaMember, type KafkaMember, newKafkaMember, sameProtocols } from "./kafka-member.ts";
 
 /**

@@ -9,7 +9,8 @@
 import type { Clock } from "../core/clock.ts";
 import { RivuletError } from "../core/errors.ts";
 import type { Limits } from "../core/limits.ts";
-import type { CommittedOffset, OffsetCommitEntry, OffsetStore, TopicPartition } from "./group-types.ts";
+import type { CommittedOffset, OffsetCommitEntry, TopicPartition } from "../broker/group-api.ts";
+import type { OffsetStore } from "./offset-store.ts";
 
 interface Slot {
   committed: CommittedOffset;

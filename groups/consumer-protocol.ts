@@ -9,7 +9,7 @@
  * string = i16 length + UTF-8; array = i32 count; bytes = i32 length (-1 = null) + bytes.
  */
 import { RivuletError } from "../core/errors.ts";
-import type { TopicPartition } from "./group-types.ts";
+import type { TopicPartition } from "../broker/group-api.ts";
 
 /** A consumer's subscription (JoinGroup member metadata). */
 export interface ConsumerSubscription {

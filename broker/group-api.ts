@@ -2,7 +2,9 @@
  * The consumer-group coordinator's contract, shared by the Kafka listener (client-side
  * assignment: JoinGroup/SyncGroup with opaque metadata), and by HTTP and programmatic
  * consumers ("managed" members: the coordinator assigns partitions itself).
- * Implemented by `GroupCoordinator` (broker/group-coordinator.ts).
+ * Implemented by `GroupCoordinator` (groups/group-coordinator.ts). It lives here, on the broker's
+ * floor, because the broker facade exposes it (`BrokerApi.groups`) and the broker's `Consumer`
+ * uses it; groups/ sits above broker/ (committed offsets are records written through the broker).
  */
 
 /** A topic-partition. */
@@ -89,14 +91,6 @@ export interface ManagedMembership {
   assignments: TopicPartition[];
 }
 
-/** Durable storage of committed offsets (an internal compacted topic in the broker). */
-export interface OffsetStore {
-  /** Every committed offset, latest per group/topic/partition, as stored. */
-  load(): Promise<Array<CommittedOffset & { groupId: string }>>;
-  /** Appends commits durably; resolves once acknowledged. */
-  append(entries: Array<CommittedOffset & { groupId: string }>): Promise<void>;
-}
-
 /**
  * The coordinator's operations. Errors are RivuletErrors: unknown_member (also for a group that
  * does not exist: Kafka clients rejoin on it), illegal_generation, rebalance_in_progress
@@ -124,7 +118,7 @@ export interface GroupCoordinatorApi {
   pollManaged(groupId: string, memberId: string): Promise<ManagedMembership>;
   // Both
   /**
-   * Commits durably (resolves after `OffsetStore.append`). Accepted: a member of the current
+   * Commits durably (resolves after the coordinator's offset store appends them). Accepted: a member of the current
    * generation (Kafka-style: also during PreparingRebalance, when that is still the previous
    * one; CompletingRebalance → rebalance_in_progress); generation -1 (any member id) when the
    * group has no members. A managed member may pass -1 for "my current generation", and must own

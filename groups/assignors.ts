@@ -3,7 +3,7 @@
  * RangeAssignor and RoundRobinAssignor, so a group splits partitions the same way whether
  * its members are Kafka consumers or HTTP/programmatic ones.
  */
-import type { AssignorName, TopicPartition } from "./group-types.ts";
+import type { AssignorName, TopicPartition } from "../broker/group-api.ts";
 
 /** One member's subscription. */
 export interface MemberSubscription {

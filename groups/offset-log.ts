@@ -5,9 +5,10 @@
  * Compaction keeps the latest per key, so loading reads a bounded amount.
  */
 import { decode, encode } from "cbor-x";
-import type { CommittedOffset, OffsetStore } from "./group-types.ts";
-import type { BrokerApi } from "./types.ts";
-import type { Producer } from "./producer.ts";
+import type { CommittedOffset } from "../broker/group-api.ts";
+import type { OffsetStore } from "./offset-store.ts";
+import type { BrokerApi } from "../broker/types.ts";
+import type { Producer } from "../broker/producer.ts";
 
 /** The internal topic's name. */
 export const OFFSETS_TOPIC = "__consumer_offsets";

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { codeOf, FileOffsetStore, flush, isSettled, joinRequest, MemoryOffsetStore, setup } from "./group-test-support.ts";
+import { codeOf, FileOffsetStore, flush, isSettled, joinRequest, MemoryOffsetStore, setup } from "../test/support/groups/coordinator.ts";
 
 const delay = 100;
 

@@ -20,8 +20,9 @@ import { GroupOffsets } from "./group-offsets.ts";
 import { systemTimers, type Timers } from "./group-timers.ts";
 import type {
   AssignorName, CommittedOffset, GroupCoordinatorApi, GroupDescription, GroupState, JoinGroupRequest,
-  JoinGroupResponse, ManagedMembership, OffsetCommitEntry, OffsetStore, SyncGroupRequest, TopicPartition,
-} from "./group-types.ts";
+  JoinGroupResponse, ManagedMembership, OffsetCommitEntry, SyncGroupRequest, TopicPartition,
+} from "../broker/group-api.ts";
+import type { OffsetStore } from "./offset-store.ts";
 import { ManagedGroup } from "./managed-group.ts";
 
 /** Options for {@link GroupCoordinator}. */

@@ -4,12 +4,13 @@
  * {@link ManualClock} with {@link ManualTimers}.
  */
 import { appendFileSync, existsSync, readFileSync } from "node:fs";
-import { ManualClock } from "../core/clock.ts";
-import { defaultLimits, type Limits } from "../core/limits.ts";
-import { encodeSubscription } from "./consumer-protocol.ts";
-import { GroupCoordinator } from "./group-coordinator.ts";
-import { ManualTimers } from "./group-timers.ts";
-import type { CommittedOffset, JoinGroupRequest, OffsetStore } from "./group-types.ts";
+import { ManualClock } from "../../../core/clock.ts";
+import { defaultLimits, type Limits } from "../../../core/limits.ts";
+import { encodeSubscription } from "../../../groups/consumer-protocol.ts";
+import { GroupCoordinator } from "../../../groups/group-coordinator.ts";
+import { ManualTimers } from "../../../groups/group-timers.ts";
+import type { CommittedOffset, JoinGroupRequest } from "../../../broker/group-api.ts";
+import type { OffsetStore } from "../../../groups/offset-store.ts";
 
 type Entry = CommittedOffset & { groupId: string };
 

@@ -5,7 +5,7 @@
  */
 import type { Clock } from "../core/clock.ts";
 import type { Limits } from "../core/limits.ts";
-import type { GroupMemberDescription, GroupState, TopicPartition } from "./group-types.ts";
+import type { GroupMemberDescription, GroupState, TopicPartition } from "../broker/group-api.ts";
 import type { Timers } from "./group-timers.ts";
 
 /** Shared services handed to every group by the coordinator. */

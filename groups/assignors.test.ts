@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { assignPartitions, rangeAssign, roundRobinAssign } from "./assignors.ts";
-import type { TopicPartition } from "./group-types.ts";
+import type { TopicPartition } from "../broker/group-api.ts";
 
 const short = (tps: TopicPartition[] | undefined) => (tps ?? []).map((tp) => `${tp.topic}${tp.partition}`);
 const counts: Record<string, number> = { t0: 3, t1: 3, t2: 1, big: 7 };

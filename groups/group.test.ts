@@ -2,7 +2,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { decodeAssignment, encodeAssignment, encodeSubscription } from "./consumer-protocol.ts";
-import { codeOf, flush, isSettled, joinRequest, setup } from "./group-test-support.ts";
+import { codeOf, flush, isSettled, joinRequest, setup } from "../test/support/groups/coordinator.ts";
 
 const delay = 100; // defaultLimits.groupInitialRebalanceDelayMs
 const bytes = (...xs: number[]) => Uint8Array.from(xs);

@@ -5,7 +5,7 @@
 import { RivuletError } from "../core/errors.ts";
 import type { Limits } from "../core/limits.ts";
 import { decodeAssignment } from "./consumer-protocol.ts";
-import type { GroupMemberDescription, JoinGroupRequest, JoinGroupResponse } from "./group-types.ts";
+import type { GroupMemberDescription, JoinGroupRequest, JoinGroupResponse } from "../broker/group-api.ts";
 
 /** A promise with its settle functions, for a request held until later. */
 export interface Deferred<T> {

@@ -13,7 +13,7 @@ import { encodeAssignment, encodeSubscription } from "./consumer-protocol.ts";
 import type { GroupContext, GroupMembership } from "./group-membership.ts";
 import { illegalGeneration, unknownMember } from "./group-errors.ts";
 import { GroupSessions } from "./group-sessions.ts";
-import type { AssignorName, GroupMemberDescription, GroupState, ManagedMembership, TopicPartition } from "./group-types.ts";
+import type { AssignorName, GroupMemberDescription, GroupState, ManagedMembership, TopicPartition } from "../broker/group-api.ts";
 
 interface ManagedMember {
   id: string;

@@ -115,7 +115,7 @@ export const defaultLimits = {
   /** Consumer-group partitions whose lag in seconds `/metrics` measures (one 1-record fetch each). */
   metricsLagFetchesMax: 1_000,
 
-  // Durable Streams protocol (http/durable-streams)
+  // Durable Streams protocol (durable-streams/)
   /**
    * Largest append to one stream (a POST or PUT body): one append is stored as one record.
    * The effective bound is also at most `httpBodyBytesMax` and `messageMaxBytes * 100`.

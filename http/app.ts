@@ -8,7 +8,7 @@ import type { BrokerApi } from "../broker/types.ts";
 import { RivuletError } from "../core/errors.ts";
 import { TokenTable } from "./auth/principal.ts";
 import type { AppEnv, HttpContext } from "./context.ts";
-import { createDurableStreamsApp } from "./durable-streams/mod.ts";
+import { createDurableStreamsApp } from "../durable-streams/mod.ts";
 import { MemberPositions } from "./groups/member-positions.ts";
 import { HttpMetrics } from "./metrics/http-metrics.ts";
 import { RouteRegistry } from "./openapi/registry.ts";

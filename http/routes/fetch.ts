@@ -3,7 +3,7 @@
  * long-poll that waits up to `wait_ms` (capped at `fetchWaitMsMax`) for records at `offset`,
  * and gives up as soon as the client goes away.
  */
-import { abortable } from "../abortable.ts";
+import { abortable } from "../../core/abortable.ts";
 import { type HttpContext, requestSignal } from "../context.ts";
 import { responseEncoding } from "../media.ts";
 import { fetchResponseSchema, partitionParam, topicParam } from "../openapi/schemas.ts";

@@ -7,7 +7,7 @@
  */
 import { writeLineSync } from "../helpers/write-line.ts";
 import { Broker } from "../../groups/broker.ts";
-import { createDurableStreamsApp } from "../../http/durable-streams/mod.ts";
+import { createDurableStreamsApp } from "../../durable-streams/mod.ts";
 
 const [dir, epochArg] = process.argv.slice(2);
 const epoch = Number(epochArg);

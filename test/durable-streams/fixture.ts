@@ -7,7 +7,7 @@ import type { Hono } from "hono";
 import { Broker, type BrokerOptions } from "../../groups/broker.ts";
 import type { Clock } from "../../core/clock.ts";
 import type { Limits } from "../../core/limits.ts";
-import { createDurableStreamsApp } from "../../http/durable-streams/mod.ts";
+import { createDurableStreamsApp } from "../../durable-streams/mod.ts";
 import { tempDir } from "../helpers/temp-dir.ts";
 
 /** Options of {@link openStreams}. */

@@ -4,7 +4,7 @@ import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Broker } from "../../groups/broker.ts";
-import { createDurableStreamsApp } from "../../http/durable-streams/mod.ts";
+import { createDurableStreamsApp } from "../../durable-streams/mod.ts";
 import { scriptCommand } from "../../runtime/spawn-script.ts";
 import { tempDir } from "../helpers/temp-dir.ts";
 

@@ -5,7 +5,7 @@
  * `Stream-Fork-Sub-Offset`, the fork also takes the first bytes (JSON: messages) of the record
  * at the fork offset; that prefix is materialized as the fork's own first record.
  */
-import type { BrokerApi } from "../../broker/types.ts";
+import type { BrokerApi } from "../broker/types.ts";
 import { isJsonMode } from "./content-type.ts";
 import { firstJsonMessages, jsonMessages } from "./json-body.ts";
 import { ProtocolError } from "./protocol-error.ts";

@@ -8,7 +8,7 @@
  *
  * Not thread-safe: main thread only.
  */
-import type { BrokerApi } from "../../broker/types.ts";
+import type { BrokerApi } from "../broker/types.ts";
 import { readStream, type ReadResult } from "./stream-reader.ts";
 import type { StreamState } from "./stream-state.ts";
 

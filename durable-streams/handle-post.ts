@@ -12,7 +12,7 @@
  * the appended batch itself and the log checks and records them in the same write, so a crash
  * can neither keep data without its producer state nor the reverse.
  */
-import type { AppendBatchResult } from "../../broker/types.ts";
+import type { AppendBatchResult } from "../broker/types.ts";
 import { canonicalContentType, isJsonMode, sameContentType } from "./content-type.ts";
 import { parseClosed, parseProducer, parseToken, type ProducerHeaders } from "./header-values.ts";
 import { jsonRecordValue } from "./json-body.ts";

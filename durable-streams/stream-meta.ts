@@ -8,7 +8,7 @@
  * topic; own records start at stream offset `base`.
  */
 import { decode, encode } from "cbor-x";
-import { RivuletError } from "../../core/errors.ts";
+import { RivuletError } from "../core/errors.ts";
 
 /** Stream offsets `[from, to)` read from partition offsets `[from - delta, to - delta)` of `topic`. */
 export interface InheritedRange {

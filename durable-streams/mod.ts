@@ -7,7 +7,7 @@
  * @example
  * ```ts
  * import { Hono } from "hono";
- * import { createDurableStreamsApp } from "./http/durable-streams/mod.ts";
+ * import { createDurableStreamsApp } from "./durable-streams/mod.ts";
  *
  * const app = new Hono();
  * app.route("/v1/stream", createDurableStreamsApp(broker));

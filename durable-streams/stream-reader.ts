@@ -3,8 +3,8 @@
  * byte budget, returning the values of the records read (close markers have none). A read that
  * finds nothing at its own tail may wait for the next acknowledged append, without polling.
  */
-import type { BrokerApi } from "../../broker/types.ts";
-import { abortable } from "../abortable.ts";
+import type { BrokerApi } from "../broker/types.ts";
+import { abortable } from "../core/abortable.ts";
 import type { StreamState } from "./stream-state.ts";
 import { walkStreamRecords } from "./stream-records.ts";
 

@@ -11,9 +11,9 @@
  *
  * Not thread-safe: main thread only.
  */
-import type { BrokerApi } from "../../broker/types.ts";
-import type { Clock } from "../../core/clock.ts";
-import { isRivuletError } from "../../core/errors.ts";
+import type { BrokerApi } from "../broker/types.ts";
+import type { Clock } from "../core/clock.ts";
+import { isRivuletError } from "../core/errors.ts";
 import { KeyedLock } from "./keyed-lock.ts";
 import { loadStreamState } from "./load-stream-state.ts";
 import { MetaStore } from "./meta-store.ts";

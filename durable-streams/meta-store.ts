@@ -6,8 +6,8 @@
  *
  * Not thread-safe; one instance per app, on the main thread.
  */
-import type { BrokerApi } from "../../broker/types.ts";
-import { isRivuletError } from "../../core/errors.ts";
+import type { BrokerApi } from "../broker/types.ts";
+import { isRivuletError } from "../core/errors.ts";
 import { decodeStreamMeta, encodeStreamMeta, type StreamMeta } from "./stream-meta.ts";
 
 /** The internal topic holding stream metadata. */

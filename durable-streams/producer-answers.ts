@@ -3,7 +3,7 @@
  * the refusals (403 stale epoch, 400 new epoch not at seq 0, 409 sequence gap), including the
  * log's own refusals should the log know better than the stream's in-memory state.
  */
-import { isRivuletError } from "../../core/errors.ts";
+import { isRivuletError } from "../core/errors.ts";
 import type { ProducerHeaders } from "./header-values.ts";
 import type { ProducerVerdict } from "./producer-check.ts";
 import { H } from "./protocol-headers.ts";

@@ -4,7 +4,7 @@
  * them after a crash before the first one). Replay restores closure and its producer, the last
  * Stream-Seq, and each producer's epoch and last seq from the batch headers.
  */
-import type { BrokerApi } from "../../broker/types.ts";
+import type { BrokerApi } from "../broker/types.ts";
 import type { StreamState } from "./stream-state.ts";
 import { walkStreamRecords } from "./stream-records.ts";
 

@@ -7,9 +7,9 @@
  * - header `ds-close`: present when the append closes the stream;
  * - batch producerId / producerEpoch / baseSequence: the idempotent producer, if any.
  */
-import type { RecordHeader } from "../../broker/types.ts";
-import { Attributes } from "../../record/batch-layout.ts";
-import { encodeRecordBatch, forEachRecord, iterateBatches, type BatchHeader } from "../../record/record-batch.ts";
+import type { RecordHeader } from "../broker/types.ts";
+import { Attributes } from "../record/batch-layout.ts";
+import { encodeRecordBatch, forEachRecord, iterateBatches, type BatchHeader } from "../record/record-batch.ts";
 
 /** The header marking the append that closes a stream. */
 export const CLOSE_HEADER = "ds-close";

@@ -3,7 +3,7 @@
  * code (a stream's topic vanishing mid-request reads as 404, size limits as 413, a restarting
  * partition as 503), anything else as 500 without its message (logged instead).
  */
-import { isRivuletError, type ErrorCode } from "../../core/errors.ts";
+import { isRivuletError, type ErrorCode } from "../core/errors.ts";
 import { ProtocolError, protocolErrorResponse } from "./protocol-error.ts";
 
 const statusOf: Partial<Record<ErrorCode, number>> = {

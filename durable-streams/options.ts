@@ -1,9 +1,9 @@
 /**
  * Options of {@link createDurableStreamsApp} and the context its handlers share.
  */
-import type { BrokerApi } from "../../broker/types.ts";
-import { systemClock, type Clock } from "../../core/clock.ts";
-import { resolveLimits, type Limits } from "../../core/limits.ts";
+import type { BrokerApi } from "../broker/types.ts";
+import { systemClock, type Clock } from "../core/clock.ts";
+import { resolveLimits, type Limits } from "../core/limits.ts";
 import type { ReadAhead } from "./read-ahead.ts";
 import type { StreamRegistry } from "./stream-registry.ts";
 

@@ -1,4 +1,4 @@
-import { RivuletError } from "../core/errors.ts";
+import { RivuletError } from "./errors.ts";
 
 /**
  * Settles with `promise`, or rejects with `closed` as soon as `signal` aborts (the client went

@@ -59,4 +59,4 @@ export { Producer, type ProducerOptions } from "./broker/producer.ts";
 export { Consumer, type ConsumerOptions } from "./broker/consumer.ts";
 export type { BrokerFaults } from "./broker/broker-faults.ts";
 export * from "./actors/index.ts";
-export * from "./http/serve.ts";
+export * from "./server/serve.ts";

@@ -2,7 +2,7 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { Kafka, logLevel, type EachMessagePayload } from "kafkajs";
 import { Broker } from "../groups/broker.ts";
-import { serve, type Server } from "../http/serve.ts";
+import { serve, type Server } from "../server/serve.ts";
 import { tempDir } from "./helpers/temp-dir.ts";
 
 const test = suite("one broker, many doors");

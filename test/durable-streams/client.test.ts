@@ -2,7 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { DurableStream, IdempotentProducer, stream } from "@durable-streams/client";
 import { Broker } from "../../groups/broker.ts";
-import { serve } from "../../http/serve.ts";
+import { serve } from "../../server/serve.ts";
 import { tempDir } from "../helpers/temp-dir.ts";
 import { uniqueName } from "./fixture.ts";
 

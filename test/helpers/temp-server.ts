@@ -4,7 +4,7 @@
  * server and broker, removes the directory and exits; SIGINT and SIGTERM call it.
  */
 import { Broker } from "../../groups/broker.ts";
-import { serve, type Server, type ServeOptions } from "../../http/serve.ts";
+import { serve, type Server, type ServeOptions } from "../../server/serve.ts";
 import { onShutdownSignal } from "../../runtime/shutdown-signals.ts";
 import { tempDir } from "./temp-dir.ts";
 

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { request } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { serve } from "../../http/serve.ts";
+import { serve } from "../../server/serve.ts";
 import { openTestBroker } from "./fixture.ts";
 
 function selfSigned(): { cert: string; key: string } | null {

@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { connect } from "node:net";
-import { serve } from "../../http/serve.ts";
+import { serve } from "../../server/serve.ts";
 import { openTestBroker, uniqueName } from "./fixture.ts";
 import { SseReader } from "./sse-reader.ts";
 

@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { serve } from "../../http/serve.ts";
+import { serve } from "../../server/serve.ts";
 import { openTestBroker, uniqueName } from "./fixture.ts";
 import { SseReader } from "./sse-reader.ts";
 

@@ -1,14 +1,18 @@
 /**
- * `serve(broker, options)`: the HTTP API on a real port, on Node, Bun or Deno.
+ * `serve(broker, options)`: the front ends over one broker, on Node, Bun or Deno: the HTTP API
+ * on a real port with the Durable Streams protocol mounted at `/v1/stream`, and the Kafka
+ * wire-protocol listener when a Kafka port is asked for. Front ends never import each other;
+ * this is where they are put together.
  */
 import type { Hono } from "hono";
 import type { BrokerApi } from "../broker/types.ts";
 import { resolveLimits } from "../core/limits.ts";
 import { serveFetch } from "../runtime/serve.ts";
-import { createApp } from "./app.ts";
-import { loadAuthFile } from "./auth/auth-file.ts";
-import type { AppEnv } from "./context.ts";
-import type { HttpOptions } from "./options.ts";
+import { createApp } from "../http/app.ts";
+import { loadAuthFile } from "../http/auth/auth-file.ts";
+import type { AppEnv } from "../http/context.ts";
+import type { HttpOptions } from "../http/options.ts";
+import { createDurableStreamsApp } from "../durable-streams/mod.ts";
 import type { KafkaListener } from "../kafka/listener.ts";
 
 /** Options of {@link serve}: the app's options plus where and how to listen. */
@@ -48,7 +52,8 @@ async function startKafka(broker: BrokerApi, host: string, port: number): Promis
 }
 
 /**
- * Serves the HTTP API.
+ * Serves the HTTP API (with Durable Streams at `/v1/stream`, unless `mounts` puts another app
+ * there) and, with `kafkaPort`, the Kafka listener.
  *
  * @param broker the broker to serve
  * @param options host (default 127.0.0.1), port (default 8080), TLS, auth, limits, …
@@ -67,7 +72,9 @@ export async function serve(broker: BrokerApi, options: ServeOptions = {}): Prom
   const limits = resolveLimits(options.limits);
   const auth = options.auth ?? (options.authFile ? await loadAuthFile(options.authFile) : undefined);
   const shutdown = new AbortController();
-  const app = createApp(broker, { ...options, auth, signal: shutdown.signal });
+  const streams = { path: "/v1/stream", app: createDurableStreamsApp(broker, { limits: options.limits, signal: shutdown.signal }) };
+  const mounts = options.mounts?.some((m) => m.path === streams.path) ? options.mounts : [...(options.mounts ?? []), streams];
+  const app = createApp(broker, { ...options, auth, mounts, signal: shutdown.signal });
   const running = await serveFetch({
     fetch: app.fetch,
     hostname: host,

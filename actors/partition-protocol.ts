@@ -5,7 +5,6 @@
  */
 import type { TopicConfig } from "../core/topic-config.ts";
 import type { Limits } from "../core/limits.ts";
-import type { AppendBatchResult, FetchBatchesResult, OffsetSpec } from "../broker/types.ts";
 
 /** A partition this worker hosts, as given at (re)start. */
 export interface HostedPartition {
@@ -24,6 +23,25 @@ export interface PartitionHostInit {
   maintenanceIntervalMs: number;
   limits: Limits;
 }
+
+/** Result of a raw fetch: whole stored RecordBatch v2 bytes, as the Kafka listener hands them out. */
+export interface FetchBatchesResult {
+  /** Zero or more whole batches; the first holds `offset` (it may start before it). */
+  batches: Uint8Array;
+  highWatermark: number;
+  logStartOffset: number;
+}
+
+/** Result of appending one raw RecordBatch. */
+export interface AppendBatchResult {
+  baseOffset: number;
+  lastOffset: number;
+  logAppendTime: number;
+  logStartOffset: number;
+}
+
+/** Which offset a `listOffset` finds (also `BrokerApi.listOffset`). */
+export type OffsetSpec = "earliest" | "latest" | { timestamp: number };
 
 /** Status of one hosted partition. */
 export interface PartitionState {

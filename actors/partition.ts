@@ -9,9 +9,8 @@ import { RivuletError } from "../core/errors.ts";
 import type { Clock } from "../core/clock.ts";
 import type { Limits } from "../core/limits.ts";
 import type { TopicConfig } from "../core/topic-config.ts";
-import type { AppendBatchResult, FetchBatchesResult, OffsetSpec } from "../broker/types.ts";
 import { Log } from "../storage/log.ts";
-import type { PartitionState } from "./partition-protocol.ts";
+import type { AppendBatchResult, FetchBatchesResult, OffsetSpec, PartitionState } from "./partition-protocol.ts";
 
 interface Waiter {
   /** The caller's id for cancelling, or 0. */

@@ -5,9 +5,11 @@
  */
 import type { TopicConfig } from "../core/topic-config.ts";
 import type { RecordHeader } from "../record/record-header.ts";
+import type { AppendBatchResult, FetchBatchesResult, OffsetSpec } from "../actors/partition-protocol.ts";
+import type { PartitionStatus } from "../actors/supervisor-protocol.ts";
 import type { GroupCoordinatorApi } from "./group-api.ts";
 
-export type { RecordHeader };
+export type { AppendBatchResult, FetchBatchesResult, OffsetSpec, PartitionStatus, RecordHeader };
 
 /** What a producer sends. Strings are stored as UTF-8; Uint8Arrays as they are. */
 export interface ProducerRecord {
@@ -38,9 +40,6 @@ export interface RecordMetadata {
   partition: number;
   offset: number;
 }
-
-/** Health of one partition. */
-export type PartitionStatus = "online" | "restarting" | "offline";
 
 /** One partition in {@link TopicDescription}. */
 export interface PartitionDescription {
@@ -85,25 +84,6 @@ export interface FetchResult {
   highWatermark: number;
   logStartOffset: number;
 }
-
-/** Result of a raw fetch: whole stored RecordBatch v2 bytes, as the Kafka listener hands them out. */
-export interface FetchBatchesResult {
-  /** Zero or more whole batches; the first holds `offset` (it may start before it). */
-  batches: Uint8Array;
-  highWatermark: number;
-  logStartOffset: number;
-}
-
-/** Result of appending one raw RecordBatch. */
-export interface AppendBatchResult {
-  baseOffset: number;
-  lastOffset: number;
-  logAppendTime: number;
-  logStartOffset: number;
-}
-
-/** Which offset {@link BrokerApi.listOffset} finds. */
-export type OffsetSpec = "earliest" | "latest" | { timestamp: number };
 
 /** Options for creating a topic. */
 export interface CreateTopicOptions {

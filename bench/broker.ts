@@ -7,7 +7,7 @@
  */
 import { Broker } from "../groups/broker.ts";
 import type { FlushPolicy } from "../core/topic-config.ts";
-import { tempDir } from "../test/helpers/temp-dir.ts";
+import { tempDir } from "../test/support/temp-dir.ts";
 import { parseTopicConfig } from "../core/topic-config.ts";
 import { Log } from "../storage/log.ts";
 import { encodeRecordBatch } from "../record/record-batch.ts";

@@ -6,7 +6,7 @@ import { RivuletError } from "../core/errors.ts";
 import type { KafkaBroker } from "./handler-context.ts";
 import { startKafkaListener, type KafkaListenerOptions } from "./listener.ts";
 import { Reader } from "./protocol/reader.ts";
-import { correlationOf, RawClient, requestFrame } from "./test-support/raw-client.ts";
+import { correlationOf, RawClient, requestFrame } from "../test/support/kafka/raw-client.ts";
 
 /** A broker that records calls; heartbeats wait for `release()`. */
 function stubBroker() {

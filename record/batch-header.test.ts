@@ -1,5 +1,5 @@
 import { test } from "uvu";
-import { concatBytes } from "../test/helpers/bytes.ts";
+import { concatBytes } from "../test/support/bytes.ts";
 import * as assert from "uvu/assert";
 import { isRivuletError } from "../core/errors.ts";
 import { Attributes, BatchOffset } from "./batch-layout.ts";

@@ -4,10 +4,10 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Worker } from "node:worker_threads";
-import { tempDir } from "../test/helpers/temp-dir.ts";
+import { tempDir } from "../test/support/temp-dir.ts";
 import { spawnWorker } from "./spawn-worker.ts";
 
-const fixture = new URL("../test/fixtures/own-url-worker.ts", import.meta.url);
+const fixture = new URL("../test/support/fixtures/own-url-worker.ts", import.meta.url);
 const firstMessage = (worker: Worker): Promise<unknown> =>
   new Promise((resolve, reject) => {
     worker.once("message", resolve);
@@ -28,7 +28,7 @@ test("spawnWorker() keeps import.meta.url of every module the worker imports poi
   const worker = await spawnWorker(fixture);
   try {
     const message = (await firstMessage(worker)) as { markerUrl: string; exists: boolean };
-    assert.is(message.markerUrl, new URL("../test/fixtures/own-url/marker.txt", import.meta.url).href);
+    assert.is(message.markerUrl, new URL("../test/support/fixtures/own-url/marker.txt", import.meta.url).href);
     assert.ok(message.exists, `${fileURLToPath(message.markerUrl)} is there`);
   } finally {
     await worker.terminate();

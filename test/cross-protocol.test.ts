@@ -3,7 +3,7 @@ import * as assert from "uvu/assert";
 import { Kafka, logLevel, type EachMessagePayload } from "kafkajs";
 import { Broker } from "../groups/broker.ts";
 import { serve, type Server } from "../server/serve.ts";
-import { tempDir } from "./helpers/temp-dir.ts";
+import { tempDir } from "./support/temp-dir.ts";
 
 const test = suite("one broker, many doors");
 

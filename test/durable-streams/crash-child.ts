@@ -5,7 +5,7 @@
  * two appends in flight, printing `ack <seq>` (synchronously) as each one is acknowledged, until
  * it is killed.
  */
-import { writeLineSync } from "../helpers/write-line.ts";
+import { writeLineSync } from "../support/write-line.ts";
 import { Broker } from "../../groups/broker.ts";
 import { createDurableStreamsApp } from "../../durable-streams/mod.ts";
 

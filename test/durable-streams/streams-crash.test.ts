@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { Broker } from "../../groups/broker.ts";
 import { createDurableStreamsApp } from "../../durable-streams/mod.ts";
 import { scriptCommand } from "../../runtime/spawn-script.ts";
-import { tempDir } from "../helpers/temp-dir.ts";
+import { tempDir } from "../support/temp-dir.ts";
 
 const ROUNDS = 3;
 const root = fileURLToPath(new URL("../..", import.meta.url));

@@ -2,7 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { Hono } from "hono";
 import { createApp } from "../../http/app.ts";
-import { call, openTestBroker, uniqueName } from "./fixture.ts";
+import { call, openTestBroker, uniqueName } from "../support/http/fixture.ts";
 
 const fixture = await openTestBroker({ faultInjection: true, limits: { restartBackoffMinMs: 1, restartBackoffMaxMs: 5 } });
 const { broker } = fixture;

@@ -6,7 +6,7 @@ import { request } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { serve } from "../../server/serve.ts";
-import { openTestBroker } from "./fixture.ts";
+import { openTestBroker } from "../support/http/fixture.ts";
 
 function selfSigned(): { cert: string; key: string } | null {
   const dir = mkdtempSync(join(tmpdir(), "rivulet-tls-"));

@@ -3,7 +3,7 @@
  * truncation and bit-flip fuzzing. Tests only.
  */
 import { Buffer } from "node:buffer";
-import { apis, type ImplementedApi } from "../apis.ts";
+import { apis, type ImplementedApi } from "../../../../kafka/protocol/apis.ts";
 import { kafkajsBody } from "./kafkajs.ts";
 
 const t0 = 1_700_000_000_000;

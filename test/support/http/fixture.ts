@@ -5,8 +5,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Broker, type BrokerOptions } from "../../groups/broker.ts";
-import type { Problem } from "../../http/problem.ts";
+import { Broker, type BrokerOptions } from "../../../groups/broker.ts";
+import type { Problem } from "../../../http/problem.ts";
 
 /** Response shapes of the API, for typing test bodies. */
 export interface FetchReply {

@@ -1,8 +1,8 @@
 /** Test helpers: run one API version's codec over whole bodies. Tests only. */
 import * as assert from "uvu/assert";
-import { apis, type ImplementedApi, type RequestOf, type ResponseOf } from "../apis.ts";
-import { Reader } from "../reader.ts";
-import { Writer } from "../writer.ts";
+import { apis, type ImplementedApi, type RequestOf, type ResponseOf } from "../../../../kafka/protocol/apis.ts";
+import { Reader } from "../../../../kafka/protocol/reader.ts";
+import { Writer } from "../../../../kafka/protocol/writer.ts";
 
 /** Decodes a request body with our codec and checks every byte was consumed. */
 export function decodeBody<N extends ImplementedApi>(api: N, version: number, body: Uint8Array): RequestOf<N> {

@@ -3,9 +3,9 @@
  * kafkajs clients pointed at it. Tests only.
  */
 import { Kafka, logLevel } from "kafkajs";
-import { Broker } from "../../groups/broker.ts";
-import { tempDir } from "../../test/helpers/temp-dir.ts";
-import { startKafkaListener, type KafkaListener, type KafkaListenerOptions } from "../listener.ts";
+import { Broker } from "../../../groups/broker.ts";
+import { tempDir } from "../temp-dir.ts";
+import { startKafkaListener, type KafkaListener, type KafkaListenerOptions } from "../../../kafka/listener.ts";
 
 /** A running broker + listener. */
 export interface Harness {

@@ -1,8 +1,8 @@
 /** A bare Kafka client over node:net for listener tests: writes frames, reads framed responses. Tests only. */
 import { connect, type Socket } from "node:net";
-import { FrameDecoder } from "../frame-decoder.ts";
-import { encodeRequestHeader } from "../protocol/header.ts";
-import { Writer } from "../protocol/writer.ts";
+import { FrameDecoder } from "../../../kafka/frame-decoder.ts";
+import { encodeRequestHeader } from "../../../kafka/protocol/header.ts";
+import { Writer } from "../../../kafka/protocol/writer.ts";
 
 /** Builds a request frame: size, header (v1 or v2 as the version demands), body. */
 export function requestFrame(apiKey: number, apiVersion: number, correlationId: number, body: (w: Writer) => void, clientId: string | null = "raw"): Uint8Array {

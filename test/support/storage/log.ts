@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
-import { concatBytes } from "../test/helpers/bytes.ts";
+import { concatBytes } from "../bytes.ts";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseTopicConfig, type TopicConfig } from "../core/topic-config.ts";
-import { encodeRecordBatch, type BatchRecord, type EncodeBatchOptions } from "../record/record-batch.ts";
+import { parseTopicConfig, type TopicConfig } from "../../../core/topic-config.ts";
+import { encodeRecordBatch, type BatchRecord, type EncodeBatchOptions } from "../../../record/record-batch.ts";
 
 /** Test support for the storage tests: temp dirs, configs, batches. Not used by production code. */
 

@@ -4,11 +4,11 @@
  * directory, plus small request helpers.
  */
 import type { Hono } from "hono";
-import { Broker, type BrokerOptions } from "../../groups/broker.ts";
-import type { Clock } from "../../core/clock.ts";
-import type { Limits } from "../../core/limits.ts";
-import { createDurableStreamsApp } from "../../durable-streams/mod.ts";
-import { tempDir } from "../helpers/temp-dir.ts";
+import { Broker, type BrokerOptions } from "../../../groups/broker.ts";
+import type { Clock } from "../../../core/clock.ts";
+import type { Limits } from "../../../core/limits.ts";
+import { createDurableStreamsApp } from "../../../durable-streams/mod.ts";
+import { tempDir } from "../temp-dir.ts";
 
 /** Options of {@link openStreams}. */
 export interface StreamsFixtureOptions {

@@ -11,7 +11,7 @@ import { formatOffset, parseReadOffset } from "./offsets.ts";
 import type { StreamsContext } from "./options.ts";
 import { H } from "./protocol-headers.ts";
 import { ProtocolError } from "./protocol-error.ts";
-import { readBody } from "./read-body.ts";
+import { answerBody } from "./answer-body.ts";
 import { sseResponse } from "./sse-stream.ts";
 import { readStream, type ReadResult } from "./stream-reader.ts";
 import type { StreamState } from "./stream-state.ts";
@@ -77,5 +77,5 @@ function dataAnswer(ctx: StreamsContext, state: StreamState, from: number, resul
   if (cursor !== null) headers[H.cursor] = cursor;
   if (request.headers.get("if-none-match") === etag) return new Response(null, { status: 304, headers });
   headers["content-type"] = state.meta.contentType;
-  return new Response(readBody(state.meta.contentType, result.values, result.bytes), { status: 200, headers });
+  return new Response(answerBody(state.meta.contentType, result.values, result.bytes), { status: 200, headers });
 }

@@ -3,7 +3,7 @@
  * Stream-Seq and idempotent-producer headers. Under the path's lock the request is checked
  * against the stream's accepted state, in the protocol's order (producer duplicates before
  * Stream-Seq), and issued to the partition actor as one record; the lock is released before the
- * log acknowledges it, so appends to one stream share group-commit fsyncs. A refused request
+ * log acknowledges it, so appends to one stream share coalesced fsyncs. A refused request
  * writes nothing.
  *
  * Documented choices the protocol leaves to servers: Stream-Seq is scoped per stream (any

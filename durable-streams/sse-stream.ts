@@ -11,7 +11,7 @@ import { formatOffset } from "./offsets.ts";
 import type { StreamsContext } from "./options.ts";
 import { H } from "./protocol-headers.ts";
 import { ProtocolError } from "./protocol-error.ts";
-import { readBody } from "./read-body.ts";
+import { answerBody } from "./answer-body.ts";
 import { controlEvent, dataEvent, KEEP_ALIVE, type ControlFields } from "./sse-events.ts";
 import { readStream } from "./stream-reader.ts";
 import type { StreamState } from "./stream-state.ts";
@@ -54,7 +54,7 @@ export function sseResponse(ctx: StreamsContext, state: StreamState, from: numbe
       let text = "";
       try {
         const result = await readStream(ctx.broker, state, offset, { maxBytes: ctx.limits.dsReadBytesMax, waitMs, signal: stop.signal });
-        if (result.values.length > 0) text += dataEvent(readBody(state.meta.contentType, result.values, result.bytes), encoding);
+        if (result.values.length > 0) text += dataEvent(answerBody(state.meta.contentType, result.values, result.bytes), encoding);
         const moved = result.next > offset;
         offset = result.next;
         const upToDate = result.closed || offset >= state.tail;

@@ -7,7 +7,7 @@
  * - Accepted (`next`, `closing`, `closedBy`, `streamSeq`, `producers`): what new appends are
  *   checked against; advanced when an append is issued to the partition actor, under the
  *   registry's lock of the path. Appends are issued in order and acknowledged in that order, so
- *   several can wait for the same group-commit fsync.
+ *   several can wait for the same coalesced fsync.
  *
  * When an issued append fails, the accepted view may be ahead of the log: the stream is marked
  * `stale` and reloaded from its log (after in-flight appends settle) before the next check.

@@ -9,7 +9,7 @@ import { planAppend } from "./append-plan.ts";
 import { fsyncDir, writeCborAtomic } from "./atomic-file.ts";
 import { compactLog } from "./cleaner.ts";
 import { CLEAN_SHUTDOWN_FILE, type CleanShutdown } from "./file-names.ts";
-import { GroupCommit } from "./group-commit.ts";
+import { SyncCoalescer } from "./sync-coalescer.ts";
 import { loadLog } from "./log-loader.ts";
 import { rollIfDue } from "./log-roll.ts";
 import type { LogSegments } from "./log-segments.ts";
@@ -67,7 +67,7 @@ export class Log {
   #nextOffset: number;
   #highWatermark: number;
   #producers: ProducerState;
-  #commit: GroupCommit<AppendResult>;
+  #commit: SyncCoalescer<AppendResult>;
   #timer: ReturnType<typeof setInterval> | undefined;
   #closed = false;
   #failed: RivuletError | undefined;
@@ -87,7 +87,7 @@ export class Log {
     this.#producers = loaded.producerState;
     this.recoveredBytesTruncated = loaded.bytesTruncated;
     if (this.#segments.active.size > 0) this.#segments.active.rolledAtMs = this.#clock.now();
-    this.#commit = new GroupCommit(() => this.#syncAll());
+    this.#commit = new SyncCoalescer(() => this.#syncAll());
     this.#startTimer();
   }
 

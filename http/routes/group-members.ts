@@ -1,7 +1,7 @@
 /**
  * Consumer-group members over HTTP: join, poll (also the heartbeat), commit, leave. The
  * coordinator assigns partitions ("managed" members); the HTTP layer keeps each member's read
- * position (see `groups/member-positions.ts`).
+ * position (see `http/groups/member-positions.ts`).
  */
 import type { OffsetCommitEntry } from "../../broker/group-api.ts";
 import { isRivuletError, RivuletError } from "../../core/errors.ts";

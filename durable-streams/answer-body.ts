@@ -12,7 +12,7 @@ import { joinJsonValues } from "./json-body.ts";
  * @param bytes their total length
  * @returns the body bytes (`[]` for no JSON messages, empty for no bytes)
  */
-export function readBody(contentType: string, values: readonly Uint8Array[], bytes: number): Uint8Array<ArrayBuffer> {
+export function answerBody(contentType: string, values: readonly Uint8Array[], bytes: number): Uint8Array<ArrayBuffer> {
   if (isJsonMode(contentType)) return joinJsonValues(values);
   if (values.length === 1 && values[0].buffer instanceof ArrayBuffer) return values[0] as Uint8Array<ArrayBuffer>;
   const out = new Uint8Array(bytes);

@@ -8,14 +8,15 @@ interface Waiter<T> {
 }
 
 /**
- * Group commit for `flush=always`: appends made before the next flush share one fdatasync.
+ * Coalesces fdatasyncs for `flush=always` (what databases call group commit; nothing to do with
+ * consumer groups): appends made before the next flush share one fdatasync.
  * The first waiter schedules a flush with `setImmediate`, so every append issued in the same
  * burst (the current macrotask and its microtasks) joins it; waiters that arrive while a flush
  * runs wait for the next one.
  *
  * Not thread-safe: owned by one partition actor.
  */
-export class GroupCommit<T> {
+export class SyncCoalescer<T> {
   #waiters: Waiter<T>[] = [];
   #scheduled = false;
   #flush: () => void;

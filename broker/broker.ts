@@ -101,7 +101,10 @@ export class BrokerCore implements BrokerApi, ProducerHost {
     });
   }
 
-  /** Starts the supervisor and workers, recovering every partition; then construct, then {@link startGroups}. */
+  /**
+   * The first step of opening: starts the supervisor and workers, recovering every partition.
+   * The opener (groups/broker.ts) then constructs the broker and calls {@link startGroups}.
+   */
   protected static async startSupervisor(options: BrokerOptions): Promise<{ limits: Limits; supervisor: Supervisor }> {
     const limits = resolveLimits(options.limits);
     const supervisor = await Supervisor.open({

@@ -6,6 +6,7 @@
 import type { TopicConfig } from "../core/topic-config.ts";
 import type { Limits } from "../core/limits.ts";
 import type { AppendBatchResult, FetchBatchesResult, OffsetSpec } from "../broker/types.ts";
+import type { RecordBlock } from "../record/record-block.ts";
 
 /** A partition this worker hosts, as given at (re)start. */
 export interface HostedPartition {
@@ -37,7 +38,13 @@ export type PartitionRequest =
   | { type: "open"; topic: string; partition: number; config: TopicConfig }
   | { type: "close"; topic: string; partition: number; deleteData: boolean }
   | { type: "configure"; topic: string; partition: number; config: TopicConfig }
+  /** Batches encoded elsewhere (Kafka Produce, Durable Streams): validated, CRC included, then appended. */
   | { type: "append"; topic: string; partition: number; batches: Uint8Array }
+  /**
+   * A producer's records as a block (its buffer transferred): the partition encodes them as one
+   * RecordBatch v2 with these producer fields (-1 when not idempotent) and appends it unchecked.
+   */
+  | { type: "appendRecords"; topic: string; partition: number; block: RecordBlock; producerId: number; producerEpoch: number; baseSequence: number }
   | { type: "fetch"; topic: string; partition: number; offset: number; maxBytes: number; waitMs: number; fetchId: number }
   /** Ends a waiting fetch now, with what is there (its caller went away). */
   | { type: "cancelFetch"; topic: string; partition: number; fetchId: number }
@@ -53,6 +60,7 @@ export interface PartitionReplies {
   close: null;
   configure: null;
   append: AppendBatchResult;
+  appendRecords: AppendBatchResult;
   fetch: FetchBatchesResult;
   cancelFetch: null;
   releaseWaits: null;

@@ -10,7 +10,9 @@ import type { Clock } from "../core/clock.ts";
 import type { Limits } from "../core/limits.ts";
 import type { TopicConfig } from "../core/topic-config.ts";
 import type { AppendBatchResult, FetchBatchesResult, OffsetSpec } from "../broker/types.ts";
-import { Log } from "../storage/log.ts";
+import type { RecordBlock } from "../record/record-block.ts";
+import type { BlockBatchOptions } from "../record/record-block-encoder.ts";
+import { Log, type AppendResult } from "../storage/log.ts";
 import type { PartitionState } from "./partition-protocol.ts";
 
 interface Waiter {
@@ -53,11 +55,19 @@ export class Partition {
    */
   append(batches: Uint8Array): Promise<AppendBatchResult> {
     this.#assertOpen();
-    return this.#log.append(batches).then((result) => {
-      this.#wake();
-      return { baseOffset: result.baseOffset, lastOffset: result.lastOffset, logAppendTime: result.logAppendTime, logStartOffset: this.#log.logStartOffset };
-    });
+    return this.#log.append(batches).then(this.#appended);
   }
+
+  /** Encodes a producer's block as one batch (CRC computed once, here) and appends it, as {@link append}. */
+  appendRecords(block: RecordBlock, batch: BlockBatchOptions): Promise<AppendBatchResult> {
+    this.#assertOpen();
+    return this.#log.appendRecords(block, batch).then(this.#appended);
+  }
+
+  #appended = (result: AppendResult): AppendBatchResult => {
+    this.#wake();
+    return { baseOffset: result.baseOffset, lastOffset: result.lastOffset, logAppendTime: result.logAppendTime, logStartOffset: this.#log.logStartOffset };
+  };
 
   /**
    * Reads whole batches from `offset`, up to `maxBytes` (at least one batch if there is one).

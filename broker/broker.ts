@@ -14,6 +14,8 @@ import type { SupervisorReplies, SupervisorReply, SupervisorRequest } from "../a
 import type { PartitionReplies, PartitionRequest } from "../actors/partition-protocol.ts";
 import { GroupCoordinator } from "./group-coordinator.ts";
 import { OffsetLog, OFFSETS_TOPIC } from "./offset-log.ts";
+import { blockBuffer, type RecordBlock } from "../record/record-block.ts";
+import type { BlockBatchOptions } from "../record/record-block-encoder.ts";
 import { Producer, type ProducerHost, type ProducerOptions } from "./producer.ts";
 import { Consumer, type ConsumerOptions } from "./consumer.ts";
 import { batchesToRecords } from "./record-decoding.ts";
@@ -21,7 +23,7 @@ import { BrokerFaults } from "./broker-faults.ts";
 import { BrokerStats } from "./broker-stats.ts";
 import type {
   AppendBatchResult, BrokerApi, BrokerHealth, CreateTopicOptions, FetchBatchesResult, FetchOptions, FetchResult,
-  OffsetSpec, ProducerRecord, RecordMetadata, TopicDescription, WorkerStatus,
+  OffsetSpec, ProduceOptions, ProducerRecord, RecordMetadata, TopicDescription, WorkerStatus,
 } from "./types.ts";
 
 /** Options of {@link Broker.open}. */
@@ -148,13 +150,13 @@ export class Broker implements BrokerApi, ProducerHost {
     return { name, partitions, config: topic.config };
   }
 
-  async produce(topic: string, records: ProducerRecord[]): Promise<RecordMetadata[]> {
+  async produce(topic: string, records: ProducerRecord[], options?: ProduceOptions): Promise<RecordMetadata[]> {
     if (this.#options.autoCreateTopics && !this.#supervisor.metadata.topics.has(topic)) {
       await this.createTopic(topic, { partitions: this.#options.defaultPartitions ?? 1 }).catch((error) => {
         if (!(error instanceof RivuletError && error.code === "topic_exists")) throw error;
       });
     }
-    return this.#producer.sendBatch(topic, records);
+    return this.#producer.sendBatch(topic, records, options?.limits);
   }
 
   async appendBatch(topic: string, partition: number, batches: Uint8Array): Promise<AppendBatchResult> {
@@ -164,6 +166,19 @@ export class Broker implements BrokerApi, ProducerHost {
     const size = own.byteLength;
     const result = await this.#ask(topic, partition, { type: "append", topic, partition, batches: own }, [own.buffer as ArrayBuffer]);
     this.stats.produced(topic, result.lastOffset - result.baseOffset + 1, size);
+    return result;
+  }
+
+  /** The producer's path: the block's one buffer moves to the worker, which encodes the batch. */
+  async appendRecords(topic: string, partition: number, block: RecordBlock, batch: BlockBatchOptions): Promise<AppendBatchResult> {
+    const { count } = block;
+    const size = block.data.byteLength;
+    const message = {
+      type: "appendRecords", topic, partition, block,
+      producerId: batch.producerId ?? -1, producerEpoch: batch.producerEpoch ?? -1, baseSequence: batch.baseSequence ?? -1,
+    } as const;
+    const result = await this.#ask(topic, partition, message, [blockBuffer(block)]);
+    this.stats.produced(topic, count, size);
     return result;
   }
 

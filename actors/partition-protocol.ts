@@ -45,7 +45,8 @@ export type PartitionRequest =
    * RecordBatch v2 with these producer fields (-1 when not idempotent) and appends it unchecked.
    */
   | { type: "appendRecords"; topic: string; partition: number; block: RecordBlock; producerId: number; producerEpoch: number; baseSequence: number }
-  | { type: "fetch"; topic: string; partition: number; offset: number; maxBytes: number; waitMs: number; fetchId: number }
+  /** Reads from an offset, or from the log start (`earliest`) / the high watermark (`latest`). */
+  | { type: "fetch"; topic: string; partition: number; offset: number | "earliest" | "latest"; maxBytes: number; waitMs: number; fetchId: number }
   /** Ends a waiting fetch now, with what is there (its caller went away). */
   | { type: "cancelFetch"; topic: string; partition: number; fetchId: number }
   /** Ends every waiting fetch now (the broker is closing). */

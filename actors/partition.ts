@@ -70,11 +70,13 @@ export class Partition {
   };
 
   /**
-   * Reads whole batches from `offset`, up to `maxBytes` (at least one batch if there is one).
-   * With nothing at `offset` yet, waits up to `waitMs` for an acknowledged append.
+   * Reads whole batches from `offset` (`earliest`: the log start, `latest`: the high watermark),
+   * up to `maxBytes` (at least one batch if there is one). With nothing at `offset` yet, waits
+   * up to `waitMs` for an acknowledged append.
    */
-  fetch(offset: number, maxBytes: number, waitMs: number, fetchId = 0): Promise<FetchBatchesResult> | FetchBatchesResult {
+  fetch(from: number | "earliest" | "latest", maxBytes: number, waitMs: number, fetchId = 0): Promise<FetchBatchesResult> | FetchBatchesResult {
     this.#assertOpen();
+    const offset = from === "earliest" ? this.#log.logStartOffset : from === "latest" ? this.#log.highWatermark : from;
     const bytes = Math.min(maxBytes, this.#limits.fetchBytesMax);
     const now = this.#read(offset, bytes);
     if (now.batches.byteLength > 0 || waitMs <= 0) return now;
@@ -129,7 +131,7 @@ export class Partition {
     this.#closed = true;
     for (const waiter of this.#waiters.values()) {
       clearTimeout(waiter.timer);
-      waiter.resolve({ batches: new Uint8Array(0), highWatermark: this.#log.highWatermark, logStartOffset: this.#log.logStartOffset });
+      waiter.resolve({ batches: new Uint8Array(0), offset: waiter.offset, highWatermark: this.#log.highWatermark, logStartOffset: this.#log.logStartOffset });
     }
     this.#waiters.clear();
     this.#log.close();
@@ -143,7 +145,7 @@ export class Partition {
 
   #read(offset: number, maxBytes: number): FetchBatchesResult {
     const result = this.#log.read(offset, maxBytes);
-    return { batches: result.batches, highWatermark: result.highWatermark, logStartOffset: result.logStartOffset };
+    return { batches: result.batches, offset, highWatermark: result.highWatermark, logStartOffset: result.logStartOffset };
   }
 
   #wake(): void {

@@ -25,7 +25,7 @@ import { startNats } from "./peers/nats.ts";
 import { startRedis } from "./peers/redis.ts";
 import { rivuletHttpSystem, startRivuletServer, type RivuletServer } from "./peers/rivulet-http.ts";
 import type { RoundSizes, System } from "./peers/system.ts";
-import { annotate, caseRows, markdownTable, plainRows, ratioLines, type ResultRow } from "./report.ts";
+import { annotate, caseRows, dataPlaneLines, markdownTable, plainRows, ratioLines, type ResultRow } from "./report.ts";
 import { bigLogBenchmark } from "./scenarios/big-log.ts";
 import { inProcessSystem } from "./scenarios/in-process.ts";
 import { kcatSystem } from "./scenarios/kcat.ts";
@@ -117,6 +117,10 @@ function report(title: string, machine: string, limits: string, rows: ResultRow[
     "Rivulet ÷ peer (throughput: Rivulet's records/s over the peer's; latency: the peer's p99 over Rivulet's; above 1 means Rivulet is ahead):",
     "",
     ...ratioLines(rows),
+    "",
+    "The data plane (server CPU over throughput; in-process: the whole process):",
+    "",
+    ...dataPlaneLines(rows),
     "",
     ...notes.map((n) => `- ${n}`),
     ...skipped.map((s) => `- skipped: ${s}`),

@@ -185,13 +185,14 @@ export class Broker implements BrokerApi, ProducerHost {
   async fetch(topic: string, partition: number, options: FetchOptions): Promise<FetchResult> {
     const maxRecords = Math.min(options.maxRecords ?? this.limits.fetchRecordsMax, this.limits.fetchRecordsMax);
     const raw = await this.fetchBatches(topic, partition, options);
-    const { records, nextOffset } = batchesToRecords(topic, partition, raw.batches, options.offset, maxRecords);
+    const { records, nextOffset } = batchesToRecords(topic, partition, raw.batches, raw.offset, maxRecords);
     this.stats.fetched(topic, records.length, 0);
     return { records, nextOffset: Math.min(nextOffset, raw.highWatermark), highWatermark: raw.highWatermark, logStartOffset: raw.logStartOffset };
   }
 
   async fetchBatches(topic: string, partition: number, options: FetchOptions): Promise<FetchBatchesResult> {
-    if (!Number.isSafeInteger(options.offset) || options.offset < 0) {
+    const named = options.offset === "earliest" || options.offset === "latest";
+    if (!named && (!Number.isSafeInteger(options.offset) || (options.offset as number) < 0)) {
       throw new RivuletError("invalid_offset", `offset must be a non-negative integer, got ${options.offset}`, { offset: options.offset });
     }
     const waitMs = options.signal?.aborted ? 0 : Math.min(Math.max(0, options.waitMs ?? 0), this.limits.fetchWaitMsMax);

@@ -81,8 +81,11 @@ export interface TopicDescription {
 
 /** Options for {@link BrokerApi.fetch}. */
 export interface FetchOptions {
-  /** First offset wanted. */
-  offset: number;
+  /**
+   * First offset wanted, or `earliest` (the log start) / `latest` (the high watermark), which
+   * the partition resolves in the same round trip.
+   */
+  offset: number | "earliest" | "latest";
   /** Most records returned. */
   maxRecords?: number;
   /** Most bytes of stored batches read. */
@@ -104,6 +107,8 @@ export interface FetchResult {
 
 /** Result of a raw fetch: whole stored RecordBatch v2 bytes, as the Kafka listener hands them out. */
 export interface FetchBatchesResult {
+  /** The offset the fetch read from (`earliest` / `latest` resolved). */
+  offset: number;
   /** Zero or more whole batches; the first holds `offset` (it may start before it). */
   batches: Uint8Array;
   highWatermark: number;

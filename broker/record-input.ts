@@ -11,10 +11,8 @@ import type { RecordBlockBuilder } from "../record/record-block.ts";
 import { writeUtf8 } from "../storage/utf8.ts";
 import type { ProducerRecord } from "./types.ts";
 
-/** Bytes a record takes in a batch besides its fields, at most (lengths, deltas, attributes). */
-export const RECORD_OVERHEAD_BYTES_MAX = 21;
-/** Bytes a header takes besides its name and value, at most (two length varints). */
-const HEADER_OVERHEAD_BYTES_MAX = 10;
+/** Bytes a record takes in a batch in front of its tail, at most (length, attributes, deltas). */
+const RECORD_PREFIX_BYTES_MAX = 21;
 
 /** An error about record `index` of a call. */
 export function recordError(code: ErrorCode, index: number, message: string, details: Record<string, unknown> = {}): RivuletError {
@@ -62,18 +60,19 @@ export function writeRecord(builder: RecordBlockBuilder, record: ProducerRecord,
     throw recordError("invalid_record", index, "values must be strings, Uint8Arrays or null");
   }
   builder.beginRecord(timestamp);
-  builder.writeField(0, key);
-  builder.writeField(1, value ?? null);
-  let overhead = RECORD_OVERHEAD_BYTES_MAX;
+  builder.writeKey(key);
+  builder.writeValue(value ?? null);
   const headers = record.headers;
-  if (headers !== undefined && headers !== null) overhead += writeHeaders(builder, headers, index, limits);
-  const size = overhead + builder.dataLength - builder.dataStarts[builder.count];
+  if (headers !== undefined && headers !== null) writeHeaders(builder, headers, index, limits);
+  else builder.writeHeaderCount(0);
+  // The record's size in a batch, at most: its tail plus the largest prefix.
+  const size = RECORD_PREFIX_BYTES_MAX + builder.currentBytes();
   if (size > maxBytes) throw recordError("record_too_large", index, `record of ~${size} bytes exceeds message.max.bytes ${maxBytes}`, { size, limit: maxBytes });
   builder.endRecord();
   return size;
 }
 
-function writeHeaders(builder: RecordBlockBuilder, headers: NonNullable<ProducerRecord["headers"]>, index: number, limits: RecordLimits): number {
+function writeHeaders(builder: RecordBlockBuilder, headers: NonNullable<ProducerRecord["headers"]>, index: number, limits: RecordLimits): void {
   if (typeof headers !== "object") throw recordError("invalid_record", index, "headers must be name → value");
   const pairs = Array.isArray(headers);
   const names = pairs ? null : Object.keys(headers);
@@ -81,6 +80,7 @@ function writeHeaders(builder: RecordBlockBuilder, headers: NonNullable<Producer
   if (count > limits.recordHeadersMax) {
     throw recordError("too_many_headers", index, `a record may carry at most ${limits.recordHeadersMax} headers, got ${count}`, { limit: limits.recordHeadersMax });
   }
+  builder.writeHeaderCount(count);
   for (let h = 0; h < count; h++) {
     let name: unknown;
     let value: unknown;
@@ -96,11 +96,9 @@ function writeHeaders(builder: RecordBlockBuilder, headers: NonNullable<Producer
     if (value !== null && typeof value !== "string" && !(value instanceof Uint8Array)) {
       throw recordError("invalid_record", index, "header values must be strings, Uint8Arrays or null");
     }
-    builder.writeHeader(name, value);
-    const nameBytes = builder.headerLengths[(builder.headerCount - 1) * 2];
+    const nameBytes = builder.writeHeader(name, value);
     if (nameBytes === 0 || nameBytes > limits.headerNameBytesMax) {
       throw recordError("invalid_record", index, `header names must be 1 to ${limits.headerNameBytesMax} bytes`, { limit: limits.headerNameBytesMax });
     }
   }
-  return count * HEADER_OVERHEAD_BYTES_MAX;
 }

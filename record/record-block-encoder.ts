@@ -1,7 +1,8 @@
 /**
  * Encodes a {@link RecordBlock} into one uncompressed Kafka RecordBatch v2, byte for byte what
  * `encodeRecordBatch` writes for the same records and options: a sizing pass over the block's
- * length tables, a writing pass copying the data, then the CRC-32C over bytes [21, end). The
+ * tail lengths, a writing pass that puts each record's length, attributes, timestamp delta and
+ * offset delta in front of its tail (one copy), then the CRC-32C over bytes [21, end). The
  * partition worker runs this on the blocks producers send, so a batch is encoded and checksummed
  * once, on the thread that writes it.
  */
@@ -33,68 +34,35 @@ export interface BlockBatchOptions {
  * @throws {RivuletError} `invalid_record` for an empty block
  */
 export function encodeRecordBlock(block: RecordBlock, options: BlockBatchOptions = {}): Uint8Array {
-  const { count, timestamps, lengths, headerLengths, data } = block;
+  const { count, timestamps, lengths, data } = block;
   if (count === 0) throw new RivuletError("invalid_record", "a record batch needs at least one record");
   const baseTimestamp = timestamps[0];
   let maxTimestamp = baseTimestamp;
   let recordsSize = 0;
-  let h = 0;
   for (let i = 0; i < count; i++) {
     const timestamp = timestamps[i];
     if (timestamp > maxTimestamp) maxTimestamp = timestamp;
-    const key = lengths[i * 3];
-    const value = lengths[i * 3 + 1];
-    const headers = lengths[i * 3 + 2];
-    let size = 1 + sizeOfVarint(timestamp - baseTimestamp) + sizeOfVarint(i);
-    size += key < 0 ? 1 : sizeOfVarint(key) + key;
-    size += value < 0 ? 1 : sizeOfVarint(value) + value;
-    size += sizeOfVarint(headers);
-    for (const end = h + headers; h < end; h++) {
-      const name = headerLengths[h * 2];
-      const headerValue = headerLengths[h * 2 + 1];
-      size += sizeOfVarint(name) + name;
-      size += headerValue < 0 ? 1 : sizeOfVarint(headerValue) + headerValue;
-    }
+    const size = 1 + sizeOfVarint(timestamp - baseTimestamp) + sizeOfVarint(i) + lengths[i * 2];
     recordsSize += sizeOfVarint(size) + size;
   }
 
+  // The tails go to the end of the output in one copy; each record then gets its prefix and its
+  // tail is moved forward to follow it (memmove within one buffer: no view per record). A tail
+  // never moves backwards, so no tail is overwritten before it is moved.
   const out = new Uint8Array(BATCH_HEADER_SIZE + recordsSize);
+  let src = out.length - data.length;
+  out.set(data, src);
   let p = BATCH_HEADER_SIZE;
-  let d = 0;
-  h = 0;
   for (let i = 0; i < count; i++) {
     const timestampDelta = timestamps[i] - baseTimestamp;
-    const key = lengths[i * 3];
-    const value = lengths[i * 3 + 1];
-    const headers = lengths[i * 3 + 2];
-    // The body size again, so the two passes need no per-record table.
-    let size = 1 + sizeOfVarint(timestampDelta) + sizeOfVarint(i);
-    size += key < 0 ? 1 : sizeOfVarint(key) + key;
-    size += value < 0 ? 1 : sizeOfVarint(value) + value;
-    size += sizeOfVarint(headers);
-    for (let k = h, end = h + headers; k < end; k++) {
-      const name = headerLengths[k * 2];
-      const headerValue = headerLengths[k * 2 + 1];
-      size += sizeOfVarint(name) + name;
-      size += headerValue < 0 ? 1 : sizeOfVarint(headerValue) + headerValue;
-    }
-    p = writeVarint(out, p, size);
+    const tail = lengths[i * 2];
+    p = writeVarint(out, p, 1 + sizeOfVarint(timestampDelta) + sizeOfVarint(i) + tail);
     out[p++] = 0; // attributes
     p = writeVarlong(out, p, timestampDelta);
     p = writeVarint(out, p, i);
-    p = copyField(out, p, data, d, key);
-    d += key < 0 ? 0 : key;
-    p = copyField(out, p, data, d, value);
-    d += value < 0 ? 0 : value;
-    p = writeVarint(out, p, headers);
-    for (const end = h + headers; h < end; h++) {
-      const name = headerLengths[h * 2];
-      const headerValue = headerLengths[h * 2 + 1];
-      p = copyField(out, p, data, d, name);
-      d += name;
-      p = copyField(out, p, data, d, headerValue);
-      d += headerValue < 0 ? 0 : headerValue;
-    }
+    if (p !== src) out.copyWithin(p, src, src + tail);
+    p += tail;
+    src += tail;
   }
 
   const view = viewOf(out);
@@ -112,17 +80,4 @@ export function encodeRecordBlock(block: RecordBlock, options: BlockBatchOptions
   view.setInt32(BatchOffset.recordCount, count);
   view.setUint32(BatchOffset.crc, crc32c(out, CRC_START, out.length));
   return out;
-}
-
-/** Writes a varint length (-1 for null) and `length` bytes of `data` from `from`. */
-function copyField(out: Uint8Array, position: number, data: Uint8Array, from: number, length: number): number {
-  if (length < 0) {
-    out[position] = 1; // zig-zag -1
-    return position + 1;
-  }
-  const p = writeVarint(out, position, length);
-  // Small fields copy faster by hand than through set()'s call overhead.
-  if (length <= 128) for (let k = 0; k < length; k++) out[p + k] = data[from + k];
-  else out.set(data.subarray(from, from + length), p);
-  return p + length;
 }

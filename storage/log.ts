@@ -155,7 +155,7 @@ export class Log {
       if (problem !== null) throw new RivuletError("invalid_record", `a record block is inconsistent: ${problem}`);
       if (this.#config["cleanup.policy"].includes("compact")) {
         for (let i = 0; i < block.count; i++) {
-          if (block.lengths[i * 3] < 0) throw new RivuletError("invalid_record", `records[${i}]: a compacted topic refuses records without a key`, { index: i });
+          if (block.lengths[i * 2 + 1] < 0) throw new RivuletError("invalid_record", `records[${i}]: a compacted topic refuses records without a key`, { index: i });
         }
       }
       return this.#append(encodeRecordBlock(block, batch), true);

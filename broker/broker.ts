@@ -169,7 +169,11 @@ export class Broker implements BrokerApi, ProducerHost {
     return result;
   }
 
-  /** The producer's path: the block's one buffer moves to the worker, which encodes the batch. */
+  /**
+   * The producer's path: the block goes to the worker, which encodes the batch. A block in a
+   * SharedArrayBuffer is lent (the caller must not touch it until this settles); any other is
+   * transferred.
+   */
   async appendRecords(topic: string, partition: number, block: RecordBlock, batch: BlockBatchOptions): Promise<AppendBatchResult> {
     const { count } = block;
     const size = block.data.byteLength;
@@ -177,7 +181,8 @@ export class Broker implements BrokerApi, ProducerHost {
       type: "appendRecords", topic, partition, block,
       producerId: batch.producerId ?? -1, producerEpoch: batch.producerEpoch ?? -1, baseSequence: batch.baseSequence ?? -1,
     } as const;
-    const result = await this.#ask(topic, partition, message, [blockBuffer(block)]);
+    const buffer = blockBuffer(block);
+    const result = await this.#ask(topic, partition, message, buffer instanceof ArrayBuffer ? [buffer] : []);
     this.stats.produced(topic, count, size);
     return result;
   }

@@ -12,17 +12,20 @@
  * Not thread-safe: owned by one {@link Producer}.
  */
 import { RivuletError, isRivuletError } from "../core/errors.ts";
-import { packRecordBlocks, type RecordBlock, type RecordBlockBuilder } from "../record/record-block.ts";
+import { packedBytes, packRecordBlocks, type RecordBlock, type RecordBlockBuilder } from "../record/record-block.ts";
+import type { BlockArenas } from "./block-arenas.ts";
 import type { BlockBatchOptions } from "../record/record-block-encoder.ts";
 import type { AppendBatchResult } from "./types.ts";
 
 export interface SenderContext {
-  /** Sends one block (given away: its buffer is transferred) to be encoded as one batch. */
+  /** Sends one block (lent until this settles) to be encoded as one batch. */
   append(topic: string, partition: number, block: RecordBlock, batch: BlockBatchOptions): Promise<AppendBatchResult>;
   /** The producer id and epoch for idempotent sends, or null. */
   identity(): Promise<{ producerId: number; producerEpoch: number } | null>;
   /** Asks for a fresh identity after a send whose outcome is unknown. */
   resetIdentity(): void;
+  /** Where blocks are packed: an arena goes back only after the worker answered its batch. */
+  arenas: BlockArenas;
   deliveryTimeoutMs: number;
   batchRecordsMax: number;
   batchBytesMax: number;
@@ -150,10 +153,13 @@ export class PartitionSender {
           }
           firstSequence = this.#sequence;
         }
-        // A fresh block per attempt: the previous one was transferred to the worker.
-        const block = packRecordBlocks(ranges.map(({ part, from, to }) => ({ builder: part.builder, from, to })));
+        // A fresh arena per attempt: after a failure the worker may still be reading the last one.
+        const blockRanges = ranges.map(({ part, from, to }) => ({ builder: part.builder, from, to }));
+        const arena = this.#context.arenas.take(packedBytes(blockRanges));
+        const block = packRecordBlocks(blockRanges, arena);
         const batch = identity ? { producerId: identity.producerId, producerEpoch: identity.producerEpoch, baseSequence: firstSequence } : {};
         const result = await this.#context.append(this.topic, this.partition, block, batch);
+        this.#context.arenas.give(arena);
         if (identity) this.#sequence = firstSequence + count;
         let offset = result.baseOffset;
         for (const { part, from, to } of ranges) {

@@ -11,6 +11,7 @@ import type { TopicConfig } from "../core/topic-config.ts";
 import { Partitioner } from "./partitioner.ts";
 import { RecordBlockBuilder, type RecordBlock } from "../record/record-block.ts";
 import type { BlockBatchOptions } from "../record/record-block-encoder.ts";
+import { BlockArenas } from "./block-arenas.ts";
 import { PartitionSender, type SendPart, type SenderContext } from "./partition-sender.ts";
 import { keyBytes, recordError, recordTimestamp, writeRecord, type RecordLimits } from "./record-input.ts";
 import type { AppendBatchResult, ProduceLimits, ProducerRecord, RecordMetadata } from "./types.ts";
@@ -55,9 +56,11 @@ export class Producer {
   #flushScheduled = false;
   #identity: Promise<{ producerId: number; producerEpoch: number }> | null = null;
   #closed = false;
+  #arenas: BlockArenas;
 
   constructor(host: ProducerHost, options: ProducerOptions = {}) {
     this.#host = host;
+    this.#arenas = new BlockArenas(host.limits.producerArenaBytesMax);
     this.#options = {
       idempotent: options.idempotent ?? true,
       lingerMs: options.lingerMs ?? 0,
@@ -178,6 +181,7 @@ export class Producer {
       const context: SenderContext = {
         append: (t, p, block, batch) => this.#host.appendRecords(t, p, block, batch),
         identity: () => this.#identityOrNull(),
+        arenas: this.#arenas,
         resetIdentity: () => {
           this.#identity = null;
         },

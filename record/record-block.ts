@@ -25,8 +25,9 @@
  * of its tail. Positions are not stored: a reader walks the tail lengths in order.
  *
  * A block is built on the main thread by {@link RecordBlockBuilder} (one pass over the caller's
- * records, one copy of each value) and packed by {@link packRecordBlocks}; after `postMessage`
- * with {@link blockBuffer} in the transfer list the sender no longer owns it.
+ * records, one copy of each value) and packed by {@link packRecordBlocks}, into a buffer of its
+ * own (then `postMessage` it with {@link blockBuffer} in the transfer list: the sender no longer
+ * owns it) or into a SharedArrayBuffer the sender lends the receiver until it answers.
  *
  * Pure; safe on any thread. A builder is not thread-safe.
  */
@@ -43,9 +44,9 @@ export interface RecordBlock {
   data: Uint8Array;
 }
 
-/** The one buffer behind every view of a packed block: put it in the transfer list. */
-export function blockBuffer(block: RecordBlock): ArrayBuffer {
-  return block.data.buffer as ArrayBuffer;
+/** The one buffer behind every view of a packed block (transfer it unless it is shared). */
+export function blockBuffer(block: RecordBlock): ArrayBufferLike {
+  return block.data.buffer;
 }
 
 const encoder = new TextEncoder();
@@ -174,14 +175,26 @@ function align8(n: number): number {
   return (n + 7) & ~7;
 }
 
+/** Bytes {@link packRecordBlocks} needs for `ranges`. */
+export function packedBytes(ranges: readonly BlockRange[]): number {
+  let count = 0;
+  let bytes = 0;
+  for (const { builder, from, to } of ranges) {
+    count += to - from;
+    bytes += builder.dataStarts[to] - builder.dataStarts[from];
+  }
+  return align8(align8(count * 8) + count * 8) + bytes;
+}
+
 /**
- * Packs ranges of records (in order) into one new block with a buffer of its own, by bulk
- * copies of each range's data.
+ * Packs ranges of records (in order) into one block, by bulk copies of each range's data.
  *
  * @param ranges at least one non-empty range
- * @returns a block whose views share one ArrayBuffer ({@link blockBuffer})
+ * @param into a buffer of at least {@link packedBytes} bytes to pack into (from its start);
+ *   default: a new ArrayBuffer of exactly that size
+ * @returns a block whose views share one buffer ({@link blockBuffer})
  */
-export function packRecordBlocks(ranges: readonly BlockRange[]): RecordBlock {
+export function packRecordBlocks(ranges: readonly BlockRange[], into?: ArrayBufferLike): RecordBlock {
   let count = 0;
   let bytes = 0;
   for (const { builder, from, to } of ranges) {
@@ -190,7 +203,8 @@ export function packRecordBlocks(ranges: readonly BlockRange[]): RecordBlock {
   }
   const lengthsAt = align8(count * 8);
   const dataAt = align8(lengthsAt + count * 8);
-  const buffer = new ArrayBuffer(dataAt + bytes);
+  if (into && into.byteLength < dataAt + bytes) throw new RangeError(`packRecordBlocks: ${into.byteLength} bytes given, ${dataAt + bytes} needed`);
+  const buffer = into ?? new ArrayBuffer(dataAt + bytes);
   const block: RecordBlock = {
     count,
     timestamps: new Float64Array(buffer, 0, count),

@@ -5,13 +5,14 @@
  * their partitions — all before a single record is produced.
  */
 import { isRivuletError, RivuletError } from "../../core/errors.ts";
-import { readParsedBody } from "../body.ts";
+import { parseBody, readBody } from "../body.ts";
 import type { HttpContext } from "../context.ts";
 import { requestEncoding, responseEncoding } from "../media.ts";
 import { produceRequestSchema, produceResponseSchema, topicParam } from "../openapi/schemas.ts";
 import { parseTopic } from "../params.ts";
 import { parseCborRecords } from "../records/cbor-records-in.ts";
 import { parseJsonRecords } from "../records/json-records-in.ts";
+import { scanJsonRecords } from "../records/json-records-scan.ts";
 import { replyJsonText, replyWith } from "../reply.ts";
 import type { Router } from "../router.ts";
 import { type TopicMeta, topicMeta } from "../topic-meta.ts";
@@ -60,8 +61,12 @@ export function produceRoutes(router: Router, ctx: HttpContext): void {
     if (description === null && !ctx.options.autoCreateTopics) {
       throw new RivuletError("unknown_topic", `topic "${topic}" does not exist`, { topic });
     }
-    const { value, bytes } = await readParsedBody(c.req.raw, encoding, limits.httpBodyBytesMax);
-    const records = encoding === "json" ? parseJsonRecords(value, limits) : parseCborRecords(value, limits);
+    const body = await readBody(c.req.raw, limits.httpBodyBytesMax);
+    const bytes = body.byteLength;
+    // The common JSON shape is scanned straight off the bytes; anything else (and every error)
+    // takes the general parser.
+    const records = (encoding === "json" ? scanJsonRecords(body, limits.httpRecordsPerRequestMax) : null)
+      ?? (encoding === "json" ? parseJsonRecords(parseBody(body, encoding), limits) : parseCborRecords(parseBody(body, encoding), limits));
     description ??= await autoCreate(ctx, topic);
     const metadata = await ctx.broker.produce(topic, records, { limits: recordLimits });
     ctx.metrics.produced(topic, records.length, bytes);

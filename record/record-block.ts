@@ -32,7 +32,7 @@
  * Pure; safe on any thread. A builder is not thread-safe.
  */
 import { writeUtf8 } from "../storage/utf8.ts";
-import { readVarint, sizeOfVarint, writeVarint } from "../storage/varint.ts";
+import { sizeOfVarint, writeVarint } from "../storage/varint.ts";
 
 /** Records ready to cross to a partition worker. */
 export interface RecordBlock {
@@ -244,11 +244,22 @@ export function checkRecordBlock(block: RecordBlock): string | null {
     const tail = lengths[i * 2];
     if (tail < 3 || at + tail > data.length) return `record ${i} has a tail of ${tail} bytes at ${at} in ${data.length}`;
     const key = lengths[i * 2 + 1];
-    if (readVarint(data, at).value !== key || key + sizeOfVarint(key) + 2 > tail) return `record ${i} does not start with its key length ${key}`;
+    if (leadingVarint(data, at) !== key || key + sizeOfVarint(key) + 2 > tail) return `record ${i} does not start with its key length ${key}`;
     at += tail;
   }
   if (at !== data.length) return `the tails add up to ${at} bytes, the data has ${data.length}`;
   return null;
+}
+
+/** The zig-zag varint (int32) at `at`, without allocating; NaN when it runs past 5 bytes or the end. */
+function leadingVarint(data: Uint8Array, at: number): number {
+  let z = 0;
+  for (let k = 0; k < 5 && at + k < data.length; k++) {
+    const b = data[at + k];
+    z += (b & 0x7f) * 2 ** (7 * k);
+    if (b < 0x80) return z % 2 === 0 ? z / 2 : -(z + 1) / 2;
+  }
+  return Number.NaN;
 }
 
 function grow<T extends Uint8Array | Int32Array | Float64Array>(array: T, atLeast: number): T {

@@ -11,6 +11,7 @@ import { requestEncoding, responseEncoding } from "../media.ts";
 import { produceRequestSchema, produceResponseSchema, topicParam } from "../openapi/schemas.ts";
 import { parseTopic } from "../params.ts";
 import { parseCborRecords } from "../records/cbor-records-in.ts";
+import { scanCborRecords } from "../records/cbor-records-scan.ts";
 import { parseJsonRecords } from "../records/json-records-in.ts";
 import { scanJsonRecords } from "../records/json-records-scan.ts";
 import { replyJsonText, replyWith } from "../reply.ts";
@@ -63,10 +64,11 @@ export function produceRoutes(router: Router, ctx: HttpContext): void {
     }
     const body = await readBody(c.req.raw, limits.httpBodyBytesMax);
     const bytes = body.byteLength;
-    // The common JSON shape is scanned straight off the bytes; anything else (and every error)
-    // takes the general parser.
-    const records = (encoding === "json" ? scanJsonRecords(body, limits.httpRecordsPerRequestMax) : null)
-      ?? (encoding === "json" ? parseJsonRecords(parseBody(body, encoding), limits) : parseCborRecords(parseBody(body, encoding), limits));
+    // The common request shape is scanned straight off the bytes; anything else (and every
+    // error) takes the general parser.
+    const records = encoding === "json"
+      ? scanJsonRecords(body, limits.httpRecordsPerRequestMax) ?? parseJsonRecords(parseBody(body, encoding), limits)
+      : scanCborRecords(body, limits.httpRecordsPerRequestMax) ?? parseCborRecords(parseBody(body, encoding), limits);
     description ??= await autoCreate(ctx, topic);
     const metadata = await ctx.broker.produce(topic, records, { limits: recordLimits });
     ctx.metrics.produced(topic, records.length, bytes);

@@ -105,12 +105,15 @@ export class Producer {
         headerNameBytesMax: Math.min(own.headerNameBytesMax, limits?.headerNameBytesMax ?? Infinity),
       };
       const recordMaxBytes = Math.min(maxBytes, limits?.messageMaxBytes ?? Infinity);
+      const keyRequired = meta.config["cleanup.policy"].includes("compact");
       const expected = Math.ceil(records.length / partitions) + 1;
       let bytes = 0;
       for (let i = 0; i < records.length; i++) {
         const input = records[i];
         if (input === null || typeof input !== "object") throw recordError("invalid_record", i, "a record must be an object");
         const key = keyBytes(input.key, i);
+        // Checked here too (the log checks again) so a call spanning partitions writes nothing.
+        if (key === null && keyRequired) throw recordError("invalid_record", i, "a compacted topic refuses records without a key");
         const partition = this.#choosePartition(topic, input.partition, key, partitions, i);
         chosen[i] = partition;
         let part = parts.get(partition);

@@ -51,6 +51,17 @@ test("a produce call with a bad record anywhere writes none of it, and the error
   assert.is(metadata.length, 50);
 });
 
+test("a compacted topic refuses a record without a key, named by its index, and writes nothing of the call", async () => {
+  await broker.createTopic("compacted", { partitions: 3, config: { flush: "os", "cleanup.policy": "compact" } });
+  const records = Array.from({ length: 30 }, (_, i) => ({ key: i === 17 ? null : `k${i}`, value: `${i}` }));
+  const error = await broker.produce("compacted", records).catch((e) => e);
+  assert.ok(isRivuletError(error, "invalid_record"), String(error));
+  assert.match(error.message, /records\[17\]/);
+  assert.equal((await broker.describeTopic("compacted")).partitions.map((p) => p.endOffset), [0, 0, 0]);
+  await broker.produce("compacted", [{ key: "a", value: "1", partition: 0 }, { key: "b", value: null, partition: 0 }]);
+  assert.is((await broker.describeTopic("compacted")).partitions[0].endOffset, 2);
+});
+
 test("records produced through blocks read back byte for byte, with headers, null keys and values, across batches and partitions", async () => {
   await broker.createTopic("blocks", { partitions: 3, config: { flush: "always" } });
   const producer = broker.producer({ batchSize: 7 });

@@ -4,7 +4,10 @@
  * benchmark on 127.0.0.1, fed the same records (100-byte values, keys from 10,000 distinct keys)
  * by the same client process (this one), in interleaved rounds; every figure is the median of
  * the rounds. Also: Rivulet in-process, over the Kafka protocol (kcat), a worker crash, a large
- * log against a small one (default run only), and the machine's own disk limits.
+ * log against a small one (default run only), and the machine's own disk limits. The data plane
+ * in a few lines: produce CPU-seconds per million records at each door (in-process, HTTP JSON,
+ * HTTP CBOR, Kafka listener, Durable Streams), HTTP ÷ Kafka listener, and in-process produce ÷
+ * the raw storage append measured in the same rounds.
  *
  *   node --import tsx bench/main.ts [--quick] [--json FILE] [--markdown FILE]
  *

@@ -4,10 +4,10 @@
  * of at most `batchRecordsMax` records and `batchBytesMax` bytes, packed into one block each
  * (bulk copies into a shared arena) and go to the partition actor — which encodes the
  * RecordBatch v2 and its CRC — one batch at a time, so acknowledged order is send order (while
- * a batch is in flight, the next one fills up). Retriable failures (a restarting worker, a full mailbox) are retried with backoff until
- * the delivery timeout; with idempotence a batch keeps its sequence numbers across retries, so a
- * retry of a batch that was in fact written is acknowledged with its original offsets instead of
- * being written twice. No promise or closure is made per record.
+ * a batch is in flight, the next one fills up). Retriable failures (a restarting worker, a full
+ * mailbox) are retried with backoff until the delivery timeout; with idempotence a batch keeps
+ * its sequence numbers across retries, so a retry of a batch that was in fact written is
+ * acknowledged with its original offsets instead of being written twice. No promise or closure is made per record.
  *
  * Not thread-safe: owned by one {@link Producer}.
  */

@@ -7,7 +7,8 @@
  * a batch is in flight, the next one fills up). Retriable failures (a restarting worker, a full
  * mailbox) are retried with backoff until the delivery timeout; with idempotence a batch keeps
  * its sequence numbers across retries, so a retry of a batch that was in fact written is
- * acknowledged with its original offsets instead of being written twice. No promise or closure is made per record.
+ * acknowledged with its original offsets instead of being written twice. No promise or closure
+ * is made per record.
  *
  * Not thread-safe: owned by one {@link Producer}.
  */

@@ -14,6 +14,8 @@ import { Supervisor } from "../actors/supervisor.ts";
 import type { SupervisorReplies, SupervisorReply, SupervisorRequest } from "../actors/supervisor-protocol.ts";
 import type { PartitionReplies, PartitionRequest } from "../actors/partition-protocol.ts";
 import type { GroupCoordinatorApi } from "./group-api.ts";
+import { blockBuffer, type RecordBlock } from "../record/record-block.ts";
+import type { BlockBatchOptions } from "../record/record-block-encoder.ts";
 import { Producer, type ProducerHost, type ProducerOptions } from "./producer.ts";
 import { Consumer, type ConsumerOptions } from "./consumer.ts";
 import { batchesToRecords } from "./record-decoding.ts";
@@ -21,7 +23,7 @@ import { BrokerFaults } from "./broker-faults.ts";
 import { BrokerStats } from "./broker-stats.ts";
 import type {
   AppendBatchResult, BrokerApi, BrokerHealth, CreateTopicOptions, FetchBatchesResult, FetchOptions, FetchResult,
-  OffsetSpec, ProducerRecord, RecordMetadata, TopicDescription, WorkerStatus,
+  OffsetSpec, ProduceOptions, ProducerRecord, RecordMetadata, TopicDescription, WorkerStatus,
 } from "./types.ts";
 
 /** Options of `Broker.open` (groups/broker.ts). */
@@ -176,13 +178,13 @@ export class BrokerCore implements BrokerApi, ProducerHost {
     return { name, partitions, config: topic.config };
   }
 
-  async produce(topic: string, records: ProducerRecord[]): Promise<RecordMetadata[]> {
+  async produce(topic: string, records: ProducerRecord[], options?: ProduceOptions): Promise<RecordMetadata[]> {
     if (this.#options.autoCreateTopics && !this.#supervisor.metadata.topics.has(topic)) {
       await this.createTopic(topic, { partitions: this.#options.defaultPartitions ?? 1 }).catch((error) => {
         if (!(error instanceof RivuletError && error.code === "topic_exists")) throw error;
       });
     }
-    return this.#producer.sendBatch(topic, records);
+    return this.#producer.sendBatch(topic, records, options?.limits);
   }
 
   async appendBatch(topic: string, partition: number, batches: Uint8Array): Promise<AppendBatchResult> {
@@ -195,16 +197,35 @@ export class BrokerCore implements BrokerApi, ProducerHost {
     return result;
   }
 
+  /**
+   * The producer's path: the block goes to the worker, which encodes the batch. A block in a
+   * SharedArrayBuffer is lent (the caller must not touch it until this settles); any other is
+   * transferred.
+   */
+  async appendRecords(topic: string, partition: number, block: RecordBlock, batch: BlockBatchOptions): Promise<AppendBatchResult> {
+    const { count } = block;
+    const size = block.data.byteLength;
+    const message = {
+      type: "appendRecords", topic, partition, block,
+      producerId: batch.producerId ?? -1, producerEpoch: batch.producerEpoch ?? -1, baseSequence: batch.baseSequence ?? -1,
+    } as const;
+    const buffer = blockBuffer(block);
+    const result = await this.#ask(topic, partition, message, buffer instanceof ArrayBuffer ? [buffer] : []);
+    this.stats.produced(topic, count, size);
+    return result;
+  }
+
   async fetch(topic: string, partition: number, options: FetchOptions): Promise<FetchResult> {
     const maxRecords = Math.min(options.maxRecords ?? this.limits.fetchRecordsMax, this.limits.fetchRecordsMax);
     const raw = await this.fetchBatches(topic, partition, options);
-    const { records, nextOffset } = batchesToRecords(topic, partition, raw.batches, options.offset, maxRecords);
+    const { records, nextOffset } = batchesToRecords(topic, partition, raw.batches, raw.offset, maxRecords);
     this.stats.fetched(topic, records.length, 0);
     return { records, nextOffset: Math.min(nextOffset, raw.highWatermark), highWatermark: raw.highWatermark, logStartOffset: raw.logStartOffset };
   }
 
   async fetchBatches(topic: string, partition: number, options: FetchOptions): Promise<FetchBatchesResult> {
-    if (!Number.isSafeInteger(options.offset) || options.offset < 0) {
+    const named = options.offset === "earliest" || options.offset === "latest";
+    if (!named && (!Number.isSafeInteger(options.offset) || (options.offset as number) < 0)) {
       throw new RivuletError("invalid_offset", `offset must be a non-negative integer, got ${options.offset}`, { offset: options.offset });
     }
     const waitMs = options.signal?.aborted ? 0 : Math.min(Math.max(0, options.waitMs ?? 0), this.limits.fetchWaitMsMax);

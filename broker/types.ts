@@ -23,6 +23,22 @@ export interface ProducerRecord {
   timestamp?: number;
 }
 
+/** Options of one produce call. */
+export interface ProduceOptions {
+  /** Limits stricter than the broker's for this call (a front end's own), each applied with the broker's. */
+  limits?: ProduceLimits;
+}
+
+/** The per-record limits a produce call is checked against. */
+export interface ProduceLimits {
+  /** Bytes of one record (also bounded by the topic's `message.max.bytes`). */
+  messageMaxBytes?: number;
+  /** Headers on one record. */
+  recordHeadersMax?: number;
+  /** UTF-8 bytes of one header name. */
+  headerNameBytesMax?: number;
+}
+
 /** A record as read back. */
 export interface ConsumedRecord {
   topic: string;
@@ -64,8 +80,11 @@ export interface TopicDescription {
 
 /** Options for {@link BrokerApi.fetch}. */
 export interface FetchOptions {
-  /** First offset wanted. */
-  offset: number;
+  /**
+   * First offset wanted, or `earliest` (the log start) / `latest` (the high watermark), which
+   * the partition resolves in the same round trip.
+   */
+  offset: number | "earliest" | "latest";
   /** Most records returned. */
   maxRecords?: number;
   /** Most bytes of stored batches read. */
@@ -130,9 +149,10 @@ export interface BrokerApi {
   /**
    * Appends records, choosing partitions with Kafka's default partitioner (murmur2 of the key;
    * explicit partition wins). Resolves once every record is acknowledged; the metadata array is
-   * in the order of `records`.
+   * in the order of `records`. Every record is validated once, before any is queued; an error
+   * names the bad record (`records[i]`, details `index`).
    */
-  produce(topic: string, records: ProducerRecord[]): Promise<RecordMetadata[]>;
+  produce(topic: string, records: ProducerRecord[], options?: ProduceOptions): Promise<RecordMetadata[]>;
   /** Appends one or more raw RecordBatch v2 (as a Kafka producer sent them) to a partition. */
   appendBatch(topic: string, partition: number, batches: Uint8Array): Promise<AppendBatchResult>;
   /** Reads records from `offset`, never past the high watermark; may wait `waitMs` for data. */

@@ -73,6 +73,11 @@ export const defaultLimits = {
   deliveryTimeoutMs: 30_000,
   /** Bytes a producer may hold unsent before `send` refuses. */
   producerBufferBytesMax: 64 * MiB,
+  /**
+   * Bytes of shared buffers a producer keeps for reuse between batches (record blocks are
+   * packed into them and read by the partition worker; see broker/block-arenas.ts).
+   */
+  producerArenaBytesMax: 16 * MiB,
   /** Longest a fetch may wait for new data. */
   fetchWaitMsMax: 60_000,
   /** Most records one fetch returns. */

@@ -5,7 +5,7 @@ import type { ActorRef } from "./actor-ref.ts";
  * What became of one delivered message: a reply, an expected failure (a RivuletError, which
  * rejects the ask), or a crash (anything else: a programmer error that ends the incarnation).
  */
-export type Outcome<R> =
+export type DeliveryOutcome<R> =
   | { type: "reply"; value: R }
   | { type: "rejected"; error: Error }
   | { type: "crashed"; error: Error };
@@ -15,8 +15,8 @@ export type Outcome<R> =
  * The supervising ref owns ordering of lives; an incarnation owns delivery within its life.
  */
 export interface Incarnation<M extends ActorMessage, R> {
-  /** Delivers one message; never rejects: failures are {@link Outcome}s. */
-  deliver(message: M, transfer: Transferable[]): Promise<Outcome<R>>;
+  /** Delivers one message; never rejects: failures are {@link DeliveryOutcome}s. */
+  deliver(message: M, transfer: Transferable[]): Promise<DeliveryOutcome<R>>;
   /** Graceful end, once nothing is in flight: runs the actor's `stop()`, releases its thread. */
   stop(): Promise<void>;
   /** Immediate end after a crash: no `stop()`, the thread (if any) is terminated. */

@@ -2,7 +2,7 @@ import { isRivuletError } from "../core/errors.ts";
 import type { Actor, ActorContext, ActorMessage } from "./actor.ts";
 import type { ActorRef } from "./actor-ref.ts";
 import { type DispatchMode, Dispatcher } from "./dispatcher.ts";
-import { asError, type Incarnation, type Outcome } from "./incarnation.ts";
+import { asError, type Incarnation, type DeliveryOutcome } from "./incarnation.ts";
 
 /**
  * Starts one life of a main-thread actor: builds it from `factory`, awaits its `start()`, then
@@ -30,10 +30,10 @@ export async function startLocalIncarnation<M extends ActorMessage, R>(
   await actor.start?.(context);
   const dispatcher = new Dispatcher(dispatch);
   return {
-    deliver(message: M): Promise<Outcome<R>> {
+    deliver(message: M): Promise<DeliveryOutcome<R>> {
       return dispatcher.dispatch(() => actor.receive(message, context)).then(
-        (value): Outcome<R> => ({ type: "reply", value }),
-        (error): Outcome<R> => isRivuletError(error) ? { type: "rejected", error } : { type: "crashed", error: asError(error) },
+        (value): DeliveryOutcome<R> => ({ type: "reply", value }),
+        (error): DeliveryOutcome<R> => isRivuletError(error) ? { type: "rejected", error } : { type: "crashed", error: asError(error) },
       );
     },
     async stop(): Promise<void> {

@@ -53,6 +53,8 @@ export class PartitionHost implements Actor<PartitionRequest, PartitionReply> {
         return null;
       case "append":
         return this.#get(message.topic, message.partition).append(message.batches);
+      case "appendRecords":
+        return this.#get(message.topic, message.partition).appendRecords(message.block, message);
       case "fetch": {
         const result = this.#get(message.topic, message.partition).fetch(message.offset, message.maxBytes, message.waitMs, message.fetchId);
         return result instanceof Promise ? result.then(transferable) : transferable(result);

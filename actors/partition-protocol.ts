@@ -5,7 +5,7 @@
  */
 import type { TopicConfig } from "../core/topic-config.ts";
 import type { Limits } from "../core/limits.ts";
-import type { AppendBatchResult, FetchBatchesResult, OffsetSpec } from "../broker/types.ts";
+import type { RecordBlock } from "../record/record-block.ts";
 
 /** A partition this worker hosts, as given at (re)start. */
 export interface HostedPartition {
@@ -25,6 +25,27 @@ export interface PartitionHostInit {
   limits: Limits;
 }
 
+/** Result of a raw fetch: whole stored RecordBatch v2 bytes, as the Kafka listener hands them out. */
+export interface FetchBatchesResult {
+  /** The offset the fetch read from (`earliest` / `latest` resolved). */
+  offset: number;
+  /** Zero or more whole batches; the first holds `offset` (it may start before it). */
+  batches: Uint8Array;
+  highWatermark: number;
+  logStartOffset: number;
+}
+
+/** Result of appending one raw RecordBatch. */
+export interface AppendBatchResult {
+  baseOffset: number;
+  lastOffset: number;
+  logAppendTime: number;
+  logStartOffset: number;
+}
+
+/** Which offset a `listOffset` finds (also `BrokerApi.listOffset`). */
+export type OffsetSpec = "earliest" | "latest" | { timestamp: number };
+
 /** Status of one hosted partition. */
 export interface PartitionState {
   logStartOffset: number;
@@ -37,8 +58,15 @@ export type PartitionRequest =
   | { type: "open"; topic: string; partition: number; config: TopicConfig }
   | { type: "close"; topic: string; partition: number; deleteData: boolean }
   | { type: "configure"; topic: string; partition: number; config: TopicConfig }
+  /** Batches encoded elsewhere (Kafka Produce, Durable Streams): validated, CRC included, then appended. */
   | { type: "append"; topic: string; partition: number; batches: Uint8Array }
-  | { type: "fetch"; topic: string; partition: number; offset: number; maxBytes: number; waitMs: number; fetchId: number }
+  /**
+   * A producer's records as a block (its buffer transferred): the partition encodes them as one
+   * RecordBatch v2 with these producer fields (-1 when not idempotent) and appends it unchecked.
+   */
+  | { type: "appendRecords"; topic: string; partition: number; block: RecordBlock; producerId: number; producerEpoch: number; baseSequence: number }
+  /** Reads from an offset, or from the log start (`earliest`) / the high watermark (`latest`). */
+  | { type: "fetch"; topic: string; partition: number; offset: number | "earliest" | "latest"; maxBytes: number; waitMs: number; fetchId: number }
   /** Ends a waiting fetch now, with what is there (its caller went away). */
   | { type: "cancelFetch"; topic: string; partition: number; fetchId: number }
   /** Ends every waiting fetch now (the broker is closing). */
@@ -53,6 +81,7 @@ export interface PartitionReplies {
   close: null;
   configure: null;
   append: AppendBatchResult;
+  appendRecords: AppendBatchResult;
   fetch: FetchBatchesResult;
   cancelFetch: null;
   releaseWaits: null;

@@ -9,9 +9,10 @@ import { RivuletError } from "../core/errors.ts";
 import type { Clock } from "../core/clock.ts";
 import type { Limits } from "../core/limits.ts";
 import type { TopicConfig } from "../core/topic-config.ts";
-import type { AppendBatchResult, FetchBatchesResult, OffsetSpec } from "../broker/types.ts";
-import { Log } from "../storage/log.ts";
-import type { PartitionState } from "./partition-protocol.ts";
+import type { RecordBlock } from "../record/record-block.ts";
+import type { BlockBatchOptions } from "../record/record-block-encoder.ts";
+import { Log, type AppendResult } from "../storage/log.ts";
+import type { AppendBatchResult, FetchBatchesResult, OffsetSpec, PartitionState } from "./partition-protocol.ts";
 
 interface Waiter {
   /** The caller's id for cancelling, or 0. */
@@ -53,18 +54,28 @@ export class Partition {
    */
   append(batches: Uint8Array): Promise<AppendBatchResult> {
     this.#assertOpen();
-    return this.#log.append(batches).then((result) => {
-      this.#wake();
-      return { baseOffset: result.baseOffset, lastOffset: result.lastOffset, logAppendTime: result.logAppendTime, logStartOffset: this.#log.logStartOffset };
-    });
+    return this.#log.append(batches).then(this.#appended);
   }
 
-  /**
-   * Reads whole batches from `offset`, up to `maxBytes` (at least one batch if there is one).
-   * With nothing at `offset` yet, waits up to `waitMs` for an acknowledged append.
-   */
-  fetch(offset: number, maxBytes: number, waitMs: number, fetchId = 0): Promise<FetchBatchesResult> | FetchBatchesResult {
+  /** Encodes a producer's block as one batch (CRC computed once, here) and appends it, as {@link append}. */
+  appendRecords(block: RecordBlock, batch: BlockBatchOptions): Promise<AppendBatchResult> {
     this.#assertOpen();
+    return this.#log.appendRecords(block, batch).then(this.#appended);
+  }
+
+  #appended = (result: AppendResult): AppendBatchResult => {
+    this.#wake();
+    return { baseOffset: result.baseOffset, lastOffset: result.lastOffset, logAppendTime: result.logAppendTime, logStartOffset: this.#log.logStartOffset };
+  };
+
+  /**
+   * Reads whole batches from `offset` (`earliest`: the log start, `latest`: the high watermark),
+   * up to `maxBytes` (at least one batch if there is one). With nothing at `offset` yet, waits
+   * up to `waitMs` for an acknowledged append.
+   */
+  fetch(from: number | "earliest" | "latest", maxBytes: number, waitMs: number, fetchId = 0): Promise<FetchBatchesResult> | FetchBatchesResult {
+    this.#assertOpen();
+    const offset = from === "earliest" ? this.#log.logStartOffset : from === "latest" ? this.#log.highWatermark : from;
     const bytes = Math.min(maxBytes, this.#limits.fetchBytesMax);
     const now = this.#read(offset, bytes);
     if (now.batches.byteLength > 0 || waitMs <= 0) return now;
@@ -119,7 +130,7 @@ export class Partition {
     this.#closed = true;
     for (const waiter of this.#waiters.values()) {
       clearTimeout(waiter.timer);
-      waiter.resolve({ batches: new Uint8Array(0), highWatermark: this.#log.highWatermark, logStartOffset: this.#log.logStartOffset });
+      waiter.resolve({ batches: new Uint8Array(0), offset: waiter.offset, highWatermark: this.#log.highWatermark, logStartOffset: this.#log.logStartOffset });
     }
     this.#waiters.clear();
     this.#log.close();
@@ -133,7 +144,7 @@ export class Partition {
 
   #read(offset: number, maxBytes: number): FetchBatchesResult {
     const result = this.#log.read(offset, maxBytes);
-    return { batches: result.batches, highWatermark: result.highWatermark, logStartOffset: result.logStartOffset };
+    return { batches: result.batches, offset, highWatermark: result.highWatermark, logStartOffset: result.logStartOffset };
   }
 
   #wake(): void {

@@ -3,7 +3,7 @@ import { RivuletError } from "../core/errors.ts";
 import { defaultLimits } from "../core/limits.ts";
 import type { ActorMessage } from "./actor.ts";
 import type { ActorRef, ActorStatus, AskOptions } from "./actor-ref.ts";
-import type { CreateIncarnation, Incarnation, Outcome } from "./incarnation.ts";
+import type { CreateIncarnation, Incarnation, DeliveryOutcome } from "./incarnation.ts";
 import { RestartPolicy, type SupervisionOptions } from "./supervision.ts";
 
 /** The limits one supervised ref enforces; defaults come from `core/limits.ts`. */
@@ -163,7 +163,7 @@ export class SupervisedRef<M extends ActorMessage, R> implements ActorRef<M, R> 
     });
   }
 
-  #finish(envelope: Envelope<M, R>, outcome: Outcome<R>): void {
+  #finish(envelope: Envelope<M, R>, outcome: DeliveryOutcome<R>): void {
     clearTimeout(envelope.timer);
     clearTimeout(envelope.waitTimer);
     if (envelope.done) return;

@@ -15,3 +15,6 @@ export interface SupervisorReplies {
 }
 
 export type SupervisorReply = SupervisorReplies[keyof SupervisorReplies];
+
+/** Health of one partition, as the supervisor sees its worker. */
+export type PartitionStatus = "online" | "restarting" | "offline";

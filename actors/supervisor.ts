@@ -13,13 +13,12 @@ import { RivuletError } from "../core/errors.ts";
 import type { Limits } from "../core/limits.ts";
 import { parseTopicConfig } from "../core/topic-config.ts";
 import { validateTopicName } from "../core/topic-name.ts";
-import type { PartitionStatus } from "../broker/types.ts";
 import type { Actor } from "./actor.ts";
 import type { ActorRef, ActorStatus } from "./actor-ref.ts";
 import { spawnWorkerActor, type FaultInjectable } from "./worker-actor.ts";
 import { ClusterMetadata, type TopicMetadata } from "./cluster-metadata.ts";
 import { partitionKey, type HostedPartition, type PartitionHostInit, type PartitionReply, type PartitionRequest } from "./partition-protocol.ts";
-import type { SupervisorReply, SupervisorRequest } from "./supervisor-protocol.ts";
+import type { PartitionStatus, SupervisorReply, SupervisorRequest } from "./supervisor-protocol.ts";
 
 export type PartitionRef = ActorRef<PartitionRequest, PartitionReply> & Partial<FaultInjectable>;
 

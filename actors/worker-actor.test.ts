@@ -5,10 +5,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { threadId } from "node:worker_threads";
 import { isRivuletError } from "../core/errors.ts";
-import type { TestInfo, TestInit, TestMessage } from "../test/fixtures/test-actor-worker.ts";
+import type { TestInfo, TestInit, TestMessage } from "../test/support/fixtures/test-actor-worker.ts";
 import { spawnWorkerActor } from "./worker-actor.ts";
 
-const moduleUrl = new URL("../test/fixtures/test-actor-worker.ts", import.meta.url);
+const moduleUrl = new URL("../test/support/fixtures/test-actor-worker.ts", import.meta.url);
 const init = (): TestInit => ({ generation: 1 });
 
 test("spawnWorkerActor() resolves once start() ran, and the actor answers asks on its own thread", async () => {

@@ -4,16 +4,16 @@ import { execFileSync } from "node:child_process";
 import { closeSync, constants, existsSync, openSync } from "node:fs";
 import { join } from "node:path";
 import { isRivuletError } from "../core/errors.ts";
-import { tempDir } from "../test/helpers/temp-dir.ts";
-import type { TestInfo, TestInit, TestMessage } from "../test/fixtures/test-actor-worker.ts";
+import { tempDir } from "../test/support/temp-dir.ts";
+import type { TestInfo, TestInit, TestMessage } from "../test/support/fixtures/test-actor-worker.ts";
 import type { ActorStatus } from "./actor-ref.ts";
 import { spawnWorkerActor } from "./worker-actor.ts";
 
 // Every wait of a worker actor's owner is bounded: a worker that never starts, never stops or
 // never exits once terminated cannot wedge its actor (nor the process).
 
-const moduleUrl = new URL("../test/fixtures/test-actor-worker.ts", import.meta.url);
-const silentUrl = new URL("../test/fixtures/silent-worker.ts", import.meta.url);
+const moduleUrl = new URL("../test/support/fixtures/test-actor-worker.ts", import.meta.url);
+const silentUrl = new URL("../test/support/fixtures/silent-worker.ts", import.meta.url);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A FIFO nobody writes: opening it blocks the opening thread in the kernel. */

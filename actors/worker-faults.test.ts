@@ -3,10 +3,10 @@ import * as assert from "uvu/assert";
 import { isRivuletError } from "../core/errors.ts";
 import type { ActorStatus } from "./actor-ref.ts";
 import type { StatusDetail } from "./supervision.ts";
-import type { TestInfo, TestInit, TestMessage } from "../test/fixtures/test-actor-worker.ts";
+import type { TestInfo, TestInit, TestMessage } from "../test/support/fixtures/test-actor-worker.ts";
 import { spawnWorkerActor, type WorkerActorOptions } from "./worker-actor.ts";
 
-const moduleUrl = new URL("../test/fixtures/test-actor-worker.ts", import.meta.url);
+const moduleUrl = new URL("../test/support/fixtures/test-actor-worker.ts", import.meta.url);
 
 /** Options whose init() counts (re)starts, and a log of statuses with a way to wait for one. */
 function watched(extra: WorkerActorOptions = {}) {

@@ -6,7 +6,7 @@ import { comlinkEndpoint } from "../runtime/comlink-endpoint.ts";
 import { spawnWorker } from "../runtime/spawn-worker.ts";
 import type { ActorMessage } from "./actor.ts";
 import { Heartbeat } from "./heartbeat.ts";
-import { asError, type Incarnation, type Outcome } from "./incarnation.ts";
+import { asError, type Incarnation, type DeliveryOutcome } from "./incarnation.ts";
 import { afterMs } from "./deadline.ts";
 import { fenceOff, newFence } from "./worker-fence.ts";
 import type { ControlFromWorker, ControlToWorker, HandshakeFromOwner, HandshakeFromWorker, HostApi, ReplyData, WorkerStartData } from "./worker-protocol.ts";
@@ -112,10 +112,10 @@ export class WorkerIncarnation<M extends ActorMessage, R> implements Incarnation
     this.#startTimer = setTimeout(() => this.#fail(new Error(`worker of actor ${name} did not start within ${options.startTimeoutMs} ms`)), options.startTimeoutMs);
   }
 
-  deliver(message: M, transfer: Transferable[]): Promise<Outcome<R>> {
+  deliver(message: M, transfer: Transferable[]): Promise<DeliveryOutcome<R>> {
     if (this.#ended || !this.#receive) return Promise.resolve({ type: "crashed", error: new Error("worker is gone") });
     const payload = transfer.length > 0 ? comlink.transfer(message, transfer) : message;
-    return this.#receive(payload).then(toOutcome, (error): Outcome<R> => {
+    return this.#receive(payload).then(toOutcome, (error): DeliveryOutcome<R> => {
       // The caller's bug (an uncloneable message, a detached buffer), not the actor's.
       if ((error as Error)?.name === "DataCloneError") return { type: "rejected", error: new RivuletError("invalid_request", `message cannot be sent to a worker: ${(error as Error).message}`) };
       return { type: "crashed", error: asError(error) };
@@ -223,7 +223,7 @@ export class WorkerIncarnation<M extends ActorMessage, R> implements Incarnation
   }
 }
 
-function toOutcome<R>(answer: ReplyData<R>): Outcome<R> {
+function toOutcome<R>(answer: ReplyData<R>): DeliveryOutcome<R> {
   switch (answer.type) {
     case "reply":
       return answer;

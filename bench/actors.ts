@@ -8,7 +8,7 @@ import { runtimeName } from "../runtime/runtime-name.ts";
 import type { ActorRef } from "../actors/actor-ref.ts";
 import { spawn } from "../actors/spawn.ts";
 import { spawnWorkerActor } from "../actors/worker-actor.ts";
-import type { TestMessage } from "../test/fixtures/test-actor-worker.ts";
+import type { TestMessage } from "../test/support/fixtures/test-actor-worker.ts";
 
 const roundTrips = 5_000;
 const messages = 50_000;
@@ -46,7 +46,7 @@ async function throughput(ref: ActorRef<TestMessage, unknown>): Promise<number> 
 }
 
 const local = spawn<TestMessage, unknown>("bench-local", () => ({ receive: (message) => (message.type === "echo" ? message.value : null) }));
-const worker = await spawnWorkerActor<TestMessage, unknown>("bench-worker", new URL("../test/fixtures/test-actor-worker.ts", import.meta.url), {
+const worker = await spawnWorkerActor<TestMessage, unknown>("bench-worker", new URL("../test/support/fixtures/test-actor-worker.ts", import.meta.url), {
   init: () => ({ generation: 1 }),
   dispatch: "pipelined",
 });

@@ -4,8 +4,8 @@
  *
  *   node --import tsx bench/codec.ts        (also: bun bench/codec.ts, deno run -A bench/codec.ts)
  */
-import { crc32c } from "../storage/crc32c.ts";
-import { decodeRecords, encodeRecordBatch, validateBatch, type BatchRecord } from "../storage/record-batch.ts";
+import { crc32c } from "../record/crc32c.ts";
+import { decodeRecords, encodeRecordBatch, validateBatch, type BatchRecord } from "../record/record-batch.ts";
 
 const RECORDS_PER_BATCH = 1_000;
 const VALUE_BYTES = 100;

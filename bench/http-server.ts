@@ -7,7 +7,7 @@
  */
 import process from "node:process";
 import { createInterface } from "node:readline";
-import { startTempServer } from "../test/helpers/temp-server.ts";
+import { startTempServer } from "../test/support/temp-server.ts";
 
 const { server, stop } = await startTempServer("rivulet-http-bench-");
 console.log(JSON.stringify({ port: server.port }));

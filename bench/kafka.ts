@@ -9,13 +9,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Kafka, logLevel } from "kafkajs";
-import { Broker } from "../broker/broker.ts";
+import { Broker } from "../groups/broker.ts";
 import { startKafkaListener } from "../kafka/listener.ts";
 import { decodeRequest as decodeProduceV7 } from "../kafka/protocol/produce/v7.ts";
 import { encodeResponse as encodeFetchV11 } from "../kafka/protocol/fetch/v11.ts";
 import { Reader } from "../kafka/protocol/reader.ts";
 import { Writer } from "../kafka/protocol/writer.ts";
-import { encodeRecordBatch, type BatchRecord } from "../storage/record-batch-encoder.ts";
+import { encodeRecordBatch, type BatchRecord } from "../record/record-batch-encoder.ts";
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);

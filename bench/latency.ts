@@ -19,7 +19,7 @@ import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import * as hdr from "hdr-histogram-js";
-import { Broker } from "../broker/broker.ts";
+import { Broker } from "../groups/broker.ts";
 import { HttpClient } from "./harness/http-client.ts";
 import { forEachSeq, keyText, valueJson, valueBytes } from "./harness/records.ts";
 import { runRounds } from "./harness/rounds.ts";

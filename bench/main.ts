@@ -4,7 +4,10 @@
  * benchmark on 127.0.0.1, fed the same records (100-byte values, keys from 10,000 distinct keys)
  * by the same client process (this one), in interleaved rounds; every figure is the median of
  * the rounds. Also: Rivulet in-process, over the Kafka protocol (kcat), a worker crash, a large
- * log against a small one (default run only), and the machine's own disk limits.
+ * log against a small one (default run only), and the machine's own disk limits. The data plane
+ * in a few lines: produce CPU-seconds per million records at each door (in-process, HTTP JSON,
+ * HTTP CBOR, Kafka listener, Durable Streams), HTTP ÷ Kafka listener, and in-process produce ÷
+ * the raw storage append measured in the same rounds.
  *
  *   node --import tsx bench/main.ts [--quick] [--json FILE] [--markdown FILE]
  *
@@ -25,7 +28,7 @@ import { startNats } from "./peers/nats.ts";
 import { startRedis } from "./peers/redis.ts";
 import { rivuletHttpSystem, startRivuletServer, type RivuletServer } from "./peers/rivulet-http.ts";
 import type { RoundSizes, System } from "./peers/system.ts";
-import { annotate, caseRows, markdownTable, plainRows, ratioLines, type ResultRow } from "./report.ts";
+import { annotate, caseRows, dataPlaneLines, markdownTable, plainRows, ratioLines, type ResultRow } from "./report.ts";
 import { bigLogBenchmark } from "./scenarios/big-log.ts";
 import { inProcessSystem } from "./scenarios/in-process.ts";
 import { kcatSystem } from "./scenarios/kcat.ts";
@@ -122,6 +125,10 @@ function report(title: string, machine: string, limits: string, rows: ResultRow[
     "Rivulet ÷ peer (throughput: Rivulet's records/s over the peer's; latency: the peer's p99 over Rivulet's; above 1 means Rivulet is ahead):",
     "",
     ...ratioLines(rows),
+    "",
+    "The data plane (server CPU over throughput; in-process: the whole process):",
+    "",
+    ...dataPlaneLines(rows),
     "",
     ...notes.map((n) => `- ${n}`),
     ...skipped.map((s) => `- skipped: ${s}`),

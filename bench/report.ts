@@ -13,6 +13,11 @@ export interface ResultRow extends BenchRow {
   client_cpu_pct: number | null;
   /** CPU of the server process, % of one core (null in-process). */
   server_cpu_pct: number | null;
+  /**
+   * CPU-seconds the server spent per million records (server CPU over throughput; in-process:
+   * the whole process, client included, as nothing else runs there).
+   */
+  server_cpu_s_per_m: number | null;
   /** Rounds the medians cover. */
   runs: number | null;
   /** On a peer's row: Rivulet ÷ peer (above 1: Rivulet ahead). */
@@ -65,6 +70,7 @@ export function caseRows(results: CaseResult[]): ResultRow[] {
     p999_ms: r.p999Ms,
     client_cpu_pct: r.clientPct,
     server_cpu_pct: r.serverPct,
+    server_cpu_s_per_m: cpuSecondsPerMillion(r.serverPct ?? (isInProcess(r.case.system) ? r.clientPct : null), r.recordsPerS),
     runs: r.runs,
     rivulet_ratio: null,
     compared_with: r.case.compareTo ?? null,
@@ -76,10 +82,58 @@ export function caseRows(results: CaseResult[]): ResultRow[] {
 
 /** Rows from plain bench rows (crash recovery, log size, machine limits). */
 export function plainRows(rows: BenchRow[], runs: number | null): ResultRow[] {
-  return rows.map((r) => ({ ...r, client_cpu_pct: null, server_cpu_pct: null, runs, rivulet_ratio: null, compared_with: null, rivulet_bun_ratio: null, target: null }));
+  return rows.map((r) => ({ ...r, client_cpu_pct: null, server_cpu_pct: null, server_cpu_s_per_m: null, runs, rivulet_ratio: null, compared_with: null, rivulet_bun_ratio: null, target: null }));
 }
 
 const BUN = " (bun)";
+
+/** Systems that run in the benchmark's own process (their CPU is the client's). */
+function isInProcess(system: string): boolean {
+  return system === "rivulet in-process" || system === "rivulet Log, one thread";
+}
+
+/** CPU % of one core over records/s, as CPU-seconds per million records. */
+export function cpuSecondsPerMillion(cpuPct: number | null, recordsPerS: number | null): number | null {
+  if (cpuPct === null || recordsPerS === null || recordsPerS <= 0) return null;
+  return (cpuPct / 100 / recordsPerS) * 1e6;
+}
+
+/** The doors of the data plane whose CPU per record the report sets side by side. */
+const DOORS: Array<{ label: string; scenario: string; system: string }> = [
+  { label: "in-process", scenario: "in-process produce, flush=os", system: "rivulet in-process" },
+  { label: "HTTP JSON", scenario: "network produce, batches of 1,000", system: "rivulet http json" },
+  { label: "HTTP CBOR", scenario: "network produce, batches of 1,000", system: "rivulet http cbor" },
+  { label: "Kafka listener (kcat)", scenario: "kafka protocol produce (kcat)", system: "rivulet kafka listener" },
+  { label: "Durable Streams", scenario: "network produce, batches of 1,000", system: "rivulet durable streams" },
+];
+
+/**
+ * The data plane in a few lines: produce CPU-seconds per million records at each door, HTTP ÷
+ * Kafka listener (target ≤ 2), and in-process produce ÷ raw storage append of the same run
+ * (target ≥ 0.6).
+ */
+export function dataPlaneLines(rows: ResultRow[]): string[] {
+  const find = (scenario: string, system: string) => rows.find((r) => r.scenario === scenario && r.system === system);
+  const lines: string[] = [];
+  const doors = DOORS.map((d) => ({ ...d, row: find(d.scenario, d.system) })).filter((d) => d.row?.server_cpu_s_per_m != null);
+  if (doors.length > 0) {
+    lines.push(`- produce, server CPU-seconds per million records: ${doors.map((d) => `${d.label} ${d.row!.server_cpu_s_per_m!.toFixed(2)}`).join(", ")}`);
+  }
+  const kafka = doors.find((d) => d.label.startsWith("Kafka"));
+  for (const http of doors.filter((d) => d.label.startsWith("HTTP"))) {
+    if (!kafka) break;
+    const x = http.row!.server_cpu_s_per_m! / kafka.row!.server_cpu_s_per_m!;
+    lines.push(`- ${http.label} ÷ Kafka listener, server CPU per record: ${x.toFixed(2)}× (target ≤ 2: ${x <= 2 ? "met" : "missed"})`);
+  }
+  for (const flush of ["os", "always"]) {
+    const mine = find(`in-process produce, flush=${flush}`, "rivulet in-process");
+    const raw = find(`raw storage append, flush=${flush}`, "rivulet Log, one thread");
+    if (!mine?.records_per_s || !raw?.records_per_s) continue;
+    const x = mine.records_per_s / raw.records_per_s;
+    lines.push(`- in-process produce ÷ raw storage append, flush=${flush}, same run: ${x.toFixed(2)} (target ≥ 0.6: ${x >= 0.6 ? "met" : "missed"})`);
+  }
+  return lines;
+}
 
 /** The best of `candidates` (highest records/s, or lowest p99 for latency), if any. */
 function best(candidates: ResultRow[], isLatency: boolean): ResultRow | undefined {
@@ -134,11 +188,11 @@ function ratioCell(r: ResultRow): string {
 
 /** The rows as one markdown table. */
 export function markdownTable(rows: ResultRow[]): string {
-  const head = ["scenario", "system", "records/s", "MB/s", "p50 ms", "p99 ms", "p99.9 ms", "client CPU %", "server CPU %", "Rivulet ÷ peer", "§7 target", "note"];
-  const right = new Set([2, 3, 4, 5, 6, 7, 8, 9]);
+  const head = ["scenario", "system", "records/s", "MB/s", "p50 ms", "p99 ms", "p99.9 ms", "client CPU %", "server CPU %", "server CPU s/M records", "Rivulet ÷ peer", "§7 target", "note"];
+  const right = new Set([2, 3, 4, 5, 6, 7, 8, 9, 10]);
   const body = rows.map((r) => [
     r.scenario, r.system, num(r.records_per_s), num(r.mb_per_s, 1), ms(r.p50_ms), ms(r.p99_ms), ms(r.p999_ms),
-    num(r.client_cpu_pct), num(r.server_cpu_pct),
+    num(r.client_cpu_pct), num(r.server_cpu_pct), num(r.server_cpu_s_per_m, 2),
     ratioCell(r),
     r.target ?? "", r.note ?? "",
   ]);

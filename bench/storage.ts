@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseTopicConfig, type FlushPolicy } from "../core/topic-config.ts";
 import { Log } from "../storage/log.ts";
-import { encodeRecordBatch, iterateBatches, type BatchRecord } from "../storage/record-batch.ts";
+import { encodeRecordBatch, iterateBatches, type BatchRecord } from "../record/record-batch.ts";
 import { rawFdatasync } from "./machine.ts";
 
 const arg = (name: string, fallback: number): number => {

@@ -1,8 +1,9 @@
 /**
- * The broker: Rivulet's programmatic entry point and the facade every front end calls. It
- * starts the supervisor (controller), which starts one worker thread per partition (up to
- * `maxWorkers`), and the group coordinator, whose committed offsets live in the internal
- * `__consumer_offsets` topic.
+ * The broker facade every front end calls. It starts the supervisor (controller), which starts
+ * one worker thread per partition (up to `maxWorkers`), and holds the consumer-group part. That
+ * part lives in groups/, a floor above (its committed offsets are records written through this
+ * broker), so the broker does not build it: it is handed a {@link GroupsFactory}. The public
+ * `Broker` (groups/broker.ts) is this class with the group coordinator wired in.
  */
 import { RivuletError } from "../core/errors.ts";
 import { systemClock, type Clock } from "../core/clock.ts";
@@ -12,8 +13,9 @@ import type { ActorRef } from "../actors/actor-ref.ts";
 import { Supervisor } from "../actors/supervisor.ts";
 import type { SupervisorReplies, SupervisorReply, SupervisorRequest } from "../actors/supervisor-protocol.ts";
 import type { PartitionReplies, PartitionRequest } from "../actors/partition-protocol.ts";
-import { GroupCoordinator } from "./group-coordinator.ts";
-import { OffsetLog, OFFSETS_TOPIC } from "./offset-log.ts";
+import type { GroupCoordinatorApi } from "./group-api.ts";
+import { blockBuffer, type RecordBlock } from "../record/record-block.ts";
+import type { BlockBatchOptions } from "../record/record-block-encoder.ts";
 import { Producer, type ProducerHost, type ProducerOptions } from "./producer.ts";
 import { Consumer, type ConsumerOptions } from "./consumer.ts";
 import { batchesToRecords } from "./record-decoding.ts";
@@ -21,10 +23,10 @@ import { BrokerFaults } from "./broker-faults.ts";
 import { BrokerStats } from "./broker-stats.ts";
 import type {
   AppendBatchResult, BrokerApi, BrokerHealth, CreateTopicOptions, FetchBatchesResult, FetchOptions, FetchResult,
-  OffsetSpec, ProducerRecord, RecordMetadata, TopicDescription, WorkerStatus,
+  OffsetSpec, ProduceOptions, ProducerRecord, RecordMetadata, TopicDescription, WorkerStatus,
 } from "./types.ts";
 
-/** Options of {@link Broker.open}. */
+/** Options of `Broker.open` (groups/broker.ts). */
 export interface BrokerOptions {
   /** Where logs and metadata live (created if missing). */
   dataDir: string;
@@ -41,21 +43,38 @@ export interface BrokerOptions {
   defaultPartitions?: number;
 }
 
+/** The consumer-group part as the broker holds it. */
+export interface BrokerGroups extends GroupCoordinatorApi {
+  /** Loads committed offsets; called once on open, after the part's internal topics exist. */
+  load(): Promise<void>;
+}
+
+/** What the consumer-group part gets from the broker it serves. */
+export interface GroupsHost {
+  broker: BrokerApi;
+  /** An idempotent producer for the part's own records. */
+  producer: Producer;
+  /** Partition count of a topic, undefined when the topic does not exist. */
+  partitionsOf(topic: string): number | undefined;
+  clock: Clock;
+  limits: Limits;
+}
+
+/** Builds the consumer-group part for a broker (groups/ provides it). */
+export interface GroupsFactory {
+  /** Internal topics the part keeps its state in: created (one partition each) on open when missing, never deleted. */
+  readonly topics: ReadonlyArray<{ name: string; config: Record<string, unknown> }>;
+  create(host: GroupsHost): BrokerGroups;
+}
+
 /**
- * A Rivulet broker in this process.
- *
- * @example
- * ```ts
- * const broker = await Broker.open({ dataDir: "./data" });
- * await broker.createTopic("payments", { partitions: 4 });
- * const { partition, offset } = await broker.producer().send("payments", { key: "alice", value: "paid 200 to bob" });
- * await broker.close();
- * ```
+ * A Rivulet broker in this process, given its consumer-group part. Use `Broker.open`
+ * (groups/broker.ts), which supplies the group coordinator.
  */
-export class Broker implements BrokerApi, ProducerHost {
+export class BrokerCore implements BrokerApi, ProducerHost {
   readonly limits: Limits;
   readonly clock: Clock;
-  readonly groups: GroupCoordinator;
+  readonly groups: BrokerGroups;
   readonly stats = new BrokerStats();
   #supervisor: Supervisor;
   #supervisorRef: ActorRef<SupervisorRequest, SupervisorReply>;
@@ -64,8 +83,9 @@ export class Broker implements BrokerApi, ProducerHost {
   #options: BrokerOptions;
   #closed = false;
   #nextFetchId = 1;
+  #groupsFactory: GroupsFactory;
 
-  private constructor(options: BrokerOptions, limits: Limits, supervisor: Supervisor) {
+  protected constructor(options: BrokerOptions, limits: Limits, supervisor: Supervisor, groups: GroupsFactory) {
     this.#options = options;
     this.limits = limits;
     this.clock = options.clock ?? systemClock;
@@ -73,16 +93,21 @@ export class Broker implements BrokerApi, ProducerHost {
     this.#supervisorRef = spawn("supervisor", () => supervisor, { mailboxCapacity: limits.mailboxMessagesMax });
     this.#producer = new Producer(this, { idempotent: true });
     this.#faults = options.faultInjection ? new BrokerFaults((message) => this.#admin(message)) : null;
-    this.groups = new GroupCoordinator({
-      offsetStore: new OffsetLog(this, this.#producer),
+    this.#groupsFactory = groups;
+    this.groups = groups.create({
+      broker: this,
+      producer: this.#producer,
       partitionsOf: (topic) => supervisor.metadata.topics.get(topic)?.partitions,
       clock: this.clock,
       limits,
     });
   }
 
-  /** Starts the supervisor and workers, recovering every partition, then the group coordinator. */
-  static async open(options: BrokerOptions): Promise<Broker> {
+  /**
+   * The first step of opening: starts the supervisor and workers, recovering every partition.
+   * The opener (groups/broker.ts) then constructs the broker and calls {@link startGroups}.
+   */
+  protected static async startSupervisor(options: BrokerOptions): Promise<{ limits: Limits; supervisor: Supervisor }> {
     const limits = resolveLimits(options.limits);
     const supervisor = await Supervisor.open({
       dataDir: options.dataDir,
@@ -90,12 +115,17 @@ export class Broker implements BrokerApi, ProducerHost {
       limits,
       faultInjection: options.faultInjection ?? false,
     });
-    const broker = new Broker(options, limits, supervisor);
-    if (!supervisor.metadata.topics.has(OFFSETS_TOPIC)) {
-      await broker.#admin({ type: "createTopic", name: OFFSETS_TOPIC, partitions: 1, config: { "cleanup.policy": "compact" }, internal: true });
+    return { limits, supervisor };
+  }
+
+  /** Creates the consumer-group part's missing internal topics, then loads it. */
+  protected async startGroups(): Promise<void> {
+    for (const topic of this.#groupsFactory.topics) {
+      if (!this.#supervisor.metadata.topics.has(topic.name)) {
+        await this.#admin({ type: "createTopic", name: topic.name, partitions: 1, config: topic.config, internal: true });
+      }
     }
-    await broker.groups.load();
-    return broker;
+    await this.groups.load();
   }
 
   /** Crash and hang partition workers; only with `faultInjection: true`. */
@@ -120,7 +150,7 @@ export class Broker implements BrokerApi, ProducerHost {
   }
 
   async deleteTopic(name: string, options: { internal?: boolean } = {}): Promise<void> {
-    if (name === OFFSETS_TOPIC || (name.startsWith("__") && !options.internal)) throw new RivuletError("invalid_topic_name", `internal topic ${name} cannot be deleted`, { topic: name });
+    if (this.#groupsFactory.topics.some((t) => t.name === name) || (name.startsWith("__") && !options.internal)) throw new RivuletError("invalid_topic_name", `internal topic ${name} cannot be deleted`, { topic: name });
     this.#supervisor.topic(name);
     await this.#admin({ type: "deleteTopic", name });
   }
@@ -148,13 +178,13 @@ export class Broker implements BrokerApi, ProducerHost {
     return { name, partitions, config: topic.config };
   }
 
-  async produce(topic: string, records: ProducerRecord[]): Promise<RecordMetadata[]> {
+  async produce(topic: string, records: ProducerRecord[], options?: ProduceOptions): Promise<RecordMetadata[]> {
     if (this.#options.autoCreateTopics && !this.#supervisor.metadata.topics.has(topic)) {
       await this.createTopic(topic, { partitions: this.#options.defaultPartitions ?? 1 }).catch((error) => {
         if (!(error instanceof RivuletError && error.code === "topic_exists")) throw error;
       });
     }
-    return this.#producer.sendBatch(topic, records);
+    return this.#producer.sendBatch(topic, records, options?.limits);
   }
 
   async appendBatch(topic: string, partition: number, batches: Uint8Array): Promise<AppendBatchResult> {
@@ -167,16 +197,35 @@ export class Broker implements BrokerApi, ProducerHost {
     return result;
   }
 
+  /**
+   * The producer's path: the block goes to the worker, which encodes the batch. A block in a
+   * SharedArrayBuffer is lent (the caller must not touch it until this settles); any other is
+   * transferred.
+   */
+  async appendRecords(topic: string, partition: number, block: RecordBlock, batch: BlockBatchOptions): Promise<AppendBatchResult> {
+    const { count } = block;
+    const size = block.data.byteLength;
+    const message = {
+      type: "appendRecords", topic, partition, block,
+      producerId: batch.producerId ?? -1, producerEpoch: batch.producerEpoch ?? -1, baseSequence: batch.baseSequence ?? -1,
+    } as const;
+    const buffer = blockBuffer(block);
+    const result = await this.#ask(topic, partition, message, buffer instanceof ArrayBuffer ? [buffer] : []);
+    this.stats.produced(topic, count, size);
+    return result;
+  }
+
   async fetch(topic: string, partition: number, options: FetchOptions): Promise<FetchResult> {
     const maxRecords = Math.min(options.maxRecords ?? this.limits.fetchRecordsMax, this.limits.fetchRecordsMax);
     const raw = await this.fetchBatches(topic, partition, options);
-    const { records, nextOffset } = batchesToRecords(topic, partition, raw.batches, options.offset, maxRecords);
+    const { records, nextOffset } = batchesToRecords(topic, partition, raw.batches, raw.offset, maxRecords);
     this.stats.fetched(topic, records.length, 0);
     return { records, nextOffset: Math.min(nextOffset, raw.highWatermark), highWatermark: raw.highWatermark, logStartOffset: raw.logStartOffset };
   }
 
   async fetchBatches(topic: string, partition: number, options: FetchOptions): Promise<FetchBatchesResult> {
-    if (!Number.isSafeInteger(options.offset) || options.offset < 0) {
+    const named = options.offset === "earliest" || options.offset === "latest";
+    if (!named && (!Number.isSafeInteger(options.offset) || (options.offset as number) < 0)) {
       throw new RivuletError("invalid_offset", `offset must be a non-negative integer, got ${options.offset}`, { offset: options.offset });
     }
     const waitMs = options.signal?.aborted ? 0 : Math.min(Math.max(0, options.waitMs ?? 0), this.limits.fetchWaitMsMax);

@@ -8,7 +8,7 @@
  */
 import { RivuletError, isRivuletError } from "../core/errors.ts";
 import type { BrokerApi, ConsumedRecord, FetchResult } from "./types.ts";
-import type { AssignorName, TopicPartition } from "./group-types.ts";
+import type { AssignorName, TopicPartition } from "./group-api.ts";
 
 /** Consumer options. */
 export interface ConsumerOptions {

@@ -1,25 +1,32 @@
 /**
  * One producer's queue for one partition. Each `sendBatch` call adds one {@link SendPart} (its
- * records for this partition); parts are cut into RecordBatch v2 batches of at most
- * `batchRecordsMax` records and `batchBytesMax` bytes, and go to the partition actor one batch
- * at a time, so acknowledged order is send order (while a batch is in flight, the next one fills
- * up). Retriable failures (a restarting worker, a full mailbox) are retried with backoff until
- * the delivery timeout; with idempotence a batch keeps its sequence numbers across retries, so a
- * retry of a batch that was in fact written is acknowledged with its original offsets instead of
- * being written twice. No promise or closure is made per record.
+ * records for this partition, already laid out in a record block); parts are cut into batches
+ * of at most `batchRecordsMax` records and `batchBytesMax` bytes, packed into one block each
+ * (bulk copies into a shared arena) and go to the partition actor — which encodes the
+ * RecordBatch v2 and its CRC — one batch at a time, so acknowledged order is send order (while
+ * a batch is in flight, the next one fills up). Retriable failures (a restarting worker, a full
+ * mailbox) are retried with backoff until the delivery timeout; with idempotence a batch keeps
+ * its sequence numbers across retries, so a retry of a batch that was in fact written is
+ * acknowledged with its original offsets instead of being written twice. No promise or closure
+ * is made per record.
  *
  * Not thread-safe: owned by one {@link Producer}.
  */
 import { RivuletError, isRivuletError } from "../core/errors.ts";
-import { encodeRecordBatch, type BatchRecord } from "../storage/record-batch.ts";
+import { packedBytes, packRecordBlocks, type RecordBlock, type RecordBlockBuilder } from "../record/record-block.ts";
+import type { BlockArenas } from "./block-arenas.ts";
+import type { BlockBatchOptions } from "../record/record-block-encoder.ts";
 import type { AppendBatchResult } from "./types.ts";
 
 export interface SenderContext {
-  append(topic: string, partition: number, batches: Uint8Array): Promise<AppendBatchResult>;
+  /** Sends one block (lent until this settles) to be encoded as one batch. */
+  append(topic: string, partition: number, block: RecordBlock, batch: BlockBatchOptions): Promise<AppendBatchResult>;
   /** The producer id and epoch for idempotent sends, or null. */
   identity(): Promise<{ producerId: number; producerEpoch: number } | null>;
   /** Asks for a fresh identity after a send whose outcome is unknown. */
   resetIdentity(): void;
+  /** Where blocks are packed: an arena goes back only after the worker answered its batch. */
+  arenas: BlockArenas;
   deliveryTimeoutMs: number;
   batchRecordsMax: number;
   batchBytesMax: number;
@@ -27,7 +34,9 @@ export interface SenderContext {
 
 /** The records one `sendBatch` call sends to one partition, and where their offsets go. */
 export interface SendPart {
-  records: BatchRecord[];
+  /** The records, in call order. */
+  builder: RecordBlockBuilder;
+  /** Each record's size bound in a batch. */
   sizes: number[];
   /** Index of each record in the caller's result array. */
   slots: number[];
@@ -114,7 +123,7 @@ export class PartitionSender {
       const part = this.#queue[this.#head];
       const from = part.taken;
       let to = from;
-      while (to < part.records.length && count < batchRecordsMax && (count === 0 || bytes + part.sizes[to] <= batchBytesMax)) {
+      while (to < part.builder.count && count < batchRecordsMax && (count === 0 || bytes + part.sizes[to] <= batchBytesMax)) {
         bytes += part.sizes[to];
         this.#queuedBytes -= part.sizes[to];
         to++;
@@ -122,7 +131,7 @@ export class PartitionSender {
       }
       if (to > from) ranges.push({ part, from, to });
       part.taken = to;
-      if (to < part.records.length) break;
+      if (to < part.builder.count) break;
       this.#head++;
     }
     return ranges;
@@ -130,8 +139,8 @@ export class PartitionSender {
 
   async #deliver(ranges: Range[]): Promise<void> {
     const deadline = Date.now() + this.#context.deliveryTimeoutMs;
-    const records: BatchRecord[] = [];
-    for (const { part, from, to } of ranges) for (let i = from; i < to; i++) records.push(part.records[i]);
+    let count = 0;
+    for (const { from, to } of ranges) count += to - from;
     let identity: { producerId: number; producerEpoch: number } | null = null;
     let firstSequence = 0;
     let backoff = retryBackoffMinMs;
@@ -145,14 +154,19 @@ export class PartitionSender {
           }
           firstSequence = this.#sequence;
         }
-        const bytes = encodeRecordBatch(records, identity ? { producerId: identity.producerId, producerEpoch: identity.producerEpoch, baseSequence: firstSequence } : {});
-        const result = await this.#context.append(this.topic, this.partition, bytes);
-        if (identity) this.#sequence = firstSequence + records.length;
+        // A fresh arena per attempt: after a failure the worker may still be reading the last one.
+        const blockRanges = ranges.map(({ part, from, to }) => ({ builder: part.builder, from, to }));
+        const arena = this.#context.arenas.take(packedBytes(blockRanges));
+        const block = packRecordBlocks(blockRanges, arena);
+        const batch = identity ? { producerId: identity.producerId, producerEpoch: identity.producerEpoch, baseSequence: firstSequence } : {};
+        const result = await this.#context.append(this.topic, this.partition, block, batch);
+        this.#context.arenas.give(arena);
+        if (identity) this.#sequence = firstSequence + count;
         let offset = result.baseOffset;
         for (const { part, from, to } of ranges) {
           for (let i = from; i < to; i++) part.offsets[part.slots[i]] = offset++;
           part.done += to - from;
-          if (part.done === part.records.length) part.resolve();
+          if (part.done === part.builder.count) part.resolve();
         }
         return;
       } catch (error) {

@@ -9,14 +9,18 @@ import type { Clock } from "../core/clock.ts";
 import type { Limits } from "../core/limits.ts";
 import type { TopicConfig } from "../core/topic-config.ts";
 import { Partitioner } from "./partitioner.ts";
+import { RecordBlockBuilder, type RecordBlock } from "../record/record-block.ts";
+import type { BlockBatchOptions } from "../record/record-block-encoder.ts";
+import { BlockArenas } from "./block-arenas.ts";
 import { PartitionSender, type SendPart, type SenderContext } from "./partition-sender.ts";
-import { toBatchRecord, recordSizeEstimate } from "./record-input.ts";
-import type { AppendBatchResult, ProducerRecord, RecordMetadata } from "./types.ts";
+import { keyBytes, recordError, recordTimestamp, writeRecord, type RecordLimits } from "./record-input.ts";
+import type { AppendBatchResult, ProduceLimits, ProducerRecord, RecordMetadata } from "./types.ts";
 
 /** What a producer needs from the broker. */
 export interface ProducerHost {
   topicConfig(topic: string): { partitions: number; config: TopicConfig };
-  appendBatch(topic: string, partition: number, batches: Uint8Array): Promise<AppendBatchResult>;
+  /** Sends a block to the partition actor, which encodes it as one batch with `batch`'s producer fields. */
+  appendRecords(topic: string, partition: number, block: RecordBlock, batch: BlockBatchOptions): Promise<AppendBatchResult>;
   allocateProducerId(): Promise<number>;
   readonly limits: Limits;
   readonly clock: Clock;
@@ -52,9 +56,11 @@ export class Producer {
   #flushScheduled = false;
   #identity: Promise<{ producerId: number; producerEpoch: number }> | null = null;
   #closed = false;
+  #arenas: BlockArenas;
 
   constructor(host: ProducerHost, options: ProducerOptions = {}) {
     this.#host = host;
+    this.#arenas = new BlockArenas(host.limits.producerArenaBytesMax);
     this.#options = {
       idempotent: options.idempotent ?? true,
       lingerMs: options.lingerMs ?? 0,
@@ -75,11 +81,13 @@ export class Producer {
   }
 
   /**
-   * Sends many records; all are validated before any is queued.
+   * Sends many records; all are validated (in one pass that also lays each record into its
+   * partition's block) before any is queued. An error names the bad record: `records[i]`.
    *
+   * @param limits stricter per-record limits for this call (a front end's own)
    * @returns metadata in the order of `records`
    */
-  sendBatch(topic: string, records: ProducerRecord[]): Promise<RecordMetadata[]> {
+  sendBatch(topic: string, records: ProducerRecord[], limits?: ProduceLimits): Promise<RecordMetadata[]> {
     if (this.#closed) return Promise.reject(new RivuletError("closed", "the producer is closed"));
     const offsets: number[] = new Array(records.length);
     const chosen: number[] = new Array(records.length);
@@ -91,20 +99,30 @@ export class Producer {
       partitions = meta.partitions;
       maxBytes = meta.config["message.max.bytes"];
       const now = this.#host.clock.now();
+      const own = this.#host.limits;
+      const recordLimits: RecordLimits = {
+        recordHeadersMax: Math.min(own.recordHeadersMax, limits?.recordHeadersMax ?? Infinity),
+        headerNameBytesMax: Math.min(own.headerNameBytesMax, limits?.headerNameBytesMax ?? Infinity),
+      };
+      const recordMaxBytes = Math.min(maxBytes, limits?.messageMaxBytes ?? Infinity);
+      const keyRequired = meta.config["cleanup.policy"].includes("compact");
+      const expected = Math.ceil(records.length / partitions) + 1;
       let bytes = 0;
       for (let i = 0; i < records.length; i++) {
         const input = records[i];
-        const record = toBatchRecord(input, now, this.#host.limits, maxBytes);
-        const partition = this.#choosePartition(topic, input.partition, record.key, partitions);
-        const size = recordSizeEstimate(record);
+        if (input === null || typeof input !== "object") throw recordError("invalid_record", i, "a record must be an object");
+        const key = keyBytes(input.key, i);
+        // Checked here too (the log checks again) so a call spanning partitions writes nothing.
+        if (key === null && keyRequired) throw recordError("invalid_record", i, "a compacted topic refuses records without a key");
+        const partition = this.#choosePartition(topic, input.partition, key, partitions, i);
         chosen[i] = partition;
-        bytes += size;
         let part = parts.get(partition);
         if (!part) {
-          part = { records: [], sizes: [], slots: [], offsets, done: 0, taken: 0, bytes: 0, resolve: noop, reject: noop };
+          part = { builder: new RecordBlockBuilder(expected, expected * 128), sizes: [], slots: [], offsets, done: 0, taken: 0, bytes: 0, resolve: noop, reject: noop };
           parts.set(partition, part);
         }
-        part.records.push(record);
+        const size = writeRecord(part.builder, input, key, recordTimestamp(input, now, i), i, recordLimits, recordMaxBytes);
+        bytes += size;
         part.sizes.push(size);
         part.slots.push(i);
         part.bytes += size;
@@ -151,10 +169,10 @@ export class Producer {
     this.#closed = true;
   }
 
-  #choosePartition(topic: string, explicit: number | undefined, key: Uint8Array | null, partitions: number): number {
+  #choosePartition(topic: string, explicit: number | undefined, key: Uint8Array | null, partitions: number, index: number): number {
     if (explicit === undefined || explicit === null) return this.#partitioner.partition(topic, key, partitions);
     if (!Number.isInteger(explicit) || explicit < 0 || explicit >= partitions) {
-      throw new RivuletError("unknown_partition", `topic ${topic} has no partition ${explicit}`, { topic, partition: explicit, partitions });
+      throw recordError("unknown_partition", index, `topic "${topic}" has no partition ${explicit} (it has ${partitions})`, { topic, partition: explicit, partitions });
     }
     return explicit;
   }
@@ -164,8 +182,9 @@ export class Producer {
     let sender = this.#senders.get(key);
     if (!sender) {
       const context: SenderContext = {
-        append: (t, p, bytes) => this.#host.appendBatch(t, p, bytes),
+        append: (t, p, block, batch) => this.#host.appendRecords(t, p, block, batch),
         identity: () => this.#identityOrNull(),
+        arenas: this.#arenas,
         resetIdentity: () => {
           this.#identity = null;
         },

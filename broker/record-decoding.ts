@@ -3,8 +3,8 @@
  * that want objects. Control batches are skipped; records below `offset` (in the first batch)
  * and past `maxRecords` are left out. One object per record, plus its key and value views.
  */
-import { Attributes } from "../storage/batch-layout.ts";
-import { forEachRecord, iterateBatches } from "../storage/record-batch.ts";
+import { Attributes } from "../record/batch-layout.ts";
+import { forEachRecord, iterateBatches } from "../record/record-batch.ts";
 import type { ConsumedRecord } from "./types.ts";
 
 export function batchesToRecords(topic: string, partition: number, bytes: Uint8Array, offset: number, maxRecords: number): { records: ConsumedRecord[]; nextOffset: number } {

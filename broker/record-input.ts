@@ -1,67 +1,104 @@
 /**
- * Turns what callers send ({@link ProducerRecord}: strings or bytes, headers as an object or
- * pairs) into the codec's {@link BatchRecord}, checking every limit first so that a rejected
- * request writes nothing.
+ * The one validation pass over what callers send ({@link ProducerRecord}: strings or bytes,
+ * headers as an object or pairs): each record is checked against every limit and written into
+ * its partition's {@link RecordBlockBuilder} in the same pass. This is the one place that names
+ * a bad record: every error says `records[i]` and carries `index` in its details. A producer
+ * checks the whole call before queueing anything, so a rejected call writes nothing.
  */
-import { RivuletError } from "../core/errors.ts";
+import { RivuletError, type ErrorCode } from "../core/errors.ts";
 import type { Limits } from "../core/limits.ts";
-import type { BatchRecord } from "../storage/record-batch.ts";
-import type { ProducerRecord, RecordHeader } from "./types.ts";
+import type { RecordBlockBuilder } from "../record/record-block.ts";
+import { writeUtf8 } from "../record/utf8.ts";
+import type { ProducerRecord } from "./types.ts";
 
-const encoder = new TextEncoder();
-/** Shared by every record without headers; never written to. */
-const noHeaders: RecordHeader[] = Object.freeze([]) as unknown as RecordHeader[];
+/** Bytes a record takes in a batch in front of its tail, at most (length, attributes, deltas). */
+const RECORD_PREFIX_BYTES_MAX = 21;
 
-/** Bytes from a string (UTF-8) or bytes as they are; null stays null. */
-export function toBytes(value: Uint8Array | string | null | undefined): Uint8Array | null {
-  if (value instanceof Uint8Array) return value;
-  if (value === null || value === undefined) return null;
-  if (typeof value === "string") return encoder.encode(value);
-  throw new RivuletError("invalid_record", "keys, values and header values must be strings, Uint8Arrays or null");
+/** An error about record `index` of a call. */
+export function recordError(code: ErrorCode, index: number, message: string, details: Record<string, unknown> = {}): RivuletError {
+  return new RivuletError(code, `records[${index}]: ${message}`, { index, ...details });
 }
 
-/** A rough upper bound of a record's encoded size, for limit checks. */
-export function recordSizeEstimate(record: BatchRecord): number {
-  let size = 21 + (record.key?.byteLength ?? 0) + (record.value?.byteLength ?? 0);
-  for (const [name, value] of record.headers) size += 10 + name.length * 3 + (value?.byteLength ?? 0);
-  return size;
+/** The per-record limits {@link writeRecord} checks. */
+export type RecordLimits = Pick<Limits, "recordHeadersMax" | "headerNameBytesMax">;
+
+let scratch = new Uint8Array(1024);
+
+/**
+ * The key of a record as bytes, for the partitioner. A string key is encoded into a scratch
+ * buffer that the next call reuses: copy it (the builder does) before calling again.
+ *
+ * @throws {RivuletError} `invalid_record`
+ */
+export function keyBytes(key: ProducerRecord["key"], index: number): Uint8Array | null {
+  if (key === undefined || key === null) return null;
+  if (key instanceof Uint8Array) return key;
+  if (typeof key !== "string") throw recordError("invalid_record", index, "keys must be strings, Uint8Arrays or null");
+  if (key.length * 3 > scratch.length) scratch = new Uint8Array(key.length * 3);
+  return scratch.subarray(0, writeUtf8(scratch, 0, key));
+}
+
+/** The record's timestamp, or `now`. @throws {RivuletError} `invalid_record` */
+export function recordTimestamp(record: ProducerRecord, now: number, index: number): number {
+  const timestamp = record.timestamp;
+  if (timestamp === undefined || timestamp === null) return now;
+  if (!Number.isSafeInteger(timestamp) || timestamp < 0) throw recordError("invalid_record", index, `invalid timestamp ${timestamp}`);
+  return timestamp;
 }
 
 /**
- * Normalises and validates one record.
+ * Checks a record's value and headers and writes the record (key already chosen) into `builder`.
  *
- * @param record what the caller sent
- * @param now the timestamp to use when the record has none
- * @param limits `recordHeadersMax`, `headerNameBytesMax`
+ * @param key the bytes from {@link keyBytes}
  * @param maxBytes the topic's `message.max.bytes`
+ * @returns the record's size bound in a batch, in bytes
  * @throws {RivuletError} `invalid_record`, `too_many_headers`, `record_too_large`
  */
-export function toBatchRecord(record: ProducerRecord, now: number, limits: Limits, maxBytes: number): BatchRecord {
-  if (record === null || typeof record !== "object") throw new RivuletError("invalid_record", "a record must be an object");
-  const headers = record.headers === undefined || record.headers === null ? noHeaders : toHeaders(record.headers, limits);
-  let timestamp = now;
-  if (record.timestamp !== undefined) {
-    timestamp = record.timestamp;
-    if (!Number.isSafeInteger(timestamp) || timestamp < 0) throw new RivuletError("invalid_record", `invalid timestamp ${record.timestamp}`);
+export function writeRecord(builder: RecordBlockBuilder, record: ProducerRecord, key: Uint8Array | null, timestamp: number, index: number, limits: RecordLimits, maxBytes: number): number {
+  const value = record.value;
+  if (value !== null && value !== undefined && typeof value !== "string" && !(value instanceof Uint8Array)) {
+    throw recordError("invalid_record", index, "values must be strings, Uint8Arrays or null");
   }
-  const out: BatchRecord = { key: toBytes(record.key), value: toBytes(record.value), headers, timestamp };
-  const size = recordSizeEstimate(out);
-  if (size > maxBytes) throw new RivuletError("record_too_large", `record of ~${size} bytes exceeds message.max.bytes ${maxBytes}`, { size, limit: maxBytes });
-  return out;
+  builder.beginRecord(timestamp);
+  builder.writeKey(key);
+  builder.writeValue(value ?? null);
+  const headers = record.headers;
+  if (headers !== undefined && headers !== null) writeHeaders(builder, headers, index, limits);
+  else builder.writeHeaderCount(0);
+  // The record's size in a batch, at most: its tail plus the largest prefix.
+  const size = RECORD_PREFIX_BYTES_MAX + builder.currentBytes();
+  if (size > maxBytes) throw recordError("record_too_large", index, `record of ~${size} bytes exceeds message.max.bytes ${maxBytes}`, { size, limit: maxBytes });
+  builder.endRecord();
+  return size;
 }
 
-function toHeaders(headers: ProducerRecord["headers"], limits: Limits): RecordHeader[] {
-  if (headers === undefined || headers === null) return [];
-  const pairs: Array<[string, Uint8Array | string | null]> = Array.isArray(headers) ? headers : Object.entries(headers);
-  if (pairs.length > limits.recordHeadersMax) {
-    throw new RivuletError("too_many_headers", `a record may carry at most ${limits.recordHeadersMax} headers, got ${pairs.length}`, { limit: limits.recordHeadersMax });
+function writeHeaders(builder: RecordBlockBuilder, headers: NonNullable<ProducerRecord["headers"]>, index: number, limits: RecordLimits): void {
+  if (typeof headers !== "object") throw recordError("invalid_record", index, "headers must be name → value");
+  const pairs = Array.isArray(headers);
+  const names = pairs ? null : Object.keys(headers);
+  const count = pairs ? headers.length : names!.length;
+  if (count > limits.recordHeadersMax) {
+    throw recordError("too_many_headers", index, `a record may carry at most ${limits.recordHeadersMax} headers, got ${count}`, { limit: limits.recordHeadersMax });
   }
-  return pairs.map((pair) => {
-    if (!Array.isArray(pair) || typeof pair[0] !== "string") throw new RivuletError("invalid_record", "headers must be name → value");
-    const [name, value] = pair;
-    if (name.length === 0 || encoder.encode(name).byteLength > limits.headerNameBytesMax) {
-      throw new RivuletError("invalid_record", `header names must be 1 to ${limits.headerNameBytesMax} bytes`);
+  builder.writeHeaderCount(count);
+  for (let h = 0; h < count; h++) {
+    let name: unknown;
+    let value: unknown;
+    if (pairs) {
+      const pair = (headers as unknown[])[h];
+      if (!Array.isArray(pair) || pair.length !== 2) throw recordError("invalid_record", index, "header pairs must be [name, value] arrays");
+      [name, value] = pair;
+    } else {
+      name = names![h];
+      value = (headers as Record<string, unknown>)[name as string];
     }
-    return [name, toBytes(value)] as RecordHeader;
-  });
+    if (typeof name !== "string") throw recordError("invalid_record", index, "header names must be strings");
+    if (value !== null && typeof value !== "string" && !(value instanceof Uint8Array)) {
+      throw recordError("invalid_record", index, "header values must be strings, Uint8Arrays or null");
+    }
+    const nameBytes = builder.writeHeader(name, value);
+    if (nameBytes === 0 || nameBytes > limits.headerNameBytesMax) {
+      throw recordError("invalid_record", index, `header names must be 1 to ${limits.headerNameBytesMax} bytes`, { limit: limits.headerNameBytesMax });
+    }
+  }
 }

@@ -4,10 +4,12 @@
  * they never touch files or workers.
  */
 import type { TopicConfig } from "../core/topic-config.ts";
-import type { GroupCoordinatorApi } from "./group-types.ts";
+import type { RecordHeader } from "../record/record-header.ts";
+import type { AppendBatchResult, FetchBatchesResult, OffsetSpec } from "../actors/partition-protocol.ts";
+import type { PartitionStatus } from "../actors/supervisor-protocol.ts";
+import type { GroupCoordinatorApi } from "./group-api.ts";
 
-/** A header value on a stored record; names are UTF-8 strings and may repeat. */
-export type RecordHeader = [name: string, value: Uint8Array | null];
+export type { AppendBatchResult, FetchBatchesResult, OffsetSpec, PartitionStatus, RecordHeader };
 
 /** What a producer sends. Strings are stored as UTF-8; Uint8Arrays as they are. */
 export interface ProducerRecord {
@@ -19,6 +21,22 @@ export interface ProducerRecord {
   partition?: number;
   /** CreateTime in ms; defaults to the broker clock. */
   timestamp?: number;
+}
+
+/** Options of one produce call. */
+export interface ProduceOptions {
+  /** Limits stricter than the broker's for this call (a front end's own), each applied with the broker's. */
+  limits?: ProduceLimits;
+}
+
+/** The per-record limits a produce call is checked against. */
+export interface ProduceLimits {
+  /** Bytes of one record (also bounded by the topic's `message.max.bytes`). */
+  messageMaxBytes?: number;
+  /** Headers on one record. */
+  recordHeadersMax?: number;
+  /** UTF-8 bytes of one header name. */
+  headerNameBytesMax?: number;
 }
 
 /** A record as read back. */
@@ -38,9 +56,6 @@ export interface RecordMetadata {
   partition: number;
   offset: number;
 }
-
-/** Health of one partition. */
-export type PartitionStatus = "online" | "restarting" | "offline";
 
 /** One partition in {@link TopicDescription}. */
 export interface PartitionDescription {
@@ -65,8 +80,11 @@ export interface TopicDescription {
 
 /** Options for {@link BrokerApi.fetch}. */
 export interface FetchOptions {
-  /** First offset wanted. */
-  offset: number;
+  /**
+   * First offset wanted, or `earliest` (the log start) / `latest` (the high watermark), which
+   * the partition resolves in the same round trip.
+   */
+  offset: number | "earliest" | "latest";
   /** Most records returned. */
   maxRecords?: number;
   /** Most bytes of stored batches read. */
@@ -85,25 +103,6 @@ export interface FetchResult {
   highWatermark: number;
   logStartOffset: number;
 }
-
-/** Result of a raw fetch: whole stored RecordBatch v2 bytes, as the Kafka listener hands them out. */
-export interface FetchBatchesResult {
-  /** Zero or more whole batches; the first holds `offset` (it may start before it). */
-  batches: Uint8Array;
-  highWatermark: number;
-  logStartOffset: number;
-}
-
-/** Result of appending one raw RecordBatch. */
-export interface AppendBatchResult {
-  baseOffset: number;
-  lastOffset: number;
-  logAppendTime: number;
-  logStartOffset: number;
-}
-
-/** Which offset {@link BrokerApi.listOffset} finds. */
-export type OffsetSpec = "earliest" | "latest" | { timestamp: number };
 
 /** Options for creating a topic. */
 export interface CreateTopicOptions {
@@ -137,7 +136,7 @@ export interface BrokerHealth {
 }
 
 /**
- * The broker facade used by every front end. Implemented by `Broker` (broker/broker.ts).
+ * The broker facade used by every front end. Implemented by `BrokerCore` (broker/broker.ts), which `Broker` (groups/broker.ts) extends.
  * All methods throw {@link RivuletError}s for expected failures.
  */
 export interface BrokerApi {
@@ -150,9 +149,10 @@ export interface BrokerApi {
   /**
    * Appends records, choosing partitions with Kafka's default partitioner (murmur2 of the key;
    * explicit partition wins). Resolves once every record is acknowledged; the metadata array is
-   * in the order of `records`.
+   * in the order of `records`. Every record is validated once, before any is queued; an error
+   * names the bad record (`records[i]`, details `index`).
    */
-  produce(topic: string, records: ProducerRecord[]): Promise<RecordMetadata[]>;
+  produce(topic: string, records: ProducerRecord[], options?: ProduceOptions): Promise<RecordMetadata[]>;
   /** Appends one or more raw RecordBatch v2 (as a Kafka producer sent them) to a partition. */
   appendBatch(topic: string, partition: number, batches: Uint8Array): Promise<AppendBatchResult>;
   /** Reads records from `offset`, never past the high watermark; may wait `waitMs` for data. */

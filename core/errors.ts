@@ -1,7 +1,7 @@
 /**
  * Rivulet's typed errors. Every expected failure is a {@link RivuletError} with a stable
  * `code` (see {@link ErrorCode}) and a `retriable` flag. Front ends map codes once:
- * `http/problem.ts` to HTTP statuses, `kafka/error-codes.ts` to Kafka error codes.
+ * `http/problem.ts` to HTTP statuses, `kafka/protocol/error-codes.ts` to Kafka error codes.
  * Errors cross thread boundaries as data ({@link ErrorData}) and are rebuilt here.
  *
  * Programmer errors are not RivuletErrors: they are assertions that crash the worker.

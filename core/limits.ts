@@ -73,6 +73,11 @@ export const defaultLimits = {
   deliveryTimeoutMs: 30_000,
   /** Bytes a producer may hold unsent before `send` refuses. */
   producerBufferBytesMax: 64 * MiB,
+  /**
+   * Bytes of shared buffers a producer keeps for reuse between batches (record blocks are
+   * packed into them and read by the partition worker; see broker/block-arenas.ts).
+   */
+  producerArenaBytesMax: 16 * MiB,
   /** Longest a fetch may wait for new data. */
   fetchWaitMsMax: 60_000,
   /** Most records one fetch returns. */
@@ -115,7 +120,7 @@ export const defaultLimits = {
   /** Consumer-group partitions whose lag in seconds `/metrics` measures (one 1-record fetch each). */
   metricsLagFetchesMax: 1_000,
 
-  // Durable Streams protocol (http/durable-streams)
+  // Durable Streams protocol (durable-streams/)
   /**
    * Largest append to one stream (a POST or PUT body): one append is stored as one record.
    * The effective bound is also at most `httpBodyBytesMax` and `messageMaxBytes * 100`.

@@ -8,7 +8,6 @@ import type { BrokerApi } from "../broker/types.ts";
 import { RivuletError } from "../core/errors.ts";
 import { TokenTable } from "./auth/principal.ts";
 import type { AppEnv, HttpContext } from "./context.ts";
-import { createDurableStreamsApp } from "./durable-streams/mod.ts";
 import { MemberPositions } from "./groups/member-positions.ts";
 import { HttpMetrics } from "./metrics/http-metrics.ts";
 import { RouteRegistry } from "./openapi/registry.ts";
@@ -61,8 +60,7 @@ export function createApp(broker: BrokerApi, options: HttpOptions = {}): Hono<Ap
   sseRoutes(router, ctx);
   groupRoutes(router, ctx);
   groupMemberRoutes(router, ctx);
-  const streams = { path: "/v1/stream", app: createDurableStreamsApp(broker, { limits: options.limits, signal: resolved.signal }) };
-  for (const mount of options.mounts?.some((m) => m.path === streams.path) ? options.mounts : [...(options.mounts ?? []), streams]) {
+  for (const mount of options.mounts ?? []) {
     if (tokens) app.use(`${mount.path}/*`, async (c, next) => {
       tokens.authenticate(c.req.header("authorization"));
       await next();

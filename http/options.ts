@@ -22,7 +22,8 @@ export interface HttpOptions {
   /** Time source for metrics (lag in seconds) and member bookkeeping. */
   clock?: Clock;
   /**
-   * Sub-apps mounted under a path prefix, e.g. the Durable Streams protocol at `/v1/stream`.
+   * Sub-apps mounted under a path prefix, e.g. the Durable Streams protocol, which `serve()`
+   * (server/serve.ts) mounts at `/v1/stream`.
    * With auth on, they need a valid token; finer rights are theirs to check.
    */
   mounts?: Array<{ path: string; app: Hono }>;

@@ -17,7 +17,7 @@
  */
 import type { Socket } from "node:net";
 import type { Limits } from "../core/limits.ts";
-import { dispatchFrame, type ConnectionContext, type Outcome } from "./dispatch.ts";
+import { dispatchFrame, type ConnectionContext, type FrameOutcome } from "./dispatch.ts";
 import { FrameDecoder } from "./frame-decoder.ts";
 import type { InFlightBudget } from "./in-flight-budget.ts";
 
@@ -25,7 +25,7 @@ const sizePrefixBytes = 4;
 
 interface Slot {
   bytes: number;
-  outcome: Outcome | undefined;
+  outcome: FrameOutcome | undefined;
 }
 
 /** Options of {@link KafkaConnection}. */

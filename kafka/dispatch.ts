@@ -21,7 +21,7 @@ import { handlers } from "./handlers/index.ts";
 import type { Handler, HandlerContext } from "./handler-context.ts";
 
 /** What to do with a request once handled. */
-export type Outcome =
+export type FrameOutcome =
   | { kind: "reply"; chunks: Uint8Array[] }
   | { kind: "none" }
   | { kind: "close"; reason: string };
@@ -29,7 +29,7 @@ export type Outcome =
 /** Context of the connection; the client id comes from each request's header. */
 export type ConnectionContext = Omit<HandlerContext, "clientId">;
 
-function frameResponse<N extends ImplementedApi>(header: RequestHeader, api: N, version: number, response: ResponseOf<N>): Outcome {
+function frameResponse<N extends ImplementedApi>(header: RequestHeader, api: N, version: number, response: ResponseOf<N>): FrameOutcome {
   const writer = new Writer();
   writer.int32(0);
   encodeResponseHeader(writer, header.correlationId, header.apiKey, version);
@@ -51,7 +51,7 @@ function run<N extends ImplementedApi>(ctx: HandlerContext, decoded: DecodedRequ
  * @param frame the request bytes; views of it (Produce records) may outlive the call
  * @param connection the connection's context
  */
-export async function dispatchFrame(frame: Uint8Array, connection: ConnectionContext): Promise<Outcome> {
+export async function dispatchFrame(frame: Uint8Array, connection: ConnectionContext): Promise<FrameOutcome> {
   const reader = new Reader(frame);
   let header: RequestHeader;
   let decoded: DecodedRequest | undefined;

@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { concatBytes } from "../test/helpers/bytes.ts";
+import { concatBytes } from "../test/support/bytes.ts";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { isRivuletError } from "../core/errors.ts";

@@ -2,7 +2,7 @@ import { Buffer } from "node:buffer";
 import { CompressionTypes, type Consumer, type EachMessagePayload } from "kafkajs";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { startHarness, type Harness } from "./test-support/harness.ts";
+import { startHarness, type Harness } from "../test/support/kafka/harness.ts";
 
 let h: Harness;
 

@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { startHarness, type Harness } from "./test-support/harness.ts";
+import { startHarness, type Harness } from "../test/support/kafka/harness.ts";
 
 const kcatPresent = !spawnSync("kcat", ["-V"], { stdio: "ignore" }).error;
 if (!kcatPresent) console.log("kcat is not installed (apt-get install -y kcat): skipping the kcat (librdkafka) tests");

@@ -1,12 +1,12 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import type { GroupCoordinatorApi } from "../broker/group-types.ts";
+import type { GroupCoordinatorApi } from "../broker/group-api.ts";
 import type { AppendBatchResult, TopicDescription } from "../broker/types.ts";
 import { RivuletError } from "../core/errors.ts";
 import type { KafkaBroker } from "./handler-context.ts";
 import { startKafkaListener, type KafkaListenerOptions } from "./listener.ts";
 import { Reader } from "./protocol/reader.ts";
-import { correlationOf, RawClient, requestFrame } from "./test-support/raw-client.ts";
+import { correlationOf, RawClient, requestFrame } from "../test/support/kafka/raw-client.ts";
 
 /** A broker that records calls; heartbeats wait for `release()`. */
 function stubBroker() {

@@ -108,5 +108,5 @@ export async function startKafkaListener(broker: KafkaBroker & { limits?: Limits
   };
 }
 
-/** {@link startKafkaListener} under the name `http/serve.ts` looks up (`serve(broker, { kafkaPort })`). */
+/** {@link startKafkaListener} under the name `server/serve.ts` looks up (`serve(broker, { kafkaPort })`). */
 export const listen = startKafkaListener;

@@ -2,7 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { readFileSync, rmSync, utimesSync, writeFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { tempDir } from "../test/helpers/temp-dir.ts";
+import { tempDir } from "../test/support/temp-dir.ts";
 import { BundleCache, staleBundleMs } from "./bundle-cache.ts";
 
 const bytes = (text: string) => new TextEncoder().encode(text);

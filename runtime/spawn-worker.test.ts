@@ -4,12 +4,12 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Worker } from "node:worker_threads";
-import { tempDir } from "../test/helpers/temp-dir.ts";
 import { execFileSync } from "node:child_process";
+import { tempDir } from "../test/support/temp-dir.ts";
 import { runtimeName } from "./runtime-name.ts";
 import { spawnWorker, withoutTsx } from "./spawn-worker.ts";
 
-const fixture = new URL("../test/fixtures/own-url-worker.ts", import.meta.url);
+const fixture = new URL("../test/support/fixtures/own-url-worker.ts", import.meta.url);
 const firstMessage = (worker: Worker): Promise<unknown> =>
   new Promise((resolve, reject) => {
     worker.once("message", resolve);
@@ -30,7 +30,7 @@ test("spawnWorker() keeps import.meta.url of every module the worker imports poi
   const worker = await spawnWorker(fixture);
   try {
     const message = (await firstMessage(worker)) as { markerUrl: string; exists: boolean };
-    assert.is(message.markerUrl, new URL("../test/fixtures/own-url/marker.txt", import.meta.url).href);
+    assert.is(message.markerUrl, new URL("../test/support/fixtures/own-url/marker.txt", import.meta.url).href);
     assert.ok(message.exists, `${fileURLToPath(message.markerUrl)} is there`);
   } finally {
     await worker.terminate();
@@ -81,7 +81,7 @@ test("withoutTsx() drops only tsx's loader flags from the options a bundled work
 
 test("on Node, a worker starts under `--import tsx` together with V8 flags, which a worker's own options may not hold", () => {
   if (runtimeName !== "node") return; // Bun and Deno take no Node options
-  const child = fileURLToPath(new URL("../test/fixtures/spawn-worker-child.ts", import.meta.url));
+  const child = fileURLToPath(new URL("../test/support/fixtures/spawn-worker-child.ts", import.meta.url));
   const out = execFileSync(process.execPath, ["--max-old-space-size=300", "--stack-size=900", "--import", "tsx", child], { encoding: "utf8", timeout: 60_000 });
   const line = JSON.parse(out.split("\n").find((l) => l.startsWith("{"))!) as { message?: { data: unknown } };
   assert.equal(line.message?.data, { from: "child" });

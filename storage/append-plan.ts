@@ -3,7 +3,7 @@ import type { TopicConfig } from "../core/topic-config.ts";
 import { lastSequence } from "./log-loader.ts";
 import type { SegmentBatch } from "./log-segment.ts";
 import type { ProducerAppend, ProducerState } from "./producer-state.ts";
-import { decodeRecords, readBatchHeader, setBaseOffset, stampLogAppendTime, validateBatch } from "./record-batch.ts";
+import { batchSize, decodeRecords, readBatchHeader, setBaseOffset, stampLogAppendTime, validateBatch } from "../record/record-batch.ts";
 
 /** What an append will write, decided before any byte is written. */
 export interface AppendPlan {
@@ -23,6 +23,11 @@ export interface AppendContext {
   config: TopicConfig;
   now: number;
   producers: ProducerState;
+  /**
+   * The input is batches this thread has just encoded (`encodeRecordBlock`): framing and CRC
+   * are not checked again, and the caller has applied the compacted topic's key rule.
+   */
+  encodedHere?: boolean;
 }
 
 /**
@@ -38,10 +43,14 @@ export function planAppend(input: Uint8Array, ctx: AppendContext): AppendPlan {
   if (input.length === 0) throw new RivuletError("invalid_record", "an append needs at least one record batch");
   const compacted = ctx.config["cleanup.policy"].includes("compact");
   const found: { position: number; size: number; header: ReturnType<typeof readBatchHeader> }[] = [];
+  const maxBytes = ctx.config["message.max.bytes"];
   for (let p = 0; p < input.length; ) {
-    const size = validateBatch(input, p, { maxBytes: ctx.config["message.max.bytes"] });
+    const size = ctx.encodedHere ? batchSize(input, p) : validateBatch(input, p, { maxBytes });
+    if (ctx.encodedHere && size > maxBytes) {
+      throw new RivuletError("record_too_large", `a batch of ${size} bytes exceeds message.max.bytes ${maxBytes}`, { size, limit: maxBytes });
+    }
     const header = readBatchHeader(input, p);
-    if (compacted && decodeRecords(input, p).some((r) => r.key === null)) {
+    if (compacted && !ctx.encodedHere && decodeRecords(input, p).some((r) => r.key === null)) {
       throw new RivuletError("invalid_record", "a compacted topic refuses records without a key", { position: p });
     }
     found.push({ position: p, size, header });

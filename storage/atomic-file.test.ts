@@ -4,7 +4,7 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { isRivuletError } from "../core/errors.ts";
 import { readCbor, writeCborAtomic, writeFileAtomic } from "./atomic-file.ts";
-import { tempDir } from "./log-test-support.ts";
+import { tempDir } from "../test/support/storage/log.ts";
 
 test("writeFileAtomic() replaces the whole file and leaves no temp file", () => {
   const { dir, cleanup } = tempDir();

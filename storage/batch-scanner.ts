@@ -1,5 +1,5 @@
-import { BATCH_HEADER_SIZE } from "./batch-layout.ts";
-import { batchSize, readBatchHeader, type BatchHeader } from "./batch-header.ts";
+import { BATCH_HEADER_SIZE } from "../record/batch-layout.ts";
+import { batchSize, readBatchHeader, type BatchHeader } from "../record/batch-header.ts";
 import type { FileChannel } from "./file-channel.ts";
 
 /** One batch found by {@link scanHeaders}. */

@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { ManualClock } from "../core/clock.ts";
 import { isRivuletError } from "../core/errors.ts";
 import { Log } from "./log.ts";
-import { batch, keyed, records, tempDir, testConfig } from "./log-test-support.ts";
-import { decodeRecords, encodeRecordBatch, iterateBatches } from "./record-batch.ts";
+import { batch, keyed, records, tempDir, testConfig } from "../test/support/storage/log.ts";
+import { decodeRecords, encodeRecordBatch, iterateBatches } from "../record/record-batch.ts";
 
 const text = new TextDecoder();
 const HOUR = 3600_000;

@@ -3,11 +3,11 @@ import type { TopicConfig } from "../core/topic-config.ts";
 import { FileChannel } from "./file-channel.ts";
 import { fsyncDir } from "./atomic-file.ts";
 import { scanHeaders } from "./batch-scanner.ts";
-import { Attributes } from "./batch-layout.ts";
+import { Attributes } from "../record/batch-layout.ts";
 import { offsetPath, Suffix } from "./file-names.ts";
 import { LogSegment } from "./log-segment.ts";
 import type { LogSegments } from "./log-segments.ts";
-import { decodeRecords, encodeRecordBatch, readBatchHeader, validateBatch, type DecodedRecord } from "./record-batch.ts";
+import { decodeRecords, encodeRecordBatch, readBatchHeader, validateBatch, type DecodedRecord } from "../record/record-batch.ts";
 import { rebuildIndexes } from "./segment-recovery.ts";
 import type { StorageHooks } from "./storage-hooks.ts";
 

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { FileChannel } from "./file-channel.ts";
-import { tempDir } from "./log-test-support.ts";
+import { tempDir } from "../test/support/storage/log.ts";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 

@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { Log } from "./log.ts";
-import { batch, tempDir, testConfig } from "./log-test-support.ts";
+import { batch, tempDir, testConfig } from "../test/support/storage/log.ts";
 
 test("Log.append() under flush=always resolves only after an fdatasync covering it, and the high watermark waits for it", async () => {
   const { dir, cleanup } = tempDir();

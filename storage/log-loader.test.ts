@@ -5,8 +5,8 @@ import { basename, join } from "node:path";
 import { isRivuletError } from "../core/errors.ts";
 import { Log } from "./log.ts";
 import { CLEAN_SHUTDOWN_FILE } from "./file-names.ts";
-import { batch, tempDir, testConfig } from "./log-test-support.ts";
-import { decodeRecords, iterateBatches } from "./record-batch.ts";
+import { batch, tempDir, testConfig } from "../test/support/storage/log.ts";
+import { decodeRecords, iterateBatches } from "../record/record-batch.ts";
 
 const text = new TextDecoder();
 

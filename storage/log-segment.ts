@@ -4,7 +4,7 @@ import { scanHeaders, type ScannedBatch } from "./batch-scanner.ts";
 import { FileChannel } from "./file-channel.ts";
 import { offsetPath, Suffix } from "./file-names.ts";
 import { OffsetIndex } from "./offset-index.ts";
-import { decodeRecords, validateBatch } from "./record-batch.ts";
+import { decodeRecords, validateBatch } from "../record/record-batch.ts";
 import { rebuildIndexes, recoverSegment } from "./segment-recovery.ts";
 import type { StorageHooks } from "./storage-hooks.ts";
 import { TimeIndex } from "./time-index.ts";

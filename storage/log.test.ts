@@ -4,8 +4,8 @@ import { readdirSync } from "node:fs";
 import { isRivuletError } from "../core/errors.ts";
 import { ManualClock } from "../core/clock.ts";
 import { Log } from "./log.ts";
-import { batch, concat, records, tempDir, testConfig } from "./log-test-support.ts";
-import { decodeRecords, encodeRecordBatch, iterateBatches } from "./record-batch.ts";
+import { batch, concat, records, tempDir, testConfig } from "../test/support/storage/log.ts";
+import { decodeRecords, encodeRecordBatch, iterateBatches } from "../record/record-batch.ts";
 
 const text = new TextDecoder();
 

@@ -5,11 +5,13 @@ import { systemClock, type Clock } from "../core/clock.ts";
 import { RivuletError } from "../core/errors.ts";
 import { defaultLimits, type Limits } from "../core/limits.ts";
 import type { TopicConfig } from "../core/topic-config.ts";
+import { checkRecordBlock, type RecordBlock } from "../record/record-block.ts";
+import { encodeRecordBlock, type BlockBatchOptions } from "../record/record-block-encoder.ts";
 import { planAppend } from "./append-plan.ts";
 import { fsyncDir, writeCborAtomic } from "./atomic-file.ts";
 import { compactLog } from "./cleaner.ts";
 import { CLEAN_SHUTDOWN_FILE, type CleanShutdown } from "./file-names.ts";
-import { GroupCommit } from "./group-commit.ts";
+import { SyncCoalescer } from "./sync-coalescer.ts";
 import { loadLog } from "./log-loader.ts";
 import { rollIfDue } from "./log-roll.ts";
 import type { LogSegments } from "./log-segments.ts";
@@ -69,7 +71,7 @@ export class Log {
   #nextOffset: number;
   #highWatermark: number;
   #producers: ProducerState;
-  #commit: GroupCommit<AppendResult>;
+  #commit: SyncCoalescer<AppendResult>;
   #timer: ReturnType<typeof setInterval> | undefined;
   #closed = false;
   #failed: RivuletError | undefined;
@@ -89,7 +91,7 @@ export class Log {
     this.#producers = loaded.producerState;
     this.recoveredBytesTruncated = loaded.bytesTruncated;
     if (this.#segments.active.size > 0) this.#segments.active.rolledAtMs = this.#clock.now();
-    this.#commit = new GroupCommit(() => this.#syncAll());
+    this.#commit = new SyncCoalescer(() => this.#syncAll());
     this.#startTimer();
   }
 
@@ -137,10 +139,38 @@ export class Log {
    *   `record_too_large`, `out_of_order_sequence`, `producer_fenced`, `storage_error`, `closed`
    */
   append(batches: Uint8Array): Promise<AppendResult> {
+    return this.#append(batches, false);
+  }
+
+  /**
+   * Encodes a producer's record block as one batch (CRC computed here, once) and appends it as
+   * {@link append} does, without validating the bytes it has just written: only the block's
+   * tables are checked for consistency, and the topic's rules (null keys on a compacted topic,
+   * `message.max.bytes`, producer sequence) apply as to any append.
+   *
+   * @throws {RivuletError} (as a rejection) `invalid_record`, `record_too_large`,
+   *   `out_of_order_sequence`, `producer_fenced`, `storage_error`, `closed`
+   */
+  appendRecords(block: RecordBlock, batch: BlockBatchOptions): Promise<AppendResult> {
+    try {
+      const problem = checkRecordBlock(block);
+      if (problem !== null) throw new RivuletError("invalid_record", `a record block is inconsistent: ${problem}`);
+      if (this.#config["cleanup.policy"].includes("compact")) {
+        for (let i = 0; i < block.count; i++) {
+          if (block.lengths[i * 2 + 1] < 0) throw new RivuletError("invalid_record", `records[${i}]: a compacted topic refuses records without a key`, { index: i });
+        }
+      }
+      return this.#append(encodeRecordBlock(block, batch), true);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  #append(batches: Uint8Array, encodedHere: boolean): Promise<AppendResult> {
     try {
       this.#checkWritable();
       const now = this.#clock.now();
-      const plan = planAppend(batches, { nextOffset: this.#nextOffset, config: this.#config, now, producers: this.#producers });
+      const plan = planAppend(batches, { nextOffset: this.#nextOffset, config: this.#config, now, producers: this.#producers, encodedHere });
       const logAppendTime = this.#config["message.timestamp.type"] === "LogAppendTime" ? now : -1;
       if (plan.duplicate) {
         const result = { ...plan.duplicate, logAppendTime, duplicate: true };

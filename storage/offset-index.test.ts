@@ -4,7 +4,7 @@ import { statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { OffsetIndex, OFFSET_INDEX_ENTRY_SIZE } from "./offset-index.ts";
 import { TimeIndex, TIME_INDEX_ENTRY_SIZE } from "./time-index.ts";
-import { tempDir } from "./log-test-support.ts";
+import { tempDir } from "../test/support/storage/log.ts";
 
 test("OffsetIndex.lookup() finds the largest entry at or below an offset, by binary search", () => {
   const { dir, cleanup } = tempDir();

@@ -4,7 +4,7 @@ import { writeFileSync, readdirSync, statSync, truncateSync } from "node:fs";
 import { join } from "node:path";
 import { isRivuletError, type ErrorCode } from "../core/errors.ts";
 import { Log } from "./log.ts";
-import { batch, tempDir, testConfig } from "./log-test-support.ts";
+import { batch, tempDir, testConfig } from "../test/support/storage/log.ts";
 
 const idem = (producerId: number, producerEpoch: number, baseSequence: number, count = 2): Uint8Array =>
   batch(count, `p${producerId}-e${producerEpoch}-s${baseSequence}`, { producerId, producerEpoch, baseSequence });

@@ -4,7 +4,7 @@ import { readdirSync } from "node:fs";
 import { ManualClock } from "../core/clock.ts";
 import { isRivuletError } from "../core/errors.ts";
 import { Log } from "./log.ts";
-import { batch, tempDir, testConfig } from "./log-test-support.ts";
+import { batch, tempDir, testConfig } from "../test/support/storage/log.ts";
 
 const HOUR = 3600_000;
 

@@ -1,8 +1,8 @@
-import { BATCH_HEADER_SIZE } from "./batch-layout.ts";
-import { batchSize, readBatchHeader } from "./batch-header.ts";
+import { BATCH_HEADER_SIZE } from "../record/batch-layout.ts";
+import { batchSize, readBatchHeader } from "../record/batch-header.ts";
 import type { LogSegment } from "./log-segment.ts";
 import type { OffsetPosition } from "./offset-index.ts";
-import { validateBatch } from "./record-batch.ts";
+import { validateBatch } from "../record/record-batch.ts";
 
 /** What validating a segment's tail found. */
 export interface SegmentRecovery {

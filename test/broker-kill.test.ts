@@ -3,9 +3,9 @@ import * as assert from "uvu/assert";
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Broker } from "../broker/broker.ts";
+import { Broker } from "../groups/broker.ts";
 import { scriptCommand } from "../runtime/spawn-script.ts";
-import { tempDir } from "./helpers/temp-dir.ts";
+import { tempDir } from "./support/temp-dir.ts";
 
 // Issue 3: SIGKILL a whole broker process under produce load, again and again on one data
 // directory; every record it acknowledged must be there afterwards, at the same partition and
@@ -15,7 +15,7 @@ const ROUNDS = Number(process.env.BROKER_KILL_ROUNDS ?? 6);
 const TOPIC = "kill";
 const PARTITIONS = 4;
 const root = fileURLToPath(new URL("..", import.meta.url));
-const child = join(root, "test", "fixtures", "broker-produce-child.ts");
+const child = join(root, "test", "support", "fixtures", "broker-produce-child.ts");
 
 const hex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 

@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { Broker } from "../broker/broker.ts";
-import { tempDir } from "./helpers/temp-dir.ts";
+import { Broker } from "../groups/broker.ts";
+import { tempDir } from "./support/temp-dir.ts";
 
 // Issue 11: Broker.open on existing partitions starts their workers (real worker threads) and
 // recovers their logs before it returns, so the very first produce after it — issued in the

@@ -1,9 +1,9 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { Broker } from "../broker/broker.ts";
+import { Broker } from "../groups/broker.ts";
 import { keyPartition } from "../broker/partitioner.ts";
 import { isRivuletError } from "../core/errors.ts";
-import { tempDir } from "./helpers/temp-dir.ts";
+import { tempDir } from "./support/temp-dir.ts";
 
 const test = suite("Broker");
 const utf8 = (s: string) => new TextEncoder().encode(s);

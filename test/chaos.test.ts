@@ -1,8 +1,8 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { Broker } from "../broker/broker.ts";
+import { Broker } from "../groups/broker.ts";
 import { isRivuletError } from "../core/errors.ts";
-import { tempDir } from "./helpers/temp-dir.ts";
+import { tempDir } from "./support/temp-dir.ts";
 
 const test = suite("chaos");
 const text = (b: Uint8Array | null) => (b === null ? "" : new TextDecoder().decode(b));

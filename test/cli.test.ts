@@ -1,7 +1,7 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { runCli, startServe } from "./helpers/cli-process.ts";
-import { tempDir } from "./helpers/temp-dir.ts";
+import { runCli, startServe } from "./support/cli-process.ts";
+import { tempDir } from "./support/temp-dir.ts";
 
 const test = suite("rivulet CLI");
 

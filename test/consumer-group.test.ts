@@ -1,9 +1,9 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { Broker } from "../broker/broker.ts";
+import { Broker } from "../groups/broker.ts";
 import type { Consumer } from "../broker/consumer.ts";
 import type { ConsumedRecord } from "../broker/types.ts";
-import { tempDir } from "./helpers/temp-dir.ts";
+import { tempDir } from "./support/temp-dir.ts";
 
 const test = suite("consumer groups");
 const text = (b: Uint8Array | null) => (b === null ? "" : new TextDecoder().decode(b));

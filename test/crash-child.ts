@@ -4,11 +4,11 @@
  * `ack <baseOffset> <lastOffset> <crc32c of the stored batch>` to stdout (synchronously) as soon
  * as each append resolves, until it is killed.
  */
-import { writeLineSync } from "./helpers/write-line.ts";
+import { writeLineSync } from "./support/write-line.ts";
 import { parseTopicConfig } from "../core/topic-config.ts";
-import { crc32c } from "../storage/crc32c.ts";
+import { crc32c } from "../record/crc32c.ts";
 import { Log } from "../storage/log.ts";
-import { encodeRecordBatch, type BatchRecord } from "../storage/record-batch.ts";
+import { encodeRecordBatch, type BatchRecord } from "../record/record-batch.ts";
 
 const [dir, seedArg] = process.argv.slice(2);
 let seed = Number(seedArg) || 1;

@@ -1,9 +1,9 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { Kafka, logLevel, type EachMessagePayload } from "kafkajs";
-import { Broker } from "../broker/broker.ts";
-import { serve, type Server } from "../http/serve.ts";
-import { tempDir } from "./helpers/temp-dir.ts";
+import { Broker } from "../groups/broker.ts";
+import { serve, type Server } from "../server/serve.ts";
+import { tempDir } from "./support/temp-dir.ts";
 
 const test = suite("one broker, many doors");
 

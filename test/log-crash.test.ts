@@ -7,9 +7,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseTopicConfig } from "../core/topic-config.ts";
 import { scriptCommand } from "../runtime/spawn-script.ts";
-import { crc32c } from "../storage/crc32c.ts";
+import { crc32c } from "../record/crc32c.ts";
 import { Log } from "../storage/log.ts";
-import { iterateBatches, validateBatch } from "../storage/record-batch.ts";
+import { iterateBatches, validateBatch } from "../record/record-batch.ts";
 
 const ROUNDS = Number(process.env.CRASH_ROUNDS ?? 20);
 const root = fileURLToPath(new URL("..", import.meta.url));

@@ -3,8 +3,8 @@ import * as assert from "uvu/assert";
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { startServe } from "./helpers/cli-process.ts";
-import { tempDir } from "./helpers/temp-dir.ts";
+import { startServe } from "./support/cli-process.ts";
+import { tempDir } from "./support/temp-dir.ts";
 
 const test = suite("README");
 const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");

@@ -5,8 +5,8 @@
  *
  *   node --import tsx bench/peers/rivulet-server.ts DATA_DIR
  */
-import { Broker } from "../../broker/broker.ts";
-import { serve } from "../../http/serve.ts";
+import { Broker } from "../../groups/broker.ts";
+import { serve } from "../../server/serve.ts";
 
 const dataDir = process.argv[2];
 if (!dataDir) throw new TypeError("usage: rivulet-server.ts DATA_DIR");

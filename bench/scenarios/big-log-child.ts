@@ -6,7 +6,7 @@
  *
  *   node --import tsx bench/scenarios/big-log-child.ts DATA_DIR RECORDS
  */
-import { Broker } from "../../broker/broker.ts";
+import { Broker } from "../../groups/broker.ts";
 import { produceRecords } from "../broker.ts";
 
 const [dataDir, recordsArg] = process.argv.slice(2);

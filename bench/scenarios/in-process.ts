@@ -3,8 +3,8 @@
  * flush=always, and consume from offset 0, as cases of the interleaved rounds. Client and server
  * share this process, so one CPU figure covers both (worker threads included).
  */
-import type { Broker } from "../../broker/broker.ts";
-import { consumeRecords, openBenchBroker, produceRecords } from "../broker.ts";
+import type { Broker } from "../../groups/broker.ts";
+import { consumeRecords, openBenchBroker, produceRecords, rawAppendMs } from "../broker.ts";
 import { startCpuMeter } from "../harness/cpu.ts";
 import { VALUE_BYTES } from "../harness/records.ts";
 import type { Case, Measured, System } from "../peers/system.ts";
@@ -14,7 +14,12 @@ export const IN_PROCESS = {
   produceOs: "in-process produce, flush=os",
   produceAlways: "in-process produce, flush=always",
   consume: "in-process consume from offset 0",
+  rawOs: "raw storage append, flush=os",
+  rawAlways: "raw storage append, flush=always",
 } as const;
+
+/** The system name of the raw storage rows. */
+export const RAW_STORAGE = "rivulet Log, one thread";
 
 const NOTE = "8 partitions on worker threads, calls of 1,000 records, 32 in flight";
 
@@ -60,6 +65,11 @@ export function inProcessSystem(): System {
           await close();
         }
       } },
+    // The storage engine alone in the same rounds, to set the in-process produce against.
+    { scenario: IN_PROCESS.rawOs, system: RAW_STORAGE, note: "the same records appended to one Log on this thread, batches of 1,000 encoded beforehand (not counted)",
+      run: async (_round, sizes) => meteredMs(sizes.inProcessRecords, () => rawAppendMs("os", sizes.inProcessRecords)) },
+    { scenario: IN_PROCESS.rawAlways, system: RAW_STORAGE, note: "as above, flush=always (group commit)",
+      run: async (_round, sizes) => meteredMs(sizes.inProcessRecords, () => rawAppendMs("always", sizes.inProcessRecords)) },
   ];
   return { name: "rivulet in-process", cases, stop: close };
 }

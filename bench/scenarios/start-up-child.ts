@@ -5,7 +5,7 @@
  *
  *   node --import tsx bench/scenarios/start-up-child.ts DATA_DIR PARTITIONS
  */
-import { Broker } from "../../broker/broker.ts";
+import { Broker } from "../../groups/broker.ts";
 
 const [dataDir, partitionsArg] = process.argv.slice(2);
 const partitions = Number(partitionsArg);

@@ -11,7 +11,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { Broker } from "../../broker/broker.ts";
+import { Broker } from "../../groups/broker.ts";
 import { isMain, median, type BenchRow } from "../stats.ts";
 
 const PARTITIONS = 8;

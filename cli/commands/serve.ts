@@ -1,8 +1,8 @@
 import { parseArgs } from "node:util";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { Broker } from "../../broker/broker.ts";
-import { serve } from "../../http/serve.ts";
+import { Broker } from "../../groups/broker.ts";
+import { serve } from "../../server/serve.ts";
 import { CliError } from "../cli-error.ts";
 import { onShutdownSignal } from "../../runtime/shutdown-signals.ts";
 

@@ -3,7 +3,7 @@
  * the committed offset, the log end offset and lag = end offset − committed offset (with no
  * commit: end − log start, as every record is unconsumed).
  */
-import type { GroupDescription } from "../../broker/group-types.ts";
+import type { GroupDescription } from "../../broker/group-api.ts";
 import type { BrokerApi, TopicDescription } from "../../broker/types.ts";
 import { isRivuletError } from "../../core/errors.ts";
 import { partitionKey } from "./member-positions.ts";

@@ -1,5 +1,5 @@
 /** Parsing of group requests: ids, the join body and the commit body. */
-import type { AssignorName, OffsetCommitEntry } from "../../broker/group-types.ts";
+import type { AssignorName, OffsetCommitEntry } from "../../broker/group-api.ts";
 import { RivuletError } from "../../core/errors.ts";
 import type { Limits } from "../../core/limits.ts";
 import { validateTopicName } from "../../core/topic-name.ts";

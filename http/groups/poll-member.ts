@@ -5,7 +5,7 @@
  * out. With `waitMs`, all partitions are long-polled together and the first to have records
  * ends the wait for the others.
  */
-import type { ManagedMembership, TopicPartition } from "../../broker/group-types.ts";
+import type { ManagedMembership, TopicPartition } from "../../broker/group-api.ts";
 import type { BrokerApi, ConsumedRecord, FetchResult } from "../../broker/types.ts";
 import { isRivuletError } from "../../core/errors.ts";
 import { type MemberState, partitionKey } from "./member-positions.ts";

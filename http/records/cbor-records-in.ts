@@ -6,8 +6,6 @@
 import type { ProducerRecord } from "../../broker/types.ts";
 import {
   assembleRecord,
-  checkHeaderCount,
-  checkHeaderName,
   invalidRecord,
   isPlainObject,
   type HeaderPair,
@@ -21,20 +19,17 @@ function bytesField(raw: unknown, field: string, index: number): Uint8Array | st
   throw invalidRecord(index, `${field} must be a byte string, a text string or null`);
 }
 
-function cborHeaders(raw: unknown, index: number, limits: RecordLimits): HeaderPair[] {
+function cborHeaders(raw: unknown, index: number): HeaderPair[] {
   const pairs: HeaderPair[] = [];
   if (Array.isArray(raw)) {
-    checkHeaderCount(raw.length, index, limits);
     for (const entry of raw) {
       if (!Array.isArray(entry) || entry.length !== 2) throw invalidRecord(index, "header pairs must be [name, value] arrays");
-      checkHeaderName(entry[0], index, limits);
+      if (typeof entry[0] !== "string") throw invalidRecord(index, "header names must be strings");
       pairs.push([entry[0], bytesField(entry[1], "a header value", index)]);
     }
   } else if (isPlainObject(raw)) {
     const names = Object.keys(raw);
-    checkHeaderCount(names.length, index, limits);
     for (const name of names) {
-      checkHeaderName(name, index, limits);
       pairs.push([name, bytesField(raw[name], "a header value", index)]);
     }
   } else {
@@ -43,25 +38,24 @@ function cborHeaders(raw: unknown, index: number, limits: RecordLimits): HeaderP
   return pairs;
 }
 
-function cborRecord(raw: unknown, index: number, limits: RecordLimits): ProducerRecord {
+function cborRecord(raw: unknown, index: number): ProducerRecord {
   if (!isPlainObject(raw)) throw invalidRecord(index, "a record must be a map");
   const key = bytesField(raw.key, "key", index);
   const value = bytesField(raw.value, "value", index);
-  return assembleRecord(raw, key, value, index, limits, cborHeaders);
+  return assembleRecord(raw, key, value, index, cborHeaders);
 }
 
 /**
  * Parses and validates a whole CBOR produce request.
  *
  * @param body the decoded CBOR body
- * @param limits records per request, record size, header count and header name size
+ * @param limits records per request (per-record limits are checked by the producer)
  * @returns the records, in request order
- * @throws {RivuletError} `invalid_request`, `invalid_record`, `too_many_records`,
- *   `too_many_headers`, `record_too_large`
+ * @throws {RivuletError} `invalid_request`, `invalid_record`, `too_many_records`
  */
 export function parseCborRecords(body: unknown, limits: RecordLimits): ProducerRecord[] {
   const raw = recordsArray(body, limits);
   const records = new Array<ProducerRecord>(raw.length);
-  for (let i = 0; i < raw.length; i++) records[i] = cborRecord(raw[i], i, limits);
+  for (let i = 0; i < raw.length; i++) records[i] = cborRecord(raw[i], i);
   return records;
 }

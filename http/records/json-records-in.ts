@@ -12,8 +12,6 @@ import type { ProducerRecord } from "../../broker/types.ts";
 import { fromBase64 } from "./bytes.ts";
 import {
   assembleRecord,
-  checkHeaderCount,
-  checkHeaderName,
   invalidRecord,
   isPlainObject,
   type HeaderPair,
@@ -33,20 +31,17 @@ function headerValue(raw: unknown, index: number): Uint8Array | string | null {
   throw invalidRecord(index, `header values must be strings, null or {"b64": "..."}`);
 }
 
-function jsonHeaders(raw: unknown, index: number, limits: RecordLimits): HeaderPair[] {
+function jsonHeaders(raw: unknown, index: number): HeaderPair[] {
   const pairs: HeaderPair[] = [];
   if (Array.isArray(raw)) {
-    checkHeaderCount(raw.length, index, limits);
     for (const entry of raw) {
       if (!Array.isArray(entry) || entry.length !== 2) throw invalidRecord(index, "header pairs must be [name, value] arrays");
-      checkHeaderName(entry[0], index, limits);
+      if (typeof entry[0] !== "string") throw invalidRecord(index, "header names must be strings");
       pairs.push([entry[0], headerValue(entry[1], index)]);
     }
   } else if (isPlainObject(raw)) {
     const names = Object.keys(raw);
-    checkHeaderCount(names.length, index, limits);
     for (const name of names) {
-      checkHeaderName(name, index, limits);
       pairs.push([name, headerValue(raw[name], index)]);
     }
   } else {
@@ -55,7 +50,7 @@ function jsonHeaders(raw: unknown, index: number, limits: RecordLimits): HeaderP
   return pairs;
 }
 
-function jsonRecord(raw: unknown, index: number, limits: RecordLimits): ProducerRecord {
+function jsonRecord(raw: unknown, index: number): ProducerRecord {
   if (!isPlainObject(raw)) throw invalidRecord(index, "a record must be an object");
   let key: Uint8Array | string | null = null;
   if (raw.key_b64 !== undefined) {
@@ -72,17 +67,16 @@ function jsonRecord(raw: unknown, index: number, limits: RecordLimits): Producer
   } else if (raw.value !== undefined && raw.value !== null) {
     value = JSON.stringify(raw.value);
   }
-  return assembleRecord(raw, key, value, index, limits, jsonHeaders);
+  return assembleRecord(raw, key, value, index, jsonHeaders);
 }
 
 /**
  * Parses and validates a whole JSON produce request.
  *
  * @param body the parsed JSON body
- * @param limits records per request, record size, header count and header name size
+ * @param limits records per request (per-record limits are checked by the producer)
  * @returns the records, in request order
- * @throws {RivuletError} `invalid_request`, `invalid_record`, `too_many_records`,
- *   `too_many_headers`, `record_too_large`
+ * @throws {RivuletError} `invalid_request`, `invalid_record`, `too_many_records`
  * @example
  * ```ts
  * parseJsonRecords({ records: [{ key: "alice", value: { paid: 200 } }] }, defaultLimits);
@@ -92,6 +86,6 @@ function jsonRecord(raw: unknown, index: number, limits: RecordLimits): Producer
 export function parseJsonRecords(body: unknown, limits: RecordLimits): ProducerRecord[] {
   const raw = recordsArray(body, limits);
   const records = new Array<ProducerRecord>(raw.length);
-  for (let i = 0; i < raw.length; i++) records[i] = jsonRecord(raw[i], i, limits);
+  for (let i = 0; i < raw.length; i++) records[i] = jsonRecord(raw[i], i);
   return records;
 }

@@ -1,11 +1,14 @@
-/** Checks shared by the JSON and CBOR produce-request parsers. */
+/**
+ * Checks shared by the JSON and CBOR produce-request parsers: the request's shape and each
+ * field's type. Per-record limits are checked once, by the producer (`broker/record-input.ts`),
+ * against the limits the route passes to `broker.produce`.
+ */
 import { RivuletError } from "../../core/errors.ts";
 import type { Limits } from "../../core/limits.ts";
 import type { ProducerRecord } from "../../broker/types.ts";
-import { utf8Length } from "./bytes.ts";
 
-/** The limits a produce request is checked against. */
-export type RecordLimits = Pick<Limits, "httpRecordsPerRequestMax" | "messageMaxBytes" | "recordHeadersMax" | "headerNameBytesMax">;
+/** The limit the parsers check themselves (per-record limits are the producer's). */
+export type RecordLimits = Pick<Limits, "httpRecordsPerRequestMax">;
 
 /** A record-level `invalid_record` error naming the record's index. */
 export function invalidRecord(index: number, message: string): RivuletError {
@@ -54,88 +57,30 @@ export function recordTimestamp(raw: unknown, index: number): number | undefined
   return raw;
 }
 
-/** Checks a header count. @throws {RivuletError} `too_many_headers` */
-export function checkHeaderCount(count: number, index: number, limits: RecordLimits): void {
-  if (count > limits.recordHeadersMax) {
-    throw new RivuletError("too_many_headers", `records[${index}] has ${count} headers; the limit is ${limits.recordHeadersMax}`, {
-      index,
-      limit: limits.recordHeadersMax,
-    });
-  }
-}
-
-/** Checks a header name. @throws {RivuletError} `invalid_record` */
-export function checkHeaderName(name: unknown, index: number, limits: RecordLimits): asserts name is string {
-  if (typeof name !== "string") throw invalidRecord(index, "header names must be strings");
-  if (name.length > limits.headerNameBytesMax / 3 && utf8Length(name) > limits.headerNameBytesMax) {
-    throw invalidRecord(index, `a header name is longer than ${limits.headerNameBytesMax} bytes`);
-  }
-}
-
-function sizeOf(part: Uint8Array | string | null | undefined): number {
-  if (part === null || part === undefined) return 0;
-  return typeof part === "string" ? utf8Length(part) : part.byteLength;
-}
-
-/** Exact stored size of a record's key, value, header names and header values. */
-export function recordBytes(record: ProducerRecord): number {
-  let bytes = sizeOf(record.key) + sizeOf(record.value);
-  const headers = record.headers;
-  if (Array.isArray(headers)) for (const [name, value] of headers) bytes += utf8Length(name) + sizeOf(value);
-  else if (headers) for (const name in headers) bytes += utf8Length(name) + sizeOf(headers[name]);
-  return bytes;
-}
-
-/**
- * Refuses a record past `message.max.bytes`. The caller passes a cheap upper bound (bytes plus
- * 3 per UTF-16 unit of its strings); the exact size is computed only when the bound exceeds it.
- *
- * @throws {RivuletError} `record_too_large`
- */
-export function checkRecordSize(record: ProducerRecord, upperBoundBytes: number, index: number, limitBytes: number): void {
-  if (upperBoundBytes <= limitBytes) return;
-  const exact = recordBytes(record);
-  if (exact > limitBytes) {
-    throw new RivuletError("record_too_large", `records[${index}] is ${exact} bytes; message.max.bytes is ${limitBytes}`, { index, limit: limitBytes, size: exact });
-  }
-}
-
 /** A header as the record parsers produce it. */
 export type HeaderPair = [string, Uint8Array | string | null];
 
-/** A cheap upper bound of a part's UTF-8 size: 3 bytes per UTF-16 unit of a string. */
-function sizeBound(part: Uint8Array | string | null): number {
-  if (part === null) return 0;
-  return typeof part === "string" ? part.length * 3 : part.byteLength;
-}
-
 /**
  * Builds a record from its parsed key and value plus the fields JSON and CBOR share (headers,
- * partition, timestamp), then checks its size.
+ * partition, timestamp). Limits (header count and names, record size, the topic's partitions)
+ * are left to the producer's one validation pass, which names the record the same way.
  *
  * @param raw the record as sent
  * @param parseHeaders the encoding's header parser, called when `headers` is present
- * @throws {RivuletError} `invalid_record`, `too_many_headers`, `record_too_large`
+ * @throws {RivuletError} `invalid_record`
  */
 export function assembleRecord(
   raw: Record<string, unknown>,
   key: Uint8Array | string | null,
   value: Uint8Array | string | null,
   index: number,
-  limits: RecordLimits,
-  parseHeaders: (raw: unknown, index: number, limits: RecordLimits) => HeaderPair[],
+  parseHeaders: (raw: unknown, index: number) => HeaderPair[],
 ): ProducerRecord {
   const record: ProducerRecord = { key, value };
-  let bound = sizeBound(key) + sizeBound(value);
-  if (raw.headers !== undefined && raw.headers !== null) {
-    const headers = parseHeaders(raw.headers, index, limits);
-    for (const [name, headerValue] of headers) bound += name.length * 3 + sizeBound(headerValue);
-    record.headers = headers;
-  }
+  if (raw.headers !== undefined && raw.headers !== null) record.headers = parseHeaders(raw.headers, index);
   const partition = recordPartition(raw.partition, index);
   if (partition !== undefined) record.partition = partition;
   const timestamp = recordTimestamp(raw.timestamp, index);
   if (timestamp !== undefined) record.timestamp = timestamp;
-  checkRecordSize(record, bound, index, limits.messageMaxBytes);
   return record;
 }

@@ -3,7 +3,7 @@
  * long-poll that waits up to `wait_ms` (capped at `fetchWaitMsMax`) for records at `offset`,
  * and gives up as soon as the client goes away.
  */
-import { abortable } from "../abortable.ts";
+import { abortable } from "../../core/abortable.ts";
 import { type HttpContext, requestSignal } from "../context.ts";
 import { responseEncoding } from "../media.ts";
 import { fetchResponseSchema, partitionParam, topicParam } from "../openapi/schemas.ts";
@@ -11,7 +11,6 @@ import { parseBoundedInt, parseOffset, parsePartition, parseTopic } from "../par
 import { cborRecords } from "../records/cbor-records-out.ts";
 import { writeRecordsJson, writerFor } from "../records/json-records-bytes.ts";
 import { encodeCbor, replyCborBytes, replyJsonBytes } from "../reply.ts";
-import { resolveOffset } from "../resolve-offset.ts";
 import type { Router } from "../router.ts";
 
 /** Declares the fetch route. */
@@ -34,9 +33,9 @@ export function fetchRoutes(router: Router, ctx: HttpContext): void {
     const offsetParam = parseOffset(c.req.query("offset"), "earliest");
     const maxRecords = Math.max(1, parseBoundedInt(c.req.query("max_records"), "max_records", limits.httpFetchRecordsDefault, limits.fetchRecordsMax));
     const waitMs = parseBoundedInt(c.req.query("wait_ms"), "wait_ms", 0, limits.fetchWaitMsMax);
-    const offset = await resolveOffset(broker, topic, partition, offsetParam);
     const signal = requestSignal(c, ctx);
-    const result = await abortable(broker.fetch(topic, partition, { offset, maxRecords, waitMs, signal }), signal);
+    // earliest / latest are resolved by the partition itself: one worker round trip.
+    const result = await abortable(broker.fetch(topic, partition, { offset: offsetParam, maxRecords, waitMs, signal }), signal);
     const encoding = responseEncoding(c.req.header("accept"));
     const tail = { next_offset: result.nextOffset, high_watermark: result.highWatermark, log_start_offset: result.logStartOffset };
     let response: Response;

@@ -1,11 +1,12 @@
 /**
  * Consumer-group members over HTTP: join, poll (also the heartbeat), commit, leave. The
  * coordinator assigns partitions ("managed" members); the HTTP layer keeps each member's read
- * position (see `groups/member-positions.ts`).
+ * position (see `http/groups/member-positions.ts`).
  */
-import type { OffsetCommitEntry } from "../../broker/group-types.ts";
+import type { OffsetCommitEntry } from "../../broker/group-api.ts";
 import { isRivuletError, RivuletError } from "../../core/errors.ts";
-import { parseBody, readBody } from "../body.ts";
+import { parseBody } from "../body.ts";
+import { readRequestBody } from "../../runtime/request-body.ts";
 import { type AppContext, authorize, type HttpContext, requestSignal } from "../context.ts";
 import { parseCommit, parseId, parseJoin } from "../groups/group-params.ts";
 import { TopicCache } from "../groups/group-lag.ts";
@@ -21,7 +22,7 @@ import type { Router } from "../router.ts";
 
 async function readOptionalBody(c: AppContext, limit: number): Promise<unknown> {
   const encoding = requestEncoding(c.req.header("content-type"));
-  const bytes = await readBody(c.req.raw, limit);
+  const bytes = await readRequestBody(c.req.raw, limit);
   return bytes.byteLength === 0 ? undefined : parseBody(bytes, encoding);
 }
 

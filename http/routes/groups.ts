@@ -1,5 +1,5 @@
 /** Consumer-group admin routes: list groups, describe one with its members, offsets and lag. */
-import type { GroupDescription } from "../../broker/group-types.ts";
+import type { GroupDescription } from "../../broker/group-api.ts";
 import { RivuletError } from "../../core/errors.ts";
 import type { HttpContext } from "../context.ts";
 import { groupLag, TopicCache } from "../groups/group-lag.ts";

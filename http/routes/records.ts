@@ -1,18 +1,20 @@
 /**
- * Produce: `POST /v1/topics/{topic}/records`. The whole request is read within the body limit
- * and validated (shape, sizes, header counts, partitions) before a single record is produced.
+ * Produce: `POST /v1/topics/{topic}/records`. The whole request is read within the body limit;
+ * the parser checks its shape and field types, and the producer checks every record against
+ * the limits (sizes, header counts, partitions) in the same pass that lays the records out for
+ * their partitions — all before a single record is produced.
  */
-import type { ProducerRecord } from "../../broker/types.ts";
 import { isRivuletError, RivuletError } from "../../core/errors.ts";
-import { readParsedBody } from "../body.ts";
+import { parseBody } from "../body.ts";
+import { readRequestBody } from "../../runtime/request-body.ts";
 import type { HttpContext } from "../context.ts";
 import { requestEncoding, responseEncoding } from "../media.ts";
 import { produceRequestSchema, produceResponseSchema, topicParam } from "../openapi/schemas.ts";
 import { parseTopic } from "../params.ts";
 import { parseCborRecords } from "../records/cbor-records-in.ts";
-import { encodeRecordStrings } from "../records/encode-strings.ts";
+import { scanCborRecords } from "../records/cbor-records-scan.ts";
 import { parseJsonRecords } from "../records/json-records-in.ts";
-import type { RecordLimits } from "../records/record-checks.ts";
+import { scanJsonRecords } from "../records/json-records-scan.ts";
 import { replyJsonText, replyWith } from "../reply.ts";
 import type { Router } from "../router.ts";
 import { type TopicMeta, topicMeta } from "../topic-meta.ts";
@@ -35,15 +37,6 @@ async function autoCreate(ctx: HttpContext, topic: string): Promise<TopicMeta> {
   return await topicMeta(ctx.broker, topic);
 }
 
-function checkPartitions(records: ProducerRecord[], partitions: number, topic: string): void {
-  for (let i = 0; i < records.length; i++) {
-    const partition = records[i].partition;
-    if (partition !== undefined && partition >= partitions) {
-      throw new RivuletError("unknown_partition", `records[${i}]: topic "${topic}" has no partition ${partition} (it has ${partitions})`, { topic, partition, index: i });
-    }
-  }
-}
-
 function offsetsJson(metadata: ReadonlyArray<{ partition: number; offset: number }>): string {
   let text = `{"offsets":[`;
   for (let i = 0; i < metadata.length; i++) {
@@ -55,6 +48,7 @@ function offsetsJson(metadata: ReadonlyArray<{ partition: number; offset: number
 /** Declares the produce route. */
 export function produceRoutes(router: Router, ctx: HttpContext): void {
   const { limits } = ctx.options;
+  const recordLimits = { messageMaxBytes: limits.messageMaxBytes, recordHeadersMax: limits.recordHeadersMax, headerNameBytesMax: limits.headerNameBytesMax };
   router.route({
     method: "post", path: "/v1/topics/:topic/records", operationId: "produce", tag: "records",
     summary: "Produce records; offsets come back in request order",
@@ -69,14 +63,15 @@ export function produceRoutes(router: Router, ctx: HttpContext): void {
     if (description === null && !ctx.options.autoCreateTopics) {
       throw new RivuletError("unknown_topic", `topic "${topic}" does not exist`, { topic });
     }
-    const { value, bytes } = await readParsedBody(c.req.raw, encoding, limits.httpBodyBytesMax);
-    const topicMax = description?.config["message.max.bytes"] ?? limits.messageMaxBytes;
-    const recordLimits: RecordLimits = { ...limits, messageMaxBytes: Math.min(limits.messageMaxBytes, topicMax) };
-    const records = encoding === "json" ? parseJsonRecords(value, recordLimits) : parseCborRecords(value, recordLimits);
+    const body = await readRequestBody(c.req.raw, limits.httpBodyBytesMax);
+    const bytes = body.byteLength;
+    // The common request shape is scanned straight off the bytes; anything else (and every
+    // error) takes the general parser.
+    const records = encoding === "json"
+      ? scanJsonRecords(body, limits.httpRecordsPerRequestMax) ?? parseJsonRecords(parseBody(body, encoding), limits)
+      : scanCborRecords(body, limits.httpRecordsPerRequestMax) ?? parseCborRecords(parseBody(body, encoding), limits);
     description ??= await autoCreate(ctx, topic);
-    checkPartitions(records, description.partitions, topic);
-    encodeRecordStrings(records);
-    const metadata = await ctx.broker.produce(topic, records);
+    const metadata = await ctx.broker.produce(topic, records, { limits: recordLimits });
     ctx.metrics.produced(topic, records.length, bytes);
     const answer = responseEncoding(c.req.header("accept"));
     if (answer === "json") return replyJsonText(offsetsJson(metadata));

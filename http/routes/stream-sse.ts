@@ -8,7 +8,7 @@ import { type HttpContext, requestSignal } from "../context.ts";
 import { partitionParam, topicParam } from "../openapi/schemas.ts";
 import { type OffsetParam, parseOffset, parsePartition, parseTopic } from "../params.ts";
 import type { Router } from "../router.ts";
-import { recordEventStream } from "../sse/record-event-stream.ts";
+import { recordEventStream, ssePieceBytes } from "../sse/record-event-stream.ts";
 
 const sseHeaders = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-accel-buffering": "no" };
 
@@ -41,15 +41,9 @@ export function sseRoutes(router: Router, ctx: HttpContext): void {
     if (ctx.sse.open >= limits.sseStreamsMax) {
       throw new RivuletError("too_many_streams", `${limits.sseStreamsMax} event streams are open; try again later`, { limit: limits.sseStreamsMax });
     }
-    const description = await broker.describeTopic(topic);
-    const log = description.partitions[partition];
-    if (!log) throw new RivuletError("unknown_partition", `topic "${topic}" has no partition ${partition}`, { topic, partition });
-    const offset = wanted === "earliest" ? log.startOffset : wanted === "latest" ? log.endOffset : wanted;
-    if (offset < log.startOffset || offset > log.endOffset) {
-      throw new RivuletError("offset_out_of_range", `offset ${offset} is outside ${log.startOffset}..${log.endOffset}`, {
-        topic, partition, offset, log_start_offset: log.startOffset, log_end_offset: log.endOffset,
-      });
-    }
+    // One worker round trip checks the partition and the offset (earliest / latest resolved
+    // there) and reads the first records, which become the stream's first events.
+    const first = await broker.fetch(topic, partition, { offset: wanted, maxRecords: limits.fetchRecordsMax, maxBytes: ssePieceBytes(limits), waitMs: 0 });
     if (c.req.method === "HEAD") return new Response(null, { headers: sseHeaders });
     if (ctx.sse.open >= limits.sseStreamsMax) {
       throw new RivuletError("too_many_streams", `${limits.sseStreamsMax} event streams are open; try again later`, { limit: limits.sseStreamsMax });
@@ -57,7 +51,7 @@ export function sseRoutes(router: Router, ctx: HttpContext): void {
     ctx.sse.open++;
     ctx.metrics.sseOpened++;
     const body = recordEventStream({
-      broker, topic, partition, offset, limits, metrics: ctx.metrics, signal: requestSignal(c, ctx),
+      broker, topic, partition, offset: first.nextOffset, first: first.records, limits, metrics: ctx.metrics, signal: requestSignal(c, ctx),
       onClose: () => ctx.sse.open--,
     });
     return new Response(body, { headers: sseHeaders });

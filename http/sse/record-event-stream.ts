@@ -10,7 +10,7 @@
  * nobody reads) is cut off, freeing its stream slot.
  * Closing the client's connection aborts the pending fetch.
  */
-import type { BrokerApi } from "../../broker/types.ts";
+import type { BrokerApi, ConsumedRecord } from "../../broker/types.ts";
 import { isRivuletError } from "../../core/errors.ts";
 import type { Limits } from "../../core/limits.ts";
 import type { HttpMetrics } from "../metrics/http-metrics.ts";
@@ -22,8 +22,10 @@ export interface RecordEventStreamOptions {
   broker: BrokerApi;
   topic: string;
   partition: number;
-  /** First offset to send. */
+  /** First offset to fetch. */
   offset: number;
+  /** Records already fetched (ending just before `offset`), sent first. */
+  first?: ConsumedRecord[];
   limits: Pick<Limits, "sseBufferedBytesMax" | "sseWriteBytesMax" | "sseKeepAliveMs" | "sseStalledMsMax" | "fetchRecordsMax" | "fetchWaitMsMax">;
   metrics: HttpMetrics;
   /** Aborts when the client goes away. */
@@ -47,6 +49,11 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/** Bytes of one write to an SSE client, and of stored batches read per fetch. */
+export function ssePieceBytes(limits: Pick<Limits, "sseWriteBytesMax" | "sseBufferedBytesMax">): number {
+  return Math.max(1, Math.min(limits.sseWriteBytesMax, Math.floor(limits.sseBufferedBytesMax / 2)));
+}
+
 /**
  * Opens the event stream of one SSE client.
  *
@@ -55,12 +62,13 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
  */
 export function recordEventStream(o: RecordEventStreamOptions): ReadableStream<Uint8Array> {
   const { broker, topic, partition, limits, metrics } = o;
-  const pieceBytes = Math.max(1, Math.min(limits.sseWriteBytesMax, Math.floor(limits.sseBufferedBytesMax / 2)));
+  const pieceBytes = ssePieceBytes(limits);
   const highWaterMark = Math.max(1, limits.sseBufferedBytesMax - pieceBytes);
   const waitMs = Math.min(limits.sseKeepAliveMs, limits.fetchWaitMsMax);
   const abort = new AbortController();
   const pending: Uint8Array[] = [];
   let next = o.offset;
+  let first = o.first && o.first.length > 0 ? o.first : null;
   let closed = false;
   let enqueuedBytes = 0;
   let drained = { bytes: 0, atMs: Date.now() };
@@ -124,6 +132,13 @@ export function recordEventStream(o: RecordEventStreamOptions): ReadableStream<U
     async pull(controller) {
       const piece = pending.shift();
       if (piece) return enqueue(controller, piece);
+      if (first) {
+        const bytes = recordEventBytes(first);
+        metrics.sseEvents += first.length;
+        metrics.fetched(topic, first.length, bytes.byteLength);
+        first = null;
+        return deliver(controller, bytes);
+      }
       while (!closed) {
         try {
           const result = await broker.fetch(topic, partition, { offset: next, maxRecords: limits.fetchRecordsMax, maxBytes: pieceBytes, waitMs, signal: abort.signal });

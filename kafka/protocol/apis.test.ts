@@ -3,7 +3,7 @@ import * as assert from "uvu/assert";
 import { apiKeys } from "./api-keys.ts";
 import { apis, apiSpec, decodeRequestBody, encodeResponseBody, lookup } from "./apis.ts";
 import { Reader } from "./reader.ts";
-import { hex, unhex } from "./test-support/codec.ts";
+import { hex, unhex } from "../../test/support/kafka/protocol/codec.ts";
 import { Writer } from "./writer.ts";
 
 test("lookup() finds every implemented version and nothing outside the ranges", () => {

@@ -1,12 +1,12 @@
 import fc from "fast-check";
-import { concatBytes } from "../../test/helpers/bytes.ts";
+import { concatBytes } from "../../test/support/bytes.ts";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { apis, decodeRequestBody, type ImplementedApi } from "./apis.ts";
 import { ProtocolDecodeError } from "./decode-error.ts";
 import { decodeRequestHeader } from "./header.ts";
 import { Reader } from "./reader.ts";
-import { sampleBodies } from "./test-support/samples.ts";
+import { sampleBodies } from "../../test/support/kafka/protocol/samples.ts";
 
 /** Slowest single decode we accept: decoding is linear in the frame, so this is generous. */
 const decodeMsMax = 200;

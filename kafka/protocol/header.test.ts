@@ -3,8 +3,8 @@ import * as assert from "uvu/assert";
 import { ProtocolDecodeError } from "./decode-error.ts";
 import { decodeRequestHeader, decodeResponseHeader, encodeRequestHeader, encodeResponseHeader, requestHeaderVersion, responseHeaderVersion } from "./header.ts";
 import { Reader } from "./reader.ts";
-import { hex, unhex } from "./test-support/codec.ts";
-import { kafkajsFrame } from "./test-support/kafkajs.ts";
+import { hex, unhex } from "../../test/support/kafka/protocol/codec.ts";
+import { kafkajsFrame } from "../../test/support/kafka/protocol/kafkajs.ts";
 import { Writer } from "./writer.ts";
 
 test("decodeRequestHeader() reads a v1 header (hex fixture)", () => {

@@ -1,10 +1,10 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { DurableStream, IdempotentProducer, stream } from "@durable-streams/client";
-import { Broker } from "../../broker/broker.ts";
-import { serve } from "../../http/serve.ts";
-import { tempDir } from "../helpers/temp-dir.ts";
-import { uniqueName } from "./fixture.ts";
+import { Broker } from "../../groups/broker.ts";
+import { serve } from "../../server/serve.ts";
+import { tempDir } from "../support/temp-dir.ts";
+import { uniqueName } from "../support/durable-streams/fixture.ts";
 
 const data = tempDir("rivulet-ds-client-");
 const broker = await Broker.open({ dataDir: data.dir, maxWorkers: 2 });

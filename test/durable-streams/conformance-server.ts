@@ -4,7 +4,7 @@
  * Prints one JSON line `{"url": …}` once listening; SIGTERM closes the server and broker and
  * removes the directory.
  */
-import { startTempServer } from "../helpers/temp-server.ts";
+import { startTempServer } from "../support/temp-server.ts";
 
 const { server } = await startTempServer("rivulet-ds-conformance-");
 console.log(JSON.stringify({ url: server.url }));

@@ -5,9 +5,9 @@
  * two appends in flight, printing `ack <seq>` (synchronously) as each one is acknowledged, until
  * it is killed.
  */
-import { writeLineSync } from "../helpers/write-line.ts";
-import { Broker } from "../../broker/broker.ts";
-import { createDurableStreamsApp } from "../../http/durable-streams/mod.ts";
+import { writeLineSync } from "../support/write-line.ts";
+import { Broker } from "../../groups/broker.ts";
+import { createDurableStreamsApp } from "../../durable-streams/mod.ts";
 
 const [dir, epochArg] = process.argv.slice(2);
 const epoch = Number(epochArg);

@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { JSON_TYPE, openStreams, producer, readAll, TEXT, uniqueName } from "./fixture.ts";
+import { JSON_TYPE, openStreams, producer, readAll, TEXT, uniqueName } from "../support/durable-streams/fixture.ts";
 
 const fixture = await openStreams({ limits: { dsReadBytesMax: 4096, dsAppendBytesMax: 64 * 1024, dsLongPollMs: 300 } });
 test.after(() => fixture.close());

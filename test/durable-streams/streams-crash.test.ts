@@ -3,10 +3,10 @@ import * as assert from "uvu/assert";
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Broker } from "../../broker/broker.ts";
-import { createDurableStreamsApp } from "../../http/durable-streams/mod.ts";
+import { Broker } from "../../groups/broker.ts";
+import { createDurableStreamsApp } from "../../durable-streams/mod.ts";
 import { scriptCommand } from "../../runtime/spawn-script.ts";
-import { tempDir } from "../helpers/temp-dir.ts";
+import { tempDir } from "../support/temp-dir.ts";
 
 const ROUNDS = 3;
 const root = fileURLToPath(new URL("../..", import.meta.url));

@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { ManualClock } from "../../core/clock.ts";
-import { openStreams, TEXT, uniqueName } from "./fixture.ts";
+import { openStreams, TEXT, uniqueName } from "../support/durable-streams/fixture.ts";
 
 const clock = new ManualClock(Date.now());
 const fixture = await openStreams({ clock, limits: { dsMaintenanceIntervalMs: 20 } });

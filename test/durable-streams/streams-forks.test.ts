@@ -1,7 +1,7 @@
 import { readdirSync } from "node:fs";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { JSON_TYPE, openStreams, producer, readAll, TEXT, uniqueName } from "./fixture.ts";
+import { JSON_TYPE, openStreams, producer, readAll, TEXT, uniqueName } from "../support/durable-streams/fixture.ts";
 
 const fixture = await openStreams({ limits: { dsReadBytesMax: 1024 } });
 test.after(() => fixture.close());

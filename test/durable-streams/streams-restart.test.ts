@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { Limits } from "../../core/limits.ts";
-import { JSON_TYPE, openStreams, producer, TEXT, uniqueName, type StreamsFixture } from "./fixture.ts";
+import { JSON_TYPE, openStreams, producer, TEXT, uniqueName, type StreamsFixture } from "../support/durable-streams/fixture.ts";
 
 const noSnapshots: Partial<Limits> = { dsMaintenanceIntervalMs: 3_600_000 };
 const eagerSnapshots: Partial<Limits> = { dsMaintenanceIntervalMs: 20, dsSnapshotIntervalMs: 20 };

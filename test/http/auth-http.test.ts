@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { createApp } from "../../http/app.ts";
 import { loadAuthFile } from "../../http/auth/auth-file.ts";
-import { call, openTestBroker, uniqueName } from "./fixture.ts";
+import { call, openTestBroker, uniqueName } from "../support/http/fixture.ts";
 
 const fixture = await openTestBroker();
 const { broker } = fixture;

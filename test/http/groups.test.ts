@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createApp } from "../../http/app.ts";
-import { call, type FetchReply, openTestBroker, uniqueName } from "./fixture.ts";
+import { call, type FetchReply, openTestBroker, uniqueName } from "../support/http/fixture.ts";
 
 const fixture = await openTestBroker();
 const { broker } = fixture;

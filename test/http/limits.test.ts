@@ -1,7 +1,8 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createApp } from "../../http/app.ts";
-import { call, openTestBroker, uniqueName } from "./fixture.ts";
+import { encodeCbor } from "../../http/reply.ts";
+import { call, openTestBroker, uniqueName } from "../support/http/fixture.ts";
 
 const fixture = await openTestBroker();
 const { broker } = fixture;
@@ -55,6 +56,30 @@ test("produce honours a topic's own smaller message.max.bytes", async () => {
   const res = await call(app, "POST", `/v1/topics/${small}/records`, { records: [{ value: "x".repeat(200) }] });
   assert.is(res.status, 413);
   assert.is(res.body.code, "record_too_large");
+});
+
+test("a bad record anywhere in a request is named by its index, in JSON and CBOR, and nothing is written", async () => {
+  const cases: Array<[unknown, number, string]> = [
+    [{ value: "x".repeat(600) }, 413, "record_too_large"],
+    [{ value: "1", headers: { a: "1", b: "2", c: "3", d: "4", e: "5" } }, 400, "too_many_headers"],
+    [{ value: "1", headers: { "": "x" } }, 400, "invalid_record"],
+    [{ value: "1", partition: 7 }, 404, "unknown_partition"],
+    [{ value: "1", timestamp: -3 }, 400, "invalid_record"],
+  ];
+  for (const [bad, status, code] of cases) {
+    const records = [{ value: "1" }, { key: "k", value: "2" }, bad, { value: "3" }];
+    for (const [type, body] of [["application/json", JSON.stringify({ records })], ["application/cbor", encodeCbor({ records })]] as const) {
+      const before = await endOffset();
+      const res = await app.request(`/v1/topics/${name}/records`, { method: "POST", body, headers: { "content-type": type } });
+      const problem = await res.json() as { code: string; detail: string; details?: { index?: number } };
+      const label = `${type} ${JSON.stringify(bad).slice(0, 50)}`;
+      assert.is(res.status, status, label);
+      assert.is(problem.code, code, label);
+      assert.match(problem.detail, /^records\[2\]/, label);
+      assert.is(problem.details?.index, 2, label);
+      assert.is(await endOffset(), before, `${label}: nothing written`);
+    }
+  }
 });
 
 test("produce refuses too many headers with 400", async () => {

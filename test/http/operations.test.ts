@@ -2,7 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { Hono } from "hono";
 import { createApp } from "../../http/app.ts";
-import { call, openTestBroker, uniqueName } from "./fixture.ts";
+import { call, openTestBroker, uniqueName } from "../support/http/fixture.ts";
 
 const fixture = await openTestBroker({ faultInjection: true, limits: { restartBackoffMinMs: 1, restartBackoffMaxMs: 5 } });
 const { broker } = fixture;
@@ -76,7 +76,7 @@ test("/metrics shows produce and fetch counters, log offsets and group lag in re
   assert.ok(/^# TYPE rivulet_http_responses_total counter$/m.test(text));
 });
 
-test("createApp() mounts a given sub-app at /v1/stream in place of the default, behind auth when it is on", async () => {
+test("createApp() mounts a given sub-app at /v1/stream, behind auth when it is on", async () => {
   const streams = new Hono();
   streams.get("/:name", (c) => c.json({ stream: c.req.param("name") }));
   const mounted = createApp(broker, { mounts: [{ path: "/v1/stream", app: streams }] });

@@ -2,7 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { decode, Encoder } from "cbor-x";
 import { createApp } from "../../http/app.ts";
-import { call, type FetchReply, openTestBroker, type ProduceReply, uniqueName } from "./fixture.ts";
+import { call, type FetchReply, openTestBroker, type ProduceReply, uniqueName } from "../support/http/fixture.ts";
 
 const fixture = await openTestBroker();
 const { broker } = fixture;

@@ -3,7 +3,7 @@ import * as assert from "uvu/assert";
 import fc from "fast-check";
 import { Encoder } from "cbor-x";
 import { createApp } from "../../http/app.ts";
-import { openTestBroker, uniqueName } from "./fixture.ts";
+import { openTestBroker, uniqueName } from "../support/http/fixture.ts";
 
 const fixture = await openTestBroker();
 const { broker } = fixture;

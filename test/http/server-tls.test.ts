@@ -5,8 +5,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { request } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { serve } from "../../http/serve.ts";
-import { openTestBroker } from "./fixture.ts";
+import { serve } from "../../server/serve.ts";
+import { openTestBroker } from "../support/http/fixture.ts";
 
 function selfSigned(): { cert: string; key: string } | null {
   const dir = mkdtempSync(join(tmpdir(), "rivulet-tls-"));

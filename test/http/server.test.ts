@@ -1,9 +1,9 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { connect } from "node:net";
-import { serve } from "../../http/serve.ts";
-import { openTestBroker, uniqueName } from "./fixture.ts";
-import { SseReader } from "./sse-reader.ts";
+import { serve } from "../../server/serve.ts";
+import { openTestBroker, uniqueName } from "../support/http/fixture.ts";
+import { SseReader } from "../support/http/sse-reader.ts";
 
 const fixture = await openTestBroker();
 const { broker } = fixture;

@@ -2,7 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { encode } from "cbor-x";
 import { createApp } from "../../http/app.ts";
-import { call, openTestBroker, type TopicReply, uniqueName } from "./fixture.ts";
+import { call, openTestBroker, type TopicReply, uniqueName } from "../support/http/fixture.ts";
 
 const fixture = await openTestBroker();
 const app = createApp(fixture.broker);

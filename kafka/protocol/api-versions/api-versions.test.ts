@@ -1,8 +1,8 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { supportedApiVersions } from "../apis.ts";
-import { decodeBody, encodeBody, hex } from "../test-support/codec.ts";
-import { kafkajsBody, kafkajsDecode } from "../test-support/kafkajs.ts";
+import { decodeBody, encodeBody, hex } from "../../../test/support/kafka/protocol/codec.ts";
+import { kafkajsBody, kafkajsDecode } from "../../../test/support/kafka/protocol/kafkajs.ts";
 
 const response = { errorCode: 0, apiKeys: [{ apiKey: 0, minVersion: 3, maxVersion: 7 }, { apiKey: 18, minVersion: 0, maxVersion: 2 }], throttleTimeMs: 0 };
 

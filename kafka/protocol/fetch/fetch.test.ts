@@ -1,8 +1,8 @@
 import { test } from "uvu";
-import { concatBytes } from "../../../test/helpers/bytes.ts";
+import { concatBytes } from "../../../test/support/bytes.ts";
 import * as assert from "uvu/assert";
-import { decodeBody, encodeBody, versionsOf } from "../test-support/codec.ts";
-import { kafkajsBody, kafkajsDecode, kafkajsParse, kafkajsRecordBatch, kafkajsThrottle } from "../test-support/kafkajs.ts";
+import { decodeBody, encodeBody, versionsOf } from "../../../test/support/kafka/protocol/codec.ts";
+import { kafkajsBody, kafkajsDecode, kafkajsParse, kafkajsRecordBatch, kafkajsThrottle } from "../../../test/support/kafka/protocol/kafkajs.ts";
 import { chunkRefBytesMin, Writer } from "../writer.ts";
 import { encodeResponse as encodeResponseV11 } from "./v11.ts";
 import type { FetchPartitionResponse, FetchResponse } from "./types.ts";

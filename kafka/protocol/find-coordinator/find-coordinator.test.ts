@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { decodeBody, encodeBody, versionsOf } from "../test-support/codec.ts";
-import { kafkajsBody, kafkajsDecode, kafkajsParse, kafkajsThrottle } from "../test-support/kafkajs.ts";
+import { decodeBody, encodeBody, versionsOf } from "../../../test/support/kafka/protocol/codec.ts";
+import { kafkajsBody, kafkajsDecode, kafkajsParse, kafkajsThrottle } from "../../../test/support/kafka/protocol/kafkajs.ts";
 import type { FindCoordinatorResponse } from "./types.ts";
 
 const response: FindCoordinatorResponse = { throttleTimeMs: 3, errorCode: 0, errorMessage: null, nodeId: 1, host: "127.0.0.1", port: 19092 };

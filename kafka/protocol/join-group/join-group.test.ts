@@ -1,8 +1,8 @@
 import { Buffer } from "node:buffer";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { decodeBody, encodeBody, versionsOf } from "../test-support/codec.ts";
-import { kafkajsBody, kafkajsDecode, kafkajsParse, kafkajsThrottle } from "../test-support/kafkajs.ts";
+import { decodeBody, encodeBody, versionsOf } from "../../../test/support/kafka/protocol/codec.ts";
+import { kafkajsBody, kafkajsDecode, kafkajsParse, kafkajsThrottle } from "../../../test/support/kafka/protocol/kafkajs.ts";
 import type { JoinGroupResponse } from "./types.ts";
 
 const subscription = new Uint8Array([0, 1, 0, 0, 0, 1, 0, 6, 111, 114, 100, 101, 114, 115, 0, 0, 0, 0]);

@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { decodeBody, encodeBody, hex, versionsOf } from "../test-support/codec.ts";
-import { kafkajsBody, kafkajsDecode, kafkajsParse, kafkajsThrottle } from "../test-support/kafkajs.ts";
+import { decodeBody, encodeBody, hex, versionsOf } from "../../../test/support/kafka/protocol/codec.ts";
+import { kafkajsBody, kafkajsDecode, kafkajsParse, kafkajsThrottle } from "../../../test/support/kafka/protocol/kafkajs.ts";
 
 for (const version of versionsOf("ListGroups")) {
   test(`ListGroups v${version} decodeRequest() reads kafkajs's empty request`, async () => {

@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { decodeBody, encodeBody, versionsOf } from "../test-support/codec.ts";
-import { kafkajsBody, kafkajsDecode, kafkajsParse, kafkajsThrottle } from "../test-support/kafkajs.ts";
+import { decodeBody, encodeBody, versionsOf } from "../../../test/support/kafka/protocol/codec.ts";
+import { kafkajsBody, kafkajsDecode, kafkajsParse, kafkajsThrottle } from "../../../test/support/kafka/protocol/kafkajs.ts";
 import type { ListOffsetsResponse } from "./types.ts";
 
 const response: ListOffsetsResponse = {

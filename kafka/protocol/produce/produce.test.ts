@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { decodeBody, encodeBody, hex, versionsOf } from "../test-support/codec.ts";
-import { kafkajsBody, kafkajsDecode, kafkajsParse, kafkajsRecordBatch, kafkajsThrottle } from "../test-support/kafkajs.ts";
+import { decodeBody, encodeBody, hex, versionsOf } from "../../../test/support/kafka/protocol/codec.ts";
+import { kafkajsBody, kafkajsDecode, kafkajsParse, kafkajsRecordBatch, kafkajsThrottle } from "../../../test/support/kafka/protocol/kafkajs.ts";
 import type { ProduceResponse } from "./types.ts";
 
 const t0 = 1_700_000_000_000;

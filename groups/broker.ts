@@ -1,0 +1,39 @@
+/**
+ * The public `Broker`: the broker facade (broker/broker.ts) with the group coordinator wired in.
+ * The composition sits here, on the groups floor, because the coordinator keeps its committed
+ * offsets in the internal `__consumer_offsets` topic through the broker's own producer and fetch,
+ * so groups/ is above broker/ and broker/ cannot build it.
+ */
+import { BrokerCore, type BrokerOptions, type GroupsFactory } from "../broker/broker.ts";
+import { GroupCoordinator } from "./group-coordinator.ts";
+import { OffsetLog, OFFSETS_TOPIC } from "./offset-log.ts";
+
+/** The group coordinator over a broker, offsets in the compacted `__consumer_offsets` topic. */
+const consumerGroups: GroupsFactory = {
+  topics: [{ name: OFFSETS_TOPIC, config: { "cleanup.policy": "compact" } }],
+  create: ({ broker, producer, partitionsOf, clock, limits }) =>
+    new GroupCoordinator({ offsetStore: new OffsetLog(broker, producer), partitionsOf, clock, limits }),
+};
+
+/**
+ * A Rivulet broker in this process.
+ *
+ * @example
+ * ```ts
+ * const broker = await Broker.open({ dataDir: "./data" });
+ * await broker.createTopic("payments", { partitions: 4 });
+ * const { partition, offset } = await broker.producer().send("payments", { key: "alice", value: "paid 200 to bob" });
+ * await broker.close();
+ * ```
+ */
+export class Broker extends BrokerCore {
+  /** Starts the supervisor and workers, recovering every partition, then the group coordinator. */
+  static async open(options: BrokerOptions): Promise<Broker> {
+    const { limits, supervisor } = await BrokerCore.startSupervisor(options);
+    const broker = new Broker(options, limits, supervisor, consumerGroups);
+    await broker.startGroups();
+    return broker;
+  }
+}
+
+export type { BrokerOptions };

@@ -1,0 +1,211 @@
+// Offsets, managed members, limits and lifecycle of GroupCoordinator.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { codeOf, FileOffsetStore, flush, isSettled, joinRequest, MemoryOffsetStore, setup } from "../test/support/groups/coordinator.ts";
+
+const delay = 100;
+
+/** One Kafka member, Stable at generation 1. */
+async function stableOne(env = setup()) {
+  const join = env.coordinator.joinGroup(joinRequest(""));
+  env.timers.advance(delay);
+  const { memberId } = await join;
+  await env.coordinator.syncGroup({ groupId: "g", generationId: 1, memberId, assignments: [] });
+  return { ...env, a: memberId };
+}
+
+test("commitOffsets() accepts the current generation; fetchOffsets() gives unknown partitions offset -1, metadata null", async () => {
+  const { coordinator, clock, a } = await stableOne();
+  await coordinator.commitOffsets("g", 1, a, [{ topic: "t", partition: 0, offset: 42, metadata: "m" }]);
+  const fetched = await coordinator.fetchOffsets("g", [{ topic: "t", partition: 0 }, { topic: "t", partition: 1 }]);
+  assert.equal(fetched, [
+    { topic: "t", partition: 0, offset: 42, metadata: "m", commitTimestamp: clock.now() },
+    { topic: "t", partition: 1, offset: -1, metadata: null, commitTimestamp: -1 },
+  ]);
+  assert.equal((await coordinator.fetchOffsets("other")), []);
+});
+
+test("commitOffsets() accepts the previous generation during PreparingRebalance, then refuses it once the rebalance completed", async () => {
+  const { coordinator, a } = await stableOne();
+  const jb = coordinator.joinGroup(joinRequest(""));
+  await coordinator.commitOffsets("g", 1, a, [{ topic: "t", partition: 0, offset: 5 }]);
+  const ja = coordinator.joinGroup(joinRequest(a));
+  await Promise.all([ja, jb]);
+  assert.is(await codeOf(coordinator.commitOffsets("g", 2, a, [{ topic: "t", partition: 0, offset: 6 }])), "rebalance_in_progress", "CompletingRebalance");
+  await coordinator.syncGroup({ groupId: "g", generationId: 2, memberId: a, assignments: [] });
+  assert.is(await codeOf(coordinator.commitOffsets("g", 1, a, [{ topic: "t", partition: 0, offset: 7 }])), "illegal_generation");
+  assert.is(await codeOf(coordinator.commitOffsets("g", 2, "stranger", [{ topic: "t", partition: 0, offset: 7 }])), "unknown_member");
+  await coordinator.commitOffsets("g", 2, a, [{ topic: "t", partition: 0, offset: 8 }]);
+  assert.is((await coordinator.fetchOffsets("g", [{ topic: "t", partition: 0 }]))[0].offset, 8);
+});
+
+test("commitOffsets() with generation -1 and no member id works for a group without members, not for one with members", async () => {
+  const { coordinator, a } = await stableOne();
+  await coordinator.commitOffsets("simple", -1, "", [{ topic: "t", partition: 1, offset: 3 }]);
+  assert.is((await coordinator.describeGroup("simple")).state, "Empty");
+  assert.is(await codeOf(coordinator.commitOffsets("g", -1, "", [{ topic: "t", partition: 1, offset: 3 }])), "unknown_member");
+  assert.is(await codeOf(coordinator.commitOffsets("fresh", 1, "x", [{ topic: "t", partition: 1, offset: 3 }])), "unknown_member");
+  await coordinator.leaveGroup("g", [a]);
+  await coordinator.commitOffsets("g", -1, "", [{ topic: "t", partition: 1, offset: 4 }]);
+  assert.is((await coordinator.fetchOffsets("g", [{ topic: "t", partition: 1 }]))[0].offset, 4);
+});
+
+test("commitOffsets() stores offsets -1 and -2 as given and refuses -3 and fractions with invalid_offset", async () => {
+  const { coordinator } = setup();
+  await coordinator.commitOffsets("s", -1, "", [{ topic: "t", partition: 0, offset: -1 }, { topic: "t", partition: 1, offset: -2 }]);
+  assert.equal((await coordinator.fetchOffsets("s")).map((c) => c.offset), [-1, -2]);
+  assert.is(await codeOf(coordinator.commitOffsets("s", -1, "", [{ topic: "t", partition: 0, offset: -3 }])), "invalid_offset");
+  assert.is(await codeOf(coordinator.commitOffsets("s", -1, "", [{ topic: "t", partition: 0, offset: 1.5 }])), "invalid_offset");
+  assert.is(await codeOf(coordinator.commitOffsets("s", -1, "", [{ topic: "t", partition: -1, offset: 1 }])), "invalid_request");
+});
+
+test("commitOffsets() resolves only after the store's append, and only then is the offset visible", async () => {
+  const store = new MemoryOffsetStore();
+  let open!: () => void;
+  store.gate = new Promise((resolve) => (open = resolve));
+  const { coordinator } = setup({ store });
+  const commit = coordinator.commitOffsets("s", -1, "", [{ topic: "t", partition: 0, offset: 9 }]);
+  assert.not.ok(await isSettled(commit));
+  assert.is((await coordinator.fetchOffsets("s", [{ topic: "t", partition: 0 }]))[0].offset, -1);
+  open();
+  await commit;
+  assert.is(store.entries.length, 1);
+  assert.is((await coordinator.fetchOffsets("s", [{ topic: "t", partition: 0 }]))[0].offset, 9);
+});
+
+test("commitOffsets() survive a new coordinator over a file-backed store", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "rivulet-groups-"));
+  try {
+    const path = join(dir, "offsets.jsonl");
+    const first = setup({ store: new FileOffsetStore(path) });
+    await first.coordinator.load();
+    await first.coordinator.commitOffsets("s", -1, "", [{ topic: "t", partition: 0, offset: 1 }, { topic: "u", partition: 1, offset: 7, metadata: "x" }]);
+    await first.coordinator.commitOffsets("s", -1, "", [{ topic: "t", partition: 0, offset: 2 }]);
+    await first.coordinator.close();
+    const second = setup({ store: new FileOffsetStore(path) });
+    await second.coordinator.load();
+    const fetched = await second.coordinator.fetchOffsets("s");
+    assert.equal(fetched.map((c) => [c.topic, c.partition, c.offset, c.metadata]), [["t", 0, 2, null], ["u", 1, 7, "x"]]);
+    assert.equal(await second.coordinator.listGroups(), [{ groupId: "s", protocolType: "", state: "Empty" }]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("joinManaged() splits partitions between two members; when one leaves the other gets them all", async () => {
+  const { coordinator } = setup();
+  const a = await coordinator.joinManaged("m", ["t"], { clientId: "a" });
+  assert.equal(a.generation, 1);
+  assert.equal(a.assignments.length, 4);
+  const b = await coordinator.joinManaged("m", ["t"], { clientId: "b" });
+  assert.is(b.generation, 2);
+  const pa = await coordinator.pollManaged("m", a.memberId);
+  assert.is(pa.generation, 2);
+  assert.is(pa.assignments.length + b.assignments.length, 4);
+  const all = [...pa.assignments, ...b.assignments].map((tp) => tp.partition).sort();
+  assert.equal(all, [0, 1, 2, 3]);
+  const first = a.memberId < b.memberId ? pa : b; // range: the lower member id gets the first half
+  assert.equal(first.assignments, [{ topic: "t", partition: 0 }, { topic: "t", partition: 1 }]);
+  await coordinator.leaveGroup("m", [b.memberId]);
+  const after = await coordinator.pollManaged("m", a.memberId);
+  assert.is(after.generation, 3);
+  assert.equal(after.assignments.map((tp) => tp.partition), [0, 1, 2, 3]);
+  const described = await coordinator.describeGroup("m");
+  assert.is(described.protocolType, "rivulet");
+  assert.is(described.protocol, "range");
+  assert.is(described.state, "Stable");
+  assert.equal(described.members[0].assignments.length, 4);
+});
+
+test("joinManaged() members that stop polling are evicted after their session timeout", async () => {
+  const { coordinator, timers } = setup();
+  const a = await coordinator.joinManaged("m", ["t", "u"], { sessionTimeoutMs: 5_000, assignor: "roundrobin" });
+  const b = await coordinator.joinManaged("m", ["t", "u"]);
+  for (let i = 0; i < 4; i++) {
+    timers.advance(2_000);
+    await coordinator.pollManaged("m", b.memberId);
+  }
+  assert.is(await codeOf(coordinator.pollManaged("m", a.memberId)), "unknown_member");
+  const pb = await coordinator.pollManaged("m", b.memberId);
+  assert.is(pb.generation, 3);
+  assert.is(pb.assignments.length, 6);
+  timers.advance(10_000);
+  assert.is((await coordinator.describeGroup("m")).state, "Dead");
+});
+
+test("commitOffsets() from a managed member is refused with illegal_generation for a partition it no longer owns", async () => {
+  const { coordinator } = setup();
+  const a = await coordinator.joinManaged("m", ["u"]);
+  await coordinator.commitOffsets("m", a.generation, a.memberId, [{ topic: "u", partition: 1, offset: 10 }]);
+  const b = await coordinator.joinManaged("m", ["u"]);
+  const owner = a.memberId < b.memberId ? a : b;
+  const loser = owner === a ? b : a;
+  assert.is(await codeOf(coordinator.commitOffsets("m", a.generation, a.memberId, [{ topic: "u", partition: 0, offset: 11 }])), "illegal_generation", "stale generation");
+  const view = await coordinator.pollManaged("m", loser.memberId);
+  assert.equal(view.assignments, [{ topic: "u", partition: 1 }]);
+  assert.is(await codeOf(coordinator.commitOffsets("m", view.generation, loser.memberId, [{ topic: "u", partition: 0, offset: 11 }])), "illegal_generation", "not owned");
+  await coordinator.commitOffsets("m", -1, loser.memberId, [{ topic: "u", partition: 1, offset: 12 }]);
+  assert.equal((await coordinator.fetchOffsets("m")).map((c) => c.offset), [12]);
+});
+
+test("joinManaged() refuses unknown topics with unknown_topic and bad options with invalid_request", async () => {
+  const { coordinator } = setup();
+  assert.is(await codeOf(coordinator.joinManaged("m", ["t", "nope"])), "unknown_topic");
+  assert.is(await codeOf(coordinator.joinManaged("m", [])), "invalid_request");
+  assert.is(await codeOf(coordinator.joinManaged("m", ["t"], { sessionTimeoutMs: 1 })), "invalid_request");
+  assert.is((await coordinator.describeGroup("m")).state, "Dead", "a refused join leaves no group behind");
+  await coordinator.joinManaged("m", ["t"], { assignor: "roundrobin" });
+  assert.is(await codeOf(coordinator.joinManaged("m", ["t"], { assignor: "range" })), "invalid_request");
+});
+
+test("a group cannot mix Kafka and managed members, but both see the same offsets", async () => {
+  const { coordinator, a } = await stableOne();
+  assert.is(await codeOf(coordinator.joinManaged("g", ["t"])), "invalid_request");
+  await coordinator.commitOffsets("g", 1, a, [{ topic: "t", partition: 2, offset: 20 }]);
+  await coordinator.leaveGroup("g", [a]);
+  const m = await coordinator.joinManaged("g", ["t"]);
+  assert.is(m.generation, 3, "the generation carries on from the Kafka group's");
+  assert.is((await coordinator.fetchOffsets("g", [{ topic: "t", partition: 2 }]))[0].offset, 20);
+  assert.is(await codeOf(coordinator.joinGroup(joinRequest(""))), "invalid_request");
+});
+
+test("describeGroup() of an unknown group is Dead with no members; listGroups() lists every kind", async () => {
+  const { coordinator } = await stableOne();
+  assert.equal(await coordinator.describeGroup("nope"), { groupId: "nope", state: "Dead", protocolType: "", protocol: "", generationId: 0, members: [], offsets: [] });
+  await coordinator.joinManaged("m", ["t"]);
+  await coordinator.commitOffsets("s", -1, "", [{ topic: "t", partition: 0, offset: 1 }]);
+  assert.equal(await coordinator.listGroups(), [
+    { groupId: "g", protocolType: "consumer", state: "Stable" },
+    { groupId: "m", protocolType: "rivulet", state: "Stable" },
+    { groupId: "s", protocolType: "", state: "Empty" },
+  ]);
+});
+
+test("joinGroup() and joinManaged() refuse past groupMembersMax and groupsMax with typed errors", async () => {
+  const { coordinator } = setup({ limits: { groupMembersMax: 2, groupsMax: 2 } });
+  await coordinator.joinManaged("m", ["t"]);
+  await coordinator.joinManaged("m", ["t"]);
+  assert.is(await codeOf(coordinator.joinManaged("m", ["t"])), "too_many_members");
+  coordinator.joinGroup(joinRequest("")).catch(() => {});
+  coordinator.joinGroup(joinRequest("")).catch(() => {});
+  assert.is(await codeOf(coordinator.joinGroup(joinRequest(""))), "too_many_members");
+  assert.is(await codeOf(coordinator.joinManaged("third", ["t"])), "too_many_groups");
+  assert.is(await codeOf(coordinator.commitOffsets("third", -1, "", [{ topic: "t", partition: 0, offset: 1 }])), "too_many_groups");
+  await coordinator.close();
+});
+
+test("close() stops session timers and refuses later calls with closed", async () => {
+  const { coordinator, timers } = setup();
+  await coordinator.joinManaged("m", ["t"]);
+  assert.ok(timers.size > 0);
+  await coordinator.close();
+  assert.is(timers.size, 0);
+  assert.is(await codeOf(coordinator.joinManaged("m", ["t"])), "closed");
+  assert.is(await codeOf(coordinator.commitOffsets("s", -1, "", [])), "closed");
+  await flush();
+});
+
+test.run();

@@ -1,0 +1,213 @@
+/**
+ * The consumer-group coordinator: Kafka-style groups (JoinGroup/SyncGroup, client-side
+ * assignment) for the Kafka listener, managed groups (server-side assignment) for HTTP and
+ * programmatic consumers, and the committed offsets both kinds share by group id.
+ *
+ * A group id holds one kind of membership at a time; an empty group may switch kind, keeping
+ * its generation and offsets. An empty group with no committed offsets is forgotten (Dead).
+ *
+ * Not thread-safe: it lives on one event loop; state changes happen synchronously when a method
+ * is called, and held requests settle later.
+ */
+import { type Clock, systemClock } from "../core/clock.ts";
+import { RivuletError } from "../core/errors.ts";
+import { defaultLimits, type Limits } from "../core/limits.ts";
+import type { PartitionsOf } from "./assignors.ts";
+import { Group } from "./group.ts";
+import type { GroupContext, GroupMembership } from "./group-membership.ts";
+import { coordinatorClosed, unknownMember } from "./group-errors.ts";
+import { GroupOffsets } from "./group-offsets.ts";
+import { systemTimers, type Timers } from "./group-timers.ts";
+import type {
+  AssignorName, CommittedOffset, GroupCoordinatorApi, GroupDescription, GroupState, JoinGroupRequest,
+  JoinGroupResponse, ManagedMembership, OffsetCommitEntry, SyncGroupRequest, TopicPartition,
+} from "../broker/group-api.ts";
+import type { OffsetStore } from "./offset-store.ts";
+import { ManagedGroup } from "./managed-group.ts";
+
+/** Options for {@link GroupCoordinator}. */
+export interface GroupCoordinatorOptions {
+  /** Durable committed offsets. */
+  offsetStore: OffsetStore;
+  /** Partition count of a topic, undefined when the topic does not exist. */
+  partitionsOf: PartitionsOf;
+  clock?: Clock;
+  limits?: Limits;
+  /** Session and rebalance timers; `setTimeout` by default. */
+  timers?: Timers;
+}
+
+/**
+ * Implements {@link GroupCoordinatorApi}.
+ *
+ * @example
+ * ```ts
+ * const coordinator = new GroupCoordinator({ offsetStore, partitionsOf: (t) => topics.get(t)?.partitions });
+ * await coordinator.load();
+ * const { memberId, assignments } = await coordinator.joinManaged("billing", ["payments"]);
+ * ```
+ */
+export class GroupCoordinator implements GroupCoordinatorApi {
+  #groups = new Map<string, GroupMembership>();
+  #offsets: GroupOffsets;
+  #partitionsOf: PartitionsOf;
+  #limits: Limits;
+  #ctx: GroupContext;
+  #loading: Promise<void> | undefined;
+  #closed = false;
+
+  /** @param options the offset store, topic lookup, and optionally clock, limits and timers */
+  constructor(options: GroupCoordinatorOptions) {
+    const clock = options.clock ?? systemClock;
+    this.#limits = options.limits ?? defaultLimits;
+    this.#partitionsOf = options.partitionsOf;
+    this.#offsets = new GroupOffsets(options.offsetStore, clock, this.#limits);
+    this.#ctx = { clock, timers: options.timers ?? systemTimers, limits: this.#limits, onEmpty: (id) => this.#forgetIfUnused(id) };
+  }
+
+  /** Reads committed offsets from the store; call once before serving (later calls reuse the first). */
+  load(): Promise<void> {
+    this.#loading ??= this.#offsets.load();
+    return this.#loading;
+  }
+
+  async joinGroup(request: JoinGroupRequest): Promise<JoinGroupResponse> {
+    const group = this.#membership(request.groupId, "kafka") as Group;
+    try {
+      return group.join(request, `${request.clientId || "consumer"}-${crypto.randomUUID()}`);
+    } finally {
+      this.#forgetIfUnused(request.groupId);
+    }
+  }
+
+  async syncGroup(request: SyncGroupRequest): Promise<Uint8Array> {
+    const group = this.#existing(request.groupId, request.memberId);
+    if (!(group instanceof Group)) throw unknownMember(request.groupId, request.memberId);
+    return group.sync(request);
+  }
+
+  async heartbeat(groupId: string, generationId: number, memberId: string): Promise<void> {
+    this.#existing(groupId, memberId).heartbeat(generationId, memberId);
+  }
+
+  async leaveGroup(groupId: string, memberIds: string[]): Promise<void> {
+    this.#existing(groupId, memberIds.join(", ")).leave(memberIds);
+  }
+
+  async joinManaged(groupId: string, topics: string[], options: { sessionTimeoutMs?: number; assignor?: AssignorName; clientId?: string } = {}): Promise<ManagedMembership> {
+    const group = this.#membership(groupId, "managed") as ManagedGroup;
+    try {
+      return group.join(`${options.clientId || "rivulet"}-${crypto.randomUUID()}`, topics, options);
+    } finally {
+      this.#forgetIfUnused(groupId);
+    }
+  }
+
+  async pollManaged(groupId: string, memberId: string): Promise<ManagedMembership> {
+    const group = this.#existing(groupId, memberId);
+    if (!(group instanceof ManagedGroup)) throw unknownMember(groupId, memberId);
+    return group.poll(memberId);
+  }
+
+  /**
+   * Commits offsets. Allowed: a member of the current generation (Kafka-style groups also during
+   * PreparingRebalance, whose generation is still the previous one); generation -1 on a group
+   * with no members ("simple" commits). Managed members may pass -1 for "my current generation";
+   * either way they must own every partition they commit.
+   */
+  async commitOffsets(groupId: string, generationId: number, memberId: string, offsets: OffsetCommitEntry[]): Promise<void> {
+    this.#open();
+    checkGroupId(groupId, this.#limits);
+    this.#offsets.validate(offsets);
+    const group = this.#groups.get(groupId);
+    if (group === undefined || group.state === "Empty") {
+      if (generationId >= 0) throw unknownMember(groupId, memberId);
+      if (group === undefined && !this.#offsets.has(groupId)) this.#checkGroupRoom();
+    } else {
+      group.checkCommit(generationId, memberId, offsets);
+    }
+    await this.#offsets.commit(groupId, offsets);
+  }
+
+  async fetchOffsets(groupId: string, partitions?: TopicPartition[]): Promise<CommittedOffset[]> {
+    this.#open();
+    return this.#offsets.fetch(groupId, partitions);
+  }
+
+  async describeGroup(groupId: string): Promise<GroupDescription> {
+    this.#open();
+    const group = this.#groups.get(groupId);
+    const offsets = this.#offsets.fetch(groupId);
+    if (group === undefined) {
+      const state: GroupState = offsets.length > 0 ? "Empty" : "Dead";
+      return { groupId, state, protocolType: "", protocol: "", generationId: 0, members: [], offsets };
+    }
+    return { groupId, state: group.state, protocolType: group.protocolType, protocol: group.protocol, generationId: group.generation, members: group.describeMembers(), offsets };
+  }
+
+  async listGroups(): Promise<Array<{ groupId: string; protocolType: string; state: GroupState }>> {
+    this.#open();
+    const listed = [...this.#groups.values()].map((g) => ({ groupId: g.groupId, protocolType: g.protocolType, state: g.state }));
+    for (const groupId of this.#offsets.groupIds()) {
+      if (!this.#groups.has(groupId)) listed.push({ groupId, protocolType: "", state: "Empty" });
+    }
+    return listed.sort((a, b) => (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : 0));
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const group of this.#groups.values()) group.close();
+    this.#groups.clear();
+  }
+
+  /** The group's membership of this kind, creating or converting an empty one. */
+  #membership(groupId: string, kind: "kafka" | "managed"): GroupMembership {
+    this.#open();
+    checkGroupId(groupId, this.#limits);
+    const existing = this.#groups.get(groupId);
+    if (existing?.kind === kind) return existing;
+    if (existing && existing.size > 0) {
+      const has = existing.kind === "kafka" ? "Kafka consumers" : "HTTP/programmatic (managed) members";
+      throw new RivuletError("invalid_request", `group "${groupId}" has ${has}; a group cannot mix Kafka consumers with managed members`, { groupId, kind: existing.kind });
+    }
+    if (!existing && !this.#offsets.has(groupId)) this.#checkGroupRoom();
+    existing?.close();
+    const generation = existing?.generation ?? 0;
+    const created = kind === "kafka" ? new Group(groupId, this.#ctx, generation) : new ManagedGroup(groupId, this.#ctx, this.#partitionsOf, generation);
+    this.#groups.set(groupId, created);
+    return created;
+  }
+
+  #existing(groupId: string, memberId: string): GroupMembership {
+    this.#open();
+    const group = this.#groups.get(groupId);
+    if (!group) throw unknownMember(groupId, memberId);
+    return group;
+  }
+
+  #checkGroupRoom(): void {
+    const offsetOnly = this.#offsets.groupIds().filter((id) => !this.#groups.has(id)).length;
+    if (this.#groups.size + offsetOnly >= this.#limits.groupsMax) {
+      throw new RivuletError("too_many_groups", `the broker already tracks ${this.#limits.groupsMax} consumer groups`, { limit: "groupsMax", max: this.#limits.groupsMax });
+    }
+  }
+
+  #forgetIfUnused(groupId: string): void {
+    const group = this.#groups.get(groupId);
+    if (group && group.size === 0 && group.state === "Empty" && !this.#offsets.has(groupId)) {
+      group.close();
+      this.#groups.delete(groupId);
+    }
+  }
+
+  #open(): void {
+    if (this.#closed) throw coordinatorClosed();
+  }
+}
+
+function checkGroupId(groupId: string, limits: Limits): void {
+  if (typeof groupId !== "string" || groupId === "" || groupId.length > limits.groupIdLengthMax) {
+    throw new RivuletError("invalid_request", `a group id must be 1-${limits.groupIdLengthMax} characters`, { limit: "groupIdLengthMax" });
+  }
+}

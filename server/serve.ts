@@ -1,0 +1,112 @@
+/**
+ * `serve(broker, options)`: the front ends over one broker, on Node, Bun or Deno: the HTTP API
+ * on a real port with the Durable Streams protocol mounted at `/v1/stream`, and the Kafka
+ * wire-protocol listener when a Kafka port is asked for. Front ends never import each other;
+ * this is where they are put together.
+ */
+import type { Hono } from "hono";
+import type { BrokerApi } from "../broker/types.ts";
+import { resolveLimits } from "../core/limits.ts";
+import { serveFetch } from "../runtime/serve.ts";
+import { createApp } from "../http/app.ts";
+import { loadAuthFile } from "../http/auth/auth-file.ts";
+import type { AppEnv } from "../http/context.ts";
+import type { HttpOptions } from "../http/options.ts";
+import { createDurableStreamsApp } from "../durable-streams/mod.ts";
+import type { KafkaListener } from "../kafka/listener.ts";
+
+/** Options of {@link serve}: the app's options plus where and how to listen. */
+export interface ServeOptions extends Omit<HttpOptions, "signal"> {
+  /** Address to bind (default 127.0.0.1). */
+  host?: string;
+  /** Port (default 8080; 0 picks a free one). */
+  port?: number;
+  /** PEM certificate and key: serve HTTPS. */
+  tls?: { cert: string; key: string };
+  /** Read bearer tokens from this JSON file (see `http/auth/auth-config.ts`); `auth` wins if both are given. */
+  authFile?: string;
+  /** Also start the Kafka wire-protocol listener on this port (0 picks a free one). */
+  kafkaPort?: number;
+  /** How long `close()` lets in-flight requests finish before cutting connections (default 2000 ms). */
+  closeGraceMs?: number;
+}
+
+/** A running server. */
+export interface Server {
+  /** The bound HTTP port. */
+  port: number;
+  /** Base URL, e.g. `http://127.0.0.1:8080`. */
+  url: string;
+  /** The bound Kafka port, when one was asked for. */
+  kafkaPort?: number;
+  /** The Hono app being served. */
+  app: Hono<AppEnv>;
+  /** Ends SSE streams and long-polls, stops accepting, and closes every connection. */
+  close(): Promise<void>;
+}
+
+/** The Kafka listener, loaded only when a Kafka port is asked for. */
+async function startKafka(broker: BrokerApi, host: string, port: number): Promise<KafkaListener> {
+  const { listen } = await import("../kafka/listener.ts");
+  return await listen(broker, { host, port });
+}
+
+/**
+ * Serves the HTTP API (with Durable Streams at `/v1/stream`, unless `mounts` puts another app
+ * there) and, with `kafkaPort`, the Kafka listener.
+ *
+ * @param broker the broker to serve
+ * @param options host (default 127.0.0.1), port (default 8080), TLS, auth, limits, …
+ * @returns the running server
+ * @throws {TypeError} on invalid options or an unreadable auth file
+ * @example
+ * ```ts
+ * const broker = await Broker.open({ dataDir: "./data" });
+ * const server = await serve(broker, { port: 8080 });
+ * console.log(server.url);
+ * await server.close();
+ * ```
+ */
+export async function serve(broker: BrokerApi, options: ServeOptions = {}): Promise<Server> {
+  const host = options.host ?? "127.0.0.1";
+  const limits = resolveLimits(options.limits);
+  const auth = options.auth ?? (options.authFile ? await loadAuthFile(options.authFile) : undefined);
+  const shutdown = new AbortController();
+  const streams = { path: "/v1/stream", app: createDurableStreamsApp(broker, { limits: options.limits, signal: shutdown.signal }) };
+  const mounts = options.mounts?.some((m) => m.path === streams.path) ? options.mounts : [...(options.mounts ?? []), streams];
+  const app = createApp(broker, { ...options, auth, mounts, signal: shutdown.signal });
+  const running = await serveFetch({
+    fetch: app.fetch,
+    hostname: host,
+    port: options.port ?? 8080,
+    tls: options.tls,
+    // The app refuses bodies past httpBodyBytesMax itself (problem+json, before reading them);
+    // the runtime's own cap (Bun's answers a bare 413) is only a backstop far above it.
+    maxRequestBodyBytes: Number.MAX_SAFE_INTEGER,
+    idleTimeoutMs: limits.fetchWaitMsMax + limits.sseKeepAliveMs,
+  });
+  let kafka: KafkaListener | null = null;
+  if (options.kafkaPort !== undefined) {
+    try {
+      kafka = await startKafka(broker, host, options.kafkaPort);
+    } catch (error) {
+      await running.shutdown(0);
+      throw error;
+    }
+  }
+  const shownHost = host.includes(":") ? `[${host}]` : host;
+  let closing: Promise<void> | null = null;
+  return {
+    port: running.port,
+    url: `${options.tls ? "https" : "http"}://${shownHost}:${running.port}`,
+    kafkaPort: kafka?.port,
+    app,
+    close() {
+      closing ??= (async () => {
+        shutdown.abort();
+        await Promise.all([running.shutdown(options.closeGraceMs ?? 2_000), kafka?.close()]);
+      })();
+      return closing;
+    },
+  };
+}

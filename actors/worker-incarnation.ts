@@ -66,6 +66,8 @@ export class WorkerIncarnation<M extends ActorMessage, R> implements Incarnation
   /** `remote.receive`, looked up once: each lookup makes a new comlink proxy. */
   #receive: ((message: M) => Promise<ReplyData<R>>) | undefined;
   #running = false;
+  /** The thread ended by itself; the crash is told once its queued replies are in (see #died). */
+  #dying = false;
   /** No more deliveries; a death from now on is nobody's news. */
   #ended = false;
   #terminated: Promise<void> | undefined;
@@ -103,9 +105,9 @@ export class WorkerIncarnation<M extends ActorMessage, R> implements Incarnation
     });
     this.#exited = new Promise((resolve) => worker.once("exit", (code: number) => {
       resolve();
-      this.#fail(new Error(`worker of actor ${name} exited with code ${code}`));
+      this.#died(new Error(`worker of actor ${name} exited with code ${code}`));
     }));
-    worker.on("error", (error: unknown) => this.#fail(asError(error)));
+    worker.on("error", (error: unknown) => this.#died(asError(error)));
     worker.on("message", (message: HandshakeFromWorker) => {
       if (message?.type === "hello" && !this.#control && !this.#ended) this.#connect();
     });
@@ -189,6 +191,29 @@ export class WorkerIncarnation<M extends ActorMessage, R> implements Incarnation
 
   #sendControl(message: ControlToWorker): void {
     this.#control?.postMessage(message);
+  }
+
+  /**
+   * The worker thread ended by itself (an uncaught error, an exit). Replies it posted before it
+   * died are still queued on the data port, and the runtimes do not order the worker's `error`
+   * and `exit` events after them (Deno, loaded, often delivered the error first): failing the
+   * asks in flight at once would turn answered asks into `actor_restarting`. So the crash is
+   * reported once the data port has closed, which every runtime signals after the messages
+   * queued before it, bounded by `terminateTimeoutMs`; the first sign's error is the one told.
+   */
+  #died(error: Error): void {
+    const data = this.#data;
+    if (this.#ended || !data) return this.#fail(error);
+    if (this.#dying) return;
+    this.#dying = true;
+    this.#heartbeat.stop(); // a dead thread answers no pings; its error is the news
+    const deadline = afterMs(this.#options.terminateTimeoutMs);
+    const closed = new Promise<void>((resolve) => data.once("close", () => resolve()));
+    void Promise.race([closed, deadline.promise]).then(() => {
+      deadline.cancel();
+      // A macrotask: the promise chains of replies dispatched just before `close` settle first.
+      setTimeout(() => this.#fail(error), 0);
+    });
   }
 
   /** The first sign of death wins; later ones (the exit that follows terminate()) are ignored. */

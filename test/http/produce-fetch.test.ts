@@ -82,7 +82,8 @@ test("GET records with wait_ms long-polls until a record arrives", async () => {
   const res = await pending;
   const elapsed = Date.now() - started;
   assert.is(res.body.records[0]?.value, "late");
-  assert.ok(elapsed >= 90 && elapsed < 350, `answered after ${elapsed} ms`);
+  // Answered by the record, not by the 5 s wait: the upper bound is that, with a margin for load.
+  assert.ok(elapsed >= 90 && elapsed < 4_000, `answered after ${elapsed} ms`);
 });
 
 test("GET records caps wait_ms at fetchWaitMsMax", async () => {
@@ -92,7 +93,7 @@ test("GET records caps wait_ms at fetchWaitMsMax", async () => {
   const elapsed = Date.now() - started;
   assert.is(res.status, 200);
   assert.is(res.body.records.length, 0);
-  assert.ok(elapsed >= 350 && elapsed < 2000, `waited ${elapsed} ms with a 400 ms cap`);
+  assert.ok(elapsed >= 350 && elapsed < 20_000, `waited ${elapsed} ms with a 400 ms cap, not the 100 s asked`);
 });
 
 test("CBOR produce and fetch carry keys and values as byte strings", async () => {

@@ -95,12 +95,12 @@ test("ask() waiting longer than restartWaitMs for a restart fails with actor_res
   const starts = { count: 0 };
   const ref = spawn<Msg, number>("slow-restart", flaky(starts), {
     restartWaitMs: 20,
-    supervision: { backoffMinMs: 200, backoffMaxMs: 200 },
+    supervision: { backoffMinMs: 5_000, backoffMaxMs: 5_000 }, // far beyond the 20 ms wait, whatever the load; stop() ends it at once
   });
   await ref.ask({ type: "bug" }).catch(() => {});
   const error = await ref.ask({ type: "starts" }).catch((e) => e);
   assert.ok(isRivuletError(error, "actor_restarting"), String(error));
-  // Given up by its own 20 ms bound while the 200 ms restart was still pending, whatever the
+  // Given up by its own 20 ms bound while the 5 s restart was still pending, whatever the
   // wall clock shows on a loaded machine.
   assert.match(error.message, "did not come back within 20 ms");
   assert.is(ref.status(), "restarting");

@@ -112,10 +112,10 @@ test("a worker with an uncaught error (its error event) is restarted", async () 
 // the race is met; the owner now tells the crash only after the worker's data port closed.
 test("replies posted before an uncaught error answer their asks, round after round", async () => {
   const rounds = 15;
-  const { options, next } = watched({ supervision: { maxRestarts: rounds + 1 } });
+  const { options, next } = watched({ terminateTimeoutMs: 60_000, supervision: { maxRestarts: rounds + 1 } });
   const ref = await spawnWorkerActor<TestMessage, unknown>("thrower-rounds", moduleUrl, options);
   for (let round = 1; round <= rounds; round++) {
-    const running = next("running");
+    const running = next("running", 30_000); // not the 60 s fallback: the port's close was seen
     assert.is(await ref.ask({ type: "throwLater" }).catch((e) => e), "thrown later", `round ${round}`);
     await running;
   }
@@ -124,9 +124,12 @@ test("replies posted before an uncaught error answer their asks, round after rou
 });
 
 test("a worker that exits (process.exit) is restarted", async () => {
-  const { options, seen, next } = watched();
+  // The crash is told once the dead worker's data port has closed, which a worker that exits
+  // may do before its exit event: with a 60 s terminateTimeoutMs as the fallback, a restart
+  // within 30 s shows the close was seen, not waited out.
+  const { options, seen, next } = watched({ terminateTimeoutMs: 60_000 });
   const ref = await spawnWorkerActor<TestMessage, unknown>("exity", moduleUrl, options);
-  const running = next("running");
+  const running = next("running", 30_000);
   const error = await ref.ask({ type: "exit", code: 3 }).catch((e) => e);
   assert.ok(isRivuletError(error, "actor_restarting"), String(error));
   assert.match(seen[1][1].error!.message, "exited");

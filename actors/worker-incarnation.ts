@@ -68,6 +68,8 @@ export class WorkerIncarnation<M extends ActorMessage, R> implements Incarnation
   #running = false;
   /** The thread ended by itself; the crash is told once its queued replies are in (see #died). */
   #dying = false;
+  /** Resolves once the data port has closed: every message the worker posted was dispatched. */
+  #dataClosed: Promise<void> | undefined;
   /** No more deliveries; a death from now on is nobody's news. */
   #ended = false;
   #terminated: Promise<void> | undefined;
@@ -161,6 +163,8 @@ export class WorkerIncarnation<M extends ActorMessage, R> implements Incarnation
     this.#control = control.port1;
     this.#data = data.port1;
     this.#control.on("message", (message: ControlFromWorker) => this.#onControl(message));
+    // Listened for from the start: a worker that exits may close it before its exit event.
+    this.#dataClosed = new Promise((resolve) => data.port1.once("close", () => resolve()));
     this.#remote = comlink.wrap<HostApi<M, R>>(comlinkEndpoint(data.port1));
     this.#receive = this.#remote.receive as unknown as (message: M) => Promise<ReplyData<R>>;
     const connect: HandshakeFromOwner = { type: "connect", control: control.port2, data: data.port2 };
@@ -202,14 +206,12 @@ export class WorkerIncarnation<M extends ActorMessage, R> implements Incarnation
    * queued before it, bounded by `terminateTimeoutMs`; the first sign's error is the one told.
    */
   #died(error: Error): void {
-    const data = this.#data;
-    if (this.#ended || !data) return this.#fail(error);
+    if (this.#ended || !this.#dataClosed) return this.#fail(error);
     if (this.#dying) return;
     this.#dying = true;
     this.#heartbeat.stop(); // a dead thread answers no pings; its error is the news
     const deadline = afterMs(this.#options.terminateTimeoutMs);
-    const closed = new Promise<void>((resolve) => data.once("close", () => resolve()));
-    void Promise.race([closed, deadline.promise]).then(() => {
+    void Promise.race([this.#dataClosed, deadline.promise]).then(() => {
       deadline.cancel();
       // A macrotask: the promise chains of replies dispatched just before `close` settle first.
       setTimeout(() => this.#fail(error), 0);

@@ -209,6 +209,7 @@ export class WorkerIncarnation<M extends ActorMessage, R> implements Incarnation
     if (this.#ended || !this.#dataClosed) return this.#fail(error);
     if (this.#dying) return;
     this.#dying = true;
+    this.#markDead(); // a graceful stop need not wait for the dead worker's stop()
     this.#heartbeat.stop(); // a dead thread answers no pings; its error is the news
     const deadline = afterMs(this.#options.terminateTimeoutMs);
     void Promise.race([this.#dataClosed, deadline.promise]).then(() => {

@@ -190,9 +190,9 @@ test("hang() resolves once the worker spins: an ask sent afterwards is never ser
     init: (): TestInit => ({ generation: ++generation }),
     faultInjection: true,
     // Long enough that a loaded machine does not fake a hang of a healthy replacement (each
-    // round counts generations), short enough for three rounds.
-    heartbeatIntervalMs: 100,
-    heartbeatTimeoutMs: 1_000,
+    // round counts generations; 1 s was faked at load average 44), short enough for three rounds.
+    heartbeatIntervalMs: 200,
+    heartbeatTimeoutMs: 3_000,
     restartWaitMs: 60_000, // the ask after each hang waits for the replacement: a safety bound
     supervision: { backoffMinMs: 1, backoffMaxMs: 1 },
   });

@@ -31,7 +31,7 @@ test("serve() binds 127.0.0.1 on a free port and serves produce and long-poll fe
   assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+$/);
   assert.ok(server.port > 0);
   const name = await topic();
-  const pending = fetch(`${server.url}/v1/topics/${name}/partitions/0/records?offset=0&wait_ms=5000`);
+  const pending = fetch(`${server.url}/v1/topics/${name}/partitions/0/records?offset=0&wait_ms=30000`);
   await new Promise((r) => setTimeout(r, 100));
   const produced = await post(server.url, `/v1/topics/${name}/records`, { records: [{ key: "k", value: { n: 1 } }] });
   assert.is(produced.status, 200);

@@ -1,7 +1,8 @@
 /**
  * Pings a worker every `intervalMs` and reports it missing when no pong came back for
  * `timeoutMs`: a worker whose event loop is stuck (busy loop, runaway synchronous work) answers
- * no ping, though it neither exits nor errors. A miss is found within `timeoutMs + intervalMs`.
+ * no ping, though it neither exits nor errors. A miss is found within `timeoutMs + intervalMs`
+ * (one interval more when the owner's own tick came late).
  * Not thread-safe: lives with the worker's owner.
  *
  * @example
@@ -19,6 +20,9 @@ export class Heartbeat {
   #timer: ReturnType<typeof setInterval> | undefined;
   #seq = 0;
   #lastPongMs = 0;
+  #lastTickMs = 0;
+  /** The previous tick came late and gave no verdict. */
+  #deferred = false;
 
   /**
    * @param timing ping interval and the silence that counts as dead
@@ -36,7 +40,7 @@ export class Heartbeat {
 
   /** Starts pinging; the silence is counted from now. */
   start(): void {
-    this.#lastPongMs = performance.now();
+    this.#lastPongMs = this.#lastTickMs = performance.now();
     this.#timer = setInterval(() => this.#tick(), this.#intervalMs);
   }
 
@@ -51,8 +55,23 @@ export class Heartbeat {
     this.#timer = undefined;
   }
 
+  /**
+   * A tick that comes more than two intervals late means the owner itself was held up (a long
+   * synchronous task, a loaded machine): the worker's pongs may be waiting in the owner's
+   * queue behind this timer. Such a tick gives no verdict; the next one, after the queue had
+   * its turn, does (never two deferrals in a row, so a constantly late owner still judges).
+   */
   #tick(): void {
-    const silentMs = performance.now() - this.#lastPongMs;
+    const now = performance.now();
+    const late = now - this.#lastTickMs > 2 * this.#intervalMs;
+    this.#lastTickMs = now;
+    const silentMs = now - this.#lastPongMs;
+    if (silentMs > this.#timeoutMs && late && !this.#deferred) {
+      this.#deferred = true;
+      this.#ping(++this.#seq);
+      return;
+    }
+    this.#deferred = false;
     if (silentMs > this.#timeoutMs) {
       this.stop();
       this.#onMissed(silentMs);

@@ -77,19 +77,25 @@ test("tell() and ask() refuse with mailbox_full past mailboxCapacity", async () 
   const refused = await ref.ask({ type: "total" }).catch((e) => e);
   assert.ok(isRivuletError(refused, "mailbox_full"));
   assert.is(await first, 0);
-  await sleep(1);
   assert.is(await ref.ask({ type: "total" }), 1, "room again once answered");
   await ref.stop();
 });
 
 test("ask() rejects with timeout after timeoutMs and keeps the slot until the actor is done", async () => {
-  const ref = spawn<Msg, number>("slow", () => new Counter(), { mailboxCapacity: 1 });
-  const started = Date.now();
-  const error = await ref.ask({ type: "slow", ms: 300, tag: "a" }, { timeoutMs: 20 }).catch((e) => e);
+  let finish!: () => void;
+  const gate = new Promise<void>((resolve) => (finish = resolve));
+  const ref = spawn<Msg, number>("slow", () => ({
+    receive: async (message) => {
+      if (message.type === "slow") await gate; // answers only when the test says so, not after a time
+      return 0;
+    },
+  }), { mailboxCapacity: 1 });
+  const error = await ref.ask({ type: "slow", ms: 0, tag: "a" }, { timeoutMs: 20 }).catch((e) => e);
   assert.ok(isRivuletError(error, "timeout") && error.retriable);
-  assert.ok(Date.now() - started < 200, "did not wait for the actor");
+  assert.match(error.message, "timed out after 20 ms"); // not answered: the actor is held at the gate
   assert.throws(() => ref.tell({ type: "total" }), (e: unknown) => isRivuletError(e, "mailbox_full"));
-  await sleep(300);
+  finish();
+  await new Promise((resolve) => setImmediate(resolve)); // the answer's promise chain settles: the slot is free
   assert.is(await ref.ask({ type: "total" }), 0);
   await ref.stop();
 });
@@ -124,7 +130,7 @@ test("spawn() gives the actor a context whose self reaches it", async () => {
       return message.type === "name" ? context.name : ticks;
     },
   }));
-  await sleep(5);
+  while (ticks < 3) await new Promise((resolve) => setImmediate(resolve)); // the self-sent ticks, not a fixed wait
   assert.is(await ref.ask({ type: "count" }), 3);
   assert.is(await ref.ask({ type: "name" }), "ticker");
   await ref.stop();

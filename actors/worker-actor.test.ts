@@ -75,8 +75,7 @@ test("tell() on a worker actor refuses with mailbox_full past mailboxCapacity", 
   const slow = ref.ask({ type: "order", tag: "a", ms: 30 });
   ref.tell({ type: "order", tag: "b", ms: 1 });
   assert.throws(() => ref.tell({ type: "log" }), (e: unknown) => isRivuletError(e, "mailbox_full"));
-  await slow;
-  await new Promise((resolve) => setTimeout(resolve, 10));
+  await slow; // b is in flight behind a, and the serial worker answers log after b
   assert.equal(await ref.ask({ type: "log" }), ["begin a", "end a", "begin b", "end b"]);
   await ref.stop();
 });

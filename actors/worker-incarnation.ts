@@ -66,6 +66,10 @@ export class WorkerIncarnation<M extends ActorMessage, R> implements Incarnation
   /** `remote.receive`, looked up once: each lookup makes a new comlink proxy. */
   #receive: ((message: M) => Promise<ReplyData<R>>) | undefined;
   #running = false;
+  /** The thread ended by itself; the crash is told once its queued replies are in (see #died). */
+  #dying = false;
+  /** Resolves once the data port has closed: every message the worker posted was dispatched. */
+  #dataClosed: Promise<void> | undefined;
   /** No more deliveries; a death from now on is nobody's news. */
   #ended = false;
   #terminated: Promise<void> | undefined;
@@ -103,9 +107,9 @@ export class WorkerIncarnation<M extends ActorMessage, R> implements Incarnation
     });
     this.#exited = new Promise((resolve) => worker.once("exit", (code: number) => {
       resolve();
-      this.#fail(new Error(`worker of actor ${name} exited with code ${code}`));
+      this.#died(new Error(`worker of actor ${name} exited with code ${code}`));
     }));
-    worker.on("error", (error: unknown) => this.#fail(asError(error)));
+    worker.on("error", (error: unknown) => this.#died(asError(error)));
     worker.on("message", (message: HandshakeFromWorker) => {
       if (message?.type === "hello" && !this.#control && !this.#ended) this.#connect();
     });
@@ -159,6 +163,8 @@ export class WorkerIncarnation<M extends ActorMessage, R> implements Incarnation
     this.#control = control.port1;
     this.#data = data.port1;
     this.#control.on("message", (message: ControlFromWorker) => this.#onControl(message));
+    // Listened for from the start: a worker that exits may close it before its exit event.
+    this.#dataClosed = new Promise((resolve) => data.port1.once("close", () => resolve()));
     this.#remote = comlink.wrap<HostApi<M, R>>(comlinkEndpoint(data.port1));
     this.#receive = this.#remote.receive as unknown as (message: M) => Promise<ReplyData<R>>;
     const connect: HandshakeFromOwner = { type: "connect", control: control.port2, data: data.port2 };
@@ -189,6 +195,28 @@ export class WorkerIncarnation<M extends ActorMessage, R> implements Incarnation
 
   #sendControl(message: ControlToWorker): void {
     this.#control?.postMessage(message);
+  }
+
+  /**
+   * The worker thread ended by itself (an uncaught error, an exit). Replies it posted before it
+   * died are still queued on the data port, and the runtimes do not order the worker's `error`
+   * and `exit` events after them (Deno, loaded, often delivered the error first): failing the
+   * asks in flight at once would turn answered asks into `actor_restarting`. So the crash is
+   * reported once the data port has closed, which every runtime signals after the messages
+   * queued before it, bounded by `terminateTimeoutMs`; the first sign's error is the one told.
+   */
+  #died(error: Error): void {
+    if (this.#ended || !this.#dataClosed) return this.#fail(error);
+    if (this.#dying) return;
+    this.#dying = true;
+    this.#markDead(); // a graceful stop need not wait for the dead worker's stop()
+    this.#heartbeat.stop(); // a dead thread answers no pings; its error is the news
+    const deadline = afterMs(this.#options.terminateTimeoutMs);
+    void Promise.race([this.#dataClosed, deadline.promise]).then(() => {
+      deadline.cancel();
+      // A macrotask: the promise chains of replies dispatched just before `close` settle first.
+      setTimeout(() => this.#fail(error), 0);
+    });
   }
 
   /** The first sign of death wins; later ones (the exit that follows terminate()) are ignored. */

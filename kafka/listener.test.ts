@@ -38,7 +38,15 @@ function stubBroker() {
       name, config: {} as TopicDescription["config"], partitions: [{ partition: 0, startOffset: 0, endOffset: 0, worker: 0, status: "online", sizeBytes: 0 }],
     }),
   };
-  return { broker: broker as KafkaBroker, calls, release: () => releaseHeld() };
+  /** Resolves once `count` calls were made: tests wait for the listener to get there, not for a time. */
+  const reached = async (count: number): Promise<void> => {
+    const until = Date.now() + 20_000;
+    while (calls.length < count) {
+      if (Date.now() > until) throw new Error(`only ${calls.length} of ${count} calls within 20 s: ${calls.join(", ")}`);
+      await new Promise((r) => setTimeout(r, 2));
+    }
+  };
+  return { broker: broker as KafkaBroker, calls, reached, release: () => releaseHeld() };
 }
 
 async function withListener(options: KafkaListenerOptions, fn: (port: number, stub: ReturnType<typeof stubBroker>) => Promise<void>): Promise<void> {
@@ -60,7 +68,7 @@ test("startKafkaListener() answers pipelined requests in request order", async (
   await withListener({}, async (port, stub) => {
     const client = await RawClient.connect(port);
     client.send(new Uint8Array([...heartbeat(1, "slow"), ...listGroups(2), ...heartbeat(3, "missing")]));
-    await new Promise((r) => setTimeout(r, 50));
+    await stub.reached(3);
     assert.equal(stub.calls, ["heartbeat slow", "listGroups", "heartbeat missing"], "all three started at once");
     assert.is(await client.next(100), null, "nothing is written while the first is held");
     stub.release();
@@ -159,7 +167,7 @@ test("startKafkaListener() stops reading a connection past kafkaConnectionInFlig
   await withListener({ limits: { kafkaConnectionInFlightBytesMax: 16 } }, async (port, stub) => {
     const client = await RawClient.connect(port);
     client.send(heartbeat(1, "slow"));
-    await new Promise((r) => setTimeout(r, 50));
+    await stub.reached(1);
     client.send(listGroups(2));
     await new Promise((r) => setTimeout(r, 150));
     assert.equal(stub.calls, ["heartbeat slow"], "the second request is not read while the first holds the budget");
@@ -175,7 +183,7 @@ test("startKafkaListener() stops reading every connection past kafkaInFlightByte
     const a = await RawClient.connect(port);
     const b = await RawClient.connect(port);
     a.send(heartbeat(1, "slow"));
-    await new Promise((r) => setTimeout(r, 50));
+    await stub.reached(1);
     b.send(listGroups(2));
     await new Promise((r) => setTimeout(r, 150));
     assert.equal(stub.calls, ["heartbeat slow"], "another connection waits for the shared budget");

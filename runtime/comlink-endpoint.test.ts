@@ -17,13 +17,19 @@ test("comlinkEndpoint() removes listeners and throws DataCloneError for a detach
   const { port1, port2 } = new MessageChannel();
   const endpoint = comlinkEndpoint(port1);
   const seen: unknown[] = [];
+  let arrived!: (data: unknown) => void;
+  let next = new Promise<unknown>((resolve) => (arrived = resolve));
   const listener = (event: Event) => seen.push((event as MessageEvent).data);
   endpoint.addEventListener("message", listener);
+  // A second listener straight on the port: the marker that a message was dispatched, so the
+  // test waits for delivery itself rather than for a time.
+  port1.on("message", (data: unknown) => arrived(data));
   port2.postMessage("one");
-  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.is(await next, "one");
   endpoint.removeEventListener("message", listener);
+  next = new Promise<unknown>((resolve) => (arrived = resolve));
   port2.postMessage("two");
-  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.is(await next, "two");
   assert.equal(seen, ["one"]);
   const bytes = new Uint8Array(4);
   endpoint.postMessage(bytes, [bytes.buffer]);

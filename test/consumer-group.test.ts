@@ -82,11 +82,13 @@ test("a silent group member is evicted and its partitions reassigned", async () 
   try {
     await broker.createTopic("quiet", { partitions: 2, config: { flush: "os" } });
     const silent = broker.consumer({ groupId: "q", sessionTimeoutMs: 300 });
-    const active = broker.consumer({ groupId: "q", sessionTimeoutMs: 300 });
+    // The active member's session is long: on a loaded machine 300 ms could lapse between two
+    // of its own polls, and it would be evicted too.
+    const active = broker.consumer({ groupId: "q", sessionTimeoutMs: 30_000 });
     await silent.subscribe(["quiet"]);
     await active.subscribe(["quiet"]);
     assert.is(active.assignment().length, 1);
-    const deadline = Date.now() + 5_000;
+    const deadline = Date.now() + 30_000; // a safety bound on the wait for the eviction
     while (active.assignment().length < 2 && Date.now() < deadline) await active.poll({ waitMs: 100 });
     assert.is(active.assignment().length, 2, "the active member owns both partitions after the silent one is evicted");
     await active.close();

@@ -2,7 +2,8 @@
 // Runs every `*.test.ts` file as its own process on Node, Bun and Deno (or those named with
 // --runtime), two files at a time, and ends with the plain line `N passed, N failed`.
 // Each file is a uvu program; its `Total / Passed / Skipped` lines are summed. A file that
-// exits without a summary, or outlives its time limit, counts as one failure.
+// exits without a summary, exits non-zero, outlives its time limit, or does not exit within
+// a few seconds of its summary (a handle left open) counts as one failure at least.
 //
 //   node test/run.mjs [--runtime node,bun,deno] [--jobs 2] [filter ...]
 import { spawn } from "node:child_process";
@@ -51,37 +52,69 @@ const env = {
   DENO_NO_UPDATE_CHECK: "1",
 };
 
+/**
+ * uvu's closing block, read from stdout only (stderr chunks may land anywhere in the combined
+ * log) and only as the whole block: a test's own output that happens to say "Total:" or
+ * "Duration:" must neither be counted nor start the linger timer.
+ */
+const summaryPattern = /^\s*Total:\s+(\d+)\r?\n\s*Passed:\s+(\d+)\r?\n\s*Skipped:\s+(\d+)\r?\n\s*Duration:\s+[\d.]+\s*m?s\s*$/gm;
+
+function lastSummary(stdout) {
+  let last = null;
+  for (const match of stdout.matchAll(summaryPattern)) last = match;
+  return last && { total: Number(last[1]), passed: Number(last[2]), skipped: Number(last[3]) };
+}
+
 function runFile(runtime, file) {
   return new Promise((resolve) => {
     const [cmd, argv] = runtimes[runtime](file);
     const started = Date.now();
     const child = spawn(cmd, argv, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
     let out = "";
+    let stdout = "";
     let summaryAt = 0;
-    const onData = (d) => {
-      out += d;
-      if (!summaryAt && /Duration:/.test(out)) {
-        summaryAt = Date.now();
-        setTimeout(() => kill("lingered after its summary"), exitGraceMs).unref();
-      }
-    };
     let note = "";
+    let lingered = false;
+    let timedOut = false;
     const kill = (why) => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       note = why;
       try { process.kill(-child.pid, "SIGKILL"); } catch { /* already gone */ }
     };
-    const timer = setTimeout(() => kill(`timed out after ${fileTimeoutMs} ms`), fileTimeoutMs);
-    child.stdout.on("data", onData);
-    child.stderr.on("data", onData);
-    child.on("close", (code) => {
+    child.stdout.on("data", (d) => {
+      out += d;
+      stdout += d;
+      if (!summaryAt && lastSummary(stdout)) {
+        summaryAt = Date.now();
+        setTimeout(() => {
+          if (child.exitCode !== null || child.signalCode !== null) return;
+          lingered = true;
+          kill(`did not exit within ${exitGraceMs} ms of its summary (a handle left open)`);
+        }, exitGraceMs).unref();
+      }
+    });
+    child.stderr.on("data", (d) => (out += d));
+    const timer = setTimeout(() => {
+      timedOut = true;
+      kill(`timed out after ${fileTimeoutMs} ms`);
+    }, fileTimeoutMs);
+    child.on("close", (code, signal) => {
       clearTimeout(timer);
-      const num = (label) => Number((out.match(new RegExp(`${label}:\\s+(\\d+)`)) ?? [])[1] ?? NaN);
-      const total = num("Total"), passed = num("Passed"), skipped = num("Skipped");
+      const summary = lastSummary(stdout);
       let failed;
-      if (Number.isNaN(total)) failed = 1;
-      else failed = total - passed - skipped + (code !== 0 && total === passed + skipped && !summaryAt ? 1 : 0);
-      resolve({ runtime, file, passed: passed || 0, failed, skipped: skipped || 0, out, note, ms: Date.now() - started });
+      if (!summary) {
+        failed = 1; // crashed, hung or killed before uvu's summary
+        note ||= `no test summary (exit ${code ?? signal})`;
+      } else {
+        failed = summary.total - summary.passed - summary.skipped;
+        // Every test passed but the file failed anyway: a throw after the summary (test.after),
+        // a non-zero exit, a time-out or a process that never exited. One failure, not zero.
+        if (failed === 0 && (code !== 0 || lingered || timedOut)) {
+          failed = 1;
+          note ||= `exit ${code ?? signal} after its tests passed`;
+        }
+      }
+      resolve({ runtime, file, passed: summary?.passed ?? 0, failed, skipped: summary?.skipped ?? 0, out, note, ms: Date.now() - started });
     });
   });
 }

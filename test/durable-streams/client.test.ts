@@ -38,7 +38,8 @@ test("@durable-streams/client writes with IdempotentProducer and live-reads with
   const producer = new IdempotentProducer(handle, "writer-1", { lingerMs: 2, maxInFlight: 3 });
   for (let i = 0; i < 30; i++) producer.append(JSON.stringify({ i }));
   await producer.flush();
-  await new Promise((r) => setTimeout(r, 100));
+  // The second half is appended once the reader has the first, so it is read live.
+  await within(10_000, (async () => { while (received.length < 30) await new Promise((r) => setTimeout(r, 5)); })(), "first half read");
   for (let i = 30; i < 60; i++) producer.append(JSON.stringify({ i }));
   await producer.flush();
   await within(10_000, all, "live read");
@@ -61,7 +62,8 @@ test("@durable-streams/client follows a text stream over SSE until it is closed"
       if (chunk.streamClosed) resolve();
     });
   });
-  await new Promise((r) => setTimeout(r, 100));
+  // Appended once the reader has what was there, so it is read live.
+  await within(10_000, (async () => { while (chunks.join("") !== "hello ") await new Promise((r) => setTimeout(r, 5)); })(), "catch-up read");
   await handle.append("live ");
   await handle.close({ body: "world" });
   await within(10_000, ended, "SSE close");

@@ -149,15 +149,23 @@ test("Stream-Closed closes (with or without a last append); later appends are 40
 
 test("live=long-poll answers data appended while it waits, and 204 with a cursor when none comes", async () => {
   const name = uniqueName("poll");
+  // The append must land within the long-poll's wait: 300 ms (this file's setting, which keeps
+  // the empty poll below short) was outrun at load average 44, so this part waits up to 30 s.
+  const patient = await openStreams({ limits: { dsLongPollMs: 30_000 } });
+  try {
+    await patient.send("PUT", name, { headers: TEXT });
+    const tail = (await patient.send("HEAD", name)).headers.get("stream-next-offset");
+    const waiting = patient.send("GET", name, { query: `offset=${tail}&live=long-poll` });
+    await new Promise((r) => setTimeout(r, 50));
+    await patient.send("POST", name, { headers: TEXT, body: "news" });
+    const got = await waiting;
+    assert.is(got.status, 200);
+    assert.is(await got.text(), "news");
+    assert.match(got.headers.get("stream-cursor") ?? "", /^\d+$/);
+  } finally {
+    await patient.close();
+  }
   await fixture.send("PUT", name, { headers: TEXT });
-  const tail = await head(name);
-  const waiting = fixture.send("GET", name, { query: `offset=${tail}&live=long-poll` });
-  await new Promise((r) => setTimeout(r, 50));
-  await fixture.send("POST", name, { headers: TEXT, body: "news" });
-  const got = await waiting;
-  assert.is(got.status, 200);
-  assert.is(await got.text(), "news");
-  assert.match(got.headers.get("stream-cursor") ?? "", /^\d+$/);
   const empty = await fixture.send("GET", name, { query: "offset=now&live=long-poll" });
   assert.is(empty.status, 204);
   assert.is(empty.headers.get("stream-up-to-date"), "true");

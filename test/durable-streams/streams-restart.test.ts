@@ -1,6 +1,8 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { Limits } from "../../core/limits.ts";
+import { STREAMS_TOPIC } from "../../durable-streams/meta-store.ts";
+import { decodeStreamMeta, type StreamMeta } from "../../durable-streams/stream-meta.ts";
 import { JSON_TYPE, openStreams, producer, TEXT, uniqueName, type StreamsFixture } from "../support/durable-streams/fixture.ts";
 
 const noSnapshots: Partial<Limits> = { dsMaintenanceIntervalMs: 3_600_000 };
@@ -23,6 +25,25 @@ async function writeRest(f: StreamsFixture, names: Names): Promise<void> {
   await f.send("POST", names.seq, { headers: { ...TEXT, "stream-seq": "b" }, body: "2" });
   for (let seq = 2; seq < 4; seq++) await f.send("POST", names.prod, { headers: { ...TEXT, ...producer("p", 2, seq) }, body: `p${seq}` });
   await f.send("POST", names.closed, { headers: { ...TEXT, "stream-closed": "true", ...producer("w", 0, 0) }, body: "z" });
+}
+
+/**
+ * Waits until maintenance has written snapshots that hold writeFirst()'s writes (the last
+ * Stream-Seq "a", producer p at epoch 2 seq 1), rather than for a time in which it should have.
+ */
+async function snapshotsWritten(f: StreamsFixture, names: Names): Promise<void> {
+  const until = Date.now() + 20_000;
+  const latest = new Map<string, StreamMeta>();
+  let offset = 0;
+  for (;;) {
+    const { records, nextOffset } = await f.broker.fetch(STREAMS_TOPIC, 0, { offset, waitMs: 100 });
+    for (const record of records) if (record.key && record.value) latest.set(new TextDecoder().decode(record.key), decodeStreamMeta(record.value));
+    offset = nextOffset;
+    const of = (name: string) => [...latest].find(([path]) => path.endsWith(`/${name}`))?.[1].snapshot;
+    const seq = of(names.seq), prod = of(names.prod);
+    if (seq?.streamSeq === "a" && prod?.producers.some(([id, epoch, last]) => id === "p" && epoch === 2 && last === 1)) return;
+    if (Date.now() > until) throw new Error("no snapshot of the first writes within 20 s");
+  }
 }
 
 async function check(f: StreamsFixture, names: Names): Promise<void> {
@@ -67,7 +88,7 @@ test("createDurableStreamsApp() recovers from periodic snapshots plus the record
   try {
     const names = streams();
     await writeFirst(f, names);
-    await new Promise((r) => setTimeout(r, 300));
+    await snapshotsWritten(f, names);
     await writeRest(f, names);
     await f.restart();
     await check(f, names);

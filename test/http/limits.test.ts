@@ -118,7 +118,11 @@ test("an SSE body nobody reads is cut off after sseStalledMsMax, freeing its slo
   const dropped = await stalled.request(`/v1/topics/${name}/partitions/0/stream?offset=latest`);
   assert.is(dropped.status, 200);
   assert.is((await stalled.request(`/v1/topics/${name}/partitions/0/stream`)).status, 429);
-  await new Promise((r) => setTimeout(r, 600));
+  // Wait for the cut-off itself (its counter), not for a time after which it should have come.
+  const cutOff = async () => Number(/^rivulet_sse_cut_off_total (\d+)$/m.exec(await (await stalled.request("/metrics")).text())?.[1]);
+  const deadline = Date.now() + 20_000;
+  while ((await cutOff()) < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  assert.is(await cutOff(), 1);
   const again = await stalled.request(`/v1/topics/${name}/partitions/0/stream?offset=latest`);
   assert.is(again.status, 200, "the unread stream was cut off");
   await again.body!.cancel();

@@ -92,7 +92,7 @@ test("/health is 503 while a partition is offline", async () => {
   const topic = uniqueName("broken");
   await broker.createTopic(topic, { partitions: 1 });
   await broker.faults.breakPartition(topic, 0);
-  const deadline = Date.now() + 8000;
+  const deadline = Date.now() + 30_000; // a safety bound on the wait for the partition to go offline
   let res = await call<{ status: string; offline_partitions?: Array<{ topic: string }> }>(app, "GET", "/health");
   while (res.status !== 503 && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 50));

@@ -34,13 +34,17 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 test("SSE pauses fetching while a slow client does not read, and queues at most sseBufferedBytesMax", async () => {
   const res = await fetch(`${slow.url}/v1/topics/${topic}/partitions/0/stream?offset=0`);
   assert.is(res.status, 200);
+  // Paused: the byte count stood still for three looks in a row, 300 ms apart. One quiet look
+  // could be a loaded machine holding the server off the CPU; three make that unlikely.
   let sentEarly = -1;
   let sentLater = await metric(slow.url, "rivulet_sse_bytes_total");
-  const deadline = Date.now() + 8000;
-  while (sentLater !== sentEarly && Date.now() < deadline) {
+  let still = 0;
+  const deadline = Date.now() + 30_000;
+  while (still < 3 && Date.now() < deadline) {
     await sleep(300);
     sentEarly = sentLater;
     sentLater = await metric(slow.url, "rivulet_sse_bytes_total");
+    still = sentLater === sentEarly ? still + 1 : 0;
   }
   assert.is(sentLater, sentEarly, "fetching paused once the socket buffers filled");
   await sleep(400);
@@ -61,7 +65,7 @@ test("SSE pauses fetching while a slow client does not read, and queues at most 
 test("an SSE client that stops draining for sseStalledMsMax is cut off and its slot freed", async () => {
   const res = await fetch(`${stalling.url}/v1/topics/${topic}/partitions/0/stream?offset=0`);
   assert.is(res.status, 200);
-  const deadline = Date.now() + 8000;
+  const deadline = Date.now() + 30_000; // a safety bound on the wait for the counter
   while ((await metric(stalling.url, "rivulet_sse_cut_off_total")) < 1 && Date.now() < deadline) await sleep(100);
   assert.is(await metric(stalling.url, "rivulet_sse_cut_off_total"), 1);
   assert.is(await metric(stalling.url, "rivulet_sse_streams_open"), 0);

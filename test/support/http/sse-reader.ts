@@ -14,6 +14,7 @@ export class SseReader {
   #buffer = "";
   /** Comment lines seen (keep-alives). */
   comments = 0;
+  #commentWaiters: Array<[number, () => void]> = [];
 
   /** @param body the response body */
   constructor(body: ReadableStream<Uint8Array>) {
@@ -30,7 +31,7 @@ export class SseReader {
         const event: SseEvent = { data: "" };
         let isEvent = false;
         for (const line of block.split("\n")) {
-          if (line.startsWith(":")) this.comments++;
+          if (line.startsWith(":")) this.#sawComment();
           else if (line.startsWith("id: ")) (event.id = line.slice(4), isEvent = true);
           else if (line.startsWith("event: ")) (event.event = line.slice(7), isEvent = true);
           else if (line.startsWith("data: ")) (event.data += line.slice(6), isEvent = true);
@@ -42,6 +43,21 @@ export class SseReader {
       if (done) return null;
       this.#buffer += this.#decoder.decode(value, { stream: true });
     }
+  }
+
+  /**
+   * Resolves once `count` comments have been seen. Comments are parsed while `next()` reads, so
+   * call this with a `next()` pending: a test then waits for the keep-alive itself, not for a
+   * time in which it should have come.
+   */
+  commentsReached(count: number): Promise<void> {
+    if (this.comments >= count) return Promise.resolve();
+    return new Promise((resolve) => this.#commentWaiters.push([count, resolve]));
+  }
+
+  #sawComment(): void {
+    this.comments++;
+    this.#commentWaiters = this.#commentWaiters.filter(([count, resolve]) => (this.comments >= count ? (resolve(), false) : true));
   }
 
   /** Stops reading and closes the stream. */

@@ -77,6 +77,17 @@ export class RecordBlockBuilder {
     this.dataStarts = new Int32Array(records + 1);
   }
 
+  /** Forgets every record, keeping the buffers for the next ones. */
+  reset(): void {
+    this.count = 0;
+    this.dataLength = 0;
+  }
+
+  /** Bytes the builder's buffers take. */
+  get capacityBytes(): number {
+    return this.data.byteLength + this.timestamps.byteLength + this.keyLengths.byteLength + this.dataStarts.byteLength;
+  }
+
   /** Starts a record. */
   beginRecord(timestamp: number): void {
     const i = this.count;

@@ -30,11 +30,14 @@ export interface BlockBatchOptions {
  *
  * @param block a consistent block (see `checkRecordBlock`)
  * @param options producer id, epoch and base sequence
+ * @param scratch gives a plain buffer (not shared, starting at byte 0 of its ArrayBuffer) of at
+ *   least the bytes asked, to encode into instead of a new one: every byte of the batch is
+ *   written, so it need not be zeroed; the caller must be done with the batch before reusing it
  * @returns the batch bytes, at the start of a buffer of their own (which may run up to 7 bytes
- *   further)
+ *   further), or of the scratch buffer
  * @throws {RivuletError} `invalid_record` for an empty block
  */
-export function encodeRecordBlock(block: RecordBlock, options: BlockBatchOptions = {}): Uint8Array {
+export function encodeRecordBlock(block: RecordBlock, options: BlockBatchOptions = {}, scratch?: (bytes: number) => Uint8Array): Uint8Array {
   const { count, timestamps, lengths, data } = block;
   if (count === 0) throw new RivuletError("invalid_record", "a record batch needs at least one record");
   const baseTimestamp = timestamps[0];
@@ -55,7 +58,7 @@ export function encodeRecordBlock(block: RecordBlock, options: BlockBatchOptions
   const size = BATCH_HEADER_SIZE + recordsSize;
   const lowest = size - data.length;
   let src = lowest + ((data.byteOffset - lowest) & 7);
-  const whole = new Uint8Array(src + data.length);
+  const whole = scratch ? scratch(src + data.length).subarray(0, src + data.length) : new Uint8Array(src + data.length);
   whole.set(data, src);
   const out = whole.subarray(0, size);
   let p = BATCH_HEADER_SIZE;

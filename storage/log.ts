@@ -75,6 +75,16 @@ export class Log {
   #timer: ReturnType<typeof setInterval> | undefined;
   #closed = false;
   #failed: RivuletError | undefined;
+  /**
+   * Where {@link appendRecords} encodes: the batch is written synchronously and nothing keeps
+   * its bytes (a retried duplicate is answered without them), so one buffer serves every append
+   * instead of a new zeroed one per batch. Kept at the largest batch seen.
+   */
+  #scratchBytes = new Uint8Array(0);
+  #scratch = (bytes: number): Uint8Array => {
+    if (this.#scratchBytes.length < bytes) this.#scratchBytes = new Uint8Array(Math.max(bytes, this.#scratchBytes.length * 2, 64 * 1024));
+    return this.#scratchBytes;
+  };
   /** Bytes cut from the tail by recovery at open. */
   readonly recoveredBytesTruncated: number;
 
@@ -160,7 +170,7 @@ export class Log {
           if (block.lengths[i * 2 + 1] < 0) throw new RivuletError("invalid_record", `records[${i}]: a compacted topic refuses records without a key`, { index: i });
         }
       }
-      return this.#append(encodeRecordBlock(block, batch), true);
+      return this.#append(encodeRecordBlock(block, batch, this.#scratch), true);
     } catch (error) {
       return Promise.reject(error);
     }

@@ -245,10 +245,16 @@ function sameBytes2(b: Uint8Array, at: number, word: Uint8Array): boolean {
   return true;
 }
 
+/** Cursors for a record's value and integer fields, reused (the scan is synchronous, not re-entered). */
+const valueCursor: Cursor = { i: 0, canonical: true };
+const numberCursor: Cursor = { i: 0, canonical: true };
+
 /** A non-negative integer field (partition, timestamp) written plainly, or -1. */
 function plainInteger(b: Uint8Array, c: Cursor): number {
   const start = c.i;
-  const cursor: Cursor = { i: start, canonical: true };
+  const cursor = numberCursor;
+  cursor.i = start;
+  cursor.canonical = true;
   if (b[start] === 0x2d || !skipNumber(b, cursor) || !cursor.canonical) return -1;
   c.i = cursor.i;
   let n = 0;
@@ -307,7 +313,9 @@ export function scanJsonRecords(b: Uint8Array, recordsMax: number): ProducerReco
           if (b[at] === 0x6e && b[at + 1] === 0x75) {
             if (!literal(b, c, NULL)) return null;
           } else {
-            const value: Cursor = { i: at, canonical: true };
+            const value = valueCursor;
+            value.i = at;
+            value.canonical = true;
             if (!skipValue(b, value, 0)) return null;
             c.i = value.i;
             record.value = value.canonical ? b.subarray(at, value.i) : JSON.stringify(JSON.parse(decoder.decode(b.subarray(at, value.i))));

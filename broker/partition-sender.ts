@@ -15,6 +15,8 @@
 import { RivuletError, isRivuletError } from "../core/errors.ts";
 import { packedBytes, packRecordBlocks, type RecordBlock, type RecordBlockBuilder } from "../record/record-block.ts";
 import type { BlockArenas } from "./block-arenas.ts";
+import type { BuilderPool } from "./builder-pool.ts";
+import { RECORD_PREFIX_BYTES_MAX } from "./record-input.ts";
 import type { BlockBatchOptions } from "../record/record-block-encoder.ts";
 import type { AppendBatchResult } from "./types.ts";
 
@@ -27,6 +29,8 @@ export interface SenderContext {
   resetIdentity(): void;
   /** Where blocks are packed: an arena goes back only after the worker answered its batch. */
   arenas: BlockArenas;
+  /** Where builders go once their records are answered. */
+  builders: BuilderPool;
   deliveryTimeoutMs: number;
   batchRecordsMax: number;
   batchBytesMax: number;
@@ -34,10 +38,10 @@ export interface SenderContext {
 
 /** The records one `sendBatch` call sends to one partition, and where their offsets go. */
 export interface SendPart {
-  /** The records, in call order. */
+  /** The records, in call order; back to the pool once the batch with the last of them is answered. */
   builder: RecordBlockBuilder;
-  /** Each record's size bound in a batch. */
-  sizes: number[];
+  /** Records in the part. */
+  count: number;
   /** Index of each record in the caller's result array. */
   slots: number[];
   /** Filled with each record's offset, by slot. */
@@ -123,15 +127,18 @@ export class PartitionSender {
       const part = this.#queue[this.#head];
       const from = part.taken;
       let to = from;
-      while (to < part.builder.count && count < batchRecordsMax && (count === 0 || bytes + part.sizes[to] <= batchBytesMax)) {
-        bytes += part.sizes[to];
-        this.#queuedBytes -= part.sizes[to];
+      const starts = part.builder.dataStarts;
+      while (to < part.count && count < batchRecordsMax) {
+        const size = RECORD_PREFIX_BYTES_MAX + starts[to + 1] - starts[to];
+        if (count > 0 && bytes + size > batchBytesMax) break;
+        bytes += size;
+        this.#queuedBytes -= size;
         to++;
         count++;
       }
       if (to > from) ranges.push({ part, from, to });
       part.taken = to;
-      if (to < part.builder.count) break;
+      if (to < part.count) break;
       this.#head++;
     }
     return ranges;
@@ -166,8 +173,9 @@ export class PartitionSender {
         for (const { part, from, to } of ranges) {
           for (let i = from; i < to; i++) part.offsets[part.slots[i]] = offset++;
           part.done += to - from;
-          if (part.done === part.builder.count) part.resolve();
+          if (part.done === part.count) part.resolve();
         }
+        this.#release(ranges);
         return;
       } catch (error) {
         const retriable = isRivuletError(error) && error.retriable;
@@ -183,8 +191,14 @@ export class PartitionSender {
           ? new RivuletError("timeout", `delivery to ${this.topic}/${this.partition} timed out after ${this.#context.deliveryTimeoutMs} ms: ${(error as Error).message}`, { topic: this.topic, partition: this.partition })
           : error;
         for (const { part } of ranges) part.reject(failure);
+        this.#release(ranges);
         return;
       }
     }
+  }
+
+  /** Gives back the builders whose last records were in this (answered) batch: nothing reads them again. */
+  #release(ranges: Range[]): void {
+    for (const { part, to } of ranges) if (to === part.count) this.#context.builders.give(part.builder);
   }
 }

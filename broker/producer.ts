@@ -9,7 +9,8 @@ import type { Clock } from "../core/clock.ts";
 import type { Limits } from "../core/limits.ts";
 import type { TopicConfig } from "../core/topic-config.ts";
 import { Partitioner } from "./partitioner.ts";
-import { RecordBlockBuilder, type RecordBlock } from "../record/record-block.ts";
+import type { RecordBlock } from "../record/record-block.ts";
+import { BuilderPool } from "./builder-pool.ts";
 import type { BlockBatchOptions } from "../record/record-block-encoder.ts";
 import { BlockArenas } from "./block-arenas.ts";
 import { PartitionSender, type SendPart, type SenderContext } from "./partition-sender.ts";
@@ -57,10 +58,12 @@ export class Producer {
   #identity: Promise<{ producerId: number; producerEpoch: number }> | null = null;
   #closed = false;
   #arenas: BlockArenas;
+  #builders: BuilderPool;
 
   constructor(host: ProducerHost, options: ProducerOptions = {}) {
     this.#host = host;
     this.#arenas = new BlockArenas(host.limits.producerArenaBytesMax);
+    this.#builders = new BuilderPool(host.limits.producerBuilderBytesMax);
     this.#options = {
       idempotent: options.idempotent ?? true,
       lingerMs: options.lingerMs ?? 0,
@@ -91,7 +94,9 @@ export class Producer {
     if (this.#closed) return Promise.reject(new RivuletError("closed", "the producer is closed"));
     const offsets: number[] = new Array(records.length);
     const chosen: number[] = new Array(records.length);
-    const parts = new Map<number, SendPart>();
+    // By partition; `used` lists the partitions that got records, in first-use order.
+    let parts: (SendPart | undefined)[];
+    const used: number[] = [];
     let partitions: number;
     let maxBytes: number;
     try {
@@ -107,6 +112,7 @@ export class Producer {
       const recordMaxBytes = Math.min(maxBytes, limits?.messageMaxBytes ?? Infinity);
       const keyRequired = meta.config["cleanup.policy"].includes("compact");
       const expected = Math.ceil(records.length / partitions) + 1;
+      parts = new Array(partitions);
       let bytes = 0;
       for (let i = 0; i < records.length; i++) {
         const input = records[i];
@@ -116,28 +122,31 @@ export class Producer {
         if (key === null && keyRequired) throw recordError("invalid_record", i, "a compacted topic refuses records without a key");
         const partition = this.#choosePartition(topic, input.partition, key, partitions, i);
         chosen[i] = partition;
-        let part = parts.get(partition);
-        if (!part) {
-          part = { builder: new RecordBlockBuilder(expected, expected * 128), sizes: [], slots: [], offsets, done: 0, taken: 0, bytes: 0, resolve: noop, reject: noop };
-          parts.set(partition, part);
+        let part = parts[partition];
+        if (part === undefined) {
+          part = { builder: this.#builders.take(expected), count: 0, slots: [], offsets, done: 0, taken: 0, bytes: 0, resolve: noop, reject: noop };
+          parts[partition] = part;
+          used.push(partition);
         }
         const size = writeRecord(part.builder, input, key, recordTimestamp(input, now, i), i, recordLimits, recordMaxBytes);
         bytes += size;
-        part.sizes.push(size);
         part.slots.push(i);
         part.bytes += size;
       }
+      for (const partition of used) parts[partition]!.count = parts[partition]!.builder.count;
       let buffered = bytes;
       for (const sender of this.#senders.values()) buffered += sender.queuedBytes;
       if (buffered > this.#host.limits.producerBufferBytesMax) {
         throw new RivuletError("mailbox_full", `producer buffer would exceed ${this.#host.limits.producerBufferBytesMax} bytes`, { limit: "producerBufferBytesMax" });
       }
     } catch (error) {
+      for (const partition of used) this.#builders.give(parts![partition]!.builder);
       return Promise.reject(error);
     }
     const batchBytesMax = Math.max(1024, maxBytes - 1024);
     const settled: Promise<void>[] = [];
-    for (const [partition, part] of parts) {
+    for (const partition of used) {
+      const part = parts[partition]!;
       settled.push(
         new Promise<void>((resolve, reject) => {
           part.resolve = resolve;
@@ -185,6 +194,7 @@ export class Producer {
         append: (t, p, block, batch) => this.#host.appendRecords(t, p, block, batch),
         identity: () => this.#identityOrNull(),
         arenas: this.#arenas,
+        builders: this.#builders,
         resetIdentity: () => {
           this.#identity = null;
         },

@@ -12,7 +12,7 @@ import { writeUtf8 } from "../record/utf8.ts";
 import type { ProducerRecord } from "./types.ts";
 
 /** Bytes a record takes in a batch in front of its tail, at most (length, attributes, deltas). */
-const RECORD_PREFIX_BYTES_MAX = 21;
+export const RECORD_PREFIX_BYTES_MAX = 21;
 
 /** An error about record `index` of a call. */
 export function recordError(code: ErrorCode, index: number, message: string, details: Record<string, unknown> = {}): RivuletError {

@@ -78,6 +78,11 @@ export const defaultLimits = {
    * packed into them and read by the partition worker; see broker/block-arenas.ts).
    */
   producerArenaBytesMax: 16 * MiB,
+  /**
+   * Bytes of record-block builders a producer keeps for reuse between calls (each call lays its
+   * records out in one builder per partition; see broker/builder-pool.ts).
+   */
+  producerBuilderBytesMax: 16 * MiB,
   /** Longest a fetch may wait for new data. */
   fetchWaitMsMax: 60_000,
   /** Most records one fetch returns. */

@@ -2,7 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import fc from "fast-check";
 import { encodeRecordBatch, validateBatch, decodeRecords, type BatchRecord } from "./record-batch.ts";
-import { checkRecordBlock, packRecordBlocks, RecordBlockBuilder, type RecordBlock } from "./record-block.ts";
+import { checkRecordBlock, packedBytes, packRecordBlocks, RecordBlockBuilder, type RecordBlock } from "./record-block.ts";
 import { encodeRecordBlock } from "./record-block-encoder.ts";
 
 const T0 = 1_700_000_000_000;
@@ -65,6 +65,31 @@ test("ranges of several builders pack into one block that encodes as their recor
       // One buffer behind every view: one entry in a transfer list moves the whole block.
       for (const view of [block.timestamps, block.lengths]) assert.ok(view.buffer === block.data.buffer);
       assert.equal(encodeRecordBlock(block), encodeRecordBatch(ranges.flatMap((r) => r.records)));
+    }),
+    { numRuns: 200 },
+  );
+});
+
+test("ranges packed into a SharedArrayBuffer, and a block's data at any address, encode the same bytes", () => {
+  fc.assert(
+    fc.property(fc.array(fc.array(record, { minLength: 1, maxLength: 12 }), { minLength: 1, maxLength: 4 }), fc.nat(), (groups, seed) => {
+      const ranges = groups.map((records, g) => {
+        const builder = build(records);
+        const from = (seed + g) % records.length;
+        return { builder, from, to: records.length, records: records.slice(from) };
+      });
+      const expected = encodeRecordBatch(ranges.flatMap((r) => r.records));
+      const shared = packRecordBlocks(ranges, new SharedArrayBuffer(packedBytes(ranges) + 64));
+      assert.ok(shared.data.buffer instanceof SharedArrayBuffer);
+      assert.is(checkRecordBlock(shared), null);
+      assert.equal(encodeRecordBlock(shared), expected);
+      // The encoder aligns its copy to the data's address: every address modulo 8 gives the same batch.
+      const shift = seed % 8;
+      const moved = new Uint8Array(new SharedArrayBuffer(shared.data.length + 8), shift, shared.data.length);
+      moved.set(shared.data);
+      const out = encodeRecordBlock({ ...shared, data: moved });
+      assert.equal(out, expected);
+      assert.is(out.byteOffset, 0);
     }),
     { numRuns: 200 },
   );

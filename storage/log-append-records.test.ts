@@ -42,6 +42,38 @@ test("Log.appendRecords encodes a block as one valid batch with the producer's f
   }
 });
 
+test("Log.appendRecords: batches of growing and shrinking sizes to two logs in turn (one encoding buffer per thread), each read back as written", async () => {
+  const dirs = [tempDir(), tempDir()];
+  const logs = dirs.map((tmp) => Log.open(tmp.dir, testConfig({ flush: "always" })));
+  try {
+    const sizes = [3, 200, 1, 50, 400, 2, 120];
+    const expected: string[][] = [[], []];
+    const pending: Promise<unknown>[] = [];
+    const sequence = [0, 0];
+    for (const [n, count] of sizes.entries()) {
+      const which = n % 2;
+      const values = Array.from({ length: count }, (_, i): [string, string] => [`k${n}-${i}`, `value ${n}-${i} `.repeat(1 + (i % 7))]);
+      expected[which].push(...values.map(([k, v]) => `${k}=${v}`));
+      // Not awaited: under flush=always the next append is written before this one is acknowledged.
+      pending.push(logs[which].appendRecords(block(values), { producerId: 3, producerEpoch: 0, baseSequence: sequence[which] }));
+      sequence[which] += count;
+    }
+    await Promise.all(pending);
+    for (const which of [0, 1]) {
+      const { batches } = logs[which].read(0, 1 << 22);
+      const got: string[] = [];
+      for (const { position } of iterateBatches(batches)) {
+        validateBatch(batches, position, { maxBytes: 1 << 22 });
+        for (const r of decodeRecords(batches, position)) got.push(`${new TextDecoder().decode(r.key!)}=${new TextDecoder().decode(r.value!)}`);
+      }
+      assert.equal(got, expected[which]);
+    }
+  } finally {
+    for (const log of logs) log.close();
+    for (const tmp of dirs) tmp.cleanup();
+  }
+});
+
 test("Log.appendRecords refuses an inconsistent block, a keyless record on a compacted topic and an oversized batch, writing nothing", async () => {
   const tmp = tempDir();
   const log = Log.open(tmp.dir, testConfig({ "cleanup.policy": "compact", "message.max.bytes": 200 }));

@@ -20,6 +20,18 @@ import type { ProducerState } from "./producer-state.ts";
 import { applyRetention } from "./retention.ts";
 import type { StorageHooks } from "./storage-hooks.ts";
 
+/**
+ * Where {@link Log.appendRecords} encodes, one buffer per thread for every log on it: the batch
+ * is encoded and written in one synchronous step and nothing keeps its bytes (a retried
+ * duplicate is answered without them), so it replaces a new zeroed buffer per batch. Kept at
+ * the largest batch seen on the thread.
+ */
+let scratchBytes = new Uint8Array(0);
+function encodeScratch(bytes: number): Uint8Array {
+  if (scratchBytes.length < bytes) scratchBytes = new Uint8Array(Math.max(bytes, scratchBytes.length * 2, 64 * 1024));
+  return scratchBytes;
+}
+
 export interface LogOptions {
   clock?: Clock;
   limits?: Limits;
@@ -160,7 +172,7 @@ export class Log {
           if (block.lengths[i * 2 + 1] < 0) throw new RivuletError("invalid_record", `records[${i}]: a compacted topic refuses records without a key`, { index: i });
         }
       }
-      return this.#append(encodeRecordBlock(block, batch), true);
+      return this.#append(encodeRecordBlock(block, batch, encodeScratch), true);
     } catch (error) {
       return Promise.reject(error);
     }

@@ -15,7 +15,8 @@ import { parseCborRecords } from "../records/cbor-records-in.ts";
 import { scanCborRecords } from "../records/cbor-records-scan.ts";
 import { parseJsonRecords } from "../records/json-records-in.ts";
 import { scanJsonRecords } from "../records/json-records-scan.ts";
-import { replyJsonText, replyWith } from "../reply.ts";
+import { offsetsJsonBytes } from "../json/offsets-json.ts";
+import { replyJsonBytes, replyWith } from "../reply.ts";
 import type { Router } from "../router.ts";
 import { type TopicMeta, topicMeta } from "../topic-meta.ts";
 
@@ -35,14 +36,6 @@ async function autoCreate(ctx: HttpContext, topic: string): Promise<TopicMeta> {
     if (!isRivuletError(error, "topic_exists")) throw error;
   }
   return await topicMeta(ctx.broker, topic);
-}
-
-function offsetsJson(metadata: ReadonlyArray<{ partition: number; offset: number }>): string {
-  let text = `{"offsets":[`;
-  for (let i = 0; i < metadata.length; i++) {
-    text += `${i === 0 ? "" : ","}{"partition":${metadata[i].partition},"offset":${metadata[i].offset}}`;
-  }
-  return text + "]}";
 }
 
 /** Declares the produce route. */
@@ -74,7 +67,7 @@ export function produceRoutes(router: Router, ctx: HttpContext): void {
     const metadata = await ctx.broker.produce(topic, records, { limits: recordLimits });
     ctx.metrics.produced(topic, records.length, bytes);
     const answer = responseEncoding(c.req.header("accept"));
-    if (answer === "json") return replyJsonText(offsetsJson(metadata));
+    if (answer === "json") return replyJsonBytes(offsetsJsonBytes(metadata));
     return replyWith({ offsets: metadata.map((m) => ({ partition: m.partition, offset: m.offset })) }, answer);
   });
 }

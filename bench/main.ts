@@ -21,6 +21,7 @@ import { writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { crashRecovery } from "./broker.ts";
+import { comparisonTable, readRows } from "./compare.ts";
 import { runRounds } from "./harness/rounds.ts";
 import { describeMachine, measureDiskLimits } from "./machine.ts";
 import { rivuletDurableStreamsSystem, startDurableStreams } from "./peers/durable-streams.ts";
@@ -43,6 +44,8 @@ export interface BenchOptions {
   jsonPath?: string;
   /** Also write the report (machine, limits, table, ratios) as markdown here. */
   markdownPath?: string;
+  /** A `--json` file of an earlier run: print (and add to the report) a before/after table. */
+  baselinePath?: string;
 }
 
 interface Plan {
@@ -143,6 +146,8 @@ function report(title: string, machine: string, limits: string, rows: ResultRow[
  */
 export async function runBenchmarks(options: BenchOptions): Promise<ResultRow[]> {
   const plan = options.quick ? QUICK : FULL;
+  // Read first: a wrong path should fail now, not after the whole run.
+  const baseline = options.baselinePath ? readRows(options.baselinePath) : null;
   const started = performance.now();
   const machine = describeMachine();
   const loadAtStart = loadavg()[0];
@@ -180,7 +185,8 @@ export async function runBenchmarks(options: BenchOptions): Promise<ResultRow[]>
   annotate(rows);
   notes.push(`Load average (1 min) at start ${loadAtStart.toFixed(1)}, at end ${loadavg()[0].toFixed(1)}, on ${cpus().length} cores: above the core count, other processes were competing for the CPU.`);
   const title = `Rivulet bench (${options.quick ? "--quick" : "default run"}, ${new Date().toISOString().slice(0, 10)}, ${((performance.now() - started) / 60_000).toFixed(1)} min)`;
-  const text = report(title, machine, limits, rows, skipped, notes);
+  let text = report(title, machine, limits, rows, skipped, notes);
+  if (baseline) text += `\n\n### Before (${options.baselinePath}) and after (this run)\n\n${comparisonTable(baseline, rows)}`;
   log(`\n${text}\n`);
   if (options.jsonPath) writeFileSync(options.jsonPath, JSON.stringify(rows, null, 2) + "\n");
   if (options.markdownPath) writeFileSync(options.markdownPath, text + "\n");
@@ -188,6 +194,6 @@ export async function runBenchmarks(options: BenchOptions): Promise<ResultRow[]>
 }
 
 if (isMain(import.meta.url)) {
-  const { values } = parseArgs({ options: { quick: { type: "boolean", default: false }, json: { type: "string" }, markdown: { type: "string" } } });
-  await runBenchmarks({ quick: values.quick!, jsonPath: values.json, markdownPath: values.markdown });
+  const { values } = parseArgs({ options: { quick: { type: "boolean", default: false }, json: { type: "string" }, markdown: { type: "string" }, baseline: { type: "string" } } });
+  await runBenchmarks({ quick: values.quick!, jsonPath: values.json, markdownPath: values.markdown, baselinePath: values.baseline });
 }

@@ -21,6 +21,7 @@ import { parseArgs } from "node:util";
 import * as hdr from "hdr-histogram-js";
 import { Broker } from "../groups/broker.ts";
 import { HttpClient } from "./harness/http-client.ts";
+import { pace, PACE_IN_FLIGHT_SENDS_MAX, PACE_TICK_MS } from "./harness/pace.ts";
 import { forEachSeq, keyText, valueJson, valueBytes } from "./harness/records.ts";
 import { runRounds } from "./harness/rounds.ts";
 import { startRedis } from "./peers/redis.ts";
@@ -28,8 +29,6 @@ import { rivuletHttpSystem, startRivuletServer } from "./peers/rivulet-http.ts";
 import { SCENARIO, type RoundSizes, type System } from "./peers/system.ts";
 import { isMain } from "./stats.ts";
 
-const TICK_MS = 1;
-const IN_FLIGHT_MAX = 4;
 const DRAIN_MS_MAX = 5_000;
 
 type Histogram = ReturnType<typeof hdr.build>;
@@ -53,37 +52,6 @@ function row(stage: string, h: Histogram): StageRow {
 }
 
 const record = (h: Histogram, ms: number) => h.recordValue(Math.max(1, Math.round(ms * 1000)));
-
-/**
- * Paces `total` records at `ratePerS` in 1 ms ticks (as bench/harness/latency.ts does), each
- * tick's due records as one send, at most 4 sends outstanding; calls back with each send's
- * issue and ack times.
- */
-async function pace(total: number, ratePerS: number, send: (first: number, count: number) => Promise<void>, onSend: (first: number, count: number, issuedAt: number, ackedAt: number) => void, dueAt: Float64Array): Promise<void> {
-  let handed = 0;
-  let sent = 0;
-  let inFlight = 0;
-  let failure: unknown = null;
-  const started = performance.now();
-  while (sent < total && failure === null) {
-    const now = performance.now();
-    const due = Math.min(total, Math.floor(((now - started) * ratePerS) / 1000));
-    for (; handed < due; handed++) dueAt[handed] = now;
-    if (handed > sent && inFlight < IN_FLIGHT_MAX) {
-      const first = sent;
-      const count = handed - sent;
-      sent = handed;
-      inFlight++;
-      const issuedAt = performance.now();
-      send(first, count).then(() => {
-        inFlight--;
-        onSend(first, count, issuedAt, performance.now());
-      }, (error: unknown) => (failure = error));
-    }
-    await new Promise((resolve) => setTimeout(resolve, TICK_MS));
-  }
-  if (failure !== null) throw failure;
-}
 
 /** Per-record timeline of one paced run, reduced to stage histograms. */
 class Timeline {
@@ -138,7 +106,7 @@ class Timeline {
 /** The breakdown over HTTP against a running Rivulet server. */
 async function httpBreakdown(port: number, options: { ratePerS: number; durationMs: number; warmupMs: number }): Promise<StageRow[]> {
   const origin = `http://127.0.0.1:${port}`;
-  const client = new HttpClient(origin, IN_FLIGHT_MAX);
+  const client = new HttpClient(origin, PACE_IN_FLIGHT_SENDS_MAX);
   const sse = new HttpClient(origin, 1);
   const topic = `latency-breakdown-${Date.now()}`;
   await client.ok("POST", "/v1/topics", JSON.stringify({ name: topic, partitions: 1, config: { flush: "interval", "flush.ms": "1000" } }), { "content-type": "application/json" });
@@ -194,8 +162,8 @@ async function inProcessBreakdown(options: { ratePerS: number; durationMs: numbe
     await reading;
     if (t.lost) throw new Error(`breakdown in-process: ${t.lost} records never arrived`);
     const rows = t.stages({ issue: "in-process: record due → produce called", ack: "in-process: produce → acknowledged", afterAck: "in-process: acknowledged → waiting fetch returns it", total: "in-process: record due → fetched" });
-    const delay = (p: number) => loopDelay.percentile(p) / 1e6 - TICK_MS;
-    rows.push({ stage: "in-process: main-thread event-loop delay (timer lateness)", p50Ms: delay(50), p99Ms: delay(99), p999Ms: delay(99.9), maxMs: loopDelay.max / 1e6 - TICK_MS });
+    const delay = (p: number) => loopDelay.percentile(p) / 1e6 - PACE_TICK_MS;
+    rows.push({ stage: "in-process: main-thread event-loop delay (timer lateness)", p50Ms: delay(50), p99Ms: delay(99), p999Ms: delay(99.9), maxMs: loopDelay.max / 1e6 - PACE_TICK_MS });
     return rows;
   } finally {
     await broker.close();

@@ -1,16 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { isRivuletError } from "../core/errors.ts";
 import { parseBody } from "./body.ts";
-
-async function code(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return "ok";
-  } catch (error) {
-    return isRivuletError(error) ? error.code : String(error);
-  }
-}
+import { errorCode as code } from "../test/support/error-code.ts";
 
 test("parseBody() refuses empty and malformed JSON and CBOR with invalid_request", async () => {
   const bad = [[new Uint8Array(0), "json"], [new TextEncoder().encode("{"), "json"], [new Uint8Array([0xff, 0xfe]), "json"], [new Uint8Array([0x5f, 0x41]), "cbor"], [new Uint8Array(0), "cbor"]] as const;

@@ -89,3 +89,29 @@ export function readUtf8(bytes: Uint8Array, start: number, end: number): string 
   }
   return decoder.decode(bytes.subarray(start, end));
 }
+
+/**
+ * Index after a valid UTF-8 sequence starting at `i` (first byte ≥ 0x80), or -1 when the bytes
+ * there are not well-formed UTF-8 (overlong forms, surrogates and code points past U+10FFFF
+ * included), so byte scanners can check text without decoding it.
+ */
+export function utf8Sequence(b: Uint8Array, i: number): number {
+  const c = b[i];
+  const n = b.length;
+  if (c >= 0xc2 && c <= 0xdf) return i + 1 < n && (b[i + 1] & 0xc0) === 0x80 ? i + 2 : -1;
+  if (c >= 0xe0 && c <= 0xef) {
+    if (i + 2 >= n) return -1;
+    const c1 = b[i + 1];
+    const lo = c === 0xe0 ? 0xa0 : 0x80;
+    const hi = c === 0xed ? 0x9f : 0xbf;
+    return c1 >= lo && c1 <= hi && (b[i + 2] & 0xc0) === 0x80 ? i + 3 : -1;
+  }
+  if (c >= 0xf0 && c <= 0xf4) {
+    if (i + 3 >= n) return -1;
+    const c1 = b[i + 1];
+    const lo = c === 0xf0 ? 0x90 : 0x80;
+    const hi = c === 0xf4 ? 0x8f : 0xbf;
+    return c1 >= lo && c1 <= hi && (b[i + 2] & 0xc0) === 0x80 && (b[i + 3] & 0xc0) === 0x80 ? i + 4 : -1;
+  }
+  return -1;
+}

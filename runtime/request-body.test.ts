@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { isRivuletError } from "../core/errors.ts";
 import { readRequestBody } from "./request-body.ts";
+import { errorCode as code } from "../test/support/error-code.ts";
 
 function chunkedRequest(chunks: number, chunkBytes: number): { request: Request; pulled: () => number } {
   let sent = 0;
@@ -14,15 +14,6 @@ function chunkedRequest(chunks: number, chunkBytes: number): { request: Request;
   }, { highWaterMark: 0 });
   const request = new Request("http://x/", { method: "POST", body: stream, duplex: "half" } as RequestInit);
   return { request, pulled: () => sent };
-}
-
-async function code(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return "ok";
-  } catch (error) {
-    return isRivuletError(error) ? error.code : String(error);
-  }
 }
 
 test("readRequestBody() returns the whole body within the limit", async () => {

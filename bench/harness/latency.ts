@@ -7,6 +7,7 @@
  * process, so both read the same clock. Records of the first `warmupMs` are not counted.
  */
 import * as hdr from "hdr-histogram-js";
+import { pace } from "./pace.ts";
 
 /** What a system provides to be measured. */
 export interface LatencyTarget {
@@ -26,8 +27,6 @@ export interface LatencyResult {
   sent: number;
 }
 
-const TICK_MS = 1;
-const IN_FLIGHT_SENDS_MAX = 4;
 const DRAIN_MS_MAX = 5_000;
 
 /**
@@ -52,24 +51,11 @@ export async function measureLatency(target: LatencyTarget, options: { ratePerS:
     if (i >= counted) histogram.recordValue(Math.max(1, Math.round((performance.now() - sentAt[i]) * 1000)));
     if (++received === total) allReceived();
   });
-  let handed = 0;
-  let sent = 0;
-  let inFlight = 0;
-  let failure: unknown = null;
-  const started = performance.now();
-  while (sent < total && failure === null) {
-    const now = performance.now();
-    const due = Math.min(total, Math.floor(((now - started) * options.ratePerS) / 1000));
-    for (; handed < due; handed++) sentAt[handed] = now;
-    if (handed > sent && inFlight < IN_FLIGHT_SENDS_MAX) {
-      const seqs: number[] = [];
-      for (; sent < handed; sent++) seqs.push(options.seqBase + sent);
-      inFlight++;
-      target.send(seqs).then(() => inFlight--, (error: unknown) => (failure = error));
-    }
-    await new Promise((resolve) => setTimeout(resolve, TICK_MS));
-  }
-  if (failure !== null) throw failure;
+  await pace(total, options.ratePerS, (first, count) => {
+    const seqs: number[] = new Array(count);
+    for (let i = 0; i < count; i++) seqs[i] = options.seqBase + first + i;
+    return target.send(seqs);
+  }, () => undefined, sentAt);
   await Promise.race([done, new Promise((resolve) => setTimeout(resolve, DRAIN_MS_MAX))]);
   await subscription.close();
   const result = {

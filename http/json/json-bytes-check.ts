@@ -5,6 +5,7 @@
  * succeeding, except that texts nested deeper than {@link jsonDepthMax} are reported
  * `undecided` (the caller then parses them the slow way).
  */
+import { utf8Sequence } from "../../record/utf8.ts";
 
 /** Outcomes of {@link checkJsonBytes}. */
 export const JsonBytes = {
@@ -32,28 +33,6 @@ for (const c of [0x20, 0x09, 0x0a, 0x0d]) classes[c] |= WS;
 for (let c = 0x30; c <= 0x39; c++) classes[c] |= DIGIT | HEX;
 for (let c = 0x41; c <= 0x46; c++) classes[c] |= HEX;
 for (let c = 0x61; c <= 0x66; c++) classes[c] |= HEX;
-
-/** Index after a valid UTF-8 sequence starting at `i` (first byte ≥ 0x80), or -1. */
-function utf8Sequence(b: Uint8Array, i: number): number {
-  const c = b[i];
-  const n = b.length;
-  if (c >= 0xc2 && c <= 0xdf) return i + 1 < n && (b[i + 1] & 0xc0) === 0x80 ? i + 2 : -1;
-  if (c >= 0xe0 && c <= 0xef) {
-    if (i + 2 >= n) return -1;
-    const c1 = b[i + 1];
-    const lo = c === 0xe0 ? 0xa0 : 0x80;
-    const hi = c === 0xed ? 0x9f : 0xbf;
-    return c1 >= lo && c1 <= hi && (b[i + 2] & 0xc0) === 0x80 ? i + 3 : -1;
-  }
-  if (c >= 0xf0 && c <= 0xf4) {
-    if (i + 3 >= n) return -1;
-    const c1 = b[i + 1];
-    const lo = c === 0xf0 ? 0x90 : 0x80;
-    const hi = c === 0xf4 ? 0x8f : 0xbf;
-    return c1 >= lo && c1 <= hi && (b[i + 2] & 0xc0) === 0x80 && (b[i + 3] & 0xc0) === 0x80 ? i + 4 : -1;
-  }
-  return -1;
-}
 
 /** Index after the string whose opening quote is at `i - 1`, or -1. */
 function skipString(b: Uint8Array, i: number): number {

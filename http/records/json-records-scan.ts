@@ -14,6 +14,7 @@
  * produces the same records.
  */
 import type { ProducerRecord } from "../../broker/types.ts";
+import { utf8Sequence } from "../../record/utf8.ts";
 
 const WS = 1, DIGIT = 2, PLAIN = 4;
 const classes = new Uint8Array(256);
@@ -31,28 +32,6 @@ const OBJECT_KEYS_MAX = 16;
 const OPEN_KEYS_MAX = 256;
 /** Integers of up to this many digits are exact in a double, so they print as they are written. */
 const INTEGER_DIGITS_MAX = 15;
-
-/** Index after a valid UTF-8 sequence starting at `i` (first byte ≥ 0x80), or -1. */
-function utf8Sequence(b: Uint8Array, i: number): number {
-  const c = b[i];
-  const n = b.length;
-  if (c >= 0xc2 && c <= 0xdf) return i + 1 < n && (b[i + 1] & 0xc0) === 0x80 ? i + 2 : -1;
-  if (c >= 0xe0 && c <= 0xef) {
-    if (i + 2 >= n) return -1;
-    const c1 = b[i + 1];
-    const lo = c === 0xe0 ? 0xa0 : 0x80;
-    const hi = c === 0xed ? 0x9f : 0xbf;
-    return c1 >= lo && c1 <= hi && (b[i + 2] & 0xc0) === 0x80 ? i + 3 : -1;
-  }
-  if (c >= 0xf0 && c <= 0xf4) {
-    if (i + 3 >= n) return -1;
-    const c1 = b[i + 1];
-    const lo = c === 0xf0 ? 0x90 : 0x80;
-    const hi = c === 0xf4 ? 0x8f : 0xbf;
-    return c1 >= lo && c1 <= hi && (b[i + 2] & 0xc0) === 0x80 && (b[i + 3] & 0xc0) === 0x80 ? i + 4 : -1;
-  }
-  return -1;
-}
 
 /** Scan state: position, and whether the value scanned last is canonical. */
 interface Cursor {

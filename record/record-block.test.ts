@@ -52,14 +52,19 @@ test("block → RecordBatch bytes equal encodeRecordBatch's for the same records
   );
 });
 
+/** One builder per group, each packed from a seed-chosen record to its end. */
+function tailRanges(groups: BatchRecord[][], seed: number) {
+  return groups.map((records, g) => {
+    const builder = build(records);
+    const from = (seed + g) % records.length;
+    return { builder, from, to: records.length, records: records.slice(from) };
+  });
+}
+
 test("ranges of several builders pack into one block that encodes as their records concatenated", () => {
   fc.assert(
     fc.property(fc.array(fc.array(record, { minLength: 1, maxLength: 12 }), { minLength: 1, maxLength: 4 }), fc.nat(), (groups, seed) => {
-      const ranges = groups.map((records, g) => {
-        const builder = build(records);
-        const from = (seed + g) % records.length;
-        return { builder, from, to: records.length, records: records.slice(from) };
-      });
+      const ranges = tailRanges(groups, seed);
       const block = packRecordBlocks(ranges);
       assert.is(checkRecordBlock(block), null);
       // One buffer behind every view: one entry in a transfer list moves the whole block.
@@ -73,11 +78,7 @@ test("ranges of several builders pack into one block that encodes as their recor
 test("ranges packed into a SharedArrayBuffer, and a block's data at any address, encode the same bytes", () => {
   fc.assert(
     fc.property(fc.array(fc.array(record, { minLength: 1, maxLength: 12 }), { minLength: 1, maxLength: 4 }), fc.nat(), (groups, seed) => {
-      const ranges = groups.map((records, g) => {
-        const builder = build(records);
-        const from = (seed + g) % records.length;
-        return { builder, from, to: records.length, records: records.slice(from) };
-      });
+      const ranges = tailRanges(groups, seed);
       const expected = encodeRecordBatch(ranges.flatMap((r) => r.records));
       const shared = packRecordBlocks(ranges, new SharedArrayBuffer(packedBytes(ranges) + 64));
       assert.ok(shared.data.buffer instanceof SharedArrayBuffer);

@@ -18,24 +18,24 @@ import { scanJsonRecords } from "../records/json-records-scan.ts";
 import { offsetsJsonBytes } from "../json/offsets-json.ts";
 import { replyJsonBytes, replyWith } from "../reply.ts";
 import type { Router } from "../router.ts";
-import { type TopicMeta, topicMeta } from "../topic-meta.ts";
+import { topicMeta } from "../topic-meta.ts";
 
-async function metaOrNull(ctx: HttpContext, topic: string): Promise<TopicMeta | null> {
+async function topicExists(ctx: HttpContext, topic: string): Promise<boolean> {
   try {
-    return await topicMeta(ctx.broker, topic);
+    await topicMeta(ctx.broker, topic);
+    return true;
   } catch (error) {
-    if (isRivuletError(error, "unknown_topic")) return null;
+    if (isRivuletError(error, "unknown_topic")) return false;
     throw error;
   }
 }
 
-async function autoCreate(ctx: HttpContext, topic: string): Promise<TopicMeta> {
+async function autoCreate(ctx: HttpContext, topic: string): Promise<void> {
   try {
     await ctx.broker.createTopic(topic, { partitions: ctx.options.autoCreatePartitions });
   } catch (error) {
     if (!isRivuletError(error, "topic_exists")) throw error;
   }
-  return await topicMeta(ctx.broker, topic);
 }
 
 /** Declares the produce route. */
@@ -52,8 +52,8 @@ export function produceRoutes(router: Router, ctx: HttpContext): void {
   }, async (c) => {
     const topic = parseTopic(c.req.param("topic"));
     const encoding = requestEncoding(c.req.header("content-type"));
-    let description = await metaOrNull(ctx, topic);
-    if (description === null && !ctx.options.autoCreateTopics) {
+    const exists = await topicExists(ctx, topic);
+    if (!exists && !ctx.options.autoCreateTopics) {
       throw new RivuletError("unknown_topic", `topic "${topic}" does not exist`, { topic });
     }
     const body = await readRequestBody(c.req.raw, limits.httpBodyBytesMax);
@@ -63,7 +63,8 @@ export function produceRoutes(router: Router, ctx: HttpContext): void {
     const records = encoding === "json"
       ? scanJsonRecords(body, limits.httpRecordsPerRequestMax) ?? parseJsonRecords(parseBody(body, encoding), limits)
       : scanCborRecords(body, limits.httpRecordsPerRequestMax) ?? parseCborRecords(parseBody(body, encoding), limits);
-    description ??= await autoCreate(ctx, topic);
+    // Created only once the whole request has parsed: a rejected request changes nothing.
+    if (!exists) await autoCreate(ctx, topic);
     const metadata = await ctx.broker.produce(topic, records, { limits: recordLimits });
     ctx.metrics.produced(topic, records.length, bytes);
     const answer = responseEncoding(c.req.header("accept"));

@@ -156,6 +156,16 @@ export const defaultLimits = {
   kafkaInFlightBytesMax: 512 * MiB,
   /** Open Kafka connections. */
   kafkaConnectionsMax: 1_000,
+
+  // Authentication
+  /** Delay before answering an address's first failed authentication; it doubles with each further one. */
+  authFailureDelayMinMs: 50,
+  /** Longest delay before answering a failed authentication. */
+  authFailureDelayMaxMs: 2_000,
+  /** An address's failures are forgotten this long after its last one. */
+  authFailureWindowMs: 60_000,
+  /** Client addresses whose failures are tracked at once (the oldest are forgotten first). */
+  authFailureAddressesMax: 10_000,
 };
 
 /** The shape of a limits object. */

@@ -6,7 +6,6 @@
 import { Hono } from "hono";
 import type { BrokerApi } from "../broker/types.ts";
 import { RivuletError } from "../core/errors.ts";
-import { TokenTable } from "./auth/principal.ts";
 import type { AppEnv, HttpContext } from "./context.ts";
 import { MemberPositions } from "./groups/member-positions.ts";
 import { HttpMetrics } from "./metrics/http-metrics.ts";
@@ -43,7 +42,7 @@ export function createApp(broker: BrokerApi, options: HttpOptions = {}): Hono<Ap
   const resolved = resolveHttpOptions(options);
   const app = new Hono<AppEnv>();
   const registry = new RouteRegistry();
-  const tokens = resolved.auth ? new TokenTable(resolved.auth) : null;
+  const tokens = resolved.auth;
   const router = new Router(app, registry, tokens);
   const ctx: HttpContext = { broker, options: resolved, metrics: new HttpMetrics(), members: new MemberPositions(), sse: { open: 0 } };
 
@@ -62,7 +61,7 @@ export function createApp(broker: BrokerApi, options: HttpOptions = {}): Hono<Ap
   groupMemberRoutes(router, ctx);
   for (const mount of options.mounts ?? []) {
     if (tokens) app.use(`${mount.path}/*`, async (c, next) => {
-      tokens.authenticate(c.req.header("authorization"));
+      tokens.bearer(c.req.header("authorization"));
       await next();
     });
     app.route(mount.path, mount.app);

@@ -1,8 +1,8 @@
 /** What every route group shares: the broker, the options, metrics and per-app state. */
 import type { Context } from "hono";
 import type { BrokerApi } from "../broker/types.ts";
-import type { Access } from "./auth/auth-config.ts";
-import { type Principal, requireAccess } from "./auth/principal.ts";
+import type { Access } from "../auth/auth-config.ts";
+import { type Principal, requireAccess } from "../auth/rights.ts";
 import type { MemberPositions } from "./groups/member-positions.ts";
 import type { HttpMetrics } from "./metrics/http-metrics.ts";
 import type { ResolvedHttpOptions } from "./options.ts";

@@ -6,8 +6,8 @@ import type { Hono } from "hono";
 import type { Clock } from "../core/clock.ts";
 import { systemClock } from "../core/clock.ts";
 import { type Limits, resolveLimits } from "../core/limits.ts";
-import type { AuthConfig } from "./auth/auth-config.ts";
-import { parseAuthConfig } from "./auth/auth-config.ts";
+import type { AuthConfig } from "../auth/auth-config.ts";
+import { Authenticator } from "../auth/authenticator.ts";
 
 /** Options of {@link createApp}. */
 export interface HttpOptions {
@@ -17,8 +17,11 @@ export interface HttpOptions {
   autoCreateTopics?: boolean;
   /** Partitions of auto-created topics (default 1). */
   autoCreatePartitions?: number;
-  /** Bearer tokens and their rights; absent = no authentication. */
-  auth?: AuthConfig;
+  /**
+   * The principals and their rights (an auth file's config, or an {@link Authenticator} shared
+   * with other doors); absent = no authentication.
+   */
+  auth?: AuthConfig | Authenticator;
   /** Time source for metrics (lag in seconds) and member bookkeeping. */
   clock?: Clock;
   /**
@@ -36,7 +39,7 @@ export interface ResolvedHttpOptions {
   limits: Limits;
   autoCreateTopics: boolean;
   autoCreatePartitions: number;
-  auth: AuthConfig | null;
+  auth: Authenticator | null;
   clock: Clock;
   /** Aborts when the server shuts down. */
   signal: AbortSignal;
@@ -58,7 +61,7 @@ export function resolveHttpOptions(options: HttpOptions = {}): ResolvedHttpOptio
     limits: resolveLimits(options.limits),
     autoCreateTopics: options.autoCreateTopics ?? false,
     autoCreatePartitions,
-    auth: options.auth ? parseAuthConfig(options.auth) : null,
+    auth: options.auth instanceof Authenticator ? options.auth : options.auth ? new Authenticator(options.auth, options.limits) : null,
     clock: options.clock ?? systemClock,
     signal: options.signal ?? new AbortController().signal,
   };

@@ -3,8 +3,8 @@
  * check the declaration asks for, and the entry in the OpenAPI registry, all from one place.
  */
 import type { Hono } from "hono";
-import type { TokenTable } from "./auth/principal.ts";
-import { requireAccess } from "./auth/principal.ts";
+import type { Authenticator } from "../auth/authenticator.ts";
+import { requireAccess } from "../auth/rights.ts";
 import type { AppContext, AppEnv } from "./context.ts";
 import type { RouteRegistry } from "./openapi/registry.ts";
 import type { RouteSpec } from "./openapi/route-spec.ts";
@@ -17,14 +17,14 @@ export type Handler = (c: AppContext) => Response | Promise<Response>;
 export class Router {
   readonly #app: Hono<AppEnv>;
   readonly #registry: RouteRegistry;
-  readonly #tokens: TokenTable | null;
+  readonly #tokens: Authenticator | null;
 
   /**
    * @param app the Hono app routes are added to
    * @param registry where declarations are recorded for `/openapi.json`
-   * @param tokens the token table, or null when auth is off
+   * @param tokens the authenticator, or null when auth is off
    */
-  constructor(app: Hono<AppEnv>, registry: RouteRegistry, tokens: TokenTable | null) {
+  constructor(app: Hono<AppEnv>, registry: RouteRegistry, tokens: Authenticator | null) {
     this.#app = app;
     this.#registry = registry;
     this.#tokens = tokens;
@@ -43,7 +43,7 @@ export class Router {
     this.#app.on(spec.method.toUpperCase(), spec.path, (c) => {
       c.set("principal", null);
       if (tokens && access !== "public") {
-        const principal = tokens.authenticate(c.req.header("authorization"));
+        const principal = tokens.bearer(c.req.header("authorization"));
         c.set("principal", principal);
         if (access !== "token") requireAccess(principal, access.access, parseTopic(c.req.param("topic")));
       }

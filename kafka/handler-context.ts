@@ -4,6 +4,7 @@
  * GroupCoordinatorApi calls and back to a response; they catch every RivuletError and turn it
  * into a Kafka error code, so only a programmer error escapes (and closes the connection).
  */
+import type { Principal } from "../auth/rights.ts";
 import type { BrokerApi } from "../broker/types.ts";
 import type { ImplementedApi, RequestOf, ResponseOf } from "./protocol/apis.ts";
 
@@ -28,6 +29,11 @@ export interface HandlerContext {
   autoCreateTopics: boolean;
   /** Partitions of topics created with num_partitions -1 or auto-created. */
   defaultPartitions: number;
+  /**
+   * Who is asking: the principal the connection authenticated as (SASL), or null when the
+   * listener runs without an auth file (everything allowed).
+   */
+  principal: Principal | null;
 }
 
 /**

@@ -80,6 +80,7 @@ export async function startKafkaListener(broker: KafkaBroker & { limits?: Limits
         clientHost: `/${plainAddress(socket.remoteAddress, "unknown")}`,
         autoCreateTopics: options.autoCreateTopics ?? false,
         defaultPartitions: options.defaultPartitions ?? 1,
+        principal: null,
       },
       limits,
       budget,

@@ -9,7 +9,7 @@ import type { BrokerApi } from "../broker/types.ts";
 import { resolveLimits } from "../core/limits.ts";
 import { serveFetch } from "../runtime/serve.ts";
 import { createApp } from "../http/app.ts";
-import { loadAuthFile } from "../http/auth/auth-file.ts";
+import { loadAuthFile } from "../auth/auth-file.ts";
 import type { AppEnv } from "../http/context.ts";
 import type { HttpOptions } from "../http/options.ts";
 import { createDurableStreamsApp } from "../durable-streams/mod.ts";

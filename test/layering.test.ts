@@ -16,6 +16,7 @@ import { fileURLToPath } from "node:url";
 /** Each folder's floor, lowest first; folders on one floor may not import each other. */
 const floors: string[][] = [
   ["core"],
+  ["auth"],
   ["runtime"],
   ["record"],
   ["storage"],

@@ -3,7 +3,7 @@
  * access it needs. The router registers the handler from it, the auth middleware reads its
  * `access`, and `/openapi.json` is generated from all of them.
  */
-import type { Access } from "../auth/auth-config.ts";
+import type { Access } from "../../auth/auth-config.ts";
 
 /** A JSON Schema (the OpenAPI 3.1 dialect), as a plain object. */
 export type JsonSchema = Record<string, unknown>;

@@ -4,7 +4,7 @@ import { RivuletError } from "../../core/errors.ts";
 import { validateTopicName } from "../../core/topic-name.ts";
 import { readParsedBody } from "../body.ts";
 import { authorize, type HttpContext } from "../context.ts";
-import { hasAccess } from "../auth/principal.ts";
+import { canSeeTopic } from "../../auth/rights.ts";
 import { requestEncoding, responseEncoding } from "../media.ts";
 import { topicParam, topicSchema } from "../openapi/schemas.ts";
 import { parseTopic } from "../params.ts";
@@ -49,7 +49,7 @@ export function topicRoutes(router: Router, ctx: HttpContext): void {
   }, async (c) => {
     const principal = c.get("principal");
     const names = await broker.listTopics();
-    const topics = principal ? names.filter((name) => hasAccess(principal, "read", name) || hasAccess(principal, "write", name)) : names;
+    const topics = principal ? names.filter((name) => canSeeTopic(principal, name)) : names;
     return replyWith({ topics }, responseEncoding(c.req.header("accept")));
   });
 

@@ -4,7 +4,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { createApp } from "../../http/app.ts";
-import { loadAuthFile } from "../../http/auth/auth-file.ts";
+import { loadAuthFile } from "../../auth/auth-file.ts";
 import { call, openTestBroker, uniqueName } from "../support/http/fixture.ts";
 
 const fixture = await openTestBroker();

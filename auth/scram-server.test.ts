@@ -42,6 +42,18 @@ function clientFinalFor(mechanism: ScramMechanism, password: string, clientFirst
   return { message: `${withoutProof},p=${proof}`, serverSignature: createHmac(hash, serverKey).update(authMessage).digest("base64") };
 }
 
+/** librdkafka's client-final: `r=` is the client nonce followed by the server-first nonce. */
+function doubledFinal(mechanism: ScramMechanism, password: string, clientFirstBare: string, serverFirst: string): string {
+  const fields = Object.fromEntries(serverFirst.split(",").map((f) => [f[0], f.slice(2)]));
+  const clientNonce = clientFirstBare.split(",")[1]!.slice(2);
+  const hash = mechanism === "SCRAM-SHA-256" ? "sha256" : "sha512";
+  const salted = pbkdf2Sync(password, Buffer.from(fields.s!, "base64"), Number(fields.i), hash === "sha256" ? 32 : 64, hash);
+  const clientKey = scramHmac(mechanism, salted, "Client Key");
+  const withoutProof = `c=biws,r=${clientNonce}${fields.r}`;
+  const signature = scramHmac(mechanism, scramDigest(mechanism, clientKey), `${clientFirstBare},${serverFirst},${withoutProof}`);
+  return `${withoutProof},p=${Buffer.from(clientKey.map((b, i) => b ^ signature[i]!)).toString("base64")}`;
+}
+
 test("ScramServer reproduces RFC 7677's SCRAM-SHA-256 exchange byte for byte", () => {
   const server = new ScramServer("SCRAM-SHA-256", rfcLookup, { serverNonce: rfc.serverNonce });
   assert.equal(server.step(rfc.clientFirst), { kind: "challenge", message: rfc.serverFirst });
@@ -145,6 +157,19 @@ test("ScramServer refuses client-final messages with the wrong channel binding, 
     assert.match((step as { reason: string }).reason, reason, message);
     assert.not.match((step as { reason: string }).reason, /dHzb|pencil/, "no proof or secret in the reason");
   }
+});
+
+test("ScramServer accepts librdkafka's client-final, which repeats the client nonce before the server-first one", () => {
+  const bare = "n=user,r=rOprNGfwEbeRWgbNEkqO";
+  const server = new ScramServer("SCRAM-SHA-256", rfcLookup, { serverNonce: rfc.serverNonce });
+  server.step(rfc.clientFirst);
+  const doubled = doubledFinal("SCRAM-SHA-256", "pencil", bare, rfc.serverFirst);
+  assert.ok(doubled.startsWith("c=biws,r=rOprNGfwEbeRWgbNEkqOrOprNGfwEbeRWgbNEkqO%hvYD"));
+  assert.is(server.step(doubled).kind, "success");
+  const other = new ScramServer("SCRAM-SHA-256", rfcLookup, { serverNonce: rfc.serverNonce });
+  other.step(rfc.clientFirst);
+  const tripled = doubled.replace("r=", "r=rOprNGfwEbeRWgbNEkqO");
+  assert.equal(other.step(tripled), { kind: "failure", reason: "SCRAM nonce does not match" }, "only the two known forms");
 });
 
 test("ScramServer accepts the 'y' gs2 flag when the channel binding echoes it", () => {

@@ -14,6 +14,11 @@
  * client-first-bare "," server-first "," client-final-without-proof. User names arrive with
  * "," and "=" escaped as "=2C" and "=3D"; any other "=" fails.
  *
+ * librdkafka (kcat, confluent-kafka clients, up to at least 2.x) repeats the client nonce in its
+ * client-final `r=` (client nonce + the server-first nonce); Kafka accepts that form, and so
+ * does this server: exactly the server-first nonce, or the client nonce followed by it. Either
+ * way the fresh server nonce is in the proven AuthMessage.
+ *
  * A user that does not exist (or has no credential for the mechanism) gets a server-first
  * message like any other: its salt is an HMAC of the name under a key random per process, so
  * asking twice gives the same salt, and the conversation then fails at the proof, the same way
@@ -50,6 +55,7 @@ type State =
     gs2Header: string;
     clientFirstBare: string;
     serverFirst: string;
+    clientNonce: string;
     nonce: string;
     /** null for an unknown user: the proof is checked against random keys and fails. */
     user: { principal: Principal; secret: ScramSecret } | null;
@@ -169,7 +175,7 @@ export class ScramServer {
     const secret = user?.secret ?? fake;
     const nonce = clientNonce + (this.#serverNonce ?? randomBytes(24).toString("base64"));
     const serverFirst = `r=${nonce},s=${Buffer.from(secret.salt).toString("base64")},i=${secret.iterations}`;
-    this.#state = { kind: "awaiting-client-final", gs2Header: text.slice(0, secondComma + 1), clientFirstBare: bare, serverFirst, nonce, user, fake };
+    this.#state = { kind: "awaiting-client-final", gs2Header: text.slice(0, secondComma + 1), clientFirstBare: bare, serverFirst, clientNonce, nonce, user, fake };
     return { kind: "challenge", message: serverFirst };
   }
 
@@ -181,7 +187,8 @@ export class ScramServer {
     const [binding, nonceField] = withoutProof.split(",", 2);
     if (!binding?.startsWith("c=") || !nonceField?.startsWith("r=")) return { kind: "failure", reason: "malformed SCRAM client-final message" };
     if (binding.slice(2) !== Buffer.from(state.gs2Header).toString("base64")) return { kind: "failure", reason: "SCRAM channel binding does not match the gs2 header" };
-    if (nonceField.slice(2) !== state.nonce) return { kind: "failure", reason: "SCRAM nonce does not match" };
+    const nonce = nonceField.slice(2);
+    if (nonce !== state.nonce && nonce !== state.clientNonce + state.nonce) return { kind: "failure", reason: "SCRAM nonce does not match" };
     if (!base64Pattern.test(proofText)) return { kind: "failure", reason: "malformed SCRAM proof" };
     const proof = Buffer.from(proofText, "base64");
     const mechanism = this.#mechanism;

@@ -35,6 +35,8 @@ test("ConnectionAuth.handshake() starts the exchange (v1: SaslAuthenticate only;
   const v0 = fresh();
   v0.handshake("PLAIN", 0);
   assert.ok(v0.expectsRawToken);
+  assert.equal(v0.handshake("PLAIN", 1), { errorCode: 34, mechanisms: [...saslMechanisms], close: true }, "a second handshake mid-exchange");
+  assert.is(v0.state.kind, "failed");
 });
 
 test("ConnectionAuth.handshake() refuses an unknown mechanism with 33 and the enabled list, and closes", () => {

@@ -1,7 +1,7 @@
 /**
  * A consumer group member over HTTP: join, poll (also the heartbeat), commit, leave, as
- * explicit calls or as an async iterator that joins, polls, commits what it handed out before
- * the next poll (at-least-once) and leaves when the loop ends. A member the coordinator has
+ * explicit calls or as an async iterator that joins, polls, commits what the loop handled before
+ * the next poll and when it ends (at-least-once), and leaves. A member the coordinator has
  * forgotten (session timed out) joins again.
  */
 import { RivuletHttpError } from "./errors.ts";
@@ -100,9 +100,14 @@ export class GroupConsumer {
     await this.#transport.send(path, { method: "DELETE" });
   }
 
-  /** Joins, then yields records as polls bring them, committing before each next poll; leaves at the end. */
+  /**
+   * Joins, then yields records as polls bring them. A record counts as handled once the loop
+   * asks for the next one: before each poll, and when the loop ends (break, return, abort),
+   * the handled records' offsets are committed (at-least-once); then the member leaves.
+   */
   async *[Symbol.asyncIterator](): AsyncGenerator<ConsumedRecord> {
     const signal = this.#options.signal;
+    const handled = new Map<string, OffsetCommit>();
     try {
       while (!signal?.aborted) {
         let records: ConsumedRecord[];
@@ -112,10 +117,15 @@ export class GroupConsumer {
           if (signal?.aborted) return;
           throw error;
         }
-        for (const record of records) yield record;
-        if (records.length > 0) await this.commit();
+        for (const record of records) {
+          yield record;
+          handled.set(`${record.partition}/${record.topic}`, { topic: record.topic, partition: record.partition, offset: record.offset + 1 });
+        }
+        if (handled.size > 0) await this.commit([...handled.values()]);
+        handled.clear();
       }
     } finally {
+      if (handled.size > 0 && this.#membership) await this.commit([...handled.values()]).catch(() => {});
       await this.leave().catch(() => {});
     }
   }

@@ -10,7 +10,7 @@
  *   offsets once complete; if its first try failed part way, only what that try may not have
  *   written is sent again, with the same sequence numbers, so the partitions drop what they hold.
  * - = last + 1, once the last is complete: a new request.
- * - anything else: `out_of_order_sequence` (details `expected_sequence`), nothing written.
+ * - anything else: `out_of_order_sequence` (details `expectedSequence`), nothing written.
  * - an epoch below the producer's: `producer_fenced`; above it, or an id this broker did not
  *   register (or forgot: restart, or the {@link Limits.requestProducersMax} bound): `unknown_producer`.
  *
@@ -141,7 +141,7 @@ export class RequestProducers {
     const expected = !last ? 0 : last.status === "done" ? last.sequence + 1 : last.sequence;
     if (request.sequence !== expected) {
       const why = last && last.status !== "done" ? `request ${last.sequence} is not acknowledged yet: retry it first` : `expected Producer-Seq ${expected}`;
-      throw new RivuletError("out_of_order_sequence", `producer ${request.producerId} on topic "${topic}": ${why}, got ${request.sequence}`, { expected_sequence: expected, sequence: request.sequence });
+      throw new RivuletError("out_of_order_sequence", `producer ${request.producerId} on topic "${topic}": ${why}, got ${request.sequence}`, { expectedSequence: expected, sequence: request.sequence });
     }
     const layout = layOut(this.#host, topic, records, this.#partitioner, limits);
     const next = new Map(session.next);

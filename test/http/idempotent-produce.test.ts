@@ -146,7 +146,7 @@ test("POST records: producer header rules (gap, fencing, unknown, conflict, part
   const name = await topic(1);
   const p = await newProducer();
   const one = [{ value: "a" }];
-  assert.equal(await problem(await produce(server.url, name, one, producerHeaders(p, 1))), { status: 409, code: "out_of_order_sequence", details: { expected_sequence: 0, sequence: 1 } });
+  assert.equal(await problem(await produce(server.url, name, one, producerHeaders(p, 1))), { status: 409, code: "out_of_order_sequence", details: { expectedSequence: 0, sequence: 1 } });
   assert.is((await produce(server.url, name, one, producerHeaders(p, 0))).status, 200);
   assert.is((await problem(await produce(server.url, name, one, producerHeaders(p, 2)))).code, "out_of_order_sequence");
   assert.equal(await problem(await produce(server.url, name, [{ value: "b" }], producerHeaders(p, 0))), { status: 409, code: "conflict", details: { sequence: 0 } });
@@ -171,6 +171,13 @@ test("POST /v1/producers hands out distinct ids; a malformed body is a 400", asy
   assert.is.not(a.producer_id, b.producer_id);
   const res = await fetch(`${server.url}/v1/producers`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ producer_id: "x" }) });
   assert.equal(await problem(res), { status: 400, code: "invalid_request", details: undefined });
+});
+
+test("/openapi.json declares POST /v1/producers and the produce route's producer headers", async () => {
+  const doc = await (await fetch(`${server.url}/openapi.json`)).json() as { paths: Record<string, Record<string, { parameters?: Array<{ name: string; in: string }> }>> };
+  assert.ok(doc.paths["/v1/producers"]?.post, "POST /v1/producers");
+  const params = doc.paths["/v1/topics/{topic}/records"].post.parameters ?? [];
+  assert.equal(params.filter((p) => p.in === "header").map((p) => p.name), ["Producer-Id", "Producer-Epoch", "Producer-Seq"]);
 });
 
 test.run();

@@ -10,6 +10,8 @@ import { serve } from "../../server/serve.ts";
 import { RivuletClient, RivuletHttpError, type ConsumedRecord } from "../../client/mod.ts";
 import { openTestBroker, uniqueName } from "../support/http/fixture.ts";
 import { startDropProxy, type DropPolicy } from "../support/http/drop-proxy.ts";
+import { Broker } from "../../groups/broker.ts";
+import { tempDir } from "../support/temp-dir.ts";
 
 const fixture = await openTestBroker({ maxWorkers: 2 });
 const { broker } = fixture;
@@ -197,6 +199,46 @@ test("tokens: without one a guarded server answers 401, with one it serves", asy
   const name = uniqueName("ca");
   await ops.topics.create(name);
   assert.equal(await ops.produce(name, [{ value: 1 }]), [{ partition: 0, offset: 0 }]);
+});
+
+test("produce: concurrent calls to one topic are numbered and sent one at a time, all stored once", async () => {
+  const name = uniqueName("cc");
+  await client.topics.create(name, { partitions: 2 });
+  const own = new RivuletClient({ url: server.url });
+  const calls = await Promise.all(Array.from({ length: 20 }, (_, i) => own.produce(name, [{ value: i, partition: i % 2 }])));
+  const offsets = calls.map(([p]) => `${p.partition}/${p.offset}`);
+  assert.is(new Set(offsets).size, 20);
+  const stored = (await client.fetch(name, 0)).records.length + (await client.fetch(name, 1)).records.length;
+  assert.is(stored, 20);
+});
+
+test("produce: after the server restarts (its producers forgotten) the client registers a new producer and goes on; `fetch` is the one given", async () => {
+  const data = tempDir("rivulet-client-restart-");
+  let b = await Broker.open({ dataDir: data.dir, maxWorkers: 1 });
+  let s = await serve(b, { host: "127.0.0.1", port: 0 });
+  const port = s.port;
+  let calls = 0;
+  const counting: typeof fetch = (input, init) => {
+    calls++;
+    return fetch(input, init);
+  };
+  const restarting = new RivuletClient({ url: s.url, fetch: counting });
+  try {
+    await restarting.topics.create("r");
+    assert.equal(await restarting.produce("r", [{ value: "before" }]), [{ partition: 0, offset: 0 }]);
+    await s.close();
+    await b.close();
+    b = await Broker.open({ dataDir: data.dir, maxWorkers: 1 });
+    s = await serve(b, { host: "127.0.0.1", port });
+    assert.equal(await restarting.produce("r", [{ value: "after" }]), [{ partition: 0, offset: 1 }]);
+    assert.equal((await restarting.fetch("r", 0)).records.map((r) => r.value), ["before", "after"]);
+    // create, init, produce; then produce refused (unknown producer), init, produce; fetch.
+    assert.is(calls, 7);
+  } finally {
+    await s.close();
+    await b.close();
+    data.remove();
+  }
 });
 
 test("network failures are RivuletHttpError network_error, retriable; produce gives up at its deadline", async () => {

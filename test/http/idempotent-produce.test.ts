@@ -10,6 +10,8 @@ import { RequestProducers } from "../../broker/request-producers.ts";
 import { errorCode } from "../support/error-code.ts";
 import { type FetchReply, openTestBroker, type ProduceReply, uniqueName } from "../support/http/fixture.ts";
 import { startDropProxy } from "../support/http/drop-proxy.ts";
+import { Broker } from "../../groups/broker.ts";
+import { tempDir } from "../support/temp-dir.ts";
 
 const fixture = await openTestBroker({ faultInjection: true, maxWorkers: 3 });
 const { broker } = fixture;
@@ -171,6 +173,34 @@ test("POST /v1/producers hands out distinct ids; a malformed body is a 400", asy
   assert.is.not(a.producer_id, b.producer_id);
   const res = await fetch(`${server.url}/v1/producers`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ producer_id: "x" }) });
   assert.equal(await problem(res), { status: 400, code: "invalid_request", details: undefined });
+});
+
+test("after a broker restart its producers are unknown; a new producer gets a new id and writes on", async () => {
+  const data = tempDir("rivulet-idem-restart-");
+  try {
+    let b = await Broker.open({ dataDir: data.dir, maxWorkers: 1 });
+    let s = await serve(b, { host: "127.0.0.1", port: 0 });
+    await b.createTopic("restart", { partitions: 1 });
+    const init = async () => await (await fetch(`${s.url}/v1/producers`, { method: "POST" })).json() as Producer;
+    const old = await init();
+    assert.is((await produce(s.url, "restart", [{ value: "before" }], producerHeaders(old, 0))).status, 200);
+    await s.close();
+    await b.close();
+    b = await Broker.open({ dataDir: data.dir, maxWorkers: 1 });
+    s = await serve(b, { host: "127.0.0.1", port: 0 });
+    try {
+      assert.equal(await problem(await produce(s.url, "restart", [{ value: "after" }], producerHeaders(old, 1))), { status: 400, code: "unknown_producer", details: { producerId: old.producer_id } });
+      const fresh = await init();
+      assert.is.not(fresh.producer_id, old.producer_id, "ids are never handed out twice");
+      const res = await produce(s.url, "restart", [{ value: "after" }], producerHeaders(fresh, 0));
+      assert.equal(await res.json(), { offsets: [{ partition: 0, offset: 1 }] });
+    } finally {
+      await s.close();
+      await b.close();
+    }
+  } finally {
+    data.remove();
+  }
 });
 
 test("/openapi.json declares POST /v1/producers and the produce route's producer headers", async () => {

@@ -52,7 +52,7 @@ export class GroupConsumer {
   }
 
   #member(): string {
-    if (!this.#membership) throw new RivuletHttpError(0, "unknown_member", "join the group first", { retriable: false });
+    if (!this.#membership) throw new RivuletHttpError(0, "not_joined", "join the group first", { retriable: false });
     return `/${encodeURIComponent(this.#membership.memberId)}`;
   }
 
@@ -73,17 +73,20 @@ export class GroupConsumer {
    * the member); also keeps the membership alive.
    */
   async poll(options: { waitMs?: number; maxRecords?: number; signal?: AbortSignal } = {}): Promise<ConsumedRecord[]> {
-    if (!this.#membership) await this.join();
-    let answer: WireMembership & { records: WireRecord[] };
-    try {
-      answer = await this.#transport.json(this.#path(`${this.#member()}/records`), { query: { wait_ms: options.waitMs, max_records: options.maxRecords }, signal: options.signal });
-    } catch (error) {
-      if (!(error instanceof RivuletHttpError) || (error.code !== "unknown_member" && error.code !== "unknown_group")) throw error;
-      this.#membership = null;
-      return this.poll(options);
+    for (let rejoined = false; ; rejoined = true) {
+      if (!this.#membership) await this.join();
+      try {
+        const answer = await this.#transport.json<WireMembership & { records: WireRecord[] }>(this.#path(`${this.#member()}/records`), {
+          query: { wait_ms: options.waitMs, max_records: options.maxRecords }, signal: options.signal,
+        });
+        this.#membership = { memberId: answer.member_id, generation: answer.generation, assignments: answer.assignments };
+        return answer.records.map((r) => decodeRecord(r, "", -1));
+      } catch (error) {
+        const forgotten = error instanceof RivuletHttpError && (error.code === "unknown_member" || error.code === "unknown_group");
+        if (!forgotten || rejoined) throw error;
+        this.#membership = null;
+      }
     }
-    this.#membership = { memberId: answer.member_id, generation: answer.generation, assignments: answer.assignments };
-    return answer.records.map((r) => decodeRecord(r, "", -1));
   }
 
   /** Commits `offsets` (next offsets to read), or without them every position polls reached. */

@@ -2,7 +2,9 @@
  * Produce: `POST /v1/topics/{topic}/records`. The whole request is read within the body limit;
  * the parser checks its shape and field types, and the producer checks every record against
  * the limits (sizes, header counts, partitions) in the same pass that lays the records out for
- * their partitions — all before a single record is produced.
+ * their partitions — all before a single record is produced. With `Producer-Id`,
+ * `Producer-Epoch` and `Producer-Seq` the request is one numbered request of an idempotent
+ * producer (see broker/request-producers.ts): a retry is answered with its first offsets.
  */
 import { isRivuletError, RivuletError } from "../../core/errors.ts";
 import { parseBody } from "../body.ts";

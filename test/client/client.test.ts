@@ -152,6 +152,23 @@ test("groups: explicit join, poll, commit, leave", async () => {
   assert.is(member.membership, null);
 });
 
+test("groups: a member the coordinator forgot joins again on its next poll", async () => {
+  const name = uniqueName("cr");
+  const groupId = uniqueName("g");
+  await client.topics.create(name, { partitions: 1 });
+  await client.produce(name, [{ value: "x" }]);
+  const member = client.group(groupId, { topics: [name] });
+  const first = await member.join();
+  await broker.groups.leaveGroup(groupId, [first.memberId]);
+  let records: ConsumedRecord[] = [];
+  while (records.length < 1) records = await member.poll({ waitMs: 1000 });
+  assert.is.not(member.membership?.memberId, first.memberId);
+  assert.is(records[0].value, "x");
+  await member.leave();
+  const notJoined = await rejection(member.commit());
+  assert.equal([notJoined.status, notJoined.code], [0, "not_joined"]);
+});
+
 test("groups: the iterator commits what the loop handled, so the next member starts after it", async () => {
   const name = uniqueName("ci");
   const groupId = uniqueName("g");

@@ -175,6 +175,33 @@ test("POST /v1/producers hands out distinct ids; a malformed body is a 400", asy
   assert.equal(await problem(res), { status: 400, code: "invalid_request", details: undefined });
 });
 
+test("a request that fails part way (one partition's worker hung, then replaced) is completed by its retry, each record once", async () => {
+  const data = tempDir("rivulet-idem-hang-");
+  // Heartbeats find the hung worker fast; the request gives up on it sooner (deliveryTimeoutMs).
+  const b = await Broker.open({ dataDir: data.dir, maxWorkers: 2, faultInjection: true, limits: { heartbeatIntervalMs: 50, heartbeatTimeoutMs: 400, deliveryTimeoutMs: 50 } });
+  const s = await serve(b, { host: "127.0.0.1", port: 0 });
+  try {
+    await b.createTopic("hang", { partitions: 2 });
+    const p = await (await fetch(`${s.url}/v1/producers`, { method: "POST" })).json() as Producer;
+    const input = [0, 1, 0, 1].map((partition, i) => ({ value: `h${i}`, partition }));
+    await b.faults.hangPartition("hang", 1);
+    const first = await produce(s.url, "hang", input, producerHeaders(p, 0));
+    const failure = await problem(first);
+    assert.is(failure.status, 503, JSON.stringify(failure));
+    const described = await b.describeTopic("hang");
+    assert.is(described.partitions[0].endOffset, 2, "partition 0 took its records on the first try");
+    const retry = await produce(s.url, "hang", input, producerHeaders(p, 0));
+    assert.is(retry.status, 200, await retry.clone().text());
+    assert.equal(await retry.json(), { offsets: [{ partition: 0, offset: 0 }, { partition: 1, offset: 0 }, { partition: 0, offset: 1 }, { partition: 1, offset: 1 }] });
+    const after = await b.describeTopic("hang");
+    assert.equal(after.partitions.map((x) => x.endOffset), [2, 2], "nothing written twice");
+  } finally {
+    await s.close();
+    await b.close();
+    data.remove();
+  }
+});
+
 test("after a broker restart its producers are unknown; a new producer gets a new id and writes on", async () => {
   const data = tempDir("rivulet-idem-restart-");
   try {

@@ -72,14 +72,17 @@ export class IdempotentProducer {
       const identity = await pending;
       const sequence = identity.next.get(topic) ?? 0;
       const headers = { "producer-id": String(identity.id), "producer-epoch": String(identity.epoch), "producer-seq": String(sequence) };
+      let tries = 0;
       try {
-        const offsets = await withRetries(() => this.#post(path, body, headers, signal), retriableProduce, deadline, signal);
+        const offsets = await withRetries(() => (tries++, this.#post(path, body, headers, signal)), retriableProduce, deadline, signal);
         identity.next.set(topic, sequence + 1);
         return offsets;
       } catch (error) {
         const code = error instanceof RivuletHttpError ? error.code : "";
-        // Refused before anything was planned (a bad record, no such topic): the number is unused.
-        const unused = error instanceof RivuletHttpError && error.status >= 400 && error.status < 500 && !["unknown_producer", "out_of_order_sequence", "conflict", "producer_fenced"].includes(code) && error.status !== 429;
+        // A first try refused before anything was planned (a bad record, no such topic) leaves
+        // the number unused; after any other outcome the request may be half done: new producer.
+        const unused = tries === 1 && error instanceof RivuletHttpError && error.status >= 400 && error.status < 500 && error.status !== 429 &&
+          !["unknown_producer", "out_of_order_sequence", "conflict", "producer_fenced"].includes(code);
         if (!unused && this.#identity === pending) this.#identity = null;
         if (code === "unknown_producer" && !fresh) continue;
         throw error;

@@ -15,10 +15,7 @@ import { tempDir } from "../support/temp-dir.ts";
 
 const fixture = await openTestBroker({ maxWorkers: 2 });
 const { broker } = fixture;
-const server = await serve(broker, {
-  host: "127.0.0.1", port: 0,
-  auth: undefined,
-});
+const server = await serve(broker, { host: "127.0.0.1", port: 0 });
 const authed = await serve(broker, {
   host: "127.0.0.1", port: 0,
   auth: { tokens: [{ name: "ops", token: "ops-token-123", rights: [{ access: "admin", topics: "*" }] }] },

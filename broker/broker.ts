@@ -21,6 +21,7 @@ import { Consumer, type ConsumerOptions } from "./consumer.ts";
 import { batchesToRecords } from "./record-decoding.ts";
 import { BrokerFaults } from "./broker-faults.ts";
 import { BrokerStats } from "./broker-stats.ts";
+import { RequestProducers } from "./request-producers.ts";
 import type {
   AppendBatchResult, BrokerApi, BrokerHealth, CreateTopicOptions, FetchBatchesResult, FetchOptions, FetchResult,
   OffsetSpec, ProduceOptions, ProducerRecord, RecordMetadata, TopicDescription, WorkerStatus,
@@ -80,6 +81,7 @@ export class BrokerCore implements BrokerApi, ProducerHost {
   #supervisorRef: ActorRef<SupervisorRequest, SupervisorReply>;
   #faults: BrokerFaults | null;
   #producer: Producer;
+  #requestProducers: RequestProducers;
   #options: BrokerOptions;
   #closed = false;
   #nextFetchId = 1;
@@ -92,6 +94,7 @@ export class BrokerCore implements BrokerApi, ProducerHost {
     this.#supervisor = supervisor;
     this.#supervisorRef = spawn("supervisor", () => supervisor, { mailboxCapacity: limits.mailboxMessagesMax });
     this.#producer = new Producer(this, { idempotent: true });
+    this.#requestProducers = new RequestProducers(this);
     this.#faults = options.faultInjection ? new BrokerFaults((message) => this.#admin(message)) : null;
     this.#groupsFactory = groups;
     this.groups = groups.create({
@@ -184,7 +187,13 @@ export class BrokerCore implements BrokerApi, ProducerHost {
         if (!(error instanceof RivuletError && error.code === "topic_exists")) throw error;
       });
     }
+    if (options?.request) return this.#requestProducers.produce(topic, records, options.request, options.limits);
     return this.#producer.sendBatch(topic, records, options?.limits);
+  }
+
+  initProducer(options?: { owner?: string | null; producerId?: number }): Promise<{ producerId: number; producerEpoch: number }> {
+    if (this.#closed) return Promise.reject(new RivuletError("closed", "the broker is closed"));
+    return this.#requestProducers.init(options);
   }
 
   async appendBatch(topic: string, partition: number, batches: Uint8Array): Promise<AppendBatchResult> {

@@ -27,6 +27,24 @@ export interface ProducerRecord {
 export interface ProduceOptions {
   /** Limits stricter than the broker's for this call (a front end's own), each applied with the broker's. */
   limits?: ProduceLimits;
+  /**
+   * Makes the call one numbered request of an idempotent request producer (HTTP produce's
+   * Producer-Id/Epoch/Seq; see broker/request-producers.ts): a retry writes nothing twice and
+   * is answered with the first try's offsets.
+   */
+  request?: ProducerRequest;
+}
+
+/** One numbered request of a producer registered by {@link BrokerApi.initProducer}. */
+export interface ProducerRequest {
+  producerId: number;
+  producerEpoch: number;
+  /** The request's number for this producer on this topic, from 0. */
+  sequence: number;
+  /** The principal sending it (null without auth): a producer serves only its owner. */
+  owner?: string | null;
+  /** A checksum of the request body: a retry must carry the same one. */
+  fingerprint?: number;
 }
 
 /** The per-record limits a produce call is checked against. */
@@ -153,6 +171,12 @@ export interface BrokerApi {
    * names the bad record (`records[i]`, details `index`).
    */
   produce(topic: string, records: ProducerRecord[], options?: ProduceOptions): Promise<RecordMetadata[]>;
+  /**
+   * Registers an idempotent request producer: a fresh producer id (from the allocator Kafka's
+   * InitProducerId uses) at epoch 0, or, given an id this broker registered for the same owner,
+   * that id at the next epoch, fencing the old one.
+   */
+  initProducer(options?: { owner?: string | null; producerId?: number }): Promise<{ producerId: number; producerEpoch: number }>;
   /** Appends one or more raw RecordBatch v2 (as a Kafka producer sent them) to a partition. */
   appendBatch(topic: string, partition: number, batches: Uint8Array): Promise<AppendBatchResult>;
   /** Reads records from `offset`, never past the high watermark; may wait `waitMs` for data. */

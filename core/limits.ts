@@ -83,6 +83,14 @@ export const defaultLimits = {
    * records out in one builder per partition; see broker/builder-pool.ts).
    */
   producerBuilderBytesMax: 16 * MiB,
+  /**
+   * Producers registered for idempotent requests (HTTP produce with Producer-Id) whose state
+   * the broker keeps; past it the least recently used idle one is forgotten (its next request
+   * gets `unknown_producer`).
+   */
+  requestProducersMax: 10_000,
+  /** Records whose partition and offset the broker keeps for the last request of every such producer (to answer a retry). */
+  requestProducerRecordsHeldMax: 1_000_000,
   /** Longest a fetch may wait for new data. */
   fetchWaitMsMax: 60_000,
   /** Most records one fetch returns. */

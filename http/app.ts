@@ -19,6 +19,7 @@ import { groupRoutes } from "./routes/groups.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
 import { openApiRoutes } from "./routes/openapi.ts";
+import { producerRoutes } from "./routes/producers.ts";
 import { produceRoutes } from "./routes/records.ts";
 import { sseRoutes } from "./routes/stream-sse.ts";
 import { topicRoutes } from "./routes/topics.ts";
@@ -54,6 +55,7 @@ export function createApp(broker: BrokerApi, options: HttpOptions = {}): Hono<Ap
   metricsRoutes(router, ctx);
   openApiRoutes(router, ctx, registry);
   topicRoutes(router, ctx);
+  producerRoutes(router, ctx);
   produceRoutes(router, ctx);
   fetchRoutes(router, ctx);
   sseRoutes(router, ctx);

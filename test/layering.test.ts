@@ -15,6 +15,9 @@ import { fileURLToPath } from "node:url";
 
 /** Each folder's floor, lowest first; folders on one floor may not import each other. */
 const floors: string[][] = [
+  // The fetch-only HTTP client (`rivulet/client`): lowest, so it imports nothing of ours, not
+  // even types; it runs alone in browsers and Workers.
+  ["client"],
   ["core"],
   ["auth"],
   ["runtime"],
@@ -49,11 +52,11 @@ const staticImport = /^(?:import|export)(?:\s+type)?\s*(?:\{[^}]*\}|\*(?:\s+as\s
 const sideEffectImport = /^import\s*["']([^"']+)["']/gm;
 const dynamicImport = /^(?!\s*(?:\*|\/\/)).*?\bimport\(\s*["']([^"']+)["']\s*\)/gm;
 
-/** The relative specifiers a source file imports. */
-export function importsOf(source: string): string[] {
+/** The relative specifiers a source file imports (`all`: packages and `node:` modules too). */
+export function importsOf(source: string, all = false): string[] {
   const found: string[] = [];
   for (const pattern of [staticImport, sideEffectImport, dynamicImport]) {
-    for (const match of source.matchAll(pattern)) if (match[1].startsWith(".")) found.push(match[1]);
+    for (const match of source.matchAll(pattern)) if (all || match[1].startsWith(".")) found.push(match[1]);
   }
   return found;
 }
@@ -125,6 +128,17 @@ test("no folder imports one above it, and front ends do not import each other", 
     }
   }
   assert.equal(problems, [], `layering broken:\n  ${problems.join("\n  ")}`);
+});
+
+test("client/ imports only its own files: no package, no node: module (it runs in browsers and Workers)", () => {
+  const problems: string[] = [];
+  for (const file of sourceFiles(root).filter((f) => f.startsWith("client/") && !f.endsWith(".test.ts"))) {
+    for (const specifier of importsOf(readFileSync(join(root, file), "utf8"), true)) {
+      if (!specifier.startsWith("./")) problems.push(`${file} imports ${specifier}`);
+    }
+  }
+  assert.equal(problems, []);
+  assert.ok(violation("client/client.ts", "core/errors.ts"), "client/ is the lowest floor");
 });
 
 test.run();

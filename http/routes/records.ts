@@ -2,7 +2,9 @@
  * Produce: `POST /v1/topics/{topic}/records`. The whole request is read within the body limit;
  * the parser checks its shape and field types, and the producer checks every record against
  * the limits (sizes, header counts, partitions) in the same pass that lays the records out for
- * their partitions — all before a single record is produced.
+ * their partitions — all before a single record is produced. With `Producer-Id`,
+ * `Producer-Epoch` and `Producer-Seq` the request is one numbered request of an idempotent
+ * producer (see broker/request-producers.ts): a retry is answered with its first offsets.
  */
 import { isRivuletError, RivuletError } from "../../core/errors.ts";
 import { parseBody } from "../body.ts";
@@ -16,6 +18,8 @@ import { scanCborRecords } from "../records/cbor-records-scan.ts";
 import { parseJsonRecords } from "../records/json-records-in.ts";
 import { scanJsonRecords } from "../records/json-records-scan.ts";
 import { offsetsJsonBytes } from "../json/offsets-json.ts";
+import { parseProducerHeaders } from "../records/producer-headers.ts";
+import { crc32c } from "../../record/crc32c.ts";
 import { replyJsonBytes, replyWith } from "../reply.ts";
 import type { Router } from "../router.ts";
 import { topicMeta } from "../topic-meta.ts";
@@ -38,6 +42,15 @@ async function autoCreate(ctx: HttpContext, topic: string): Promise<void> {
   }
 }
 
+const headerInteger = (name: string, description: string, maximum: number) => ({ name, in: "header", description, schema: { type: "integer", minimum: 0, maximum } }) as const;
+
+/** The idempotent-produce headers: all three or none. */
+const producerParams = [
+  headerInteger("Producer-Id", "Producer id from `POST /v1/producers` (with Producer-Epoch and Producer-Seq)", Number.MAX_SAFE_INTEGER),
+  headerInteger("Producer-Epoch", "Producer epoch from `POST /v1/producers`", 0x7fff),
+  headerInteger("Producer-Seq", "This request's number among the producer's requests to this topic, from 0; a retry repeats it", Number.MAX_SAFE_INTEGER),
+];
+
 /** Declares the produce route. */
 export function produceRoutes(router: Router, ctx: HttpContext): void {
   const { limits } = ctx.options;
@@ -45,13 +58,19 @@ export function produceRoutes(router: Router, ctx: HttpContext): void {
   router.route({
     method: "post", path: "/v1/topics/:topic/records", operationId: "produce", tag: "records",
     summary: "Produce records; offsets come back in request order",
-    description: "The whole request is validated before anything is written: a rejected request changes nothing.",
-    access: { access: "write", topic: "path" }, cbor: true, params: [topicParam],
+    description: "The whole request is validated before anything is written: a rejected request changes nothing. " +
+      "Idempotent produce: with `Producer-Id` and `Producer-Epoch` from `POST /v1/producers` and `Producer-Seq` numbering the producer's requests to this topic from 0, " +
+      "a request repeated with the same Producer-Seq (and the same body) is answered with the offsets of its first try and writes nothing twice, even when that try " +
+      "failed part way or its answer was lost; a Producer-Seq that is neither the last one nor the next is refused (409 `out_of_order_sequence`, " +
+      "`details.expectedSequence`), an older epoch is `producer_fenced` (409), an unknown producer (for instance after a broker restart) `unknown_producer` (400), " +
+      "a Producer-Seq reused for a different body `conflict` (409), and only some of the three headers, or a malformed one, `invalid_request` (400).",
+    access: { access: "write", topic: "path" }, cbor: true, params: [topicParam, ...producerParams],
     body: { description: "Records", schema: produceRequestSchema, cbor: true },
     responses: { 200: { description: "Where each record landed", schema: produceResponseSchema } },
   }, async (c) => {
     const topic = parseTopic(c.req.param("topic"));
     const encoding = requestEncoding(c.req.header("content-type"));
+    const producer = parseProducerHeaders(c.req.raw.headers);
     const exists = await topicExists(ctx, topic);
     if (!exists && !ctx.options.autoCreateTopics) {
       throw new RivuletError("unknown_topic", `topic "${topic}" does not exist`, { topic });
@@ -65,7 +84,8 @@ export function produceRoutes(router: Router, ctx: HttpContext): void {
       : scanCborRecords(body, limits.httpRecordsPerRequestMax) ?? parseCborRecords(parseBody(body, encoding), limits);
     // Created only once the whole request has parsed: a rejected request changes nothing.
     if (!exists) await autoCreate(ctx, topic);
-    const metadata = await ctx.broker.produce(topic, records, { limits: recordLimits });
+    const request = producer && { ...producer, owner: c.get("principal")?.name ?? null, fingerprint: crc32c(body) };
+    const metadata = await ctx.broker.produce(topic, records, request ? { limits: recordLimits, request } : { limits: recordLimits });
     ctx.metrics.produced(topic, records.length, bytes);
     const answer = responseEncoding(c.req.header("accept"));
     if (answer === "json") return replyJsonBytes(offsetsJsonBytes(metadata));

@@ -24,7 +24,7 @@ test.after(async () => {
 const ops = { authorization: "Bearer ops-secret-123" };
 
 test("failures are throttled by the socket's address: spoofed forwarding headers do not spread them", async () => {
-  const spoofed = [{ "x-forwarded-for": "10.1.1.1" }, { "x-real-ip": "10.2.2.2" }, { forwarded: "for=10.3.3.3" }];
+  const spoofed: Array<Record<string, string>> = [{ "x-forwarded-for": "10.1.1.1" }, { "x-real-ip": "10.2.2.2" }, { forwarded: "for=10.3.3.3" }];
   for (const headers of spoofed) {
     const res = await fetch(`${server.url}/v1/topics`, { headers: { ...headers, authorization: "Bearer nope-nope-nope" } });
     assert.is(res.status, 401);

@@ -155,6 +155,16 @@ test("GET /v1/groups lists only the groups the principal may use; the cluster ad
   assert.is((await call(app, "GET", "/v1/groups")).status, 401);
 });
 
+test("/openapi.json says which right each group route needs", async () => {
+  const doc = await call<{ paths: Record<string, Record<string, { "x-rivulet-access"?: string }>> }>(app, "GET", "/openapi.json");
+  const access = (path: string, method: string) => doc.body.paths[path][method]["x-rivulet-access"];
+  for (const [path, method] of [["/v1/groups/{group}/members", "post"], ["/v1/groups/{group}/members/{member}/records", "get"], ["/v1/groups/{group}/members/{member}/offsets", "post"], ["/v1/groups/{group}/members/{member}", "delete"], ["/v1/groups/{group}", "get"]]) {
+    assert.is(access(path, method), "read on the group in the path", `${method} ${path}`);
+  }
+  assert.is(access("/v1/groups", "get"), "a valid bearer token");
+  assert.is(access("/health", "get"), "none");
+});
+
 test("a malformed group id is 400 before any right is looked at", async () => {
   const res = await call(app, "POST", `/v1/groups/${"x".repeat(300)}/members`, { topics: ["pay"] }, billing);
   assert.is(res.status, 400);

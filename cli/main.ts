@@ -1,5 +1,5 @@
 /**
- * The `rivulet` command line: `serve`, `topics`, `produce`, `consume`, `bench`.
+ * The `rivulet` command line: `serve`, `topics`, `produce`, `consume`, `bench`, `auth`.
  * Exit codes: 0 success, 1 failure, 2 usage error.
  */
 import { isRivuletError } from "../core/errors.ts";
@@ -9,6 +9,7 @@ import { topicsCommand, topicsHelp } from "./commands/topics.ts";
 import { produceCommand, produceHelp } from "./commands/produce.ts";
 import { consumeCommand, consumeHelp } from "./commands/consume.ts";
 import { benchCommand, benchHelp } from "./commands/bench.ts";
+import { authCommand, authHelp } from "./commands/auth.ts";
 
 const usage = `rivulet — an event streaming platform in the line of Apache Kafka
 
@@ -20,6 +21,7 @@ Commands:
   produce     write one record per line of standard input
   consume     print a topic's records
   bench       measure Rivulet (and peers) on this machine
+  auth        make auth-file entries (rivulet auth scram NAME: a token pre-hashed)
 
 Run \`rivulet <command> --help\` for a command's options.`;
 
@@ -29,6 +31,7 @@ const commands: Record<string, { run: (argv: string[]) => Promise<number>; help:
   produce: { run: produceCommand, help: produceHelp },
   consume: { run: consumeCommand, help: consumeHelp },
   bench: { run: benchCommand, help: benchHelp },
+  auth: { run: authCommand, help: authHelp },
 };
 
 /**

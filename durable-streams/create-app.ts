@@ -3,8 +3,14 @@
  * (`/v1/stream` in Rivulet's HTTP API). Every stream is a single-partition internal topic of the
  * broker, so appends get the same durability, recovery and worker restarts as any topic.
  * Web-standard only; the first request loads the streams' metadata.
+ *
+ * Authentication is the host's: a host running with auth (the HTTP app, see its `HttpMount`)
+ * checks the bearer token and sets the `principal` variable, and every request is then held to
+ * that principal's `streams` rights (`stream-access.ts`). Without a principal (no auth, or the
+ * app served on its own) every stream is open.
  */
 import { Hono } from "hono";
+import type { Principal } from "../auth/rights.ts";
 import { errorResponse } from "./error-response.ts";
 import { handleDelete } from "./handle-delete.ts";
 import { handleGet } from "./handle-get.ts";
@@ -16,6 +22,7 @@ import { resolveStreamsOptions, type DurableStreamsOptions, type StreamsBroker, 
 import { applyCommonHeaders, preflightResponse } from "./protocol-headers.ts";
 import { ProtocolError } from "./protocol-error.ts";
 import { ReadAhead } from "./read-ahead.ts";
+import { authorizeStreamRequest, type StreamsEnv } from "./stream-access.ts";
 import { streamKey } from "./stream-paths.ts";
 import { StreamRegistry } from "./stream-registry.ts";
 
@@ -33,7 +40,7 @@ import { StreamRegistry } from "./stream-registry.ts";
  * await app.request("/v1/stream/chat", { method: "PUT", headers: { "content-type": "application/json" } });
  * ```
  */
-export function createDurableStreamsApp(broker: StreamsBroker, options: DurableStreamsOptions = {}): Hono {
+export function createDurableStreamsApp(broker: StreamsBroker, options: DurableStreamsOptions = {}): Hono<StreamsEnv> {
   const resolved = resolveStreamsOptions(broker, options);
   const { limits } = resolved;
   const ctx: StreamsContext = {
@@ -49,12 +56,12 @@ export function createDurableStreamsApp(broker: StreamsBroker, options: DurableS
     startMaintenance(ctx);
     ctx.signal.addEventListener("abort", () => void maintain(ctx, true).catch(() => {}), { once: true });
   };
-  const app = new Hono();
+  const app = new Hono<StreamsEnv>();
   app.all("*", async (c) => {
     const request = c.req.raw;
     let response: Response;
     try {
-      response = request.method === "OPTIONS" ? preflightResponse() : await dispatch(ctx, request, ready);
+      response = request.method === "OPTIONS" ? preflightResponse() : await dispatch(ctx, request, c.get("principal") ?? null, ready);
     } catch (error) {
       response = errorResponse(error, request.method === "HEAD");
     }
@@ -64,8 +71,9 @@ export function createDurableStreamsApp(broker: StreamsBroker, options: DurableS
   return app;
 }
 
-async function dispatch(ctx: StreamsContext, request: Request, ready: () => Promise<void>): Promise<Response> {
+async function dispatch(ctx: StreamsContext, request: Request, principal: Principal | null, ready: () => Promise<void>): Promise<Response> {
   const path = streamKey(new URL(request.url).pathname, ctx.basePath, ctx.limits.dsPathBytesMax);
+  if (principal) authorizeStreamRequest(principal, request, path, ctx.basePath, ctx.limits.dsHeaderBytesMax);
   await ready();
   switch (request.method) {
     case "GET":

@@ -15,4 +15,6 @@
  * @module
  */
 export * from "./create-app.ts";
+export * from "./mount-auth.ts";
+export type { StreamsEnv } from "./stream-access.ts";
 export type { DurableStreamsOptions, StreamsBroker } from "./options.ts";

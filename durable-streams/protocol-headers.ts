@@ -30,7 +30,7 @@ const REQUEST_HEADERS = [
 
 const EXPOSED_HEADERS = [
   H.nextOffset, H.cursor, H.upToDate, H.closed, H.ttl, H.expiresAt, H.sseEncoding, H.producerEpoch, H.producerSeq,
-  H.expectedSeq, H.receivedSeq, "etag", "location", "content-type",
+  H.expectedSeq, H.receivedSeq, "etag", "location", "content-type", "www-authenticate",
 ].join(", ");
 
 /** Sets the headers every answer carries (CORS, nosniff, CORP) on `headers`. */

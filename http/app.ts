@@ -3,14 +3,16 @@
  * Events, consumer groups, health, metrics, the OpenAPI document and its reference page.
  * Web-standard only (`app.fetch(request)`): runtime adapters live in `runtime/`.
  */
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
+import type { Authenticator } from "../auth/authenticator.ts";
 import type { BrokerApi } from "../broker/types.ts";
 import { RivuletError } from "../core/errors.ts";
+import { authenticateRequest } from "./authenticate-request.ts";
 import type { AppEnv, HttpContext } from "./context.ts";
 import { MemberPositions } from "./groups/member-positions.ts";
 import { HttpMetrics } from "./metrics/http-metrics.ts";
 import { RouteRegistry } from "./openapi/registry.ts";
-import { type HttpOptions, resolveHttpOptions } from "./options.ts";
+import { type HttpMount, type HttpOptions, resolveHttpOptions } from "./options.ts";
 import { problemResponse, toProblem } from "./problem.ts";
 import { Router } from "./router.ts";
 import { fetchRoutes } from "./routes/fetch.ts";
@@ -24,7 +26,22 @@ import { produceRoutes } from "./routes/records.ts";
 import { sseRoutes } from "./routes/stream-sse.ts";
 import { topicRoutes } from "./routes/topics.ts";
 
-export type { HttpOptions } from "./options.ts";
+export type { HttpMount, HttpOptions, MountEnv } from "./options.ts";
+
+/** The host's authentication in front of a mounted sub-app (see {@link HttpMount}). */
+function mountGuard(tokens: Authenticator, mount: HttpMount, metrics: HttpMetrics): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (c.req.method === "OPTIONS") return await next();
+    try {
+      c.set("principal", await authenticateRequest(c, tokens, mount.door ?? "http"));
+    } catch (error) {
+      if (!mount.refuse) throw error;
+      metrics.failed("unauthorized");
+      return mount.refuse(error, c.req.raw);
+    }
+    await next();
+  };
+}
 
 /**
  * Builds the HTTP app.
@@ -62,16 +79,13 @@ export function createApp(broker: BrokerApi, options: HttpOptions = {}): Hono<Ap
   groupRoutes(router, ctx);
   groupMemberRoutes(router, ctx);
   for (const mount of options.mounts ?? []) {
-    if (tokens) app.use(`${mount.path}/*`, async (c, next) => {
-      tokens.bearer(c.req.header("authorization"));
-      await next();
-    });
+    if (tokens) app.use(`${mount.path}/*`, mountGuard(tokens, mount, ctx.metrics));
     app.route(mount.path, mount.app);
   }
   app.notFound((c) => problemResponse(new RivuletError("not_found", `no route for ${c.req.method} ${new URL(c.req.url).pathname.slice(0, 300)}`)));
   app.onError((error) => {
     const problem = toProblem(error);
-    ctx.metrics.answered(0, problem.code);
+    ctx.metrics.failed(problem.code);
     return problemResponse(error);
   });
   return app;

@@ -7,6 +7,8 @@ import type { Clock } from "../core/clock.ts";
 import { systemClock } from "../core/clock.ts";
 import { type Limits, resolveLimits } from "../core/limits.ts";
 import type { AuthConfig } from "../auth/auth-config.ts";
+import type { AuthDoor } from "../auth/auth-failures.ts";
+import type { Principal } from "../auth/rights.ts";
 import { Authenticator } from "../auth/authenticator.ts";
 
 /** Options of {@link createApp}. */
@@ -26,12 +28,37 @@ export interface HttpOptions {
   clock?: Clock;
   /**
    * Sub-apps mounted under a path prefix, e.g. the Durable Streams protocol, which `serve()`
-   * (server/serve.ts) mounts at `/v1/stream`.
-   * With auth on, they need a valid token; finer rights are theirs to check.
+   * (server/serve.ts) mounts at `/v1/stream`. See {@link HttpMount}.
    */
-  mounts?: Array<{ path: string; app: Hono }>;
+  mounts?: HttpMount[];
   /** Aborting it ends every SSE stream and long-poll (graceful shutdown). */
   signal?: AbortSignal;
+}
+
+/** What a mounted sub-app's handlers see: the principal the host authenticated. */
+export interface MountEnv {
+  Variables: {
+    /** The authenticated principal; absent when auth is off (and on OPTIONS preflights). */
+    principal?: Principal | null;
+  };
+}
+
+/**
+ * A sub-app served under a path prefix. With auth on, the host authenticates every request to
+ * it (bearer token, failures counted and slowed per client address) before the sub-app sees
+ * it, and hands the principal over as the `principal` variable; finer rights are the sub-app's
+ * to check. OPTIONS requests (CORS preflights, which by the Fetch standard carry no
+ * credentials) pass unauthenticated: a sub-app must answer them without reading or writing.
+ */
+export interface HttpMount {
+  /** The prefix, e.g. `/v1/stream`. */
+  path: string;
+  /** The sub-app (`new Hono<MountEnv>()`, so its handlers can read the principal). */
+  app: Hono<MountEnv>;
+  /** The door its failed authentications are counted under in `/metrics` (default `http`). */
+  door?: AuthDoor;
+  /** Renders a refused authentication in the sub-app's own error shape (default problem+json). */
+  refuse?: (error: unknown, request: Request) => Response;
 }
 
 /** {@link HttpOptions} with defaults filled in. */

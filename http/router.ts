@@ -4,10 +4,12 @@
  */
 import type { Hono } from "hono";
 import type { Authenticator } from "../auth/authenticator.ts";
-import { requireAccess } from "../auth/rights.ts";
+import { type Principal, requireAccess, requireGroupAccess } from "../auth/rights.ts";
+import { authenticateRequest } from "./authenticate-request.ts";
 import type { AppContext, AppEnv } from "./context.ts";
+import { parseId } from "./groups/group-params.ts";
 import type { RouteRegistry } from "./openapi/registry.ts";
-import type { RouteSpec } from "./openapi/route-spec.ts";
+import type { RouteAccess, RouteSpec } from "./openapi/route-spec.ts";
 import { parseTopic } from "./params.ts";
 
 /** A route handler. */
@@ -40,14 +42,25 @@ export class Router {
     this.#registry.add(spec);
     const tokens = this.#tokens;
     const access = spec.access;
-    this.#app.on(spec.method.toUpperCase(), spec.path, (c) => {
+    this.#app.on(spec.method.toUpperCase(), spec.path, async (c) => {
       c.set("principal", null);
       if (tokens && access !== "public") {
-        const principal = tokens.bearer(c.req.header("authorization"));
+        const principal = await authenticateRequest(c, tokens, "http");
         c.set("principal", principal);
-        if (access !== "token") requireAccess(principal, access.access, parseTopic(c.req.param("topic")));
+        authorizeRoute(c, principal, access);
       }
       return handler(c);
     });
   }
+}
+
+/**
+ * Checks the right a route declares on what its path names.
+ *
+ * @throws {RivuletError} `forbidden`; `invalid_topic_name` / `invalid_request` for a malformed name
+ */
+function authorizeRoute(c: AppContext, principal: Principal, access: RouteAccess): void {
+  if (access === "public" || access === "token") return;
+  if ("group" in access) requireGroupAccess(principal, parseId(c.req.param("group"), "group"));
+  else requireAccess(principal, access.access, parseTopic(c.req.param("topic")));
 }

@@ -3,12 +3,13 @@ import type { RunningServer, ServeFetch } from "./serve-types.ts";
 
 interface BunServer {
   port: number;
+  requestIP(request: Request): { address: string } | null;
   stop(closeActiveConnections?: boolean): Promise<void> | void;
 }
 
 declare const Bun: {
   serve(options: {
-    fetch: (request: Request) => Response | Promise<Response>;
+    fetch: (request: Request, server: BunServer) => Response | Promise<Response>;
     hostname: string;
     port: number;
     tls?: { cert: string; key: string };
@@ -23,7 +24,7 @@ const bunIdleTimeoutSecondsMax = 255;
 /** Serves a fetch handler on Bun. */
 export const serveFetch: ServeFetch = async (options) => {
   const server = Bun.serve({
-    fetch: options.fetch,
+    fetch: (request, server) => options.fetch(request, { remoteAddress: server.requestIP(request)?.address ?? "" }),
     hostname: options.hostname,
     port: options.port,
     tls: options.tls,

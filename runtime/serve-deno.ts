@@ -10,7 +10,7 @@ interface DenoServer {
 declare const Deno: {
   serve(
     options: { hostname: string; port: number; cert?: string; key?: string; signal?: AbortSignal; onListen?: (addr: { port: number }) => void },
-    handler: (request: Request) => Response | Promise<Response>,
+    handler: (request: Request, info: { remoteAddr: { hostname?: string } }) => Response | Promise<Response>,
   ): DenoServer;
 };
 
@@ -23,7 +23,7 @@ export const serveFetch: ServeFetch = (options) =>
         port: options.port,
         ...(options.tls ? { cert: options.tls.cert, key: options.tls.key } : {}),
         onListen: () => {},
-      }, options.fetch);
+      }, (request, info) => options.fetch(request, { remoteAddress: info.remoteAddr.hostname ?? "" }));
       resolve({
         port: server.addr.port,
         async shutdown(graceMs) {

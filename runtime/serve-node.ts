@@ -1,5 +1,5 @@
 /** Node's server adapter: @hono/node-server over `node:http` or `node:https`. */
-import { serve } from "@hono/node-server";
+import { type Http2Bindings, type HttpBindings, serve } from "@hono/node-server";
 import type { Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { RunningServer, ServeFetch } from "./serve-types.ts";
@@ -8,7 +8,10 @@ import type { RunningServer, ServeFetch } from "./serve-types.ts";
 export const serveFetch: ServeFetch = (options) =>
   new Promise<RunningServer>((resolve, reject) => {
     const tls = options.tls ? { createServer: createHttpsServer, serverOptions: { cert: options.tls.cert, key: options.tls.key } } : {};
-    const server = serve({ fetch: options.fetch, hostname: options.hostname, port: options.port, ...tls }, (info) => {
+    // @hono/node-server hands the handler the node:http request; only its socket's peer
+    // address goes on (the handler never sees Node objects).
+    const fetch = (request: Request, env: HttpBindings | Http2Bindings) => options.fetch(request, { remoteAddress: env.incoming.socket.remoteAddress ?? "" });
+    const server = serve({ fetch, hostname: options.hostname, port: options.port, ...tls }, (info) => {
       server.off("error", reject);
       const http = server as Server;
       http.keepAliveTimeout = Math.min(options.idleTimeoutMs, 5_000);

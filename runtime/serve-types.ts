@@ -1,11 +1,21 @@
 /**
  * The contract each runtime's HTTP server adapter implements (`serve-node.ts`, `serve-bun.ts`,
  * `serve-deno.ts`): serve a web-standard `fetch` handler on a host and port, optionally over
- * TLS, and shut down gracefully.
+ * TLS, tell the handler the peer's address ({@link ConnectionInfo}), and shut down gracefully.
  */
 
-/** A web-standard request handler (`app.fetch`). */
-export type FetchHandler = (request: Request) => Response | Promise<Response>;
+/**
+ * Facts about the connection a request came on, taken from the runtime's socket (never from
+ * request headers, so a client cannot choose them). Handed to the handler as its second
+ * argument, which Hono exposes as `c.env`.
+ */
+export interface ConnectionInfo {
+  /** The peer's IP address ("" when the runtime does not tell). */
+  remoteAddress: string;
+}
+
+/** A web-standard request handler (`app.fetch`), given the connection's facts. */
+export type FetchHandler = (request: Request, connection: ConnectionInfo) => Response | Promise<Response>;
 
 /** What an adapter needs. */
 export interface ServeFetchOptions {

@@ -5,7 +5,7 @@
 import { runtimeName } from "./runtime-name.ts";
 import type { RunningServer, ServeFetchOptions } from "./serve-types.ts";
 
-export type { FetchHandler, RunningServer, ServeFetchOptions } from "./serve-types.ts";
+export type { ConnectionInfo, FetchHandler, RunningServer, ServeFetchOptions } from "./serve-types.ts";
 
 /**
  * Starts an HTTP(S) server for `options.fetch` on Node (@hono/node-server), Bun (`Bun.serve`)

@@ -3,6 +3,8 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { Broker } from "../../groups/broker.ts";
 import { serve } from "../../server/serve.ts";
+import type { AuthConfig } from "../../auth/auth-config.ts";
+import { loadAuthFile } from "../../auth/auth-file.ts";
 import { CliError } from "../cli-error.ts";
 import { onShutdownSignal } from "../../runtime/shutdown-signals.ts";
 
@@ -15,7 +17,7 @@ Usage: rivulet serve [options]
   --port N               HTTP port (default 8080; 0 picks a free one)
   --kafka-port N         also speak the Kafka protocol on this port
   --max-workers N        worker threads hosting partitions
-  --auth-file FILE       bearer tokens and their rights (JSON)
+  --auth-file FILE       principals, their secrets and rights (JSON; see rivulet auth --help)
   --tls-cert FILE        serve HTTPS with this certificate (PEM) ...
   --tls-key FILE         ... and this key (PEM)
   --auto-create-topics   create unknown topics on first produce
@@ -43,6 +45,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
   if (Boolean(values["tls-cert"]) !== Boolean(values["tls-key"])) throw new CliError("--tls-cert and --tls-key go together", 2);
   const maxWorkers = values["max-workers"] === undefined ? undefined : Number(values["max-workers"]);
   if (maxWorkers !== undefined && !(Number.isInteger(maxWorkers) && maxWorkers > 0)) throw new CliError("--max-workers takes a positive integer", 2);
+  const auth = values["auth-file"] === undefined ? undefined : await readAuthFile(values["auth-file"]);
+  const tls = values["tls-cert"] ? { cert: readPem(values["tls-cert"], "--tls-cert"), key: readPem(values["tls-key"]!, "--tls-key") } : undefined;
   const dataDir = resolve(values["data-dir"]!);
   const broker = await Broker.open({ dataDir, maxWorkers, autoCreateTopics: values["auto-create-topics"] });
   let server;
@@ -51,9 +55,9 @@ export async function serveCommand(argv: string[]): Promise<number> {
       host: values.host,
       port,
       kafkaPort,
-      authFile: values["auth-file"],
+      auth,
       autoCreateTopics: values["auto-create-topics"],
-      tls: values["tls-cert"] ? { cert: readFileSync(values["tls-cert"], "utf8"), key: readFileSync(values["tls-key"]!, "utf8") } : undefined,
+      tls,
     });
   } catch (error) {
     await broker.close();
@@ -77,4 +81,26 @@ function toPort(raw: string, flag: string): number {
   const port = Number(raw);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`${flag} takes a port number from 0 to 65535`, 2);
   return port;
+}
+
+/**
+ * The auth file, checked before anything starts.
+ *
+ * @throws {CliError} exit code 2, one line naming the file and the first problem (never its content)
+ */
+async function readAuthFile(path: string): Promise<AuthConfig> {
+  try {
+    return await loadAuthFile(path);
+  } catch (error) {
+    throw new CliError(error instanceof TypeError ? error.message : `auth file ${path}: cannot be read`, 2);
+  }
+}
+
+/** A PEM file named by a flag; a missing or unreadable one is a usage error. */
+function readPem(path: string, flag: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (error) {
+    throw new CliError(`${flag} ${path}: cannot be read (${(error as { code?: string }).code ?? "unreadable"})`, 2);
+  }
 }

@@ -23,6 +23,11 @@ export interface PollOptions {
   /** The client's signal: gives the wait up when it goes away. */
   signal: AbortSignal;
   nowMs: number;
+  /**
+   * Called with each assigned topic after the heartbeat and before anything is read; throws to
+   * refuse the poll (the caller's rights on the topics).
+   */
+  authorizeTopic?: (topic: string) => void;
 }
 
 const idleAssignmentWaitMsMax = 500;
@@ -108,13 +113,15 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
  * @param state the member's state (positions are updated)
  * @param options wait, record limit, the client's signal, the time
  * @returns the member's generation and assignments, and the records handed out
- * @throws {RivuletError} `unknown_member`, `unknown_group`, `illegal_generation` … from the coordinator
+ * @throws {RivuletError} `unknown_member`, `unknown_group`, `illegal_generation` … from the
+ *   coordinator; whatever `authorizeTopic` throws
  */
 export async function pollMember(broker: BrokerApi, state: MemberState, options: PollOptions): Promise<PollResult> {
   const membership = await broker.groups.pollManaged(state.groupId, state.memberId);
   state.generation = membership.generation;
   state.lastSeenMs = options.nowMs;
   const assignments = membership.assignments;
+  if (options.authorizeTopic) for (const topic of new Set(assignments.map((tp) => tp.topic))) options.authorizeTopic(topic);
   await syncPositions(broker, state, assignments);
   if (assignments.length === 0) {
     await sleep(Math.min(options.waitMs, idleAssignmentWaitMsMax), options.signal);

@@ -2,11 +2,13 @@
  * Everything `/metrics` shows, gathered at scrape time: the HTTP layer's counters, per
  * partition log offsets, sizes and status (from `describeTopic`), offline and restarting
  * partitions (from `health()`), consumer-group lag in records and in seconds, and the broker's
- * own snapshot when it offers one (`metrics()`: worker restarts and the like).
+ * own snapshot when it offers one (`metrics()`: worker restarts and the like), and with auth on
+ * the failed authentications of every door (counts only: no token, name or address).
  *
  * Lag in seconds is now − the timestamp of the first unconsumed record (one 1-record fetch at
  * the committed offset), for at most `metricsLagFetchesMax` partitions per scrape.
  */
+import type { AuthDoor } from "../../auth/auth-failures.ts";
 import type { BrokerApi } from "../../broker/types.ts";
 import type { Clock } from "../../core/clock.ts";
 import { groupLag, type PartitionLag, TopicCache } from "../groups/group-lag.ts";
@@ -22,6 +24,16 @@ export interface MetricsSources {
   sseOpen: number;
   membersTracked: number;
   lagFetchesMax: number;
+  /** Failed authentications per door, from the server's shared authenticator; null without auth. */
+  authFailures: ReadonlyMap<AuthDoor, number> | null;
+}
+
+/** Doors always shown in `rivulet_auth_failures_total` when auth is on (0 until a failure). */
+const authDoors: readonly AuthDoor[] = ["http", "kafka", "durable_streams"];
+
+function writeAuthFailures(out: PrometheusText, counts: ReadonlyMap<AuthDoor, number>): void {
+  const help = "Failed authentications (missing, malformed or unknown credentials) per door";
+  for (const door of new Set([...authDoors, ...counts.keys()])) out.sample("rivulet_auth_failures_total", "counter", help, counts.get(door) ?? 0, { door });
 }
 
 async function writeTopics(out: PrometheusText, broker: BrokerApi, topics: TopicCache): Promise<void> {
@@ -79,6 +91,7 @@ async function writeGroups(out: PrometheusText, s: MetricsSources, topics: Topic
 export async function collectMetrics(s: MetricsSources): Promise<string> {
   const out = new PrometheusText();
   s.http.write(out);
+  if (s.authFailures) writeAuthFailures(out, s.authFailures);
   out.sample("rivulet_sse_streams_open", "gauge", "Open SSE streams", s.sseOpen);
   out.sample("rivulet_http_group_members_tracked", "gauge", "Group members whose positions the HTTP layer keeps", s.membersTracked);
   const health = s.broker.health();

@@ -36,10 +36,14 @@ export class HttpMetrics {
     bump(this.fetchBytes, topic, bytes);
   }
 
-  /** Counts a response by status, and an error by code. */
-  answered(status: number, code?: string): void {
+  /** Counts a response by status. */
+  answered(status: number): void {
     bump(this.responses, String(status), 1);
-    if (code) bump(this.errors, code, 1);
+  }
+
+  /** Counts an error answer by its code (its status is counted by {@link answered}). */
+  failed(code: string): void {
+    bump(this.errors, code, 1);
   }
 
   /** Writes the counters. */

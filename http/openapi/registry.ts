@@ -1,5 +1,5 @@
 /** Collects route declarations and generates the OpenAPI 3.1 document from them. */
-import type { JsonSchema, ParamSpec, RouteSpec } from "./route-spec.ts";
+import type { JsonSchema, ParamSpec, RouteAccess, RouteSpec } from "./route-spec.ts";
 import { problemSchema } from "./schemas.ts";
 
 /** Document-level facts for {@link RouteRegistry.document}. */
@@ -19,6 +19,14 @@ const errorStatuses: Record<string, string> = {
   "429": "Too many open streams, or a full queue",
   "503": "Partition restarting or offline (retriable when marked)",
 };
+
+/** A route's declared access in words, for the document's `x-rivulet-access`. */
+function accessText(access: RouteAccess): string {
+  if (access === "public") return "none";
+  if (access === "token") return "a valid bearer token";
+  if ("group" in access) return "read on the group in the path";
+  return `${access.access} on the topic in the path`;
+}
 
 function openApiPath(path: string): string {
   return path.replace(/:([A-Za-z_]+)/g, "{$1}");
@@ -71,6 +79,7 @@ export class RouteRegistry {
       if (spec.body) {
         operation.requestBody = { required: true, description: spec.body.description, content: content(spec.body.schema, spec.body.cbor ? ["application/json", "application/cbor"] : ["application/json"]) };
       }
+      if (authEnabled) operation["x-rivulet-access"] = accessText(spec.access);
       if (spec.access === "public") operation.security = [];
       (paths[openApiPath(spec.path)] ??= {})[spec.method] = operation;
     }

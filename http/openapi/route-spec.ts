@@ -29,11 +29,13 @@ export interface ResponseSpec {
 }
 
 /**
- * Who may call a route: anyone (`public`), any valid token (`token`), or a token with an
- * access right on the topic named in the path (`{ access, topic: "path" }`). Routes whose
- * topics come from the body declare `token` and check the rest in their handler.
+ * Who may call a route: anyone (`public`), any valid token (`token`), a token with an access
+ * right on the topic named in the path (`{ access, topic: "path" }`), or a token with the read
+ * right on the consumer group named in the path (`{ group: "path" }`; group rights are read
+ * only). Topics that come from the body, or from a group's assignments, are checked by the
+ * handler on top of what the route declares.
  */
-export type RouteAccess = "public" | "token" | { access: Access; topic: "path" };
+export type RouteAccess = "public" | "token" | { access: Access; topic: "path" } | { group: "path" };
 
 /** A route's declaration. */
 export interface RouteSpec {

@@ -1,7 +1,9 @@
 /**
  * Consumer-group members over HTTP: join, poll (also the heartbeat), commit, leave. The
  * coordinator assigns partitions ("managed" members); the HTTP layer keeps each member's read
- * position (see `http/groups/member-positions.ts`).
+ * position (see `http/groups/member-positions.ts`). With auth on, every route needs read on the
+ * group; joining, polling and committing also need read on each topic involved, checked before
+ * anything is joined, read or committed.
  */
 import type { OffsetCommitEntry } from "../../broker/group-api.ts";
 import { isRivuletError, RivuletError } from "../../core/errors.ts";
@@ -47,7 +49,7 @@ export function groupMemberRoutes(router: Router, ctx: HttpContext): void {
   const { broker, options: { limits, clock } } = ctx;
   router.route({
     method: "post", path: "/v1/groups/:group/members", operationId: "joinGroup", tag: "groups", summary: "Join a group; the coordinator assigns partitions",
-    access: "token", cbor: true, params: [groupParam],
+    access: { group: "path" }, cbor: true, params: [groupParam],
     body: {
       description: "Topics to consume; auto.offset.reset (earliest|latest, default earliest) applies where nothing is committed",
       cbor: true,
@@ -71,7 +73,7 @@ export function groupMemberRoutes(router: Router, ctx: HttpContext): void {
 
   router.route({
     method: "get", path: "/v1/groups/:group/members/:member/records", operationId: "pollGroup", tag: "groups",
-    summary: "Poll the member's partitions (also its heartbeat)", access: "token", cbor: true,
+    summary: "Poll the member's partitions (also its heartbeat)", access: { group: "path" }, cbor: true,
     params: [
       groupParam, memberParam,
       { name: "max_records", in: "query", description: `Most records (default ${limits.httpFetchRecordsDefault})`, schema: { type: "integer", minimum: 1 } },
@@ -82,7 +84,8 @@ export function groupMemberRoutes(router: Router, ctx: HttpContext): void {
     const state = memberState(ctx, parseId(c.req.param("group"), "group"), parseId(c.req.param("member"), "member"));
     const maxRecords = Math.max(1, parseBoundedInt(c.req.query("max_records"), "max_records", limits.httpFetchRecordsDefault, limits.fetchRecordsMax));
     const waitMs = parseBoundedInt(c.req.query("wait_ms"), "wait_ms", 0, limits.fetchWaitMsMax);
-    const { membership, records } = await pollMember(broker, state, { waitMs, maxRecords, signal: requestSignal(c, ctx), nowMs: clock.now() })
+    const authorizeTopic = (topic: string) => authorize(c, "read", topic);
+    const { membership, records } = await pollMember(broker, state, { waitMs, maxRecords, signal: requestSignal(c, ctx), nowMs: clock.now(), authorizeTopic })
       .catch((error) => forgetIfGone(ctx, state, error));
     for (const record of records) ctx.metrics.fetched(record.topic, 1, 0);
     const assignments = JSON.stringify(membership.assignments);
@@ -99,7 +102,7 @@ export function groupMemberRoutes(router: Router, ctx: HttpContext): void {
   router.route({
     method: "post", path: "/v1/groups/:group/members/:member/offsets", operationId: "commitOffsets", tag: "groups",
     summary: "Commit offsets (the next offset to read); without a body, commits the member's current positions",
-    access: "token", cbor: true, params: [groupParam, memberParam],
+    access: { group: "path" }, cbor: true, params: [groupParam, memberParam],
     body: { description: "Offsets to commit", cbor: true, schema: { type: "object", properties: { offsets: { type: "array", items: { type: "object", required: ["topic", "partition", "offset"], properties: { topic: { type: "string" }, partition: { type: "integer" }, offset: { type: "integer" } } } } } } },
     responses: { 200: { description: "What was committed" } },
   }, async (c) => {
@@ -123,7 +126,7 @@ export function groupMemberRoutes(router: Router, ctx: HttpContext): void {
 
   router.route({
     method: "delete", path: "/v1/groups/:group/members/:member", operationId: "leaveGroup", tag: "groups", summary: "Leave the group",
-    access: "token", params: [groupParam, memberParam], responses: { 204: { description: "Left" } },
+    access: { group: "path" }, params: [groupParam, memberParam], responses: { 204: { description: "Left" } },
   }, async (c) => {
     const groupId = parseId(c.req.param("group"), "group");
     const memberId = parseId(c.req.param("member"), "member");

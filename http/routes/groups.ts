@@ -1,6 +1,12 @@
-/** Consumer-group admin routes: list groups, describe one with its members, offsets and lag. */
+/**
+ * Consumer-group admin routes: list groups, describe one with its members, offsets and lag.
+ * With auth on, the list holds only the groups the principal may use, describing needs read on
+ * the group, and offsets and lag are shown for the topics the principal may read (as Kafka's
+ * OffsetFetch refuses them per topic).
+ */
 import type { GroupDescription } from "../../broker/group-api.ts";
 import { RivuletError } from "../../core/errors.ts";
+import { hasAccess, hasGroupAccess } from "../../auth/rights.ts";
 import type { HttpContext } from "../context.ts";
 import { groupLag, TopicCache } from "../groups/group-lag.ts";
 import { parseId } from "../groups/group-params.ts";
@@ -9,8 +15,9 @@ import { groupParam, topicPartitionSchema } from "../openapi/schemas.ts";
 import { replyWith } from "../reply.ts";
 import type { Router } from "../router.ts";
 
-async function renderGroup(group: GroupDescription, topics: TopicCache): Promise<Record<string, unknown>> {
-  const lags = await groupLag(group, topics);
+/** A group in the API's shape; committed offsets and lag only of topics `readable` allows. */
+async function renderGroup(group: GroupDescription, topics: TopicCache, readable: (topic: string) => boolean): Promise<Record<string, unknown>> {
+  const lags = (await groupLag(group, topics)).filter((l) => readable(l.topic));
   return {
     group_id: group.groupId,
     state: group.state,
@@ -30,14 +37,16 @@ export function groupRoutes(router: Router, ctx: HttpContext): void {
     method: "get", path: "/v1/groups", operationId: "listGroups", tag: "groups", summary: "List consumer groups", access: "token", cbor: true,
     responses: { 200: { description: "Groups", schema: { type: "object", properties: { groups: { type: "array", items: { type: "object", properties: { group_id: { type: "string" }, state: { type: "string" }, protocol_type: { type: "string" } } } } } } } },
   }, async (c) => {
-    const groups = await broker.groups.listGroups();
+    const principal = c.get("principal");
+    const all = await broker.groups.listGroups();
+    const groups = principal ? all.filter((g) => hasGroupAccess(principal, g.groupId)) : all;
     const body = { groups: groups.map((g) => ({ group_id: g.groupId, state: g.state, protocol_type: g.protocolType })) };
     return replyWith(body, responseEncoding(c.req.header("accept")));
   });
 
   router.route({
     method: "get", path: "/v1/groups/:group", operationId: "describeGroup", tag: "groups",
-    summary: "Describe a group: members, assignments, committed offsets and lag (end offset − committed)", access: "token", cbor: true, params: [groupParam],
+    summary: "Describe a group: members, assignments, committed offsets and lag (end offset − committed)", access: { group: "path" }, cbor: true, params: [groupParam],
     responses: {
       200: {
         description: "The group",
@@ -58,6 +67,8 @@ export function groupRoutes(router: Router, ctx: HttpContext): void {
     if (group.state === "Dead" && group.members.length === 0 && group.offsets.length === 0) {
       throw new RivuletError("unknown_group", `group "${groupId}" does not exist`, { group: groupId });
     }
-    return replyWith(await renderGroup(group, new TopicCache(broker)), responseEncoding(c.req.header("accept")));
+    const principal = c.get("principal");
+    const body = await renderGroup(group, new TopicCache(broker), (topic) => !principal || hasAccess(principal, "read", topic));
+    return replyWith(body, responseEncoding(c.req.header("accept")));
   });
 }

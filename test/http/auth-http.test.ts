@@ -12,7 +12,7 @@ const { broker } = fixture;
 const file = join(tmpdir(), `${uniqueName("auth")}.json`);
 writeFileSync(file, JSON.stringify({
   tokens: [
-    { token: "reader-secret", name: "reader", rights: [{ access: "read", topics: "orders*" }] },
+    { token: "reader-secret", name: "reader", rights: [{ access: "read", topics: "orders*" }, { access: "read", groups: "g-*" }] },
     { token: "writer-secret", name: "writer", rights: [{ access: "write", topics: "orders" }] },
     { token: "admin-secret", name: "admin", rights: [{ access: "admin", topics: "*" }] },
   ],

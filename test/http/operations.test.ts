@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { Hono } from "hono";
-import { createApp } from "../../http/app.ts";
+import { createApp, type MountEnv } from "../../http/app.ts";
 import { call, openTestBroker, uniqueName } from "../support/http/fixture.ts";
 
 const fixture = await openTestBroker({ faultInjection: true, limits: { restartBackoffMinMs: 1, restartBackoffMaxMs: 5 } });
@@ -77,7 +77,7 @@ test("/metrics shows produce and fetch counters, log offsets and group lag in re
 });
 
 test("createApp() mounts a given sub-app at /v1/stream, behind auth when it is on", async () => {
-  const streams = new Hono();
+  const streams = new Hono<MountEnv>();
   streams.get("/:name", (c) => c.json({ stream: c.req.param("name") }));
   const mounted = createApp(broker, { mounts: [{ path: "/v1/stream", app: streams }] });
   const res = await call<{ stream: string }>(mounted, "GET", "/v1/stream/abc");

@@ -7,7 +7,7 @@ import type { Hono } from "hono";
 import { Broker, type BrokerOptions } from "../../../groups/broker.ts";
 import type { Clock } from "../../../core/clock.ts";
 import type { Limits } from "../../../core/limits.ts";
-import { createDurableStreamsApp } from "../../../durable-streams/mod.ts";
+import { createDurableStreamsApp, type StreamsEnv } from "../../../durable-streams/mod.ts";
 import { tempDir } from "../temp-dir.ts";
 
 /** Options of {@link openStreams}. */
@@ -20,7 +20,7 @@ export interface StreamsFixtureOptions {
 /** A broker and the Durable Streams app over it. */
 export interface StreamsFixture {
   broker: Broker;
-  app: Hono;
+  app: Hono<StreamsEnv>;
   dataDir: string;
   /** Sends a request to `/v1/stream/<name>`. */
   send(method: string, name: string, init?: { headers?: Record<string, string>; body?: BodyInit; query?: string }): Promise<Response>;

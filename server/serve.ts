@@ -13,7 +13,7 @@ import { loadAuthFile } from "../auth/auth-file.ts";
 import { Authenticator } from "../auth/authenticator.ts";
 import type { AppEnv } from "../http/context.ts";
 import type { HttpOptions } from "../http/options.ts";
-import { createDurableStreamsApp } from "../durable-streams/mod.ts";
+import { createDurableStreamsApp, durableStreamsMountAuth } from "../durable-streams/mod.ts";
 import type { KafkaListener, KafkaListenerOptions } from "../kafka/listener.ts";
 
 /** Options of {@link serve}: the app's options plus where and how to listen. */
@@ -78,7 +78,7 @@ export async function serve(broker: BrokerApi, options: ServeOptions = {}): Prom
   const config = options.auth ?? (options.authFile ? await loadAuthFile(options.authFile) : undefined);
   const auth = config === undefined || config instanceof Authenticator ? config : new Authenticator(config, options.limits);
   const shutdown = new AbortController();
-  const streams = { path: "/v1/stream", app: createDurableStreamsApp(broker, { limits: options.limits, signal: shutdown.signal }) };
+  const streams = { path: "/v1/stream", app: createDurableStreamsApp(broker, { limits: options.limits, signal: shutdown.signal }), ...durableStreamsMountAuth };
   const mounts = options.mounts?.some((m) => m.path === streams.path) ? options.mounts : [...(options.mounts ?? []), streams];
   const app = createApp(broker, { ...options, auth, mounts, signal: shutdown.signal });
   const running = await serveFetch({

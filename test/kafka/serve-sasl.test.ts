@@ -53,7 +53,7 @@ function httpsStatus(url: string, ca: string, token?: string): Promise<number> {
   }
 });
 
-test("serve() hands its one Authenticator to the Kafka listener: Kafka failures count where HTTP's do", async () => {
+test("serve() hands its one Authenticator to every door: Kafka, HTTP and Durable Streams failures are counted per door in /metrics", async () => {
   const auth = new Authenticator(saslPrincipals, { authFailureDelayMinMs: 1, authFailureDelayMaxMs: 2 });
   const server = await serve(fixture.broker, { port: 0, kafkaPort: 0, auth });
   try {
@@ -66,6 +66,12 @@ test("serve() hands its one Authenticator to the Kafka listener: Kafka failures 
     await ok.connect();
     await ok.disconnect();
     assert.is((await fetch(`${server.url}/v1/topics`)).status, 401, "the same principals guard HTTP");
+    const stream = await fetch(`${server.url}/v1/stream/pay/ledger`, { method: "PUT" });
+    assert.is(stream.status, 401, "and Durable Streams");
+    assert.is((await stream.json()).error.code, "unauthorized", "in the Durable Streams error shape");
+    const metrics = await (await fetch(`${server.url}/metrics`, { headers: { authorization: "Bearer ops-secret-123" } })).text();
+    for (const door of ["kafka", "http", "durable_streams"]) assert.match(metrics, `rivulet_auth_failures_total{door="${door}"} 1`, door);
+    for (const secret of ["ops-secret-123", "reader-secret-1", "wrong-password"]) assert.not.match(metrics, secret);
   } finally {
     await server.close();
   }

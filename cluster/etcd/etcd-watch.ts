@@ -36,6 +36,8 @@ export interface WatchOptions extends KeySelector {
   prevKv?: boolean;
   /** Ends the watch (as {@link EtcdWatch.close}). */
   signal?: AbortSignal;
+  /** Called each time the stream is reopened (after a drop, an end or an idle spell), with the resume revision. */
+  onReopen?: (nextRevision: number) => void;
 }
 
 /** The limits a watch obeys. */
@@ -60,6 +62,7 @@ export class EtcdWatch implements AsyncIterableIterator<WatchBatch> {
   readonly #limits: WatchLimits;
   readonly #request: Json;
   readonly #signal: AbortSignal | undefined;
+  readonly #onReopen: ((nextRevision: number) => void) | undefined;
   #nextRevision: number;
   #stream: OpenStream | null = null;
   #reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
@@ -82,6 +85,7 @@ export class EtcdWatch implements AsyncIterableIterator<WatchBatch> {
     if (options.prevKv) request.prev_kv = true;
     this.#request = request;
     this.#signal = options.signal;
+    this.#onReopen = options.onReopen;
     this.#signal?.addEventListener("abort", () => this.close(), { once: true });
     if (this.#signal?.aborted) this.close();
   }
@@ -184,7 +188,10 @@ export class EtcdWatch implements AsyncIterableIterator<WatchBatch> {
       stream.abort();
       return;
     }
-    if (this.#opens++ > 0) this.#reconnects++;
+    if (this.#opens++ > 0) {
+      this.#reconnects++;
+      this.#onReopen?.(this.#nextRevision);
+    }
     this.#stream = stream;
     this.#reader = stream.body.getReader();
     this.#lines = new JsonLines(this.#limits.etcdWatchMessageBytesMax);

@@ -86,7 +86,7 @@ export class EtcdWatch implements AsyncIterableIterator<WatchBatch> {
     this.#request = request;
     this.#signal = options.signal;
     this.#onReopen = options.onReopen;
-    this.#signal?.addEventListener("abort", () => this.close(), { once: true });
+    this.#signal?.addEventListener("abort", this.#onAbort, { once: true });
     if (this.#signal?.aborted) this.close();
   }
 
@@ -136,10 +136,13 @@ export class EtcdWatch implements AsyncIterableIterator<WatchBatch> {
     return { done: true, value: undefined };
   }
 
+  readonly #onAbort = () => this.close();
+
   /** Ends the watch and its stream. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#signal?.removeEventListener("abort", this.#onAbort);
     this.#drop();
     this.#wake?.();
   }

@@ -18,7 +18,8 @@ import { guardedTxn } from "./guarded-txn.ts";
 const skip = etcdMissingReason();
 let etcd: TestEtcd;
 let client: EtcdClient;
-const limits = { brokerLeaseTtlMs: 1_000, brokerLeaseKeepAliveMs: 250 };
+/** The defaults: a 2 s TTL renewed every 500 ms, so a loaded machine does not fence a broker by accident. */
+const limits = { brokerLeaseTtlMs: 2_000, brokerLeaseKeepAliveMs: 500 };
 const broker = (id: number) => ({ id, host: "127.0.0.1", port: 8080 + id, kafka_port: 9090 + id });
 
 test.before(async () => {

@@ -15,7 +15,8 @@ import { MetadataCache, type MetadataChange } from "./metadata-cache.ts";
 const skip = etcdMissingReason();
 let etcd: TestEtcd;
 let client: EtcdClient;
-const limits = { brokerLeaseTtlMs: 1_000, brokerLeaseKeepAliveMs: 250 };
+/** The defaults: a 2 s TTL renewed every 500 ms, so a loaded machine does not fence a broker by accident. */
+const limits = { brokerLeaseTtlMs: 2_000, brokerLeaseKeepAliveMs: 500 };
 
 test.before(async () => {
   if (skip) return;

@@ -3,6 +3,7 @@
  * and a prefix is a range `[prefix, prefixEnd(prefix))`. Pure web-standard code (TextEncoder,
  * btoa/atob), the same on Node, Bun and Deno.
  */
+import { RivuletError } from "../../core/errors.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -30,17 +31,27 @@ export function toBase64(value: Bytes): string {
   return btoa(binary);
 }
 
-/** The bytes a base64 `bytes` field holds; an absent field (proto3 default) is empty. */
-export function fromBase64(text: string | undefined): Uint8Array {
-  if (!text) return new Uint8Array(0);
-  const binary = atob(text);
+/**
+ * The bytes a base64 `bytes` field holds; an absent field (proto3 default) is empty.
+ *
+ * @throws {RivuletError} `coordination_unavailable` when the field is not base64 (not etcd talking)
+ */
+export function fromBase64(text: unknown): Uint8Array {
+  if (text === undefined || text === null || text === "") return new Uint8Array(0);
+  let binary: string;
+  try {
+    if (typeof text !== "string") throw new TypeError("not a string");
+    binary = atob(text);
+  } catch {
+    throw new RivuletError("coordination_unavailable", `etcd sent a bytes field that is not base64 (${typeof text})`);
+  }
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
   return bytes;
 }
 
 /** A base64 `bytes` field read as UTF-8 text. */
-export function base64Text(text: string | undefined): string {
+export function base64Text(text: unknown): string {
   return decoder.decode(fromBase64(text));
 }
 

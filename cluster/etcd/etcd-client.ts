@@ -156,7 +156,7 @@ export class EtcdClient {
   /** How long a lease has left (-1 once it has ended), and optionally its keys. */
   async leaseTimeToLive(leaseId: string, options: CallOptions & { keys?: boolean } = {}): Promise<LeaseTimeToLiveResponse> {
     const answer = await this.#transport.call("/v3/lease/timetolive", { ID: leaseId, keys: options.keys === true }, options);
-    const keys = Array.isArray(answer.keys) ? answer.keys.map((k) => base64Text(k as string)) : [];
+    const keys = Array.isArray(answer.keys) ? answer.keys.map((k) => base64Text(k)) : [];
     return { header: decodeHeader(answer.header), id: id(answer.ID), ttlSeconds: int(answer.TTL), grantedTtlSeconds: int(answer.grantedTTL), keys };
   }
 

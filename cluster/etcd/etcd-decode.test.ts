@@ -1,6 +1,9 @@
 /** The gateway's proto3 JSON, as etcd 3.4 sends it, decoded with every omitted default filled in. */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import fc from "fast-check";
+import { isRivuletError } from "../../core/errors.ts";
+import { JsonLines } from "./json-lines.ts";
 import { errorCode } from "../../test/support/error-code.ts";
 import { base64Text, fromBase64, prefixEnd, toBase64 } from "./etcd-bytes.ts";
 import { decodeEvent, decodeRange, decodeTxn, encodeCompare, encodeOp, int } from "./etcd-decode.ts";
@@ -68,6 +71,41 @@ test("etcdError() maps gRPC codes to typed errors with retriable", () => {
   assert.is(etcdError(404, "<html>", "/v3/kv/put").code, "invalid_request");
   assert.equal([3, 4, 5, 6, 7, 8, 9, 16].map((c) => codeOfGrpc(c, "")), ["invalid_request", "timeout", "not_found", "conflict", "forbidden", "storage_error", "conflict", "unauthorized"]);
   assert.is(codeOfGrpc(11, "etcdserver: mvcc: required revision is a future revision"), "invalid_request");
+});
+
+/** Runs `f`; passes when it returns or throws a RivuletError, fails on any other throw. */
+function typedOrFine(f: () => unknown): boolean {
+  try {
+    f();
+    return true;
+  } catch (error) {
+    return isRivuletError(error);
+  }
+}
+
+test("the decoders take any JSON without crashing: a result or a typed error", () => {
+  const field = fc.oneof(fc.jsonValue(), fc.base64String(), fc.constantFrom("1", "-1", "9007199254740993", "x", "DELETE", true, null));
+  const kv = fc.record({ key: field, value: field, create_revision: field, mod_revision: field, version: field, lease: field }, { requiredKeys: [] });
+  const answer = fc.record(
+    { header: fc.oneof(field, fc.record({ revision: field, cluster_id: field })), kvs: fc.oneof(field, fc.array(kv)), count: field, more: field, succeeded: field,
+      responses: fc.oneof(field, fc.array(fc.record({ response_range: fc.oneof(field, fc.record({ kvs: fc.array(kv) })), response_put: field }, { requiredKeys: [] }))) },
+    { requiredKeys: [] },
+  );
+  fc.assert(
+    fc.property(fc.oneof(answer, fc.jsonValue()), (value) =>
+      typedOrFine(() => decodeRange(value)) && typedOrFine(() => decodeTxn(value)) && typedOrFine(() => decodeEvent({ type: "DELETE", kv: value }))),
+    { numRuns: 500 },
+  );
+});
+
+test("JsonLines takes any bytes without crashing: messages or a typed error", () => {
+  fc.assert(
+    fc.property(fc.array(fc.uint8Array({ maxLength: 64 }), { maxLength: 8 }), (chunks) => {
+      const lines = new JsonLines(128);
+      return chunks.every((chunk) => typedOrFine(() => lines.push(chunk)));
+    }),
+    { numRuns: 500 },
+  );
 });
 
 test.run();

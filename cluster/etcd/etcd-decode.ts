@@ -59,8 +59,8 @@ export function decodeHeader(value: unknown): ResponseHeader {
 export function decodeKeyValue(value: unknown): KeyValue {
   const kv = object(value);
   return {
-    key: base64Text(kv.key as string | undefined),
-    value: fromBase64(kv.value as string | undefined),
+    key: base64Text(kv.key),
+    value: fromBase64(kv.value),
     createRevision: int(kv.create_revision),
     modRevision: int(kv.mod_revision),
     version: int(kv.version),

@@ -7,6 +7,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { isRivuletError } from "../../core/errors.ts";
 import { etcdMissingReason, startEtcd, within, type TestEtcd } from "../../test/support/etcd.ts";
+import { startTcpProxy } from "../../test/support/tcp-proxy.ts";
 import { bytesText } from "./etcd-bytes.ts";
 import { EtcdClient } from "./etcd-client.ts";
 import type { EtcdWatch } from "./etcd-watch.ts";
@@ -92,6 +93,28 @@ else {
     assert.equal(events.map(describe), ["put /w4/k after1", "put /w4/k after2", "put /w4/k after3"]);
     assert.ok(watch.reconnects >= 1, `reconnects: ${watch.reconnects}`);
     watch.close();
+  });
+
+  test("watch() resumes after its connection drops while writes go on: nothing lost, nothing repeated", async () => {
+    const proxy = await startTcpProxy(Number(new URL(etcd.endpoint).port));
+    const via = new EtcdClient({ endpoints: [`http://127.0.0.1:${proxy.port}`], limits: { etcdRetryBackoffMaxMs: 200 } });
+    const start = (await client.put({ key: "/w8/k", value: "0" })).header.revision;
+    let reopened: () => void = () => {};
+    const reopen = new Promise<void>((resolve) => (reopened = resolve));
+    const watch = via.watch({ key: "/w8/", prefix: true, startRevision: start, onReopen: () => reopened() });
+    assert.equal((await take(watch, 1, "the first event")).map(describe), ["put /w8/k 0"]);
+    const pending = watch.next();
+    pending.catch(() => {});
+    proxy.cut();
+    for (let i = 1; i <= 5; i++) await client.put({ key: "/w8/k", value: String(i) });
+    proxy.heal();
+    await within(reopen, 20_000, "the reopen after healing");
+    const first = await within(pending, 20_000, "events after the drop");
+    const events = first.done ? [] : [...first.value.events];
+    if (events.length < 5) events.push(...(await take(watch, 5 - events.length, "the rest after the drop")));
+    assert.equal(events.map(describe), ["put /w8/k 1", "put /w8/k 2", "put /w8/k 3", "put /w8/k 4", "put /w8/k 5"]);
+    watch.close();
+    await proxy.close();
   });
 
   test("watch() reopens a silent stream after etcdWatchIdleMs and loses or repeats nothing", async () => {

@@ -130,6 +130,7 @@ else {
     await within(first.election.deposed(), 10_000, "the cut-off controller deposing itself");
     assert.is((await first.registration.fenced).reason, "unreachable");
     assert.is(await errorCode(first.election.controllerTxn({ success: [] })), "not_controller");
+    assert.is(await errorCode(first.election.elected()), "closed", "a fenced broker campaigns no more");
     assert.ok((await within(handedOver, 20_000, "the other broker's election")) > first.registration.epoch);
     await second.election.close();
     await second.registration.close();

@@ -94,9 +94,27 @@ export class ControllerElection {
     return () => this.#listeners.delete(listener);
   }
 
-  /** Resolves with the epoch once this broker is the controller (at once if it is). */
+  /**
+   * Resolves with the epoch once this broker is the controller (at once if it is).
+   *
+   * @throws {RivuletError} `closed` once the election has stopped (closed, or the broker fenced)
+   */
   elected(): Promise<number> {
-    return this.#when((s) => s.controller).then((s) => s.epoch);
+    if (this.#state.controller) return Promise.resolve(this.#state.epoch);
+    if (this.#stop.signal.aborted) return Promise.reject(stoppedError(this.#registration.brokerId));
+    return new Promise((resolve, reject) => {
+      const onStop = () => {
+        off();
+        reject(stoppedError(this.#registration.brokerId));
+      };
+      const off = this.onChange((state) => {
+        if (!state.controller) return;
+        off();
+        this.#stop.signal.removeEventListener("abort", onStop);
+        resolve(state.epoch);
+      });
+      this.#stop.signal.addEventListener("abort", onStop, { once: true });
+    });
   }
 
   /** Resolves once this broker is not the controller (at once if it is not). */
@@ -210,6 +228,10 @@ export class ControllerElection {
       watch.close();
     }
   }
+}
+
+function stoppedError(brokerId: number): RivuletError {
+  return new RivuletError("closed", `broker ${brokerId} has stopped campaigning for controller (closed or fenced)`, { broker_id: brokerId });
 }
 
 function pause(ms: number, signal: AbortSignal): Promise<void> {

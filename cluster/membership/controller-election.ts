@@ -27,6 +27,7 @@ import type { TxnResponse } from "../etcd/etcd-types.ts";
 import type { BrokerRegistration } from "./broker-registration.ts";
 import { type GuardedTxnRequest, guardedTxn } from "./guarded-txn.ts";
 import type { ControllerInfo } from "./metadata-records.ts";
+import { pause } from "../../core/abortable.ts";
 
 /** This broker's view of the election. */
 export interface ElectionState {
@@ -232,16 +233,4 @@ export class ControllerElection {
 
 function stoppedError(brokerId: number): RivuletError {
   return new RivuletError("closed", `broker ${brokerId} has stopped campaigning for controller (closed or fenced)`, { broker_id: brokerId });
-}
-
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-  });
 }

@@ -6,9 +6,9 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { createServer } from "node:net";
 import { delimiter, join } from "node:path";
 import { tempDir } from "./temp-dir.ts";
+import { freePort } from "../../bench/harness/server-process.ts";
 
 /** A running test etcd. */
 export interface TestEtcd {
@@ -39,18 +39,6 @@ export function etcdBinary(): string | null {
 /** The reason to print when skipping, or null when etcd is there. */
 export function etcdMissingReason(): string | null {
   return etcdBinary() ? null : "etcd is not installed (apt-get install etcd-server): cluster tests skipped";
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Resolves once etcd answers a read (the log line comes as the listener starts serving). */

@@ -75,7 +75,7 @@ export class BrokerCore implements BrokerApi, ProducerHost {
   readonly limits: Limits;
   readonly clock: Clock;
   readonly groups: BrokerGroups;
-  readonly stats = new BrokerStats();
+  readonly stats: BrokerStats = new BrokerStats();
   #supervisor: Supervisor;
   #supervisorRef: ActorRef<SupervisorRequest, SupervisorReply>;
   #faults: BrokerFaults | null;

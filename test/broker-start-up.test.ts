@@ -3,9 +3,11 @@ import * as assert from "uvu/assert";
 import { Broker } from "../groups/broker.ts";
 import { tempDir } from "./support/temp-dir.ts";
 
-// Issue 11: Broker.open on existing partitions starts their workers (real worker threads) and
-// recovers their logs before it returns, so the very first produce after it — issued in the
-// same tick, to every partition at once — is acknowledged at the offset after the old records,
+// Issue 11: Broker.open on existing partitions starts their workers (real worker threads), which
+// recover their logs; it returns without waiting for every worker (issue 13: a server listens
+// while they boot), and requests wait for their partition's worker, so the very first produce
+// after it — issued in the same tick, to every partition at once — is acknowledged at the offset
+// after the old records,
 // and a fetch sees it. Start-up time is measured by the benchmark (bench/scenarios/start-up.ts),
 // not here.
 

@@ -17,12 +17,13 @@
  * not built fails the build, so the package never starts a worker it does not ship. The built
  * CLI's `bench` command says it needs a checkout: the benchmarks use devDependencies.
  *
- *   node bench/package/build.mjs [--no-types]
+ *   node bench/package/build.mjs [--out DIR] [--no-types]
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
 import * as esbuild from "esbuild";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -138,7 +139,8 @@ export async function buildPackage({ outDir = join(root, "dist"), types = true, 
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const { values } = parseArgs({ options: { out: { type: "string", default: join(root, "dist") }, "no-types": { type: "boolean", default: false } } });
   const started = performance.now();
-  const entries = await buildPackage({ types: !process.argv.includes("--no-types") });
-  console.log(`built ${entries.size} entry points into dist/ in ${Math.round(performance.now() - started)} ms: ${[...entries.values()].join(", ")}`);
+  const entries = await buildPackage({ outDir: values.out, types: !values["no-types"] });
+  console.log(`built ${entries.size} entry points into ${values.out} in ${Math.round(performance.now() - started)} ms: ${[...entries.values()].join(", ")}`);
 }

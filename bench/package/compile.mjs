@@ -5,7 +5,7 @@
  *   dist/bin/rivulet-bun    `bun build --compile` (the bun from node_modules/.bin is the base)
  *   dist/bin/rivulet-deno   `deno compile`
  *
- * Both start from one JavaScript build made for them (dist/bin/.stage/): the command at the
+ * Both start from one JavaScript build made for them (dist/.compile-stage-PID/): the command at the
  * root and every worker entry below it, each self-contained (no shared chunks), so a worker's
  * URL relative to the command (`./workers/partition-worker.js`) is the same on disk and inside
  * the executable, where Bun keeps the command at its root and the other entry points beside it.
@@ -13,7 +13,9 @@
  * `deno compile` downloads `denort` (Deno's runtime without its tooling) from Deno's own
  * servers; where they are unreachable it fails, and this script says so and goes on.
  *
- *   node bench/package/compile.mjs [--target bun] [--target deno]   (default: both)
+ *   node bench/package/compile.mjs [--target bun] [--target deno] [--out DIR]
+ *
+ * (default: both targets, into dist/bin).
  *
  * Exit code 1 when any target failed.
  */
@@ -66,26 +68,30 @@ export function compileDeno(files, outfile) {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { target: { type: "string", multiple: true, default: ["bun", "deno"] } } });
-  const out = join(root, "dist", "bin");
-  const stage = join(out, ".stage");
+  const { values } = parseArgs({ options: { target: { type: "string", multiple: true, default: ["bun", "deno"] }, out: { type: "string", default: join(root, "dist", "bin") } } });
+  const out = resolve(values.out);
+  // Below the repository, whatever --out is: the compilers resolve packages from its node_modules.
+  const stage = join(root, "dist", `.compile-stage-${process.pid}`);
   mkdirSync(out, { recursive: true });
-  const files = await buildStage(stage);
   let failed = 0;
-  for (const target of values.target) {
-    const outfile = join(out, `rivulet-${target}`);
-    const compile = { bun: compileBun, deno: compileDeno }[target];
-    if (!compile) throw new TypeError(`unknown target ${target}: bun or deno`);
-    try {
-      compile(files, outfile);
-      console.log(`compiled ${outfile}`);
-    } catch (error) {
-      failed++;
-      const hint = target === "deno" ? " (deno compile downloads denort from Deno's servers: is dl.deno.land reachable?)" : "";
-      console.error(`rivulet-${target} not built: ${error.message.split("\n")[0]}${hint}`);
+  try {
+    const files = await buildStage(stage);
+    for (const target of values.target) {
+      const outfile = join(out, `rivulet-${target}`);
+      const compile = { bun: compileBun, deno: compileDeno }[target];
+      if (!compile) throw new TypeError(`unknown target ${target}: bun or deno`);
+      try {
+        compile(files, outfile);
+        console.log(`compiled ${outfile}`);
+      } catch (error) {
+        failed++;
+        const hint = target === "deno" ? " (deno compile downloads denort from Deno's servers: is dl.deno.land reachable?)" : "";
+        console.error(`rivulet-${target} not built: ${error.message.split("\n")[0]}${hint}`);
+      }
     }
+  } finally {
+    rmSync(stage, { recursive: true, force: true });
   }
-  rmSync(stage, { recursive: true, force: true });
-  console.log(`dist/bin: ${readdirSync(out).join(", ")}`);
+  console.log(`${out}: ${readdirSync(out).join(", ")}`);
   process.exitCode = failed > 0 ? 1 : 0;
 }

@@ -148,4 +148,15 @@ export { offset, RivuletError };
   assert.is(result.code, 0, result.stdout + result.stderr);
 });
 
+test("deno.json is JSR-ready: deno publish --dry-run accepts the sources (names, exports, explicit public types)", async () => {
+  if (!drivenFromNode("jsr")) return;
+  const config = JSON.parse(readFileSync(join(root, "deno.json"), "utf8"));
+  const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+  assert.is(config.version, manifest.version, "one version for npm and JSR");
+  assert.is(config.exports["."], "./mod.ts");
+  const result = await run(bin("deno"), ["publish", "--dry-run", "--allow-dirty"], { cwd: root, env: { NO_COLOR: "1" } });
+  assert.is(result.code, 0, result.stdout + result.stderr);
+  assert.match(result.stdout + result.stderr, /Success Dry run complete/);
+});
+
 test.run();

@@ -156,7 +156,7 @@ test("deno.json is JSR-ready: deno publish --dry-run accepts the sources (names,
   assert.is(config.exports["."], "./mod.ts");
   const result = await run(bin("deno"), ["publish", "--dry-run", "--allow-dirty"], { cwd: root, env: { NO_COLOR: "1" } });
   assert.is(result.code, 0, result.stdout + result.stderr);
-  assert.match(result.stdout + result.stderr, /Success Dry run complete/);
+  assert.match((result.stdout + result.stderr).replace(/\x1b\[[0-9;]*m/g, ""), /Success Dry run complete/);
 });
 
 test.run();

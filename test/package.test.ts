@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runtimeName } from "../runtime/runtime-name.ts";
 import { run, startServing } from "./support/child-process.ts";
-import { packAndInstall, type InstalledPackage } from "./support/installed-package.ts";
+import { packAndInstall, staticallyLoaded, type InstalledPackage } from "./support/installed-package.ts";
 import { tempDir } from "./support/temp-dir.ts";
 
 // Issue 13: what a new user gets from `npm pack` + `npm install ./rivulet-*.tgz --omit=dev` in an
@@ -67,6 +67,18 @@ test("npm pack ships the built library, command, workers and types, and no TypeS
   for (const target of [manifest.bin.rivulet, manifest.exports["."].import, manifest.exports["."].types]) {
     assert.ok(files.has(`package/${target.replace(/^\.\//, "")}`), `${target} (named in package.json) is packed`);
   }
+});
+
+test("the built rivulet command is lazy: produce, consume and topics load no broker, server, Kafka listener or benchmark", ({ pkg }) => {
+  if (!drivenFromNode("lazy command")) return;
+  const heavy = /^(server|http|kafka|durable-streams|groups|broker|actors|storage|record|bench)\//;
+  for (const entry of ["cli/bin.ts", "cli/commands/produce.ts", "cli/commands/consume.ts", "cli/commands/topics.ts"]) {
+    const loaded = [...staticallyLoaded(pkg!.build, entry)].filter((input) => heavy.test(input));
+    assert.equal(loaded, [], `${entry} loads only what it needs`);
+  }
+  const serve = staticallyLoaded(pkg!.build, "cli/commands/serve.ts");
+  assert.ok(serve.has("groups/broker.ts"), "serve loads the broker itself");
+  assert.not.ok([...serve].some((input) => input.startsWith("kafka/listener")), "the Kafka listener loads only with --kafka-port");
 });
 
 test("npm install --omit=dev brings only the runtime dependencies: no tsx, esbuild or TypeScript", ({ pkg }) => {

@@ -17,7 +17,7 @@
  * not built fails the build, so the package never starts a worker it does not ship. The built
  * CLI's `bench` command says it needs a checkout: the benchmarks use devDependencies.
  *
- *   node bench/package/build.mjs [--out DIR] [--no-types] [--quiet]
+ *   node bench/package/build.mjs [--out DIR] [--no-types] [--metafile FILE] [--quiet]
  *
  * `npm start` runs it (`--no-types`, ~0.3 s) and then the built command, which starts in a
  * fraction of the time the sources take through tsx.
@@ -107,13 +107,14 @@ function resolveMarkers(outputFile, dist) {
 
 /**
  * Builds dist/ (JavaScript, then types).
- * @param {{ outDir?: string, types?: boolean, entries?: Map<string, string>, splitting?: boolean }} options
+ * @param {{ outDir?: string, types?: boolean, entries?: Map<string, string>, splitting?: boolean, metafile?: string }} options
  *   `outDir` instead of dist/ (emptied first, but for bin/ and, with `types: false`, types/);
  *   `types: false` skips the declarations; `entries`
- *   instead of {@link entryPoints}; `splitting: false` makes each entry self-contained
+ *   instead of {@link entryPoints}; `splitting: false` makes each entry self-contained;
+ *   `metafile`: also write esbuild's metafile (inputs and outputs, with their imports) there
  * @returns {Promise<Map<string, string>>} the entry points built, source → output
  */
-export async function buildPackage({ outDir = join(root, "dist"), types = true, entries = entryPoints(), splitting = true } = {}) {
+export async function buildPackage({ outDir = join(root, "dist"), types = true, entries = entryPoints(), splitting = true, metafile = undefined } = {}) {
   const dist = resolve(outDir);
   // Everything but the executables (npm run compile) and, when not rebuilt now, the types.
   const kept = new Set(types ? ["bin"] : ["bin", "types"]);
@@ -130,6 +131,7 @@ export async function buildPackage({ outDir = join(root, "dist"), types = true, 
     target: "node20",
     chunkNames: "chunks/[name]-[hash]",
     write: false,
+    metafile: true,
     logLevel: "warning",
     plugins: [entryUrlPlugin(entries), benchOutsidePackagePlugin()],
   });
@@ -141,12 +143,13 @@ export async function buildPackage({ outDir = join(root, "dist"), types = true, 
     const tsc = join(root, "node_modules", ".bin", "tsc");
     execFileSync(tsc, ["-p", join(root, "tsconfig.build.json"), "--outDir", join(dist, "types")], { cwd: root, stdio: "inherit" });
   }
+  if (metafile) writeFileSync(metafile, JSON.stringify(result.metafile));
   return entries;
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { out: { type: "string", default: join(root, "dist") }, "no-types": { type: "boolean", default: false }, quiet: { type: "boolean", default: false } } });
+  const { values } = parseArgs({ options: { out: { type: "string", default: join(root, "dist") }, "no-types": { type: "boolean", default: false }, metafile: { type: "string" }, quiet: { type: "boolean", default: false } } });
   const started = performance.now();
-  const entries = await buildPackage({ outDir: values.out, types: !values["no-types"] });
+  const entries = await buildPackage({ outDir: values.out, types: !values["no-types"], metafile: values.metafile });
   if (!values.quiet) console.log(`built ${entries.size} entry points into ${values.out} in ${Math.round(performance.now() - started)} ms: ${[...entries.values()].join(", ")}`);
 }

@@ -32,7 +32,7 @@ interface MetadataFile {
 
 export class ClusterMetadata {
   readonly dataDir: string;
-  readonly topics = new Map<string, TopicMetadata>();
+  readonly topics: Map<string, TopicMetadata> = new Map();
   #producerIdCeiling = 0;
   #nextProducerId = 0;
 

@@ -12,10 +12,11 @@
 import { RivuletError } from "../core/errors.ts";
 import type { Limits } from "../core/limits.ts";
 import { parseTopicConfig } from "../core/topic-config.ts";
-import { validateTopicName } from "../core/topic-name.ts";
+import { internalTopicPrefix, validateTopicName } from "../core/topic-name.ts";
 import type { Actor } from "./actor.ts";
 import type { ActorRef, ActorStatus } from "./actor-ref.ts";
-import { spawnWorkerActor, type FaultInjectable } from "./worker-actor.ts";
+import { StartQueue } from "./start-queue.ts";
+import { startWorkerActor, type FaultInjectable } from "./worker-actor.ts";
 import { ClusterMetadata, type TopicMetadata } from "./cluster-metadata.ts";
 import { partitionKey, type HostedPartition, type PartitionHostInit, type PartitionReply, type PartitionRequest } from "./partition-protocol.ts";
 import type { PartitionStatus, SupervisorReply, SupervisorRequest } from "./supervisor-protocol.ts";
@@ -54,7 +55,12 @@ export class Supervisor implements Actor<SupervisorRequest, SupervisorReply> {
     this.metadata = ClusterMetadata.load(options.dataDir);
   }
 
-  /** Loads metadata and starts the workers for every existing partition (recovering them). */
+  /**
+   * Loads metadata and starts the workers for every existing partition, which recover their
+   * logs. Resolves without waiting for them: requests to a partition wait in its worker's
+   * mailbox until it runs (bounded, as during a restart), so a server listens while its workers
+   * boot. A partition whose worker never starts goes offline, as after repeated crashes.
+   */
   static async open(options: SupervisorOptions): Promise<Supervisor> {
     const supervisor = new Supervisor(options);
     const groups: HostedPartition[][] = [];
@@ -65,7 +71,10 @@ export class Supervisor implements Actor<SupervisorRequest, SupervisorReply> {
         (groups[slot] ??= []).push({ topic: topic.name, partition: p, config: topic.config });
       }
     }
-    await Promise.all(groups.map((hosted) => supervisor.#startWorker(hosted)));
+    // Internal topics (committed offsets) first: opening the broker reads them.
+    const internalFirst = groups.map((hosted) => ({ hosted, internal: hosted.some((h) => h.topic.startsWith(internalTopicPrefix)) })).sort((a, b) => Number(b.internal) - Number(a.internal));
+    const queue = new StartQueue(options.limits.workerBootsAtOpenMax);
+    for (const { hosted } of internalFirst) void supervisor.#startWorker(hosted, { queue }).catch(() => {}); // failures show as offline partitions
     return supervisor;
   }
 
@@ -163,7 +172,13 @@ export class Supervisor implements Actor<SupervisorRequest, SupervisorReply> {
     await slot.ref.ask({ type: "open", topic: hosted.topic, partition: hosted.partition, config: hosted.config });
   }
 
-  async #startWorker(hosted: HostedPartition[]): Promise<void> {
+  /**
+   * Starts a worker for `hosted`. In the background (at open, through `queue`) the slot serves requests at once
+   * (they wait for the worker) and stays when the worker never starts, its partitions offline;
+   * otherwise the call waits for the worker and removes the slot if it never starts.
+   */
+  async #startWorker(hosted: HostedPartition[], { queue }: { queue?: StartQueue } = {}): Promise<void> {
+    const background = queue !== undefined;
     const id = this.#nextWorkerId++;
     const slot = { id, hosted, status: "starting", restarts: 0 } as WorkerSlot;
     this.#workers.push(slot);
@@ -176,7 +191,7 @@ export class Supervisor implements Actor<SupervisorRequest, SupervisorReply> {
       maintenanceIntervalMs: limits.maintenanceIntervalMs,
       limits,
     });
-    const spawning = spawnWorkerActor<PartitionRequest, PartitionReply>(`partition-worker-${id}`, workerModule, {
+    const ref = startWorkerActor<PartitionRequest, PartitionReply>(`partition-worker-${id}`, workerModule, {
       init,
       dispatch: "pipelined",
       mailboxCapacity: limits.mailboxMessagesMax,
@@ -186,6 +201,7 @@ export class Supervisor implements Actor<SupervisorRequest, SupervisorReply> {
       stopTimeoutMs: limits.workerStopTimeoutMs,
       terminateTimeoutMs: limits.workerTerminateTimeoutMs,
       faultInjection: this.#options.faultInjection,
+      firstStartQueue: queue,
       supervision: {
         maxRestarts: limits.restartsInWindowMax,
         windowMs: limits.restartWindowMs,
@@ -197,10 +213,16 @@ export class Supervisor implements Actor<SupervisorRequest, SupervisorReply> {
         },
       },
     });
-    slot.ready = spawning.then(() => {});
+    slot.ready = ref.started;
+    if (background) slot.ref = ref;
     try {
-      slot.ref = await spawning;
+      await ref.started;
+      slot.ref = ref;
     } catch (error) {
+      if (background) {
+        slot.status = "failed";
+        throw error;
+      }
       this.#workers = this.#workers.filter((w) => w !== slot);
       for (const h of slot.hosted) this.#placement.delete(partitionKey(h.topic, h.partition));
       throw error;

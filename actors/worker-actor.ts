@@ -3,6 +3,7 @@ import { defaultLimits } from "../core/limits.ts";
 import type { ActorMessage } from "./actor.ts";
 import type { ActorRef, FaultInjectable } from "./actor-ref.ts";
 import { refOptions, type SpawnOptions } from "./spawn.ts";
+import type { StartQueue } from "./start-queue.ts";
 import { SupervisedRef } from "./supervised-ref.ts";
 import { WorkerIncarnation } from "./worker-incarnation.ts";
 
@@ -29,6 +30,8 @@ export interface WorkerActorOptions extends SpawnOptions {
   faultInjection?: boolean;
   /** Heap limits of the worker thread (honoured by Node; Bun and Deno may ignore them). */
   resourceLimits?: ResourceLimits;
+  /** Boots the worker (its first start only) through this queue, which bounds boots at once. */
+  firstStartQueue?: StartQueue;
 }
 
 /** A worker actor's ref: `crash()` and `hang()` are there when spawned with `faultInjection`. */
@@ -57,6 +60,28 @@ export type WorkerActorRef<M extends ActorMessage, R> = ActorRef<M, R> & Partial
  * ```
  */
 export async function spawnWorkerActor<M extends ActorMessage, R>(name: string, moduleUrl: URL, options: WorkerActorOptions = {}): Promise<WorkerActorRef<M, R>> {
+  const ref = startWorkerActor<M, R>(name, moduleUrl, options);
+  await ref.started;
+  return ref;
+}
+
+/**
+ * {@link spawnWorkerActor} without the wait: the ref comes back at once, and messages sent
+ * before the worker runs wait in its mailbox (bounded by `restartQueueRequestsMax` and
+ * `restartWaitMs`, as during a restart). A server uses it to listen while its workers boot.
+ *
+ * @param name a name for errors and status reports
+ * @param moduleUrl the worker module (`.ts` or `.js`)
+ * @param options as for {@link spawnWorkerActor}
+ * @returns the ref; its `started` resolves once the worker hand-shook and `start()` finished,
+ *   or rejects with `actor_failed` when it never started within its restart budget
+ * @example
+ * ```ts
+ * const echo = startWorkerActor<{ type: "echo"; text: string }, string>("echo", new URL("./echo-worker.ts", import.meta.url));
+ * const answer = echo.ask({ type: "echo", text: "hi" }); // delivered once the worker runs
+ * ```
+ */
+export function startWorkerActor<M extends ActorMessage, R>(name: string, moduleUrl: URL, options: WorkerActorOptions = {}): WorkerActorRef<M, R> & { readonly started: Promise<void> } {
   const heartbeatIntervalMs = options.heartbeatIntervalMs ?? defaultLimits.heartbeatIntervalMs;
   const heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? defaultLimits.heartbeatTimeoutMs;
   if (!(heartbeatIntervalMs > 0 && heartbeatIntervalMs < heartbeatTimeoutMs)) throw new TypeError("heartbeatIntervalMs must be positive and below heartbeatTimeoutMs");
@@ -67,7 +92,8 @@ export async function spawnWorkerActor<M extends ActorMessage, R>(name: string, 
   };
   for (const [name, ms] of Object.entries(bounds)) if (!(ms > 0)) throw new TypeError(`${name} must be positive`);
   let current: WorkerIncarnation<M, R> | undefined;
-  const ref: WorkerActorRef<M, R> = new SupervisedRef<M, R>(name, async (_self, onCrash) => {
+  let firstStart = true;
+  const ref: WorkerActorRef<M, R> & SupervisedRef<M, R> = new SupervisedRef<M, R>(name, async (_self, onCrash) => {
     current = undefined;
     const start = {
       name,
@@ -76,7 +102,10 @@ export async function spawnWorkerActor<M extends ActorMessage, R>(name: string, 
       mailboxCapacity: options.mailboxCapacity ?? defaultLimits.mailboxMessagesMax,
       faultInjection: options.faultInjection ?? false,
     };
-    const incarnation = await WorkerIncarnation.start<M, R>({ moduleUrl, start, heartbeatIntervalMs, heartbeatTimeoutMs, ...bounds, resourceLimits: options.resourceLimits }, onCrash);
+    const boot = () => WorkerIncarnation.start<M, R>({ moduleUrl, start, heartbeatIntervalMs, heartbeatTimeoutMs, ...bounds, resourceLimits: options.resourceLimits }, onCrash);
+    const queue = firstStart ? options.firstStartQueue : undefined;
+    firstStart = false;
+    const incarnation = await (queue ? queue.run(boot) : boot());
     current = incarnation;
     return incarnation;
   }, refOptions(options));
@@ -84,6 +113,5 @@ export async function spawnWorkerActor<M extends ActorMessage, R>(name: string, 
     ref.crash = async () => void (await current?.crash());
     ref.hang = async () => void (await current?.hang());
   }
-  await (ref as SupervisedRef<M, R>).started;
-  return ref;
+  return ref as WorkerActorRef<M, R> & { readonly started: Promise<void> };
 }

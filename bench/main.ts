@@ -34,6 +34,7 @@ import { bigLogBenchmark } from "./scenarios/big-log.ts";
 import { inProcessSystem } from "./scenarios/in-process.ts";
 import { kcatSystem } from "./scenarios/kcat.ts";
 import { startUpBenchmark } from "./scenarios/start-up.ts";
+import { startupBenchmark } from "./startup.ts";
 import { isMain } from "./stats.ts";
 
 /** Options of {@link runBenchmarks}. */
@@ -54,6 +55,10 @@ interface Plan {
   crashes: number;
   /** Fresh processes timing Broker.open at 8 partitions. */
   startUps: number;
+  /** Cold starts of `rivulet serve` (and `rivulet produce` runs) per runtime (bench/startup.ts). */
+  coldStarts: number;
+  /** Quiet time before idle memory is read. */
+  settleMs: number;
   bigLog: { rounds: number; records: number } | null;
   /** Also run Rivulet's HTTP server on Bun. */
   bun: boolean;
@@ -64,6 +69,8 @@ const QUICK: Plan = {
   sizes: { records: 50_000, inProcessRecords: 200_000, latencyRatePerS: 10_000, latencyMs: 2_000, latencyWarmupMs: 500 },
   crashes: 5,
   startUps: 3,
+  coldStarts: 3,
+  settleMs: 500,
   bigLog: null,
   bun: false,
 };
@@ -72,6 +79,8 @@ const FULL: Plan = {
   sizes: { records: 500_000, inProcessRecords: 1_000_000, latencyRatePerS: 10_000, latencyMs: 10_000, latencyWarmupMs: 1_000 },
   crashes: 20,
   startUps: 5,
+  coldStarts: 10,
+  settleMs: 2_000,
   bigLog: { rounds: 3, records: 1_000_000 },
   bun: true,
 };
@@ -172,6 +181,8 @@ export async function runBenchmarks(options: BenchOptions): Promise<ResultRow[]>
   rows.push(...plainRows([await crashRecovery(plan.crashes)], plan.crashes));
   log("  start-up (Broker.open, 8 partitions) …");
   rows.push(...plainRows([await startUpBenchmark(plan.startUps)], plan.startUps));
+  log("  cold start, rivulet produce, idle memory, sizes (built package, sources, Bun executable) …");
+  rows.push(...plainRows(await startupBenchmark({ rounds: plan.coldStarts, settleMs: plan.settleMs, log }), plan.coldStarts));
   const notes = [
     "Client: this one Node process drives every system (network clients: keep-alive node:http, ioredis, @nats-io/jetstream; kcat is librdkafka in its own process). Servers run in their own processes on 127.0.0.1; CPU is % of one core (200 = both cores of a 2-core machine).",
     "Other work on the machine during the run makes absolute figures noisy; interleaved rounds spread it across systems, and medians damp it.",

@@ -5,7 +5,7 @@
 import type { TopicCounters } from "./types.ts";
 
 export class BrokerStats {
-  readonly topics = new Map<string, TopicCounters>();
+  readonly topics: Map<string, TopicCounters> = new Map();
 
   produced(topic: string, records: number, bytes: number): void {
     const c = this.#counters(topic);

@@ -76,7 +76,7 @@ export class BrokerCore implements BrokerApi, ProducerHost {
   readonly limits: Limits;
   readonly clock: Clock;
   readonly groups: BrokerGroups;
-  readonly stats = new BrokerStats();
+  readonly stats: BrokerStats = new BrokerStats();
   #supervisor: Supervisor;
   #supervisorRef: ActorRef<SupervisorRequest, SupervisorReply>;
   #faults: BrokerFaults | null;
@@ -121,14 +121,19 @@ export class BrokerCore implements BrokerApi, ProducerHost {
     return { limits, supervisor };
   }
 
-  /** Creates the consumer-group part's missing internal topics, then loads it. */
+  /**
+   * Creates the consumer-group part's missing internal topics, then starts loading it without
+   * waiting: group requests wait for the load (see GroupCoordinator.load), so on a restart the
+   * broker serves before the worker holding committed offsets has booted. A failed load fails
+   * the group requests that waited for it and is tried again by the next.
+   */
   protected async startGroups(): Promise<void> {
     for (const topic of this.#groupsFactory.topics) {
       if (!this.#supervisor.metadata.topics.has(topic.name)) {
         await this.#admin({ type: "createTopic", name: topic.name, partitions: 1, config: topic.config, internal: true });
       }
     }
-    await this.groups.load();
+    this.groups.load().catch(() => {}); // its error reaches the group requests, which await the load themselves
   }
 
   /** Crash and hang partition workers; only with `faultInjection: true`. */

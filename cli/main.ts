@@ -4,12 +4,6 @@
  */
 import { isRivuletError } from "../core/errors.ts";
 import { CliError } from "./cli-error.ts";
-import { serveCommand, serveHelp } from "./commands/serve.ts";
-import { topicsCommand, topicsHelp } from "./commands/topics.ts";
-import { produceCommand, produceHelp } from "./commands/produce.ts";
-import { consumeCommand, consumeHelp } from "./commands/consume.ts";
-import { benchCommand, benchHelp } from "./commands/bench.ts";
-import { authCommand, authHelp } from "./commands/auth.ts";
 
 const usage = `rivulet — an event streaming platform in the line of Apache Kafka
 
@@ -25,13 +19,16 @@ Commands:
 
 Run \`rivulet <command> --help\` for a command's options.`;
 
-const commands: Record<string, { run: (argv: string[]) => Promise<number>; help: string }> = {
-  serve: { run: serveCommand, help: serveHelp },
-  topics: { run: topicsCommand, help: topicsHelp },
-  produce: { run: produceCommand, help: produceHelp },
-  consume: { run: consumeCommand, help: consumeHelp },
-  bench: { run: benchCommand, help: benchHelp },
-  auth: { run: authCommand, help: authHelp },
+/** A command, loaded only when named: `rivulet produce` never loads the server or the broker. */
+type CommandLoader = () => Promise<{ run: (argv: string[]) => Promise<number>; help: string }>;
+
+const commands: Record<string, CommandLoader> = {
+  serve: async () => import("./commands/serve.ts").then((m) => ({ run: m.serveCommand, help: m.serveHelp })),
+  topics: async () => import("./commands/topics.ts").then((m) => ({ run: m.topicsCommand, help: m.topicsHelp })),
+  produce: async () => import("./commands/produce.ts").then((m) => ({ run: m.produceCommand, help: m.produceHelp })),
+  consume: async () => import("./commands/consume.ts").then((m) => ({ run: m.consumeCommand, help: m.consumeHelp })),
+  bench: async () => import("./commands/bench.ts").then((m) => ({ run: m.benchCommand, help: m.benchHelp })),
+  auth: async () => import("./commands/auth.ts").then((m) => ({ run: m.authCommand, help: m.authHelp })),
 };
 
 /**
@@ -46,11 +43,12 @@ export async function main(argv: string[]): Promise<number> {
     console.log(usage);
     return name ? 0 : 2;
   }
-  const command = commands[name];
-  if (!command) {
+  const load = Object.hasOwn(commands, name) ? commands[name] : undefined;
+  if (!load) {
     console.error(`rivulet: unknown command ${name}\n\n${usage}`);
     return 2;
   }
+  const command = await load();
   if (rest.includes("--help") || rest.includes("-h")) {
     console.log(command.help);
     return 0;

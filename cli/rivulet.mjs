@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// The `rivulet` command. Node cannot run TypeScript on its own, so there it loads tsx's
-// loader first; Bun and Deno run the TypeScript directly.
+// The `rivulet` command from a checkout's sources. Node cannot run TypeScript on its own, so
+// there it loads tsx's loader first; Bun and Deno run the TypeScript directly. The package's
+// command is the built dist/cli/bin.js (npm run build), which needs neither.
 if (typeof globalThis.Bun === "undefined" && typeof globalThis.Deno === "undefined") {
   const { register } = await import("tsx/esm/api");
   register();

@@ -27,7 +27,11 @@ const consumerGroups: GroupsFactory = {
  * ```
  */
 export class Broker extends BrokerCore {
-  /** Starts the supervisor and workers, recovering every partition, then the group coordinator. */
+  /**
+   * Starts the supervisor, which boots the partition workers (each recovers its log), and the
+   * group coordinator. Resolves without waiting for the workers or the committed offsets:
+   * requests wait for the partition or the offsets they need.
+   */
   static async open(options: BrokerOptions): Promise<Broker> {
     const { limits, supervisor } = await BrokerCore.startSupervisor(options);
     const broker = new Broker(options, limits, supervisor, consumerGroups);

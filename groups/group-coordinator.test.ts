@@ -208,4 +208,30 @@ test("close() stops session timers and refuses later calls with closed", async (
   await flush();
 });
 
+test("requests made while load() runs wait for the committed offsets; a failed load fails them and the next request loads again", async () => {
+  const entries = [{ groupId: "billing", topic: "t", partition: 0, offset: 42, metadata: null, commitTimestamp: 1 }];
+  let release!: (value: typeof entries) => void;
+  let fail!: (error: Error) => void;
+  let loads = 0;
+  const store = {
+    load: () => {
+      loads++;
+      return new Promise<typeof entries>((resolve, reject) => ((release = resolve), (fail = reject)));
+    },
+    append: async () => {},
+  };
+  const { coordinator } = setup({ store });
+  coordinator.load().catch(() => {}); // as Broker.open does: in the background
+  const early = coordinator.fetchOffsets("billing");
+  assert.not.ok(await isSettled(early), "waits for the load");
+  fail(new Error("offsets partition restarting"));
+  assert.match(String(await early.catch((e: unknown) => e)), /offsets partition restarting/);
+  const retried = coordinator.fetchOffsets("billing");
+  assert.is(loads, 2, "the next request loads again");
+  release(entries);
+  assert.equal((await retried).map((c) => [c.topic, c.partition, c.offset]), [["t", 0, 42]]);
+  assert.equal((await coordinator.fetchOffsets("billing")).map((c) => c.offset), [42]);
+  assert.is(loads, 2, "loaded once for good");
+});
+
 test.run();

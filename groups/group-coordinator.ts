@@ -54,6 +54,9 @@ export class GroupCoordinator implements GroupCoordinatorApi {
   #limits: Limits;
   #ctx: GroupContext;
   #loading: Promise<void> | undefined;
+  /** load() was called: requests wait for the committed offsets from then on. */
+  #loadAsked = false;
+  #loaded = false;
   #closed = false;
 
   /** @param options the offset store, topic lookup, and optionally clock, limits and timers */
@@ -65,13 +68,34 @@ export class GroupCoordinator implements GroupCoordinatorApi {
     this.#ctx = { clock, timers: options.timers ?? systemTimers, limits: this.#limits, onEmpty: (id) => this.#forgetIfUnused(id) };
   }
 
-  /** Reads committed offsets from the store; call once before serving (later calls reuse the first). */
+  /**
+   * Reads committed offsets from the store (later calls reuse a load under way or done). Every
+   * request made after the first call waits for it, so a broker serves while its offsets load;
+   * a failed load fails the waiting requests, and the next request tries again.
+   */
   load(): Promise<void> {
-    this.#loading ??= this.#offsets.load();
+    this.#loadAsked = true;
+    this.#loading ??= this.#offsets.load().then(
+      () => void (this.#loaded = true),
+      (error: unknown) => {
+        this.#loading = undefined;
+        throw error;
+      },
+    );
     return this.#loading;
   }
 
+  /**
+   * Loading was asked for and has not finished: a request must wait for it. Checked before
+   * awaiting, so a request on a loaded (or never loaded) coordinator runs synchronously up to
+   * its own first await, as callers that drive timers by hand expect.
+   */
+  get #loadPending(): boolean {
+    return this.#loadAsked && !this.#loaded;
+  }
+
   async joinGroup(request: JoinGroupRequest): Promise<JoinGroupResponse> {
+    if (this.#loadPending) await this.load();
     const group = this.#membership(request.groupId, "kafka") as Group;
     try {
       return group.join(request, `${request.clientId || "consumer"}-${crypto.randomUUID()}`);
@@ -81,20 +105,24 @@ export class GroupCoordinator implements GroupCoordinatorApi {
   }
 
   async syncGroup(request: SyncGroupRequest): Promise<Uint8Array> {
+    if (this.#loadPending) await this.load();
     const group = this.#existing(request.groupId, request.memberId);
     if (!(group instanceof Group)) throw unknownMember(request.groupId, request.memberId);
     return group.sync(request);
   }
 
   async heartbeat(groupId: string, generationId: number, memberId: string): Promise<void> {
+    if (this.#loadPending) await this.load();
     this.#existing(groupId, memberId).heartbeat(generationId, memberId);
   }
 
   async leaveGroup(groupId: string, memberIds: string[]): Promise<void> {
+    if (this.#loadPending) await this.load();
     this.#existing(groupId, memberIds.join(", ")).leave(memberIds);
   }
 
   async joinManaged(groupId: string, topics: string[], options: { sessionTimeoutMs?: number; assignor?: AssignorName; clientId?: string } = {}): Promise<ManagedMembership> {
+    if (this.#loadPending) await this.load();
     const group = this.#membership(groupId, "managed") as ManagedGroup;
     try {
       return group.join(`${options.clientId || "rivulet"}-${crypto.randomUUID()}`, topics, options);
@@ -104,6 +132,7 @@ export class GroupCoordinator implements GroupCoordinatorApi {
   }
 
   async pollManaged(groupId: string, memberId: string): Promise<ManagedMembership> {
+    if (this.#loadPending) await this.load();
     const group = this.#existing(groupId, memberId);
     if (!(group instanceof ManagedGroup)) throw unknownMember(groupId, memberId);
     return group.poll(memberId);
@@ -116,6 +145,7 @@ export class GroupCoordinator implements GroupCoordinatorApi {
    * either way they must own every partition they commit.
    */
   async commitOffsets(groupId: string, generationId: number, memberId: string, offsets: OffsetCommitEntry[]): Promise<void> {
+    if (this.#loadPending) await this.load();
     this.#open();
     checkGroupId(groupId, this.#limits);
     this.#offsets.validate(offsets);
@@ -130,11 +160,13 @@ export class GroupCoordinator implements GroupCoordinatorApi {
   }
 
   async fetchOffsets(groupId: string, partitions?: TopicPartition[]): Promise<CommittedOffset[]> {
+    if (this.#loadPending) await this.load();
     this.#open();
     return this.#offsets.fetch(groupId, partitions);
   }
 
   async describeGroup(groupId: string): Promise<GroupDescription> {
+    if (this.#loadPending) await this.load();
     this.#open();
     const group = this.#groups.get(groupId);
     const offsets = this.#offsets.fetch(groupId);
@@ -146,6 +178,7 @@ export class GroupCoordinator implements GroupCoordinatorApi {
   }
 
   async listGroups(): Promise<Array<{ groupId: string; protocolType: string; state: GroupState }>> {
+    if (this.#loadPending) await this.load();
     this.#open();
     const listed = [...this.#groups.values()].map((g) => ({ groupId: g.groupId, protocolType: g.protocolType, state: g.state }));
     for (const groupId of this.#offsets.groupIds()) {

@@ -7,8 +7,8 @@ import { workerBundle } from "./worker-bundle.ts";
  * Starts a worker thread running the module at `moduleUrl` (TypeScript or JavaScript) on
  * Node, Bun or Deno. The module reads its own `data` from `workerData.data`.
  *
- * Bun and Deno import TypeScript themselves. Node starts a `.js` module as it is and a `.ts`
- * one from a cached esbuild bundle (see worker-bundle.ts): no TypeScript loader runs in the
+ * A `.js` module (the built package's workers) starts as it is on every runtime. Bun and Deno
+ * import TypeScript themselves. Node starts a `.ts` module from a cached esbuild bundle (see worker-bundle.ts): no TypeScript loader runs in the
  * worker, so it starts in tens of milliseconds rather than hundreds. Only where no bundle can
  * be made does Node fall back to registering tsx inside the worker (worker-bootstrap.mjs).
  *
@@ -26,7 +26,8 @@ export async function spawnWorker(moduleUrl: URL | string, data: unknown = null,
   const workerData = { moduleUrl: String(moduleUrl), data };
   const start = (url: URL | string, execArgv?: string[]): Worker => new Worker(url, { workerData, resourceLimits: options.resourceLimits, execArgv });
   const bootstrap = new URL("./worker-bootstrap.mjs", import.meta.url);
-  if (runtimeName !== "node" || !/\.[cm]?ts$/.test(workerData.moduleUrl)) return start(runtimeName === "node" ? moduleUrl : bootstrap);
+  if (!/\.[cm]?ts$/.test(workerData.moduleUrl)) return start(moduleUrl); // JavaScript (the built package): as it is, everywhere
+  if (runtimeName !== "node") return start(bootstrap);
   const bundle = await workerBundle(fileURLToPath(moduleUrl));
   return bundle ? startBundle(pathToFileURL(bundle), start) : start(bootstrap);
 }

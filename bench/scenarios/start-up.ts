@@ -2,8 +2,11 @@
  * Start-up: how long `Broker.open` takes on a data directory holding one 8-partition topic (a
  * few records each, so worker start and recovery are measured, not reading a large log; the
  * log-size scenario covers 10 GB), and how long the first produce to every partition takes
- * after it. Each round is a fresh process (bench/scenarios/start-up-child.ts), as a restarted
- * server is; the figures are the medians.
+ * after it. `Broker.open` returns before the partition workers have booted (they boot one at a
+ * time; requests wait for theirs), so the first produce carries the workers' boot and recovery.
+ * Each round is a fresh process (bench/scenarios/start-up-child.ts), as a restarted server is;
+ * the figures are the medians. The server as a user starts it (process start to the first 200
+ * from /health, per runtime) is bench/startup.ts.
  *
  *   node --import tsx bench/scenarios/start-up.ts [ROUNDS]
  */

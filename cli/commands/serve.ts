@@ -2,7 +2,6 @@ import { parseArgs } from "node:util";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { Broker } from "../../groups/broker.ts";
-import { serve } from "../../server/serve.ts";
 import type { AuthConfig } from "../../auth/auth-config.ts";
 import { loadAuthFile } from "../../auth/auth-file.ts";
 import { CliError } from "../cli-error.ts";
@@ -48,7 +47,15 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const auth = values["auth-file"] === undefined ? undefined : await readAuthFile(values["auth-file"]);
   const tls = values["tls-cert"] ? { cert: readPem(values["tls-cert"], "--tls-cert"), key: readPem(values["tls-key"]!, "--tls-key") } : undefined;
   const dataDir = resolve(values["data-dir"]!);
-  const broker = await Broker.open({ dataDir, maxWorkers, autoCreateTopics: values["auto-create-topics"] });
+  // The server's modules load while the broker's first workers boot (on another core).
+  const [opened, loaded] = await Promise.allSettled([Broker.open({ dataDir, maxWorkers, autoCreateTopics: values["auto-create-topics"] }), import("../../server/serve.ts")]);
+  if (opened.status === "rejected") throw opened.reason;
+  const broker = opened.value;
+  if (loaded.status === "rejected") {
+    await broker.close();
+    throw loaded.reason;
+  }
+  const { serve } = loaded.value;
   let server;
   try {
     server = await serve(broker, {

@@ -19,6 +19,7 @@ const test = suite<{ tmp?: { dir: string; remove(): void }; pkg?: InstalledPacka
 
 /** The user's program: a broker in a temporary directory, a topic, a produce, a fetch, /health. */
 const userProgram = (specifier: string) => `import { Broker, serve } from ${JSON.stringify(specifier)};
+import { RivuletClient } from ${JSON.stringify(`${specifier}/client`)};
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -30,10 +31,12 @@ const ack = await producer.send("greetings", { key: "alice", value: "hello from 
 const fetched = await broker.fetch("greetings", ack.partition, { offset: ack.offset });
 const server = await serve(broker, { port: 0 });
 const health = await fetch(new URL("/health", server.url)).then(async (r) => [r.status, await r.json()]);
+const client = new RivuletClient({ url: server.url });
+const [viaClient] = await client.produce("greetings", [{ key: "alice", value: "over http" }]);
 await server.close();
 await broker.close();
 rmSync(dir, { recursive: true, force: true });
-console.log(JSON.stringify({ ack, value: new TextDecoder().decode(fetched.records[0].value), health }));
+console.log(JSON.stringify({ ack, value: new TextDecoder().decode(fetched.records[0].value), health, viaClient }));
 `;
 
 test.before(async (context) => {
@@ -119,7 +122,7 @@ test("the installed rivulet bin serves, creates a topic, produces, consumes and 
 });
 
 for (const runtime of ["node", "bun"] as const) {
-  test(`import { Broker, serve } from "rivulet" works on ${runtime}: a topic, a produce, a fetch, /health`, async ({ pkg }) => {
+  test(`import { Broker, serve } from "rivulet" and RivuletClient from "rivulet/client" work on ${runtime}: a topic, a produce, a fetch, /health, a produce over HTTP`, async ({ pkg }) => {
     if (!drivenFromNode(`${runtime} import`)) return;
     const result = await run(runtime === "node" ? process.execPath : bin("bun"), ["user.mjs"], { cwd: pkg!.app });
     assert.is(result.code, 0, result.stderr);
@@ -127,6 +130,7 @@ for (const runtime of ["node", "bun"] as const) {
     assert.equal(out.ack.offset, 0);
     assert.is(out.value, `hello from ${runtime}`);
     assert.equal(out.health, [200, { status: "ok" }]);
+    assert.equal(out.viaClient, { partition: out.ack.partition, offset: 1 }, "rivulet/client produced over HTTP to the same key's partition");
   });
 }
 
@@ -137,6 +141,7 @@ test(`import { Broker, serve } from "npm:rivulet" works on deno (package.json an
   const out = JSON.parse(result.stdout.trim().split("\n").at(-1)!);
   assert.is(out.value, "hello from deno");
   assert.equal(out.health, [200, { status: "ok" }]);
+  assert.equal(out.viaClient, { partition: out.ack.partition, offset: 1 }, "npm:rivulet/client produced over HTTP");
 });
 
 test("the installed types check a TypeScript user's program, and catch its mistakes", async ({ pkg }) => {

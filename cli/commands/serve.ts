@@ -17,7 +17,7 @@ Usage: rivulet serve [options]
   --kafka-port N         also speak the Kafka protocol on this port
   --max-workers N        worker threads hosting partitions
   --auth-file FILE       principals, their secrets and rights (JSON; see rivulet auth --help)
-  --tls-cert FILE        serve HTTPS with this certificate (PEM) ...
+  --tls-cert FILE        serve HTTPS, and Kafka over TLS, with this certificate (PEM) ...
   --tls-key FILE         ... and this key (PEM)
   --auto-create-topics   create unknown topics on first produce
 

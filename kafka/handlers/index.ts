@@ -2,8 +2,11 @@
 import type { Handler } from "../handler-context.ts";
 import type { ImplementedApi } from "../protocol/apis.ts";
 import { handleApiVersions } from "./api-versions.ts";
+import { batchedFindCoordinator, batchedOffsetFetch } from "./batched.ts";
+import { handleCreatePartitions } from "./create-partitions.ts";
 import { handleCreateTopics } from "./create-topics.ts";
 import { handleDeleteTopics } from "./delete-topics.ts";
+import { handleDescribeConfigs } from "./describe-configs.ts";
 import { handleDescribeGroups } from "./describe-groups.ts";
 import { handleFetch } from "./fetch.ts";
 import { handleFindCoordinator } from "./find-coordinator.ts";
@@ -29,8 +32,8 @@ export const handlers: { readonly [N in ImplementedApi]: Handler<N> } = {
   Fetch: handleFetch,
   ListOffsets: handleListOffsets,
   OffsetCommit: handleOffsetCommit,
-  OffsetFetch: handleOffsetFetch,
-  FindCoordinator: handleFindCoordinator,
+  OffsetFetch: batchedOffsetFetch(handleOffsetFetch),
+  FindCoordinator: batchedFindCoordinator(handleFindCoordinator),
   JoinGroup: handleJoinGroup,
   Heartbeat: handleHeartbeat,
   LeaveGroup: handleLeaveGroup,
@@ -40,6 +43,8 @@ export const handlers: { readonly [N in ImplementedApi]: Handler<N> } = {
   CreateTopics: handleCreateTopics,
   DeleteTopics: handleDeleteTopics,
   InitProducerId: handleInitProducerId,
+  DescribeConfigs: handleDescribeConfigs,
+  CreatePartitions: handleCreatePartitions,
   SaslHandshake: handleSaslHandshake,
   SaslAuthenticate: handleSaslAuthenticate,
 };

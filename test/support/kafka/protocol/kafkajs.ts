@@ -32,6 +32,16 @@ export function kafkajsRequest(api: Folder, version: number): (args: object) => 
   return require(`${base}/requests/${api}/v${version}/request.js`);
 }
 
+/** Whether kafkajs implements `api` (its folder name) at `version`. */
+export function kafkajsHas(api: Folder, version: number): boolean {
+  try {
+    require.resolve(`${base}/requests/${api}/v${version}/request.js`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** kafkajs's response decoder for `api` at `version`. */
 export function kafkajsResponse(api: Folder, version: number): KafkajsResponse {
   return require(`${base}/requests/${api}/v${version}/response.js`);

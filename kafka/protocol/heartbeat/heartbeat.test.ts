@@ -1,7 +1,8 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { decodeBody, encodeBody, versionsOf } from "../../../test/support/kafka/protocol/codec.ts";
+import { decodeBody, encodeBody, hex, versionsOf } from "../../../test/support/kafka/protocol/codec.ts";
 import { kafkajsBody, kafkajsDecode, kafkajsHas, kafkajsThrottle } from "../../../test/support/kafka/protocol/kafkajs.ts";
+import { pltBody, pltParse } from "../../../test/support/kafka/protocol/platformatic.ts";
 
 for (const version of versionsOf("Heartbeat").filter((v) => kafkajsHas("heartbeat", v))) {
   test(`Heartbeat v${version} decodeRequest() reads kafkajs's request`, async () => {
@@ -16,5 +17,13 @@ for (const version of versionsOf("Heartbeat").filter((v) => kafkajsHas("heartbea
     }
   });
 }
+
+test("Heartbeat v4 (flexible) reads @platformatic/kafka's request and answers in its layout", () => {
+  assert.equal(decodeBody("Heartbeat", 4, pltBody("heartbeatV4", "billing", 7, "m-1", "pod-1")), { groupId: "billing", generationId: 7, memberId: "m-1", groupInstanceId: "pod-1" });
+  assert.equal(decodeBody("Heartbeat", 4, pltBody("heartbeatV4", "billing", 7, "m-1", null)).groupInstanceId, null);
+  const body = encodeBody("Heartbeat", 4, { throttleTimeMs: 3, errorCode: 0 });
+  assert.is(hex(body), "00000003" + "0000" + "00");
+  assert.equal(pltParse("heartbeatV4", 12, 4, body), { throttleTimeMs: 3, errorCode: 0 });
+});
 
 test.run();

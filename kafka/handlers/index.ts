@@ -2,6 +2,7 @@
 import type { Handler } from "../handler-context.ts";
 import type { ImplementedApi } from "../protocol/apis.ts";
 import { handleApiVersions } from "./api-versions.ts";
+import { withGroupOperations, withMetadataOperations } from "./authorized-operations.ts";
 import { batchedFindCoordinator, batchedOffsetFetch } from "./batched.ts";
 import { handleCreatePartitions } from "./create-partitions.ts";
 import { handleCreateTopics } from "./create-topics.ts";
@@ -27,7 +28,7 @@ import { handleSyncGroup } from "./sync-group.ts";
 /** The handler of each implemented API. */
 export const handlers: { readonly [N in ImplementedApi]: Handler<N> } = {
   ApiVersions: handleApiVersions,
-  Metadata: handleMetadata,
+  Metadata: withMetadataOperations(handleMetadata),
   Produce: handleProduce,
   Fetch: handleFetch,
   ListOffsets: handleListOffsets,
@@ -38,7 +39,7 @@ export const handlers: { readonly [N in ImplementedApi]: Handler<N> } = {
   Heartbeat: handleHeartbeat,
   LeaveGroup: handleLeaveGroup,
   SyncGroup: handleSyncGroup,
-  DescribeGroups: handleDescribeGroups,
+  DescribeGroups: withGroupOperations(handleDescribeGroups),
   ListGroups: handleListGroups,
   CreateTopics: handleCreateTopics,
   DeleteTopics: handleDeleteTopics,

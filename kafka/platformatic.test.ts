@@ -7,7 +7,9 @@
 import { Admin, Consumer, Producer, stringDeserializers, stringSerializers, type Message } from "@platformatic/kafka";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { Authenticator } from "../auth/authenticator.ts";
 import { startHarness, type Harness } from "../test/support/kafka/harness.ts";
+import { saslPrincipals } from "../test/support/kafka/sasl.ts";
 
 let h: Harness;
 const closers: Array<() => Promise<unknown>> = [];
@@ -131,5 +133,33 @@ test("a consumer group consumes and commits; the broker holds the committed offs
   await stream.close();
   await consumer.close();
 });
+
+for (const mechanism of ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] as const) {
+  test(`SASL ${mechanism} (SaslAuthenticate v2): the right password produces, a wrong one is refused`, async () => {
+    const secured = await startHarness({ auth: new Authenticator(saslPrincipals, { authFailureDelayMinMs: 1, authFailureDelayMaxMs: 5 }) });
+    try {
+      const topic = `plt-sasl-${mechanism.toLowerCase()}`;
+      await secured.broker.createTopic(topic);
+      const options = { clientId: "plt-sasl", bootstrapBrokers: [secured.address], retries: 0, serializers: stringSerializers };
+      const producer = new Producer({ ...options, sasl: { mechanism, username: "ops", password: "ops-secret-123" } });
+      try {
+        await producer.send({ messages: [{ topic, value: "authenticated" }] });
+      } finally {
+        await producer.close();
+      }
+      assert.is(await secured.broker.listOffset(topic, 0, "latest"), 1);
+      const intruder = new Producer({ ...options, sasl: { mechanism, username: "ops", password: "wrong-password" } });
+      try {
+        const refused = await intruder.send({ messages: [{ topic, value: "nope" }] }).catch((e: Error) => e);
+        assert.instance(refused, Error, "a wrong password is refused");
+      } finally {
+        await intruder.close();
+      }
+      assert.is(await secured.broker.listOffset(topic, 0, "latest"), 1, "nothing more was written");
+    } finally {
+      await secured.close();
+    }
+  });
+}
 
 test.run();

@@ -14,7 +14,7 @@ test("lookup() finds every implemented version and nothing outside the ranges", 
     for (let v = spec.minVersion; v <= spec.maxVersion; v++) assert.is(lookup(spec.apiKey, v)?.name, spec.name);
   }
   assert.is(lookup(17, 2), undefined, "SaslHandshake v2 does not exist");
-  assert.is(lookup(36, 2), undefined, "SaslAuthenticate v2 (flexible) is not implemented");
+  assert.is(lookup(36, 3), undefined, "SaslAuthenticate v3 does not exist");
   assert.is(lookup(-1, 0), undefined);
   assert.is(apiSpec(1)?.name, "Fetch");
   assert.is(apiSpec(999), undefined);
@@ -42,7 +42,7 @@ test("lookup() advertises the versions kafkajs, librdkafka and @platformatic/kaf
   assert.equal(range("DescribeConfigs"), [0, 4]);
   assert.equal(range("CreatePartitions"), [0, 3]);
   assert.equal(range("SaslHandshake"), [0, 1]);
-  assert.equal(range("SaslAuthenticate"), [0, 1]);
+  assert.equal(range("SaslAuthenticate"), [0, 2]);
 });
 
 test("decodeRequestBody() tags the body with its API name", () => {

@@ -152,6 +152,7 @@ import * as saslHandshakeV0 from "./sasl-handshake/v0.ts";
 import * as saslHandshakeV1 from "./sasl-handshake/v1.ts";
 import * as saslAuthenticateV0 from "./sasl-authenticate/v0.ts";
 import * as saslAuthenticateV1 from "./sasl-authenticate/v1.ts";
+import * as saslAuthenticateV2 from "./sasl-authenticate/v2.ts";
 
 /** One version of one API: pure decode of its request, pure encode of its response. */
 export interface VersionCodec<Req, Res> {
@@ -196,7 +197,7 @@ export const apis = {
   DescribeConfigs: defineApi<DescribeConfigsRequest, DescribeConfigsResponse>("DescribeConfigs", 0, [describeConfigsV0, describeConfigsV1, describeConfigsV2, describeConfigsV3, describeConfigsV4]),
   CreatePartitions: defineApi<CreatePartitionsRequest, CreatePartitionsResponse>("CreatePartitions", 0, [createPartitionsV0, createPartitionsV1, createPartitionsV2, createPartitionsV3]),
   SaslHandshake: defineApi<SaslHandshakeRequest, SaslHandshakeResponse>("SaslHandshake", 0, [saslHandshakeV0, saslHandshakeV1]),
-  SaslAuthenticate: defineApi<SaslAuthenticateRequest, SaslAuthenticateResponse>("SaslAuthenticate", 0, [saslAuthenticateV0, saslAuthenticateV1]),
+  SaslAuthenticate: defineApi<SaslAuthenticateRequest, SaslAuthenticateResponse>("SaslAuthenticate", 0, [saslAuthenticateV0, saslAuthenticateV1, saslAuthenticateV2]),
 } as const;
 
 /** Names of the implemented APIs. */

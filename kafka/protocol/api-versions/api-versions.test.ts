@@ -43,7 +43,7 @@ test("supportedApiVersions() lists every implemented API once, sorted, with cont
   assert.equal(byKey[32], [0, 4], "DescribeConfigs");
   assert.equal(byKey[37], [0, 3], "CreatePartitions");
   assert.equal(byKey[17], [0, 1], "SaslHandshake");
-  assert.equal(byKey[36], [0, 1], "SaslAuthenticate: v2 is flexible and not implemented");
+  assert.equal(byKey[36], [0, 2], "SaslAuthenticate (v2 is flexible)");
 });
 
 test("ApiVersions v3 (flexible) reads @platformatic/kafka's request and answers in its layout", () => {

@@ -36,6 +36,7 @@ const t0 = 1_700_000_000_000n;
 /** One realistic request per (api, version) that @platformatic/kafka encodes. */
 const pltSamples: Partial<Record<ImplementedApi, Record<number, () => Uint8Array>>> = {
   ApiVersions: { 3: () => pltBody("apiVersionsV3", "rivulet-test", "1.0.0") },
+  SaslAuthenticate: { 2: () => pltBody("saslAuthenticateV2", Buffer.from("\0user\0pencil")) },
   Metadata: { 9: () => pltBody("metadataV9", ["orders", "payments"], false, true) },
   Produce: Object.fromEntries([8, 9].map((v) => [v, () => pltBody(`produceV${v}`, -1, 1000, [{ topic: "orders", partition: 0, key: Buffer.from("k"), value: Buffer.from("v"), headers: new Map([[Buffer.from("h"), Buffer.from("1")]]), timestamp: t0 }])])),
   Fetch: { 12: () => pltBody("fetchV12", 100, 1, 1000, 0, 0, -1, [{ topicId: "orders", partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: 5n, lastFetchedEpoch: -1, partitionMaxBytes: 100 }] }], [], "r") },

@@ -5,11 +5,18 @@
  * admin calls (topics, configs, partitions, groups).
  */
 import { Admin, Consumer, Producer, stringDeserializers, stringSerializers, type Message } from "@platformatic/kafka";
+import { tracingChannel } from "node:diagnostics_channel";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { Authenticator } from "../auth/authenticator.ts";
 import { startHarness, type Harness } from "../test/support/kafka/harness.ts";
 import { saslPrincipals } from "../test/support/kafka/sasl.ts";
+
+/** Every (api key, version) the client sent, from its own diagnostics channel. */
+const sent = new Set<string>();
+const apiChannel = tracingChannel<object, { apiKey: number; apiVersion: number }>("plt:kafka:connections:api");
+const onSend = { start: (context: { apiKey: number; apiVersion: number }) => void sent.add(`${context.apiKey} v${context.apiVersion}`) };
+apiChannel.subscribe(onSend as never);
 
 let h: Harness;
 const closers: Array<() => Promise<unknown>> = [];
@@ -130,8 +137,23 @@ test("a consumer group consumes and commits; the broker holds the committed offs
   const described = await admin.describeGroups({ groups: ["plt-g"] });
   assert.is(described.get("plt-g")?.state, "STABLE");
   assert.is(described.get("plt-g")?.members.size, 1);
+  await waitFor("a heartbeat", () => sent.size === 0 || sent.has("12 v4"));
   await stream.close();
   await consumer.close();
+
+  // a new member of the group resumes from the committed offsets
+  await h.broker.produce(topic, [{ value: "m6", partition: 0 }, { value: "m7", partition: 1 }]);
+  const next = client(new Consumer({ ...base(), groupId: "plt-g", deserializers: stringDeserializers, sessionTimeout: 10_000, heartbeatInterval: 500 }));
+  const resumed = await next.consume({ topics: [topic], mode: "committed", autocommit: false, maxWaitTime: 200 });
+  closers.push(async () => {
+    await resumed.close();
+  });
+  const later: string[] = [];
+  resumed.on("data", (m: Message<string, string, string, string>) => later.push(m.value));
+  await waitFor("the 2 new records", () => later.length >= 2);
+  assert.equal(later.sort(), ["m6", "m7"], "nothing before the committed offsets");
+  await resumed.close();
+  await next.close();
 });
 
 for (const mechanism of ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] as const) {
@@ -161,5 +183,22 @@ for (const mechanism of ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] as const) {
     }
   });
 }
+
+test("the client used the flexible versions Rivulet advertises", () => {
+  if (sent.size === 0) {
+    console.log("this runtime does not deliver node:diagnostics_channel tracing events: the negotiated versions are not checked here");
+    return;
+  }
+  apiChannel.unsubscribe(onSend as never);
+  const expected = [
+    "0 v9", "1 v12", "2 v6", "3 v9", "8 v8", "9 v8", "10 v4", "11 v6", "12 v4", "14 v4", "15 v5", "16 v4",
+    "17 v1", "18 v3", "19 v7", "20 v6", "22 v4", "32 v4", "36 v2", "37 v3",
+  ];
+  const missing = expected.filter((v) => !sent.has(v));
+  assert.equal(missing, [], `sent: ${[...sent].sort().join(", ")}`);
+  const byKey = new Map<string, string[]>();
+  for (const v of sent) byKey.set(v.split(" ")[0]!, [...(byKey.get(v.split(" ")[0]!) ?? []), v]);
+  assert.equal([...byKey.values()].filter((versions) => versions.length > 1), [], "one version per API");
+});
 
 test.run();

@@ -84,6 +84,8 @@ export class Supervisor implements Actor<SupervisorRequest, SupervisorReply> {
         return this.#createTopic(message.name, message.partitions, message.config, message.internal);
       case "deleteTopic":
         return this.#deleteTopic(message.name);
+      case "createPartitions":
+        return this.#createPartitions(message.name, message.count);
       case "allocateProducerId":
         return this.metadata.allocateProducerId();
       case "fault":
@@ -158,6 +160,39 @@ export class Supervisor implements Actor<SupervisorRequest, SupervisorReply> {
       throw error;
     }
     return topic;
+  }
+
+  /**
+   * Grows a topic to `count` partitions: opens the new ones (placed like a new topic's), then
+   * records the new count, so no request is routed to a partition that is not open yet. Existing
+   * partitions and their data are untouched; keys may map to other partitions from then on,
+   * as in Kafka. Internal topics keep their partition count.
+   */
+  async #createPartitions(name: string, count: number): Promise<TopicMetadata> {
+    const topic = this.topic(name);
+    const limits = this.#options.limits;
+    if (name.startsWith(internalTopicPrefix)) throw new RivuletError("invalid_request", `internal topic ${name} keeps its partitions`, { topic: name });
+    if (!Number.isInteger(count) || count <= topic.partitions || count > limits.topicPartitionsMax) {
+      throw new RivuletError("invalid_request", `topic ${name} has ${topic.partitions} partitions: the new count must be an integer from ${topic.partitions + 1} to ${limits.topicPartitionsMax}`, { topic: name, partitions: topic.partitions, count });
+    }
+    const added = Array.from({ length: count - topic.partitions }, (_, i) => topic.partitions + i);
+    const placed = await Promise.allSettled(added.map((p) => this.#place({ topic: name, partition: p, config: topic.config })));
+    const failed = placed.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failed) {
+      for (const p of added) {
+        const key = partitionKey(name, p);
+        const slot = this.#placement.get(key);
+        this.#placement.delete(key);
+        if (!slot) continue;
+        slot.hosted = slot.hosted.filter((h) => !(h.topic === name && h.partition === p));
+        if (slot.status !== "failed") await slot.ref.ask({ type: "close", topic: name, partition: p, deleteData: true }).catch(() => {});
+      }
+      throw failed.reason;
+    }
+    const grown: TopicMetadata = { ...topic, partitions: count };
+    this.metadata.topics.set(name, grown);
+    this.metadata.save();
+    return grown;
   }
 
   async #place(hosted: HostedPartition): Promise<void> {

@@ -157,6 +157,18 @@ export class BrokerCore implements BrokerApi, ProducerHost {
     return this.describeTopic(name);
   }
 
+  /**
+   * Grows a topic to `count` partitions (Kafka's CreatePartitions); partitions are never removed.
+   *
+   * @throws {RivuletError} `unknown_topic`; `invalid_request` when `count` is not above the
+   *   current count, above `topicPartitionsMax`, or the topic is internal
+   */
+  async createPartitions(name: string, count: number): Promise<TopicDescription> {
+    this.#supervisor.topic(name);
+    await this.#admin({ type: "createPartitions", name, count });
+    return this.describeTopic(name);
+  }
+
   async deleteTopic(name: string, options: { internal?: boolean } = {}): Promise<void> {
     if (this.#groupsFactory.topics.some((t) => t.name === name) || (name.startsWith("__") && !options.internal)) throw new RivuletError("invalid_topic_name", `internal topic ${name} cannot be deleted`, { topic: name });
     this.#supervisor.topic(name);

@@ -161,6 +161,8 @@ export interface BrokerApi {
   createTopic(name: string, options?: CreateTopicOptions): Promise<TopicDescription>;
   /** Deletes a topic and its data; internal (`__`) topics only with `internal: true`. */
   deleteTopic(name: string, options?: { internal?: boolean }): Promise<void>;
+  /** Grows a topic to `count` partitions (never shrinks); throws `unknown_topic` or `invalid_request`. */
+  createPartitions(name: string, count: number): Promise<TopicDescription>;
   /** User topics (internal `__` topics are left out unless `internal` is set). */
   listTopics(options?: { internal?: boolean }): Promise<string[]>;
   describeTopic(name: string): Promise<TopicDescription>;

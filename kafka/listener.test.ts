@@ -80,21 +80,28 @@ test("startKafkaListener() answers pipelined requests in request order", async (
   });
 });
 
-test("startKafkaListener() answers ApiVersions v3 with UNSUPPORTED_VERSION in the v0 layout", async () => {
+test("startKafkaListener() answers ApiVersions v4 with UNSUPPORTED_VERSION in the v0 layout", async () => {
   await withListener({}, async (port) => {
     const client = await RawClient.connect(port);
-    // v3 has a flexible header (tagged fields) and a compact body: client software name and version
-    client.send(requestFrame(18, 3, 7, (w) => w.compactString("librdkafka").compactString("2.0.2").emptyTaggedFields()));
+    // v4 (not implemented) keeps v3's flexible header (tagged fields) and compact body
+    client.send(requestFrame(18, 4, 7, (w) => w.compactString("librdkafka").compactString("2.0.2").emptyTaggedFields()));
     const frame = (await client.next())!;
     const r = new Reader(frame);
     assert.is(r.int32(), 7, "response header v0: no tagged fields");
     assert.is(r.int16(), 35);
     const apis = r.array((x) => [x.int16(), x.int16(), x.int16()], 6);
-    assert.equal(apis.find((a) => a[0] === 18), [18, 0, 2]);
+    assert.equal(apis.find((a) => a[0] === 18), [18, 0, 3]);
     assert.is(r.remaining, 0);
-    client.send(apiVersions(8, 2));
+    client.send(requestFrame(18, 3, 8, (w) => w.compactString("librdkafka").compactString("2.0.2").emptyTaggedFields()));
     const retry = new Reader((await client.next())!);
-    assert.equal([retry.int32(), retry.int16()], [8, 0]);
+    assert.equal([retry.int32(), retry.int16()], [8, 0], "v3 is answered, still with response header v0");
+    const listed = retry.compactArray((x) => {
+      const api = [x.int16(), x.int16(), x.int16()];
+      x.skipTaggedFields();
+      return api;
+    }, 7);
+    assert.equal(listed.find((a) => a[0] === 18), [18, 0, 3]);
+    assert.equal([retry.int32(), retry.unsignedVarint(), retry.remaining], [0, 0, 0], "throttle, no tagged fields, nothing more");
     client.close();
   });
 });

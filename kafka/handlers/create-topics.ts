@@ -15,7 +15,7 @@ async function create(ctx: HandlerContext, topic: CreatableTopic, validateOnly: 
     for (const { name, value } of topic.configs) if (value !== null) config[name] = value;
     if (validateOnly) validateTopicName(topic.name);
     else await ctx.broker.createTopic(topic.name, { partitions, config });
-    return { name: topic.name, errorCode: 0, errorMessage: null };
+    return { name: topic.name, errorCode: 0, errorMessage: null, numPartitions: partitions, replicationFactor: 1 };
   } catch (error) {
     return { name: topic.name, errorCode: kafkaErrorCode(error), errorMessage: error instanceof Error ? error.message : String(error) };
   }

@@ -2,8 +2,12 @@
 import type { Handler } from "../handler-context.ts";
 import type { ImplementedApi } from "../protocol/apis.ts";
 import { handleApiVersions } from "./api-versions.ts";
+import { withGroupOperations, withMetadataOperations } from "./authorized-operations.ts";
+import { batchedFindCoordinator, batchedOffsetFetch } from "./batched.ts";
+import { handleCreatePartitions } from "./create-partitions.ts";
 import { handleCreateTopics } from "./create-topics.ts";
 import { handleDeleteTopics } from "./delete-topics.ts";
+import { handleDescribeConfigs } from "./describe-configs.ts";
 import { handleDescribeGroups } from "./describe-groups.ts";
 import { handleFetch } from "./fetch.ts";
 import { handleFindCoordinator } from "./find-coordinator.ts";
@@ -24,22 +28,24 @@ import { handleSyncGroup } from "./sync-group.ts";
 /** The handler of each implemented API. */
 export const handlers: { readonly [N in ImplementedApi]: Handler<N> } = {
   ApiVersions: handleApiVersions,
-  Metadata: handleMetadata,
+  Metadata: withMetadataOperations(handleMetadata),
   Produce: handleProduce,
   Fetch: handleFetch,
   ListOffsets: handleListOffsets,
   OffsetCommit: handleOffsetCommit,
-  OffsetFetch: handleOffsetFetch,
-  FindCoordinator: handleFindCoordinator,
+  OffsetFetch: batchedOffsetFetch(handleOffsetFetch),
+  FindCoordinator: batchedFindCoordinator(handleFindCoordinator),
   JoinGroup: handleJoinGroup,
   Heartbeat: handleHeartbeat,
   LeaveGroup: handleLeaveGroup,
   SyncGroup: handleSyncGroup,
-  DescribeGroups: handleDescribeGroups,
+  DescribeGroups: withGroupOperations(handleDescribeGroups),
   ListGroups: handleListGroups,
   CreateTopics: handleCreateTopics,
   DeleteTopics: handleDeleteTopics,
   InitProducerId: handleInitProducerId,
+  DescribeConfigs: handleDescribeConfigs,
+  CreatePartitions: handleCreatePartitions,
   SaslHandshake: handleSaslHandshake,
   SaslAuthenticate: handleSaslAuthenticate,
 };

@@ -1,12 +1,17 @@
-/** ListGroups: every group the coordinator knows, with its protocol type. */
+/** ListGroups: every group the coordinator knows, with its protocol type (and v4+: its state, filtered by state). */
 import type { HandlerContext } from "../handler-context.ts";
 import { kafkaErrorCode } from "../protocol/error-codes.ts";
 import type { ListGroupsRequest, ListGroupsResponse } from "../protocol/list-groups/types.ts";
 
-export async function handleListGroups(ctx: HandlerContext, _request: ListGroupsRequest): Promise<ListGroupsResponse> {
+/** "PreparingRebalance", "preparingrebalance" and "PREPARING_REBALANCE" name one state (v4 filters). */
+const stateKey = (state: string): string => state.replaceAll("_", "").toLowerCase();
+
+export async function handleListGroups(ctx: HandlerContext, request: ListGroupsRequest): Promise<ListGroupsResponse> {
   try {
     const groups = await ctx.broker.groups.listGroups();
-    return { throttleTimeMs: 0, errorCode: 0, groups: groups.map((g) => ({ groupId: g.groupId, protocolType: g.protocolType })) };
+    const states = request.statesFilter?.length ? new Set(request.statesFilter.map(stateKey)) : null;
+    const listed = states ? groups.filter((g) => states.has(stateKey(g.state))) : groups;
+    return { throttleTimeMs: 0, errorCode: 0, groups: listed.map((g) => ({ groupId: g.groupId, protocolType: g.protocolType, groupState: g.state })) };
   } catch (error) {
     return { throttleTimeMs: 0, errorCode: kafkaErrorCode(error), groups: [] };
   }

@@ -3,6 +3,7 @@ import process from "node:process";
 import { concatBytes } from "../../test/support/bytes.ts";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { isFlexible } from "./api-keys.ts";
 import { apis, decodeRequestBody, type ImplementedApi } from "./apis.ts";
 import { ProtocolDecodeError } from "./decode-error.ts";
 import { decodeRequestHeader } from "./header.ts";
@@ -52,6 +53,9 @@ const token = fc.oneof(
   fc.constantFrom(
     [0x00, 0x00, 0x00, 0x01], [0x00, 0x00, 0x00, 0x02], [0x00, 0x00, 0x00, 0x00], [0xff, 0xff, 0xff, 0xff], [0x7f, 0xff, 0xff, 0xff],
     [0x80, 0x00, 0x00, 0x00], [0x00, 0x01], [0x00, 0x03], [0xff, 0xff], [0x7f, 0xff], [0x00, 0x01, 0x61], [0x00, 0x02, 0xc3, 0xbc], [0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x05],
+    // flexible versions: compact lengths/counts (N + 1) as unsigned varints, huge and overlong ones, tag sections
+    [0x00], [0x01], [0x02], [0x03, 0x61, 0x62], [0x02, 0x61], [0xff, 0xff, 0xff, 0xff, 0x0f], [0x80, 0x80, 0x80, 0x80, 0x10], [0xff, 0xff, 0xff, 0xff, 0xff, 0x01],
+    [0x01, 0x00, 0x02, 0x61, 0x62], [0x01, 0x05, 0xff, 0xff, 0xff, 0xff, 0x0f],
   ).map((bytes) => new Uint8Array(bytes)),
 );
 const structured = fc.array(token, { maxLength: 40 }).map(concatBytes);
@@ -114,6 +118,35 @@ test("decoders refuse a 2^31-item array in a tiny frame without allocating it", 
   for (const api of arrayFirst) {
     for (const version of apis[api].versions.keys()) assert.is(decodeChecked(apis[api].apiKey, version, frame), "rejected", `${api} v${version}`);
   }
+});
+
+const flexibleCodecs = codecs.filter(({ key, version }) => isFlexible(key, version));
+
+test("flexible decoders meet huge varint counts and lengths at every field position without allocating them", () => {
+  assert.ok(flexibleCodecs.length >= 20, `${flexibleCodecs.length} flexible versions`);
+  const huge = [0xff, 0xff, 0xff, 0xff, 0x0f]; // 2^32 - 1: a compact count/length of 2^32 - 2
+  const overlong = [0x80, 0x80, 0x80, 0x80, 0x80, 0x01]; // more than 32 bits
+  let rejected = 0;
+  let runs = 0;
+  for (const { key, version } of flexibleCodecs) {
+    for (let at = 0; at <= 12; at++) {
+      for (const varint of [huge, overlong]) {
+        // `at` bytes of 0x01 put the varint where a one-byte field, a count or a length would be
+        const frame = new Uint8Array([...new Array<number>(at).fill(1), ...varint, 0, 0, 0]);
+        runs++;
+        if (decodeChecked(key, version, frame) === "rejected") rejected++;
+      }
+    }
+  }
+  assert.ok(rejected > runs / 2, `${rejected} of ${runs} frames rejected`);
+});
+
+test("flexible decoders skip unknown tagged fields and refuse a tag larger than the frame", () => {
+  const heartbeat = (tags: number[]) => new Uint8Array([0x02, 0x67, 0, 0, 0, 2, 0x02, 0x6d, 0x00, ...tags]);
+  const decoded = decodeRequestBody(12, 4, new Reader(heartbeat([0x02, 0x00, 0x01, 0xaa, 0x07, 0x02, 0xbb, 0xcc])));
+  assert.equal(decoded?.body, { groupId: "g", generationId: 2, memberId: "m", groupInstanceId: null }, "two unknown tags (0 and 7) skipped");
+  assert.is(decodeChecked(12, 4, heartbeat([0x01, 0x00, 0xff, 0xff, 0xff, 0xff, 0x0f])), "rejected", "a tag claiming 4 GiB");
+  assert.is(decodeChecked(12, 4, heartbeat([0xff, 0xff, 0xff, 0xff, 0x0f])), "rejected", "2^32 - 1 tags");
 });
 
 test.run();

@@ -47,6 +47,11 @@ test("requestHeaderVersion() and responseHeaderVersion() follow flexible version
   assert.is(requestHeaderVersion(1, 12), 2);
   assert.is(requestHeaderVersion(18, 3), 2);
   assert.is(requestHeaderVersion(999, 50), 1, "unknown apis are read as non-flexible");
+  assert.is(requestHeaderVersion(32, 3), 1, "DescribeConfigs v3");
+  assert.is(requestHeaderVersion(32, 4), 2, "DescribeConfigs v4");
+  assert.is(requestHeaderVersion(37, 1), 1, "CreatePartitions v1");
+  assert.is(requestHeaderVersion(37, 2), 2, "CreatePartitions v2");
+  assert.is(responseHeaderVersion(37, 2), 1);
   assert.is(responseHeaderVersion(3, 9), 1);
   assert.is(responseHeaderVersion(3, 6), 0);
   assert.is(responseHeaderVersion(18, 3), 0, "ApiVersions replies always use header v0");

@@ -257,6 +257,14 @@ export class Reader {
     return this.#bytes.slice(at, at + length);
   }
 
+  /** Compact nullable bytes, as a subarray of the frame (no copy). */
+  compactNullableBytesView(): Uint8Array | null {
+    const length = this.#compactLength();
+    if (length < 0) return null;
+    const at = this.#need(length, "compact bytes");
+    return this.#bytes.subarray(at, at + length);
+  }
+
   compactArray<T>(item: (reader: Reader) => T, itemBytesMin = 1): T[] {
     const count = this.#compactLength();
     if (count < 0) this.#rejectNull("compact array");
@@ -266,6 +274,22 @@ export class Reader {
   compactNullableArray<T>(item: (reader: Reader) => T, itemBytesMin = 1): T[] | null {
     const count = this.#compactLength();
     return count < 0 ? null : this.#items(count, item, itemBytesMin, "compact array");
+  }
+
+  /** Compact [int32]. */
+  compactInt32Array(): number[] {
+    return this.compactArray((r) => r.int32(), 4);
+  }
+
+  /** Compact [compact string]. */
+  compactStringArray(): string[] {
+    return this.compactArray((r) => r.compactString(), 1);
+  }
+
+  /** 16 raw bytes (a topic id), copied. */
+  uuid(): Uint8Array {
+    const at = this.#need(16, "uuid");
+    return this.#bytes.slice(at, at + 16);
   }
 
   /** Skips a tagged-field section (count, then tag + size + data each); Rivulet knows no tags yet. */

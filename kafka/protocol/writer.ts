@@ -18,6 +18,9 @@ export const chunkRefBytesMin = 16 * 1024;
 
 const twoTo32 = 4294967296;
 
+/** Kafka's "no topic id" (all zero bytes). */
+const zeroUuid = new Uint8Array(16);
+
 /** A growable big-endian writer; see the module doc. */
 export class Writer {
   #buf: Uint8Array;
@@ -226,6 +229,25 @@ export class Writer {
 
   compactNullableArray<T>(items: readonly T[] | null | undefined, item: (writer: Writer, value: T) => void): this {
     return items == null ? this.unsignedVarint(0) : this.compactArray(items, item);
+  }
+
+  /** Compact [int32]. */
+  compactInt32Array(items: readonly number[]): this {
+    return this.compactArray(items, (w, value) => w.int32(value));
+  }
+
+  /** Compact [compact string]. */
+  compactStringArray(items: readonly string[]): this {
+    return this.compactArray(items, (w, value) => w.compactString(value));
+  }
+
+  /** A 16-byte topic id; Rivulet's topics have none, so the all-zero id by default. */
+  uuid(value: Uint8Array = zeroUuid): this {
+    if (value.length !== 16) throw new RangeError(`uuid of ${value.length} bytes`);
+    this.#ensure(16);
+    this.#buf.set(value, this.#pos);
+    this.#pos += 16;
+    return this;
   }
 
   /** An empty tagged-field section. */

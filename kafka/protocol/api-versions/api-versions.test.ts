@@ -3,6 +3,7 @@ import * as assert from "uvu/assert";
 import { supportedApiVersions } from "../apis.ts";
 import { decodeBody, encodeBody, hex } from "../../../test/support/kafka/protocol/codec.ts";
 import { kafkajsBody, kafkajsDecode } from "../../../test/support/kafka/protocol/kafkajs.ts";
+import { pltBody, pltParse } from "../../../test/support/kafka/protocol/platformatic.ts";
 
 const response = { errorCode: 0, apiKeys: [{ apiKey: 0, minVersion: 3, maxVersion: 7 }, { apiKey: 18, minVersion: 0, maxVersion: 2 }], throttleTimeMs: 0 };
 
@@ -33,14 +34,24 @@ for (const version of [0, 1, 2]) {
 
 test("supportedApiVersions() lists every implemented API once, sorted, with contiguous ranges", () => {
   const list = supportedApiVersions();
-  assert.equal(list.map((a) => a.apiKey), [0, 1, 2, 3, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 22, 36]);
+  assert.equal(list.map((a) => a.apiKey), [0, 1, 2, 3, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 22, 32, 36, 37]);
   const byKey = Object.fromEntries(list.map((a) => [a.apiKey, [a.minVersion, a.maxVersion]]));
-  assert.equal(byKey[0], [3, 7]);
-  assert.equal(byKey[1], [4, 11]);
-  assert.equal(byKey[3], [0, 6]);
-  assert.equal(byKey[18], [0, 2]);
+  assert.equal(byKey[0], [3, 9]);
+  assert.equal(byKey[1], [4, 12]);
+  assert.equal(byKey[3], [0, 9]);
+  assert.equal(byKey[18], [0, 3]);
+  assert.equal(byKey[32], [0, 4], "DescribeConfigs");
+  assert.equal(byKey[37], [0, 3], "CreatePartitions");
   assert.equal(byKey[17], [0, 1], "SaslHandshake");
-  assert.equal(byKey[36], [0, 1], "SaslAuthenticate: v2 is flexible and not implemented");
+  assert.equal(byKey[36], [0, 2], "SaslAuthenticate (v2 is flexible)");
+});
+
+test("ApiVersions v3 (flexible) reads @platformatic/kafka's request and answers in its layout", () => {
+  assert.equal(decodeBody("ApiVersions", 3, pltBody("apiVersionsV3", "plt-kafka", "1.35.0")), { clientSoftwareName: "plt-kafka", clientSoftwareVersion: "1.35.0" });
+  const body = encodeBody("ApiVersions", 3, { errorCode: 0, apiKeys: [{ apiKey: 0, minVersion: 3, maxVersion: 9 }, { apiKey: 18, minVersion: 0, maxVersion: 3 }], throttleTimeMs: 0 });
+  assert.is(hex(body), "0000" + "03" + "0000000300090" + "0" + "00120000000300" + "00000000" + "00");
+  const parsed = pltParse("apiVersionsV3", 18, 3, body) as { apiKeys: Array<{ apiKey: number; name: string; minVersion: number; maxVersion: number }> };
+  assert.equal(parsed.apiKeys.map((a) => [a.name, a.minVersion, a.maxVersion]), [["Produce", 3, 9], ["ApiVersions", 0, 3]]);
 });
 
 test.run();

@@ -8,5 +8,6 @@ export interface DeleteTopicsRequest {
 export interface DeleteTopicsResponse {
   /** v1+ */
   throttleTimeMs: number;
-  responses: Array<{ name: string; errorCode: number }>;
+  /** errorMessage is v5+. */
+  responses: Array<{ name: string; errorCode: number; errorMessage?: string | null }>;
 }

@@ -2,10 +2,14 @@
 
 export interface DescribeGroupsRequest {
   groups: string[];
+  /** v3+; false before. */
+  includeAuthorizedOperations?: boolean;
 }
 
 export interface DescribedGroupMember {
   memberId: string;
+  /** v4+ (static membership); null when absent. */
+  groupInstanceId?: string | null;
   clientId: string;
   clientHost: string;
   memberMetadata: Uint8Array;
@@ -20,6 +24,8 @@ export interface DescribedGroup {
   protocolType: string;
   protocolData: string;
   members: DescribedGroupMember[];
+  /** v3+: bit field of the ACL operations the caller may do; absent = not asked (INT32_MIN). */
+  authorizedOperations?: number;
 }
 
 export interface DescribeGroupsResponse {

@@ -2,10 +2,11 @@ import { test } from "uvu";
 import { concatBytes } from "../../../test/support/bytes.ts";
 import * as assert from "uvu/assert";
 import { decodeBody, encodeBody, versionsOf } from "../../../test/support/kafka/protocol/codec.ts";
-import { kafkajsBody, kafkajsDecode, kafkajsParse, kafkajsRecordBatch, kafkajsThrottle } from "../../../test/support/kafka/protocol/kafkajs.ts";
+import { kafkajsBody, kafkajsDecode, kafkajsHas, kafkajsParse, kafkajsRecordBatch, kafkajsThrottle } from "../../../test/support/kafka/protocol/kafkajs.ts";
 import { chunkRefBytesMin, Writer } from "../writer.ts";
 import { encodeResponse as encodeResponseV11 } from "./v11.ts";
 import type { FetchPartitionResponse, FetchResponse } from "./types.ts";
+import { pltBody, pltParse } from "../../../test/support/kafka/protocol/platformatic.ts";
 
 const t0 = 1_700_000_000_000;
 
@@ -45,7 +46,7 @@ interface KafkajsFetch extends Record<string, unknown> {
 
 const text = (bytes: Uint8Array | null) => (bytes === null ? null : new TextDecoder().decode(bytes));
 
-for (const version of versionsOf("Fetch")) {
+for (const version of versionsOf("Fetch").filter((v) => kafkajsHas("fetch", v))) {
   test(`Fetch v${version} decodeRequest() reads kafkajs's request`, async () => {
     const topics = [
       { topic: "orders", partitions: [{ partition: 0, fetchOffset: 40, maxBytes: 1048576, currentLeaderEpoch: 5, logStartOffset: 2 }, { partition: 1, fetchOffset: 2 ** 40, maxBytes: 10 }] },
@@ -120,6 +121,31 @@ test("Fetch v11 encodeResponse() carries partition errors kafkajs acts on", asyn
   } catch (error) {
     assert.is((error as { type?: string }).type, "OFFSET_OUT_OF_RANGE");
   }
+});
+
+test("Fetch v12 (flexible) reads @platformatic/kafka's request and answers with records it parses", async () => {
+  const body = pltBody("fetchV12", 500, 1, 1048576, 1, 0, -1,
+    [{ topicId: "orders", partitions: [{ partition: 2, currentLeaderEpoch: 5, fetchOffset: 10n, lastFetchedEpoch: -1, partitionMaxBytes: 65536 }] }], [], "rack-a");
+  assert.equal(decodeBody("Fetch", 12, body), {
+    replicaId: -1, maxWaitMs: 500, minBytes: 1, maxBytes: 1048576, isolationLevel: 1, sessionId: 0, sessionEpoch: -1,
+    topics: [{ topic: "orders", partitions: [{ partition: 2, currentLeaderEpoch: 5, fetchOffset: 10, logStartOffset: -1, partitionMaxBytes: 65536, lastFetchedEpoch: -1 }] }],
+    forgottenTopics: [], rackId: "rack-a",
+  });
+  const records = await kafkajsRecordBatch([{ key: "k", value: "v10" }, { value: "v11" }], 10);
+  const response = encodeBody("Fetch", 12, {
+    throttleTimeMs: 0, errorCode: 0, sessionId: 0,
+    topics: [{ topic: "orders", partitions: [
+      { partition: 2, errorCode: 0, highWatermark: 12, lastStableOffset: 12, logStartOffset: 0, abortedTransactions: null, preferredReadReplica: -1, records },
+      { partition: 3, errorCode: 0, highWatermark: 0, lastStableOffset: 0, logStartOffset: 0, abortedTransactions: [], preferredReadReplica: -1, records: null },
+    ] }],
+  });
+  const parsed = pltParse("fetchV12", 1, 12, response) as { responses: Array<{ topicId: string; partitions: Array<{ partitionIndex: number; highWatermark: bigint; records?: Array<{ records: Array<{ offsetDelta: number; value: Uint8Array }> }> }> }> };
+  const [topic] = parsed.responses;
+  assert.is(topic?.topicId, "orders");
+  assert.equal(topic?.partitions.map((p) => [p.partitionIndex, Number(p.highWatermark)]), [[2, 12], [3, 0]]);
+  const values = topic?.partitions[0]?.records?.flatMap((b) => b.records.map((r) => new TextDecoder().decode(r.value)));
+  assert.equal(values, ["v10", "v11"]);
+  assert.is(topic?.partitions[1]?.records, undefined, "null records: none");
 });
 
 test.run();

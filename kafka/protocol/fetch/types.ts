@@ -8,6 +8,8 @@ export interface FetchPartition {
   /** v5+ (followers only); -1 before. */
   logStartOffset: number;
   partitionMaxBytes: number;
+  /** v12+: epoch of the last batch the follower fetched; absent before. */
+  lastFetchedEpoch?: number;
 }
 
 export interface FetchTopic {

@@ -5,6 +5,18 @@ export interface FindCoordinatorRequest {
   key: string;
   /** v1+: 0 group, 1 transaction; 0 before. */
   keyType: number;
+  /** v4+: the keys asked for in one request; `key` then holds the first. */
+  keys?: string[];
+}
+
+/** One key's coordinator (v4+). */
+export interface Coordinator {
+  key: string;
+  nodeId: number;
+  host: string;
+  port: number;
+  errorCode: number;
+  errorMessage: string | null;
 }
 
 export interface FindCoordinatorResponse {
@@ -16,4 +28,6 @@ export interface FindCoordinatorResponse {
   nodeId: number;
   host: string;
   port: number;
+  /** v4+: one entry per key asked for (required for v4 responses). */
+  coordinators?: Coordinator[];
 }

@@ -1,11 +1,15 @@
 /** ListGroups (key 16): every group the coordinator knows. */
 
-/** v0-2 requests have no body. */
-export type ListGroupsRequest = Record<string, never>;
+/** v0-3 requests have no body; v4 may filter by state. */
+export interface ListGroupsRequest {
+  /** v4+: only groups in these states ([] or absent = every group). */
+  statesFilter?: string[];
+}
 
 export interface ListGroupsResponse {
   /** v1+ */
   throttleTimeMs: number;
   errorCode: number;
-  groups: Array<{ groupId: string; protocolType: string }>;
+  /** groupState is v4+ (absent: "Empty"). */
+  groups: Array<{ groupId: string; protocolType: string; groupState?: string }>;
 }

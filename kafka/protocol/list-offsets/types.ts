@@ -4,6 +4,8 @@ export interface ListOffsetsPartition {
   partitionIndex: number;
   /** -1 latest, -2 earliest, else the first offset with a timestamp >= this. */
   timestamp: number;
+  /** v4+; -1 (no check) before. */
+  currentLeaderEpoch?: number;
 }
 
 export interface ListOffsetsTopic {
@@ -24,6 +26,8 @@ export interface ListOffsetsPartitionResponse {
   /** The found record's timestamp, or -1. */
   timestamp: number;
   offset: number;
+  /** v4+; -1 (unknown) when absent. */
+  leaderEpoch?: number;
 }
 
 export interface ListOffsetsTopicResponse {

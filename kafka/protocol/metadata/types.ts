@@ -5,6 +5,10 @@ export interface MetadataRequest {
   topics: string[] | null;
   /** v4+; earlier versions always allow it (true). */
   allowAutoTopicCreation: boolean;
+  /** v8+; false before. */
+  includeClusterAuthorizedOperations?: boolean;
+  /** v8+; false before. */
+  includeTopicAuthorizedOperations?: boolean;
 }
 
 export interface MetadataBroker {
@@ -23,6 +27,8 @@ export interface MetadataPartition {
   isrNodes: number[];
   /** v5+ */
   offlineReplicas: number[];
+  /** v7+; -1 (unknown) when absent. */
+  leaderEpoch?: number;
 }
 
 export interface MetadataTopic {
@@ -31,6 +37,8 @@ export interface MetadataTopic {
   /** v1+ */
   isInternal: boolean;
   partitions: MetadataPartition[];
+  /** v8+: bit field of the ACL operations the caller may do; absent = not asked (INT32_MIN). */
+  topicAuthorizedOperations?: number;
 }
 
 export interface MetadataResponse {
@@ -42,4 +50,6 @@ export interface MetadataResponse {
   /** v1+ */
   controllerId: number;
   topics: MetadataTopic[];
+  /** v8+; absent = not asked (INT32_MIN). */
+  clusterAuthorizedOperations?: number;
 }

@@ -5,6 +5,8 @@ export interface OffsetCommitPartition {
   /** May be -1 or -2 (stored as given). */
   committedOffset: number;
   committedMetadata: string | null;
+  /** v6+; -1 when absent. */
+  committedLeaderEpoch?: number;
 }
 
 export interface OffsetCommitTopic {
@@ -19,6 +21,8 @@ export interface OffsetCommitRequest {
   memberId: string;
   /** v2-4; -1 (broker default) from v5. */
   retentionTimeMs: number;
+  /** v7+ (static membership); absent/null before. */
+  groupInstanceId?: string | null;
   topics: OffsetCommitTopic[];
 }
 

@@ -9,6 +9,13 @@ export interface OffsetFetchRequest {
   groupId: string;
   /** null (v2+) = every partition the group committed. */
   topics: OffsetFetchTopic[] | null;
+  /** v7+; false before. */
+  requireStable?: boolean;
+  /**
+   * v8+: the groups asked for (each with its topics); `groupId`/`topics` then hold the first.
+   * The listener answers each group with the one-group handler (`handlers/batched.ts`).
+   */
+  groups?: Array<{ groupId: string; topics: OffsetFetchTopic[] | null }>;
 }
 
 export interface OffsetFetchPartitionResponse {
@@ -17,6 +24,8 @@ export interface OffsetFetchPartitionResponse {
   committedOffset: number;
   metadata: string | null;
   errorCode: number;
+  /** v5+; -1 when absent. */
+  committedLeaderEpoch?: number;
 }
 
 export interface OffsetFetchTopicResponse {
@@ -30,4 +39,6 @@ export interface OffsetFetchResponse {
   topics: OffsetFetchTopicResponse[];
   /** v2+ top-level error. */
   errorCode: number;
+  /** v8+: one entry per group asked for (required for v8 responses). */
+  groups?: Array<{ groupId: string; topics: OffsetFetchTopicResponse[]; errorCode: number }>;
 }

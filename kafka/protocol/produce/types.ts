@@ -30,6 +30,10 @@ export interface ProducePartitionResponse {
   logAppendTimeMs: number;
   /** v5+ */
   logStartOffset: number;
+  /** v8+: which batches of the partition were refused, and why; [] when absent. */
+  recordErrors?: Array<{ batchIndex: number; message: string | null }>;
+  /** v8+; null when absent. */
+  errorMessage?: string | null;
 }
 
 export interface ProduceTopicResponse {

@@ -3,6 +3,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { decodeBody, encodeBody, hex, versionsOf } from "../../../test/support/kafka/protocol/codec.ts";
 import { kafkajsBody, kafkajsDecode, kafkajsParse } from "../../../test/support/kafka/protocol/kafkajs.ts";
+import { pltBody, pltParse } from "../../../test/support/kafka/protocol/platformatic.ts";
 
 const text = (s: string) => new TextEncoder().encode(s);
 
@@ -17,11 +18,11 @@ function sizePrefixed(bytes: Uint8Array): Buffer {
   return out;
 }
 
-test("SaslAuthenticate implements v0 and v1 (v2 is flexible and not offered)", () => {
-  assert.equal(versionsOf("SaslAuthenticate"), [0, 1]);
+test("SaslAuthenticate implements v0-2 (v2 is flexible)", () => {
+  assert.equal(versionsOf("SaslAuthenticate"), [0, 1, 2]);
 });
 
-for (const version of versionsOf("SaslAuthenticate")) {
+for (const version of [0, 1]) {
   test(`SaslAuthenticate v${version} decodeRequest() reads kafkajs's request`, async () => {
     const token = text("\0alice\0alice-secret");
     const body = await kafkajsBody("saslAuthenticate", version, { authBytes: sizePrefixed(token) });
@@ -47,5 +48,19 @@ for (const version of versionsOf("SaslAuthenticate")) {
     assert.is((error as Error).message, "authentication failed");
   });
 }
+
+test("SaslAuthenticate v2 (flexible) reads @platformatic/kafka's request and answers in its layout", () => {
+  const token = text("\0alice\0alice-secret");
+  const body = pltBody("saslAuthenticateV2", Buffer.from(token));
+  assert.is(hex(body), "14" + hex(token) + "00");
+  assert.equal(decodeBody("SaslAuthenticate", 2, body), { authBytes: token });
+  const serverFirst = text("r=abc,s=c2FsdA==,i=4096");
+  const response = encodeBody("SaslAuthenticate", 2, { errorCode: 0, errorMessage: null, authBytes: serverFirst, sessionLifetimeMs: 0 });
+  assert.is(hex(response), "0000" + "00" + "18" + hex(serverFirst) + "0000000000000000" + "00");
+  const parsed = pltParse("saslAuthenticateV2", 36, 2, response) as { errorCode: number; authBytes: Uint8Array; sessionLifetimeMs: bigint };
+  assert.equal([parsed.errorCode, [...parsed.authBytes], Number(parsed.sessionLifetimeMs)], [0, [...serverFirst], 0]);
+  const failed = encodeBody("SaslAuthenticate", 2, { errorCode: 58, errorMessage: "bad", authBytes: new Uint8Array(0), sessionLifetimeMs: 0 });
+  assert.is(hex(failed), "003a" + "04626164" + "01" + "0000000000000000" + "00");
+});
 
 test.run();

@@ -32,6 +32,16 @@ export function kafkajsRequest(api: Folder, version: number): (args: object) => 
   return require(`${base}/requests/${api}/v${version}/request.js`);
 }
 
+/** Whether kafkajs implements `api` (its folder name) at `version`. */
+export function kafkajsHas(api: Folder, version: number): boolean {
+  try {
+    require.resolve(`${base}/requests/${api}/v${version}/request.js`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** kafkajs's response decoder for `api` at `version`. */
 export function kafkajsResponse(api: Folder, version: number): KafkajsResponse {
   return require(`${base}/requests/${api}/v${version}/response.js`);
@@ -83,7 +93,7 @@ export async function kafkajsRecordBatch(messages: Array<{ key?: string; value: 
 
 /** First version at which kafkajs reports throttle time as `clientSideThrottleTime` (KIP-219). */
 const clientSideThrottleFrom: Readonly<Record<string, number>> = {
-  apiVersions: 2, createTopics: 3, deleteTopics: 1, describeGroups: 2, fetch: 8, findCoordinator: 2,
+  apiVersions: 2, createPartitions: 1, createTopics: 3, deleteTopics: 1, describeGroups: 2, fetch: 8, findCoordinator: 2,
   heartbeat: 2, initProducerId: 1, joinGroup: 3, leaveGroup: 2, listGroups: 2, listOffsets: 3,
   metadata: 6, offsetCommit: 4, offsetFetch: 4, produce: 6, syncGroup: 2,
 };

@@ -1,10 +1,12 @@
 /**
- * One realistic request per implemented API version, encoded by kafkajs: the seeds for
- * truncation and bit-flip fuzzing. Tests only.
+ * One realistic request per implemented API version, encoded by kafkajs where it speaks the
+ * version, else by @platformatic/kafka or built from the layout (`platformatic.ts`): the seeds
+ * for truncation and bit-flip fuzzing. Tests only.
  */
 import { Buffer } from "node:buffer";
 import { apis, type ImplementedApi } from "../../../../kafka/protocol/apis.ts";
-import { kafkajsBody } from "./kafkajs.ts";
+import { kafkajsBody, kafkajsHas } from "./kafkajs.ts";
+import { flexibleSample } from "./platformatic.ts";
 
 const t0 = 1_700_000_000_000;
 
@@ -27,8 +29,17 @@ const sampleArgs: Record<ImplementedApi, [folder: string, args: object]> = {
   CreateTopics: ["createTopics", { topics: [{ topic: "t", numPartitions: 2, replicationFactor: 1, replicaAssignment: [{ partition: 0, replicas: [1] }], configEntries: [{ name: "a", value: "b" }] }], timeout: 100, validateOnly: false }],
   DeleteTopics: ["deleteTopics", { topics: ["t"], timeout: 100 }],
   InitProducerId: ["initProducerId", { transactionalId: "tx", transactionTimeout: 100 }],
+  DescribeConfigs: ["describeConfigs", { resources: [{ type: 2, name: "orders", configNames: ["retention.ms"] }], includeSynonyms: true }],
+  CreatePartitions: ["createPartitions", { topicPartitions: [{ topic: "orders", count: 4, assignments: [[1]] }], timeout: 100, validateOnly: true }],
   SaslHandshake: ["saslHandshake", { mechanism: "SCRAM-SHA-512" }],
   SaslAuthenticate: ["saslAuthenticate", { authBytes: Buffer.concat([Buffer.from([0, 0, 0, 32]), Buffer.from("n,,n=user,r=rOprNGfwEbeRWgbNEkqO")]) }],
+};
+
+/** Versions whose request layout equals an older one kafkajs encodes (Kafka's message definitions). */
+const sameRequestAs: Partial<Record<ImplementedApi, Record<number, number>>> = {
+  OffsetFetch: { 5: 4 },
+  CreateTopics: { 4: 3 },
+  DeleteTopics: { 2: 1, 3: 1 },
 };
 
 /** A kafkajs-encoded request body for every implemented API version. */
@@ -36,7 +47,14 @@ export async function sampleBodies(): Promise<Array<{ api: ImplementedApi; versi
   const out: Array<{ api: ImplementedApi; version: number; body: Uint8Array }> = [];
   for (const api of Object.keys(apis) as ImplementedApi[]) {
     const [folder, args] = sampleArgs[api];
-    for (const version of apis[api].versions.keys()) out.push({ api, version, body: await kafkajsBody(folder, version, args) });
+    for (const version of apis[api].versions.keys()) {
+      const older = sameRequestAs[api]?.[version];
+      const body = kafkajsHas(folder, version)
+        ? await kafkajsBody(folder, version, args)
+        : older !== undefined ? await kafkajsBody(folder, older, args) : flexibleSample(api, version);
+      if (!body) throw new Error(`no sample request for ${api} v${version}`);
+      out.push({ api, version, body });
+    }
   }
   return out;
 }

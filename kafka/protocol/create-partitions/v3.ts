@@ -1,0 +1,2 @@
+/** CreatePartitions v3: same layout as v2. */
+export { decodeRequest, encodeResponse } from "./v2.ts";

@@ -7,6 +7,7 @@ export default String.raw`
 import { consoleApi, enc } from "./api.js";
 import { field, h, replace } from "./dom.js";
 import { fromConsole, recordCard } from "./records.js";
+import { plural } from "./format.js";
 
 function select(name, options, value) {
   return h("select", { name: name }, options.map((o) => h("option", { value: o[0], selected: o[0] === value }, o[1])));
@@ -62,7 +63,7 @@ export function messageBrowser(topic, format) {
     const records = page.records.map(fromConsole);
     replace(list, records.length === 0 ? h("p", { class: "muted" }, "No matching records here.") : records.map((r) => recordCard(r, format())));
     const shown = records.length ? "offsets " + records[0].offset + "–" + records[records.length - 1].offset + ", " : "";
-    status.textContent = records.length + " records (" + shown + page.scanned + " read from offset " + page.start_offset +
+    status.textContent = plural(records.length, "record") + " (" + shown + page.scanned + " read from offset " + page.start_offset +
       "); partition holds " + page.log_start_offset + "–" + page.high_watermark + (page.reached_end ? "; end reached" : "");
     prev.disabled = history.length < 2;
     next.disabled = page.reached_end && page.next_offset >= page.high_watermark;

@@ -1,6 +1,7 @@
 /** `chart.js`: a line chart in SVG, drawn from numbers with text labels only. */
 export default String.raw`
 import { h, svg } from "./dom.js";
+import { plural } from "./format.js";
 
 const width = 640;
 const height = 200;
@@ -21,7 +22,7 @@ export function lineChart(points, options) {
   const x = (t) => pad.left + ((t - from) / options.windowMs) * (width - pad.left - pad.right);
   const y = (v) => height - pad.bottom - (v / max) * (height - pad.top - pad.bottom);
   const last = points.length ? points[points.length - 1] : null;
-  const summary = label + ": " + points.length + " samples over the last " + Math.round(options.windowMs / 60000) +
+  const summary = label + ": " + plural(points.length, "sample") + " over the last " + Math.round(options.windowMs / 60000) +
     " minutes" + (last ? ", latest " + format(last.v) + ", highest " + format(max) : "");
   const chart = svg("svg", { viewBox: "0 0 " + width + " " + height, class: "chart", role: "img", "aria-label": summary },
     svg("line", { x1: pad.left, y1: y(0), x2: width - pad.right, y2: y(0), class: "axis" }),

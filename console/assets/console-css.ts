@@ -42,10 +42,12 @@ button.link { border: none; background: none; color: var(--accent); text-decorat
 button:disabled { opacity: 0.55; cursor: default; }
 input, select, textarea { padding: 6px 8px; border: 1px solid var(--line); border-radius: 6px; background: var(--panel); max-width: 100%; min-height: 36px; }
 textarea { width: 100%; font-family: ui-monospace, SFMono-Regular, Menlo, monospace; }
-.field { display: flex; flex-direction: column; gap: 4px; margin: 6px 0; min-width: 0; }
+.field { display: flex; flex-direction: column; align-items: flex-start; gap: 4px; margin: 6px 0; min-width: 0; }
+.field textarea { align-self: stretch; }
 .field label { font-weight: 600; font-size: 0.9rem; }
 .row { display: flex; flex-wrap: wrap; gap: 8px 16px; align-items: flex-end; }
 .checks { border: none; margin: 6px 0; padding: 0; display: flex; gap: 12px; flex-wrap: wrap; align-items: center; }
+.checks label { display: inline-flex; align-items: center; gap: 4px; }
 .checks legend { font-weight: 600; font-size: 0.9rem; padding: 0; margin-bottom: 4px; }
 .records { display: grid; gap: 8px; margin-top: 8px; }
 .record { border: 1px solid var(--line); border-radius: 8px; background: var(--panel); padding: 8px 10px; min-width: 0; }

@@ -100,6 +100,10 @@ export function timeLabel(ms) {
   return isNaN(d.getTime()) ? String(ms) : d.toISOString().replace("T", " ").replace("Z", " UTC");
 }
 
+export function plural(n, word) {
+  return countLabel(n) + " " + word + (n === 1 ? "" : "s");
+}
+
 export function countLabel(n) {
   return n === null || n === undefined ? "—" : Number(n).toLocaleString("en");
 }

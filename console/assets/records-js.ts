@@ -44,7 +44,8 @@ export function recordCard(record, format) {
       h("span", { class: "offset" }, "#" + record.offset),
       h("span", { class: "muted" }, "p" + record.partition),
       h("time", { datetime: new Date(record.timestamp).toISOString() }, timeLabel(record.timestamp)),
-      h("span", { class: "key" }, h("span", { class: "muted" }, "key "), h("code", { class: "record-key" }, key.text))),
+      record.key === null ? h("span", { class: "muted" }, "no key") :
+        h("span", { class: "key" }, h("span", { class: "muted" }, "key "), h("code", { class: "record-key" }, key.text))),
     h("pre", { class: "record-value", "aria-label": "value, " + value.note }, value.text),
     record.headers.length === 0 ? null : h("dl", { class: "record-headers" },
       record.headers.map((pair) => [h("dt", {}, pair[0]), h("dd", {}, show(pair[1], format === "hex" ? "hex" : "text").text)])));

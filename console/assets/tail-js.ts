@@ -8,6 +8,7 @@ export default String.raw`
 import { authHeaders, enc } from "./api.js";
 import { field, h, replace } from "./dom.js";
 import { fromApi, recordCard } from "./records.js";
+import { plural } from "./format.js";
 
 const rowsMax = 100;
 
@@ -68,7 +69,7 @@ export function liveTail(topic, format) {
       waiting.shift();
       dropped++;
     }
-    setStatus("Paused: " + waiting.length + " new records waiting" + (dropped ? " (" + dropped + " older ones dropped)" : "") + ".");
+    setStatus("Paused: " + plural(waiting.length, "new record") + " waiting" + (dropped ? " (" + plural(dropped, "older record") + " dropped)" : "") + ".");
   }
 
   async function run(p) {
@@ -140,7 +141,7 @@ export function liveTail(topic, format) {
     paused = !paused;
     pause.textContent = paused ? "Resume" : "Pause";
     pause.setAttribute("aria-pressed", String(paused));
-    if (paused) return setStatus("Paused: 0 new records waiting.");
+    if (paused) return setStatus("Paused: no new records yet.");
     const flush = waiting;
     waiting = [];
     dropped = 0;

@@ -27,7 +27,7 @@ export function recordRoutes(app: Hono<ConsoleEnv>, state: ConsoleState): void {
     const partition = parseCount(c.req.param("p"), "partition", 0x7fffffff);
     const query = (name: string) => c.req.query(name);
     const start = parseStart(query, limits.consoleScanRecordsMax);
-    const count = Math.max(1, parseCount(query("count") ?? String(pageRecordsDefault), "count", limits.consolePageRecordsMax));
+    const count = Math.max(1, parseCount(query("count") ?? String(Math.min(pageRecordsDefault, limits.consolePageRecordsMax)), "count", limits.consolePageRecordsMax));
     const filter = recordFilter(parseFilterText(query("filter")), parseFilterFields(query("in")));
     const page = await scanRecords(broker, { topic, partition, start, count, filter }, limits);
     return c.json({

@@ -65,11 +65,13 @@ export class RateMeter {
     const out = new Map<string, TopicRates>();
     for (const [topic, c] of now.counters) {
       const before = base.counters.get(topic) ?? { producedRecords: 0, producedBytes: 0, fetchedRecords: 0, fetchedBytes: 0 };
+      // A topic deleted and created again restarts its counters: never a negative rate.
+      const rate = (now: number, then: number) => Math.max(0, now - then) / seconds;
       out.set(topic, seconds <= 0 ? none : {
-        produceRecordsPerSec: (c.producedRecords - before.producedRecords) / seconds,
-        fetchRecordsPerSec: (c.fetchedRecords - before.fetchedRecords) / seconds,
-        produceBytesPerSec: (c.producedBytes - before.producedBytes) / seconds,
-        fetchBytesPerSec: (c.fetchedBytes - before.fetchedBytes) / seconds,
+        produceRecordsPerSec: rate(c.producedRecords, before.producedRecords),
+        fetchRecordsPerSec: rate(c.fetchedRecords, before.fetchedRecords),
+        produceBytesPerSec: rate(c.producedBytes, before.producedBytes),
+        fetchBytesPerSec: rate(c.fetchedBytes, before.fetchedBytes),
       });
     }
     return out;

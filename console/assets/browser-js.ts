@@ -13,8 +13,14 @@ function select(name, options, value) {
   return h("select", { name: name }, options.map((o) => h("option", { value: o[0], selected: o[0] === value }, o[1])));
 }
 
+// The first partition holding records, so a new user sees some at once.
+export function firstNonEmpty(topic) {
+  const found = topic.partitions.find((p) => p.end_offset > p.start_offset);
+  return String(found ? found.partition : 0);
+}
+
 export function messageBrowser(topic, format) {
-  const partition = select("partition", topic.partitions.map((p) => [String(p.partition), String(p.partition)]), "0");
+  const partition = select("partition", topic.partitions.map((p) => [String(p.partition), String(p.partition)]), firstNonEmpty(topic));
   const mode = select("from", [["offset", "Offset"], ["timestamp", "Time"], ["newest", "Newest N"]], "offset");
   const offset = h("input", { name: "offset", type: "number", min: "0", step: "1", value: "0", inputmode: "numeric" });
   const time = h("input", { name: "timestamp", type: "datetime-local", step: "1" });
@@ -101,6 +107,15 @@ export function messageBrowser(topic, format) {
     element: h("section", { "aria-labelledby": "browser-h", id: "browser" }, h("h2", { id: "browser-h" }, "Messages"), form, status, list),
     rerender: render,
     load: () => load(startFromForm(), true),
+    browse(p) {
+      partition.value = String(p);
+      mode.value = "offset";
+      showStart();
+      offset.value = "0";
+      history = [];
+      load(startFromForm(), true);
+      partition.focus();
+    },
   };
 }
 `;

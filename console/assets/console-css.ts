@@ -38,7 +38,7 @@ th { font-weight: 600; white-space: nowrap; }
 button, select, input, textarea { font: inherit; color: inherit; }
 button { padding: 6px 14px; border: 1px solid var(--line); border-radius: 6px; background: var(--panel); cursor: pointer; min-height: 36px; }
 button.primary { background: var(--accent); color: var(--accent-fg); border-color: var(--accent); }
-button.link { border: none; background: none; color: var(--accent); text-decoration: underline; padding: 4px; }
+button.link { border: none; background: none; color: var(--accent); text-decoration: underline; padding: 2px 4px; min-height: 0; }
 button:disabled { opacity: 0.55; cursor: default; }
 input, select, textarea { padding: 6px 8px; border: 1px solid var(--line); border-radius: 6px; background: var(--panel); max-width: 100%; min-height: 36px; }
 textarea { width: 100%; font-family: ui-monospace, SFMono-Regular, Menlo, monospace; }

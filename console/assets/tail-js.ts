@@ -6,6 +6,7 @@
  */
 export default String.raw`
 import { authHeaders, enc } from "./api.js";
+import { firstNonEmpty } from "./browser.js";
 import { field, h, replace } from "./dom.js";
 import { fromApi, recordCard } from "./records.js";
 import { plural } from "./format.js";
@@ -37,7 +38,8 @@ function sseParser(onEvent) {
 }
 
 export function liveTail(topic, format) {
-  const partition = h("select", { name: "tail-partition" }, topic.partitions.map((p) => h("option", { value: String(p.partition) }, String(p.partition))));
+  const chosen = firstNonEmpty(topic);
+  const partition = h("select", { name: "tail-partition" }, topic.partitions.map((p) => h("option", { value: String(p.partition), selected: String(p.partition) === chosen }, String(p.partition))));
   const start = h("button", { type: "button", class: "primary", id: "tail-start" }, "Start tail");
   const pause = h("button", { type: "button", id: "tail-pause", disabled: true }, "Pause");
   const stop = h("button", { type: "button", id: "tail-stop", disabled: true }, "Stop");

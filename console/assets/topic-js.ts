@@ -7,10 +7,12 @@ import { messageBrowser } from "./browser.js";
 import { liveTail } from "./tail.js";
 import { produceForm } from "./produce.js";
 
-function partitionTable(topic) {
-  return table("Partitions", ["Partition", "Start offset", "End offset", "Records", "Size", "Worker", "Status"],
+function partitionTable(topic, browser) {
+  const headings = ["Partition", "Start offset", "End offset", "Records", "Size", "Worker", "Status"];
+  return table("Partitions", browser ? headings.concat(["Messages"]) : headings,
     topic.partitions.map((p) => [String(p.partition), countLabel(p.start_offset), countLabel(p.end_offset), countLabel(p.end_offset - p.start_offset),
-      bytesLabel(p.size_bytes), String(p.worker), h("span", { class: "status status-" + p.status }, p.status)]));
+      bytesLabel(p.size_bytes), String(p.worker), h("span", { class: "status status-" + p.status }, p.status)]
+      .concat(browser ? [h("button", { type: "button", class: "link", onclick: () => browser.browse(p.partition), "aria-label": "Browse partition " + p.partition }, "Browse")] : [])));
 }
 
 function configList(config) {
@@ -33,7 +35,7 @@ export async function topicPage(main, signal, name) {
   signal.addEventListener("abort", () => tail && tail.close());
   replace(main,
     h("div", { class: "page-head" }, h("h1", {}, h("span", { class: "muted" }, "Topic "), topic.name)),
-    h("section", { "aria-labelledby": "partitions-h" }, h("h2", { id: "partitions-h" }, "Partitions"), partitionTable(topic)),
+    h("section", { "aria-labelledby": "partitions-h" }, h("h2", { id: "partitions-h" }, "Partitions"), partitionTable(topic, browser)),
     h("details", { class: "config-box" }, h("summary", {}, "Configuration"), configList(topic.config)),
     topic.can_read ? h("div", { class: "format" }, field("Show values as", format)) : h("p", { class: "muted" }, "You may write this topic but not read it."),
     browser ? browser.element : null,

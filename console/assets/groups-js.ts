@@ -65,12 +65,14 @@ export async function groupPage(main, signal, groupId) {
       table("Members", ["Member", "Client", "Host", "Assignments"], group.members.map((m) => [
         m.member_id, m.client_id, m.client_host, m.assignments.map((a) => a.topic + "-" + a.partition).join(", ") || "none",
       ])));
-    const totals = totalsOverTime(history);
+    // The server's samples, then the figures just measured, so the chart ends where the table stands.
     const now = Date.now();
+    const totals = totalsOverTime(history).filter((e) => e[0] < now);
+    totals.push([now, { records: group.lag_records, seconds: group.lag_seconds || 0 }]);
     replace(charts,
       lineChart(totals.map((e) => ({ t: e[0], v: e[1].records })), { label: "Lag in records", windowMs: history.window_ms, now: now, format: countLabel }),
       lineChart(totals.map((e) => ({ t: e[0], v: e[1].seconds })), { label: "Lag in seconds (worst partition)", windowMs: history.window_ms, now: now, format: secondsLabel }),
-      h("p", { class: "muted small" }, "One sample every " + Math.round(history.interval_ms / 1000) + " s, kept by the server."));
+      h("p", { class: "muted small" }, "One sample every " + Math.round(history.interval_ms / 1000) + " s, kept by the server; the last point is now."));
   }
   await load();
   return { every: 10000, refresh: load };

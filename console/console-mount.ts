@@ -40,9 +40,15 @@ export function consoleMount(broker: BrokerApi, options: ConsoleOptions = {}): C
     door: "console",
     isPublic(request) {
       if (request.method !== "GET" && request.method !== "HEAD") return false;
-      const path = new URL(request.url).pathname;
-      // Every other path of the console's API also refuses a request without a principal when auth is on.
-      return path !== api && !path.startsWith(`${api}/`) && !path.toLowerCase().includes("%");
+      let path: string;
+      try {
+        // Decoded as the router decodes it (`/console/%61pi/…` is routed to the API).
+        path = decodeURI(new URL(request.url).pathname);
+      } catch {
+        return false;
+      }
+      // Belt and braces: the API's handlers also refuse a request without a principal when auth is on.
+      return path !== api && !path.startsWith(`${api}/`);
     },
   };
 }

@@ -174,7 +174,8 @@ test("with auth: shells are public, every data call needs a token, rights are ke
   assert.is(shell.status, 200);
   assert.match(await shell.text(), /data-auth="required"/);
   assert.is((await guardedApp.request("/console/assets/app.js")).status, 200);
-  for (const path of ["/console/api/session", "/console/api/overview", `/console/api/topics/${shop}`, "/console/%61pi/overview", "/console/api"]) {
+  assert.is((await guardedApp.request("/console/groups/team%20blue%2Fnight")).status, 200, "a shell for a group named with spaces and slashes");
+  for (const path of ["/console/api/session", "/console/api/overview", `/console/api/topics/${shop}`, "/console/%61pi/overview", "/console/%2561pi/overview", "/console//api/overview", "/console/api", "/console/api/"]) {
     const res = await call(guardedApp, "GET", path);
     assert.ok(res.status === 401 || res.status === 404, `${path}: ${res.status}`);
     assert.not.equal(res.status, 200);

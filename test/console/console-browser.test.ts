@@ -268,5 +268,6 @@ if (runtimeName !== "node") {
     await w.close();
   });
 
-  test.run();
 }
+
+test.run();

@@ -36,6 +36,7 @@ interface TrackedSeries {
   series: LagSeries;
 }
 
+/** Samples every group's lag on a timer and keeps the last hour of it, bounded. */
 export class LagSampler {
   readonly #broker: BrokerApi;
   readonly #limits: Limits;

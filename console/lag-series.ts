@@ -7,6 +7,7 @@
 /** One sample: the slot's start time, lag in records, lag in seconds (null: not measured). */
 export type LagSample = [timeMs: number, records: number, seconds: number | null];
 
+/** One group-partition's lag samples, a ring of fixed capacity. */
 export class LagSeries {
   readonly #times: Float64Array;
   readonly #records: Float64Array;

@@ -9,13 +9,13 @@ const digits = /^\d{1,16}$/;
 export const filterLengthMax = 1_024;
 
 /**
- * A topic name from the path (internal `__` topics included: the console shows what the
- * principal may read, and the HTTP API decides the same way).
+ * A topic name from the path; reserved `__` names (Rivulet's own topics) are refused, as the
+ * HTTP API refuses them.
  *
  * @throws {RivuletError} `invalid_topic_name`
  */
 export function parseTopic(raw: string | undefined): string {
-  validateTopicName(raw, { internal: true });
+  validateTopicName(raw);
   return raw;
 }
 

@@ -23,6 +23,7 @@ interface Snapshot {
 
 const none: TopicRates = { produceRecordsPerSec: null, fetchRecordsPerSec: null, produceBytesPerSec: null, fetchBytesPerSec: null };
 
+/** Per-topic produce and fetch rates from the broker's counters. */
 export class RateMeter {
   readonly #broker: BrokerApi;
   readonly #clock: Clock;

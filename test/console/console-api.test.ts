@@ -114,6 +114,7 @@ test("bad browser requests are 400 problems, never a whole partition", async () 
   }
   assert.is((await call(openApp, "GET", `/console/api/topics/${paged}/partitions/7/records`)).status, 404);
   assert.is((await call(openApp, "GET", "/console/api/topics/no-such-topic")).status, 404);
+  assert.is((await call(openApp, "GET", "/console/api/topics/__offsets/partitions/0/records")).status, 400, "reserved topics stay Rivulet's own");
 });
 
 test("a value of markup is only ever sent as base64", async () => {

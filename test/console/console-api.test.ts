@@ -193,6 +193,10 @@ test("with auth: shells are public, every data call needs a token, rights are ke
   assert.is((await call(guardedApp, "GET", `/console/api/topics/${secret}`, undefined, reader)).status, 403);
   assert.is((await call(guardedApp, "GET", `/console/api/topics/${secret}/partitions/0/records`, undefined, reader)).status, 403);
   assert.is((await call(guardedApp, "GET", "/console/api/groups/other-group", undefined, reader)).status, 403);
+  const metrics = await (await guardedApp.request("/metrics", { headers: reader })).text();
+  const failures = Number(/^rivulet_auth_failures_total\{door="console"\} (\d+)$/m.exec(metrics)?.[1]);
+  assert.ok(failures >= 6, `the console's refused tokens are counted under its own door: ${failures}`);
+  assert.not.ok(metrics.includes("reader-secret-1") || metrics.includes("wrong-secret"), "no token in /metrics");
 });
 
 test.run();

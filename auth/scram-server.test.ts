@@ -69,6 +69,16 @@ test("ScramServer fails RFC 7677's exchange when one proof bit differs, and says
   assert.equal(server.step(bad), { kind: "failure", reason: scramInvalidCredentials });
 });
 
+test("ScramServer accepts only the canonical base64 of a proof (another spelling of the same bytes fails)", () => {
+  const server = new ScramServer("SCRAM-SHA-256", rfcLookup, { serverNonce: rfc.serverNonce });
+  server.step(rfc.clientFirst);
+  // 'Q' and 'R' differ only in the last character's unused low bits: both decode to the same proof.
+  const respelled = rfc.clientFinal.replace("AndVQ=", "AndVR=");
+  assert.equal(Buffer.from("AndVR=", "base64"), Buffer.from("AndVQ=", "base64"));
+  assert.is(server.step(respelled).kind, "failure");
+  assert.is(server.done, true);
+});
+
 for (const mechanism of ["SCRAM-SHA-256", "SCRAM-SHA-512"] as const) {
   test(`ScramServer ${mechanism} authenticates the right password and refuses a wrong one`, () => {
     const lookup = lookupFor(mechanism, { "ops": "ops-secret-123" });

@@ -191,6 +191,9 @@ export class ScramServer {
     if (nonce !== state.nonce && nonce !== state.clientNonce + state.nonce) return { kind: "failure", reason: "SCRAM nonce does not match" };
     if (!base64Pattern.test(proofText)) return { kind: "failure", reason: "malformed SCRAM proof" };
     const proof = Buffer.from(proofText, "base64");
+    // Only the one canonical spelling of a proof is accepted: base64's unused low bits in the
+    // last character would otherwise let several spellings decode to the same bytes.
+    if (proof.toString("base64") !== proofText) return { kind: "failure", reason: "malformed SCRAM proof" };
     const mechanism = this.#mechanism;
     if (proof.length !== hashBytes(mechanism)) return { kind: "failure", reason: "malformed SCRAM proof" };
     const secret = state.user?.secret ?? state.fake;

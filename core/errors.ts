@@ -49,6 +49,12 @@ export const errorCodes = {
   actor_failed: { retriable: false },
   /** The actor crashed with the request in flight, or is still restarting: retry. */
   actor_restarting: { retriable: true },
+  /** A cluster write was made by a broker that is not (or no longer) the elected controller. */
+  not_controller: { retriable: true },
+  /** etcd, the cluster's coordination service, did not answer or answered that it cannot serve now. */
+  coordination_unavailable: { retriable: true },
+  /** An etcd revision asked for has been compacted away: re-read the current state, then watch on. */
+  revision_compacted: { retriable: false },
 } as const;
 
 /** A stable error code. */

@@ -179,6 +179,32 @@ export const defaultLimits = {
   /** Client addresses whose failures are tracked at once (the oldest are forgotten first). */
   authFailureAddressesMax: 10_000,
 
+  // Cluster: etcd client, broker leases, metadata cache (cluster/)
+  /** Longest wait for one etcd request (range, put, txn, lease call) before it fails with `timeout`. */
+  etcdRequestTimeoutMs: 5_000,
+  /** Largest etcd answer to one request, in bytes (range pages are also bounded by `etcdRangePageKeysMax`). */
+  etcdResponseBytesMax: 64 * MiB,
+  /** Largest single message on an etcd watch stream; a line longer than this ends the watch with an error. */
+  etcdWatchMessageBytesMax: 16 * MiB,
+  /**
+   * A watch stream silent this long is reopened from the next revision (lossless). Keeps a
+   * silently dead connection from going unnoticed and stays below the 300 s body timeout of
+   * Node's fetch.
+   */
+  etcdWatchIdleMs: 60_000,
+  /** First and longest wait before reconnecting a watch or retrying a failed keep-alive. */
+  etcdRetryBackoffMinMs: 50,
+  etcdRetryBackoffMaxMs: 2_000,
+  /** Keys one range page reads when the metadata cache loads. */
+  etcdRangePageKeysMax: 1_000,
+  /**
+   * TTL of a broker's lease in etcd (whole seconds are granted, rounded up). A broker that has
+   * not renewed it for this long is dead to the cluster and fences itself.
+   */
+  brokerLeaseTtlMs: 2_000,
+  /** How often a broker renews its lease; below a third of the TTL, so two renewals may fail. */
+  brokerLeaseKeepAliveMs: 500,
+
   // Web console (console/)
   /** The lag chart's resolution: one sample per group-partition per this interval. */
   consoleLagSampleIntervalMs: 30_000,

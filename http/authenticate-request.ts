@@ -8,21 +8,8 @@
 import type { AuthDoor } from "../auth/auth-failures.ts";
 import type { Authenticator } from "../auth/authenticator.ts";
 import type { Principal } from "../auth/rights.ts";
+import { pause } from "../core/abortable.ts";
 import { type AppContext, clientAddress } from "./context.ts";
-
-/** Resolves after `ms`, or as soon as `signal` aborts (the client went away). */
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-  });
-}
 
 /**
  * The request's principal.

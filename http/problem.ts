@@ -43,6 +43,9 @@ export const statusOfCode: Readonly<Record<ErrorCode, number>> = {
   partition_offline: 503,
   timeout: 503,
   closed: 503,
+  not_controller: 503,
+  coordination_unavailable: 503,
+  revision_compacted: 500,
 };
 
 /** The problem document: RFC 9457 members plus Rivulet's `code` and `retriable`. */

@@ -1,9 +1,8 @@
-import { spawn, spawnSync } from "node:child_process";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { startHarness, type Harness } from "../test/support/kafka/harness.ts";
+import { kcatPresent, runKcat } from "../test/support/kafka/kcat.ts";
 
-const kcatPresent = !spawnSync("kcat", ["-V"], { stdio: "ignore" }).error;
 if (!kcatPresent) console.log("kcat is not installed (apt-get install -y kcat): skipping the kcat (librdkafka) tests");
 const kcatTest = kcatPresent ? test : test.skip;
 
@@ -18,21 +17,10 @@ test.after(async () => {
 });
 
 /** Runs kcat against the harness; resolves with its stdout (rejects on a non-zero exit). */
-function kcat(args: string[], input?: string, timeoutMs = 30_000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("kcat", ["-b", h.address, ...args], { stdio: ["pipe", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d: Uint8Array) => (out += new TextDecoder().decode(d)));
-    child.stderr.on("data", (d: Uint8Array) => (err += new TextDecoder().decode(d)));
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      if (code === 0) resolve(out);
-      else reject(new Error(`kcat ${args.join(" ")} exited with ${code}: ${err.slice(-2000)}`));
-    });
-    child.stdin.end(input ?? "");
-  });
+async function kcat(args: string[], input?: string, timeoutMs = 30_000): Promise<string> {
+  const run = await runKcat(["-b", h.address, ...args], input, timeoutMs);
+  if (run.code !== 0) throw new Error(`kcat ${args.join(" ")} exited with ${run.code}: ${run.err.slice(-2000)}`);
+  return run.out;
 }
 
 kcatTest("kcat -L lists this broker, advertised as reached, and its topics", async () => {

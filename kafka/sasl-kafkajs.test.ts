@@ -4,7 +4,8 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { Authenticator } from "../auth/authenticator.ts";
 import { startHarness, type Harness } from "../test/support/kafka/harness.ts";
-import { kafkajsMechanisms, kafkajsSasl, saslKafka, saslPrincipals, selfSignedCert } from "../test/support/kafka/sasl.ts";
+import { kafkajsMechanisms, kafkajsSasl, saslKafka, saslPrincipals } from "../test/support/kafka/sasl.ts";
+import { selfSignedCert } from "../test/support/tls.ts";
 
 const ops = { username: "ops", password: "ops-secret-123" };
 const tls = selfSignedCert();

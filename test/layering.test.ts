@@ -27,6 +27,7 @@ const floors: string[][] = [
   ["workers"],
   ["broker"],
   ["groups"],
+  ["cluster"],
   ["http", "durable-streams", "kafka", "console"],
   ["server"],
   ["bench"],

@@ -7,6 +7,7 @@
  */
 import type { ManagedMembership, TopicPartition } from "../../broker/group-api.ts";
 import type { BrokerApi, ConsumedRecord, FetchResult } from "../../broker/types.ts";
+import { pause } from "../../core/abortable.ts";
 import { isRivuletError } from "../../core/errors.ts";
 import { type MemberState, partitionKey } from "./member-positions.ts";
 
@@ -94,18 +95,6 @@ function fetchAll(broker: BrokerApi, state: MemberState, assignments: TopicParti
   });
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-  });
-}
-
 /**
  * Polls a member: heartbeat, then records from its assigned partitions.
  *
@@ -124,7 +113,7 @@ export async function pollMember(broker: BrokerApi, state: MemberState, options:
   if (options.authorizeTopic) for (const topic of new Set(assignments.map((tp) => tp.topic))) options.authorizeTopic(topic);
   await syncPositions(broker, state, assignments);
   if (assignments.length === 0) {
-    await sleep(Math.min(options.waitMs, idleAssignmentWaitMsMax), options.signal);
+    await pause(Math.min(options.waitMs, idleAssignmentWaitMsMax), options.signal);
     return { membership, records: [] };
   }
   const perPartition = Math.max(1, Math.ceil(options.maxRecords / assignments.length));

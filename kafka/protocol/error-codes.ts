@@ -106,6 +106,9 @@ const byRivuletCode: Readonly<Record<ErrorCode, KafkaErrorName>> = {
   actor_restarting: "REQUEST_TIMED_OUT",
   too_many_members: "GROUP_MAX_SIZE_REACHED",
   too_many_groups: "INVALID_REQUEST",
+  not_controller: "NOT_CONTROLLER",
+  coordination_unavailable: "REQUEST_TIMED_OUT",
+  revision_compacted: "UNKNOWN_SERVER_ERROR",
 };
 
 const nameByCode = new Map<number, KafkaErrorName>(

@@ -9,12 +9,10 @@
  */
 import type { Principal } from "../../auth/rights.ts";
 import { frameRaw, frameResponse, type FrameOutcome } from "../frame-response.ts";
+import { decodeFrame } from "../decode-frame.ts";
 import { apiVersionsResponse } from "../handlers/api-versions.ts";
-import { apiKeys } from "../protocol/api-keys.ts";
-import { decodeRequestBody, type DecodedRequest } from "../protocol/apis.ts";
 import { kafkaErrors } from "../protocol/error-codes.ts";
-import { decodeRequestHeader, type RequestHeader } from "../protocol/header.ts";
-import { Reader } from "../protocol/reader.ts";
+import type { RequestHeader } from "../protocol/header.ts";
 import type { ConnectionAuth, TokenOutcome } from "./connection-auth.ts";
 
 const none = new Uint8Array(0);
@@ -50,20 +48,9 @@ async function rawToken(frame: Uint8Array, connection: { principal: Principal | 
  */
 export async function dispatchUnauthenticated(frame: Uint8Array, connection: { principal: Principal | null }, auth: ConnectionAuth): Promise<FrameOutcome> {
   if (auth.expectsRawToken) return rawToken(frame, connection, auth);
-  const reader = new Reader(frame);
-  let header: RequestHeader;
-  let decoded: DecodedRequest | undefined;
-  try {
-    header = decodeRequestHeader(reader);
-    if (!auth.admits(header.apiKey)) return { kind: "close", reason: `api key ${header.apiKey} before SASL authentication` };
-    decoded = decodeRequestBody(header.apiKey, header.apiVersion, reader);
-  } catch (error) {
-    return { kind: "close", reason: `malformed request: ${error instanceof Error ? error.message : String(error)}` };
-  }
-  if (!decoded) {
-    if (header.apiKey === apiKeys.ApiVersions) return frameResponse(header, "ApiVersions", 0, apiVersionsResponse(kafkaErrors.UNSUPPORTED_VERSION));
-    return { kind: "close", reason: `unsupported api key ${header.apiKey} version ${header.apiVersion}` };
-  }
+  const request = decodeFrame(frame, (apiKey) => auth.admits(apiKey));
+  if (request.kind !== "request") return request;
+  const { header, decoded } = request;
   switch (decoded.api) {
     case "ApiVersions":
       return frameResponse(header, "ApiVersions", decoded.version, apiVersionsResponse(kafkaErrors.NONE));

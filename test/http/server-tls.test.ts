@@ -7,19 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { serve } from "../../server/serve.ts";
 import { openTestBroker } from "../support/http/fixture.ts";
-
-function selfSigned(): { cert: string; key: string } | null {
-  const dir = mkdtempSync(join(tmpdir(), "rivulet-tls-"));
-  try {
-    execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-      "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem")], { stdio: "ignore" });
-    return { cert: readFileSync(join(dir, "cert.pem"), "utf8"), key: readFileSync(join(dir, "key.pem"), "utf8") };
-  } catch {
-    return null;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+import { selfSignedCert } from "../support/tls.ts";
 
 function get(url: string, ca: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -34,7 +22,7 @@ function get(url: string, ca: string): Promise<{ status: number; body: string }>
   });
 }
 
-const tls = selfSigned();
+const tls = selfSignedCert();
 if (!tls) console.log("openssl is not installed: the TLS test is skipped");
 const fixture = await openTestBroker();
 test.after(() => fixture.close());

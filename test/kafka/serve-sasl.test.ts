@@ -7,7 +7,8 @@ import * as assert from "uvu/assert";
 import { Authenticator } from "../../auth/authenticator.ts";
 import { serve } from "../../server/serve.ts";
 import { openTestBroker } from "../support/http/fixture.ts";
-import { kafkajsSasl, saslKafka, saslPrincipals, selfSignedCert } from "../support/kafka/sasl.ts";
+import { kafkajsSasl, saslKafka, saslPrincipals } from "../support/kafka/sasl.ts";
+import { selfSignedCert } from "../support/tls.ts";
 
 const tls = selfSignedCert();
 if (!tls) console.log("openssl is not installed: the serve() SASL_SSL test is skipped");

@@ -1,14 +1,9 @@
 /**
- * SASL and TLS test helpers: principals for an auth file, a self-signed certificate made by
- * openssl, a SCRAM client written from RFC 5802 §3 (to drive the server over raw sockets), and
+ * SASL test helpers: principals for an auth file, a SCRAM client written from RFC 5802 §3 (to drive the server over raw sockets), and
  * kafkajs clients with `sasl` / `ssl`. Tests only.
  */
 import { Buffer } from "node:buffer";
-import { execFileSync } from "node:child_process";
 import { pbkdf2Sync, randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { Kafka, logLevel, type SASLOptions } from "kafkajs";
 import type { AuthConfig } from "../../../auth/auth-config.ts";
 import { scramDigest, scramHmac, type ScramMechanism } from "../../../auth/scram-credential.ts";
@@ -20,20 +15,6 @@ export const saslPrincipals: AuthConfig = {
     { name: "reader", token: "reader-secret-1", rights: [{ access: "read", topics: "pay*" }, { access: "read", groups: "readers*" }] },
   ],
 };
-
-/** A certificate for 127.0.0.1 and its key (PEM), or null when openssl is missing. */
-export function selfSignedCert(): { cert: string; key: string } | null {
-  const dir = mkdtempSync(join(tmpdir(), "rivulet-kafka-tls-"));
-  try {
-    execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-      "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem")], { stdio: "ignore" });
-    return { cert: readFileSync(join(dir, "cert.pem"), "utf8"), key: readFileSync(join(dir, "key.pem"), "utf8") };
-  } catch {
-    return null;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 /** The client side of a SCRAM conversation, from RFC 5802 §3. */
 export class ScramClient {

@@ -211,6 +211,30 @@ export const defaultLimits = {
   brokerLeaseTtlMs: 2_000,
   /** How often a broker renews its lease; below a third of the TTL, so two renewals may fail. */
   brokerLeaseKeepAliveMs: 500,
+
+  // Web console (console/)
+  /** The lag chart's resolution: one sample per group-partition per this interval. */
+  consoleLagSampleIntervalMs: 30_000,
+  /** Samples kept per group-partition (120 × 30 s = the last hour); older ones are dropped. */
+  consoleLagSamplesMax: 120,
+  /** Consumer groups whose lag history is kept (the first ones by name; others get no chart). */
+  consoleLagGroupsMax: 100,
+  /** Group-partitions whose lag history is kept across all groups (bounds the sampler's memory). */
+  consoleLagSeriesMax: 2_000,
+  /** Partitions whose lag in seconds one sampling round or one group page measures (a 1-record fetch each). */
+  consoleLagFetchesMax: 1_000,
+  /** Records one message-browser page returns. */
+  consolePageRecordsMax: 500,
+  /** Records one message-browser request reads while filtering, before it answers with what it found. */
+  consoleScanRecordsMax: 20_000,
+  /** Bytes of stored records one message-browser request reads. */
+  consoleScanBytesMax: 16 * MiB,
+  /** Topics the overview describes (sizes, offsets); the rest are listed by count only. */
+  consoleOverviewTopicsMax: 1_000,
+  /** Groups the groups list describes (members, lag). */
+  consoleGroupsListMax: 500,
+  /** Produce and fetch rates on the overview are averaged over at least this long. */
+  consoleRateWindowMs: 10_000,
 };
 
 /** The shape of a limits object. */

@@ -31,7 +31,7 @@ export type { HttpMount, HttpOptions, MountEnv } from "./options.ts";
 /** The host's authentication in front of a mounted sub-app (see {@link HttpMount}). */
 function mountGuard(tokens: Authenticator, mount: HttpMount, metrics: HttpMetrics): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    if (c.req.method === "OPTIONS") return await next();
+    if (c.req.method === "OPTIONS" || mount.isPublic?.(c.req.raw)) return await next();
     try {
       c.set("principal", await authenticateRequest(c, tokens, mount.door ?? "http"));
     } catch (error) {

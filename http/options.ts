@@ -59,6 +59,12 @@ export interface HttpMount {
   door?: AuthDoor;
   /** Renders a refused authentication in the sub-app's own error shape (default problem+json). */
   refuse?: (error: unknown, request: Request) => Response;
+  /**
+   * Requests the host lets through unauthenticated (the `principal` variable stays unset), e.g.
+   * the web console's page shell and static assets, which hold no data. The sub-app must still
+   * refuse data on them: with auth on, a handler that reads data needs the principal.
+   */
+  isPublic?: (request: Request) => boolean;
 }
 
 /** {@link HttpOptions} with defaults filled in. */

@@ -14,6 +14,7 @@ import { Authenticator } from "../auth/authenticator.ts";
 import type { AppEnv } from "../http/context.ts";
 import type { HttpOptions } from "../http/options.ts";
 import { createDurableStreamsApp, durableStreamsMountAuth } from "../durable-streams/mod.ts";
+import { consoleMount } from "../console/mod.ts";
 import type { KafkaListener, KafkaListenerOptions } from "../kafka/listener.ts";
 
 /** Options of {@link serve}: the app's options plus where and how to listen. */
@@ -56,8 +57,8 @@ async function startKafka(broker: BrokerApi, options: KafkaListenerOptions): Pro
 }
 
 /**
- * Serves the HTTP API (with Durable Streams at `/v1/stream`, unless `mounts` puts another app
- * there) and, with `kafkaPort`, the Kafka listener.
+ * Serves the HTTP API (with Durable Streams at `/v1/stream` and the web console at `/console`,
+ * unless `mounts` puts other apps there) and, with `kafkaPort`, the Kafka listener.
  *
  * @param broker the broker to serve
  * @param options host (default 127.0.0.1), port (default 8080), TLS, auth, limits, …
@@ -79,7 +80,8 @@ export async function serve(broker: BrokerApi, options: ServeOptions = {}): Prom
   const auth = config === undefined || config instanceof Authenticator ? config : new Authenticator(config, options.limits);
   const shutdown = new AbortController();
   const streams = { path: "/v1/stream", app: createDurableStreamsApp(broker, { limits: options.limits, signal: shutdown.signal }), ...durableStreamsMountAuth };
-  const mounts = options.mounts?.some((m) => m.path === streams.path) ? options.mounts : [...(options.mounts ?? []), streams];
+  const webConsole = consoleMount(broker, { authRequired: auth !== undefined, limits: options.limits, clock: options.clock, signal: shutdown.signal });
+  const mounts = [...(options.mounts ?? []), ...[streams, webConsole].filter((d) => !options.mounts?.some((m) => m.path === d.path))];
   const app = createApp(broker, { ...options, auth, mounts, signal: shutdown.signal });
   const running = await serveFetch({
     fetch: app.fetch,

@@ -1,6 +1,6 @@
 /**
  * The folder layering of DESIGN §2, checked on every `.ts` file: a folder imports only folders
- * below it. Front ends (http/, durable-streams/, kafka/) stand side by side and never import
+ * below it. Front ends (http/, durable-streams/, kafka/, console/) stand side by side and never import
  * each other; server/ composes them. Unit tests (`*.test.ts`) beside their source may also use
  * test/ (its support helpers and fixtures); test/ may import anything, bench/ anything but cli/
  * (the `rivulet bench` command runs it).
@@ -28,7 +28,7 @@ const floors: string[][] = [
   ["broker"],
   ["groups"],
   ["cluster"],
-  ["http", "durable-streams", "kafka"],
+  ["http", "durable-streams", "kafka", "console"],
   ["server"],
   ["bench"],
   ["cli"],
@@ -89,6 +89,8 @@ test("the rule catches an upward import, a front end importing another, and sour
   assert.ok(violation("actors/partition.ts", "broker/types.ts"));
   assert.ok(violation("http/app.ts", "durable-streams/mod.ts"));
   assert.ok(violation("http/serve.ts", "kafka/listener.ts"));
+  assert.ok(violation("console/create-console-app.ts", "http/app.ts"));
+  assert.is(violation("server/serve.ts", "console/mod.ts"), null);
   assert.ok(violation("kafka/test-support/harness.ts", "test/helpers/temp-dir.ts"));
   assert.ok(violation("broker/broker.ts", "groups/group-coordinator.ts"));
   assert.ok(violation("newpart/thing.ts", "core/errors.ts"));

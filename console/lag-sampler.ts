@@ -13,7 +13,7 @@ import { clearInterval, setInterval } from "node:timers";
 import type { BrokerApi } from "../broker/types.ts";
 import type { Clock } from "../core/clock.ts";
 import type { Limits } from "../core/limits.ts";
-import { groupLag, TopicCache } from "./group-lag.ts";
+import { groupLag, TopicCache } from "../groups/group-lag.ts";
 import { type LagSample, LagSeries } from "./lag-series.ts";
 
 /** One group-partition's history, as the console's JSON carries it. */
@@ -129,12 +129,11 @@ export class LagSampler {
     const wanted = new Set(ids);
     for (const groupId of [...this.#groups.keys()]) if (!wanted.has(groupId)) this.#dropGroup(groupId);
     const topics = new TopicCache(this.#broker);
-    let fetchesLeft = limits.consoleLagFetchesMax;
+    const fetches = { left: limits.consoleLagFetchesMax };
     for (const groupId of ids) {
       try {
         const group = await this.#broker.groups.describeGroup(groupId);
-        const lags = await groupLag(group, { broker: this.#broker, topics, readable: () => true, nowMs: this.#clock.now(), fetchesMax: fetchesLeft });
-        fetchesLeft -= Math.min(fetchesLeft, lags.filter((l) => l.records > 0).length);
+        const lags = await groupLag(group, { broker: this.#broker, topics, readable: () => true, nowMs: this.#clock.now(), fetches });
         this.#file(groupId, slot, lags);
       } catch {
         // A group that cannot be described this round (closing, a partition restarting) gets no sample.

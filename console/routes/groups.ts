@@ -10,7 +10,7 @@ import type { GroupDescription } from "../../broker/group-api.ts";
 import { hasAccess, hasGroupAccess, type Principal, requireGroupAccess } from "../../auth/rights.ts";
 import { RivuletError } from "../../core/errors.ts";
 import { type ConsoleEnv, type ConsoleState, principalOf } from "../context.ts";
-import { groupLag, type PartitionLag, TopicCache } from "../group-lag.ts";
+import { groupLag, type PartitionLag, TopicCache } from "../../groups/group-lag.ts";
 import { parseGroupId } from "../params.ts";
 
 function readableBy(principal: Principal | null): (topic: string) => boolean {
@@ -43,12 +43,11 @@ export function groupRoutes(app: Hono<ConsoleEnv>, state: ConsoleState): void {
     all.sort((a, b) => (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : 0));
     const topics = new TopicCache(broker);
     const readable = readableBy(principal);
-    let fetchesLeft = limits.consoleLagFetchesMax;
+    const fetches = { left: limits.consoleLagFetchesMax };
     const groups = [];
     for (const listed of all.slice(0, limits.consoleGroupsListMax)) {
       const group = await broker.groups.describeGroup(listed.groupId);
-      const lags = await groupLag(group, { broker, topics, readable, nowMs: clock.now(), fetchesMax: fetchesLeft });
-      fetchesLeft -= Math.min(fetchesLeft, lags.filter((l) => l.records > 0).length);
+      const lags = await groupLag(group, { broker, topics, readable, nowMs: clock.now(), fetches });
       groups.push({ group_id: group.groupId, state: group.state, protocol_type: group.protocolType, members: group.members.length, ...totals(lags) });
     }
     return c.json({ groups, groups_total: all.length });
@@ -60,7 +59,7 @@ export function groupRoutes(app: Hono<ConsoleEnv>, state: ConsoleState): void {
     if (principal) requireGroupAccess(principal, groupId);
     const group = await describeKnown(state, groupId);
     const readable = readableBy(principal);
-    const lags = await groupLag(group, { broker, topics: new TopicCache(broker), readable, nowMs: clock.now(), fetchesMax: limits.consoleLagFetchesMax });
+    const lags = await groupLag(group, { broker, topics: new TopicCache(broker), readable, nowMs: clock.now(), fetches: { left: limits.consoleLagFetchesMax } });
     return c.json({
       group_id: group.groupId,
       state: group.state,

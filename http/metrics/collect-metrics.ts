@@ -11,7 +11,7 @@
 import type { AuthDoor } from "../../auth/auth-failures.ts";
 import type { BrokerApi } from "../../broker/types.ts";
 import type { Clock } from "../../core/clock.ts";
-import { groupLag, type PartitionLag, TopicCache } from "../groups/group-lag.ts";
+import { groupLag, TopicCache } from "../../groups/group-lag.ts";
 import type { HttpMetrics } from "./http-metrics.ts";
 import { type Labels, PrometheusText } from "./prometheus-text.ts";
 import { writeBrokerSnapshot } from "./broker-snapshot.ts";
@@ -54,30 +54,20 @@ async function writeTopics(out: PrometheusText, broker: BrokerApi, topics: Topic
   }
 }
 
-async function lagSeconds(broker: BrokerApi, lag: PartitionLag, nowMs: number): Promise<number> {
-  if (lag.lag === 0) return 0;
-  const from = lag.committed === null ? lag.startOffset : Math.max(lag.committed, lag.startOffset);
-  const result = await broker.fetch(lag.topic, lag.partition, { offset: from, maxRecords: 1, waitMs: 0 });
-  const first = result.records[0];
-  return first ? Math.max(0, (nowMs - first.timestamp) / 1000) : 0;
-}
-
 async function writeGroups(out: PrometheusText, s: MetricsSources, topics: TopicCache): Promise<void> {
   const groups = await s.broker.groups.listGroups();
   out.sample("rivulet_groups", "gauge", "Consumer groups", groups.length);
   out.declare("rivulet_group_lag_records", "gauge", "Records after the group's committed offset");
   out.declare("rivulet_group_lag_seconds", "gauge", "Age of the group's first unconsumed record");
-  let fetchesLeft = s.lagFetchesMax;
+  const fetches = { left: s.lagFetchesMax };
   const now = s.clock.now();
   for (const { groupId } of groups) {
     const group = await s.broker.groups.describeGroup(groupId);
     out.sample("rivulet_group_members", "gauge", "Members of the group", group.members.length, { group: groupId });
-    for (const lag of await groupLag(group, topics)) {
+    for (const lag of await groupLag(group, { broker: s.broker, topics, readable: () => true, nowMs: now, fetches })) {
       const labels: Labels = { group: groupId, topic: lag.topic, partition: lag.partition };
-      out.sample("rivulet_group_lag_records", "gauge", "Records after the group's committed offset", lag.lag, labels);
-      if (lag.lag > 0 && fetchesLeft-- <= 0) continue;
-      const seconds = await lagSeconds(s.broker, lag, now).catch(() => Number.NaN);
-      out.sample("rivulet_group_lag_seconds", "gauge", "Age of the group's first unconsumed record", seconds, labels);
+      out.sample("rivulet_group_lag_records", "gauge", "Records after the group's committed offset", lag.records, labels);
+      if (lag.seconds !== null) out.sample("rivulet_group_lag_seconds", "gauge", "Age of the group's first unconsumed record", lag.seconds, labels);
     }
   }
 }

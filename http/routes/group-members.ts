@@ -11,7 +11,7 @@ import { parseBody } from "../body.ts";
 import { readRequestBody } from "../../runtime/request-body.ts";
 import { type AppContext, authorize, type HttpContext, requestSignal } from "../context.ts";
 import { parseCommit, parseId, parseJoin } from "../groups/group-params.ts";
-import { TopicCache } from "../groups/group-lag.ts";
+import { TopicCache } from "../../groups/group-lag.ts";
 import type { MemberState } from "../groups/member-positions.ts";
 import { pollMember } from "../groups/poll-member.ts";
 import { requestEncoding, responseEncoding } from "../media.ts";

@@ -5,10 +5,11 @@
  * OffsetFetch refuses them per topic).
  */
 import type { GroupDescription } from "../../broker/group-api.ts";
+import type { BrokerApi } from "../../broker/types.ts";
 import { RivuletError } from "../../core/errors.ts";
 import { hasAccess, hasGroupAccess } from "../../auth/rights.ts";
 import type { HttpContext } from "../context.ts";
-import { groupLag, TopicCache } from "../groups/group-lag.ts";
+import { groupLag, TopicCache } from "../../groups/group-lag.ts";
 import { parseId } from "../groups/group-params.ts";
 import { responseEncoding } from "../media.ts";
 import { groupParam, topicPartitionSchema } from "../openapi/schemas.ts";
@@ -16,8 +17,8 @@ import { replyWith } from "../reply.ts";
 import type { Router } from "../router.ts";
 
 /** A group in the API's shape; committed offsets and lag only of topics `readable` allows. */
-async function renderGroup(group: GroupDescription, topics: TopicCache, readable: (topic: string) => boolean): Promise<Record<string, unknown>> {
-  const lags = (await groupLag(group, topics)).filter((l) => readable(l.topic));
+async function renderGroup(broker: BrokerApi, group: GroupDescription, topics: TopicCache, readable: (topic: string) => boolean): Promise<Record<string, unknown>> {
+  const lags = await groupLag(group, { broker, topics, readable, nowMs: 0 });
   return {
     group_id: group.groupId,
     state: group.state,
@@ -25,8 +26,8 @@ async function renderGroup(group: GroupDescription, topics: TopicCache, readable
     protocol: group.protocol,
     generation: group.generationId,
     members: group.members.map((m) => ({ member_id: m.memberId, client_id: m.clientId, client_host: m.clientHost, assignments: m.assignments })),
-    offsets: lags.map((l) => ({ topic: l.topic, partition: l.partition, offset: l.committed, end_offset: l.endOffset, lag: l.lag })),
-    lag: lags.reduce((sum, l) => sum + l.lag, 0),
+    offsets: lags.map((l) => ({ topic: l.topic, partition: l.partition, offset: l.committed, end_offset: l.endOffset, lag: l.records })),
+    lag: lags.reduce((sum, l) => sum + l.records, 0),
   };
 }
 
@@ -68,7 +69,7 @@ export function groupRoutes(router: Router, ctx: HttpContext): void {
       throw new RivuletError("unknown_group", `group "${groupId}" does not exist`, { group: groupId });
     }
     const principal = c.get("principal");
-    const body = await renderGroup(group, new TopicCache(broker), (topic) => !principal || hasAccess(principal, "read", topic));
+    const body = await renderGroup(broker, group, new TopicCache(broker), (topic) => !principal || hasAccess(principal, "read", topic));
     return replyWith(body, responseEncoding(c.req.header("accept")));
   });
 }

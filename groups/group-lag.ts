@@ -3,7 +3,8 @@
  * group has committed or is assigned, lag = log end − committed offset (with no commit, end −
  * log start: every record is unconsumed), and lag in seconds = now − the timestamp of the
  * first unconsumed record (one 1-record fetch, for at most `fetchesMax` lagging partitions;
- * the rest get null). The HTTP API's `/metrics` measures the same two figures.
+ * the rest get null). The HTTP API (group describe, `/metrics`) and the console measure lag
+ * through this one module.
  */
 import type { GroupDescription } from "../broker/group-api.ts";
 import type { BrokerApi, TopicDescription } from "../broker/types.ts";
@@ -54,8 +55,11 @@ export interface GroupLagOptions {
   /** Only partitions of topics this accepts are measured (the principal's readable topics). */
   readable: (topic: string) => boolean;
   nowMs: number;
-  /** Most 1-record fetches for lag in seconds. */
-  fetchesMax: number;
+  /**
+   * 1-record fetches left for lag in seconds, shared by every group of one request or scrape:
+   * each fetch takes one; at 0 the remaining partitions get `seconds: null`. Omitted: none.
+   */
+  fetches?: { left: number };
 }
 
 async function lagSeconds(broker: BrokerApi, lag: PartitionLag, nowMs: number): Promise<number | null> {
@@ -98,8 +102,9 @@ export async function groupLag(group: GroupDescription, options: GroupLagOptions
     lags.push({ topic: entry.topic, partition: entry.partition, committed: entry.offset, startOffset: log.startOffset, endOffset: log.endOffset, records, seconds: records === 0 ? 0 : null });
   }
   lags.sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition));
-  let fetchesLeft = options.fetchesMax;
-  await Promise.all(lags.filter((l) => l.records > 0 && fetchesLeft-- > 0).map(async (lag) => {
+  const fetches = options.fetches ?? { left: 0 };
+  const measured = lags.filter((l) => l.records > 0 && fetches.left > 0 && fetches.left-- > 0);
+  await Promise.all(measured.map(async (lag) => {
     lag.seconds = await lagSeconds(options.broker, lag, options.nowMs);
   }));
   return lags;

@@ -80,6 +80,13 @@ test("the README's quick start curl lines work exactly as written against rivule
     assert.match(outputs[3], /"amount":200/);
     assert.match(outputs[4], /id: 0[\s\S]*id: 1/);
     assert.match(outputs[5], /"member_id"/);
+    // The web console section's address, on the same server: the page and the data behind it.
+    const consoleUrl = /<(http:\/\/127\.0\.0\.1:8080\/console)>/.exec(readme.slice(readme.indexOf("## Web console")))![1];
+    const page = await fetch(consoleUrl.replace("127.0.0.1:8080", address));
+    assert.is(page.status, 200);
+    assert.match(await page.text(), /<html/i);
+    const overview = await (await fetch(`http://${address}/console/api/overview`)).json();
+    assert.match(JSON.stringify(overview), /"payments"/, "the console sees the quick start's topic");
   } finally {
     server.child.kill("SIGTERM");
     await server.exited;

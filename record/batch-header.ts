@@ -99,6 +99,21 @@ export function setBaseOffset(bytes: Uint8Array, position: number, baseOffset: n
 }
 
 /**
+ * Stamps the partition leader epoch of the batch at `position`, in place. The field lies outside
+ * the CRC (which covers bytes from `attributes` on), so the batch stays valid: a leader stamps
+ * its epoch on every batch it appends, as it stamps the base offset.
+ *
+ * @param bytes the bytes, with a batch header at `position`
+ * @param position where the batch starts
+ * @param epoch the leader epoch, a non-negative int32
+ */
+export function setPartitionLeaderEpoch(bytes: Uint8Array, position: number, epoch: number): void {
+  assert(Number.isInteger(epoch) && epoch >= 0 && epoch <= 0x7fffffff, `setPartitionLeaderEpoch: bad epoch ${epoch}`);
+  assert(bytes.length - position >= BATCH_HEADER_SIZE, "setPartitionLeaderEpoch: no batch header at position");
+  viewOf(bytes).setInt32(position + BatchOffset.partitionLeaderEpoch, epoch);
+}
+
+/**
  * Marks the batch at `position` as LogAppendTime: sets attribute bit 3 and the max timestamp
  * to `timestamp` (readers then give every record that timestamp), and recomputes the CRC.
  *

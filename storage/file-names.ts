@@ -23,6 +23,13 @@ export const Suffix = {
 /** The marker written by a clean close (CBOR: {@link CleanShutdown}). */
 export const CLEAN_SHUTDOWN_FILE = ".clean-shutdown";
 
+/**
+ * The marker of a truncation under way (CBOR: a `TruncationPlan`, see `log-truncation.ts`).
+ * Written atomically before a truncation removes anything and deleted when it is complete;
+ * recovery that finds it finishes the truncation first.
+ */
+export const TRUNCATION_FILE = ".truncation";
+
 /** What a clean close records, so the next open scans nothing. */
 export interface CleanShutdown {
   /** Base offset of the newest segment. */

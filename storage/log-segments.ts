@@ -70,6 +70,17 @@ export class LogSegments {
     return this.#segments.shift()!;
   }
 
+  /**
+   * Removes the segments whose base offset is above `baseOffset` (truncation), keeping at least
+   * the first segment.
+   * @returns the removed segments, newest first
+   */
+  removeAfter(baseOffset: number): LogSegment[] {
+    const removed: LogSegment[] = [];
+    while (this.#segments.length > 1 && this.active.baseOffset > baseOffset) removed.push(this.#segments.pop()!);
+    return removed;
+  }
+
   /** Swaps in `segment` for the one with the same base offset. */
   replace(segment: LogSegment): void {
     const i = this.#segments.findIndex((s) => s.baseOffset === segment.baseOffset);

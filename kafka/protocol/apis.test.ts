@@ -41,6 +41,7 @@ test("lookup() advertises the versions kafkajs and librdkafka negotiate", () => 
   assert.equal(range("InitProducerId"), [0, 1]);
   assert.equal(range("SaslHandshake"), [0, 1]);
   assert.equal(range("SaslAuthenticate"), [0, 1]);
+  assert.equal(range("OffsetForLeaderEpoch"), [0, 3]);
 });
 
 test("decodeRequestBody() tags the body with its API name", () => {

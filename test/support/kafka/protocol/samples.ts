@@ -4,12 +4,31 @@
  */
 import { Buffer } from "node:buffer";
 import { apis, type ImplementedApi } from "../../../../kafka/protocol/apis.ts";
+import { Writer } from "../../../../kafka/protocol/writer.ts";
 import { kafkajsBody } from "./kafkajs.ts";
 
 const t0 = 1_700_000_000_000;
 
-/** kafkajs folder name and request arguments per API. */
-const sampleArgs: Record<ImplementedApi, [folder: string, args: object]> = {
+/**
+ * An OffsetForLeaderEpoch request body written field by field (kafkajs has no encoder for it):
+ * replica_id from v3, current_leader_epoch from v2.
+ */
+export function offsetForLeaderEpochBody(version: number, request: { replicaId: number; topics: { topic: string; partitions: { partition: number; currentLeaderEpoch: number; leaderEpoch: number }[] }[] }): Uint8Array {
+  const w = new Writer();
+  if (version >= 3) w.int32(request.replicaId);
+  w.array(request.topics, (tw, t) => {
+    tw.string(t.topic);
+    tw.array(t.partitions, (pw, p) => {
+      pw.int32(p.partition);
+      if (version >= 2) pw.int32(p.currentLeaderEpoch);
+      pw.int32(p.leaderEpoch);
+    });
+  });
+  return w.toBytes();
+}
+
+/** kafkajs folder name and request arguments per API, or a hand-written body where kafkajs has no encoder. */
+const sampleArgs: Record<ImplementedApi, [folder: string, args: object] | ((version: number) => Uint8Array)> = {
   ApiVersions: ["apiVersions", {}],
   Metadata: ["metadata", { topics: ["orders", "payments"], allowAutoTopicCreation: false }],
   Produce: ["produce", { acks: -1, timeout: 1000, topicData: [{ topic: "orders", partitions: [{ partition: 0, messages: [{ key: "k", value: "v", headers: { h: "1" }, timestamp: t0 }] }] }] }],
@@ -28,6 +47,8 @@ const sampleArgs: Record<ImplementedApi, [folder: string, args: object]> = {
   DeleteTopics: ["deleteTopics", { topics: ["t"], timeout: 100 }],
   InitProducerId: ["initProducerId", { transactionalId: "tx", transactionTimeout: 100 }],
   SaslHandshake: ["saslHandshake", { mechanism: "SCRAM-SHA-512" }],
+  OffsetForLeaderEpoch: (version) =>
+    offsetForLeaderEpochBody(version, { replicaId: 1, topics: [{ topic: "orders", partitions: [{ partition: 0, currentLeaderEpoch: 3, leaderEpoch: 2 }] }] }),
   SaslAuthenticate: ["saslAuthenticate", { authBytes: Buffer.concat([Buffer.from([0, 0, 0, 32]), Buffer.from("n,,n=user,r=rOprNGfwEbeRWgbNEkqO")]) }],
 };
 
@@ -35,8 +56,10 @@ const sampleArgs: Record<ImplementedApi, [folder: string, args: object]> = {
 export async function sampleBodies(): Promise<Array<{ api: ImplementedApi; version: number; body: Uint8Array }>> {
   const out: Array<{ api: ImplementedApi; version: number; body: Uint8Array }> = [];
   for (const api of Object.keys(apis) as ImplementedApi[]) {
-    const [folder, args] = sampleArgs[api];
-    for (const version of apis[api].versions.keys()) out.push({ api, version, body: await kafkajsBody(folder, version, args) });
+    const sample = sampleArgs[api];
+    for (const version of apis[api].versions.keys()) {
+      out.push({ api, version, body: typeof sample === "function" ? sample(version) : await kafkajsBody(sample[0], version, sample[1]) });
+    }
   }
   return out;
 }

@@ -135,6 +135,30 @@ test("Log.truncateTo() the log end is a no-op for records but drops an epoch tha
   }
 });
 
+test("Log.truncateTo() the log start after retention empties the log there; below it is refused", async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const config = testConfig({ "segment.bytes": 1024, "index.interval.bytes": 128, "retention.bytes": 2048 });
+    const log = await filled(dir, config);
+    log.applyRetention();
+    const start = log.logStartOffset;
+    assert.ok(start > 0, `log start ${start}`);
+    expectCode(() => log.truncateTo(start - 2), "offset_out_of_range");
+    log.truncateTo(start);
+    assert.equal([log.logStartOffset, log.logEndOffset, log.segmentCount], [start, start, 1]);
+    assert.equal(pairs(log), []);
+    const next = await log.append(batch(1, "fresh"));
+    assert.is(next.baseOffset, start);
+    log.close();
+    const reopened = Log.open(dir, config);
+    assert.equal([reopened.logStartOffset, reopened.logEndOffset], [start, start + 1]);
+    assert.equal(pairs(reopened), [[5, start]]);
+    reopened.close();
+  } finally {
+    cleanup();
+  }
+});
+
 test("Log.truncateTo() refuses an offset beyond the log, below its start, or inside a batch", async () => {
   const { dir, cleanup } = tempDir();
   try {

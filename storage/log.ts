@@ -323,12 +323,14 @@ export class Log {
       writeTruncationMarker(this.dir, plan);
       this.#hooks.onTruncationStep?.("marker");
       const removed = applyTruncation(this.dir, this.#segments, plan, interval, this.#maxStoredBatchBytes(), this.#nextOffset);
-      this.#nextOffset = offset;
-      this.#highWatermark = Math.min(this.#highWatermark, offset);
+      // the cut segment's tail was re-validated: a batch below `offset` found corrupt there cuts
+      // the log shorter still, and the log says so rather than claim offsets it lost
+      this.#nextOffset = Math.min(offset, this.#segments.active.nextOffset);
+      this.#highWatermark = Math.min(this.#highWatermark, this.#nextOffset);
       this.#hooks.onTruncationStep?.("segments");
-      this.#epochs.truncateFromEnd(offset);
+      this.#epochs.truncateFromEnd(this.#nextOffset);
       this.#hooks.onTruncationStep?.("epochs");
-      this.#producers = loadProducerState(this.dir, this.#segments, offset, { indexIntervalBytes: interval, maxBatchBytes: this.#maxStoredBatchBytes(), hooks: this.#hooks });
+      this.#producers = loadProducerState(this.dir, this.#segments, this.#nextOffset, { indexIntervalBytes: interval, maxBatchBytes: this.#maxStoredBatchBytes(), hooks: this.#hooks });
       clearTruncationMarker(this.dir);
       if (this.#segments.active.size > 0) this.#segments.active.rolledAtMs = this.#clock.now();
       return removed;

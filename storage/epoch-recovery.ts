@@ -35,7 +35,7 @@ export function loadEpochCache(dir: string, segments: LogSegments, nextOffset: n
   const { indexIntervalBytes, truncatedTo } = options;
   const { cache, readable } = LeaderEpochCache.load(dir);
   const entries = cache.entries;
-  const drop = truncatedTo ?? nextOffset + 1;
+  const drop = Math.min(truncatedTo ?? Number.MAX_SAFE_INTEGER, nextOffset + 1);
   if (entries.some((e) => e.startOffset >= drop)) cache.truncateFromEnd(drop);
   cache.truncateFromStart(segments.first.baseOffset);
   const last = readable && options.cleanShutdown ? undefined : lastBatch(segments, nextOffset, indexIntervalBytes);

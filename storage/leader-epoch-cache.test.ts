@@ -79,6 +79,7 @@ test("LeaderEpochCache.endOffsetFor() answers KIP-101 and KIP-279's cases", () =
     assert.equal(at(0), { epoch: 0, endOffset: 0 });
     assert.equal(at(6), { epoch: -1, endOffset: -1 }, "newer than any known epoch: undefined");
     assert.equal(at(-1), { epoch: -1, endOffset: -1 }, "no epoch: undefined");
+    assert.equal(at(-7), { epoch: -1, endOffset: -1 }, "a negative epoch from the wire: undefined");
   });
   withCache([], (cache) => assert.equal(cache.endOffsetFor(0, 10), { epoch: -1, endOffset: -1 }, "an empty cache knows nothing"));
 });

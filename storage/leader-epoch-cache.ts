@@ -114,11 +114,11 @@ export class LeaderEpochCache {
    * Kafka's end offset for `requested` (KIP-101, KIP-279): with the largest epoch ≤ `requested`
    * (or `requested` itself when every known epoch is larger), the start offset of the first
    * epoch larger than `requested` — or `logEndOffset` when `requested` is the latest epoch.
-   * Undefined (-1, -1) for epoch -1, or an epoch larger than any known.
+   * Undefined (-1, -1) for a negative epoch (-1 = none), or an epoch larger than any known.
    */
   endOffsetFor(requested: number, logEndOffset: number): EpochEndOffset {
     const undefinedAnswer = { epoch: UNDEFINED_EPOCH, endOffset: UNDEFINED_EPOCH_OFFSET };
-    if (requested === UNDEFINED_EPOCH || this.#entries.length === 0) return undefinedAnswer;
+    if (requested < 0 || this.#entries.length === 0) return undefinedAnswer;
     if (this.latestEpoch === requested) return { epoch: requested, endOffset: logEndOffset };
     const higher = this.#entries.findIndex((e) => e.epoch > requested);
     if (higher < 0) return undefinedAnswer;

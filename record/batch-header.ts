@@ -108,9 +108,14 @@ export function setBaseOffset(bytes: Uint8Array, position: number, baseOffset: n
  * @param epoch the leader epoch, a non-negative int32
  */
 export function setPartitionLeaderEpoch(bytes: Uint8Array, position: number, epoch: number): void {
-  assert(Number.isInteger(epoch) && epoch >= 0 && epoch <= 0x7fffffff, `setPartitionLeaderEpoch: bad epoch ${epoch}`);
+  // on every appended batch: no message string or DataView is built unless something is wrong
+  if (!(Number.isInteger(epoch) && epoch >= 0 && epoch <= 0x7fffffff)) assert.fail(`setPartitionLeaderEpoch: bad epoch ${epoch}`);
   assert(bytes.length - position >= BATCH_HEADER_SIZE, "setPartitionLeaderEpoch: no batch header at position");
-  viewOf(bytes).setInt32(position + BatchOffset.partitionLeaderEpoch, epoch);
+  const at = position + BatchOffset.partitionLeaderEpoch;
+  bytes[at] = epoch >>> 24;
+  bytes[at + 1] = (epoch >>> 16) & 0xff;
+  bytes[at + 2] = (epoch >>> 8) & 0xff;
+  bytes[at + 3] = epoch & 0xff;
 }
 
 /**

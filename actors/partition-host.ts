@@ -78,6 +78,8 @@ export class PartitionHost implements Actor<PartitionRequest, PartitionReply> {
         return this.#get(message.topic, message.partition).endOffsetForEpoch(message.leaderEpoch, message.currentLeaderEpoch);
       case "truncateTo":
         return this.#get(message.topic, message.partition).truncateTo(message.offset);
+      case "truncateFullyAndStartAt":
+        return this.#get(message.topic, message.partition).truncateFullyAndStartAt(message.offset);
       case "appendAsFollower":
         return this.#get(message.topic, message.partition).appendAsFollower(message.batches);
       case "epochState":

@@ -101,6 +101,8 @@ export type PartitionRequest =
   | { type: "endOffsetForEpoch"; topic: string; partition: number; leaderEpoch: number; currentLeaderEpoch: number }
   /** Removes every record at or past `offset` (a batch boundary). */
   | { type: "truncateTo"; topic: string; partition: number; offset: number }
+  /** Removes every record and restarts the log, empty, at `offset` (the leader's log starts past this one's end). */
+  | { type: "truncateFullyAndStartAt"; topic: string; partition: number; offset: number }
   /** Batches copied from the leader, appended byte for byte (offsets and epochs kept). */
   | { type: "appendAsFollower"; topic: string; partition: number; batches: Uint8Array }
   | { type: "epochState"; topic: string; partition: number };
@@ -121,6 +123,7 @@ export interface PartitionReplies {
   becomeLeader: PartitionEpochState;
   endOffsetForEpoch: EpochEndOffset;
   truncateTo: PartitionEpochState;
+  truncateFullyAndStartAt: PartitionEpochState;
   appendAsFollower: AppendBatchResult;
   epochState: PartitionEpochState;
 }

@@ -105,6 +105,14 @@ export class Partition {
     return this.epochState();
   }
 
+  /** Removes every record and restarts the log at `offset` (see `Log.truncateFullyAndStartAt`); waiting fetches are answered now. */
+  truncateFullyAndStartAt(offset: number): PartitionEpochState {
+    this.#assertOpen();
+    this.#log.truncateFullyAndStartAt(offset);
+    for (const [key, waiter] of this.#waiters) this.#settle(key, waiter);
+    return this.epochState();
+  }
+
   /** Offsets, the leader epoch and the epoch cache. */
   epochState(): PartitionEpochState {
     const log = this.#log;

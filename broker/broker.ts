@@ -289,6 +289,15 @@ export class BrokerCore implements BrokerApi, ProducerHost {
   }
 
   /**
+   * @internal Removes every record and restarts the partition's log, empty, at `offset` (a
+   * follower whose leader's log starts past this one's end).
+   * @throws {RivuletError} `invalid_offset`, `storage_error`
+   */
+  truncateFullyAndStartAt(topic: string, partition: number, offset: number): Promise<PartitionEpochState> {
+    return this.#ask(topic, partition, { type: "truncateFullyAndStartAt", topic, partition, offset });
+  }
+
+  /**
    * @internal Appends batches fetched from the leader byte for byte (offsets, epochs, producer
    * fields kept); the bytes move to the worker.
    * @throws {RivuletError} `invalid_offset` (not contiguous), `fenced_leader_epoch`, `corrupt_record`, …

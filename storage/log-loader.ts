@@ -62,7 +62,7 @@ export function loadLog(dir: string, options: LoadOptions): LoadedLog {
     : recoverTail(segments.active, marker, options);
   const producerState = loadProducerState(dir, segments, nextOffset, options);
   const cleanShutdown = bytesTruncated === 0 && marker !== undefined && !truncation;
-  const epochs = loadEpochCache(dir, segments, nextOffset, { indexIntervalBytes: options.indexIntervalBytes, cleanShutdown, truncatedTo: truncation?.offset });
+  const epochs = loadEpochCache(dir, segments, nextOffset, { indexIntervalBytes: options.indexIntervalBytes, cleanShutdown, truncatedTo: truncation?.full ? 0 : truncation?.offset });
   if (truncation) clearTruncationMarker(dir);
   return { segments, nextOffset, producerState, epochs, finishedTruncation: truncation !== undefined, bytesTruncated, cleanShutdown };
 }
@@ -138,7 +138,7 @@ function recoverTail(active: LogSegment, marker: CleanShutdown | undefined, opti
 
 /** Pass 3, after a crash during a truncation: carry it out again. */
 function finishTruncation(dir: string, segments: LogSegments, plan: TruncationPlan, options: LoadOptions): { nextOffset: number; bytesTruncated: number } {
-  const bytesTruncated = applyTruncation(dir, segments, plan, options.indexIntervalBytes, options.maxBatchBytes, Number.MAX_SAFE_INTEGER);
+  const bytesTruncated = applyTruncation(dir, segments, plan, options.indexIntervalBytes, options.maxBatchBytes, Number.MAX_SAFE_INTEGER, options.hooks);
   const active = segments.active;
   if (active.baseOffset !== plan.segmentBase) return { nextOffset: active.nextOffset, bytesTruncated: bytesTruncated + active.recover(options.indexIntervalBytes, options.maxBatchBytes) };
   return { nextOffset: active.nextOffset, bytesTruncated };

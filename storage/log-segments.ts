@@ -81,6 +81,16 @@ export class LogSegments {
     return removed;
   }
 
+  /**
+   * Makes `segment` the only segment (a full truncation).
+   * @returns the other segments, newest first
+   */
+  resetTo(segment: LogSegment): LogSegment[] {
+    const others = this.#segments.filter((s) => s !== segment).reverse();
+    this.#segments = [segment];
+    return others;
+  }
+
   /** Swaps in `segment` for the one with the same base offset. */
   replace(segment: LogSegment): void {
     const i = this.#segments.findIndex((s) => s.baseOffset === segment.baseOffset);

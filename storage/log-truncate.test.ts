@@ -190,8 +190,53 @@ test("Log.truncateTo() under flush=always settles waiting appends first", async 
   }
 });
 
+for (const [name, at] of [["past the log end", 500], ["below the log start", 0], ["at a segment's base", -1]] as const) {
+  test(`Log.truncateFullyAndStartAt() ${name} leaves an empty log there, with no epochs or producers`, async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const config = testConfig({ "segment.bytes": 1024, "index.interval.bytes": 128, "retention.bytes": 2048 });
+      const log = await filled(dir, config);
+      log.applyRetention();
+      assert.ok(log.logStartOffset > 0);
+      const offset = at >= 0 ? at : segmentBases(dir).sort((a, b) => a - b).pop()!;
+      assert.ok(log.truncateFullyAndStartAt(offset) > 0);
+      const check = (l: Log): void => {
+        assert.equal([l.logStartOffset, l.logEndOffset, l.highWatermark, l.segmentCount], [offset, offset, offset, 1]);
+        assert.equal(segmentBases(dir), [offset]);
+        assert.equal(pairs(l), []);
+      };
+      check(log);
+      assert.equal(readdirSync(dir).filter((f) => f.endsWith(".snapshot")), [], "no producer snapshot of the old records");
+      // a producer the old log knew may start over at any sequence
+      const r = await log.append(batch(2, "new", { producerId: 1, producerEpoch: 0, baseSequence: 0 }));
+      assert.equal([r.baseOffset, r.duplicate], [offset, false]);
+      assert.equal(pairs(log), [[5, offset]]);
+      log.truncateTo(offset);
+      log.close();
+      const reopened = Log.open(dir, config);
+      check(reopened);
+      reopened.close();
+    } finally {
+      cleanup();
+    }
+  });
+}
+
+test("Log.truncateFullyAndStartAt() refuses a negative or fractional offset", async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const log = await filled(dir);
+    expectCode(() => log.truncateFullyAndStartAt(-1), "invalid_offset");
+    expectCode(() => log.truncateFullyAndStartAt(2.5), "invalid_offset");
+    assert.is(log.logEndOffset, 120);
+    log.close();
+  } finally {
+    cleanup();
+  }
+});
+
 for (const step of ["marker", "segments", "epochs"] as const) {
-  test(`Log.open() finishes a truncation that failed after its ${step} step`, async () => {
+  test(`Log.open() finishes a truncation (and a full one) that failed after its ${step} step`, async () => {
     const { dir, cleanup } = tempDir();
     try {
       const filledLog = await filled(dir);
@@ -223,6 +268,15 @@ for (const step of ["marker", "segments", "epochs"] as const) {
       const next = await reopened.append(batch(2, "after", { producerId: 1, producerEpoch: 0, baseSequence: 64 }));
       assert.equal([next.duplicate, next.baseOffset], [false, 64], "producer state matches the cut log");
       reopened.close();
+      armed = true;
+      const again = Log.open(dir, cfg, { hooks: { onTruncationStep: (s) => { if (armed && s === step) throw new Error(`injected failure after ${s}`); } } });
+      assert.throws(() => again.truncateFullyAndStartAt(1000));
+      armed = false;
+      again.close();
+      const restarted = Log.open(dir, cfg);
+      assert.equal([restarted.logStartOffset, restarted.logEndOffset, restarted.epochEntries], [1000, 1000, []]);
+      assert.equal(segmentBases(dir), [1000]);
+      restarted.close();
     } finally {
       cleanup();
     }

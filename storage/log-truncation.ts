@@ -3,19 +3,32 @@ import { join } from "node:path";
 import { RivuletError } from "../core/errors.ts";
 import { fsyncDir, readCbor, writeCborAtomic } from "./atomic-file.ts";
 import { scanHeaders } from "./batch-scanner.ts";
-import { TRUNCATION_FILE } from "./file-names.ts";
+import { offsetPath, Suffix, TRUNCATION_FILE } from "./file-names.ts";
+import { LogSegment } from "./log-segment.ts";
 import type { LogSegments } from "./log-segments.ts";
+import { listSnapshots } from "./producer-snapshots.ts";
+import type { StorageHooks } from "./storage-hooks.ts";
 
 /**
  * Where a truncation cuts the log: every record at or past `offset` goes. Segments with a base
  * above `segmentBase` are deleted; the segment at `segmentBase` is cut to `position` bytes.
- * Written (CBOR) to {@link TRUNCATION_FILE} before anything is removed.
+ * A `full` truncation removes every record and restarts the log, empty, at `offset` (which may
+ * lie anywhere): every segment but one at `offset` (created if missing) is deleted, and with
+ * them every producer-state snapshot. Written (CBOR) to {@link TRUNCATION_FILE} before anything
+ * is removed.
  */
 export interface TruncationPlan {
   version: 1;
   offset: number;
   segmentBase: number;
   position: number;
+  full?: boolean;
+}
+
+/** The plan of a full truncation that restarts the log at `offset`. */
+export function planFullTruncation(offset: number): TruncationPlan {
+  if (!Number.isSafeInteger(offset) || offset < 0) throw new RivuletError("invalid_offset", `a log cannot start at offset ${offset}`, { offset });
+  return { version: 1, offset, segmentBase: offset, position: 0, full: true };
 }
 
 /**
@@ -66,7 +79,8 @@ export function writeTruncationMarker(dir: string, plan: TruncationPlan): void {
 export function readTruncationMarker(dir: string): TruncationPlan | undefined {
   try {
     const plan = readCbor<TruncationPlan>(join(dir, TRUNCATION_FILE));
-    if (plan && plan.version === 1 && [plan.offset, plan.segmentBase, plan.position].every((n) => Number.isSafeInteger(n) && n >= 0)) return plan;
+    const numbers = plan && [plan.offset, plan.segmentBase, plan.position].every((n) => Number.isSafeInteger(n) && n >= 0);
+    if (plan && plan.version === 1 && numbers && (plan.full === undefined || typeof plan.full === "boolean")) return plan;
   } catch {
     // a torn temp file never became the marker; an unreadable marker is treated as absent
   }
@@ -94,7 +108,8 @@ export function clearTruncationMarker(dir: string): void {
  * @returns the bytes removed
  * @throws {RivuletError} `storage_error`
  */
-export function applyTruncation(dir: string, segments: LogSegments, plan: TruncationPlan, indexIntervalBytes: number, maxBatchBytes: number, logEndOffset: number): number {
+export function applyTruncation(dir: string, segments: LogSegments, plan: TruncationPlan, indexIntervalBytes: number, maxBatchBytes: number, logEndOffset: number, hooks: StorageHooks = {}): number {
+  if (plan.full) return applyFullTruncation(dir, segments, plan.offset, { indexIntervalBytes, maxBatchBytes, hooks });
   let removed = 0;
   const i = segments.floorIndex(plan.segmentBase);
   const oldEnd = segments.endOffsetOf(Math.max(0, i), logEndOffset);
@@ -111,6 +126,28 @@ export function applyTruncation(dir: string, segments: LogSegments, plan: Trunca
     holding.recover(indexIntervalBytes, maxBatchBytes);
     holding.sync();
   }
+  fsyncDir(dir);
+  return removed;
+}
+
+/**
+ * A full truncation, idempotent as {@link applyTruncation}: open (or create) the segment at
+ * `offset`, delete every other segment newest first, empty it and its indexes, delete every
+ * producer-state snapshot (they describe the records that are gone), fsync.
+ */
+function applyFullTruncation(dir: string, segments: LogSegments, offset: number, options: { indexIntervalBytes: number; maxBatchBytes: number; hooks: StorageHooks }): number {
+  const target = segments.all().find((s) => s.baseOffset === offset) ?? LogSegment.open(dir, offset, options.hooks);
+  let removed = 0;
+  for (const other of segments.resetTo(target)) {
+    removed += other.size;
+    other.deleteFiles();
+  }
+  removed += target.log.truncate(0);
+  target.offsetIndex.replace([]);
+  target.timeIndex.replace([]);
+  target.recover(options.indexIntervalBytes, options.maxBatchBytes);
+  target.sync();
+  for (const snapshot of listSnapshots(dir)) rmSync(offsetPath(dir, snapshot, Suffix.snapshot), { force: true });
   fsyncDir(dir);
   return removed;
 }

@@ -15,11 +15,11 @@ import { SyncCoalescer } from "./sync-coalescer.ts";
 import { loadLog, loadProducerState } from "./log-loader.ts";
 import { planFollowerAppend } from "./follower-append.ts";
 import type { EpochEndOffset, EpochEntry, LeaderEpochCache } from "./leader-epoch-cache.ts";
-import { applyTruncation, clearTruncationMarker, planTruncation, writeTruncationMarker } from "./log-truncation.ts";
+import { applyTruncation, clearTruncationMarker, planFullTruncation, planTruncation, writeTruncationMarker, type TruncationPlan } from "./log-truncation.ts";
+import { ProducerState } from "./producer-state.ts";
 import { rollIfDue } from "./log-roll.ts";
 import type { LogSegments } from "./log-segments.ts";
 import { deleteSnapshotsBefore, writeSnapshot } from "./producer-snapshots.ts";
-import type { ProducerState } from "./producer-state.ts";
 import { applyRetention } from "./retention.ts";
 import type { StorageHooks } from "./storage-hooks.ts";
 
@@ -319,18 +319,42 @@ export class Log {
       this.#epochs.truncateFromEnd(offset);
       return 0;
     }
+    return this.#truncate(plan);
+  }
+
+  /**
+   * Removes every record and restarts the log, empty, at `offset` (anywhere, below the log start
+   * or past the log end): what a follower does when its leader's log starts past its own end.
+   * The epoch cache and producer state are emptied. Crash-consistent as {@link truncateTo}.
+   *
+   * @returns the bytes removed
+   * @throws {RivuletError} `invalid_offset` (not a non-negative integer), `storage_error`, `closed`
+   */
+  truncateFullyAndStartAt(offset: number): number {
+    this.#checkWritable();
+    const plan = planFullTruncation(offset);
+    this.flush();
+    return this.#truncate(plan);
+  }
+
+  /** Carries out a truncation plan (steps in {@link truncateTo}'s doc). */
+  #truncate(plan: TruncationPlan): number {
+    const interval = this.#config["index.interval.bytes"];
+    const offset = plan.offset;
     try {
       writeTruncationMarker(this.dir, plan);
       this.#hooks.onTruncationStep?.("marker");
-      const removed = applyTruncation(this.dir, this.#segments, plan, interval, this.#maxStoredBatchBytes(), this.#nextOffset);
+      const removed = applyTruncation(this.dir, this.#segments, plan, interval, this.#maxStoredBatchBytes(), this.#nextOffset, this.#hooks);
       // the cut segment's tail was re-validated: a batch below `offset` found corrupt there cuts
       // the log shorter still, and the log says so rather than claim offsets it lost
       this.#nextOffset = Math.min(offset, this.#segments.active.nextOffset);
-      this.#highWatermark = Math.min(this.#highWatermark, this.#nextOffset);
+      this.#highWatermark = plan.full ? this.#nextOffset : Math.min(this.#highWatermark, this.#nextOffset);
       this.#hooks.onTruncationStep?.("segments");
-      this.#epochs.truncateFromEnd(this.#nextOffset);
+      this.#epochs.truncateFromEnd(plan.full ? 0 : this.#nextOffset);
       this.#hooks.onTruncationStep?.("epochs");
-      this.#producers = loadProducerState(this.dir, this.#segments, this.#nextOffset, { indexIntervalBytes: interval, maxBatchBytes: this.#maxStoredBatchBytes(), hooks: this.#hooks });
+      this.#producers = plan.full
+        ? new ProducerState()
+        : loadProducerState(this.dir, this.#segments, this.#nextOffset, { indexIntervalBytes: interval, maxBatchBytes: this.#maxStoredBatchBytes(), hooks: this.#hooks });
       clearTruncationMarker(this.dir);
       if (this.#segments.active.size > 0) this.#segments.active.rolledAtMs = this.#clock.now();
       return removed;

@@ -22,13 +22,16 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 const child = join(root, "test", "truncate-crash-child.ts");
 const config = parseTopicConfig({ flush: "always", "segment.bytes": 2048, "index.interval.bytes": 256 });
 
-type Event = { type: "ack"; base: number; last: number; crc: number } | { type: "truncating"; offset: number; logEnd: number } | { type: "truncated"; offset: number };
+type Event =
+  | { type: "ack"; base: number; last: number; crc: number }
+  | { type: "truncating"; offset: number; logStart: number; logEnd: number; full: boolean }
+  | { type: "truncated"; offset: number };
 
 /** Runs the child; kills it `delayMs` after its first `truncating` line, unless it kills itself first. */
-function runAndKill(dir: string, seed: number, delayMs: number, killStep: string): Promise<Event[]> {
+function runAndKill(dir: string, seed: number, delayMs: number, killStep: string, firstFull: boolean): Promise<Event[]> {
   return new Promise((resolve, reject) => {
     const { command, args } = scriptCommand(child);
-    const proc = spawn(command, [...args, dir, String(seed), killStep], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+    const proc = spawn(command, [...args, dir, String(seed), killStep, firstFull ? "full" : "partial"], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
     const events: Event[] = [];
     let out = "";
     let err = "";
@@ -40,9 +43,10 @@ function runAndKill(dir: string, seed: number, delayMs: number, killStep: string
         const [type, a, b, c] = out.slice(0, nl).split(" ");
         out = out.slice(nl + 1);
         if (type === "ack") events.push({ type, base: Number(a), last: Number(b), crc: Number(c) });
-        if (type === "truncating") events.push({ type, offset: Number(a), logEnd: Number(b) });
+        if (type === "truncating") events.push({ type, offset: Number(a), logStart: -1, logEnd: Number(b), full: false });
+        if (type === "truncating-fully") events.push({ type: "truncating", offset: Number(a), logStart: Number(b), logEnd: Number(c), full: true });
         if (type === "truncated") events.push({ type, offset: Number(a) });
-        if (type === "truncating" && !killTimer && killStep === "none") killTimer = setTimeout(() => proc.kill("SIGKILL"), delayMs);
+        if (type.startsWith("truncating") && !killTimer && killStep === "none") killTimer = setTimeout(() => proc.kill("SIGKILL"), delayMs);
       }
     });
     proc.stderr.on("data", (d) => (err += d));
@@ -79,16 +83,18 @@ test("Log.truncateTo() survives SIGKILL at any point: recovery gives the old log
     const alive = new Map<number, number>();
     let seed = 4242;
     let inDoubtSeen = 0;
+    let fullInDoubt = 0;
     for (let round = 0; round < ROUNDS; round++) {
       seed = (seed * 1103515245 + 12345) & 0x7fffffff;
       const killStep = ["none", "marker", "none", "segments", "none", "epochs"][round % 6];
-      const events = await runAndKill(dir, seed, seed % 25, killStep);
-      let doubt: { offset: number; logEnd: number } | undefined;
+      const firstFull = round % 4 === 3;
+      const events = await runAndKill(dir, seed, seed % 25, killStep, firstFull);
+      let doubt: { offset: number; logStart: number; logEnd: number; full: boolean } | undefined;
       for (const e of events) {
         if (e.type === "ack") alive.set(e.base, e.crc);
         if (e.type === "truncating") doubt = e;
         if (e.type === "truncated") {
-          for (const base of [...alive.keys()]) if (base >= e.offset) alive.delete(base);
+          for (const base of [...alive.keys()]) if (base >= e.offset || doubt?.full) alive.delete(base);
           doubt = undefined;
         }
       }
@@ -96,9 +102,12 @@ test("Log.truncateTo() survives SIGKILL at any point: recovery gives the old log
       assert.not.ok(existsSync(join(dir, TRUNCATION_FILE)), `round ${round}: the marker is gone after recovery`);
       if (doubt) {
         inDoubtSeen++;
+        if (doubt.full) fullInDoubt++;
         assert.ok(log.logEndOffset === doubt.offset || log.logEndOffset === doubt.logEnd, `round ${round} (${killStep}): log end ${log.logEndOffset} is neither ${doubt.offset} nor ${doubt.logEnd}`);
         if (killStep !== "none") assert.is(log.logEndOffset, doubt.offset, `round ${round}: killed after ${killStep}, the truncation is decided`);
-        if (log.logEndOffset === doubt.offset) for (const base of [...alive.keys()]) if (base >= doubt.offset) alive.delete(base);
+        const done = log.logEndOffset === doubt.offset;
+        if (doubt.full) assert.is(log.logStartOffset, done ? doubt.offset : doubt.logStart, `round ${round}: a full truncation is all or nothing`);
+        if (done) for (const base of [...alive.keys()]) if (base >= doubt.offset || doubt.full) alive.delete(base);
       }
       const batches = stored(log);
       const byBase = new Map(batches.map((b) => [b.base, b.crc]));
@@ -117,6 +126,7 @@ test("Log.truncateTo() survives SIGKILL at any point: recovery gives the old log
       log.close();
     }
     assert.ok(inDoubtSeen >= 3, `rounds killed mid-truncation: ${inDoubtSeen}`);
+    if (ROUNDS >= 8) assert.ok(fullInDoubt >= 2, `rounds killed mid-way through a full truncation: ${fullInDoubt}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -2,10 +2,12 @@
  * The victim of the truncation crash test (`test/log-truncate-crash.test.ts`): opens the log in
  * `argv[2]` with `flush=always` and, until killed, appends a few batches of one idempotent
  * producer (sequence = the offset it lands at), sometimes becomes leader of a newer epoch, then
- * truncates to a random batch boundary. It writes, synchronously, `ack <base> <last> <crc>` per
- * acknowledged batch, `truncating <offset> <logEnd>` before a truncation and `truncated
- * <offset>` after. With `argv[4]` = a truncation step (`marker`, `segments`, `epochs`) it kills
- * itself with SIGKILL right after that step of its first truncation.
+ * truncates to a random batch boundary (or, now and then, fully, restarting the log at an offset
+ * past its end). It writes, synchronously, `ack <base> <last> <crc>` per acknowledged batch,
+ * `truncating <offset> <logEnd>` (or `truncating-fully <offset> <logStart> <logEnd>`) before a
+ * truncation and `truncated <offset>` after. With `argv[4]` = a truncation step (`marker`, `segments`, `epochs`) it kills
+ * itself with SIGKILL right after that step of its first truncation; with `argv[5]` = `full` its
+ * first truncation is a full one.
  */
 import process from "node:process";
 import { writeLineSync } from "./support/write-line.ts";
@@ -14,7 +16,8 @@ import { crc32c } from "../record/crc32c.ts";
 import { Log } from "../storage/log.ts";
 import { encodeRecordBatch, iterateBatches, type BatchRecord } from "../record/record-batch.ts";
 
-const [dir, seedArg, killStep] = process.argv.slice(2);
+const [dir, seedArg, killStep, firstFull] = process.argv.slice(2);
+let forceFull = firstFull === "full";
 let seed = Number(seedArg) || 1;
 const random = (): number => {
   seed = (seed * 1103515245 + 12345) & 0x7fffffff;
@@ -54,6 +57,15 @@ for (;;) {
     const r = await log.append(batch);
     bases.push(r.baseOffset);
     writeLineSync(`ack ${r.baseOffset} ${r.lastOffset} ${crc32c(batch)}`);
+  }
+  if (forceFull || random() < 0.15) {
+    forceFull = false;
+    const offset = log.logEndOffset + 1 + Math.floor(random() * 50);
+    writeLineSync(`truncating-fully ${offset} ${log.logStartOffset} ${log.logEndOffset}`);
+    log.truncateFullyAndStartAt(offset);
+    bases.length = 0;
+    writeLineSync(`truncated ${offset}`);
+    continue;
   }
   const keep = Math.floor(random() * bases.length);
   const offset = bases[keep];

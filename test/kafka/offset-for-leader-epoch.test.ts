@@ -100,6 +100,9 @@ test("OffsetForLeaderEpoch over the wire: end offsets per epoch, Kafka's fencing
     const appended = await broker.appendAsFollower("epochs", 0, tail.slice());
     assert.equal([appended.baseOffset, appended.lastOffset], [2, 2]);
     assert.equal((await broker.epochState("epochs", 0)).epochs, [{ epoch: 0, startOffset: 0 }, { epoch: 3, startOffset: 2 }]);
+    const restarted = await broker.truncateFullyAndStartAt("epochs", 1, 50);
+    assert.equal([restarted.logStartOffset, restarted.logEndOffset, restarted.epochs], [50, 50, []]);
+    assert.equal((await broker.produce("epochs", [{ value: "d", partition: 1 }]))[0].offset, 50);
   } finally {
     client.close();
     await listener.close();

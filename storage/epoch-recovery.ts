@@ -22,9 +22,9 @@ export function batchEpoch(header: BatchHeader): number {
  *    or a tail cut by recovery); an entry at the log end stays (a leader that wrote nothing yet);
  *    after an interrupted truncation to T (`truncatedTo`), entries at or past T go too;
  * 2. entries below the log start are folded into one at the log start (retention);
- * 3. when the file is missing or unreadable, or — after an unclean stop — its newest epoch is
- *    older than the epoch of the log's last batch, it is rebuilt from batch headers (see
- *    {@link rebuildEpochEntries}).
+ * 3. when the file is missing or unreadable, empty while the log is not, or — after an unclean
+ *    stop — its newest epoch is older than the epoch of the log's last batch, it is rebuilt from
+ *    batch headers (see {@link rebuildEpochEntries}).
  * The check in 3 reads the newest segment's tail from its last index entry, as recovery just
  * did; after a clean stop it is skipped (the checkpoint is written before each new epoch's first
  * batch, so only a crash can leave it behind), and a clean open scans nothing.
@@ -40,7 +40,8 @@ export function loadEpochCache(dir: string, segments: LogSegments, nextOffset: n
   cache.truncateFromStart(segments.first.baseOffset);
   const last = readable && options.cleanShutdown ? undefined : lastBatch(segments, nextOffset, indexIntervalBytes);
   const behind = last !== undefined && (cache.latestEpoch === undefined || cache.latestEpoch < batchEpoch(last));
-  if (!readable || behind) cache.replace(rebuildEpochEntries(segments, nextOffset, indexIntervalBytes));
+  const emptyButData = cache.latestEpoch === undefined && nextOffset > segments.first.baseOffset;
+  if (!readable || behind || emptyButData) cache.replace(rebuildEpochEntries(segments, nextOffset, indexIntervalBytes));
   return cache;
 }
 

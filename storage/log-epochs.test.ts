@@ -121,6 +121,11 @@ test("Log.open() rebuilds a deleted, torn or stale checkpoint from the batches",
       assert.is(reopened.leaderEpoch, 4);
       reopened.close();
     }
+    // after a clean stop the checkpoint is trusted, but not an empty one beside a log with records
+    writeFileSync(path, "0\n0\n");
+    const clean = Log.open(dir, cfg);
+    assert.equal(pairs(clean), expected);
+    clean.close();
   } finally {
     cleanup();
   }

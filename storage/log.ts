@@ -64,6 +64,11 @@ export interface ReadResult {
  * `flush` policy, serves reads up to the high watermark, and applies retention and compaction.
  * Opening it runs recovery (`log-loader.ts`).
  *
+ * For replication it keeps a leader epoch, stamped on every batch it appends as leader, and a
+ * leader-epoch cache (`leader-epoch-cache.ts`) that answers OffsetsForLeaderEpoch; it appends a
+ * leader's batches byte for byte as a follower, and truncates crash-consistently
+ * ({@link truncateTo}, {@link truncateFullyAndStartAt}).
+ *
  * Not thread-safe: owned by exactly one partition actor. Under `flush=interval` the periodic
  * fdatasync runs on the runtime's I/O pool while the owner goes on appending and reading; a
  * roll, `flush()` or `close()` meanwhile still syncs in line (see `FileChannel.sync`).

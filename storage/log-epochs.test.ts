@@ -248,4 +248,37 @@ test("Log.append() as leader is refused once a follower append brought a newer e
   }
 });
 
+test("Log.appendAsFollower() that fails to write takes back the epochs it started, so the retry is accepted", async () => {
+  const a = tempDir();
+  const b = tempDir();
+  try {
+    const source = Log.open(a.dir, testConfig());
+    await source.append(batch(1, "x"));
+    source.becomeLeader(3);
+    await source.append(batch(1, "y"));
+    source.becomeLeader(5);
+    await source.append(batch(1, "z"));
+    const copied = source.read(0, 1 << 20).batches;
+    let failing = true;
+    const log = Log.open(b.dir, testConfig(), {
+      hooks: {
+        afterWrite: (file) => {
+          if (failing && file.endsWith(".log")) throw new Error("injected write failure");
+        },
+      },
+    });
+    await rejects(log.appendAsFollower(copied.slice()), "storage_error");
+    assert.is(log.logEndOffset, 0);
+    assert.ok(pairs(log).every(([, start]) => start <= 0), `entries past the log end: ${JSON.stringify(pairs(log))}`);
+    failing = false;
+    await log.appendAsFollower(copied.slice());
+    assert.equal(pairs(log), [[0, 0], [3, 1], [5, 2]]);
+    source.close();
+    log.close();
+  } finally {
+    a.cleanup();
+    b.cleanup();
+  }
+});
+
 test.run();

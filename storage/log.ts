@@ -268,6 +268,7 @@ export class Log {
    *   `record_too_large`, `invalid_offset`, `fenced_leader_epoch`, `storage_error`, `closed`
    */
   appendAsFollower(batches: Uint8Array): Promise<AppendResult> {
+    let assigned = false;
     try {
       this.#checkWritable();
       const now = this.#clock.now();
@@ -281,7 +282,7 @@ export class Log {
       const last = plan.batches[plan.batches.length - 1].lastOffset;
       // The epoch entries go first: a crash before the batches land leaves an entry at the log
       // end, which recovery keeps as harmless (or past it, which recovery drops).
-      if (plan.epochs.length > 0) this.#epochs.assignAll(plan.epochs);
+      assigned = plan.epochs.length > 0 && this.#epochs.assignAll(plan.epochs);
       rollIfDue(this.dir, this.#segments, this.#producers, { bytes: batches.length, first, last, now, config: this.#config, hooks: this.#hooks });
       const active = this.#segments.active;
       if (active.size === 0) active.rolledAtMs = now;
@@ -293,6 +294,15 @@ export class Log {
       this.#highWatermark = this.#nextOffset;
       return Promise.resolve(result);
     } catch (error) {
+      // The batches were not written: take back the epochs they would have started past the log
+      // end, so a retry of the same batches is not fenced by them. One at the log end may stay.
+      if (assigned) {
+        try {
+          this.#epochs.truncateFromEnd(this.#nextOffset + 1);
+        } catch {
+          // the checkpoint could not be rewritten; recovery drops entries past the log end
+        }
+      }
       return Promise.reject(error);
     }
   }
@@ -346,8 +356,8 @@ export class Log {
   #truncate(plan: TruncationPlan): number {
     const interval = this.#config["index.interval.bytes"];
     const offset = plan.offset;
+    writeTruncationMarker(this.dir, plan); // if this fails, nothing has changed yet
     try {
-      writeTruncationMarker(this.dir, plan);
       this.#hooks.onTruncationStep?.("marker");
       const removed = applyTruncation(this.dir, this.#segments, plan, interval, this.#maxStoredBatchBytes(), this.#nextOffset, this.#hooks);
       // the cut segment's tail was re-validated: a batch below `offset` found corrupt there cuts

@@ -101,7 +101,8 @@ export class Partition {
   truncateTo(offset: number): PartitionEpochState {
     this.#assertOpen();
     this.#log.truncateTo(offset);
-    for (const [key, waiter] of this.#waiters) if (waiter.offset > offset) this.#settle(key, waiter);
+    const end = this.#log.logEndOffset;
+    for (const [key, waiter] of this.#waiters) if (waiter.offset > end) this.#settle(key, waiter);
     return this.epochState();
   }
 

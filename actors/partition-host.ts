@@ -72,6 +72,18 @@ export class PartitionHost implements Actor<PartitionRequest, PartitionReply> {
       case "maintain":
         this.#maintainAll();
         return null;
+      case "becomeLeader":
+        return this.#get(message.topic, message.partition).becomeLeader(message.leaderEpoch);
+      case "endOffsetForEpoch":
+        return this.#get(message.topic, message.partition).endOffsetForEpoch(message.leaderEpoch, message.currentLeaderEpoch);
+      case "truncateTo":
+        return this.#get(message.topic, message.partition).truncateTo(message.offset);
+      case "truncateFullyAndStartAt":
+        return this.#get(message.topic, message.partition).truncateFullyAndStartAt(message.offset);
+      case "appendAsFollower":
+        return this.#get(message.topic, message.partition).appendAsFollower(message.batches);
+      case "epochState":
+        return this.#get(message.topic, message.partition).epochState();
       default: {
         const never: never = message;
         throw new Error(`unknown partition message ${JSON.stringify(never)}`);

@@ -46,6 +46,23 @@ export interface AppendBatchResult {
 /** Which offset a `listOffset` finds (also `BrokerApi.listOffset`). */
 export type OffsetSpec = "earliest" | "latest" | { timestamp: number };
 
+/** OffsetsForLeaderEpoch's answer for one partition: the largest epoch ≤ the one asked and where it ends; (-1, -1) if unknown. */
+export interface EpochEndOffset {
+  epoch: number;
+  endOffset: number;
+}
+
+/** A partition's replication view: its log end, leader epoch and epoch entries. */
+export interface PartitionEpochState {
+  logStartOffset: number;
+  logEndOffset: number;
+  highWatermark: number;
+  /** The leader epoch the log stamps on what it appends as leader. */
+  leaderEpoch: number;
+  /** (epoch, start offset) entries of the leader-epoch cache, oldest first. */
+  epochs: { epoch: number; startOffset: number }[];
+}
+
 /** Status of one hosted partition. */
 export interface PartitionState {
   logStartOffset: number;
@@ -73,7 +90,22 @@ export type PartitionRequest =
   | { type: "releaseWaits" }
   | { type: "listOffset"; topic: string; partition: number; spec: OffsetSpec }
   | { type: "state"; topic: string; partition: number }
-  | { type: "maintain" };
+  | { type: "maintain" }
+  // Replication (driven by the replica fetcher and the controller's decisions):
+  /** Become leader with leader epoch `leaderEpoch`: stamped on every batch appended from now on. */
+  | { type: "becomeLeader"; topic: string; partition: number; leaderEpoch: number }
+  /**
+   * OffsetsForLeaderEpoch: where `leaderEpoch` ends. `currentLeaderEpoch` (-1 = not given) is
+   * checked first against the partition's epoch: older is fenced, newer unknown (Kafka's rules).
+   */
+  | { type: "endOffsetForEpoch"; topic: string; partition: number; leaderEpoch: number; currentLeaderEpoch: number }
+  /** Removes every record at or past `offset` (a batch boundary). */
+  | { type: "truncateTo"; topic: string; partition: number; offset: number }
+  /** Removes every record and restarts the log, empty, at `offset` (the leader's log starts past this one's end). */
+  | { type: "truncateFullyAndStartAt"; topic: string; partition: number; offset: number }
+  /** Batches copied from the leader, appended byte for byte (offsets and epochs kept). */
+  | { type: "appendAsFollower"; topic: string; partition: number; batches: Uint8Array }
+  | { type: "epochState"; topic: string; partition: number };
 
 /** The reply to each request type. */
 export interface PartitionReplies {
@@ -88,6 +120,12 @@ export interface PartitionReplies {
   listOffset: number;
   state: PartitionState;
   maintain: null;
+  becomeLeader: PartitionEpochState;
+  endOffsetForEpoch: EpochEndOffset;
+  truncateTo: PartitionEpochState;
+  truncateFullyAndStartAt: PartitionEpochState;
+  appendAsFollower: AppendBatchResult;
+  epochState: PartitionEpochState;
 }
 
 export type PartitionReply = PartitionReplies[keyof PartitionReplies];

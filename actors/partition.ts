@@ -12,7 +12,7 @@ import type { TopicConfig } from "../core/topic-config.ts";
 import type { RecordBlock } from "../record/record-block.ts";
 import type { BlockBatchOptions } from "../record/record-block-encoder.ts";
 import { Log, type AppendResult } from "../storage/log.ts";
-import type { AppendBatchResult, FetchBatchesResult, OffsetSpec, PartitionState } from "./partition-protocol.ts";
+import type { AppendBatchResult, EpochEndOffset, FetchBatchesResult, OffsetSpec, PartitionEpochState, PartitionState } from "./partition-protocol.ts";
 
 interface Waiter {
   /** The caller's id for cancelling, or 0. */
@@ -61,6 +61,63 @@ export class Partition {
   appendRecords(block: RecordBlock, batch: BlockBatchOptions): Promise<AppendBatchResult> {
     this.#assertOpen();
     return this.#log.appendRecords(block, batch).then(this.#appended);
+  }
+
+  /** Appends batches copied from the leader, byte for byte (see `Log.appendAsFollower`). */
+  appendAsFollower(batches: Uint8Array): Promise<AppendBatchResult> {
+    this.#assertOpen();
+    return this.#log.appendAsFollower(batches).then(this.#appended);
+  }
+
+  /** Makes `leaderEpoch` the epoch stamped on what is appended from now on (see `Log.becomeLeader`). */
+  becomeLeader(leaderEpoch: number): PartitionEpochState {
+    this.#assertOpen();
+    this.#log.becomeLeader(leaderEpoch);
+    return this.epochState();
+  }
+
+  /**
+   * OffsetsForLeaderEpoch for this partition, after Kafka's check of the caller's view of the
+   * current epoch (-1 = not given): an older one is fenced, a newer one not known yet.
+   *
+   * @throws {RivuletError} `fenced_leader_epoch`, `unknown_leader_epoch`
+   */
+  endOffsetForEpoch(leaderEpoch: number, currentLeaderEpoch: number): EpochEndOffset {
+    this.#assertOpen();
+    const ours = this.#log.leaderEpoch;
+    if (currentLeaderEpoch >= 0 && currentLeaderEpoch < ours) {
+      throw new RivuletError("fenced_leader_epoch", `leader epoch ${currentLeaderEpoch} of ${this.topic}/${this.partition} is older than ${ours}`, { topic: this.topic, partition: this.partition, epoch: currentLeaderEpoch, currentEpoch: ours });
+    }
+    if (currentLeaderEpoch > ours) {
+      throw new RivuletError("unknown_leader_epoch", `leader epoch ${currentLeaderEpoch} of ${this.topic}/${this.partition} is newer than ${ours}`, { topic: this.topic, partition: this.partition, epoch: currentLeaderEpoch, currentEpoch: ours });
+    }
+    return this.#log.endOffsetForEpoch(leaderEpoch);
+  }
+
+  /**
+   * Removes every record at or past `offset` (see `Log.truncateTo`). Waiting fetches past the
+   * new end are answered now with what is there.
+   */
+  truncateTo(offset: number): PartitionEpochState {
+    this.#assertOpen();
+    this.#log.truncateTo(offset);
+    const end = this.#log.logEndOffset;
+    for (const [key, waiter] of this.#waiters) if (waiter.offset > end) this.#settle(key, waiter);
+    return this.epochState();
+  }
+
+  /** Removes every record and restarts the log at `offset` (see `Log.truncateFullyAndStartAt`); waiting fetches are answered now. */
+  truncateFullyAndStartAt(offset: number): PartitionEpochState {
+    this.#assertOpen();
+    this.#log.truncateFullyAndStartAt(offset);
+    for (const [key, waiter] of this.#waiters) this.#settle(key, waiter);
+    return this.epochState();
+  }
+
+  /** Offsets, the leader epoch and the epoch cache. */
+  epochState(): PartitionEpochState {
+    const log = this.#log;
+    return { logStartOffset: log.logStartOffset, logEndOffset: log.logEndOffset, highWatermark: log.highWatermark, leaderEpoch: log.leaderEpoch, epochs: log.epochEntries };
   }
 
   #appended = (result: AppendResult): AppendBatchResult => {

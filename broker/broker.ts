@@ -12,7 +12,7 @@ import { spawn } from "../actors/spawn.ts";
 import type { ActorRef } from "../actors/actor-ref.ts";
 import { Supervisor } from "../actors/supervisor.ts";
 import type { SupervisorReplies, SupervisorReply, SupervisorRequest } from "../actors/supervisor-protocol.ts";
-import type { PartitionReplies, PartitionRequest } from "../actors/partition-protocol.ts";
+import type { EpochEndOffset, PartitionEpochState, PartitionReplies, PartitionRequest } from "../actors/partition-protocol.ts";
 import type { GroupCoordinatorApi } from "./group-api.ts";
 import { blockBuffer, type RecordBlock } from "../record/record-block.ts";
 import type { BlockBatchOptions } from "../record/record-block-encoder.ts";
@@ -274,6 +274,59 @@ export class BrokerCore implements BrokerApi, ProducerHost {
 
   async listOffset(topic: string, partition: number, spec: OffsetSpec): Promise<number> {
     return this.#ask(topic, partition, { type: "listOffset", topic, partition, spec });
+  }
+
+  // Replication internals: what the replica fetcher and the cluster's leader changes drive. Not
+  // part of the public Broker API (the cluster code on this floor and above uses them).
+
+  /**
+   * @internal Makes this broker's replica of the partition the leader with `leaderEpoch`: every
+   * batch appended from now on carries it, and the epoch starts at the log end.
+   * @throws {RivuletError} `fenced_leader_epoch` (older than the log's), `unknown_partition`
+   */
+  becomeLeader(topic: string, partition: number, leaderEpoch: number): Promise<PartitionEpochState> {
+    return this.#ask(topic, partition, { type: "becomeLeader", topic, partition, leaderEpoch });
+  }
+
+  /**
+   * @internal OffsetsForLeaderEpoch: the largest epoch ≤ `leaderEpoch` this replica knows and
+   * where it ends; (-1, -1) when none. `currentLeaderEpoch` (-1 = not given) is checked first.
+   * @throws {RivuletError} `fenced_leader_epoch`, `unknown_leader_epoch`, `unknown_partition`
+   */
+  endOffsetForEpoch(topic: string, partition: number, leaderEpoch: number, currentLeaderEpoch = -1): Promise<EpochEndOffset> {
+    return this.#ask(topic, partition, { type: "endOffsetForEpoch", topic, partition, leaderEpoch, currentLeaderEpoch });
+  }
+
+  /**
+   * @internal Removes every record at or past `offset`, a batch boundary (a follower's truncation).
+   * @throws {RivuletError} `offset_out_of_range`, `invalid_offset`, `storage_error`
+   */
+  truncateTo(topic: string, partition: number, offset: number): Promise<PartitionEpochState> {
+    return this.#ask(topic, partition, { type: "truncateTo", topic, partition, offset });
+  }
+
+  /**
+   * @internal Removes every record and restarts the partition's log, empty, at `offset` (a
+   * follower whose leader's log starts past this one's end).
+   * @throws {RivuletError} `invalid_offset`, `storage_error`
+   */
+  truncateFullyAndStartAt(topic: string, partition: number, offset: number): Promise<PartitionEpochState> {
+    return this.#ask(topic, partition, { type: "truncateFullyAndStartAt", topic, partition, offset });
+  }
+
+  /**
+   * @internal Appends batches fetched from the leader byte for byte (offsets, epochs, producer
+   * fields kept); the bytes move to the worker.
+   * @throws {RivuletError} `invalid_offset` (not contiguous), `fenced_leader_epoch`, `corrupt_record`, …
+   */
+  async appendAsFollower(topic: string, partition: number, batches: Uint8Array): Promise<AppendBatchResult> {
+    const own = batches.byteOffset === 0 && batches.byteLength === batches.buffer.byteLength && !isNodeBuffer(batches) ? batches : Uint8Array.prototype.slice.call(batches);
+    return this.#ask(topic, partition, { type: "appendAsFollower", topic, partition, batches: own }, [own.buffer as ArrayBuffer]);
+  }
+
+  /** @internal The partition's log end, leader epoch and epoch entries. */
+  epochState(topic: string, partition: number): Promise<PartitionEpochState> {
+    return this.#ask(topic, partition, { type: "epochState", topic, partition });
   }
 
   /** A new producer id for an idempotent producer (Kafka's InitProducerId). */

@@ -55,6 +55,10 @@ export const errorCodes = {
   coordination_unavailable: { retriable: true },
   /** An etcd revision asked for has been compacted away: re-read the current state, then watch on. */
   revision_compacted: { retriable: false },
+  /** A request named a leader epoch older than the partition's: the caller's view is stale (refresh and retry). */
+  fenced_leader_epoch: { retriable: true },
+  /** A request named a leader epoch newer than the partition knows yet: retry once it has caught up. */
+  unknown_leader_epoch: { retriable: true },
 } as const;
 
 /** A stable error code. */

@@ -46,6 +46,8 @@ export const statusOfCode: Readonly<Record<ErrorCode, number>> = {
   not_controller: 503,
   coordination_unavailable: 503,
   revision_compacted: 500,
+  fenced_leader_epoch: 409,
+  unknown_leader_epoch: 503,
 };
 
 /** The problem document: RFC 9457 members plus Rivulet's `code` and `retriable`. */

@@ -12,6 +12,11 @@ import type { ImplementedApi, RequestOf, ResponseOf } from "./protocol/apis.ts";
 export interface KafkaBroker extends BrokerApi {
   /** A new id for an idempotent producer (Kafka's InitProducerId). */
   allocateProducerId?(): Promise<number>;
+  /**
+   * OffsetForLeaderEpoch: the largest epoch ≤ `leaderEpoch` the partition knows and where it
+   * ends, after checking `currentLeaderEpoch` (-1 = not given) against the partition's.
+   */
+  endOffsetForEpoch?(topic: string, partition: number, leaderEpoch: number, currentLeaderEpoch: number): Promise<{ epoch: number; endOffset: number }>;
 }
 
 /** Per-request context. */

@@ -4,7 +4,7 @@ import * as assert from "uvu/assert";
 import { isRivuletError } from "../core/errors.ts";
 import { Attributes, BatchOffset } from "./batch-layout.ts";
 import {
-  batchSize, decodeRecords, encodeRecordBatch, iterateBatches, readBatchHeader, setBaseOffset, stampLogAppendTime, validateBatch, type BatchRecord,
+  batchSize, decodeRecords, encodeRecordBatch, iterateBatches, readBatchHeader, setBaseOffset, setPartitionLeaderEpoch, stampLogAppendTime, validateBatch, type BatchRecord,
 } from "./record-batch.ts";
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
@@ -49,6 +49,19 @@ test("setBaseOffset() re-stamps offsets without breaking the CRC", () => {
   assert.is(validateBatch(batch, 0, limit), batch.length);
   assert.equal(decodeRecords(batch).map((r) => r.offset), [2 ** 40 + 3, 2 ** 40 + 4, 2 ** 40 + 5]);
   assert.throws(() => setBaseOffset(batch, 0, -1));
+});
+
+test("setPartitionLeaderEpoch() stamps the epoch outside the CRC: the batch stays valid", () => {
+  const batch = encodeRecordBatch([{ key: null, value: utf8("x"), headers: [], timestamp: T }]);
+  assert.is(readBatchHeader(batch).partitionLeaderEpoch, -1, "the encoder's default: no epoch");
+  for (const epoch of [0, 1, 0x1234_5678, 0x7fff_ffff]) {
+    setPartitionLeaderEpoch(batch, 0, epoch);
+    assert.is(readBatchHeader(batch).partitionLeaderEpoch, epoch);
+    validateBatch(batch, 0, limit);
+  }
+  assert.throws(() => setPartitionLeaderEpoch(batch, 0, -1));
+  assert.throws(() => setPartitionLeaderEpoch(batch, 0, 2 ** 31));
+  assert.throws(() => setPartitionLeaderEpoch(batch.subarray(0, 40), 0, 1));
 });
 
 test("stampLogAppendTime() sets the attribute and max timestamp and reseals the CRC", () => {

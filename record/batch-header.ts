@@ -99,6 +99,26 @@ export function setBaseOffset(bytes: Uint8Array, position: number, baseOffset: n
 }
 
 /**
+ * Stamps the partition leader epoch of the batch at `position`, in place. The field lies outside
+ * the CRC (which covers bytes from `attributes` on), so the batch stays valid: a leader stamps
+ * its epoch on every batch it appends, as it stamps the base offset.
+ *
+ * @param bytes the bytes, with a batch header at `position`
+ * @param position where the batch starts
+ * @param epoch the leader epoch, a non-negative int32
+ */
+export function setPartitionLeaderEpoch(bytes: Uint8Array, position: number, epoch: number): void {
+  // on every appended batch: no message string or DataView is built unless something is wrong
+  if (!(Number.isInteger(epoch) && epoch >= 0 && epoch <= 0x7fffffff)) assert.fail(`setPartitionLeaderEpoch: bad epoch ${epoch}`);
+  assert(bytes.length - position >= BATCH_HEADER_SIZE, "setPartitionLeaderEpoch: no batch header at position");
+  const at = position + BatchOffset.partitionLeaderEpoch;
+  bytes[at] = epoch >>> 24;
+  bytes[at + 1] = (epoch >>> 16) & 0xff;
+  bytes[at + 2] = (epoch >>> 8) & 0xff;
+  bytes[at + 3] = epoch & 0xff;
+}
+
+/**
  * Marks the batch at `position` as LogAppendTime: sets attribute bit 3 and the max timestamp
  * to `timestamp` (readers then give every record that timestamp), and recomputes the CRC.
  *

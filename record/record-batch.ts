@@ -5,7 +5,8 @@
  * - {@link validateBatch}: checks a batch (CRC-32C, lengths, framing) without allocating per record.
  * - {@link decodeRecords}: batch bytes → records, zero-copy keys and values.
  * - {@link readBatchHeader}, {@link batchSize}, {@link iterateBatches}: header-level reads.
- * - {@link setBaseOffset}, {@link stampLogAppendTime}: in-place patches made by the log on append.
+ * - {@link setBaseOffset}, {@link setPartitionLeaderEpoch}, {@link stampLogAppendTime}: in-place
+ *   patches made by the log on append.
  *
  * All functions are pure over their byte arguments and safe to call from any worker; the in-place
  * patches mutate the bytes they are given.
@@ -22,4 +23,4 @@ export * from "./record-batch-encoder.ts";
 export * from "./record-batch-decoder.ts";
 export * from "./batch-validator.ts";
 export * from "./iterate-batches.ts";
-export { batchSize, readBatchHeader, setBaseOffset, stampLogAppendTime, type BatchHeader } from "./batch-header.ts";
+export { batchSize, readBatchHeader, setBaseOffset, setPartitionLeaderEpoch, stampLogAppendTime, type BatchHeader } from "./batch-header.ts";

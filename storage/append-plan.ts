@@ -3,7 +3,7 @@ import type { TopicConfig } from "../core/topic-config.ts";
 import { lastSequence } from "./log-loader.ts";
 import type { SegmentBatch } from "./log-segment.ts";
 import type { ProducerAppend, ProducerState } from "./producer-state.ts";
-import { batchSize, decodeRecords, readBatchHeader, setBaseOffset, stampLogAppendTime, validateBatch } from "../record/record-batch.ts";
+import { batchSize, decodeRecords, readBatchHeader, setBaseOffset, setPartitionLeaderEpoch, stampLogAppendTime, validateBatch } from "../record/record-batch.ts";
 
 /** What an append will write, decided before any byte is written. */
 export interface AppendPlan {
@@ -23,6 +23,8 @@ export interface AppendContext {
   config: TopicConfig;
   now: number;
   producers: ProducerState;
+  /** The leader epoch stamped on every batch appended. */
+  leaderEpoch: number;
   /**
    * The input is batches this thread has just encoded (`encodeRecordBlock`): framing and CRC
    * are not checked again, and the caller has applied the compacted topic's key rule.
@@ -32,8 +34,8 @@ export interface AppendContext {
 
 /**
  * Validates every batch of an append (framing, CRC, `message.max.bytes`, null keys on a
- * compacted topic, producer sequence), then assigns offsets from the log end and stamps them —
- * and, under LogAppendTime, the clock's time — into the batches in place. Throws before
+ * compacted topic, producer sequence), then assigns offsets from the log end and stamps them and
+ * the leader epoch — and, under LogAppendTime, the clock's time — into the batches in place. Throws before
  * touching anything when any batch is refused.
  *
  * @throws {RivuletError} `invalid_record`, `corrupt_record`, `record_too_large`,
@@ -81,6 +83,7 @@ export function planAppend(input: Uint8Array, ctx: AppendContext): AppendPlan {
 
   for (const b of batches) {
     setBaseOffset(input, b.position, b.baseOffset);
+    setPartitionLeaderEpoch(input, b.position, ctx.leaderEpoch);
     if (logAppendTime) stampLogAppendTime(input, b.position, ctx.now);
   }
   if (batches.length === 0) return { bytes: new Uint8Array(0), batches, producers, duplicate };

@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { readdirSync, copyFileSync } from "node:fs";
+import { readdirSync, copyFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { ManualClock } from "../core/clock.ts";
 import { isRivuletError } from "../core/errors.ts";
@@ -137,6 +137,43 @@ test("loadLog() finishes a compaction swap interrupted after its commit point an
     assert.not.ok(names.some((n) => n.endsWith(".swap") || n.endsWith(".cleaned")), names.join(" "));
     assert.is(reopened.logEndOffset, 60);
     assert.is(all(reopened).length, 60);
+    reopened.close();
+  } finally {
+    cleanup();
+  }
+});
+
+test("Log.compact() keeps each surviving record's leader epoch, so the epoch cache can be rebuilt from the cleaned log", async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const clock = new ManualClock(100 * HOUR);
+    const cfg = testConfig({ "cleanup.policy": "compact", "segment.bytes": 1024 });
+    const log = Log.open(dir, cfg, { clock });
+    for (let i = 0; i < 120; i++) {
+      if (i === 40) log.becomeLeader(2);
+      if (i === 80) log.becomeLeader(4);
+      // two records per batch, one key repeated: compaction thins batches, rewriting them
+      await log.append(encodeRecordBatch([...records(1, `a${i}`, clock.now(), () => `k${i % 7}`), ...records(1, `b${i}`, clock.now(), () => `u${i}`)]));
+    }
+    const before = log.epochEntries;
+    assert.ok(log.compact().removedRecords > 0);
+    const epochs: [number, number][] = [];
+    let offset = log.logStartOffset;
+    while (offset < log.highWatermark) {
+      const { batches } = log.read(offset, 1 << 16);
+      for (const { header } of iterateBatches(batches)) {
+        epochs.push([header.baseOffset, header.partitionLeaderEpoch]);
+        offset = header.baseOffset + header.lastOffsetDelta + 1;
+      }
+    }
+    for (const [base, epoch] of epochs) assert.is(epoch, base >= 160 ? 4 : base >= 80 ? 2 : 0, `batch at ${base}`);
+    log.close();
+    rmSync(join(dir, "leader-epoch-checkpoint"));
+    const reopened = Log.open(dir, cfg, { clock });
+    // rebuilt: each epoch from its first surviving record (compaction may have removed the first)
+    const firsts = [0, 2, 4].map((epoch) => ({ epoch, startOffset: epochs.find(([, e]) => e === epoch)![0] }));
+    assert.equal(reopened.epochEntries, firsts);
+    assert.equal(firsts.map((e) => e.epoch), before.map((e) => e.epoch));
     reopened.close();
   } finally {
     cleanup();

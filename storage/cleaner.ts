@@ -52,7 +52,7 @@ export function compactLog(dir: string, segments: LogSegments, options: CleanOpt
       const keep = records.filter((r) => !r.key || (latest.get(keyOf(r.key)) === r.offset && !(r.value === null && r.timestamp < tombstoneBefore)));
       removedHere += records.length - keep.length;
       if (keep.length === records.length) parts.push(bytes);
-      else for (const r of keep) parts.push(encodeRecordBatch([{ key: r.key, value: r.value, headers: r.headers, timestamp: r.timestamp }], { baseOffset: r.offset, logAppendTime }));
+      else for (const r of keep) parts.push(encodeRecordBatch([{ key: r.key, value: r.value, headers: r.headers, timestamp: r.timestamp }], { baseOffset: r.offset, logAppendTime, partitionLeaderEpoch: readBatchHeader(bytes).partitionLeaderEpoch }));
     });
     if (removedHere === 0) continue;
     removedRecords += removedHere;

@@ -3,7 +3,8 @@ import { join } from "node:path";
 /**
  * Names of the files in a partition directory, in one place. A segment is named by its base
  * offset zero-padded to 20 digits, as in Kafka: `00000000000000000000.log` with its `.index` and
- * `.timeindex`; producer-state snapshots are `<offset20>.snapshot`.
+ * `.timeindex`; producer-state snapshots are `<offset20>.snapshot`; the leader-epoch checkpoint
+ * is `leader-epoch-checkpoint` (see `leader-epoch-cache.ts`).
  *
  * File states (suffixes appended to a whole file name):
  * - `.tmp`     an atomic write in progress; deleted by recovery.
@@ -22,6 +23,13 @@ export const Suffix = {
 
 /** The marker written by a clean close (CBOR: {@link CleanShutdown}). */
 export const CLEAN_SHUTDOWN_FILE = ".clean-shutdown";
+
+/**
+ * The marker of a truncation under way (CBOR: a `TruncationPlan`, see `log-truncation.ts`).
+ * Written atomically before a truncation removes anything and deleted when it is complete;
+ * recovery that finds it finishes the truncation first.
+ */
+export const TRUNCATION_FILE = ".truncation";
 
 /** What a clean close records, so the next open scans nothing. */
 export interface CleanShutdown {

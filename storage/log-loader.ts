@@ -8,6 +8,9 @@ import { LogSegments } from "./log-segments.ts";
 import { loadSnapshot } from "./producer-snapshots.ts";
 import type { ProducerState } from "./producer-state.ts";
 import { rebuildIndexes } from "./segment-recovery.ts";
+import { loadEpochCache } from "./epoch-recovery.ts";
+import type { LeaderEpochCache } from "./leader-epoch-cache.ts";
+import { applyTruncation, clearTruncationMarker, readTruncationMarker, type TruncationPlan } from "./log-truncation.ts";
 import type { StorageHooks } from "./storage-hooks.ts";
 
 /** What {@link loadLog} needs to know. */
@@ -23,6 +26,10 @@ export interface LoadedLog {
   segments: LogSegments;
   nextOffset: number;
   producerState: ProducerState;
+  /** Which leader epoch wrote which offsets (see `leader-epoch-cache.ts`). */
+  epochs: LeaderEpochCache;
+  /** True when recovery found a truncation under way and finished it. */
+  finishedTruncation: boolean;
   /** Bytes cut from the newest segment's tail. */
   bytesTruncated: number;
   /** True when the last close was clean and nothing was scanned. */
@@ -30,28 +37,38 @@ export interface LoadedLog {
 }
 
 /**
- * Recovers the log in `dir`, in four passes. Start-up reads no segment but the newest: older
+ * Recovers the log in `dir`, in five passes. Start-up reads no segment but the newest: older
  * segments' indexes are only stat-ed here and checked on first use.
  *
  * 1. List the files, sort the segments; delete leftover `.tmp` and `.cleaned` files, finish an
  *    interrupted compaction swap, delete index files without a log; take the clean-shutdown
- *    marker.
+ *    marker and the marker of a truncation under way.
  * 2. Sanity-check indexes: every segment's index sizes (no read); the newest segment's entries in
  *    full. A bad index is rebuilt from its log.
- * 3. Validate the newest segment's tail from its last index entry and truncate at the first bad
- *    byte — unless the clean-shutdown marker vouches for it, then scan nothing.
- * 4. Load producer state: the newest snapshot, then the batch headers after it.
+ * 3. If a truncation was under way, finish it (`log-truncation.ts`: it is idempotent) — its
+ *    holding segment's tail is re-validated there. Else validate the newest segment's tail from
+ *    its last index entry and truncate at the first bad byte — unless the clean-shutdown marker
+ *    vouches for it, then scan nothing.
+ * 4. Load producer state: the newest snapshot at or below the log end, then the batch headers
+ *    after it.
+ * 5. Load the leader-epoch cache and make it agree with the log (`epoch-recovery.ts`); only then
+ *    is a finished truncation's marker deleted.
  */
 export function loadLog(dir: string, options: LoadOptions): LoadedLog {
-  const { bases, marker } = listAndTidy(dir);
+  const { bases, marker, truncation } = listAndTidy(dir);
   const segments = new LogSegments(checkIndexes(dir, bases, options));
-  const { nextOffset, bytesTruncated } = recoverTail(segments.active, marker, options);
+  const { nextOffset, bytesTruncated } = truncation
+    ? finishTruncation(dir, segments, truncation, options)
+    : recoverTail(segments.active, marker, options);
   const producerState = loadProducerState(dir, segments, nextOffset, options);
-  return { segments, nextOffset, producerState, bytesTruncated, cleanShutdown: bytesTruncated === 0 && marker !== undefined };
+  const cleanShutdown = bytesTruncated === 0 && marker !== undefined && !truncation;
+  const epochs = loadEpochCache(dir, segments, nextOffset, { indexIntervalBytes: options.indexIntervalBytes, cleanShutdown, truncatedTo: truncation?.full ? 0 : truncation?.offset });
+  if (truncation) clearTruncationMarker(dir);
+  return { segments, nextOffset, producerState, epochs, finishedTruncation: truncation !== undefined, bytesTruncated, cleanShutdown };
 }
 
 /** Pass 1. */
-function listAndTidy(dir: string): { bases: number[]; marker: CleanShutdown | undefined } {
+function listAndTidy(dir: string): { bases: number[]; marker: CleanShutdown | undefined; truncation: TruncationPlan | undefined } {
   const names = readdirSync(dir);
   const logs = new Set<number>();
   let changed = false;
@@ -92,7 +109,7 @@ function listAndTidy(dir: string): { bases: number[]; marker: CleanShutdown | un
     changed = true;
   }
   if (changed) fsyncDir(dir);
-  return { bases: [...logs].sort((a, b) => a - b), marker };
+  return { bases: [...logs].sort((a, b) => a - b), marker, truncation: readTruncationMarker(dir) };
 }
 
 /** Pass 2. */
@@ -119,8 +136,19 @@ function recoverTail(active: LogSegment, marker: CleanShutdown | undefined, opti
   return { nextOffset: active.nextOffset, bytesTruncated };
 }
 
-/** Pass 4. */
-function loadProducerState(dir: string, segments: LogSegments, nextOffset: number, options: LoadOptions): ProducerState {
+/** Pass 3, after a crash during a truncation: carry it out again. */
+function finishTruncation(dir: string, segments: LogSegments, plan: TruncationPlan, options: LoadOptions): { nextOffset: number; bytesTruncated: number } {
+  const bytesTruncated = applyTruncation(dir, segments, plan, options.indexIntervalBytes, options.maxBatchBytes, Number.MAX_SAFE_INTEGER, options.hooks);
+  const active = segments.active;
+  if (active.baseOffset !== plan.segmentBase) return { nextOffset: active.nextOffset, bytesTruncated: bytesTruncated + active.recover(options.indexIntervalBytes, options.maxBatchBytes) };
+  return { nextOffset: active.nextOffset, bytesTruncated };
+}
+
+/**
+ * Pass 4, and the rebuild after a truncation: the newest snapshot at or below `nextOffset`
+ * (newer ones are deleted), then the batch headers from it to `nextOffset`.
+ */
+export function loadProducerState(dir: string, segments: LogSegments, nextOffset: number, options: LoadOptions): ProducerState {
   const { state, offset } = loadSnapshot(dir, nextOffset, segments.first.baseOffset);
   for (let i = Math.max(0, segments.floorIndex(offset)); i < segments.count && offset < nextOffset; i++) {
     const segment = segments.at(i)!;

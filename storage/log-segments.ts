@@ -70,6 +70,27 @@ export class LogSegments {
     return this.#segments.shift()!;
   }
 
+  /**
+   * Removes the segments whose base offset is above `baseOffset` (truncation), keeping at least
+   * the first segment.
+   * @returns the removed segments, newest first
+   */
+  removeAfter(baseOffset: number): LogSegment[] {
+    const removed: LogSegment[] = [];
+    while (this.#segments.length > 1 && this.active.baseOffset > baseOffset) removed.push(this.#segments.pop()!);
+    return removed;
+  }
+
+  /**
+   * Makes `segment` the only segment (a full truncation).
+   * @returns the other segments, newest first
+   */
+  resetTo(segment: LogSegment): LogSegment[] {
+    const others = this.#segments.filter((s) => s !== segment).reverse();
+    this.#segments = [segment];
+    return others;
+  }
+
   /** Swaps in `segment` for the one with the same base offset. */
   replace(segment: LogSegment): void {
     const i = this.#segments.findIndex((s) => s.baseOffset === segment.baseOffset);

@@ -12,11 +12,14 @@ import { fsyncDir, writeCborAtomic } from "./atomic-file.ts";
 import { compactLog } from "./cleaner.ts";
 import { CLEAN_SHUTDOWN_FILE, type CleanShutdown } from "./file-names.ts";
 import { SyncCoalescer } from "./sync-coalescer.ts";
-import { loadLog } from "./log-loader.ts";
+import { loadLog, loadProducerState } from "./log-loader.ts";
+import { planFollowerAppend } from "./follower-append.ts";
+import type { EpochEndOffset, EpochEntry, LeaderEpochCache } from "./leader-epoch-cache.ts";
+import { applyTruncation, clearTruncationMarker, planFullTruncation, planTruncation, writeTruncationMarker, type TruncationPlan } from "./log-truncation.ts";
+import { ProducerState } from "./producer-state.ts";
 import { rollIfDue } from "./log-roll.ts";
 import type { LogSegments } from "./log-segments.ts";
 import { deleteSnapshotsBefore, writeSnapshot } from "./producer-snapshots.ts";
-import type { ProducerState } from "./producer-state.ts";
 import { applyRetention } from "./retention.ts";
 import type { StorageHooks } from "./storage-hooks.ts";
 
@@ -61,6 +64,11 @@ export interface ReadResult {
  * `flush` policy, serves reads up to the high watermark, and applies retention and compaction.
  * Opening it runs recovery (`log-loader.ts`).
  *
+ * For replication it keeps a leader epoch, stamped on every batch it appends as leader, and a
+ * leader-epoch cache (`leader-epoch-cache.ts`) that answers OffsetsForLeaderEpoch; it appends a
+ * leader's batches byte for byte as a follower, and truncates crash-consistently
+ * ({@link truncateTo}, {@link truncateFullyAndStartAt}).
+ *
  * Not thread-safe: owned by exactly one partition actor. Under `flush=interval` the periodic
  * fdatasync runs on the runtime's I/O pool while the owner goes on appending and reading; a
  * roll, `flush()` or `close()` meanwhile still syncs in line (see `FileChannel.sync`).
@@ -83,6 +91,8 @@ export class Log {
   #nextOffset: number;
   #highWatermark: number;
   #producers: ProducerState;
+  #epochs: LeaderEpochCache;
+  #leaderEpoch: number;
   #commit: SyncCoalescer<AppendResult>;
   #timer: ReturnType<typeof setInterval> | undefined;
   #closed = false;
@@ -101,6 +111,8 @@ export class Log {
     this.#nextOffset = loaded.nextOffset;
     this.#highWatermark = loaded.nextOffset;
     this.#producers = loaded.producerState;
+    this.#epochs = loaded.epochs;
+    this.#leaderEpoch = loaded.epochs.latestEpoch ?? 0;
     this.recoveredBytesTruncated = loaded.bytesTruncated;
     if (this.#segments.active.size > 0) this.#segments.active.rolledAtMs = this.#clock.now();
     this.#commit = new SyncCoalescer(() => this.#syncAll());
@@ -139,6 +151,45 @@ export class Log {
   }
   get config(): TopicConfig {
     return this.#config;
+  }
+  /**
+   * The leader epoch this log stamps on the batches it appends as leader: the newest epoch in
+   * its epoch cache at open (0 for a new log or one from before leader epochs), then as set by
+   * {@link becomeLeader}.
+   */
+  get leaderEpoch(): number {
+    return this.#leaderEpoch;
+  }
+  /** The epoch cache's entries, oldest first (for tests and the admin view). */
+  get epochEntries(): EpochEntry[] {
+    return this.#epochs.entries;
+  }
+
+  /**
+   * Makes `epoch` the leader epoch this log stamps from now on, and records that it starts at
+   * the log end (as Kafka does when a broker becomes leader), so a follower asking for the end
+   * of the previous epoch learns it even before anything is appended. The same epoch again is a
+   * no-op.
+   *
+   * @throws {RivuletError} `fenced_leader_epoch` when `epoch` is older than the log's newest;
+   *   `storage_error`
+   */
+  becomeLeader(epoch: number): void {
+    this.#checkWritable();
+    if (!Number.isInteger(epoch) || epoch < 0 || epoch > 0x7fffffff) throw new RivuletError("invalid_request", `a leader epoch is an int32 ≥ 0, got ${epoch}`, { epoch });
+    const newest = Math.max(this.#leaderEpoch, this.#epochs.latestEpoch ?? 0);
+    if (epoch < newest) throw new RivuletError("fenced_leader_epoch", `leader epoch ${epoch} is older than this log's epoch ${newest}`, { epoch, currentEpoch: newest });
+    this.#epochs.assign(epoch, this.#nextOffset);
+    this.#leaderEpoch = epoch;
+  }
+
+  /**
+   * OffsetsForLeaderEpoch for this log: the largest epoch ≤ `epoch` and where it ends (see
+   * `LeaderEpochCache.endOffsetFor`); (-1, -1) when the log knows no such epoch.
+   */
+  endOffsetForEpoch(epoch: number): EpochEndOffset {
+    this.#checkOpen();
+    return this.#epochs.endOffsetFor(epoch, this.#nextOffset);
   }
 
   /**
@@ -182,7 +233,8 @@ export class Log {
     try {
       this.#checkWritable();
       const now = this.#clock.now();
-      const plan = planAppend(batches, { nextOffset: this.#nextOffset, config: this.#config, now, producers: this.#producers, encodedHere });
+      const leaderEpoch = this.#leaderEpoch;
+      const plan = planAppend(batches, { nextOffset: this.#nextOffset, config: this.#config, now, producers: this.#producers, encodedHere, leaderEpoch });
       const logAppendTime = this.#config["message.timestamp.type"] === "LogAppendTime" ? now : -1;
       if (plan.duplicate) {
         const result = { ...plan.duplicate, logAppendTime, duplicate: true };
@@ -190,6 +242,7 @@ export class Log {
       }
       const first = plan.batches[0].baseOffset;
       const last = plan.batches[plan.batches.length - 1].lastOffset;
+      if (this.#epochs.latestEpoch !== leaderEpoch) this.#startEpoch(leaderEpoch, first);
       rollIfDue(this.dir, this.#segments, this.#producers, { bytes: plan.bytes.length, first, last, now, config: this.#config, hooks: this.#hooks });
       const active = this.#segments.active;
       if (active.size === 0) active.rolledAtMs = now;
@@ -202,6 +255,129 @@ export class Log {
       return Promise.resolve(result);
     } catch (error) {
       return Promise.reject(error);
+    }
+  }
+
+  /**
+   * Appends batches copied from the leader, byte for byte: their offsets, leader epochs and
+   * timestamps are kept (see `follower-append.ts` for the checks). A batch that starts a newer
+   * epoch adds it to the epoch cache, written before the batch is. Durability follows `flush` as
+   * for {@link append}.
+   *
+   * @throws {RivuletError} (as a rejection) `invalid_record`, `corrupt_record`,
+   *   `record_too_large`, `invalid_offset`, `fenced_leader_epoch`, `storage_error`, `closed`
+   */
+  appendAsFollower(batches: Uint8Array): Promise<AppendResult> {
+    let assigned = false;
+    try {
+      this.#checkWritable();
+      const now = this.#clock.now();
+      const plan = planFollowerAppend(batches, {
+        nextOffset: this.#nextOffset,
+        producers: this.#producers,
+        latestEpoch: this.#epochs.latestEpoch,
+        maxBatchBytes: this.#maxStoredBatchBytes(),
+      });
+      const first = plan.batches[0].baseOffset;
+      const last = plan.batches[plan.batches.length - 1].lastOffset;
+      // The epoch entries go first: a crash before the batches land leaves an entry at the log
+      // end, which recovery keeps as harmless (or past it, which recovery drops).
+      assigned = plan.epochs.length > 0 && this.#epochs.assignAll(plan.epochs);
+      rollIfDue(this.dir, this.#segments, this.#producers, { bytes: batches.length, first, last, now, config: this.#config, hooks: this.#hooks });
+      const active = this.#segments.active;
+      if (active.size === 0) active.rolledAtMs = now;
+      active.append(batches, plan.batches, this.#config["index.interval.bytes"]);
+      plan.producers.commit();
+      this.#nextOffset = last + 1;
+      const result: AppendResult = { baseOffset: first, lastOffset: last, logAppendTime: -1, duplicate: false };
+      if (this.#config.flush === "always") return this.#commit.wait(result);
+      this.#highWatermark = this.#nextOffset;
+      return Promise.resolve(result);
+    } catch (error) {
+      // The batches were not written: take back the epochs they would have started past the log
+      // end, so a retry of the same batches is not fenced by them. One at the log end may stay.
+      if (assigned) {
+        try {
+          this.#epochs.truncateFromEnd(this.#nextOffset + 1);
+        } catch {
+          // the checkpoint could not be rewritten; recovery drops entries past the log end
+        }
+      }
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * Removes every record at or past `offset`, which must be a batch boundary (a stored batch's
+   * base offset, or the log end: a no-op for the records, but epoch entries at the log end go,
+   * as in Kafka). Pending appends are made durable first. Afterwards the log ends at `offset`,
+   * the high watermark is at most `offset`, the segment holding it is cut with its indexes,
+   * later segments are gone, producer state is rebuilt from the snapshot and batches below
+   * `offset`, and the epoch cache has no entry at or past it.
+   *
+   * Crash-consistent: the plan is written to a marker file (atomically) before anything is
+   * removed, and the marker is deleted only when every step is done, so a crash before the
+   * marker leaves the old log and one after it is finished by recovery (`log-loader.ts`). The
+   * steps are in `log-truncation.ts` (`applyTruncation`); then the epoch cache, then producer
+   * state (its snapshots past `offset` are deleted), then the marker.
+   *
+   * @returns the bytes removed
+   * @throws {RivuletError} `offset_out_of_range` (outside [log start, log end]), `invalid_offset`
+   *   (inside a batch), `storage_error`, `closed`
+   */
+  truncateTo(offset: number): number {
+    this.#checkWritable();
+    const interval = this.#config["index.interval.bytes"];
+    const plan = planTruncation(this.#segments, offset, this.#nextOffset, interval);
+    this.flush();
+    if (offset === this.#nextOffset) {
+      this.#epochs.truncateFromEnd(offset);
+      return 0;
+    }
+    return this.#truncate(plan);
+  }
+
+  /**
+   * Removes every record and restarts the log, empty, at `offset` (anywhere, below the log start
+   * or past the log end): what a follower does when its leader's log starts past its own end.
+   * The epoch cache and producer state are emptied. Crash-consistent as {@link truncateTo}.
+   *
+   * @returns the bytes removed
+   * @throws {RivuletError} `invalid_offset` (not a non-negative integer), `storage_error`, `closed`
+   */
+  truncateFullyAndStartAt(offset: number): number {
+    this.#checkWritable();
+    const plan = planFullTruncation(offset);
+    this.flush();
+    return this.#truncate(plan);
+  }
+
+  /** Carries out a truncation plan (steps in {@link truncateTo}'s doc). */
+  #truncate(plan: TruncationPlan): number {
+    const interval = this.#config["index.interval.bytes"];
+    const offset = plan.offset;
+    writeTruncationMarker(this.dir, plan); // if this fails, nothing has changed yet
+    try {
+      this.#hooks.onTruncationStep?.("marker");
+      const removed = applyTruncation(this.dir, this.#segments, plan, interval, this.#maxStoredBatchBytes(), this.#nextOffset, this.#hooks);
+      // the cut segment's tail was re-validated: a batch below `offset` found corrupt there cuts
+      // the log shorter still, and the log says so rather than claim offsets it lost
+      this.#nextOffset = Math.min(offset, this.#segments.active.nextOffset);
+      this.#highWatermark = plan.full ? this.#nextOffset : Math.min(this.#highWatermark, this.#nextOffset);
+      this.#hooks.onTruncationStep?.("segments");
+      this.#epochs.truncateFromEnd(plan.full ? 0 : this.#nextOffset);
+      this.#hooks.onTruncationStep?.("epochs");
+      this.#producers = plan.full
+        ? new ProducerState()
+        : loadProducerState(this.dir, this.#segments, this.#nextOffset, { indexIntervalBytes: interval, maxBatchBytes: this.#maxStoredBatchBytes(), hooks: this.#hooks });
+      clearTruncationMarker(this.dir);
+      if (this.#segments.active.size > 0) this.#segments.active.rolledAtMs = this.#clock.now();
+      return removed;
+    } catch (error) {
+      // Part-way through, memory and disk may disagree; recovery (which finishes the truncation
+      // from its marker) is the way back, so the log refuses further writes, as after a failed fsync.
+      this.#failed = error instanceof RivuletError ? error : new RivuletError("storage_error", String(error));
+      throw this.#failed;
     }
   }
 
@@ -266,6 +442,7 @@ export class Log {
       fsyncDir(this.dir);
       this.#producers.removeBefore(this.logStartOffset);
       deleteSnapshotsBefore(this.dir, this.logStartOffset);
+      this.#epochs.truncateFromStart(this.logStartOffset);
     }
     return result;
   }
@@ -304,6 +481,15 @@ export class Log {
     this.#commit.failAll(new RivuletError("closed", "the log was closed"));
     for (const segment of this.#segments.all()) segment.close();
     this.#closed = true;
+  }
+
+  /** Records that `epoch` starts at `offset` before its first batch is written. */
+  #startEpoch(epoch: number, offset: number): void {
+    const newest = this.#epochs.latestEpoch;
+    if (newest !== undefined && newest > epoch) {
+      throw new RivuletError("fenced_leader_epoch", `this log has seen leader epoch ${newest}, newer than its own ${epoch}`, { epoch, currentEpoch: newest });
+    }
+    this.#epochs.assign(epoch, offset);
   }
 
   #syncAll(): void {

@@ -11,4 +11,10 @@ export interface StorageHooks {
   onSync?(file: string): void;
   /** After `bytes` were written to `file`; throwing here makes the write fail. */
   afterWrite?(file: string, bytes: number): void;
+  /**
+   * After each durable step of `Log.truncateTo`: the marker is written (`marker`), the segments
+   * are cut (`segments`), the epoch cache is truncated (`epochs`). Crash tests stop the process
+   * here; throwing makes the truncation fail at that point.
+   */
+  onTruncationStep?(step: "marker" | "segments" | "epochs"): void;
 }

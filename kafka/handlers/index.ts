@@ -20,6 +20,7 @@ import { handleListOffsets } from "./list-offsets.ts";
 import { handleMetadata } from "./metadata.ts";
 import { handleOffsetCommit } from "./offset-commit.ts";
 import { handleOffsetFetch } from "./offset-fetch.ts";
+import { handleOffsetForLeaderEpoch } from "./offset-for-leader-epoch.ts";
 import { handleProduce } from "./produce.ts";
 import { handleSaslAuthenticate } from "./sasl-authenticate.ts";
 import { handleSaslHandshake } from "./sasl-handshake.ts";
@@ -48,4 +49,5 @@ export const handlers: { readonly [N in ImplementedApi]: Handler<N> } = {
   CreatePartitions: handleCreatePartitions,
   SaslHandshake: handleSaslHandshake,
   SaslAuthenticate: handleSaslAuthenticate,
+  OffsetForLeaderEpoch: handleOffsetForLeaderEpoch,
 };

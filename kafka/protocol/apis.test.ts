@@ -43,6 +43,7 @@ test("lookup() advertises the versions kafkajs, librdkafka and @platformatic/kaf
   assert.equal(range("CreatePartitions"), [0, 3]);
   assert.equal(range("SaslHandshake"), [0, 1]);
   assert.equal(range("SaslAuthenticate"), [0, 2]);
+  assert.equal(range("OffsetForLeaderEpoch"), [0, 3]);
 });
 
 test("decodeRequestBody() tags the body with its API name", () => {

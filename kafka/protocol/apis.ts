@@ -30,6 +30,7 @@ import type { DescribeConfigsRequest, DescribeConfigsResponse } from "./describe
 import type { CreatePartitionsRequest, CreatePartitionsResponse } from "./create-partitions/types.ts";
 import type { SaslHandshakeRequest, SaslHandshakeResponse } from "./sasl-handshake/types.ts";
 import type { SaslAuthenticateRequest, SaslAuthenticateResponse } from "./sasl-authenticate/types.ts";
+import type { OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse } from "./offsets-for-leader-epoch/types.ts";
 import * as produceV3 from "./produce/v3.ts";
 import * as produceV4 from "./produce/v4.ts";
 import * as produceV5 from "./produce/v5.ts";
@@ -153,6 +154,10 @@ import * as saslHandshakeV1 from "./sasl-handshake/v1.ts";
 import * as saslAuthenticateV0 from "./sasl-authenticate/v0.ts";
 import * as saslAuthenticateV1 from "./sasl-authenticate/v1.ts";
 import * as saslAuthenticateV2 from "./sasl-authenticate/v2.ts";
+import * as offsetForLeaderEpochV0 from "./offsets-for-leader-epoch/v0.ts";
+import * as offsetForLeaderEpochV1 from "./offsets-for-leader-epoch/v1.ts";
+import * as offsetForLeaderEpochV2 from "./offsets-for-leader-epoch/v2.ts";
+import * as offsetForLeaderEpochV3 from "./offsets-for-leader-epoch/v3.ts";
 
 /** One version of one API: pure decode of its request, pure encode of its response. */
 export interface VersionCodec<Req, Res> {
@@ -198,6 +203,9 @@ export const apis = {
   CreatePartitions: defineApi<CreatePartitionsRequest, CreatePartitionsResponse>("CreatePartitions", 0, [createPartitionsV0, createPartitionsV1, createPartitionsV2, createPartitionsV3]),
   SaslHandshake: defineApi<SaslHandshakeRequest, SaslHandshakeResponse>("SaslHandshake", 0, [saslHandshakeV0, saslHandshakeV1]),
   SaslAuthenticate: defineApi<SaslAuthenticateRequest, SaslAuthenticateResponse>("SaslAuthenticate", 0, [saslAuthenticateV0, saslAuthenticateV1, saslAuthenticateV2]),
+  OffsetForLeaderEpoch: defineApi<OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse>("OffsetForLeaderEpoch", 0, [
+    offsetForLeaderEpochV0, offsetForLeaderEpochV1, offsetForLeaderEpochV2, offsetForLeaderEpochV3,
+  ]),
 } as const;
 
 /** Names of the implemented APIs. */

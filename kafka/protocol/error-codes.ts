@@ -60,6 +60,8 @@ export const kafkaErrors = {
   KAFKA_STORAGE_ERROR: 56,
   SASL_AUTHENTICATION_FAILED: 58,
   UNKNOWN_PRODUCER_ID: 59,
+  FENCED_LEADER_EPOCH: 74,
+  UNKNOWN_LEADER_EPOCH: 75,
   MEMBER_ID_REQUIRED: 79,
   GROUP_MAX_SIZE_REACHED: 81,
   INVALID_RECORD: 87,
@@ -110,6 +112,8 @@ const byRivuletCode: Readonly<Record<ErrorCode, KafkaErrorName>> = {
   not_controller: "NOT_CONTROLLER",
   coordination_unavailable: "REQUEST_TIMED_OUT",
   revision_compacted: "UNKNOWN_SERVER_ERROR",
+  fenced_leader_epoch: "FENCED_LEADER_EPOCH",
+  unknown_leader_epoch: "UNKNOWN_LEADER_EPOCH",
 };
 
 const nameByCode = new Map<number, KafkaErrorName>(

@@ -34,7 +34,7 @@ for (const version of [0, 1, 2]) {
 
 test("supportedApiVersions() lists every implemented API once, sorted, with contiguous ranges", () => {
   const list = supportedApiVersions();
-  assert.equal(list.map((a) => a.apiKey), [0, 1, 2, 3, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 22, 32, 36, 37]);
+  assert.equal(list.map((a) => a.apiKey), [0, 1, 2, 3, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 22, 23, 32, 36, 37]);
   const byKey = Object.fromEntries(list.map((a) => [a.apiKey, [a.minVersion, a.maxVersion]]));
   assert.equal(byKey[0], [3, 9]);
   assert.equal(byKey[1], [4, 12]);

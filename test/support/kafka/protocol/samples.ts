@@ -5,13 +5,32 @@
  */
 import { Buffer } from "node:buffer";
 import { apis, type ImplementedApi } from "../../../../kafka/protocol/apis.ts";
+import { Writer } from "../../../../kafka/protocol/writer.ts";
 import { kafkajsBody, kafkajsHas } from "./kafkajs.ts";
 import { flexibleSample } from "./platformatic.ts";
 
 const t0 = 1_700_000_000_000;
 
-/** kafkajs folder name and request arguments per API. */
-const sampleArgs: Record<ImplementedApi, [folder: string, args: object]> = {
+/**
+ * An OffsetForLeaderEpoch request body written field by field (kafkajs has no encoder for it):
+ * replica_id from v3, current_leader_epoch from v2.
+ */
+export function offsetForLeaderEpochBody(version: number, request: { replicaId: number; topics: { topic: string; partitions: { partition: number; currentLeaderEpoch: number; leaderEpoch: number }[] }[] }): Uint8Array {
+  const w = new Writer();
+  if (version >= 3) w.int32(request.replicaId);
+  w.array(request.topics, (tw, t) => {
+    tw.string(t.topic);
+    tw.array(t.partitions, (pw, p) => {
+      pw.int32(p.partition);
+      if (version >= 2) pw.int32(p.currentLeaderEpoch);
+      pw.int32(p.leaderEpoch);
+    });
+  });
+  return w.toBytes();
+}
+
+/** kafkajs folder name and request arguments per API, or a hand-written body where kafkajs has no encoder. */
+const sampleArgs: Record<ImplementedApi, [folder: string, args: object] | ((version: number) => Uint8Array)> = {
   ApiVersions: ["apiVersions", {}],
   Metadata: ["metadata", { topics: ["orders", "payments"], allowAutoTopicCreation: false }],
   Produce: ["produce", { acks: -1, timeout: 1000, topicData: [{ topic: "orders", partitions: [{ partition: 0, messages: [{ key: "k", value: "v", headers: { h: "1" }, timestamp: t0 }] }] }] }],
@@ -32,6 +51,8 @@ const sampleArgs: Record<ImplementedApi, [folder: string, args: object]> = {
   DescribeConfigs: ["describeConfigs", { resources: [{ type: 2, name: "orders", configNames: ["retention.ms"] }], includeSynonyms: true }],
   CreatePartitions: ["createPartitions", { topicPartitions: [{ topic: "orders", count: 4, assignments: [[1]] }], timeout: 100, validateOnly: true }],
   SaslHandshake: ["saslHandshake", { mechanism: "SCRAM-SHA-512" }],
+  OffsetForLeaderEpoch: (version) =>
+    offsetForLeaderEpochBody(version, { replicaId: 1, topics: [{ topic: "orders", partitions: [{ partition: 0, currentLeaderEpoch: 3, leaderEpoch: 2 }] }] }),
   SaslAuthenticate: ["saslAuthenticate", { authBytes: Buffer.concat([Buffer.from([0, 0, 0, 32]), Buffer.from("n,,n=user,r=rOprNGfwEbeRWgbNEkqO")]) }],
 };
 
@@ -46,8 +67,13 @@ const sameRequestAs: Partial<Record<ImplementedApi, Record<number, number>>> = {
 export async function sampleBodies(): Promise<Array<{ api: ImplementedApi; version: number; body: Uint8Array }>> {
   const out: Array<{ api: ImplementedApi; version: number; body: Uint8Array }> = [];
   for (const api of Object.keys(apis) as ImplementedApi[]) {
-    const [folder, args] = sampleArgs[api];
+    const sample = sampleArgs[api];
     for (const version of apis[api].versions.keys()) {
+      if (typeof sample === "function") {
+        out.push({ api, version, body: sample(version) });
+        continue;
+      }
+      const [folder, args] = sample;
       const older = sameRequestAs[api]?.[version];
       const body = kafkajsHas(folder, version)
         ? await kafkajsBody(folder, version, args)

@@ -1,0 +1,35 @@
+/**
+ * OffsetForLeaderEpoch: where a leader epoch ends in each partition, answered by the partition
+ * (Kafka's rules: a `current_leader_epoch` older than the partition's is FENCED_LEADER_EPOCH, a
+ * newer one UNKNOWN_LEADER_EPOCH; an epoch the log does not know answers -1/-1 with no error).
+ * Allowed, as in Kafka, to a cluster admin (a follower) or to anyone who may see the topic (a
+ * consumer checking for truncation, KIP-320); others get TOPIC_AUTHORIZATION_FAILED.
+ */
+import { canSeeTopic, isClusterAdmin } from "../../auth/rights.ts";
+import type { HandlerContext } from "../handler-context.ts";
+import { kafkaErrorCode, kafkaErrors } from "../protocol/error-codes.ts";
+import type { EpochEndOffsetResult, OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse, OffsetForLeaderPartition } from "../protocol/offsets-for-leader-epoch/types.ts";
+
+async function one(ctx: HandlerContext, topic: string, p: OffsetForLeaderPartition): Promise<EpochEndOffsetResult> {
+  const failed = (errorCode: number): EpochEndOffsetResult => ({ errorCode, partition: p.partition, leaderEpoch: -1, endOffset: -1 });
+  if (!ctx.broker.endOffsetForEpoch) return failed(kafkaErrors.UNKNOWN_SERVER_ERROR);
+  try {
+    const found = await ctx.broker.endOffsetForEpoch(topic, p.partition, p.leaderEpoch, p.currentLeaderEpoch);
+    return { errorCode: kafkaErrors.NONE, partition: p.partition, leaderEpoch: found.epoch, endOffset: found.endOffset };
+  } catch (error) {
+    return failed(kafkaErrorCode(error));
+  }
+}
+
+export async function handleOffsetForLeaderEpoch(ctx: HandlerContext, request: OffsetForLeaderEpochRequest): Promise<OffsetForLeaderEpochResponse> {
+  const principal = ctx.principal;
+  const admin = principal === null || isClusterAdmin(principal);
+  const topics = await Promise.all(request.topics.map(async (t) => {
+    const allowed = admin || canSeeTopic(principal!, t.topic);
+    const partitions = allowed
+      ? await Promise.all(t.partitions.map((p) => one(ctx, t.topic, p)))
+      : t.partitions.map((p) => ({ errorCode: kafkaErrors.TOPIC_AUTHORIZATION_FAILED, partition: p.partition, leaderEpoch: -1, endOffset: -1 }));
+    return { topic: t.topic, partitions };
+  }));
+  return { throttleTimeMs: 0, topics };
+}

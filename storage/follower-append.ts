@@ -1,0 +1,62 @@
+import { RivuletError } from "../core/errors.ts";
+import { readBatchHeader, validateBatch } from "../record/record-batch.ts";
+import { batchEpoch } from "./epoch-recovery.ts";
+import type { EpochEntry } from "./leader-epoch-cache.ts";
+import { lastSequence } from "./log-loader.ts";
+import type { SegmentBatch } from "./log-segment.ts";
+import type { ProducerAppend, ProducerState } from "./producer-state.ts";
+
+/** What a follower's append will write, decided before any byte is written. */
+export interface FollowerAppendPlan {
+  batches: SegmentBatch[];
+  /** Staged producer-state changes, to commit once written. */
+  producers: ProducerAppend;
+  /** Epoch entries the batches start, to assign before the bytes are written. */
+  epochs: EpochEntry[];
+}
+
+/**
+ * Checks batches copied from a leader before they are appended byte for byte: each whole and
+ * CRC-valid, offsets contiguous from the log end, leader epochs never decreasing and none older
+ * than `latestEpoch`. Offsets, epochs and timestamps are kept as the leader stamped them.
+ * Producer state is recorded without sequence checks (the leader made them, as in Kafka), so a
+ * producer's retry after a failover finds its batches here.
+ *
+ * @throws {RivuletError} `invalid_record`, `corrupt_record`, `record_too_large` (a batch);
+ *   `invalid_offset` (offsets not contiguous from the log end); `fenced_leader_epoch` (an epoch
+ *   older than the log's newest)
+ */
+export function planFollowerAppend(input: Uint8Array, ctx: { nextOffset: number; producers: ProducerState; latestEpoch: number | undefined; maxBatchBytes: number }): FollowerAppendPlan {
+  if (input.length === 0) throw new RivuletError("invalid_record", "an append needs at least one record batch");
+  const producers = ctx.producers.begin();
+  const batches: SegmentBatch[] = [];
+  const epochs: EpochEntry[] = [];
+  let expected = ctx.nextOffset;
+  let latest = ctx.latestEpoch ?? -1;
+  for (let position = 0; position < input.length; ) {
+    const size = validateBatch(input, position, { maxBytes: ctx.maxBatchBytes });
+    const header = readBatchHeader(input, position);
+    const lastOffset = header.baseOffset + header.lastOffsetDelta;
+    if (header.baseOffset !== expected) {
+      throw new RivuletError("invalid_offset", `a follower's batch starts at offset ${header.baseOffset}, expected ${expected}`, { offset: header.baseOffset, expected });
+    }
+    const epoch = batchEpoch(header);
+    if (epoch < latest) {
+      throw new RivuletError("fenced_leader_epoch", `a follower's batch at offset ${header.baseOffset} has leader epoch ${epoch}, older than ${latest}`, { offset: header.baseOffset, epoch, latestEpoch: latest });
+    }
+    if (epoch > latest) epochs.push({ epoch, startOffset: header.baseOffset });
+    latest = epoch;
+    if (header.producerId >= 0 && header.baseSequence >= 0) {
+      producers.record(header.producerId, header.producerEpoch, {
+        firstSeq: header.baseSequence,
+        lastSeq: lastSequence(header.baseSequence, header.lastOffsetDelta),
+        baseOffset: header.baseOffset,
+        lastOffset,
+      });
+    }
+    batches.push({ position, size, baseOffset: header.baseOffset, lastOffset, maxTimestamp: header.maxTimestamp });
+    expected = lastOffset + 1;
+    position += size;
+  }
+  return { batches, producers, epochs };
+}

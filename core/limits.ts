@@ -156,6 +156,10 @@ export const defaultLimits = {
   kafkaInFlightBytesMax: 512 * MiB,
   /** Open Kafka connections. */
   kafkaConnectionsMax: 1_000,
+  /** Largest frame a connection may send before it has authenticated (SASL tokens are small; Kafka's `sasl.server.max.receive.size`). */
+  kafkaSaslFrameBytesMax: 512 * KiB,
+  /** A connection that has not authenticated this long after it opened is closed. */
+  kafkaSaslTimeoutMs: 30_000,
 
   // Authentication
   /** Delay before answering an address's first failed authentication; it doubles with each further one. */

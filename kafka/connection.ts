@@ -13,6 +13,10 @@
  * frame larger than its own limit cannot stall it. A malformed frame or a bad size prefix closes the connection after
  * the responses before it are written.
  *
+ * On a listener that requires SASL, a connection that has not authenticated may send frames of
+ * at most `kafkaSaslFrameBytesMax` and is closed `kafkaSaslTimeoutMs` after it opened unless it
+ * has authenticated by then, so unauthenticated clients cannot hold memory or connection slots.
+ *
  * Lives on the main thread; not thread-safe.
  */
 import type { Socket } from "node:net";
@@ -50,13 +54,15 @@ export class KafkaConnection {
   #paused = false;
   #writeBlocked = false;
   #closed = false;
+  #saslTimer: ReturnType<typeof setTimeout> | undefined;
   /** The byte stream can no longer be framed: read nothing more. */
   #broken = false;
 
   constructor(socket: Socket, options: KafkaConnectionOptions) {
     this.#socket = socket;
     this.#options = options;
-    this.#decoder = new FrameDecoder(options.limits.kafkaFrameBytesMax);
+    this.#decoder = new FrameDecoder(options.context.auth ? options.limits.kafkaSaslFrameBytesMax : options.limits.kafkaFrameBytesMax);
+    if (options.context.auth) this.#saslTimer = setTimeout(() => this.#saslTimeout(), options.limits.kafkaSaslTimeoutMs);
     this.#unsubscribe = options.budget.onFreed(() => this.#pump());
     socket.setNoDelay?.(true);
     // Node hands out Buffers, whose slice() is a view: frames become plain Uint8Arrays, so
@@ -81,8 +87,24 @@ export class KafkaConnection {
     this.#shutdown();
   }
 
+  /** True while the connection must still authenticate. */
+  #unauthenticated(): boolean {
+    const auth = this.#options.context.auth;
+    return auth !== null && auth.state.kind !== "authenticated";
+  }
+
+  #saslTimeout(): void {
+    this.#saslTimer = undefined;
+    if (this.#unauthenticated()) this.destroy();
+  }
+
   #onData(chunk: Uint8Array): void {
     if (this.#closed || this.#broken) return;
+    if (this.#saslTimer !== undefined && !this.#unauthenticated()) {
+      clearTimeout(this.#saslTimer);
+      this.#saslTimer = undefined;
+      this.#decoder.frameBytesMax = this.#options.limits.kafkaFrameBytesMax;
+    }
     try {
       this.#ready.push(...this.#decoder.push(chunk));
     } catch {
@@ -131,7 +153,14 @@ export class KafkaConnection {
         this.#shutdown();
         return;
       }
-      if (outcome.kind === "reply") this.#write(outcome.chunks);
+      if (outcome.kind === "reply") {
+        this.#write(outcome.chunks);
+        if (outcome.close) {
+          this.#socket.end();
+          this.#shutdown();
+          return;
+        }
+      }
     }
     this.#pump();
   }
@@ -162,6 +191,7 @@ export class KafkaConnection {
   #shutdown(): void {
     if (this.#closed) return;
     this.#closed = true;
+    clearTimeout(this.#saslTimer);
     this.#unsubscribe();
     this.#ready.length = 0;
     for (const slot of this.#queue.splice(0)) this.#release(slot);

@@ -9,40 +9,43 @@
  * ApiVersions request of a version Rivulet does not know (librdkafka opens with v3): it gets
  * UNSUPPORTED_VERSION in the v0 layout with the supported list, and the client retries with one
  * of those versions.
+ *
+ * On a listener that requires SASL, frames of a connection that has not authenticated go to
+ * {@link dispatchUnauthenticated} (`sasl-dispatch.ts`) instead, which answers only ApiVersions and
+ * the SASL exchange; once it succeeds the connection's `principal` is set and every later
+ * request reaches its handler with it.
  */
 import { apiKeys } from "./protocol/api-keys.ts";
-import { decodeRequestBody, encodeResponseBody, type DecodedRequest, type ImplementedApi, type ResponseOf } from "./protocol/apis.ts";
+import { decodeRequestBody, type DecodedRequest, type ImplementedApi, type ResponseOf } from "./protocol/apis.ts";
 import { kafkaErrors } from "./protocol/error-codes.ts";
-import { decodeRequestHeader, encodeResponseHeader, type RequestHeader } from "./protocol/header.ts";
+import { decodeRequestHeader, type RequestHeader } from "./protocol/header.ts";
 import { Reader } from "./protocol/reader.ts";
-import { Writer } from "./protocol/writer.ts";
+import { frameResponse, type FrameOutcome } from "./frame-response.ts";
 import { apiVersionsResponse } from "./handlers/api-versions.ts";
 import { handlers } from "./handlers/index.ts";
 import type { Handler, HandlerContext } from "./handler-context.ts";
+import type { ConnectionAuth } from "./sasl/connection-auth.ts";
+export type { FrameOutcome } from "./frame-response.ts";
+import { dispatchUnauthenticated } from "./sasl/sasl-dispatch.ts";
 
-/** What to do with a request once handled. */
-export type FrameOutcome =
-  | { kind: "reply"; chunks: Uint8Array[] }
-  | { kind: "none" }
-  | { kind: "close"; reason: string };
+/**
+ * Context of the connection; the client id comes from each request's header. `principal` is
+ * set once the connection authenticates.
+ */
+export type ConnectionContext = Omit<HandlerContext, "clientId"> & {
+  /** The connection's SASL state when the listener requires SASL, else null. */
+  auth: ConnectionAuth | null;
+};
 
-/** Context of the connection; the client id comes from each request's header. */
-export type ConnectionContext = Omit<HandlerContext, "clientId">;
-
-function frameResponse<N extends ImplementedApi>(header: RequestHeader, api: N, version: number, response: ResponseOf<N>): FrameOutcome {
-  const writer = new Writer();
-  writer.int32(0);
-  encodeResponseHeader(writer, header.correlationId, header.apiKey, version);
-  encodeResponseBody(api, version, writer, response);
-  const chunks = writer.chunks();
-  const first = chunks[0]!;
-  new DataView(first.buffer, first.byteOffset, 4).setInt32(0, writer.length - 4);
-  return { kind: "reply", chunks };
-}
-
-function run<N extends ImplementedApi>(ctx: HandlerContext, decoded: DecodedRequest & { api: N }): Promise<ResponseOf<N> | null> {
+function runHandler<N extends ImplementedApi>(ctx: HandlerContext, decoded: DecodedRequest & { api: N }): Promise<ResponseOf<N> | null> {
   const handler = handlers[decoded.api] as Handler<N>;
   return handler(ctx, decoded.body as Parameters<Handler<N>>[1], decoded.version);
+}
+
+/** The handler context of one request on `connection`. */
+function handlerContext(connection: ConnectionContext, clientId: string | null): HandlerContext {
+  const { auth: _auth, ...context } = connection;
+  return { ...context, clientId };
 }
 
 /**
@@ -52,6 +55,7 @@ function run<N extends ImplementedApi>(ctx: HandlerContext, decoded: DecodedRequ
  * @param connection the connection's context
  */
 export async function dispatchFrame(frame: Uint8Array, connection: ConnectionContext): Promise<FrameOutcome> {
+  if (connection.auth && connection.auth.state.kind !== "authenticated") return dispatchUnauthenticated(frame, connection, connection.auth);
   const reader = new Reader(frame);
   let header: RequestHeader;
   let decoded: DecodedRequest | undefined;
@@ -65,7 +69,7 @@ export async function dispatchFrame(frame: Uint8Array, connection: ConnectionCon
     if (header.apiKey === apiKeys.ApiVersions) return frameResponse(header, "ApiVersions", 0, apiVersionsResponse(kafkaErrors.UNSUPPORTED_VERSION));
     return { kind: "close", reason: `unsupported api key ${header.apiKey} version ${header.apiVersion}` };
   }
-  const response = await run({ ...connection, clientId: header.clientId }, decoded);
+  const response = await runHandler(handlerContext(connection, header.clientId), decoded);
   if (response === null) return { kind: "none" };
   return frameResponse(header, decoded.api, decoded.version, response);
 }

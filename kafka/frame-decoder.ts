@@ -15,13 +15,18 @@ const sizeBytes = 4;
 
 /** Frames from a byte stream; see the module doc. */
 export class FrameDecoder {
-  readonly #frameBytesMax: number;
+  #frameBytesMax: number;
   #pending: Uint8Array[] = [];
   #pendingBytes = 0;
 
   /** @param frameBytesMax largest frame accepted (`kafkaFrameBytesMax`) */
   constructor(frameBytesMax: number) {
     this.#frameBytesMax = frameBytesMax;
+  }
+
+  /** Largest frame accepted from now on (a connection allows more once it has authenticated). */
+  set frameBytesMax(bytes: number) {
+    this.#frameBytesMax = bytes;
   }
 
   /** Bytes held for an incomplete frame. */

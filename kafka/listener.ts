@@ -5,12 +5,21 @@
  * Metadata and FindCoordinator advertise the address each client actually connected to (the
  * connection's local address and port) unless `advertisedHost` / `advertisedPort` say
  * otherwise, so `localhost`, `127.0.0.1` and a LAN address all work without configuration.
+ *
+ * With `tls` the listener speaks Kafka over TLS (`node:tls`, which behaves the same on Node, Bun
+ * and Deno); a client that does not speak TLS fails the handshake and its socket is closed,
+ * silently. With `auth` every connection must authenticate with SASL (PLAIN, SCRAM-SHA-256,
+ * SCRAM-SHA-512) before any request but ApiVersions and the SASL ones is answered, and its
+ * requests then carry the principal (SASL_PLAINTEXT, or SASL_SSL with `tls`).
  */
 import { createServer, type Server, type Socket } from "node:net";
+import { createServer as createTlsServer } from "node:tls";
+import type { Authenticator } from "../auth/authenticator.ts";
 import { resolveLimits, type Limits } from "../core/limits.ts";
 import { KafkaConnection } from "./connection.ts";
 import type { KafkaBroker } from "./handler-context.ts";
 import { InFlightBudget } from "./in-flight-budget.ts";
+import { ConnectionAuth } from "./sasl/connection-auth.ts";
 
 /** Options of {@link startKafkaListener}. */
 export interface KafkaListenerOptions {
@@ -29,6 +38,10 @@ export interface KafkaListenerOptions {
   defaultPartitions?: number;
   /** Limits (default: the broker's own `limits` if it has them, else the defaults). */
   limits?: Partial<Limits>;
+  /** PEM certificate (chain) and private key: serve Kafka over TLS. */
+  tls?: { cert: string; key: string };
+  /** The principals (shared with the other doors): require SASL on every connection. */
+  auth?: Authenticator;
 }
 
 /** A running listener. */
@@ -56,6 +69,8 @@ function plainAddress(address: string | undefined, fallback: string): string {
  * const broker = await Broker.open({ dataDir: "./data" });
  * const kafka = await startKafkaListener(broker, { host: "127.0.0.1", port: 9092 });
  * // kafkajs: new Kafka({ brokers: [`127.0.0.1:${kafka.port}`] })
+ * const secure = await startKafkaListener(broker, { port: 9093, tls: { cert, key }, auth: new Authenticator(config) });
+ * // kafkajs: new Kafka({ brokers, ssl: { ca }, sasl: { mechanism: "scram-sha-512", username, password } })
  * await kafka.close();
  * ```
  */
@@ -66,27 +81,41 @@ export async function startKafkaListener(broker: KafkaBroker & { limits?: Limits
   const connections = new Set<KafkaConnection>();
   let boundPort = 0;
 
-  const server: Server = createServer((socket: Socket) => {
+  const serveSocket = (socket: Socket) => {
     if (connections.size >= limits.kafkaConnectionsMax) {
       socket.destroy();
       return;
     }
+    const clientAddress = plainAddress(socket.remoteAddress, "unknown");
     const connection = new KafkaConnection(socket, {
       context: {
         broker,
         nodeId: options.nodeId ?? 1,
         host: options.advertisedHost ?? plainAddress(socket.localAddress, host),
         port: options.advertisedPort ?? socket.localPort ?? boundPort,
-        clientHost: `/${plainAddress(socket.remoteAddress, "unknown")}`,
+        clientHost: `/${clientAddress}`,
         autoCreateTopics: options.autoCreateTopics ?? false,
         defaultPartitions: options.defaultPartitions ?? 1,
         principal: null,
+        auth: options.auth ? new ConnectionAuth(options.auth, clientAddress) : null,
       },
       limits,
       budget,
       onClose: () => connections.delete(connection),
     });
     connections.add(connection);
+  };
+  // The TLS handshake counts against the time a connection has to authenticate.
+  const tlsOptions = options.tls && { cert: options.tls.cert, key: options.tls.key, handshakeTimeout: limits.kafkaSaslTimeoutMs };
+  const server: Server = tlsOptions ? createTlsServer(tlsOptions, serveSocket) : createServer(serveSocket);
+  // A client that does not speak TLS (or fails the handshake): its socket is closed; nothing
+  // else to do, and nothing to log (the bytes it sent are not ours to print).
+  if (tlsOptions) server.on("tlsClientError", () => undefined);
+  // Every TCP socket, including those still in the TLS handshake, so close() ends them all.
+  const sockets = new Set<Socket>();
+  server.on("connection", (socket: Socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -105,6 +134,7 @@ export async function startKafkaListener(broker: KafkaBroker & { limits?: Limits
     close: () => new Promise<void>((resolve) => {
       server.close(() => resolve());
       for (const connection of [...connections]) connection.destroy();
+      for (const socket of [...sockets]) socket.destroy();
     }),
   };
 }

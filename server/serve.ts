@@ -10,10 +10,11 @@ import { resolveLimits } from "../core/limits.ts";
 import { serveFetch } from "../runtime/serve.ts";
 import { createApp } from "../http/app.ts";
 import { loadAuthFile } from "../auth/auth-file.ts";
+import { Authenticator } from "../auth/authenticator.ts";
 import type { AppEnv } from "../http/context.ts";
 import type { HttpOptions } from "../http/options.ts";
 import { createDurableStreamsApp } from "../durable-streams/mod.ts";
-import type { KafkaListener } from "../kafka/listener.ts";
+import type { KafkaListener, KafkaListenerOptions } from "../kafka/listener.ts";
 
 /** Options of {@link serve}: the app's options plus where and how to listen. */
 export interface ServeOptions extends Omit<HttpOptions, "signal"> {
@@ -21,9 +22,12 @@ export interface ServeOptions extends Omit<HttpOptions, "signal"> {
   host?: string;
   /** Port (default 8080; 0 picks a free one). */
   port?: number;
-  /** PEM certificate and key: serve HTTPS. */
+  /** PEM certificate and key: serve HTTPS, and Kafka over TLS (SASL_SSL with an auth file). */
   tls?: { cert: string; key: string };
-  /** Read bearer tokens from this JSON file (see `http/auth/auth-config.ts`); `auth` wins if both are given. */
+  /**
+   * Read the principals from this JSON file (see `auth/auth-config.ts`); `auth` wins if both are
+   * given. Every door uses them: bearer tokens on HTTP, SASL on the Kafka port.
+   */
   authFile?: string;
   /** Also start the Kafka wire-protocol listener on this port (0 picks a free one). */
   kafkaPort?: number;
@@ -46,9 +50,9 @@ export interface Server {
 }
 
 /** The Kafka listener, loaded only when a Kafka port is asked for. */
-async function startKafka(broker: BrokerApi, host: string, port: number): Promise<KafkaListener> {
+async function startKafka(broker: BrokerApi, options: KafkaListenerOptions): Promise<KafkaListener> {
   const { listen } = await import("../kafka/listener.ts");
-  return await listen(broker, { host, port });
+  return await listen(broker, options);
 }
 
 /**
@@ -70,7 +74,9 @@ async function startKafka(broker: BrokerApi, host: string, port: number): Promis
 export async function serve(broker: BrokerApi, options: ServeOptions = {}): Promise<Server> {
   const host = options.host ?? "127.0.0.1";
   const limits = resolveLimits(options.limits);
-  const auth = options.auth ?? (options.authFile ? await loadAuthFile(options.authFile) : undefined);
+  // One Authenticator for every door: failed attempts count per client address across doors.
+  const config = options.auth ?? (options.authFile ? await loadAuthFile(options.authFile) : undefined);
+  const auth = config === undefined || config instanceof Authenticator ? config : new Authenticator(config, options.limits);
   const shutdown = new AbortController();
   const streams = { path: "/v1/stream", app: createDurableStreamsApp(broker, { limits: options.limits, signal: shutdown.signal }) };
   const mounts = options.mounts?.some((m) => m.path === streams.path) ? options.mounts : [...(options.mounts ?? []), streams];
@@ -88,7 +94,7 @@ export async function serve(broker: BrokerApi, options: ServeOptions = {}): Prom
   let kafka: KafkaListener | null = null;
   if (options.kafkaPort !== undefined) {
     try {
-      kafka = await startKafka(broker, host, options.kafkaPort);
+      kafka = await startKafka(broker, { host, port: options.kafkaPort, tls: options.tls, auth, limits: options.limits });
     } catch (error) {
       await running.shutdown(0);
       throw error;

@@ -17,6 +17,8 @@ import { handleMetadata } from "./metadata.ts";
 import { handleOffsetCommit } from "./offset-commit.ts";
 import { handleOffsetFetch } from "./offset-fetch.ts";
 import { handleProduce } from "./produce.ts";
+import { handleSaslAuthenticate } from "./sasl-authenticate.ts";
+import { handleSaslHandshake } from "./sasl-handshake.ts";
 import { handleSyncGroup } from "./sync-group.ts";
 
 /** The handler of each implemented API. */
@@ -38,4 +40,6 @@ export const handlers: { readonly [N in ImplementedApi]: Handler<N> } = {
   CreateTopics: handleCreateTopics,
   DeleteTopics: handleDeleteTopics,
   InitProducerId: handleInitProducerId,
+  SaslHandshake: handleSaslHandshake,
+  SaslAuthenticate: handleSaslAuthenticate,
 };

@@ -26,6 +26,7 @@ export const apiKeys = {
   DeleteTopics: 20,
   DeleteRecords: 21,
   InitProducerId: 22,
+  SaslAuthenticate: 36,
 } as const;
 
 /** An API name Rivulet knows. */
@@ -34,7 +35,7 @@ export type ApiName = keyof typeof apiKeys;
 /** First flexible version per API key, from Kafka's message definitions ("flexibleVersions"). */
 const firstFlexibleVersion: Readonly<Record<number, number>> = {
   0: 9, 1: 12, 2: 6, 3: 9, 8: 8, 9: 6, 10: 3, 11: 6, 12: 4, 13: 4, 14: 4, 15: 5, 16: 3,
-  18: 3, 19: 5, 20: 4, 21: 2, 22: 2,
+  18: 3, 19: 5, 20: 4, 21: 2, 22: 2, 36: 2,
 };
 
 /** True when `apiVersion` of `apiKey` uses compact types and tagged fields. Unknown keys: false. */

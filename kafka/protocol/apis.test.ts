@@ -13,7 +13,8 @@ test("lookup() finds every implemented version and nothing outside the ranges", 
     assert.is(lookup(spec.apiKey, spec.maxVersion + 1), undefined, `${spec.name} above max`);
     for (let v = spec.minVersion; v <= spec.maxVersion; v++) assert.is(lookup(spec.apiKey, v)?.name, spec.name);
   }
-  assert.is(lookup(17, 0), undefined, "SaslHandshake is not implemented");
+  assert.is(lookup(17, 2), undefined, "SaslHandshake v2 does not exist");
+  assert.is(lookup(36, 2), undefined, "SaslAuthenticate v2 (flexible) is not implemented");
   assert.is(lookup(-1, 0), undefined);
   assert.is(apiSpec(1)?.name, "Fetch");
   assert.is(apiSpec(999), undefined);
@@ -38,6 +39,8 @@ test("lookup() advertises the versions kafkajs and librdkafka negotiate", () => 
   assert.equal(range("CreateTopics"), [0, 3]);
   assert.equal(range("DeleteTopics"), [0, 1]);
   assert.equal(range("InitProducerId"), [0, 1]);
+  assert.equal(range("SaslHandshake"), [0, 1]);
+  assert.equal(range("SaslAuthenticate"), [0, 1]);
 });
 
 test("decodeRequestBody() tags the body with its API name", () => {

@@ -26,6 +26,8 @@ import type { ApiVersionsRequest, ApiVersionsResponse } from "./api-versions/typ
 import type { CreateTopicsRequest, CreateTopicsResponse } from "./create-topics/types.ts";
 import type { DeleteTopicsRequest, DeleteTopicsResponse } from "./delete-topics/types.ts";
 import type { InitProducerIdRequest, InitProducerIdResponse } from "./init-producer-id/types.ts";
+import type { SaslHandshakeRequest, SaslHandshakeResponse } from "./sasl-handshake/types.ts";
+import type { SaslAuthenticateRequest, SaslAuthenticateResponse } from "./sasl-authenticate/types.ts";
 import * as produceV3 from "./produce/v3.ts";
 import * as produceV4 from "./produce/v4.ts";
 import * as produceV5 from "./produce/v5.ts";
@@ -95,6 +97,10 @@ import * as deleteTopicsV0 from "./delete-topics/v0.ts";
 import * as deleteTopicsV1 from "./delete-topics/v1.ts";
 import * as initProducerIdV0 from "./init-producer-id/v0.ts";
 import * as initProducerIdV1 from "./init-producer-id/v1.ts";
+import * as saslHandshakeV0 from "./sasl-handshake/v0.ts";
+import * as saslHandshakeV1 from "./sasl-handshake/v1.ts";
+import * as saslAuthenticateV0 from "./sasl-authenticate/v0.ts";
+import * as saslAuthenticateV1 from "./sasl-authenticate/v1.ts";
 
 /** One version of one API: pure decode of its request, pure encode of its response. */
 export interface VersionCodec<Req, Res> {
@@ -136,6 +142,8 @@ export const apis = {
   CreateTopics: defineApi<CreateTopicsRequest, CreateTopicsResponse>("CreateTopics", 0, [createTopicsV0, createTopicsV1, createTopicsV2, createTopicsV3]),
   DeleteTopics: defineApi<DeleteTopicsRequest, DeleteTopicsResponse>("DeleteTopics", 0, [deleteTopicsV0, deleteTopicsV1]),
   InitProducerId: defineApi<InitProducerIdRequest, InitProducerIdResponse>("InitProducerId", 0, [initProducerIdV0, initProducerIdV1]),
+  SaslHandshake: defineApi<SaslHandshakeRequest, SaslHandshakeResponse>("SaslHandshake", 0, [saslHandshakeV0, saslHandshakeV1]),
+  SaslAuthenticate: defineApi<SaslAuthenticateRequest, SaslAuthenticateResponse>("SaslAuthenticate", 0, [saslAuthenticateV0, saslAuthenticateV1]),
 } as const;
 
 /** Names of the implemented APIs. */

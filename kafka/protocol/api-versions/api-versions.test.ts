@@ -33,12 +33,14 @@ for (const version of [0, 1, 2]) {
 
 test("supportedApiVersions() lists every implemented API once, sorted, with contiguous ranges", () => {
   const list = supportedApiVersions();
-  assert.equal(list.map((a) => a.apiKey), [0, 1, 2, 3, 8, 9, 10, 11, 12, 13, 14, 15, 16, 18, 19, 20, 22]);
+  assert.equal(list.map((a) => a.apiKey), [0, 1, 2, 3, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 22, 36]);
   const byKey = Object.fromEntries(list.map((a) => [a.apiKey, [a.minVersion, a.maxVersion]]));
   assert.equal(byKey[0], [3, 7]);
   assert.equal(byKey[1], [4, 11]);
   assert.equal(byKey[3], [0, 6]);
   assert.equal(byKey[18], [0, 2]);
+  assert.equal(byKey[17], [0, 1], "SaslHandshake");
+  assert.equal(byKey[36], [0, 1], "SaslAuthenticate: v2 is flexible and not implemented");
 });
 
 test.run();

@@ -27,6 +27,8 @@ const sampleArgs: Record<ImplementedApi, [folder: string, args: object]> = {
   CreateTopics: ["createTopics", { topics: [{ topic: "t", numPartitions: 2, replicationFactor: 1, replicaAssignment: [{ partition: 0, replicas: [1] }], configEntries: [{ name: "a", value: "b" }] }], timeout: 100, validateOnly: false }],
   DeleteTopics: ["deleteTopics", { topics: ["t"], timeout: 100 }],
   InitProducerId: ["initProducerId", { transactionalId: "tx", transactionTimeout: 100 }],
+  SaslHandshake: ["saslHandshake", { mechanism: "SCRAM-SHA-512" }],
+  SaslAuthenticate: ["saslAuthenticate", { authBytes: Buffer.concat([Buffer.from([0, 0, 0, 32]), Buffer.from("n,,n=user,r=rOprNGfwEbeRWgbNEkqO")]) }],
 };
 
 /** A kafkajs-encoded request body for every implemented API version. */

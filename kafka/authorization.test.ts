@@ -53,7 +53,7 @@ test.after(async () => {
 });
 
 function connection(principal: Principal | null, options: Partial<ConnectionContext> = {}): ConnectionContext {
-  return { broker, nodeId: 1, host: "127.0.0.1", port: 9092, clientHost: "/127.0.0.1", autoCreateTopics: false, defaultPartitions: 1, principal, ...options };
+  return { broker, nodeId: 1, host: "127.0.0.1", port: 9092, clientHost: "/127.0.0.1", autoCreateTopics: false, defaultPartitions: 1, principal, auth: null, ...options };
 }
 
 /** Dispatches one frame (with its size prefix) and returns the response body, or null when none is sent. */

@@ -7,14 +7,14 @@
  * Access: growing a topic needs admin rights on it (TOPIC_AUTHORIZATION_FAILED otherwise);
  * without an auth file everything is allowed.
  */
-import { hasAccess } from "../../auth/rights.ts";
+import { mayTopic } from "../authorize.ts";
 import type { HandlerContext } from "../handler-context.ts";
 import { kafkaErrorCode, kafkaErrors } from "../protocol/error-codes.ts";
 import type { CreatePartitionsRequest, CreatePartitionsResponse, CreatePartitionsResult, CreatePartitionsTopic } from "../protocol/create-partitions/types.ts";
 
 async function grow(ctx: HandlerContext, topic: CreatePartitionsTopic, validateOnly: boolean): Promise<CreatePartitionsResult> {
   const failed = (errorCode: number, errorMessage: string): CreatePartitionsResult => ({ name: topic.name, errorCode, errorMessage });
-  if (ctx.principal && !hasAccess(ctx.principal, "admin", topic.name)) return failed(kafkaErrors.TOPIC_AUTHORIZATION_FAILED, `no admin access to topic ${JSON.stringify(topic.name)}`);
+  if (!mayTopic(ctx, "alter", topic.name)) return failed(kafkaErrors.TOPIC_AUTHORIZATION_FAILED, `no admin access to topic ${JSON.stringify(topic.name)}`);
   try {
     const current = ctx.broker.topicConfig(topic.name).partitions;
     if (topic.count <= current) return failed(kafkaErrors.INVALID_PARTITIONS, `topic ${topic.name} has ${current} partitions; the new count must be larger`);

@@ -1,15 +1,18 @@
 /**
  * CreateTopics: num_partitions -1 means the listener's default; any replication factor is
  * accepted (one node holds every replica); config values are passed as strings for the broker
- * to validate; validate_only checks the name and stops.
+ * to validate; validate_only checks the name and stops. Creating a topic (even validate_only)
+ * needs admin on its name, else TOPIC_AUTHORIZATION_FAILED for that topic.
  */
 import { validateTopicName } from "../../core/topic-name.ts";
+import { authorizeTopic } from "../authorize.ts";
 import type { HandlerContext } from "../handler-context.ts";
 import { kafkaErrorCode } from "../protocol/error-codes.ts";
 import type { CreatableTopic, CreateTopicsRequest, CreateTopicsResponse } from "../protocol/create-topics/types.ts";
 
 async function create(ctx: HandlerContext, topic: CreatableTopic, validateOnly: boolean): Promise<CreateTopicsResponse["topics"][number]> {
   try {
+    authorizeTopic(ctx, "create", topic.name);
     const partitions = topic.numPartitions === -1 ? (topic.assignments.length || ctx.defaultPartitions) : topic.numPartitions;
     const config: Record<string, string> = {};
     for (const { name, value } of topic.configs) if (value !== null) config[name] = value;

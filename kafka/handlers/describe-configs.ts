@@ -9,8 +9,8 @@
  * otherwise), the broker's need cluster admin (CLUSTER_AUTHORIZATION_FAILED); without an auth
  * file everything is visible.
  */
-import { canSeeTopic, isClusterAdmin } from "../../auth/rights.ts";
 import { defaultTopicConfig } from "../../core/topic-config.ts";
+import { mayCluster, mayTopic } from "../authorize.ts";
 import type { HandlerContext } from "../handler-context.ts";
 import { kafkaErrorCode, kafkaErrors } from "../protocol/error-codes.ts";
 import {
@@ -93,12 +93,12 @@ function describe(ctx: HandlerContext, resource: DescribeConfigsResource, reques
   let entries: Entry[];
   try {
     if (resource.resourceType === configResourceTypes.topic) {
-      if (ctx.principal && !canSeeTopic(ctx.principal, resource.resourceName)) {
+      if (!mayTopic(ctx, "describe", resource.resourceName)) {
         return result(kafkaErrors.TOPIC_AUTHORIZATION_FAILED, `no access to topic ${JSON.stringify(resource.resourceName)}`);
       }
       entries = topicEntries(ctx, resource.resourceName);
     } else if (resource.resourceType === configResourceTypes.broker) {
-      if (ctx.principal && !isClusterAdmin(ctx.principal)) return result(kafkaErrors.CLUSTER_AUTHORIZATION_FAILED, "broker configs need cluster admin");
+      if (!mayCluster(ctx)) return result(kafkaErrors.CLUSTER_AUTHORIZATION_FAILED, "broker configs need cluster admin");
       if (resource.resourceName !== "" && resource.resourceName !== String(ctx.nodeId)) {
         return result(kafkaErrors.INVALID_REQUEST, `this broker is node ${ctx.nodeId}, not ${JSON.stringify(resource.resourceName)}`);
       }

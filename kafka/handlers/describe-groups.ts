@@ -1,10 +1,15 @@
-/** DescribeGroups: an unknown group is "Dead" with no members and error 0, as Kafka answers. */
+/**
+ * DescribeGroups: an unknown group is "Dead" with no members and error 0, as Kafka answers. A
+ * group the principal has no right on gets GROUP_AUTHORIZATION_FAILED and nothing else.
+ */
+import { authorizeGroup } from "../authorize.ts";
 import type { HandlerContext } from "../handler-context.ts";
 import { kafkaErrorCode } from "../protocol/error-codes.ts";
 import type { DescribedGroup, DescribeGroupsRequest, DescribeGroupsResponse } from "../protocol/describe-groups/types.ts";
 
 async function describe(ctx: HandlerContext, groupId: string): Promise<DescribedGroup> {
   try {
+    authorizeGroup(ctx, groupId);
     const group = await ctx.broker.groups.describeGroup(groupId);
     return {
       errorCode: 0,

@@ -9,10 +9,14 @@
  * empty first-pass result; their waits end on their own at the deadline, as nothing cancels a
  * partition's wait). The response budget `max_bytes` is shared in partition order, with at
  * least one batch for the first partition that has data, as Kafka does (KIP-74).
+ *
+ * Partitions of topics the principal may not read get TOPIC_AUTHORIZATION_FAILED and no
+ * records; they are never read, and (as in Kafka) neither end nor shorten the others' wait.
  */
 import type { FetchBatchesResult } from "../../broker/types.ts";
+import { mayTopic } from "../authorize.ts";
 import type { HandlerContext } from "../handler-context.ts";
-import { kafkaErrorCode } from "../protocol/error-codes.ts";
+import { kafkaErrorCode, kafkaErrors } from "../protocol/error-codes.ts";
 import type { FetchPartition, FetchPartitionResponse, FetchRequest, FetchResponse } from "../protocol/fetch/types.ts";
 
 interface Slot {
@@ -68,10 +72,14 @@ function partitionResponse(slot: Slot, records: Uint8Array | null): FetchPartiti
 }
 
 export async function handleFetch(ctx: HandlerContext, request: FetchRequest): Promise<FetchResponse> {
-  const slots: Slot[] = request.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.topic, request: p, result: null, errorCode: 0 })));
-  await Promise.all(slots.map((slot) => read(ctx, slot, slot.request.partitionMaxBytes, 0)));
-  const total = slots.reduce((n, s) => n + bytesOf(s), 0);
-  const failed = slots.some((s) => s.errorCode !== 0);
+  const slots: Slot[] = request.topics.flatMap((t) => {
+    const errorCode = mayTopic(ctx, "read", t.topic) ? 0 : kafkaErrors.TOPIC_AUTHORIZATION_FAILED;
+    return t.partitions.map((p) => ({ topic: t.topic, request: p, result: null, errorCode }));
+  });
+  const readable = slots.filter((s) => s.errorCode === 0);
+  await Promise.all(readable.map((slot) => read(ctx, slot, slot.request.partitionMaxBytes, 0)));
+  const total = readable.reduce((n, s) => n + bytesOf(s), 0);
+  const failed = readable.some((s) => s.errorCode !== 0);
   if (total < request.minBytes && !failed && request.maxWaitMs > 0) await waitForData(ctx, slots, request.maxWaitMs);
 
   let budget = request.maxBytes > 0 ? request.maxBytes : Number.POSITIVE_INFINITY;

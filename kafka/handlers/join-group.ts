@@ -1,7 +1,9 @@
 /**
  * JoinGroup: held by the coordinator until the rebalance completes. From v4 a new member
  * (empty member id) first gets MEMBER_ID_REQUIRED (79) with its id, and joins again with it.
+ * Joining needs the right on the group, else GROUP_AUTHORIZATION_FAILED.
  */
+import { authorizeGroup } from "../authorize.ts";
 import type { HandlerContext } from "../handler-context.ts";
 import { kafkaErrorCode, kafkaErrors } from "../protocol/error-codes.ts";
 import type { JoinGroupRequest, JoinGroupResponse } from "../protocol/join-group/types.ts";
@@ -11,6 +13,7 @@ export async function handleJoinGroup(ctx: HandlerContext, request: JoinGroupReq
     throttleTimeMs: 0, errorCode, generationId: -1, protocolName: "", leader: "", memberId, members: [],
   });
   try {
+    authorizeGroup(ctx, request.groupId);
     const joined = await ctx.broker.groups.joinGroup({
       groupId: request.groupId,
       memberId: request.memberId,

@@ -1,4 +1,8 @@
-/** ListGroups: every group the coordinator knows, with its protocol type (and v4+: its state, filtered by state). */
+/**
+ * ListGroups: every group the coordinator knows that the principal has a right on (cluster
+ * admin: all), with its protocol type (and v4+: its state, filtered by state).
+ */
+import { mayGroup } from "../authorize.ts";
 import type { HandlerContext } from "../handler-context.ts";
 import { kafkaErrorCode } from "../protocol/error-codes.ts";
 import type { ListGroupsRequest, ListGroupsResponse } from "../protocol/list-groups/types.ts";
@@ -10,7 +14,7 @@ export async function handleListGroups(ctx: HandlerContext, request: ListGroupsR
   try {
     const groups = await ctx.broker.groups.listGroups();
     const states = request.statesFilter?.length ? new Set(request.statesFilter.map(stateKey)) : null;
-    const listed = states ? groups.filter((g) => states.has(stateKey(g.state))) : groups;
+    const listed = groups.filter((g) => mayGroup(ctx, g.groupId) && (!states || states.has(stateKey(g.state))));
     return { throttleTimeMs: 0, errorCode: 0, groups: listed.map((g) => ({ groupId: g.groupId, protocolType: g.protocolType, groupState: g.state })) };
   } catch (error) {
     return { throttleTimeMs: 0, errorCode: kafkaErrorCode(error), groups: [] };

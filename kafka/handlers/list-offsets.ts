@@ -1,5 +1,10 @@
-/** ListOffsets: -1 = log end (high watermark), -2 = log start, else the first offset at or after a timestamp. */
+/**
+ * ListOffsets: -1 = log end (high watermark), -2 = log start, else the first offset at or after
+ * a timestamp. Needs Kafka's DESCRIBE on the topic (read or write), else
+ * TOPIC_AUTHORIZATION_FAILED per partition.
+ */
 import type { OffsetSpec } from "../../broker/types.ts";
+import { authorizeTopic } from "../authorize.ts";
 import type { HandlerContext } from "../handler-context.ts";
 import { kafkaErrorCode } from "../protocol/error-codes.ts";
 import type { ListOffsetsRequest, ListOffsetsResponse, ListOffsetsPartitionResponse } from "../protocol/list-offsets/types.ts";
@@ -12,6 +17,7 @@ function specOf(timestamp: number): OffsetSpec {
 
 async function one(ctx: HandlerContext, topic: string, partitionIndex: number, timestamp: number): Promise<ListOffsetsPartitionResponse> {
   try {
+    authorizeTopic(ctx, "describe", topic);
     const offset = await ctx.broker.listOffset(topic, partitionIndex, specOf(timestamp));
     return { partitionIndex, errorCode: 0, timestamp: -1, offset };
   } catch (error) {

@@ -3,9 +3,15 @@
  * LEADER_NOT_AVAILABLE with no leader; a restarting one keeps its leader (requests to it wait
  * or get a retriable error). Unknown topics get UNKNOWN_TOPIC_OR_PARTITION, or are created when
  * the listener auto-creates and the client allows it.
+ *
+ * Rights, as Kafka's: the list of every topic holds only those the principal may see (read or
+ * write); a topic asked for by name that it may not see gets TOPIC_AUTHORIZATION_FAILED whether
+ * or not it exists (so names do not leak); auto-creation needs admin on the topic, else
+ * TOPIC_AUTHORIZATION_FAILED and nothing is created.
  */
 import { isRivuletError } from "../../core/errors.ts";
 import type { TopicDescription } from "../../broker/types.ts";
+import { authorizeTopic, mayTopic } from "../authorize.ts";
 import type { HandlerContext } from "../handler-context.ts";
 import { kafkaErrorCode, kafkaErrors } from "../protocol/error-codes.ts";
 import type { MetadataRequest, MetadataResponse, MetadataTopic } from "../protocol/metadata/types.ts";
@@ -34,23 +40,24 @@ function describedTopic(ctx: HandlerContext, topic: TopicDescription): MetadataT
 }
 
 async function topicMetadata(ctx: HandlerContext, name: string, allowCreate: boolean): Promise<MetadataTopic> {
+  const failed = (error: unknown): MetadataTopic => ({ errorCode: kafkaErrorCode(error), name, isInternal: false, partitions: [] });
   try {
+    authorizeTopic(ctx, "describe", name);
     return describedTopic(ctx, await ctx.broker.describeTopic(name));
   } catch (error) {
-    if (allowCreate && isRivuletError(error, "unknown_topic")) {
-      try {
-        return describedTopic(ctx, await ctx.broker.createTopic(name, { partitions: ctx.defaultPartitions }));
-      } catch (createError) {
-        if (isRivuletError(createError, "topic_exists")) return describedTopic(ctx, await ctx.broker.describeTopic(name));
-        return { errorCode: kafkaErrorCode(createError), name, isInternal: false, partitions: [] };
-      }
+    if (!allowCreate || !isRivuletError(error, "unknown_topic")) return failed(error);
+    try {
+      authorizeTopic(ctx, "create", name);
+      return describedTopic(ctx, await ctx.broker.createTopic(name, { partitions: ctx.defaultPartitions }));
+    } catch (createError) {
+      if (isRivuletError(createError, "topic_exists")) return describedTopic(ctx, await ctx.broker.describeTopic(name));
+      return failed(createError);
     }
-    return { errorCode: kafkaErrorCode(error), name, isInternal: false, partitions: [] };
   }
 }
 
 export async function handleMetadata(ctx: HandlerContext, request: MetadataRequest): Promise<MetadataResponse> {
-  const names = request.topics ?? (await ctx.broker.listTopics());
+  const names = request.topics ?? (await ctx.broker.listTopics()).filter((name) => mayTopic(ctx, "describe", name));
   const allowCreate = ctx.autoCreateTopics && request.allowAutoTopicCreation && request.topics !== null;
   const topics = await Promise.all(names.map((name) => topicMetadata(ctx, name, allowCreate)));
   return {

@@ -5,7 +5,7 @@
  * Allowed, as in Kafka, to a cluster admin (a follower) or to anyone who may see the topic (a
  * consumer checking for truncation, KIP-320); others get TOPIC_AUTHORIZATION_FAILED.
  */
-import { canSeeTopic, isClusterAdmin } from "../../auth/rights.ts";
+import { mayCluster, mayTopic } from "../authorize.ts";
 import type { HandlerContext } from "../handler-context.ts";
 import { kafkaErrorCode, kafkaErrors } from "../protocol/error-codes.ts";
 import type { EpochEndOffsetResult, OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse, OffsetForLeaderPartition } from "../protocol/offsets-for-leader-epoch/types.ts";
@@ -22,10 +22,9 @@ async function one(ctx: HandlerContext, topic: string, p: OffsetForLeaderPartiti
 }
 
 export async function handleOffsetForLeaderEpoch(ctx: HandlerContext, request: OffsetForLeaderEpochRequest): Promise<OffsetForLeaderEpochResponse> {
-  const principal = ctx.principal;
-  const admin = principal === null || isClusterAdmin(principal);
+  const admin = mayCluster(ctx);
   const topics = await Promise.all(request.topics.map(async (t) => {
-    const allowed = admin || canSeeTopic(principal!, t.topic);
+    const allowed = admin || mayTopic(ctx, "describe", t.topic);
     const partitions = allowed
       ? await Promise.all(t.partitions.map((p) => one(ctx, t.topic, p)))
       : t.partitions.map((p) => ({ errorCode: kafkaErrors.TOPIC_AUTHORIZATION_FAILED, partition: p.partition, leaderEpoch: -1, endOffset: -1 }));

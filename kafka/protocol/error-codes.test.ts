@@ -47,6 +47,14 @@ test("kafkaErrorCode() maps decode errors to INVALID_REQUEST and anything else t
   assert.is(kafkaErrorCode(undefined), -1);
 });
 
+test("kafkaErrorCode() maps forbidden by what it refused: topic 29, group 30, else cluster 31", () => {
+  assert.is(kafkaErrorCode(new RivuletError("forbidden", "x", { access: "write", topic: "orders" })), 29);
+  assert.is(kafkaErrorCode(new RivuletError("forbidden", "x", { access: "read", group: "billing" })), 30);
+  assert.is(kafkaErrorCode(new RivuletError("forbidden", "x", { access: "write", topic: null })), 31);
+  assert.is(kafkaErrorCode(new RivuletError("forbidden", "x")), 31);
+  assert.is(kafkaErrorName(30), "GROUP_AUTHORIZATION_FAILED");
+});
+
 test("kafkaErrorName() names the codes Rivulet sends", () => {
   assert.is(kafkaErrorName(3), "UNKNOWN_TOPIC_OR_PARTITION");
   assert.is(kafkaErrorName(35), "UNSUPPORTED_VERSION");

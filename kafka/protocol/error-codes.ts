@@ -18,6 +18,9 @@
  * - `invalid_offset` maps to OFFSET_OUT_OF_RANGE (1), which makes consumers apply their reset
  *   policy, as Kafka does for a negative fetch offset.
  * - `storage_error` maps to KAFKA_STORAGE_ERROR (56), retriable as in Kafka.
+ * - `forbidden` is TOPIC_AUTHORIZATION_FAILED (29) when its `info` names a `topic`,
+ *   GROUP_AUTHORIZATION_FAILED (30) when it names a `group`, else CLUSTER_AUTHORIZATION_FAILED
+ *   (31): Kafka's three answers to a missing right, per topic, per group and for the cluster.
  * - Errors that are not RivuletErrors become UNKNOWN_SERVER_ERROR (-1).
  */
 import { type ErrorCode, RivuletError } from "../../core/errors.ts";
@@ -43,6 +46,7 @@ export const kafkaErrors = {
   UNKNOWN_MEMBER_ID: 25,
   REBALANCE_IN_PROGRESS: 27,
   TOPIC_AUTHORIZATION_FAILED: 29,
+  GROUP_AUTHORIZATION_FAILED: 30,
   CLUSTER_AUTHORIZATION_FAILED: 31,
   UNSUPPORTED_SASL_MECHANISM: 33,
   ILLEGAL_SASL_STATE: 34,
@@ -131,8 +135,16 @@ const nameByCode = new Map<number, KafkaErrorName>(
  * ```
  */
 export function kafkaErrorCode(error: unknown): number {
-  if (error instanceof RivuletError) return kafkaErrors[byRivuletCode[error.code]] ?? kafkaErrors.UNKNOWN_SERVER_ERROR;
-  return kafkaErrors.UNKNOWN_SERVER_ERROR;
+  if (!(error instanceof RivuletError)) return kafkaErrors.UNKNOWN_SERVER_ERROR;
+  if (error.code === "forbidden") return kafkaErrors[forbiddenName(error.info)];
+  return kafkaErrors[byRivuletCode[error.code]] ?? kafkaErrors.UNKNOWN_SERVER_ERROR;
+}
+
+/** What a `forbidden` error refused, by what its `info` names. */
+function forbiddenName(info: Record<string, unknown>): KafkaErrorName {
+  if (typeof info.topic === "string") return "TOPIC_AUTHORIZATION_FAILED";
+  if (typeof info.group === "string") return "GROUP_AUTHORIZATION_FAILED";
+  return "CLUSTER_AUTHORIZATION_FAILED";
 }
 
 /** Kafka's name for a code Rivulet sends, or undefined. */

@@ -7,26 +7,20 @@ import * as assert from "uvu/assert";
 import { createServer, type Socket } from "node:net";
 import { isRivuletError } from "../../core/errors.ts";
 import { errorCode } from "../../test/support/error-code.ts";
-import { etcdMissingReason, startEtcd, type TestEtcd } from "../../test/support/etcd.ts";
+import { type TestEtcd, useEtcd } from "../../test/support/etcd.ts";
 import { bytesText } from "./etcd-bytes.ts";
 import { EtcdClient } from "./etcd-client.ts";
 
 const text = (bytes: Uint8Array) => bytesText(bytes);
-const skip = etcdMissingReason();
 let etcd: TestEtcd;
 let client: EtcdClient;
 
-test.before(async () => {
-  if (skip) return;
-  etcd = await startEtcd();
-  client = new EtcdClient({ endpoints: [etcd.endpoint] });
-});
-test.after(async () => {
-  await etcd?.dispose();
+const skip = useEtcd(test, (started, onIt) => {
+  etcd = started;
+  client = onIt;
 });
 
-if (skip) console.log(`SKIP ${skip}`);
-else {
+if (!skip) {
   test("range() of a missing key has kvs [] and count 0 (fields etcd leaves out)", async () => {
     const answer = await client.range({ key: "/kv/missing" });
     assert.equal(answer.kvs, []);

@@ -6,24 +6,19 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { isRivuletError } from "../../core/errors.ts";
-import { etcdMissingReason, startEtcd, within, type TestEtcd } from "../../test/support/etcd.ts";
+import { useEtcd, within, type TestEtcd } from "../../test/support/etcd.ts";
 import { startTcpProxy } from "../../test/support/tcp-proxy.ts";
 import { bytesText } from "./etcd-bytes.ts";
 import { EtcdClient } from "./etcd-client.ts";
 import type { EtcdWatch } from "./etcd-watch.ts";
 import type { WatchEvent } from "./etcd-types.ts";
 
-const skip = etcdMissingReason();
 let etcd: TestEtcd;
 let client: EtcdClient;
 
-test.before(async () => {
-  if (skip) return;
-  etcd = await startEtcd();
-  client = new EtcdClient({ endpoints: [etcd.endpoint] });
-});
-test.after(async () => {
-  await etcd?.dispose();
+const skip = useEtcd(test, (started, onIt) => {
+  etcd = started;
+  client = onIt;
 });
 
 /** Reads batches until `count` events have come, and returns them. */
@@ -39,8 +34,7 @@ async function take(watch: EtcdWatch, count: number, what: string): Promise<Watc
 
 const describe = (event: WatchEvent) => `${event.type} ${event.kv.key} ${bytesText(event.kv.value)}`;
 
-if (skip) console.log(`SKIP ${skip}`);
-else {
+if (!skip) {
   test("watch() delivers puts and deletes in revision order from startRevision, with prev_kv", async () => {
     const start = (await client.put({ key: "/w1/a", value: "1" })).header.revision;
     await client.put({ key: "/w1/b", value: "2" });

@@ -5,30 +5,24 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { isRivuletError } from "../../core/errors.ts";
-import { etcdMissingReason, startEtcd, within, type TestEtcd } from "../../test/support/etcd.ts";
+import { useEtcd, within, type TestEtcd } from "../../test/support/etcd.ts";
 import { startTcpProxy } from "../../test/support/tcp-proxy.ts";
 import { bytesText } from "../etcd/etcd-bytes.ts";
 import { EtcdClient } from "../etcd/etcd-client.ts";
 import { BrokerRegistration } from "./broker-registration.ts";
 
-const skip = etcdMissingReason();
 let etcd: TestEtcd;
 let client: EtcdClient;
 /** The defaults: a 2 s TTL renewed every 500 ms, so a loaded machine does not fence a broker by accident. */
 const limits = { brokerLeaseTtlMs: 2_000, brokerLeaseKeepAliveMs: 500 };
 const broker = (id: number, port = 8080 + id) => ({ id, host: "127.0.0.1", port, kafka_port: 9090 + id });
 
-test.before(async () => {
-  if (skip) return;
-  etcd = await startEtcd();
-  client = new EtcdClient({ endpoints: [etcd.endpoint] });
-});
-test.after(async () => {
-  await etcd?.dispose();
+const skip = useEtcd(test, (started, onIt) => {
+  etcd = started;
+  client = onIt;
 });
 
-if (skip) console.log(`SKIP ${skip}`);
-else {
+if (!skip) {
   test("register() creates /<c>/brokers/<id> under its lease; epoch is the key's create_revision; close() removes it", async () => {
     const me = await BrokerRegistration.register(client, { cluster: "reg1", broker: broker(1), limits });
     const [kv] = (await client.range({ key: "/reg1/brokers/1" })).kvs;

@@ -7,7 +7,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { isRivuletError } from "../../core/errors.ts";
 import { errorCode } from "../../test/support/error-code.ts";
-import { etcdMissingReason, startEtcd, within, type TestEtcd } from "../../test/support/etcd.ts";
+import { useEtcd, within, type TestEtcd } from "../../test/support/etcd.ts";
 import { startTcpProxy } from "../../test/support/tcp-proxy.ts";
 import { bytesText } from "../etcd/etcd-bytes.ts";
 import { EtcdClient } from "../etcd/etcd-client.ts";
@@ -15,20 +15,15 @@ import { BrokerRegistration } from "./broker-registration.ts";
 import { ControllerElection } from "./controller-election.ts";
 import { guardedTxn } from "./guarded-txn.ts";
 
-const skip = etcdMissingReason();
 let etcd: TestEtcd;
 let client: EtcdClient;
 /** The defaults: a 2 s TTL renewed every 500 ms, so a loaded machine does not fence a broker by accident. */
 const limits = { brokerLeaseTtlMs: 2_000, brokerLeaseKeepAliveMs: 500 };
 const broker = (id: number) => ({ id, host: "127.0.0.1", port: 8080 + id, kafka_port: 9090 + id });
 
-test.before(async () => {
-  if (skip) return;
-  etcd = await startEtcd();
-  client = new EtcdClient({ endpoints: [etcd.endpoint] });
-});
-test.after(async () => {
-  await etcd?.dispose();
+const skip = useEtcd(test, (started, onIt) => {
+  etcd = started;
+  client = onIt;
 });
 
 /** Registers brokers `ids` in `cluster` and starts an election for each. */
@@ -48,8 +43,7 @@ function firstElected<T extends { election: ControllerElection }>(all: T[]): Pro
   return Promise.race(all.map((c) => c.election.elected().then(() => c)));
 }
 
-if (skip) console.log(`SKIP ${skip}`);
-else {
+if (!skip) {
   test("two brokers campaign: exactly one is controller; the key names it and its epoch is the key's create_revision", async () => {
     const all = await candidates("el1", [1, 2]);
     const winner = await within(firstElected(all), 10_000, "an election");

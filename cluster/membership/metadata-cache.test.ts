@@ -5,26 +5,21 @@
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { etcdMissingReason, startEtcd, within, type TestEtcd } from "../../test/support/etcd.ts";
+import { useEtcd, within, type TestEtcd } from "../../test/support/etcd.ts";
 import { startTcpProxy } from "../../test/support/tcp-proxy.ts";
 import { EtcdClient } from "../etcd/etcd-client.ts";
 import { BrokerRegistration } from "./broker-registration.ts";
 import { ControllerElection } from "./controller-election.ts";
 import { MetadataCache, type MetadataChange } from "./metadata-cache.ts";
 
-const skip = etcdMissingReason();
 let etcd: TestEtcd;
 let client: EtcdClient;
 /** The defaults: a 2 s TTL renewed every 500 ms, so a loaded machine does not fence a broker by accident. */
 const limits = { brokerLeaseTtlMs: 2_000, brokerLeaseKeepAliveMs: 500 };
 
-test.before(async () => {
-  if (skip) return;
-  etcd = await startEtcd();
-  client = new EtcdClient({ endpoints: [etcd.endpoint] });
-});
-test.after(async () => {
-  await etcd?.dispose();
+const skip = useEtcd(test, (started, onIt) => {
+  etcd = started;
+  client = onIt;
 });
 
 const topic = (name: string, replicas: number[][]) => JSON.stringify({ name, replicas, config: { "min.insync.replicas": "2" } });
@@ -41,8 +36,7 @@ function changeWhere(cache: MetadataCache, test: (change: MetadataChange) => boo
   });
 }
 
-if (skip) console.log(`SKIP ${skip}`);
-else {
+if (!skip) {
   test("MetadataCache converges on puts and deletes made by another client", async () => {
     const cache = new MetadataCache(client, { cluster: "mc1" });
     await cache.start();

@@ -9,6 +9,7 @@ import { existsSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { tempDir } from "./temp-dir.ts";
 import { freePort } from "../../bench/harness/server-process.ts";
+import { EtcdClient } from "../../cluster/etcd/etcd-client.ts";
 
 /** A running test etcd. */
 export interface TestEtcd {
@@ -58,6 +59,26 @@ process.on("exit", () => {
  *
  * @throws {Error} when etcd is missing or does not become ready in 30 s
  */
+/**
+ * One etcd for a test file: started before its tests (with a client on it, handed to
+ * `started`), stopped after them. Returns why the file's tests are skipped (printed once), or
+ * null when etcd is installed.
+ */
+export function useEtcd(suite: { before(fn: () => Promise<void>): void; after(fn: () => Promise<void>): void }, started: (etcd: TestEtcd, client: EtcdClient) => void): string | null {
+  const skip = etcdMissingReason();
+  let etcd: TestEtcd | undefined;
+  suite.before(async () => {
+    if (skip) return;
+    etcd = await startEtcd();
+    started(etcd, new EtcdClient({ endpoints: [etcd.endpoint] }));
+  });
+  suite.after(async () => {
+    await etcd?.dispose();
+  });
+  if (skip) console.log(`SKIP ${skip}`);
+  return skip;
+}
+
 export async function startEtcd(): Promise<TestEtcd> {
   const binary = etcdBinary();
   if (!binary) throw new Error(etcdMissingReason()!);

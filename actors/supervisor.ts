@@ -179,14 +179,7 @@ export class Supervisor implements Actor<SupervisorRequest, SupervisorReply> {
     const placed = await Promise.allSettled(added.map((p) => this.#place({ topic: name, partition: p, config: topic.config })));
     const failed = placed.find((r): r is PromiseRejectedResult => r.status === "rejected");
     if (failed) {
-      for (const p of added) {
-        const key = partitionKey(name, p);
-        const slot = this.#placement.get(key);
-        this.#placement.delete(key);
-        if (!slot) continue;
-        slot.hosted = slot.hosted.filter((h) => !(h.topic === name && h.partition === p));
-        if (slot.status !== "failed") await slot.ref.ask({ type: "close", topic: name, partition: p, deleteData: true }).catch(() => {});
-      }
+      for (const p of added) await this.#unplace(name, p);
       throw failed.reason;
     }
     const grown: TopicMetadata = { ...topic, partitions: count };
@@ -265,16 +258,19 @@ export class Supervisor implements Actor<SupervisorRequest, SupervisorReply> {
     if (slot.status === "starting") slot.status = "running";
   }
 
+  /** Takes a partition off its worker and deletes its data (a topic deleted, or grown and rolled back). */
+  async #unplace(topic: string, partition: number): Promise<void> {
+    const key = partitionKey(topic, partition);
+    const slot = this.#placement.get(key);
+    this.#placement.delete(key);
+    if (!slot) return;
+    slot.hosted = slot.hosted.filter((h) => !(h.topic === topic && h.partition === partition));
+    if (slot.status !== "failed") await slot.ref.ask({ type: "close", topic, partition, deleteData: true }).catch(() => {});
+  }
+
   async #deleteTopic(name: string): Promise<null> {
     const topic = this.topic(name);
-    for (let p = 0; p < topic.partitions; p++) {
-      const key = partitionKey(name, p);
-      const slot = this.#placement.get(key);
-      this.#placement.delete(key);
-      if (!slot) continue;
-      slot.hosted = slot.hosted.filter((h) => !(h.topic === name && h.partition === p));
-      if (slot.status !== "failed") await slot.ref.ask({ type: "close", topic: name, partition: p, deleteData: true }).catch(() => {});
-    }
+    for (let p = 0; p < topic.partitions; p++) await this.#unplace(name, p);
     this.metadata.topics.delete(name);
     this.metadata.save();
     return null;

@@ -18,12 +18,14 @@ export function lineChart(points, options) {
   const format = options.format || String;
   const now = options.now;
   const from = now - options.windowMs;
-  const max = Math.max(1, ...points.map((p) => p.v));
+  const highest = Math.max(0, ...points.map((p) => p.v));
+  // The y axis spans at least 1, so a flat zero line still has a scale.
+  const max = Math.max(1, highest);
   const x = (t) => pad.left + ((t - from) / options.windowMs) * (width - pad.left - pad.right);
   const y = (v) => height - pad.bottom - (v / max) * (height - pad.top - pad.bottom);
   const last = points.length ? points[points.length - 1] : null;
   const summary = label + ": " + plural(points.length, "sample") + " over the last " + Math.round(options.windowMs / 60000) +
-    " minutes" + (last ? ", latest " + format(last.v) + ", highest " + format(max) : "");
+    " minutes" + (last ? ", latest " + format(last.v) + ", highest " + format(highest) : "");
   const chart = svg("svg", { viewBox: "0 0 " + width + " " + height, class: "chart", role: "img", "aria-label": summary },
     svg("line", { x1: pad.left, y1: y(0), x2: width - pad.right, y2: y(0), class: "axis" }),
     svg("line", { x1: pad.left, y1: pad.top, x2: pad.left, y2: y(0), class: "axis" }),

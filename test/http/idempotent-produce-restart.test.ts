@@ -129,17 +129,22 @@ test("an answer lost before a kill -9: the retry after restart gets the stored o
 
     const bumped = await newProducer(server.url, { producer_id: p.producer_id });
     assert.equal(bumped, { producer_id: p.producer_id, producer_epoch: 1 });
+    const after = records("d", 0, 9);
+    const afterOffsets = await offsetsOf(await produce(server.url, "lost", after, bumped, 0));
     await kill(server.child, server.exited);
 
     server = await serveOn(data.dir);
     const fenced = await produce(server.url, "lost", records("c", 0, 1), p, 3);
     assert.is(fenced.status, 409);
     assert.is((await fenced.json() as { code: string }).code, "producer_fenced");
-    const after = records("d", 0, 9);
-    const afterOffsets = await offsetsOf(await produce(server.url, "lost", after, bumped, 0));
+    // Request 0 was answered before the kill: the registry knows it complete, so 1 follows it.
+    const last = records("e", 0, 12);
+    const lastOffsets = await offsetsOf(await produce(server.url, "lost", last, bumped, 1));
+    assert.equal(await offsetsOf(await produce(server.url, "lost", last, bumped, 1)), lastOffsets, "asked again, the same answer");
     stored = await contents(server.url, "lost", 3);
     assertAt(stored, after, afterOffsets);
-    assert.is(stored.size, 6 + first.length + next.length + after.length);
+    assertAt(stored, last, lastOffsets);
+    assert.is(stored.size, 6 + first.length + next.length + after.length + last.length);
     const fresh = await newProducer(server.url);
     assert.ok(fresh.producer_id > p.producer_id, "ids are never handed out twice");
   } finally {

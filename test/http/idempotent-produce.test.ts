@@ -1,6 +1,7 @@
 /**
  * Idempotent HTTP produce against a real server: answers lost on the way back (a proxy cuts
- * them), partition workers crashed between a try and its retry, and the header rules.
+ * them), partition workers crashed between a try and its retry, a clean broker restart, and the
+ * header rules (kill -9 between a try and its retry: idempotent-produce-restart.test.ts).
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -202,7 +203,7 @@ test("a request that fails part way (one partition's worker hung, then replaced)
   }
 });
 
-test("after a broker restart its producers are unknown; a new producer gets a new id and writes on", async () => {
+test("after a broker restart its producers are still known: a retry gets its offsets, the next request continues, ids are not reused", async () => {
   const data = tempDir("rivulet-idem-restart-");
   try {
     let b = await Broker.open({ dataDir: data.dir, maxWorkers: 1 });
@@ -210,17 +211,20 @@ test("after a broker restart its producers are unknown; a new producer gets a ne
     await b.createTopic("restart", { partitions: 1 });
     const init = async () => await (await fetch(`${s.url}/v1/producers`, { method: "POST" })).json() as Producer;
     const old = await init();
-    assert.is((await produce(s.url, "restart", [{ value: "before" }], producerHeaders(old, 0))).status, 200);
+    assert.equal(await (await produce(s.url, "restart", [{ value: "before" }], producerHeaders(old, 0))).json(), { offsets: [{ partition: 0, offset: 0 }] });
     await s.close();
     await b.close();
     b = await Broker.open({ dataDir: data.dir, maxWorkers: 1 });
     s = await serve(b, { host: "127.0.0.1", port: 0 });
     try {
-      assert.equal(await problem(await produce(s.url, "restart", [{ value: "after" }], producerHeaders(old, 1))), { status: 400, code: "unknown_producer", details: { producerId: old.producer_id } });
+      assert.equal(await (await produce(s.url, "restart", [{ value: "before" }], producerHeaders(old, 0))).json(), { offsets: [{ partition: 0, offset: 0 }] });
+      assert.equal(await (await produce(s.url, "restart", [{ value: "after" }], producerHeaders(old, 1))).json(), { offsets: [{ partition: 0, offset: 1 }] });
+      assert.equal(await problem(await produce(s.url, "restart", [{ value: "x" }], producerHeaders({ ...old, producer_id: old.producer_id + 1000 }, 0))), { status: 400, code: "unknown_producer", details: { producerId: old.producer_id + 1000 } });
       const fresh = await init();
       assert.is.not(fresh.producer_id, old.producer_id, "ids are never handed out twice");
-      const res = await produce(s.url, "restart", [{ value: "after" }], producerHeaders(fresh, 0));
-      assert.equal(await res.json(), { offsets: [{ partition: 0, offset: 1 }] });
+      const res = await produce(s.url, "restart", [{ value: "fresh" }], producerHeaders(fresh, 0));
+      assert.equal(await res.json(), { offsets: [{ partition: 0, offset: 2 }] });
+      assert.equal(await b.listTopics(), ["restart"], "the registry's internal topic is not listed");
     } finally {
       await s.close();
       await b.close();

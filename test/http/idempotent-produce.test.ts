@@ -234,6 +234,44 @@ test("after a broker restart its producers are still known: a retry gets its off
   }
 });
 
+test("the registry's bound holds across a restart: a producer it forgot stays forgotten, the others are kept", async () => {
+  const data = tempDir("rivulet-idem-bound-");
+  const limits = { requestProducersMax: 2 };
+  try {
+    let b = await Broker.open({ dataDir: data.dir, maxWorkers: 1, limits });
+    await b.createTopic("bound", { partitions: 1 });
+    const request = (id: { producerId: number; producerEpoch: number }, sequence: number, fingerprint: number) => ({ ...id, sequence, fingerprint });
+    const first = await b.initProducer();
+    await b.produce("bound", [{ value: "a" }], { request: request(first, 0, 1) });
+    const second = await b.initProducer();
+    const third = await b.initProducer();
+    assert.is(await errorCode(b.produce("bound", [{ value: "b" }], { request: request(first, 1, 2) })), "unknown_producer", "the least recently used one was forgotten");
+    await b.produce("bound", [{ value: "c" }], { request: request(second, 0, 3) });
+    await b.close();
+    b = await Broker.open({ dataDir: data.dir, maxWorkers: 1, limits });
+    try {
+      assert.is(await errorCode(b.produce("bound", [{ value: "b" }], { request: request(first, 1, 2) })), "unknown_producer", "still forgotten after the restart");
+      assert.equal((await b.produce("bound", [{ value: "c" }], { request: request(second, 0, 3) })).map((m) => m.offset), [1], "a retry answered from the registry");
+      assert.equal((await b.produce("bound", [{ value: "d" }], { request: request(third, 0, 4) })).map((m) => m.offset), [2]);
+    } finally {
+      await b.close();
+    }
+  } finally {
+    data.remove();
+  }
+});
+
+test("an idempotent request needing more than 5 batches on one partition is refused whole (a retry after a restart re-sends them all)", async () => {
+  const name = uniqueName("idem-big");
+  await broker.createTopic(name, { partitions: 1, config: { "message.max.bytes": 1100 } });
+  const p = await newProducer();
+  const big = Array.from({ length: 20 }, (_, i) => ({ value: `${i}`.padEnd(300, "x") }));
+  const refused = await problem(await produce(server.url, name, big, producerHeaders(p, 0)));
+  assert.equal([refused.status, refused.code], [413, "request_too_large"]);
+  assert.is((await broker.describeTopic(name)).partitions[0].endOffset, 0, "nothing written");
+  assert.is((await produce(server.url, name, big.slice(0, 9), producerHeaders(p, 0))).status, 200, "three batches of three fit");
+});
+
 test("/openapi.json declares POST /v1/producers and the produce route's producer headers", async () => {
   const doc = await (await fetch(`${server.url}/openapi.json`)).json() as { paths: Record<string, Record<string, { parameters?: Array<{ name: string; in: string }> }>> };
   assert.ok(doc.paths["/v1/producers"]?.post, "POST /v1/producers");

@@ -12,7 +12,8 @@
  * - = last + 1, once the last is complete: a new request.
  * - anything else: `out_of_order_sequence` (details `expectedSequence`), nothing written.
  * - an epoch below the producer's: `producer_fenced`; above it, or an id this broker did not
- *   register (or forgot: restart, or the {@link Limits.requestProducersMax} bound): `unknown_producer`.
+ *   register (or forgot under the {@link Limits.requestProducersMax} bound, or, without a store,
+ *   across a restart): `unknown_producer`.
  *
  * Requests of one (producer, topic) run one at a time, in arrival order. Producer ids come from
  * the same allocator as Kafka's InitProducerId, so they never collide with a Kafka client's.

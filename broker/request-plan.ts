@@ -179,7 +179,7 @@ export async function sendPlan(host: PlanHost, topic: string, plan: RequestPlan,
   const slots = slotsByPartition(plan.partitions, layout.builders.length);
   const results = await Promise.allSettled([...byPartition].map(async ([partition, batches]) => {
     for (const batch of batches) {
-      await hooks?.beforeBatch?.(partition);
+      if (hooks?.beforeBatch) await hooks.beforeBatch(partition);
       const builder = layout.builders[partition]!;
       const options = { producerId: producer.producerId, producerEpoch: producer.producerEpoch, baseSequence: batch.firstSequence };
       const result = await appendWithRetries(host, topic, partition, () => packRecordBlocks([{ builder, from: batch.from, to: batch.to }]), options, deadline);
@@ -187,7 +187,7 @@ export async function sendPlan(host: PlanHost, topic: string, plan: RequestPlan,
       for (let i = batch.from; i < batch.to; i++) plan.offsets[mine[i]] = result.baseOffset + (i - batch.from);
       batch.baseOffset = result.baseOffset;
       batch.acknowledged = true;
-      await hooks?.afterBatch?.(partition);
+      if (hooks?.afterBatch) await hooks.afterBatch(partition);
     }
   }));
   const failed = results.find((r) => r.status === "rejected");

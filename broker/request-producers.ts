@@ -237,7 +237,7 @@ export class RequestProducers {
       const hooks = beforeBatch || afterBatch ? { beforeBatch: beforeBatch && ((p: number) => beforeBatch(topic, request, p)), afterBatch: afterBatch && ((p: number) => afterBatch(topic, request, p)) } : undefined;
       await sendPlan(this.#host, topic, plan, layout, request, this.#host.clock.now() + this.#host.limits.deliveryTimeoutMs, hooks);
       if (this.#store) {
-        await this.#hooks.afterBatchesSent?.(topic, request);
+        if (this.#hooks.afterBatchesSent) await this.#hooks.afterBatchesSent(topic, request);
         await this.#store.write([sessionChange(request, topic, session, plan, true)]);
       }
     } catch (error) {

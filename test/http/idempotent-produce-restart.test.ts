@@ -229,4 +229,48 @@ test("killed with a request partly written (one partition has its batch, the oth
   }
 });
 
+test("kill -9 amid concurrent producers: each request in flight, retried after the restart, is answered; every record is stored once, where its answer says", async () => {
+  const data = tempDir("rivulet-idem-busy-");
+  let server = await serveOn(data.dir);
+  try {
+    await createTopic(server.url, "busy", 4);
+    const producers = await Promise.all(Array.from({ length: 5 }, () => newProducer(server.url)));
+    const body = (i: number, seq: number) => [...records(`p${i}s${seq}-`, 0, 6), { value: `p${i}s${seq}-unkeyed` }];
+    const answered = new Map<string, { partition: number; offset: number }>();
+    const keep = (batch: Array<{ value: string }>, offsets: ProduceReply["offsets"]) => batch.forEach((r, i) => answered.set(r.value, offsets[i]));
+    let acknowledged = 0;
+    let enough: () => void = () => {};
+    const enoughDone = new Promise<void>((resolve) => (enough = resolve));
+    const url = server.url;
+    // Each producer sends until the connection fails; it then holds the request it was sending.
+    const pending = producers.map(async (p, i) => {
+      for (let seq = 0; ; seq++) {
+        const batch = body(i, seq);
+        const res = await produce(url, "busy", batch, p, seq).catch(() => null);
+        if (!res) return seq;
+        keep(batch, await offsetsOf(res));
+        if (++acknowledged >= 25) enough();
+      }
+    });
+    await enoughDone;
+    await kill(server.child, server.exited);
+    const inFlight = await Promise.all(pending);
+
+    server = await serveOn(data.dir);
+    await Promise.all(producers.map(async (p, i) => {
+      for (let seq = inFlight[i]; seq < inFlight[i] + 3; seq++) {
+        const batch = body(i, seq);
+        keep(batch, await offsetsOf(await produce(server.url, "busy", batch, p, seq)));
+      }
+    }));
+    const stored = await contents(server.url, "busy", 4);
+    assert.is(stored.size, answered.size, "every stored record was answered, none stored twice");
+    for (const [value, at] of answered) assert.equal(stored.get(value), [at.partition, at.offset], `${value} where its answer says`);
+  } finally {
+    server.child.kill("SIGKILL");
+    await server.exited;
+    data.remove();
+  }
+});
+
 test.run();

@@ -21,7 +21,8 @@ import { Consumer, type ConsumerOptions } from "./consumer.ts";
 import { batchesToRecords } from "./record-decoding.ts";
 import { BrokerFaults } from "./broker-faults.ts";
 import { BrokerStats } from "./broker-stats.ts";
-import { RequestProducers } from "./request-producers.ts";
+import { RequestProducers, type RequestProducerTestHooks } from "./request-producers.ts";
+import { RequestProducerLog } from "./request-producer-log.ts";
 import type {
   AppendBatchResult, BrokerApi, BrokerHealth, CreateTopicOptions, FetchBatchesResult, FetchOptions, FetchResult,
   OffsetSpec, ProduceOptions, ProducerRecord, RecordMetadata, TopicDescription, WorkerStatus,
@@ -42,6 +43,8 @@ export interface BrokerOptions {
   autoCreateTopics?: boolean;
   /** Partitions of auto-created topics (default 1). */
   defaultPartitions?: number;
+  /** For tests only: steps inside idempotent HTTP produce where a test can stop the broker. */
+  requestProducerTestHooks?: RequestProducerTestHooks;
 }
 
 /** The consumer-group part as the broker holds it. */
@@ -94,7 +97,8 @@ export class BrokerCore implements BrokerApi, ProducerHost {
     this.#supervisor = supervisor;
     this.#supervisorRef = spawn("supervisor", () => supervisor, { mailboxCapacity: limits.mailboxMessagesMax });
     this.#producer = new Producer(this, { idempotent: true });
-    this.#requestProducers = new RequestProducers(this);
+    // Kept in the compacted `__request_producers` topic, read on first use after a start.
+    this.#requestProducers = new RequestProducers(this, { store: new RequestProducerLog(this, this.#producer), testHooks: options.requestProducerTestHooks });
     this.#faults = options.faultInjection ? new BrokerFaults((message) => this.#admin(message)) : null;
     this.#groupsFactory = groups;
     this.groups = groups.create({

@@ -32,6 +32,8 @@ export interface PlannedBatch {
   firstSequence: number;
   /** Set once the partition acknowledged the batch. */
   acknowledged: boolean;
+  /** Offset of the batch's first record, once acknowledged (-1 before). */
+  baseOffset: number;
 }
 
 /** A planned request: where every record goes, and what has been acknowledged. */
@@ -45,6 +47,8 @@ export interface RequestPlan {
   offsets: Float64Array;
   batches: PlannedBatch[];
   status: "running" | "failed" | "done";
+  /** Set once the plan is in the registry's durable store (always set without a store). */
+  persisted: boolean;
 }
 
 /** What laying out and sending a request needs from the broker. */
@@ -118,9 +122,13 @@ function choose(partitioner: Partitioner, topic: string, explicit: number | unde
  * topic's `message.max.bytes` less room for the batch header) and numbers them from `next`.
  *
  * @param next per partition, the sequence its next batch starts at; advanced past the plan
- * @throws {RivuletError} `unknown_producer` when a partition's sequence numbers would pass 2^31-1
+ * @param batchesPerPartitionMax most batches one partition may get: a plan re-sent whole after a
+ *   broker restart relies on the partition remembering each of them (it keeps its last
+ *   PRODUCER_BATCHES_KEPT, storage/producer-state.ts, per producer) to answer one it holds with its offsets
+ * @throws {RivuletError} `unknown_producer` when a partition's sequence numbers would pass
+ *   2^31-1; `request_too_large` when a partition's share needs more batches than allowed
  */
-export function planBatches(host: PlanHost, topic: string, layout: Layout, next: Map<number, number>): PlannedBatch[] {
+export function planBatches(host: PlanHost, topic: string, layout: Layout, next: Map<number, number>, batchesPerPartitionMax = Infinity): PlannedBatch[] {
   const batchBytesMax = Math.max(1024, host.topicConfig(topic).config["message.max.bytes"] - 1024);
   const batches: PlannedBatch[] = [];
   layout.sizes.forEach((sizes, partition) => {
@@ -129,17 +137,27 @@ export function planBatches(host: PlanHost, topic: string, layout: Layout, next:
       throw new RivuletError("unknown_producer", `the producer's sequence numbers on ${topic}/${partition} are used up: initialize a new producer`, { topic, partition });
     }
     let from = 0;
+    let count = 0;
     while (from < sizes.length) {
       let to = from;
       let bytes = 0;
       while (to < sizes.length && to - from < host.limits.batchRecordsMax && (to === from || bytes + sizes[to] <= batchBytesMax)) bytes += sizes[to++];
-      batches.push({ partition, from, to, firstSequence: sequence, acknowledged: false });
+      batches.push({ partition, from, to, firstSequence: sequence, acknowledged: false, baseOffset: -1 });
       sequence += to - from;
       from = to;
+      if (++count > batchesPerPartitionMax) {
+        throw new RivuletError("request_too_large", `an idempotent request may put at most ${batchesPerPartitionMax} batches (of at most message.max.bytes) on one partition: ${topic}/${partition} would need more; split the request`, { topic, partition, batchesMax: batchesPerPartitionMax });
+      }
     }
     next.set(partition, sequence);
   });
   return batches;
+}
+
+/** For tests only: steps around each batch of {@link sendPlan}. */
+export interface BatchHooks {
+  beforeBatch?(partition: number): Promise<void> | void;
+  afterBatch?(partition: number): Promise<void> | void;
 }
 
 /**
@@ -150,7 +168,7 @@ export function planBatches(host: PlanHost, topic: string, layout: Layout, next:
  * @returns once every batch is acknowledged, with `plan.offsets` filled
  * @throws the first failure that outlived its retries (the plan is then `failed`)
  */
-export async function sendPlan(host: PlanHost, topic: string, plan: RequestPlan, layout: Layout, producer: { producerId: number; producerEpoch: number }, deadline: number): Promise<void> {
+export async function sendPlan(host: PlanHost, topic: string, plan: RequestPlan, layout: Layout, producer: { producerId: number; producerEpoch: number }, deadline: number, hooks?: BatchHooks): Promise<void> {
   const byPartition = new Map<number, PlannedBatch[]>();
   for (const batch of plan.batches) {
     if (batch.acknowledged) continue;
@@ -161,12 +179,15 @@ export async function sendPlan(host: PlanHost, topic: string, plan: RequestPlan,
   const slots = slotsByPartition(plan.partitions, layout.builders.length);
   const results = await Promise.allSettled([...byPartition].map(async ([partition, batches]) => {
     for (const batch of batches) {
+      if (hooks?.beforeBatch) await hooks.beforeBatch(partition);
       const builder = layout.builders[partition]!;
       const options = { producerId: producer.producerId, producerEpoch: producer.producerEpoch, baseSequence: batch.firstSequence };
       const result = await appendWithRetries(host, topic, partition, () => packRecordBlocks([{ builder, from: batch.from, to: batch.to }]), options, deadline);
       const mine = slots[partition];
       for (let i = batch.from; i < batch.to; i++) plan.offsets[mine[i]] = result.baseOffset + (i - batch.from);
+      batch.baseOffset = result.baseOffset;
       batch.acknowledged = true;
+      if (hooks?.afterBatch) await hooks.afterBatch(partition);
     }
   }));
   const failed = results.find((r) => r.status === "rejected");
@@ -191,6 +212,16 @@ async function appendWithRetries(host: PlanHost, topic: string, partition: numbe
       await new Promise((resolve) => setTimeout(resolve, backoff));
       backoff = Math.min(backoff * 2, retryBackoffMaxMs);
     }
+  }
+}
+
+/** Fills `plan.offsets` from its acknowledged batches' base offsets (a plan loaded from the store). */
+export function fillOffsets(plan: RequestPlan): void {
+  const slots = slotsByPartition(plan.partitions, Math.max(-1, ...plan.batches.map((b) => b.partition)) + 1);
+  for (const batch of plan.batches) {
+    if (!batch.acknowledged) continue;
+    const mine = slots[batch.partition];
+    for (let i = batch.from; i < batch.to; i++) plan.offsets[mine[i]] = batch.baseOffset + (i - batch.from);
   }
 }
 

@@ -4,8 +4,9 @@
  * produce requests, numbered by `Producer-Seq` from 0 per topic. The id comes from the same
  * allocator as Kafka's InitProducerId. Given `{"producer_id"}` of a producer the caller
  * registered before, the same id comes back at the next epoch, fencing requests with the old one.
- * Producers are kept in memory: after a broker restart their requests get `unknown_producer`
- * and the client registers a new one.
+ * Producers, their epochs and their last request per topic are kept durably by the broker
+ * (broker/request-producer-log.ts), so they survive a restart; only a producer dropped by the
+ * `requestProducersMax` bound gets `unknown_producer`, and its client registers a new one.
  */
 import { RivuletError } from "../../core/errors.ts";
 import { parseBody } from "../body.ts";
@@ -23,7 +24,7 @@ export function producerRoutes(router: Router, ctx: HttpContext): void {
   router.route({
     method: "post", path: "/v1/producers", operationId: "initProducer", tag: "records", access: "token", cbor: true,
     summary: "Register an idempotent producer for produce requests",
-    description: "Send the answer's `producer_id` and `producer_epoch` as the `Producer-Id` and `Producer-Epoch` headers of `POST /v1/topics/{topic}/records`, with `Producer-Seq` numbering your requests to each topic from 0: a retried request is then answered with its first try's offsets and writes nothing twice. An empty body registers a new producer; `{\"producer_id\"}` of one you registered bumps its epoch (fencing the old epoch). Producers live in the broker's memory: after a restart their requests get `unknown_producer`.",
+    description: "Send the answer's `producer_id` and `producer_epoch` as the `Producer-Id` and `Producer-Epoch` headers of `POST /v1/topics/{topic}/records`, with `Producer-Seq` numbering your requests to each topic from 0: a retried request is then answered with its first try's offsets and writes nothing twice. An empty body registers a new producer; `{\"producer_id\"}` of one you registered bumps its epoch (fencing the old epoch). Producers are kept durably and survive a broker restart; one forgotten under the broker's bound on producers gets `unknown_producer`.",
     body: { description: "Empty, or the producer to re-initialize", cbor: true, schema: { type: "object", properties: { producer_id: integer("A producer this principal registered before") } } },
     responses: { 200: { description: "The producer", schema: { type: "object", properties: { producer_id: integer("Producer-Id"), producer_epoch: integer("Producer-Epoch") } } } },
   }, async (c) => {

@@ -61,8 +61,8 @@ export function produceRoutes(router: Router, ctx: HttpContext): void {
     description: "The whole request is validated before anything is written: a rejected request changes nothing. " +
       "Idempotent produce: with `Producer-Id` and `Producer-Epoch` from `POST /v1/producers` and `Producer-Seq` numbering the producer's requests to this topic from 0, " +
       "a request repeated with the same Producer-Seq (and the same body) is answered with the offsets of its first try and writes nothing twice, even when that try " +
-      "failed part way or its answer was lost; a Producer-Seq that is neither the last one nor the next is refused (409 `out_of_order_sequence`, " +
-      "`details.expectedSequence`), an older epoch is `producer_fenced` (409), an unknown producer (for instance after a broker restart) `unknown_producer` (400), " +
+      "failed part way, its answer was lost or the broker restarted in between; a Producer-Seq that is neither the last one nor the next is refused (409 `out_of_order_sequence`, " +
+      "`details.expectedSequence`), an older epoch is `producer_fenced` (409), an unknown producer (never registered, or forgotten under the broker's bound) `unknown_producer` (400), " +
       "a Producer-Seq reused for a different body `conflict` (409), and only some of the three headers, or a malformed one, `invalid_request` (400).",
     access: { access: "write", topic: "path" }, cbor: true, params: [topicParam, ...producerParams],
     body: { description: "Records", schema: produceRequestSchema, cbor: true },

@@ -1,6 +1,7 @@
 /**
  * Idempotent HTTP produce against a real server: answers lost on the way back (a proxy cuts
- * them), partition workers crashed between a try and its retry, and the header rules.
+ * them), partition workers crashed between a try and its retry, a clean broker restart, and the
+ * header rules (kill -9 between a try and its retry: idempotent-produce-restart.test.ts).
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -202,7 +203,7 @@ test("a request that fails part way (one partition's worker hung, then replaced)
   }
 });
 
-test("after a broker restart its producers are unknown; a new producer gets a new id and writes on", async () => {
+test("after a broker restart its producers are still known: a retry gets its offsets, the next request continues, ids are not reused", async () => {
   const data = tempDir("rivulet-idem-restart-");
   try {
     let b = await Broker.open({ dataDir: data.dir, maxWorkers: 1 });
@@ -210,17 +211,20 @@ test("after a broker restart its producers are unknown; a new producer gets a ne
     await b.createTopic("restart", { partitions: 1 });
     const init = async () => await (await fetch(`${s.url}/v1/producers`, { method: "POST" })).json() as Producer;
     const old = await init();
-    assert.is((await produce(s.url, "restart", [{ value: "before" }], producerHeaders(old, 0))).status, 200);
+    assert.equal(await (await produce(s.url, "restart", [{ value: "before" }], producerHeaders(old, 0))).json(), { offsets: [{ partition: 0, offset: 0 }] });
     await s.close();
     await b.close();
     b = await Broker.open({ dataDir: data.dir, maxWorkers: 1 });
     s = await serve(b, { host: "127.0.0.1", port: 0 });
     try {
-      assert.equal(await problem(await produce(s.url, "restart", [{ value: "after" }], producerHeaders(old, 1))), { status: 400, code: "unknown_producer", details: { producerId: old.producer_id } });
+      assert.equal(await (await produce(s.url, "restart", [{ value: "before" }], producerHeaders(old, 0))).json(), { offsets: [{ partition: 0, offset: 0 }] });
+      assert.equal(await (await produce(s.url, "restart", [{ value: "after" }], producerHeaders(old, 1))).json(), { offsets: [{ partition: 0, offset: 1 }] });
+      assert.equal(await problem(await produce(s.url, "restart", [{ value: "x" }], producerHeaders({ ...old, producer_id: old.producer_id + 1000 }, 0))), { status: 400, code: "unknown_producer", details: { producerId: old.producer_id + 1000 } });
       const fresh = await init();
       assert.is.not(fresh.producer_id, old.producer_id, "ids are never handed out twice");
-      const res = await produce(s.url, "restart", [{ value: "after" }], producerHeaders(fresh, 0));
-      assert.equal(await res.json(), { offsets: [{ partition: 0, offset: 1 }] });
+      const res = await produce(s.url, "restart", [{ value: "fresh" }], producerHeaders(fresh, 0));
+      assert.equal(await res.json(), { offsets: [{ partition: 0, offset: 2 }] });
+      assert.equal(await b.listTopics(), ["restart"], "the registry's internal topic is not listed");
     } finally {
       await s.close();
       await b.close();
@@ -228,6 +232,44 @@ test("after a broker restart its producers are unknown; a new producer gets a ne
   } finally {
     data.remove();
   }
+});
+
+test("the registry's bound holds across a restart: a producer it forgot stays forgotten, the others are kept", async () => {
+  const data = tempDir("rivulet-idem-bound-");
+  const limits = { requestProducersMax: 2 };
+  try {
+    let b = await Broker.open({ dataDir: data.dir, maxWorkers: 1, limits });
+    await b.createTopic("bound", { partitions: 1 });
+    const request = (id: { producerId: number; producerEpoch: number }, sequence: number, fingerprint: number) => ({ ...id, sequence, fingerprint });
+    const first = await b.initProducer();
+    await b.produce("bound", [{ value: "a" }], { request: request(first, 0, 1) });
+    const second = await b.initProducer();
+    const third = await b.initProducer();
+    assert.is(await errorCode(b.produce("bound", [{ value: "b" }], { request: request(first, 1, 2) })), "unknown_producer", "the least recently used one was forgotten");
+    await b.produce("bound", [{ value: "c" }], { request: request(second, 0, 3) });
+    await b.close();
+    b = await Broker.open({ dataDir: data.dir, maxWorkers: 1, limits });
+    try {
+      assert.is(await errorCode(b.produce("bound", [{ value: "b" }], { request: request(first, 1, 2) })), "unknown_producer", "still forgotten after the restart");
+      assert.equal((await b.produce("bound", [{ value: "c" }], { request: request(second, 0, 3) })).map((m) => m.offset), [1], "a retry answered from the registry");
+      assert.equal((await b.produce("bound", [{ value: "d" }], { request: request(third, 0, 4) })).map((m) => m.offset), [2]);
+    } finally {
+      await b.close();
+    }
+  } finally {
+    data.remove();
+  }
+});
+
+test("an idempotent request needing more than 5 batches on one partition is refused whole (a retry after a restart re-sends them all)", async () => {
+  const name = uniqueName("idem-big");
+  await broker.createTopic(name, { partitions: 1, config: { "message.max.bytes": 1100 } });
+  const p = await newProducer();
+  const big = Array.from({ length: 20 }, (_, i) => ({ value: `${i}`.padEnd(300, "x") }));
+  const refused = await problem(await produce(server.url, name, big, producerHeaders(p, 0)));
+  assert.equal([refused.status, refused.code], [413, "request_too_large"]);
+  assert.is((await broker.describeTopic(name)).partitions[0].endOffset, 0, "nothing written");
+  assert.is((await produce(server.url, name, big.slice(0, 9), producerHeaders(p, 0))).status, 200, "three batches of three fit");
 });
 
 test("/openapi.json declares POST /v1/producers and the produce route's producer headers", async () => {

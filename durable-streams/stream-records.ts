@@ -73,6 +73,8 @@ export function walkStreamRecords(bytes: Uint8Array, from: number, end: number, 
       return !stop;
     });
     if (stop) break;
+    // a batch thinned by compaction may end (or be left empty) before its last offset
+    next = Math.min(end, Math.max(next, header.baseOffset + header.lastOffsetDelta + 1));
   }
   return next;
 }

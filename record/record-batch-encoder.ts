@@ -138,7 +138,7 @@ function writeHeader(out: Uint8Array, options: EncodeBatchOptions, attributes: n
 }
 
 /** Bytes of a record after its length field. */
-function recordBodySize(record: BatchRecord, timestampDelta: number, offsetDelta: number): number {
+export function recordBodySize(record: BatchRecord, timestampDelta: number, offsetDelta: number): number {
   const key = record.key;
   const value = record.value;
   const headers = record.headers;
@@ -180,7 +180,7 @@ function writeRecords(out: Uint8Array, position: number, records: BatchRecord[],
 }
 
 /** Writes a varint length (-1 for null) and the bytes. */
-function writeBytesField(out: Uint8Array, position: number, bytes: Uint8Array | null): number {
+export function writeBytesField(out: Uint8Array, position: number, bytes: Uint8Array | null): number {
   if (bytes === null) {
     out[position] = 1; // zig-zag -1
     return position + 1;

@@ -24,3 +24,4 @@ export * from "./record-batch-decoder.ts";
 export * from "./batch-validator.ts";
 export * from "./iterate-batches.ts";
 export { batchSize, readBatchHeader, setBaseOffset, setPartitionLeaderEpoch, stampLogAppendTime, type BatchHeader } from "./batch-header.ts";
+export { encodeFilteredBatch } from "./filtered-batch-encoder.ts";

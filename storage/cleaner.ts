@@ -7,7 +7,7 @@ import { Attributes } from "../record/batch-layout.ts";
 import { offsetPath, Suffix } from "./file-names.ts";
 import { LogSegment } from "./log-segment.ts";
 import type { LogSegments } from "./log-segments.ts";
-import { decodeRecords, encodeRecordBatch, readBatchHeader, validateBatch, type DecodedRecord } from "../record/record-batch.ts";
+import { decodeRecords, encodeFilteredBatch, readBatchHeader, validateBatch, type BatchHeader, type DecodedRecord } from "../record/record-batch.ts";
 import { rebuildIndexes } from "./segment-recovery.ts";
 import type { StorageHooks } from "./storage-hooks.ts";
 
@@ -25,8 +25,12 @@ export interface CleanOptions {
  * none newer than `min.compaction.lag.ms`, none past the high watermark), keeps only the latest
  * record of each key; a tombstone (null value) goes too once older than `delete.retention.ms`.
  * Surviving records keep their offsets, so readers see gaps. A batch that keeps every record is
- * copied as it is; the survivors of a thinned batch are each written as a one-record batch at
- * its own offset (the encoder numbers records densely).
+ * copied as it is; a thinned batch is rewritten with the same header (base offset,
+ * lastOffsetDelta, producer id, epoch, base sequence, attributes, leader epoch) and its surviving
+ * records at their original offset deltas, as Kafka's cleaner does, so the producer state rebuilt
+ * from the log keeps every idempotent producer's last sequence. A batch left with no records is
+ * kept as a bare header when it carries a producer id (it may hold that producer's last
+ * sequence), and dropped otherwise. Control batches (transaction markers) are copied untouched.
  *
  * Each cleaned segment is written to `<base>.log.cleaned`, renamed to `.log.swap` (the commit
  * point: recovery finishes a swap and deletes a `.cleaned`), then renamed over the `.log`; its
@@ -39,7 +43,8 @@ export function compactLog(dir: string, segments: LogSegments, options: CleanOpt
   if (cleanable.length === 0) return { removedRecords: 0 };
   const latest = new Map<string, number>();
   for (const segment of cleanable) {
-    forEachBatch(segment, (_bytes, records) => {
+    forEachBatch(segment, (_bytes, header, records) => {
+      if (isControl(header)) return;
       for (const r of records) if (r.key) latest.set(keyOf(r.key), r.offset);
     });
   }
@@ -48,11 +53,12 @@ export function compactLog(dir: string, segments: LogSegments, options: CleanOpt
   for (const segment of cleanable) {
     const parts: Uint8Array[] = [];
     let removedHere = 0;
-    forEachBatch(segment, (bytes, records, logAppendTime) => {
+    forEachBatch(segment, (bytes, header, records) => {
+      if (isControl(header)) return void parts.push(bytes);
       const keep = records.filter((r) => !r.key || (latest.get(keyOf(r.key)) === r.offset && !(r.value === null && r.timestamp < tombstoneBefore)));
       removedHere += records.length - keep.length;
       if (keep.length === records.length) parts.push(bytes);
-      else for (const r of keep) parts.push(encodeRecordBatch([{ key: r.key, value: r.value, headers: r.headers, timestamp: r.timestamp }], { baseOffset: r.offset, logAppendTime, partitionLeaderEpoch: readBatchHeader(bytes).partitionLeaderEpoch }));
+      else if (keep.length > 0 || header.producerId >= 0) parts.push(encodeFilteredBatch(header, keep));
     });
     if (removedHere === 0) continue;
     removedRecords += removedHere;
@@ -74,12 +80,11 @@ function cleanableSegments(segments: LogSegments, options: CleanOptions): LogSeg
   return out;
 }
 
-function forEachBatch(segment: LogSegment, visit: (bytes: Uint8Array, records: DecodedRecord[], logAppendTime: boolean) => void): void {
+function forEachBatch(segment: LogSegment, visit: (bytes: Uint8Array, header: BatchHeader, records: DecodedRecord[]) => void): void {
   for (const b of scanHeaders(segment.log, 0)) {
     const bytes = segment.log.read(b.position, b.size);
     validateBatch(bytes, 0, { maxBytes: bytes.length, file: segment.log.path });
-    const logAppendTime = (readBatchHeader(bytes).attributes & Attributes.timestampTypeLogAppend) !== 0;
-    visit(bytes, decodeRecords(bytes), logAppendTime);
+    visit(bytes, readBatchHeader(bytes), decodeRecords(bytes));
   }
 }
 
@@ -108,6 +113,11 @@ function swapIn(dir: string, old: LogSegment, parts: Uint8Array[], options: Clea
   cleaned.sync();
   cleaned.checkIndexes(options.config["index.interval.bytes"], Number.MAX_SAFE_INTEGER);
   return cleaned;
+}
+
+/** Control batches (transaction markers) are not keyed data: the cleaner copies them as they are. */
+function isControl(header: BatchHeader): boolean {
+  return (header.attributes & Attributes.control) !== 0;
 }
 
 /** A map key for the key bytes (latin1 maps each byte to one char, losslessly). */

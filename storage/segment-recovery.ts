@@ -14,7 +14,7 @@ export interface SegmentRecovery {
 
 /**
  * Validates `segment` from its last index entry to its end — each batch whole, offsets
- * contiguous, CRC right — re-adds index entries for what it checked, and cuts the log and its
+ * increasing (compaction may leave gaps between batches), CRC right — re-adds index entries for what it checked, and cuts the log and its
  * indexes at the first bad byte. If the batch at the last index entry is itself bad the index
  * cannot be trusted, so the whole segment is checked from byte 0 with fresh indexes.
  */
@@ -79,7 +79,7 @@ function recoverFrom(
   while (position < segment.size) {
     const batch = readValidBatch(segment, position, maxBatchBytes);
     const header = batch && readBatchHeader(batch);
-    if (!batch || !header || header.baseOffset !== expected) {
+    if (!batch || !header || header.baseOffset < expected || (startMustBeValid && position === start.position && header.baseOffset !== expected)) {
       if (startMustBeValid && position === start.position) return undefined;
       break;
     }

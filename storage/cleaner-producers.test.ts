@@ -1,0 +1,138 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { readdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { ManualClock } from "../core/clock.ts";
+import { isRivuletError, type ErrorCode } from "../core/errors.ts";
+import { Log } from "./log.ts";
+import { keyed, tempDir, testConfig } from "../test/support/storage/log.ts";
+import { decodeRecords, encodeRecordBatch, iterateBatches } from "../record/record-batch.ts";
+import { batchesToRecords } from "../broker/record-decoding.ts";
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+const HOUR = 3600_000;
+const PID = 5;
+const EPOCH = 2;
+const BATCHES = 12;
+
+/**
+ * Batch `j` of producer PID (sequence 2j): key k(j%4) — superseded by the plain writes that
+ * follow — and, for all but the last batch, a key of its own that survives. So compaction
+ * thins every batch to one record at offset delta 1, and empties the last one.
+ */
+function idem(j: number, timestamp: number): Uint8Array {
+  const keys = j === BATCHES - 1 ? [`k${j % 4}`, `k${(j + 1) % 4}`] : [`k${j % 4}`, `own${j}`];
+  return encodeRecordBatch(keys.map((k) => ({ key: enc.encode(k), value: enc.encode(`p${j}-${k}`), headers: [], timestamp })), { producerId: PID, producerEpoch: EPOCH, baseSequence: 2 * j });
+}
+
+async function rejects(p: Promise<unknown>, code: ErrorCode): Promise<void> {
+  await p.then(() => assert.unreachable(`expected ${code}`), (e) => assert.ok(isRivuletError(e, code), String(e)));
+}
+
+interface Written { offset: number; key: string; value: string }
+
+/** Writes the producer's batches, then plain writes superseding k0-k3 until a few segments rolled. */
+async function fill(log: Log, clock: ManualClock): Promise<{ written: Written[]; answers: { baseOffset: number; lastOffset: number }[] }> {
+  const written: Written[] = [];
+  const answers: { baseOffset: number; lastOffset: number }[] = [];
+  for (let j = 0; j < BATCHES; j++) {
+    const bytes = idem(j, clock.now());
+    const r = await log.append(bytes);
+    answers.push({ baseOffset: r.baseOffset, lastOffset: r.lastOffset });
+    decodeRecords(bytes).forEach((rec, i) => written.push({ offset: r.baseOffset + i, key: dec.decode(rec.key!), value: dec.decode(rec.value!) }));
+  }
+  // a plain batch whose records are all superseded: dropped whole (no producer to remember)
+  for (let i = 0; i < 60; i++) {
+    const key = `k${i % 4}`;
+    const r = await log.append(keyed(key, `plain${i}`, clock.now()));
+    written.push({ offset: r.baseOffset, key, value: `plain${i}` });
+  }
+  return { written, answers };
+}
+
+function readAll(log: Log): { batches: { base: number; last: number; count: number; producerId: number }[]; records: Written[] } {
+  const batches: { base: number; last: number; count: number; producerId: number }[] = [];
+  const records: Written[] = [];
+  let offset = log.logStartOffset;
+  while (offset < log.highWatermark) {
+    const { batches: bytes } = log.read(offset, 1 << 16);
+    assert.ok(bytes.length > 0, `read at ${offset} returned nothing below the high watermark`);
+    for (const { position, header } of iterateBatches(bytes)) {
+      batches.push({ base: header.baseOffset, last: header.baseOffset + header.lastOffsetDelta, count: header.recordCount, producerId: header.producerId });
+      for (const r of decodeRecords(bytes, position)) records.push({ offset: r.offset, key: dec.decode(r.key!), value: dec.decode(r.value!) });
+      offset = header.baseOffset + header.lastOffsetDelta + 1;
+    }
+  }
+  return { batches, records };
+}
+
+async function scenario(reopen: "clean" | "unclean"): Promise<void> {
+  const plain = tempDir();
+  const compacted = tempDir();
+  try {
+    const clock = new ManualClock(100 * HOUR);
+    const cfg = testConfig({ "cleanup.policy": "compact", "segment.bytes": 1024 });
+    const logs = [Log.open(plain.dir, cfg, { clock }), Log.open(compacted.dir, cfg, { clock })];
+    const filled = [await fill(logs[0], clock), await fill(logs[1], clock)];
+    const { written, answers } = filled[1];
+    assert.equal(filled[0].answers, answers);
+    const activeBase = Number(readdirSync(compacted.dir).filter((f) => f.endsWith(".log")).sort().pop()!.slice(0, 20));
+    assert.ok(answers[BATCHES - 1].lastOffset < activeBase, "the producer's batches are all in cleanable segments");
+    assert.ok(logs[1].compact().removedRecords > BATCHES);
+
+    // reads: exactly the survivors, at their original offsets; the emptied batch reads as nothing
+    const latest = new Map<string, number>();
+    for (const w of written) if (w.offset < activeBase) latest.set(w.key, w.offset);
+    const survivors = written.filter((w) => w.offset >= activeBase || latest.get(w.key) === w.offset);
+    const { batches, records } = readAll(logs[1]);
+    assert.equal(records, survivors);
+    for (let j = 0; j < BATCHES; j++) {
+      const b = batches.find((x) => x.base === answers[j].baseOffset);
+      assert.ok(b, `batch ${j} of the producer is kept`);
+      assert.equal(b, { base: answers[j].baseOffset, last: answers[j].lastOffset, count: j === BATCHES - 1 ? 0 : 1, producerId: PID });
+    }
+    assert.ok(batches.every((b) => b.count > 0 || b.producerId >= 0), "empty batches without a producer are dropped");
+    assert.ok(records.some((r) => r.offset === answers[3].baseOffset + 1) && !records.some((r) => r.offset === answers[3].baseOffset), "a gap inside a batch");
+
+    // the broker's decoding (HTTP fetch, consumer) walks over the empty batch and the gaps
+    const from = answers[BATCHES - 2].baseOffset;
+    const fetched = batchesToRecords("t", 0, logs[1].read(from, 1 << 16).batches, from, 1000);
+    assert.equal(fetched.records.map((r) => r.offset), survivors.filter((s) => s.offset >= from).map((s) => s.offset).slice(0, fetched.records.length));
+    assert.ok(fetched.records.length > 0 && fetched.nextOffset > answers[BATCHES - 1].lastOffset);
+    const onlyEmpty = batchesToRecords("t", 0, logs[1].read(answers[BATCHES - 1].baseOffset, 61).batches, answers[BATCHES - 1].baseOffset, 1000);
+    assert.equal(onlyEmpty, { records: [], nextOffset: answers[BATCHES - 1].lastOffset + 1 });
+
+    // reopen both, rebuilding producer state from the log (snapshots deleted)
+    const dirs = [plain.dir, compacted.dir];
+    for (let i = 0; i < 2; i++) {
+      if (reopen === "clean") logs[i].close();
+      else logs[i].flush(); // unclean: no snapshot at the end, no clean-shutdown marker
+      for (const f of readdirSync(dirs[i])) if (f.endsWith(".snapshot")) rmSync(join(dirs[i], f));
+      logs[i] = Log.open(dirs[i], cfg, { clock });
+    }
+    assert.is(logs[1].logEndOffset, logs[0].logEndOffset);
+    for (const log of logs) {
+      // retries of the last two batches are duplicates answered with their original offsets
+      for (const j of [BATCHES - 1, BATCHES - 2]) {
+        const end = log.logEndOffset;
+        assert.equal(await log.append(idem(j, clock.now())), { ...answers[j], logAppendTime: -1, duplicate: true }, `retry of batch ${j}`);
+        assert.is(log.logEndOffset, end);
+      }
+      await rejects(log.append(idem(BATCHES + 3, clock.now())), "out_of_order_sequence");
+      await rejects(log.append(encodeRecordBatch([{ key: enc.encode("z"), value: enc.encode("old"), headers: [], timestamp: clock.now() }], { producerId: PID, producerEpoch: EPOCH - 1, baseSequence: 2 * BATCHES })), "producer_fenced");
+    }
+    const next = [await logs[0].append(idem(BATCHES, clock.now())), await logs[1].append(idem(BATCHES, clock.now()))];
+    assert.equal(next[1], next[0]);
+    assert.is(next[1].duplicate, false);
+    for (const log of logs) log.close();
+  } finally {
+    plain.cleanup();
+    compacted.cleanup();
+  }
+}
+
+test("compaction keeps an idempotent producer's batch headers: state rebuilt after a clean reopen matches an uncompacted log", () => scenario("clean"));
+test("compaction keeps an idempotent producer's batch headers: state rebuilt after an unclean stop matches an uncompacted log", () => scenario("unclean"));
+
+test.run();

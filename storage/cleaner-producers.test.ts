@@ -5,50 +5,16 @@ import { join } from "node:path";
 import { ManualClock } from "../core/clock.ts";
 import { isRivuletError, type ErrorCode } from "../core/errors.ts";
 import { Log } from "./log.ts";
-import { keyed, tempDir, testConfig } from "../test/support/storage/log.ts";
+import { tempDir, testConfig } from "../test/support/storage/log.ts";
+import { BATCHES, EPOCH, fill, idem, PID, type Written } from "../test/support/storage/compacted-producer.ts";
 import { decodeRecords, encodeRecordBatch, iterateBatches } from "../record/record-batch.ts";
 import { batchesToRecords } from "../broker/record-decoding.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 const HOUR = 3600_000;
-const PID = 5;
-const EPOCH = 2;
-const BATCHES = 12;
-
-/**
- * Batch `j` of producer PID (sequence 2j): key k(j%4) — superseded by the plain writes that
- * follow — and, for all but the last batch, a key of its own that survives. So compaction
- * thins every batch to one record at offset delta 1, and empties the last one.
- */
-function idem(j: number, timestamp: number): Uint8Array {
-  const keys = j === BATCHES - 1 ? [`k${j % 4}`, `k${(j + 1) % 4}`] : [`k${j % 4}`, `own${j}`];
-  return encodeRecordBatch(keys.map((k) => ({ key: enc.encode(k), value: enc.encode(`p${j}-${k}`), headers: [], timestamp })), { producerId: PID, producerEpoch: EPOCH, baseSequence: 2 * j });
-}
-
 async function rejects(p: Promise<unknown>, code: ErrorCode): Promise<void> {
   await p.then(() => assert.unreachable(`expected ${code}`), (e) => assert.ok(isRivuletError(e, code), String(e)));
-}
-
-interface Written { offset: number; key: string; value: string }
-
-/** Writes the producer's batches, then plain writes superseding k0-k3 until a few segments rolled. */
-async function fill(log: Log, clock: ManualClock): Promise<{ written: Written[]; answers: { baseOffset: number; lastOffset: number }[] }> {
-  const written: Written[] = [];
-  const answers: { baseOffset: number; lastOffset: number }[] = [];
-  for (let j = 0; j < BATCHES; j++) {
-    const bytes = idem(j, clock.now());
-    const r = await log.append(bytes);
-    answers.push({ baseOffset: r.baseOffset, lastOffset: r.lastOffset });
-    decodeRecords(bytes).forEach((rec, i) => written.push({ offset: r.baseOffset + i, key: dec.decode(rec.key!), value: dec.decode(rec.value!) }));
-  }
-  // a plain batch whose records are all superseded: dropped whole (no producer to remember)
-  for (let i = 0; i < 60; i++) {
-    const key = `k${i % 4}`;
-    const r = await log.append(keyed(key, `plain${i}`, clock.now()));
-    written.push({ offset: r.baseOffset, key, value: `plain${i}` });
-  }
-  return { written, answers };
 }
 
 function readAll(log: Log): { batches: { base: number; last: number; count: number; producerId: number }[]; records: Written[] } {

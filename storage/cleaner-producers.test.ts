@@ -101,4 +101,39 @@ async function scenario(reopen: "clean" | "unclean"): Promise<void> {
 test("compaction keeps an idempotent producer's batch headers: state rebuilt after a clean reopen matches an uncompacted log", () => scenario("clean"));
 test("compaction keeps an idempotent producer's batch headers: state rebuilt after an unclean stop matches an uncompacted log", () => scenario("unclean"));
 
+test("a follower copies a compacted log with gaps between batches, and rebuilds the same producer state", async () => {
+  const leaderDir = tempDir();
+  const followerDir = tempDir();
+  try {
+    const clock = new ManualClock(100 * HOUR);
+    const cfg = testConfig({ "cleanup.policy": "compact", "segment.bytes": 1024 });
+    const leader = Log.open(leaderDir.dir, cfg, { clock });
+    const { answers } = await fill(leader, clock);
+    leader.compact();
+    const expected = readAll(leader);
+    assert.ok(expected.batches.some((b, i) => i > 0 && b.base > expected.batches[i - 1].last + 1), "the compacted log has a gap between batches");
+    let follower = Log.open(followerDir.dir, cfg, { clock });
+    // fetch the way a follower does: from its log end, whatever the leader returns there
+    while (follower.logEndOffset < leader.highWatermark) {
+      const { batches } = leader.read(follower.logEndOffset, 300);
+      await follower.appendAsFollower(batches);
+    }
+    assert.equal(readAll(follower), expected);
+    await rejects(follower.appendAsFollower(leader.read(0, 300).batches), "invalid_offset");
+    follower.flush();
+    for (const f of readdirSync(followerDir.dir)) if (f.endsWith(".snapshot")) rmSync(join(followerDir.dir, f));
+    follower = Log.open(followerDir.dir, cfg, { clock }); // unclean: rebuilt from the copied batches
+    assert.equal(readAll(follower), expected);
+    const j = BATCHES - 1;
+    assert.equal(await follower.append(idem(j, clock.now())), { ...answers[j], logAppendTime: -1, duplicate: true });
+    await rejects(follower.append(idem(BATCHES + 1, clock.now())), "out_of_order_sequence");
+    assert.is((await follower.append(idem(BATCHES, clock.now()))).duplicate, false);
+    leader.close();
+    follower.close();
+  } finally {
+    leaderDir.cleanup();
+    followerDir.cleanup();
+  }
+});
+
 test.run();

@@ -17,13 +17,14 @@ export interface FollowerAppendPlan {
 
 /**
  * Checks batches copied from a leader before they are appended byte for byte: each whole and
- * CRC-valid, offsets contiguous from the log end, leader epochs never decreasing and none older
- * than `latestEpoch`. Offsets, epochs and timestamps are kept as the leader stamped them.
+ * CRC-valid, offsets increasing from the log end (compaction may leave gaps), leader epochs
+ * never decreasing and none older than `latestEpoch`. Offsets, epochs and timestamps are kept as the leader stamped them.
  * Producer state is recorded without sequence checks (the leader made them, as in Kafka), so a
  * producer's retry after a failover finds its batches here.
  *
  * @throws {RivuletError} `invalid_record`, `corrupt_record`, `record_too_large` (a batch);
- *   `invalid_offset` (offsets not contiguous from the log end); `fenced_leader_epoch` (an epoch
+ *   `invalid_offset` (a batch starting below the log end or the previous batch's end; gaps
+ *   are allowed, as compaction leaves them); `fenced_leader_epoch` (an epoch
  *   older than the log's newest)
  */
 export function planFollowerAppend(input: Uint8Array, ctx: { nextOffset: number; producers: ProducerState; latestEpoch: number | undefined; maxBatchBytes: number }): FollowerAppendPlan {
@@ -37,8 +38,9 @@ export function planFollowerAppend(input: Uint8Array, ctx: { nextOffset: number;
     const size = validateBatch(input, position, { maxBytes: ctx.maxBatchBytes });
     const header = readBatchHeader(input, position);
     const lastOffset = header.baseOffset + header.lastOffsetDelta;
-    if (header.baseOffset !== expected) {
-      throw new RivuletError("invalid_offset", `a follower's batch starts at offset ${header.baseOffset}, expected ${expected}`, { offset: header.baseOffset, expected });
+    // a leader's compacted log may skip offsets between batches (a batch emptied and dropped)
+    if (header.baseOffset < expected) {
+      throw new RivuletError("invalid_offset", `a follower's batch starts at offset ${header.baseOffset}, expected ${expected} or later`, { offset: header.baseOffset, expected });
     }
     const epoch = batchEpoch(header);
     if (epoch < latest) {

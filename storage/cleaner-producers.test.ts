@@ -128,6 +128,12 @@ test("a follower copies a compacted log with gaps between batches, and rebuilds 
     assert.equal(await follower.append(idem(j, clock.now())), { ...answers[j], logAppendTime: -1, duplicate: true });
     await rejects(follower.append(idem(BATCHES + 1, clock.now())), "out_of_order_sequence");
     assert.is((await follower.append(idem(BATCHES, clock.now()))).duplicate, false);
+    // truncating to the end of the batch before a gap (a boundary the log reported) cuts there
+    const gapAt = expected.batches.findIndex((b, i) => i > 0 && b.base > expected.batches[i - 1].last + 1);
+    const cut = expected.batches[gapAt - 1].last + 1;
+    leader.truncateTo(cut);
+    assert.is(leader.logEndOffset, cut);
+    assert.equal(readAll(leader).records, expected.records.filter((r) => r.offset < cut));
     leader.close();
     follower.close();
   } finally {

@@ -36,6 +36,8 @@ export function planFullTruncation(offset: number): TruncationPlan {
  * offset of a stored batch, or the log end. An offset inside a batch is refused rather than
  * rounded down, so the caller learns it asked for something the log cannot give exactly (the
  * offsets a follower truncates to — epoch start offsets, its high watermark — are all boundaries).
+ * An offset in a gap that compaction left between batches cuts before the next batch; the log
+ * then ends at the end of the batch before the gap (no offset of the gap held a record).
  *
  * @throws {RivuletError} `offset_out_of_range` outside [log start, log end]; `invalid_offset`
  *   for an offset inside a batch
@@ -56,7 +58,8 @@ export function planTruncation(segments: LogSegments, offset: number, logEndOffs
   segment.checkIndexes(indexIntervalBytes, end);
   for (const b of scanHeaders(segment.log, segment.offsetIndex.lookup(offset).position)) {
     const last = b.header.baseOffset + b.header.lastOffsetDelta;
-    if (b.header.baseOffset === offset) return { version: 1, offset, segmentBase: segment.baseOffset, position: b.position };
+    // the batch at `offset`, or the first past it when compaction left `offset` in a gap between batches
+    if (b.header.baseOffset >= offset) return { version: 1, offset, segmentBase: segment.baseOffset, position: b.position };
     if (last >= offset) {
       throw new RivuletError("invalid_offset", `cannot truncate to offset ${offset}: it lies inside the batch [${b.header.baseOffset}, ${last}]; truncate to ${b.header.baseOffset} or ${last + 1}`, {
         offset,

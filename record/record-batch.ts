@@ -2,6 +2,7 @@
  * The Kafka RecordBatch v2 (magic 2) codec: Rivulet's one record format on disk and on the wire.
  *
  * - {@link encodeRecordBatch}: records → batch bytes (optionally gzip).
+ * - {@link encodeFilteredBatch}: a stored batch minus some records, header kept (compaction).
  * - {@link validateBatch}: checks a batch (CRC-32C, lengths, framing) without allocating per record.
  * - {@link decodeRecords}: batch bytes → records, zero-copy keys and values.
  * - {@link readBatchHeader}, {@link batchSize}, {@link iterateBatches}: header-level reads.
@@ -19,7 +20,7 @@
  * decodeRecords(batch)[0].offset; // 42
  * ```
  */
-export * from "./record-batch-encoder.ts";
+export { encodeRecordBatch, type BatchRecord, type EncodeBatchOptions } from "./record-batch-encoder.ts";
 export * from "./record-batch-decoder.ts";
 export * from "./batch-validator.ts";
 export * from "./iterate-batches.ts";

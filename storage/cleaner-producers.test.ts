@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { ManualClock } from "../core/clock.ts";
 import { isRivuletError, type ErrorCode } from "../core/errors.ts";
 import { Log } from "./log.ts";
-import { tempDir, testConfig } from "../test/support/storage/log.ts";
+import { keyed, tempDir, testConfig } from "../test/support/storage/log.ts";
 import { BATCHES, EPOCH, fill, idem, PID, type Written } from "../test/support/storage/compacted-producer.ts";
 import { decodeRecords, encodeRecordBatch, iterateBatches } from "../record/record-batch.ts";
 
@@ -137,6 +137,31 @@ test("a follower copies a compacted log with gaps between batches, and rebuilds 
   } finally {
     leaderDir.cleanup();
     followerDir.cleanup();
+  }
+});
+
+test("truncating a compacted segment after a gap between its batches keeps the batches past the gap", async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const clock = new ManualClock(100 * HOUR);
+    const cfg = testConfig({ "cleanup.policy": "compact", "segment.bytes": 1024 });
+    const log = Log.open(dir, cfg, { clock });
+    const keys = ["a", "x", "x", "x", "b", "c"];
+    for (let i = 0; i < 40; i++) keys.push(`y${i}`);
+    keys.push("x");
+    for (let i = 0; i < 30; i++) keys.push(`z${i}`);
+    for (const [i, key] of keys.entries()) assert.is((await log.append(keyed(key, `v${i}`, clock.now()))).baseOffset, i);
+    log.compact();
+    assert.equal(readAll(log).records.slice(0, 3).map((r) => [r.offset, r.key]), [[0, "a"], [4, "b"], [5, "c"]]);
+    log.truncateTo(5);
+    assert.is(log.logEndOffset, 5);
+    assert.equal(readAll(log).records.map((r) => [r.offset, r.key]), [[0, "a"], [4, "b"]]);
+    log.close();
+    const reopened = Log.open(dir, cfg, { clock });
+    assert.equal(readAll(reopened).records.map((r) => [r.offset, r.key]), [[0, "a"], [4, "b"]]);
+    reopened.close();
+  } finally {
+    cleanup();
   }
 });
 

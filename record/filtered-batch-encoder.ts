@@ -6,7 +6,6 @@
  * producer's sequence range intact, which the producer state rebuilt from the log relies on.
  * Separate from {@link encodeRecordBatch} so the append path's encoder stays as it is.
  */
-import { strict as assert } from "node:assert";
 import { RivuletError } from "../core/errors.ts";
 import { Attributes, BATCH_HEADER_SIZE, BATCH_LOG_OVERHEAD, BatchOffset, Compression, CRC_START, MAGIC_V2 } from "./batch-layout.ts";
 import { viewOf, type BatchHeader } from "./batch-header.ts";
@@ -14,9 +13,8 @@ import { compress } from "./compression.ts";
 import { crc32c } from "./crc32c.ts";
 import { writeInt64 } from "./int64.ts";
 import type { DecodedRecord } from "./record-batch-decoder.ts";
-import { recordBodySize, writeBytesField } from "./record-batch-encoder.ts";
-import { utf8Length, writeUtf8 } from "./utf8.ts";
-import { writeVarint, writeVarlong, sizeOfVarint } from "./varint.ts";
+import { recordBodySize, writeRecord } from "./record-batch-encoder.ts";
+import { sizeOfVarint } from "./varint.ts";
 
 /**
  * Encodes the records of `header`'s batch that survive a filter.
@@ -48,8 +46,8 @@ export function encodeFilteredBatch(header: BatchHeader, kept: readonly DecodedR
   let previous = -1;
   for (const r of kept) {
     const delta = r.offset - header.baseOffset;
-    assert(Number.isSafeInteger(r.timestamp), `encodeFilteredBatch: timestamp ${r.timestamp}`);
-    assert(delta > previous && delta <= header.lastOffsetDelta, `encodeFilteredBatch: offset ${r.offset} outside the batch or out of order`);
+    if (!Number.isSafeInteger(r.timestamp)) throw new RivuletError("invalid_record", `encodeFilteredBatch: timestamp ${r.timestamp}`);
+    if (!(delta > previous && delta <= header.lastOffsetDelta)) throw new RivuletError("invalid_record", `encodeFilteredBatch: offset ${r.offset} outside the batch or out of order`);
     previous = delta;
     const bodySize = recordBodySize(r, r.timestamp - baseTimestamp, delta);
     recordsSize += sizeOfVarint(bodySize) + bodySize;
@@ -87,20 +85,5 @@ export function encodeFilteredBatch(header: BatchHeader, kept: readonly DecodedR
 /** Writes the kept records from `position`, each with its original offset delta. */
 function writeKept(out: Uint8Array, position: number, kept: readonly DecodedRecord[], baseOffset: number, baseTimestamp: number): void {
   let p = position;
-  for (const record of kept) {
-    const timestampDelta = record.timestamp - baseTimestamp;
-    const offsetDelta = record.offset - baseOffset;
-    p = writeVarint(out, p, recordBodySize(record, timestampDelta, offsetDelta));
-    out[p++] = 0; // attributes
-    p = writeVarlong(out, p, timestampDelta);
-    p = writeVarint(out, p, offsetDelta);
-    p = writeBytesField(out, p, record.key);
-    p = writeBytesField(out, p, record.value);
-    p = writeVarint(out, p, record.headers.length);
-    for (const [name, value] of record.headers) {
-      p = writeVarint(out, p, utf8Length(name));
-      p = writeUtf8(out, p, name);
-      p = writeBytesField(out, p, value);
-    }
-  }
+  for (const record of kept) p = writeRecord(out, p, record, record.timestamp - baseTimestamp, record.offset - baseOffset);
 }

@@ -158,23 +158,28 @@ export function recordBodySize(record: BatchRecord, timestampDelta: number, offs
 /** Writes every record from `position`; returns the position after the last. */
 function writeRecords(out: Uint8Array, position: number, records: BatchRecord[], baseTimestamp: number): number {
   let p = position;
-  for (let i = 0; i < records.length; i++) {
-    const record = records[i];
-    const timestampDelta = record.timestamp - baseTimestamp;
-    p = writeVarint(out, p, recordBodySize(record, timestampDelta, i));
-    out[p++] = 0; // attributes
-    p = writeVarlong(out, p, timestampDelta);
-    p = writeVarint(out, p, i);
-    p = writeBytesField(out, p, record.key);
-    p = writeBytesField(out, p, record.value);
-    const headers = record.headers;
-    p = writeVarint(out, p, headers.length);
-    for (let h = 0; h < headers.length; h++) {
-      const [name, headerValue] = headers[h];
-      p = writeVarint(out, p, utf8Length(name));
-      p = writeUtf8(out, p, name);
-      p = writeBytesField(out, p, headerValue);
-    }
+  for (let i = 0; i < records.length; i++) p = writeRecord(out, p, records[i], records[i].timestamp - baseTimestamp, i);
+  return p;
+}
+
+/**
+ * Writes one record (length, attributes, timestamp and offset deltas, key, value, headers) at
+ * `position`; returns the position after it.
+ */
+export function writeRecord(out: Uint8Array, position: number, record: BatchRecord, timestampDelta: number, offsetDelta: number): number {
+  let p = writeVarint(out, position, recordBodySize(record, timestampDelta, offsetDelta));
+  out[p++] = 0; // attributes
+  p = writeVarlong(out, p, timestampDelta);
+  p = writeVarint(out, p, offsetDelta);
+  p = writeBytesField(out, p, record.key);
+  p = writeBytesField(out, p, record.value);
+  const headers = record.headers;
+  p = writeVarint(out, p, headers.length);
+  for (let h = 0; h < headers.length; h++) {
+    const [name, headerValue] = headers[h];
+    p = writeVarint(out, p, utf8Length(name));
+    p = writeUtf8(out, p, name);
+    p = writeBytesField(out, p, headerValue);
   }
   return p;
 }

@@ -1,6 +1,9 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { ManualClock } from "../core/clock.ts";
 import { isRivuletError } from "../core/errors.ts";
+import { resolveLimits } from "../core/limits.ts";
+import { AuthFailures } from "./auth-failures.ts";
 import { parseAuthConfig } from "./auth-config.ts";
 import { Authenticator } from "./authenticator.ts";
 import { hasAccess, hasGroupAccess, hasStreamAccess } from "./rights.ts";
@@ -122,6 +125,16 @@ test("AuthFailures: delay doubles per address up to the cap, counts per door, me
   assert.is(auth.failures.trackedAddresses, 3);
   assert.is(auth.failures.counts.get("kafka"), 4);
   assert.is(auth.failures.counts.get("http"), 5);
+});
+
+test("AuthFailures forgets an address's failures authFailureWindowMs after its last one", () => {
+  const clock = new ManualClock();
+  const failures = new AuthFailures(resolveLimits({ authFailureDelayMinMs: 10, authFailureDelayMaxMs: 1_000, authFailureWindowMs: 60_000 }), clock);
+  assert.equal([failures.record("kafka", "10.0.0.9"), failures.record("kafka", "10.0.0.9")], [10, 20]);
+  clock.advance(59_999);
+  assert.is(failures.record("kafka", "10.0.0.9"), 40, "still within the window of the last failure");
+  clock.advance(60_000);
+  assert.is(failures.record("kafka", "10.0.0.9"), 10, "a minute of quiet: back to the first delay");
 });
 
 test.run();

@@ -106,6 +106,24 @@ test("a filter reads at most consoleScanRecordsMax records per request and says 
   assert.equal(inHeaders.body.records.map((r) => r.offset), [44]);
 });
 
+test("the overview, the groups list and a filtered scan stop at their console limits and say how much there was", async () => {
+  const tight = createApp(broker, { mounts: [consoleMount(broker, { limits: { consoleOverviewTopicsMax: 1, consoleGroupsListMax: 1, consoleScanBytesMax: 1 }, clock, signal: stop.signal })] });
+  const chunked = uniqueName("chunked");
+  await broker.createTopic(chunked, { partitions: 1 });
+  for (let i = 0; i < 5; i++) await broker.produce(chunked, [{ key: `c${i}`, value: `v${i}`, partition: 0 }]);
+  const overview = await call<{ topics: unknown[]; topics_total: number }>(tight, "GET", "/console/api/overview");
+  assert.is(overview.body.topics.length, 1, "consoleOverviewTopicsMax");
+  assert.ok(overview.body.topics_total > 1);
+  const groups = [uniqueName("team"), uniqueName("team")];
+  const members = await Promise.all(groups.map((g) => broker.groups.joinManaged(g, [chunked])));
+  const list = await call<{ groups: unknown[]; groups_total: number }>(tight, "GET", "/console/api/groups");
+  assert.is(list.body.groups.length, 1, "consoleGroupsListMax");
+  assert.ok(list.body.groups_total >= 2);
+  const scan = await call<Page>(tight, "GET", `/console/api/topics/${chunked}/partitions/0/records?offset=0&filter=nothing-matches`);
+  assert.equal([scan.body.records.length, scan.body.scanned, scan.body.next_offset, scan.body.reached_end], [0, 1, 1, false], "consoleScanBytesMax: one batch, then stop");
+  for (const [g, m] of groups.map((g, i) => [g, members[i]] as const)) await broker.groups.leaveGroup(g, [m.memberId]);
+});
+
 test("bad browser requests are 400 problems, never a whole partition", async () => {
   for (const query of ["count=26", "offset=1&newest=2", "offset=-1", "offset=abc", `filter=${"x".repeat(1025)}`, "filter=a&in=body", "newest=11"]) {
     const res = await call(openApp, "GET", `/console/api/topics/${paged}/partitions/0/records?${query}`);

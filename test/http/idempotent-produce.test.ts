@@ -234,6 +234,27 @@ test("after a broker restart its producers are still known: a retry gets its off
   }
 });
 
+test("the registry also forgets the least recently used idle producers past requestProducerRecordsHeldMax records held", async () => {
+  const data = tempDir("rivulet-idem-held-");
+  try {
+    const b = await Broker.open({ dataDir: data.dir, maxWorkers: 1, limits: { requestProducerRecordsHeldMax: 3 } });
+    try {
+      await b.createTopic("held", { partitions: 1 });
+      const request = (id: { producerId: number; producerEpoch: number }, sequence: number, fingerprint: number) => ({ ...id, sequence, fingerprint });
+      const first = await b.initProducer();
+      const second = await b.initProducer();
+      await b.produce("held", [{ value: "a" }, { value: "b" }], { request: request(first, 0, 1) });
+      await b.produce("held", [{ value: "c" }, { value: "d" }], { request: request(second, 0, 2) });
+      assert.is(await errorCode(b.produce("held", [{ value: "a" }, { value: "b" }], { request: request(first, 0, 1) })), "unknown_producer", "four records held > 3: the older producer went");
+      assert.equal((await b.produce("held", [{ value: "c" }, { value: "d" }], { request: request(second, 0, 2) })).map((m) => m.offset), [2, 3], "the newer one still answers its retry");
+    } finally {
+      await b.close();
+    }
+  } finally {
+    data.remove();
+  }
+});
+
 test("the registry's bound holds across a restart: a producer it forgot stays forgotten, the others are kept", async () => {
   const data = tempDir("rivulet-idem-bound-");
   const limits = { requestProducersMax: 2 };

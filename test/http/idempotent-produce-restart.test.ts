@@ -11,9 +11,10 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { startServe, type ServeProcess } from "../support/cli-process.ts";
 import { startDropProxy } from "../support/http/drop-proxy.ts";
-import type { FetchReply, ProduceReply } from "../support/http/fixture.ts";
+import type { ProduceReply } from "../support/http/fixture.ts";
 import { tempDir } from "../support/temp-dir.ts";
 import { scriptCommand } from "../../runtime/spawn-script.ts";
+import { storedRecords } from "../support/http/stored-records.ts";
 
 interface Producer {
   producer_id: number;
@@ -77,20 +78,7 @@ async function offsetsOf(res: Response): Promise<ProduceReply["offsets"]> {
   return (await res.json() as ProduceReply).offsets;
 }
 
-/** Every record of every partition, as `value → [partition, offset]`; fails on a value stored twice. */
-async function contents(base: string, topic: string, partitions: number): Promise<Map<string, [number, number]>> {
-  const seen = new Map<string, [number, number]>();
-  for (let p = 0; p < partitions; p++) {
-    const res = await fetch(`${base}/v1/topics/${topic}/partitions/${p}/records?offset=0&max_records=10000`);
-    const body = await res.json() as FetchReply;
-    for (const r of body.records) {
-      const value = String(r.value);
-      assert.not.ok(seen.has(value), `${value} is stored twice`);
-      seen.set(value, [p, r.offset]);
-    }
-  }
-  return seen;
-}
+const contents = storedRecords;
 
 /** Each record of `batch` is stored once, where `offsets` says. */
 function assertAt(stored: Map<string, [number, number]>, batch: Array<{ value: string }>, offsets: ProduceReply["offsets"]): void {

@@ -9,10 +9,11 @@ import { serve } from "../../server/serve.ts";
 import { RivuletError } from "../../core/errors.ts";
 import { RequestProducers } from "../../broker/request-producers.ts";
 import { errorCode } from "../support/error-code.ts";
-import { type FetchReply, openTestBroker, type ProduceReply, uniqueName } from "../support/http/fixture.ts";
+import { openTestBroker, type ProduceReply, uniqueName } from "../support/http/fixture.ts";
 import { startDropProxy } from "../support/http/drop-proxy.ts";
 import { Broker } from "../../groups/broker.ts";
 import { tempDir } from "../support/temp-dir.ts";
+import { storedRecords } from "../support/http/stored-records.ts";
 
 const fixture = await openTestBroker({ faultInjection: true, maxWorkers: 3 });
 const { broker } = fixture;
@@ -43,20 +44,7 @@ function producerHeaders(p: Producer, seq: number): Record<string, string> {
   return { "producer-id": String(p.producer_id), "producer-epoch": String(p.producer_epoch), "producer-seq": String(seq) };
 }
 
-/** Every record of every partition, as `value → [partition, offset]`; fails on a value seen twice. */
-async function contents(topic: string, partitions: number): Promise<Map<string, [number, number]>> {
-  const seen = new Map<string, [number, number]>();
-  for (let p = 0; p < partitions; p++) {
-    const res = await fetch(`${server.url}/v1/topics/${topic}/partitions/${p}/records?offset=0&max_records=10000`);
-    const body = await res.json() as FetchReply;
-    for (const r of body.records) {
-      const value = String(r.value);
-      assert.not.ok(seen.has(value), `${value} is stored twice`);
-      seen.set(value, [p, r.offset]);
-    }
-  }
-  return seen;
-}
+const contents = (topic: string, partitions: number) => storedRecords(server.url, topic, partitions);
 
 async function topic(partitions: number): Promise<string> {
   const name = uniqueName("idem");

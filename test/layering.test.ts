@@ -27,7 +27,11 @@ const floors: string[][] = [
   ["workers"],
   ["broker"],
   ["groups"],
+  // The transaction coordinator: it writes through the broker and commits group offsets.
+  ["transactions"],
   ["cluster"],
+  // Stream processing: topologies run as group members with transactional outputs.
+  ["processors"],
   ["http", "durable-streams", "kafka", "console"],
   ["server"],
   ["bench"],

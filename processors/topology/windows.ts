@@ -88,7 +88,9 @@ export const windows = {
 /** Checks a value passed where windows are expected. */
 export function checkWindows<W extends TimeWindows | SessionWindows | JoinWindows>(candidate: unknown, kinds: readonly W["kind"][], where: string): W {
   const w = candidate as W | null;
-  if (typeof w !== "object" || w === null || !kinds.includes(w.kind)) {
+  const fields = w === null || typeof w !== "object" ? [] : w.kind === "time" ? ["sizeMs", "advanceMs", "graceMs"] : w.kind === "session" ? ["gapMs", "graceMs"] : ["differenceMs", "graceMs"];
+  const valid = fields.every((f) => Number.isSafeInteger((w as unknown as Record<string, unknown>)[f]) && ((w as unknown as Record<string, number>)[f]) >= (f === "graceMs" || f === "differenceMs" ? 0 : 1));
+  if (typeof w !== "object" || w === null || !kinds.includes(w.kind) || !valid) {
     throw topologyError("invalid_window", `${where} takes ${kinds.map((k) => (k === "time" ? "windows.tumbling/hopping" : `windows.${k}`)).join(" or ")}`, { where });
   }
   return w;

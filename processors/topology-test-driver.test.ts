@@ -18,7 +18,7 @@ const payments = topology("payments-app", (t) => {
 
 test("TopologyTestDriver runs DESIGN §13's example: enrichment, per-minute aggregate, store queries", () => {
   const driver = new TopologyTestDriver(payments, { partitions: 2 });
-  driver.input("customers").pipe("alice", { country: "NL" }, 0);
+  driver.input<string, { country: string }>("customers").pipe("alice", { country: "NL" }, 0);
   const input = driver.input<string, { amount: number }>("payments");
   input.pipe("alice", { amount: 200 }, 1_000);
   input.pipe("alice", { amount: -5 }, 2_000);
@@ -47,10 +47,10 @@ test("TopologyTestDriver input and output serdes: declared by default, overridab
     t.stream("in", { value: serde.cbor }).mapValues((v: { n: number }) => v.n * 2).to("out");
   });
   const driver = new TopologyTestDriver(app);
-  driver.input("in").pipe("k", { n: 21 });
+  driver.input<string, { n: number }>("in").pipe("k", { n: 21 });
   const raw = driver.output("out", { value: serde.bytes }).readValues();
   assert.equal(raw.map((b) => new TextDecoder().decode(b!)), ["42"]);
-  driver.input("in").pipe("k", { n: 1 }, 5);
+  driver.input<string, { n: number }>("in").pipe("k", { n: 1 }, 5);
   assert.equal(driver.output<string, number>("out").readRecords(), [{ key: "k", value: 2, timestamp: 5, partition: 0, offset: 1 }]);
 });
 

@@ -22,9 +22,9 @@ export interface Partitioning {
  */
 export class BuildState {
   readonly appId: string;
-  readonly sources = new Map<string, SourceNode>();
-  readonly sinkSerdes = new Map<string, { key: Serde<any>; value: Serde<any> }>();
-  readonly stores = new Map<string, StoreInfo>();
+  readonly sources: Map<string, SourceNode> = new Map();
+  readonly sinkSerdes: Map<string, { key: Serde<any>; value: Serde<any> }> = new Map();
+  readonly stores: Map<string, StoreInfo> = new Map();
   readonly repartitionTopics: string[] = [];
   readonly copartition: string[][] = [];
   #counter = 0;

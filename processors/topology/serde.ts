@@ -67,10 +67,19 @@ function json<T = unknown>(): Serde<T> {
  * t.stream("payments", { key: serde.string, value: serde.json<{ amount: number }>() });
  * ```
  */
-export const serde = {
+export const serde: {
+  /** UTF-8 text. */
+  string: Serde<string>;
+  /** Bytes as they are. */
+  bytes: Serde<Uint8Array>;
+  /** CBOR (RFC 8949) via cbor-x. */
+  cbor: Serde<any>;
+  /** JSON text in UTF-8. */
+  json<T = unknown>(): Serde<T>;
+} = {
   string,
   bytes,
-  cbor: cbor as Serde<any>,
+  cbor,
   json,
 };
 

@@ -62,7 +62,12 @@ function positive(duration: Duration, what: string): number {
  * windows.join("10s", { grace: "1s" });            // join records at most 10 s apart
  * ```
  */
-export const windows = {
+export const windows: {
+  tumbling(size: Duration, options?: GraceOptions): TimeWindows;
+  hopping(size: Duration, advance: Duration, options?: GraceOptions): TimeWindows;
+  session(gap: Duration, options?: GraceOptions): SessionWindows;
+  join(difference: Duration, options?: GraceOptions): JoinWindows;
+} = {
   /** Non-overlapping windows of `size`. @throws {RivuletError} `invalid_config` */
   tumbling(size: Duration, options?: GraceOptions): TimeWindows {
     const sizeMs = positive(size, "window size");

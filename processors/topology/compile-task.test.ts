@@ -2,6 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import fc from "fast-check";
 import { keyPartition } from "../../broker/partitioner.ts";
+import { isRivuletError } from "../../core/errors.ts";
 import type { InputRecord, TaskResult } from "../task-contract.ts";
 import { compileTask } from "./compile-task.ts";
 import { DriverStore } from "./driver-store.ts";
@@ -207,6 +208,25 @@ test("Task.tick() deletes windows past retention, with changelog tombstones", ()
 test("compileTask() rejects a record of a topic the task does not read", () => {
   const task = compileTask(windowedCount(10, 10, 0), 0, open().openStore);
   assert.throws(() => task.process(records("elsewhere", [{ key: "a", ts: 1 }])), /not one of its inputs/);
+});
+
+test("compileTask() refuses an input it cannot decode with a typed error naming the record", () => {
+  const app = topology("bad-input", (t) => {
+    t.stream("in", { value: serde.json() }).to("out");
+    t.table("dim", { value: serde.json() });
+  });
+  const { stores, openStore } = open();
+  const task = compileTask(app, 3, openStore);
+  for (const topic of ["in", "dim"]) {
+    try {
+      task.process([{ topic, partition: 3, offset: 17, timestamp: 1, key: bytes("k"), value: bytes("{not json") }]);
+      assert.unreachable("decoded bad JSON");
+    } catch (error) {
+      assert.ok(isRivuletError(error, "invalid_record"));
+      assert.equal((error as unknown as { info: unknown }).info, { topic, partition: 3, offset: 17, part: "value", serde: "json" });
+    }
+  }
+  assert.is(stores.get("dim")!.size, 0, "the table stored nothing it cannot read");
 });
 
 test.run();

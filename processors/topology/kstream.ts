@@ -173,7 +173,7 @@ export class KStream<K, V> {
 
   #tableJoin(table: KTable<K, any>, joiner: (a: any, b: any, key: any) => any, left: boolean, options?: { value?: Serde<any> }): KStream<K, any> {
     const what = left ? "leftJoin" : "join";
-    if (table === null || typeof table !== "object" || typeof (table as KTable<K, any>).storeName !== "string") throw topologyError("invalid_option", `${what} takes a table from t.table() or an aggregate, or a stream with windows.join()`);
+    if (table === null || typeof table !== "object" || typeof (table as KTable<K, any>).storeName !== "string") throw topologyError("invalid_option", left ? "leftJoin takes a table from t.table() or an aggregate (stream–stream joins are inner: join(stream, joiner, windows.join(…)))" : "join takes a table from t.table() or an aggregate, or a stream with windows.join()");
     this.#checkKeys(what, this, table);
     this.state.copartitioned([...this.partitioning.sources, ...table.partitioning.sources]);
     const value = resolveSerdes(options, { key: this.serdes.key, value: defaultValueSerde }, what).value;

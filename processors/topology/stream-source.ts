@@ -1,4 +1,5 @@
 import type { InputRecord } from "../task-contract.ts";
+import { decodeInput } from "./decode-input.ts";
 import { type Compile, forwardTo, GraphNode, type Emit, type SourceNode } from "./graph-node.ts";
 import type { Serde } from "./serde.ts";
 import type { TaskContext } from "./task-context.ts";
@@ -15,8 +16,8 @@ export class StreamSourceNode extends GraphNode implements SourceNode {
     const valueSerde = this.valueSerde;
     return (record) => {
       forward(
-        record.key === null ? null : keySerde.deserialize(record.key),
-        record.value === null ? null : valueSerde.deserialize(record.value),
+        record.key === null ? null : decodeInput(keySerde, record.key, record, "key"),
+        record.value === null ? null : decodeInput(valueSerde, record.value, record, "value"),
         record.timestamp,
       );
     };

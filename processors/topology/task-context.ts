@@ -31,7 +31,6 @@ export class TaskContext {
   #openStore: (name: string, options: StoreOptions) => KeyValueStore;
   #storeOptions: (name: string) => StoreOptions;
   #stores = new Map<string, KeyValueStore>();
-  #state = new Map<object, unknown>();
   #started = false;
 
   constructor(
@@ -60,16 +59,6 @@ export class TaskContext {
   write(store: KeyValueStore, key: Uint8Array, value: Uint8Array | null): void {
     store.put(key, value);
     this.changelog.push({ store: store.name, key, value });
-  }
-
-  /** Per-task state shared by nodes that work together (the two sides of a join). */
-  state<T>(owner: object, create: () => T): T {
-    let value = this.#state.get(owner) as T | undefined;
-    if (value === undefined) {
-      value = create();
-      this.#state.set(owner, value);
-    }
-    return value;
   }
 
   /** Starts a call: runs the starters the first time. */

@@ -83,8 +83,8 @@ export class BuildState {
 
 /** Store names become topic names (`<app>-<store>-changelog`), so they follow the topic rule. */
 function validateStoreName(appId: string, name: string): void {
-  if (typeof name !== "string" || !/^[a-zA-Z0-9._-]{1,200}$/.test(name)) {
-    throw topologyError("invalid_option", `store name ${JSON.stringify(name)} must be 1-200 of [a-zA-Z0-9._-]`, { store: String(name).slice(0, 100) });
+  if (typeof name !== "string" || !/^[a-zA-Z0-9._-]{1,200}$/.test(name) || name.startsWith("__")) {
+    throw topologyError("invalid_option", `store name ${JSON.stringify(name)} must be 1-200 of [a-zA-Z0-9._-], not starting with "__" (reserved)`, { store: String(name).slice(0, 100) });
   }
   validateTopicName(`${appId}-${name}-changelog`);
 }

@@ -170,6 +170,23 @@ test("compileTask() after a restore emits pending windows once and never re-emit
   assert.is(out3.outputs.filter((o) => o.topic === "final").length, 0);
 });
 
+test("compileTask() resumes stream time after a restore: what was late stays late", () => {
+  const app = windowedCount(10, 10, 0);
+  const first = open();
+  const before = compileTask(app, 0, first.openStore);
+  const out1 = before.process(records("in", [{ key: "a", ts: 1 }, { key: "a", ts: 15 }]));
+  assert.ok(out1.changelog.some((w) => w.store === "__stream-time"));
+  const restored = open();
+  for (const write of out1.changelog) restored.openStore(write.store).put(write.key, write.value);
+  const after = compileTask(app, 0, restored.openStore);
+  // A new key in window [0, 10), closed at stream time 15 before the crash: late, not a new window.
+  const out2 = after.process(records("in", [{ key: "z", ts: 3 }]));
+  assert.is(out2.lateDropped, 1);
+  assert.is(out2.changelog.length, 0, "no window written, stream time unchanged");
+  // Without windows there is no stream time to keep.
+  assert.not.ok(topology("plain", (t) => { t.stream("in").groupByKey().count(); }).stores.some((s) => s.name === "__stream-time"));
+});
+
 test("compileTask() picks repartition partitions by murmur2 of the key when told the count", () => {
   const app = topology("rekey", (t) => {
     t.stream("in").selectKey((_k, v) => v, { name: "by-value" }).to("out");

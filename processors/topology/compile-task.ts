@@ -1,6 +1,7 @@
 import type { InputRecord, KeyValueStore, Task, TaskResult } from "../task-contract.ts";
 import type { Compile, Emit, GraphNode } from "./graph-node.ts";
 import type { StoreOptions } from "./store-options.ts";
+import { readStreamTime, streamTimeEntry, streamTimeStore } from "./stream-time.ts";
 import { TaskContext } from "./task-context.ts";
 import type { Topology } from "./topology.ts";
 
@@ -17,8 +18,9 @@ export interface CompileOptions {
 /**
  * Compiles `topology` into the task for one partition number: every processor node becomes a
  * closure bound to this task's stores, so processing a batch is direct calls, synchronous and
- * deterministic. Stream time is the largest record timestamp seen; after each record that
- * advances it, windows that closed emit (emit "final"). A tick drops windows and join buffer
+ * deterministic. Stream time is the largest record timestamp seen (kept in the store
+ * `__stream-time` when the topology has windows or joins, so it survives a restore); after each
+ * record that advances it, windows that closed emit (emit "final"). A tick drops windows and join buffer
  * entries past their retention. Results do not depend on how records are split into batches
  * nor on ticks' wall clock.
  *
@@ -53,11 +55,21 @@ export function compileTask(
   });
   // Every store opens now, so the runtime can restore them all before the first record.
   for (const name of graph.storeInfo.keys()) task.store(name);
+  const timeStore = graph.storeInfo.has(streamTimeStore) ? task.store(streamTimeStore) : undefined;
+  let started = false;
+  const start = () => {
+    if (!started) {
+      started = true;
+      if (timeStore !== undefined) task.streamTime = readStreamTime(timeStore);
+    }
+    task.begin();
+  };
 
   return {
     inputs: topology.sources.map((topic) => ({ topic, partition })),
     process(records: readonly InputRecord[]): TaskResult {
-      task.begin();
+      start();
+      const before = task.streamTime;
       for (const record of records) {
         const handler = handlers.get(record.topic);
         if (handler === undefined) throw new Error(`task ${topology.appId}/${partition} got a record of ${record.topic}, not one of its inputs`);
@@ -69,10 +81,14 @@ export function compileTask(
         handler.handle(record);
         if (advanced) for (const close of task.closers) close();
       }
+      if (timeStore !== undefined && task.streamTime > before && task.streamTime >= 0) {
+        const [key, value] = streamTimeEntry(task.streamTime);
+        task.write(timeStore, key, value);
+      }
       return task.finish();
     },
     tick(_nowMs: number): TaskResult {
-      task.begin();
+      start();
       for (const expire of task.expirers) expire();
       return task.finish();
     },

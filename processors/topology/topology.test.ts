@@ -33,6 +33,8 @@ test("topology() describes topics, stores, repartition topics and co-partitionin
     { name: "customers", options: {} },
     { name: "per-sku", options: {} },
     { name: "per-minute", options: { windowed: true, retentionMs: 7_200_000 } },
+    // Windowed state keeps the task's stream time, so a restore resumes it.
+    { name: "__stream-time", options: {} },
   ]);
   assert.equal(app.copartitionGroups, [["orders", "customers"]]);
 });
@@ -47,7 +49,7 @@ test("topology() generates the same names on every build", () => {
   const b = build();
   assert.equal(a.stores, b.stores);
   assert.equal(a.repartitionTopics, ["gen-selectkey-0001-repartition"]);
-  assert.equal(a.stores.map((s) => s.name), ["count-store-0002", "windowed-count-store-0003"]);
+  assert.equal(a.stores.map((s) => s.name), ["count-store-0002", "windowed-count-store-0003", "__stream-time"]);
 });
 
 test("topology() refuses an unknown serde", () => {
@@ -90,6 +92,7 @@ test("topology() refuses bad windows and options", () => {
   refused(() => topology("a", (t) => { t.stream("in").groupByKey().windowedBy({ kind: "time" } as never); }), "invalid_window");
   refused(() => topology("a", (t) => { t.stream("in").groupByKey().windowedBy(windows.tumbling(5)).count().toStream({ emit: "sometimes" as never }); }), "invalid_option");
   refused(() => topology("a", (t) => { t.stream("in").groupByKey().count({ store: "no/slash" }); }), "invalid_option");
+  refused(() => topology("a", (t) => { t.stream("in").groupByKey().count({ store: "__stream-time" }); }), "invalid_option");
   assert.throws(() => topology("bad app!", () => {}), (e: unknown) => isRivuletError(e, "invalid_config"));
   assert.throws(() => topology("a", (t) => { t.stream("bad topic"); }), (e: unknown) => isRivuletError(e, "invalid_topic_name"));
 });

@@ -6,6 +6,7 @@ import type { Serde } from "./serde.ts";
 import type { StoreInfo } from "./store-info.ts";
 import type { StoreSpec } from "./store-options.ts";
 import { StreamsBuilder } from "./streams-builder.ts";
+import { streamTimeStore, streamTimeStoreInfo } from "./stream-time.ts";
 
 /** @internal the processor graph a topology compiles from, once per task */
 export interface TopologyGraph {
@@ -64,6 +65,8 @@ export function topology(appId: string, build: (t: StreamsBuilder) => void): Top
   validateTopicName(appId);
   const state = new BuildState(appId);
   build(new StreamsBuilder(state));
+  // Time-dependent state needs the task's stream time to survive a restore (see stream-time.ts).
+  if ([...state.stores.values()].some((s) => s.options.windowed)) state.stores.set(streamTimeStore, streamTimeStoreInfo());
   const repartition = new Set(state.repartitionTopics);
   const inputs = [...state.sources.keys()];
   return Object.freeze({

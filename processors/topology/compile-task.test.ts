@@ -136,6 +136,21 @@ test("compileTask() gives the same outputs however the input is split into batch
   }), { numRuns: 120 });
 });
 
+test("compileTask() restored from its changelog at any batch boundary continues exactly as if uninterrupted", () => {
+  fc.assert(fc.property(arbitraryInputs, fc.nat(), (items, cutAt) => {
+    const input = asInput(items);
+    const cut = input.length === 0 ? 0 : cutAt % (input.length + 1);
+    const expected = flatten([compileTask(mixed, 0, open().openStore).process(input)]);
+    const first = compileTask(mixed, 0, open().openStore);
+    const head = first.process(input.slice(0, cut));
+    const ticked = first.tick(0);
+    const restored = open();
+    for (const write of [...head.changelog, ...ticked.changelog]) restored.openStore(write.store).put(write.key, write.value);
+    const second = compileTask(mixed, 0, restored.openStore);
+    assert.equal(flatten([head, ticked, second.process(input.slice(cut))]), expected);
+  }), { numRuns: 120 });
+});
+
 test("compileTask() logs every store write: replaying the changelog rebuilds the stores", () => {
   fc.assert(fc.property(arbitraryInputs, (items) => {
     const { stores, openStore } = open();

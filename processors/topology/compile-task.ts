@@ -29,6 +29,12 @@ export interface CompileOptions {
  * @param openStore opens (or creates) one of the topology's stores for this task; called once per store, while compiling
  * @param options see {@link CompileOptions}
  * @returns the task; the runtime must call it from one thread at a time
+ * @example
+ * ```ts
+ * const task = compileTask(app, 0, (name, options) => openMyStore(name, options));
+ * const { outputs, changelog, lateDropped } = task.process(records);   // write outputs, log changelog, then commit
+ * task.tick(Date.now());                                               // now and then: expire old windows
+ * ```
  */
 export function compileTask(
   topology: Topology,

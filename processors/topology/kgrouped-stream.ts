@@ -26,6 +26,11 @@ export interface GroupedInput {
  * A stream grouped by key, ready to aggregate. Grouping by a new key (`groupBy`, or
  * `groupByKey` after `map`) repartitions through `<app>-<store>-repartition`, so all records
  * of a key meet in one task.
+ *
+ * @example
+ * ```ts
+ * t.stream("clicks").groupBy((_k, url) => url).count({ store: "clicks-per-url" });
+ * ```
  */
 export class KGroupedStream<K, V> {
   /** @internal */

@@ -32,6 +32,16 @@ export interface StreamJoinOptions {
  * Serdes travel with the stream: an operator that keeps values keeps their serde, one that may
  * change them (`mapValues`, `map`, `flatMap`, joins) switches values to JSON unless given
  * serdes; keys keep their serde. `to`, `selectKey` and `groupBy` accept serdes to override.
+ *
+ * @example
+ * ```ts
+ * topology("orders-app", (t) => {
+ *   const orders = t.stream("orders", { value: serde.json<{ total: number; country: string }>() });
+ *   const [big, small] = orders.branch((_k, o) => o.total >= 100, () => true);
+ *   big.mapValues((o) => ({ ...o, flagged: true })).to("big-orders");
+ *   small.selectKey((_k, o) => o.country).groupByKey().count({ store: "small-per-country" });
+ * });
+ * ```
  */
 export class KStream<K, V> {
   /** @internal */

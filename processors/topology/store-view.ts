@@ -39,6 +39,11 @@ export interface StoreView<K, V> {
  * A view of the store `name` of `topology` over `stores` (that store, one per task).
  *
  * @throws {RivuletError} `not_found` when the topology has no such store
+ * @example
+ * ```ts
+ * const view = storeView<string, { n: number }>(app, "per-minute", [storeOfTask0, storeOfTask1]);
+ * view.get("alice", { windowStart: 1_700_000_040_000 });   // { n: 3 } or undefined
+ * ```
  */
 export function storeView<K = unknown, V = unknown>(topology: Topology, name: string, stores: readonly KeyValueStore[]): StoreView<K, V> {
   const info = topology.graph.storeInfo.get(name);

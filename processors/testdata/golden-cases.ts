@@ -166,6 +166,32 @@ function streamJoin(): GoldenResult {
   return drain(driver, ["impression-clicks"], ["imp-click-left", "imp-click-right"]);
 }
 
+/**
+ * Impressions left-joined with clicks at most 10 s apart (grace 5 s): an impression without a
+ * click goes on with null once no on-time click can match it (t + 25 s < stream time), and
+ * one that matched never does.
+ */
+function streamLeftJoin(): GoldenResult {
+  const app = topology("ad-left-join", (t) => {
+    const impressions = t.stream("impressions");
+    const clicks = t.stream("clicks");
+    impressions.leftJoin(clicks, (imp, click) => `${imp}+${click}`, windows.join("10s", { grace: "5s" }), { name: "imp-click" })
+      .to("impressions-clicked", { key: serde.string, value: serde.string });
+  });
+  const driver = new TopologyTestDriver(app);
+  const impressions = driver.input("impressions");
+  const clicks = driver.input("clicks");
+  impressions.pipe("ad1", "i1", 1_000);
+  impressions.pipe("ad2", "i2", 2_000);
+  clicks.pipe("ad1", "c1", 8_000);        // i1+c1
+  impressions.pipe("ad1", "i3", 20_000);  // c1 is 12 s away: no match yet
+  clicks.pipe("ad1", "c2", 26_000);       // i3+c2
+  impressions.pipe("ad1", "i4", 30_000);  // i4+c2; stream time 30 s: i1 (matched) goes quietly, i2 goes as i2+null
+  impressions.pipe("ad3", "i5", 31_000);
+  clicks.pipe("ad9", "c3", 60_000);       // i3, i4 matched; i5+null
+  return drain(driver, ["impressions-clicked"], ["imp-click-left", "imp-click-right"]);
+}
+
 /** selectKey moves records to their new key's partition through the repartition topic, then groupByKey counts. */
 function selectKeyCount(): GoldenResult {
   const app = topology("by-user", (t) => {
@@ -192,5 +218,6 @@ export const goldenCases: Record<string, () => GoldenResult> = {
   "session-windows": sessions,
   "stream-table-enrichment": enrichment,
   "stream-stream-join": streamJoin,
+  "stream-stream-left-join": streamLeftJoin,
   "select-key-repartition": selectKeyCount,
 };

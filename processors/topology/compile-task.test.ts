@@ -90,7 +90,7 @@ test("compileTask() windowed count equals a naive fold over random timestamps", 
   }), { numRuns: 150 });
 });
 
-/** A topology with every kind of state: windowed counts (final and updates), sessions, a join, a table. */
+/** A topology with every kind of state: windowed counts (final and updates), sessions, stream–stream joins (inner, left), a table. */
 const mixed = topology("mixed", (t) => {
   const events = t.stream("in");
   const grouped = events.groupByKey();
@@ -99,6 +99,7 @@ const mixed = topology("mixed", (t) => {
   grouped.count({ store: "totals" }).toStream().to("totals");
   const other = t.stream("other");
   events.join(other, (a, b) => `${a}|${b}`, windows.join(10, { grace: 3 }), { name: "j" }).to("joined", { value: serde.json() });
+  events.leftJoin(other, (a, b) => `${a}|${b}`, windows.join(8, { grace: 2 }), { name: "lj" }).to("left-joined", { value: serde.json() });
   events.leftJoin(t.table("dim"), (a, d) => `${a}/${d}`).to("enriched", { value: serde.json() });
 });
 

@@ -166,13 +166,24 @@ export class KStream<K, V> {
   join<T, R>(table: KTable<K, T>, joiner: (value: V, tableValue: T, key: K) => R, options?: { value?: Serde<R> }): KStream<K, R>;
   join<V2, R>(other: KStream<K, V2>, joiner: (value: V, otherValue: V2, key: K) => R, windows: JoinWindows, options?: StreamJoinOptions & { value?: Serde<R> }): KStream<K, R>;
   join(other: KTable<K, any> | KStream<K, any>, joiner: (a: any, b: any, key: any) => any, third?: any, fourth?: any): KStream<K, any> {
-    if (other instanceof KStream) return this.#streamJoin(other, joiner, third, fourth ?? {});
+    if (other instanceof KStream) return this.#streamJoin(other, joiner, third, fourth ?? {}, false);
     return this.#tableJoin(other, joiner, false, third);
   }
 
-  /** Stream–table left join: like `join`, but records without a match go on with `tableValue = null`. */
-  leftJoin<T, R>(table: KTable<K, T>, joiner: (value: V, tableValue: T | null, key: K) => R, options?: { value?: Serde<R> }): KStream<K, R> {
-    return this.#tableJoin(table, joiner, true, options);
+  /**
+   * Left join: like `join`, but this stream's records without a match still go on, with `null`
+   * for the other value. With a table, at once. With a stream and `windows.join(...)`, once no
+   * on-time record of the other stream can match any more (`timestamp + 2·difference + grace <
+   * stream time`), as Kafka Streams does, so a record that matches later is not also emitted
+   * unmatched.
+   *
+   * @throws {RivuletError} `invalid_config` (reason `not_copartitioned`) when an input's key was changed by `map`/`flatMap` without repartitioning
+   */
+  leftJoin<T, R>(table: KTable<K, T>, joiner: (value: V, tableValue: T | null, key: K) => R, options?: { value?: Serde<R> }): KStream<K, R>;
+  leftJoin<V2, R>(other: KStream<K, V2>, joiner: (value: V, otherValue: V2 | null, key: K) => R, windows: JoinWindows, options?: StreamJoinOptions & { value?: Serde<R> }): KStream<K, R>;
+  leftJoin(other: KTable<K, any> | KStream<K, any>, joiner: (a: any, b: any, key: any) => any, third?: any, fourth?: any): KStream<K, any> {
+    if (other instanceof KStream) return this.#streamJoin(other, joiner, third, fourth ?? {}, true);
+    return this.#tableJoin(other, joiner, true, third);
   }
 
   #checkKeys(what: string, ...streams: { partitioning: Partitioning }[]): void {
@@ -183,16 +194,17 @@ export class KStream<K, V> {
 
   #tableJoin(table: KTable<K, any>, joiner: (a: any, b: any, key: any) => any, left: boolean, options?: { value?: Serde<any> }): KStream<K, any> {
     const what = left ? "leftJoin" : "join";
-    if (table === null || typeof table !== "object" || typeof (table as KTable<K, any>).storeName !== "string") throw topologyError("invalid_option", left ? "leftJoin takes a table from t.table() or an aggregate (stream–stream joins are inner: join(stream, joiner, windows.join(…)))" : "join takes a table from t.table() or an aggregate, or a stream with windows.join()");
+    if (table === null || typeof table !== "object" || typeof (table as KTable<K, any>).storeName !== "string") throw topologyError("invalid_option", `${what} takes a table from t.table() or an aggregate, or a stream with windows.join()`);
     this.#checkKeys(what, this, table);
     this.state.copartitioned([...this.partitioning.sources, ...table.partitioning.sources]);
     const value = resolveSerdes(options, { key: this.serdes.key, value: defaultValueSerde }, what).value;
     return this.#derive(new TableJoinNode(table.storeName, table.serdes.key, table.serdes.value, joiner, left), { key: this.serdes.key, value });
   }
 
-  #streamJoin(other: KStream<K, any>, joiner: (a: any, b: any, key: any) => any, windowsArg: unknown, options: StreamJoinOptions & { value?: Serde<any> }): KStream<K, any> {
-    const windows = checkWindows<JoinWindows>(windowsArg, ["join"], "stream–stream join");
-    this.#checkKeys("join", this, other);
+  #streamJoin(other: KStream<K, any>, joiner: (a: any, b: any, key: any) => any, windowsArg: unknown, options: StreamJoinOptions & { value?: Serde<any> }, left: boolean): KStream<K, any> {
+    const what = left ? "leftJoin" : "join";
+    const windows = checkWindows<JoinWindows>(windowsArg, ["join"], `stream–stream ${what}`);
+    this.#checkKeys(what, this, other);
     this.state.copartitioned([...this.partitioning.sources, ...other.partitioning.sources]);
     const name = options.name ?? this.state.generatedName("join");
     const leftStore = `${name}-left`;
@@ -205,8 +217,8 @@ export class KStream<K, V> {
       this.state.addStore({ name: store, kind: "join", keySerde: this.serdes.key, valueSerde, options: { windowed: true, retentionMs } });
     }
     const out = new PassNode();
-    this.node.add(new StreamJoinSideNode(leftStore, rightStore, windows, this.serdes.key, leftValue, rightValue, joiner, true)).add(out);
-    other.node.add(new StreamJoinSideNode(rightStore, leftStore, windows, this.serdes.key, rightValue, leftValue, joiner, false)).add(out);
+    this.node.add(new StreamJoinSideNode(leftStore, rightStore, windows, this.serdes.key, leftValue, rightValue, joiner, true, { keepsUnmatched: left, marksOther: false })).add(out);
+    other.node.add(new StreamJoinSideNode(rightStore, leftStore, windows, this.serdes.key, rightValue, leftValue, joiner, false, { keepsUnmatched: false, marksOther: left })).add(out);
     const value = resolveSerdes({ value: options.value }, { key: this.serdes.key, value: defaultValueSerde }, "join").value;
     const sources = [...new Set([...this.partitioning.sources, ...other.partitioning.sources])];
     return new KStream(this.state, out, { key: this.serdes.key, value }, { sources, keyChanged: false });

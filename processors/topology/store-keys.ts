@@ -7,6 +7,7 @@
  *   session key  u32 keyLength | key | u64 sessionEnd | u64 sessionStart       (sessions)
  *   join key     u32 keyLength | key | u64 timestamp | u16 input | u64 offset | u32 seq
  *   window value u8 flags | u64 maxTimestamp | aggregate bytes                 (time windows, sessions)
+ *   join value   u8 flags | value bytes                                        (flag 1: matched)
  *
  * Times are ms since the epoch, 0 ≤ t < 2^53 (records with negative timestamps never reach a
  * windowed store).

@@ -72,7 +72,7 @@ export function storeView<K = unknown, V = unknown>(topology: Topology, name: st
       for (const store of stores) {
         for (const [storeKey, value] of store.range()) {
           if (windowed) out.push(decodeWindow(info, storeKey, value) as WindowEntry<K, V>);
-          else if (info.kind === "join") out.push([info.keySerde.deserialize(recordKeyOf(storeKey)), info.valueSerde.deserialize(value)]);
+          else if (info.kind === "join") out.push([info.keySerde.deserialize(recordKeyOf(storeKey)), info.valueSerde.deserialize(value.subarray(1))]);
           else out.push([info.keySerde.deserialize(storeKey), info.valueSerde.deserialize(value)]);
         }
       }

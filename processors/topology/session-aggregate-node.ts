@@ -1,7 +1,7 @@
 import type { Aggregator } from "./aggregate-node.ts";
 import { type Compile, type Emit, forwardTo, GraphNode } from "./graph-node.ts";
 import type { Serde } from "./serde.ts";
-import { emittedFlag, keyAndTime, readU64, recordKeyOf, sessionKey, timeMax, timesAt, windowValue, windowValueHeader } from "./store-keys.ts";
+import { keyAndTime, readU64, recordKeyOf, sessionKey, timeMax, timesAt, windowValue, windowValueHeader } from "./store-keys.ts";
 import type { TaskContext } from "./task-context.ts";
 import { TimeHeap } from "./time-heap.ts";
 import type { Windowed } from "./windowed.ts";
@@ -14,7 +14,8 @@ export type Merger<K, A> = (key: K, earlier: A, later: A) => A;
  * A grouped stream's aggregate per key and activity session, in a session store (layout in
  * store-keys.ts; sorted by session end, so the sessions a record can touch are one range).
  *
- * A record at `t` joins every open session of its key with `end ≥ t − gap` and `start ≤ t + gap`;
+ * A record at `t` joins every open session of its key with `end ≥ t − gap` and `start ≤ t + gap`
+ * (a closed one stays as it was emitted);
  * if it touches several, they merge into one (their aggregates folded with `merge`, oldest
  * first, then the record folded in). Merged-away sessions are deleted and, for
  * `emit: "updates"`, announced with a `null` value. A session closes when
@@ -53,10 +54,10 @@ export class SessionAggregateNode extends GraphNode {
     const closeAt = (end: number) => end + gapMs + graceMs + 1;
 
     task.starters.push(() => {
-      for (const [storeKey, value] of store.range()) {
+      for (const [storeKey] of store.range()) {
         const end = endOf(storeKey);
         expiring.push(end + retentionMs, storeKey);
-        if (hasFinals && (value[0] & emittedFlag) === 0) closing.push(closeAt(end), storeKey);
+        if (hasFinals && closeAt(end) > task.streamTime) closing.push(closeAt(end), storeKey);
       }
     });
     if (hasFinals) {
@@ -64,10 +65,7 @@ export class SessionAggregateNode extends GraphNode {
         while (closing.peekTime() <= task.streamTime) {
           const storeKey = closing.pop();
           const current = store.get(storeKey);
-          if (current === undefined || (current[0] & emittedFlag) !== 0) continue;
-          const marked = current.slice();
-          marked[0] |= emittedFlag;
-          task.write(store, storeKey, marked);
+          if (current === undefined) continue;
           const key = keySerde.deserialize(recordKeyOf(storeKey));
           const result: Windowed<unknown, unknown> = { key, window_start: startOf(storeKey), window_end: endOf(storeKey), value: valueSerde.deserialize(current.subarray(windowValueHeader)) };
           finals(key, result, readU64(current, 1));
@@ -92,7 +90,7 @@ export class SessionAggregateNode extends GraphNode {
       for (const [storeKey, current] of store.range(keyAndTime(keyBytes, Math.max(0, timestamp - gapMs)), keyAndTime(keyBytes, timeMax))) {
         const sessionStart = startOf(storeKey);
         if (sessionStart > timestamp + gapMs) break;
-        if ((current[0] & emittedFlag) !== 0) continue;
+        if (closeAt(endOf(storeKey)) <= task.streamTime) continue;
         const aggregateOf = valueSerde.deserialize(current.subarray(windowValueHeader));
         folded = merged === undefined ? aggregateOf : merge(key, folded, aggregateOf);
         (merged ??= []).push(storeKey);

@@ -6,15 +6,13 @@
  *   window key   u32 keyLength | key | u64 windowStart                         (time windows)
  *   session key  u32 keyLength | key | u64 sessionEnd | u64 sessionStart       (sessions)
  *   join key     u32 keyLength | key | u64 timestamp | u16 input | u64 offset | u32 seq
- *   window value u8 flags | u64 maxTimestamp | aggregate bytes                 (time windows, sessions)
+ *   window value u8 flags | u64 maxTimestamp | aggregate bytes                 (time windows, sessions; flags reserved, 0)
  *   join value   u8 flags | value bytes                                        (flag 1: matched)
  *
  * Times are ms since the epoch, 0 ≤ t < 2^53 (records with negative timestamps never reach a
  * windowed store).
  */
 
-/** Set in a window value's flags once its final result was emitted. */
-export const emittedFlag = 1;
 /** Bytes before the aggregate in a window value. */
 export const windowValueHeader = 9;
 /** A time past every real timestamp, as an exclusive upper bound in ranges. */

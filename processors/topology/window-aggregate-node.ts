@@ -1,7 +1,7 @@
 import type { Aggregator } from "./aggregate-node.ts";
 import { type Compile, type Emit, forwardTo, GraphNode } from "./graph-node.ts";
 import type { Serde } from "./serde.ts";
-import { emittedFlag, keyAndTime, readU64, recordKeyOf, timesAt, windowValue, windowValueHeader } from "./store-keys.ts";
+import { keyAndTime, readU64, recordKeyOf, timesAt, windowValue, windowValueHeader } from "./store-keys.ts";
 import type { TaskContext } from "./task-context.ts";
 import { TimeHeap } from "./time-heap.ts";
 import type { Windowed } from "./windowed.ts";
@@ -10,14 +10,15 @@ import type { TimeWindows } from "./windows.ts";
 /**
  * A grouped stream's aggregate per key and time window (tumbling or hopping), in a window
  * store (layout in store-keys.ts). A record updates every window that contains its timestamp
- * and is still open; windows already closed (`end + grace ≤ stream time`, or already emitted)
- * are skipped, and a record that missed any window counts once as late.
+ * and is still open; windows already closed (`end + grace ≤ stream time`) are skipped, and a
+ * record that missed any window counts once as late.
  *
  * Emission: `children` get every update (`emit: "updates"`); `finals` get each window once,
- * when stream time closes it (`emit: "final"`), marked emitted in the store so a restored task
- * never emits it again. Closed windows stay in the store for `retentionMs` after their end,
- * then a tick deletes them. The in-memory close and expiry heaps are rebuilt from the store
- * before a task's first record, so they survive a restore.
+ * right after the record whose timestamp closes it (`emit: "final"`). Stream time survives a
+ * restore (stream-time.ts), so "closed" and "emitted" are one fact: a restored task re-arms
+ * only the windows still open, and never emits one twice. Closed windows stay in the store for
+ * `retentionMs` after their end, then a tick deletes them. The in-memory close and expiry heaps
+ * are rebuilt from the store before a task's first record.
  */
 export class WindowAggregateNode extends GraphNode {
   readonly finals: GraphNode[] = [];
@@ -46,10 +47,10 @@ export class WindowAggregateNode extends GraphNode {
     const expiring = new TimeHeap();
 
     task.starters.push(() => {
-      for (const [storeKey, value] of store.range()) {
+      for (const [storeKey] of store.range()) {
         const end = readU64(storeKey, timesAt(storeKey)) + sizeMs;
         expiring.push(end + retentionMs, storeKey);
-        if (hasFinals && (value[0] & emittedFlag) === 0) closing.push(end + graceMs, storeKey);
+        if (hasFinals && end + graceMs > task.streamTime) closing.push(end + graceMs, storeKey);
       }
     });
     if (hasFinals) {
@@ -57,10 +58,7 @@ export class WindowAggregateNode extends GraphNode {
         while (closing.peekTime() <= task.streamTime) {
           const storeKey = closing.pop();
           const current = store.get(storeKey);
-          if (current === undefined || (current[0] & emittedFlag) !== 0) continue;
-          const marked = current.slice();
-          marked[0] |= emittedFlag;
-          task.write(store, storeKey, marked);
+          if (current === undefined) continue;
           const start = readU64(storeKey, timesAt(storeKey));
           const key = keySerde.deserialize(recordKeyOf(storeKey));
           const result: Windowed<unknown, unknown> = { key, window_start: start, window_end: start + sizeMs, value: valueSerde.deserialize(current.subarray(windowValueHeader)) };
@@ -87,7 +85,6 @@ export class WindowAggregateNode extends GraphNode {
         if (end + graceMs <= task.streamTime) { late = true; continue; }
         const storeKey = keyAndTime(keyBytes, start);
         const current = store.get(storeKey);
-        if (current !== undefined && (current[0] & emittedFlag) !== 0) { late = true; continue; }
         const next = current !== undefined ? aggregate(key, value, valueSerde.deserialize(current.subarray(windowValueHeader)))
           : initial !== undefined ? aggregate(key, value, initial()) : value;
         const maxTimestamp = current !== undefined ? Math.max(readU64(current, 1), timestamp) : timestamp;

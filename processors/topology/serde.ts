@@ -1,6 +1,7 @@
 import { decode as cborDecode, encode as cborEncode } from "cbor-x";
 import { RivuletError } from "../../core/errors.ts";
 import { topologyError } from "./topology-error.ts";
+import { utf8Decode, utf8Encode } from "./utf8.ts";
 
 /**
  * Turns values into bytes and back. A `null` key or value never reaches a serde: it stays
@@ -20,16 +21,14 @@ export interface Serdes<K, V> {
   value?: Serde<V>;
 }
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 
 const string: Serde<string> = {
   name: "string",
   serialize(value) {
     if (typeof value !== "string") throw new RivuletError("invalid_record", `serde string got a ${typeof value}; pass serdes that fit the value`);
-    return encoder.encode(value);
+    return utf8Encode(value);
   },
-  deserialize: (bytes) => decoder.decode(bytes),
+  deserialize: (bytes) => utf8Decode(bytes),
 };
 
 const bytes: Serde<Uint8Array> = {
@@ -53,9 +52,9 @@ function json<T = unknown>(): Serde<T> {
     serialize(value) {
       const text = JSON.stringify(value);
       if (text === undefined) throw new RivuletError("invalid_record", `serde json cannot encode a ${typeof value}`);
-      return encoder.encode(text);
+      return utf8Encode(text);
     },
-    deserialize: (data) => JSON.parse(decoder.decode(data)) as T,
+    deserialize: (data) => JSON.parse(utf8Decode(data)) as T,
   };
 }
 

@@ -1,0 +1,136 @@
+import { readInt64, writeInt64 } from "../record/int64.ts";
+import { IndexFile } from "./index-file.ts";
+import type { StorageHooks } from "./storage-hooks.ts";
+
+/** One aborted transaction, as the `.txnindex` keeps it. */
+export interface AbortedTxn {
+  producerId: number;
+  /** The transaction's first offset in this partition. */
+  firstOffset: number;
+  /** The offset of its abort marker. */
+  lastOffset: number;
+  /**
+   * The partition's last stable offset once this transaction was aborted: every transaction
+   * starting below it had ended by then, so a search for aborted transactions below it may stop here.
+   */
+  lastStableOffset: number;
+}
+
+/** Bytes of one entry. */
+export const TXN_INDEX_ENTRY_BYTES = 34;
+/** The entry version Rivulet writes and reads. */
+export const TXN_INDEX_VERSION = 0;
+
+/**
+ * A segment's aborted-transaction index, the `<base20>.txnindex` file beside its `.log` (Kafka's
+ * layout): fixed 34-byte big-endian entries, one per abort marker in the segment, in log order
+ * (so ascending `lastOffset`):
+ *
+ * ```
+ *  0 version          int16  = 0
+ *  2 producerId       int64
+ * 10 firstOffset      int64
+ * 18 lastOffset       int64  (the abort marker)
+ * 26 lastStableOffset int64
+ * ```
+ *
+ * An entry is appended when an abort marker is written to the segment, fsynced with the segment
+ * (`LogSegment.sync`), and everything in it can be rebuilt from the log (see `txn-replay.ts`): a
+ * file that is missing or not a whole number of entries is rebuilt at open, and the newest
+ * segment's entries past the producer snapshot are recomputed by every recovery. The entries are
+ * held in memory once read (a few per aborted transaction).
+ *
+ * Not thread-safe: owned by one partition actor.
+ */
+export class TransactionIndex {
+  #file: IndexFile;
+
+  constructor(path: string, hooks: StorageHooks) {
+    this.#file = new IndexFile(path, TXN_INDEX_ENTRY_BYTES, hooks);
+  }
+
+  get path(): string {
+    return this.#file.path;
+  }
+
+  /** True when the file is a whole number of entries (checked without reading it). */
+  get sizeIsWhole(): boolean {
+    return this.#file.sizeIsWhole;
+  }
+
+  get count(): number {
+    return this.#file.count;
+  }
+
+  /** Every entry, in log order. */
+  entries(): AbortedTxn[] {
+    const view = this.#file.view();
+    const out: AbortedTxn[] = [];
+    for (let i = 0; i < this.#file.count; i++) out.push(readEntry(view, i * TXN_INDEX_ENTRY_BYTES));
+    return out;
+  }
+
+  /** Appends one entry (not synced: {@link sync} does, with the segment). */
+  append(txn: AbortedTxn): void {
+    this.#file.append((view) => writeEntry(view, 0, txn));
+  }
+
+  /** Keeps only the entries whose abort marker lies below `offset` (truncation, recovery). */
+  truncateToOffset(offset: number): void {
+    const entries = this.entries();
+    let keep = entries.length;
+    while (keep > 0 && entries[keep - 1].lastOffset >= offset) keep--;
+    this.#file.truncateTo(keep);
+  }
+
+  /** Replaces every entry (a rebuild). */
+  replace(entries: AbortedTxn[]): void {
+    const bytes = new Uint8Array(entries.length * TXN_INDEX_ENTRY_BYTES);
+    const view = new DataView(bytes.buffer);
+    entries.forEach((txn, i) => writeEntry(view, i * TXN_INDEX_ENTRY_BYTES, txn));
+    this.#file.replace(bytes);
+  }
+
+  /**
+   * Appends the aborted transactions overlapping [`from`, `to`) to `out`: those whose abort
+   * marker is at or past `from` and whose first offset is below `to`.
+   * @returns true when the search may stop here: an entry's last stable offset reached `to`,
+   *   so no later segment holds an overlapping one
+   */
+  collect(from: number, to: number, out: AbortedTxn[]): boolean {
+    for (const txn of this.entries()) {
+      if (txn.lastOffset >= from && txn.firstOffset < to) out.push(txn);
+      if (txn.lastStableOffset >= to) return true;
+    }
+    return false;
+  }
+
+  sync(): void {
+    this.#file.sync();
+  }
+
+  syncInBackground(): Promise<void> {
+    return this.#file.syncInBackground();
+  }
+
+  close(): void {
+    this.#file.close();
+  }
+}
+
+function readEntry(view: DataView, at: number): AbortedTxn {
+  return {
+    producerId: readInt64(view, at + 2),
+    firstOffset: readInt64(view, at + 10),
+    lastOffset: readInt64(view, at + 18),
+    lastStableOffset: readInt64(view, at + 26),
+  };
+}
+
+function writeEntry(view: DataView, at: number, txn: AbortedTxn): void {
+  view.setInt16(at, TXN_INDEX_VERSION);
+  writeInt64(view, at + 2, txn.producerId);
+  writeInt64(view, at + 10, txn.firstOffset);
+  writeInt64(view, at + 18, txn.lastOffset);
+  writeInt64(view, at + 26, txn.lastStableOffset);
+}

@@ -217,6 +217,26 @@ test(".txnindex is deleted with its segment by retention and cut by truncation",
   }
 });
 
+test("retention keeps every segment from an undecided transaction's first batch on", async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const log = Log.open(dir, testConfig({ "segment.bytes": 1024, "retention.bytes": 1, "retention.ms": -1 }));
+    for (let i = 0; i < 4; i++) await log.append(plain(9, i * 10, 10));
+    const open = (await log.append(txn(1, 0))).baseOffset;
+    for (let i = 4; i < 12; i++) await log.append(plain(9, i * 10, 10));
+    assert.ok(log.segmentCount > 3);
+    log.applyRetention();
+    assert.ok(log.logStartOffset <= open, `log start ${log.logStartOffset} kept the open transaction at ${open}`);
+    assert.ok(log.logStartOffset > 0, "older segments went");
+    await marker(log, 1, true);
+    log.applyRetention();
+    assert.ok(log.logStartOffset > open, "once decided it may go");
+    log.close();
+  } finally {
+    cleanup();
+  }
+});
+
 test("a restart knows the open transactions: from the snapshot after a clean close, from the log after a crash", async () => {
   const { dir, cleanup } = tempDir();
   try {

@@ -558,11 +558,15 @@ export class Log {
     this.#startTimer();
   }
 
-  /** Deletes whole old segments past `retention.ms` / `retention.bytes` (policy `delete`). */
+  /**
+   * Deletes whole old segments past `retention.ms` / `retention.bytes` (policy `delete`), never
+   * one holding offsets at or past the last stable offset: an undecided transaction's records
+   * stay until it is decided (and its `.txnindex` entries go with their segments).
+   */
   applyRetention(): { deletedSegments: number; deletedBytes: number } {
     this.#checkOpen();
     if (!this.#config["cleanup.policy"].includes("delete")) return { deletedSegments: 0, deletedBytes: 0 };
-    const result = applyRetention(this.#segments, this.#config, this.#clock.now(), this.#highWatermark, this.#nextOffset);
+    const result = applyRetention(this.#segments, this.#config, this.#clock.now(), this.lastStableOffset, this.#nextOffset);
     if (result.deletedSegments > 0) {
       fsyncDir(this.dir);
       this.#producers.removeBefore(this.logStartOffset);

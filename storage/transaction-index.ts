@@ -38,12 +38,14 @@ export const TXN_INDEX_VERSION = 0;
  * (`LogSegment.sync`), and everything in it can be rebuilt from the log (see `txn-replay.ts`): a
  * file that is missing or not a whole number of entries is rebuilt at open, and the newest
  * segment's entries past the producer snapshot are recomputed by every recovery. The entries are
- * held in memory once read (a few per aborted transaction).
+ * read on first use and then held in memory, decoded (one small object per aborted transaction).
  *
  * Not thread-safe: owned by one partition actor.
  */
 export class TransactionIndex {
   #file: IndexFile;
+  /** The entries decoded, once read (kept in step with the file). */
+  #entries: AbortedTxn[] | undefined;
 
   constructor(path: string, hooks: StorageHooks) {
     this.#file = new IndexFile(path, TXN_INDEX_ENTRY_BYTES, hooks);
@@ -62,17 +64,16 @@ export class TransactionIndex {
     return this.#file.count;
   }
 
-  /** Every entry, in log order. */
+  /** Every entry, in log order (a copy). */
   entries(): AbortedTxn[] {
-    const view = this.#file.view();
-    const out: AbortedTxn[] = [];
-    for (let i = 0; i < this.#file.count; i++) out.push(readEntry(view, i * TXN_INDEX_ENTRY_BYTES));
-    return out;
+    return [...this.#cached()];
   }
 
   /** Appends one entry (not synced: {@link sync} does, with the segment). */
   append(txn: AbortedTxn): void {
+    const entries = this.#cached();
     this.#file.append((view) => writeEntry(view, 0, txn));
+    entries.push({ ...txn });
   }
 
   /** Keeps only the entries whose abort marker lies below `offset` (truncation, recovery). */
@@ -81,6 +82,7 @@ export class TransactionIndex {
     let keep = entries.length;
     while (keep > 0 && entries[keep - 1].lastOffset >= offset) keep--;
     this.#file.truncateTo(keep);
+    this.#entries = entries.slice(0, keep);
   }
 
   /** Replaces every entry (a rebuild). */
@@ -89,6 +91,7 @@ export class TransactionIndex {
     const view = new DataView(bytes.buffer);
     entries.forEach((txn, i) => writeEntry(view, i * TXN_INDEX_ENTRY_BYTES, txn));
     this.#file.replace(bytes);
+    this.#entries = entries.map((txn) => ({ ...txn }));
   }
 
   /**
@@ -98,8 +101,8 @@ export class TransactionIndex {
    *   so no later segment holds an overlapping one
    */
   collect(from: number, to: number, out: AbortedTxn[]): boolean {
-    for (const txn of this.entries()) {
-      if (txn.lastOffset >= from && txn.firstOffset < to) out.push(txn);
+    for (const txn of this.#cached()) {
+      if (txn.lastOffset >= from && txn.firstOffset < to) out.push({ ...txn });
       if (txn.lastStableOffset >= to) return true;
     }
     return false;
@@ -107,6 +110,15 @@ export class TransactionIndex {
 
   sync(): void {
     this.#file.sync();
+  }
+
+  #cached(): AbortedTxn[] {
+    if (!this.#entries) {
+      const view = this.#file.view();
+      this.#entries = [];
+      for (let i = 0; i < this.#file.count; i++) this.#entries.push(readEntry(view, i * TXN_INDEX_ENTRY_BYTES));
+    }
+    return this.#entries;
   }
 
   syncInBackground(): Promise<void> {

@@ -12,6 +12,8 @@ import { call, type FetchReply } from "./support/http/fixture.ts";
 import { SseReader } from "./support/http/sse-reader.ts";
 import { correlationOf, RawClient, requestFrame } from "./support/kafka/raw-client.ts";
 import { tempDir } from "./support/temp-dir.ts";
+import { kcatPresent, runKcat } from "./support/kafka/kcat.ts";
+import { Kafka, logLevel } from "kafkajs";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -263,6 +265,40 @@ test("Kafka Fetch v4 and v11 with isolation_level 1 return the last stable offse
     }
   } finally {
     client.close();
+  }
+});
+
+test("kafkajs consumers (read_committed by default, and readUncommitted) and kcat with isolation.level agree", async () => {
+  const kafka = new Kafka({ clientId: "txn-test", brokers: [`127.0.0.1:${listener.port}`], logLevel: logLevel.NOTHING, retry: { retries: 5, initialRetryTime: 50 } });
+  const expected = { committed: [...committed, "late"], uncommitted: [...everything, "late"] };
+  for (const [readUncommitted, want] of [[false, expected.committed], [true, expected.uncommitted]] as const) {
+    const consumer = kafka.consumer({ groupId: `kafkajs-${readUncommitted}`, readUncommitted, maxWaitTimeInMs: 200 });
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topic, fromBeginning: true });
+      const seen: string[] = [];
+      await new Promise<void>((resolve, reject) => {
+        consumer.run({
+          eachMessage: async ({ partition, message }) => {
+            if (partition !== 0) return;
+            seen.push(JSON.parse(String(message.value)) as string);
+            if (seen.length >= want.length) resolve();
+          },
+        }).catch(reject);
+      });
+      assert.equal(seen, want, `kafkajs readUncommitted=${readUncommitted}`);
+    } finally {
+      await consumer.disconnect();
+    }
+  }
+  if (!kcatPresent) {
+    console.log("kcat is not installed: the kcat part is skipped");
+    return;
+  }
+  for (const [level, want] of [["read_committed", expected.committed], ["read_uncommitted", expected.uncommitted]] as const) {
+    const run = await runKcat(["-b", `127.0.0.1:${listener.port}`, "-C", "-t", topic, "-p", "0", "-o", "beginning", "-e", "-q", "-X", `isolation.level=${level}`, "-f", "%s\\n"]);
+    assert.is(run.code, 0, run.err);
+    assert.equal(run.out.trim().split("\n").map((line) => JSON.parse(line) as string), want, `kcat ${level}`);
   }
 });
 

@@ -110,6 +110,8 @@ test("an open transaction holds the last stable offset: read_committed readers s
   assert.is(http.status, 200);
   assert.equal(http.body.records.map((r) => r.value), ["a0"]);
   assert.is(http.body.next_offset, 1);
+  assert.is((http.body as FetchReply & { last_stable_offset: number }).last_stable_offset, 1);
+  assert.is(http.body.high_watermark, 5);
 
   const client = await RawClient.connect(listener.port);
   try {

@@ -28,7 +28,7 @@ export function fetchRoutes(router: Router, ctx: HttpContext): void {
       { name: "wait_ms", in: "query", description: `Wait this long for records when there are none (at most ${limits.fetchWaitMsMax})`, schema: { type: "integer", minimum: 0 } },
       isolationParam,
     ],
-    responses: { 200: { description: "Records, next offset and high watermark", schema: fetchResponseSchema } },
+    responses: { 200: { description: "Records, next offset, high watermark and last stable offset", schema: fetchResponseSchema } },
   }, async (c) => {
     const topic = parseTopic(c.req.param("topic"));
     const partition = parsePartition(c.req.param("p"));
@@ -40,13 +40,13 @@ export function fetchRoutes(router: Router, ctx: HttpContext): void {
     // earliest / latest are resolved by the partition itself: one worker round trip.
     const result = await abortable(broker.fetch(topic, partition, { offset: offsetParam, maxRecords, waitMs, signal, isolation }), signal);
     const encoding = responseEncoding(c.req.header("accept"));
-    const tail = { next_offset: result.nextOffset, high_watermark: result.highWatermark, log_start_offset: result.logStartOffset };
+    const tail = { next_offset: result.nextOffset, high_watermark: result.highWatermark, last_stable_offset: result.lastStableOffset, log_start_offset: result.logStartOffset };
     let response: Response;
     if (encoding === "json") {
       const w = writerFor(result.records);
       w.ascii(`{"records":`);
       writeRecordsJson(w, result.records);
-      w.ascii(`,"next_offset":${tail.next_offset},"high_watermark":${tail.high_watermark},"log_start_offset":${tail.log_start_offset}}`);
+      w.ascii(`,"next_offset":${tail.next_offset},"high_watermark":${tail.high_watermark},"last_stable_offset":${tail.last_stable_offset},"log_start_offset":${tail.log_start_offset}}`);
       ctx.metrics.fetched(topic, result.records.length, w.length);
       response = replyJsonBytes(w.view());
     } else {

@@ -473,7 +473,7 @@ export class Log {
       this.#producers = plan.full
         ? new ProducerState()
         : loadProducerState(this.dir, this.#segments, this.#nextOffset, { indexIntervalBytes: interval, maxBatchBytes: this.#maxStoredBatchBytes(), hooks: this.#hooks });
-      this.#undecided = this.#undecided.filter((t) => t.markerOffset < this.#nextOffset);
+      this.#undecided = plan.full ? [] : this.#undecided.filter((t) => t.markerOffset < this.#nextOffset);
       clearTruncationMarker(this.dir);
       if (this.#segments.active.size > 0) this.#segments.active.rolledAtMs = this.#clock.now();
       return removed;

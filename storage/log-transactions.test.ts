@@ -270,6 +270,35 @@ test("a restart knows the open transactions: from the snapshot after a clean clo
   }
 });
 
+test("a follower copying the leader's batches tracks the same open transactions, aborted index and last stable offset", async () => {
+  const leaderDir = tempDir();
+  const followerDir = tempDir();
+  try {
+    const leader = Log.open(leaderDir.dir, testConfig());
+    const follower = Log.open(followerDir.dir, testConfig());
+    await leader.append(txn(1, 0));
+    await leader.append(txn(2, 0));
+    await marker(leader, 1, false);
+    await leader.append(plain(3, 0));
+    await leader.append(txn(2, 2));
+    for (let next = 0; next < leader.logEndOffset; ) {
+      const { batches } = leader.read(next, 1 << 20);
+      await follower.appendAsFollower(batches.slice());
+      next = follower.logEndOffset;
+    }
+    assert.equal([...follower.ongoingTransactions], [...leader.ongoingTransactions]);
+    assert.equal([...follower.ongoingTransactions], [[2, 2]]);
+    assert.is(follower.lastStableOffset, leader.lastStableOffset);
+    assert.equal(follower.abortedTransactions(0, follower.logEndOffset), leader.abortedTransactions(0, leader.logEndOffset));
+    assert.equal(consume(follower, "read_committed"), consume(leader, "read_committed"));
+    leader.close();
+    follower.close();
+  } finally {
+    leaderDir.cleanup();
+    followerDir.cleanup();
+  }
+});
+
 test("a version-1 producer snapshot (from before transactions) still loads", async () => {
   const { dir, cleanup } = tempDir();
   try {

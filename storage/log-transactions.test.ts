@@ -54,6 +54,8 @@ test("producer state: a transactional batch opens a transaction, a marker ends i
     await log.append(txn(7, 2)); // 4-5: extends it
     assert.equal([...log.ongoingTransactions], [[7, 2]]);
     await rejects(log.append(plain(7, 4)), "invalid_txn_state");
+    const retry = await log.append(txn(7, 0));
+    assert.equal([retry.baseOffset, retry.lastOffset, retry.duplicate], [2, 3, true], "a retried batch is answered as a duplicate first");
     const m = await marker(log, 7, true); // 6
     assert.is(m.baseOffset, 6);
     assert.is(log.ongoingTransactions.size, 0);

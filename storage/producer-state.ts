@@ -173,6 +173,8 @@ export class ProducerAppend {
     if (epoch < entry.epoch) {
       throw new RivuletError("producer_fenced", `producer ${producerId} epoch ${epoch} is fenced by epoch ${entry.epoch}`, { producerId, epoch, currentEpoch: entry.epoch });
     }
+    const dup = epoch === entry.epoch ? entry.batches.find((b) => b.firstSeq === firstSeq && b.lastSeq === lastSeq) : undefined;
+    if (dup) return dup; // a retry is answered as it was the first time, before any other check (as Kafka does)
     if (!transactional && entry.txnFirstOffset >= 0) {
       throw new RivuletError("invalid_txn_state", `producer ${producerId} sent a non-transactional batch while its transaction (from offset ${entry.txnFirstOffset}) is ongoing`, { producerId, txnFirstOffset: entry.txnFirstOffset });
     }
@@ -180,8 +182,6 @@ export class ProducerAppend {
       if (firstSeq !== 0) throw outOfOrder(producerId, `a new epoch ${epoch} must start at sequence 0, got ${firstSeq}`, 0, firstSeq);
       return undefined;
     }
-    const dup = entry.batches.find((b) => b.firstSeq === firstSeq && b.lastSeq === lastSeq);
-    if (dup) return dup;
     const last = entry.batches[entry.batches.length - 1];
     if (last) {
       const expected = last.lastSeq === SEQUENCE_MAX ? 0 : last.lastSeq + 1;

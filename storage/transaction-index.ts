@@ -1,4 +1,6 @@
+import { closeSync, openSync, statSync } from "node:fs";
 import { readInt64, writeInt64 } from "../record/int64.ts";
+import { storageError } from "./atomic-file.ts";
 import { IndexFile } from "./index-file.ts";
 import type { StorageHooks } from "./storage-hooks.ts";
 
@@ -39,29 +41,44 @@ export const TXN_INDEX_VERSION = 0;
  * file that is missing or not a whole number of entries is rebuilt at open, and the newest
  * segment's entries past the producer snapshot are recomputed by every recovery. The entries are
  * read on first use and then held in memory, decoded (one small object per aborted transaction).
+ * The file is created (empty) with the index but opened only when first read or written, so
+ * the many segments that never see an abort hold no file descriptor for it.
  *
  * Not thread-safe: owned by one partition actor.
  */
 export class TransactionIndex {
-  #file: IndexFile;
+  readonly path: string;
+  #hooks: StorageHooks;
+  #opened: IndexFile | undefined;
   /** The entries decoded, once read (kept in step with the file). */
   #entries: AbortedTxn[] | undefined;
 
+  /**
+   * Creates the file if missing (empty); opens nothing.
+   * @throws {RivuletError} `storage_error`
+   */
   constructor(path: string, hooks: StorageHooks) {
-    this.#file = new IndexFile(path, TXN_INDEX_ENTRY_BYTES, hooks);
-  }
-
-  get path(): string {
-    return this.#file.path;
+    this.path = path;
+    this.#hooks = hooks;
+    try {
+      closeSync(openSync(path, "a"));
+    } catch (error) {
+      throw storageError("cannot create", path, error);
+    }
   }
 
   /** True when the file is a whole number of entries (checked without reading it). */
   get sizeIsWhole(): boolean {
-    return this.#file.sizeIsWhole;
+    if (this.#opened) return this.#opened.sizeIsWhole;
+    try {
+      return statSync(this.path).size % TXN_INDEX_ENTRY_BYTES === 0;
+    } catch (error) {
+      throw storageError("cannot stat", this.path, error);
+    }
   }
 
   get count(): number {
-    return this.#file.count;
+    return this.#cached().length;
   }
 
   /** Every entry, in log order (a copy). */
@@ -72,7 +89,7 @@ export class TransactionIndex {
   /** Appends one entry (not synced: {@link sync} does, with the segment). */
   append(txn: AbortedTxn): void {
     const entries = this.#cached();
-    this.#file.append((view) => writeEntry(view, 0, txn));
+    this.#file().append((view) => writeEntry(view, 0, txn));
     entries.push({ ...txn });
   }
 
@@ -81,7 +98,7 @@ export class TransactionIndex {
     const entries = this.entries();
     let keep = entries.length;
     while (keep > 0 && entries[keep - 1].lastOffset >= offset) keep--;
-    this.#file.truncateTo(keep);
+    this.#file().truncateTo(keep);
     this.#entries = entries.slice(0, keep);
   }
 
@@ -90,7 +107,7 @@ export class TransactionIndex {
     const bytes = new Uint8Array(entries.length * TXN_INDEX_ENTRY_BYTES);
     const view = new DataView(bytes.buffer);
     entries.forEach((txn, i) => writeEntry(view, i * TXN_INDEX_ENTRY_BYTES, txn));
-    this.#file.replace(bytes);
+    this.#file().replace(bytes);
     this.#entries = entries.map((txn) => ({ ...txn }));
   }
 
@@ -108,25 +125,33 @@ export class TransactionIndex {
     return false;
   }
 
+  /** fdatasyncs the file if it was written. */
   sync(): void {
-    this.#file.sync();
+    this.#opened?.sync();
+  }
+
+  syncInBackground(): Promise<void> {
+    return this.#opened ? this.#opened.syncInBackground() : Promise.resolve();
+  }
+
+  close(): void {
+    this.#opened?.close();
+    this.#opened = undefined;
+  }
+
+  #file(): IndexFile {
+    this.#opened ??= new IndexFile(this.path, TXN_INDEX_ENTRY_BYTES, this.#hooks);
+    return this.#opened;
   }
 
   #cached(): AbortedTxn[] {
     if (!this.#entries) {
-      const view = this.#file.view();
+      const file = this.#file();
+      const view = file.view();
       this.#entries = [];
-      for (let i = 0; i < this.#file.count; i++) this.#entries.push(readEntry(view, i * TXN_INDEX_ENTRY_BYTES));
+      for (let i = 0; i < file.count; i++) this.#entries.push(readEntry(view, i * TXN_INDEX_ENTRY_BYTES));
     }
     return this.#entries;
-  }
-
-  syncInBackground(): Promise<void> {
-    return this.#file.syncInBackground();
-  }
-
-  close(): void {
-    this.#file.close();
   }
 }
 

@@ -1,3 +1,9 @@
+/**
+ * Rebuilding transaction state from the log: replaying batches into producer state (after a
+ * snapshot, after a truncation) and making the segments' `.txnindex` files agree with what the
+ * log says (`transaction-index.ts`). Functions over the segments of one log; like the log, not
+ * thread-safe: called by its owner only (at open, or inside a truncation).
+ */
 import { isControlBatch, isTransactionalBatch, readControlMarker } from "../record/control-batch.ts";
 import { scanHeaders } from "./batch-scanner.ts";
 import type { LogSegment } from "./log-segment.ts";

@@ -78,6 +78,26 @@ async function kafkaFetch(client: RawClient, isolation: 0 | 1, version: 4 | 11) 
   return topics[0].partitions[0];
 }
 
+/** ListOffsets v2 for `latest` on partition 0 with `isolation`; returns the offset. */
+async function kafkaLatest(client: RawClient, isolation: 0 | 1): Promise<number> {
+  const id = Math.floor(Math.random() * 1e9);
+  client.send(requestFrame(2, 2, id, (w) => {
+    w.int32(-1).int8(isolation);
+    w.array([topic], (tw, t) => {
+      tw.string(t);
+      tw.array([0], (pw, p) => pw.int32(p).int64(-1));
+    });
+  }));
+  const frame = await client.next(20_000);
+  assert.ok(frame, "a list-offsets response");
+  assert.is(correlationOf(frame!), id);
+  const r = new Reader(frame!, 4);
+  r.int32();
+  const topics = r.array((t) => ({ name: t.string(), partitions: t.array((p) => ({ partition: p.int32(), errorCode: p.int16(), timestamp: p.int64(), offset: p.int64() })) }));
+  assert.is(topics[0].partitions[0].errorCode, 0);
+  return topics[0].partitions[0].offset;
+}
+
 async function consumeAll(isolation: Isolation, count: number): Promise<string[]> {
   const consumer = broker.consumer({ isolation, fromBeginning: true });
   try {
@@ -121,6 +141,8 @@ test("an open transaction holds the last stable offset: read_committed readers s
     assert.is(answer.lastStableOffset, 1);
     assert.equal(answer.aborted, []);
     assert.equal([...iterateBatches(answer.records!)].map(({ header }) => header.baseOffset), [0]);
+    assert.is(await kafkaLatest(client, 1), 1, "ListOffsets latest under read_committed is the LSO");
+    assert.is(await kafkaLatest(client, 0), 5);
   } finally {
     client.close();
   }

@@ -5,11 +5,11 @@
  */
 import type { TopicConfig } from "../core/topic-config.ts";
 import type { RecordHeader } from "../record/record-header.ts";
-import type { AppendBatchResult, FetchBatchesResult, OffsetSpec } from "../actors/partition-protocol.ts";
+import type { Acks, AppendBatchResult, FetchBatchesResult, OffsetSpec } from "../actors/partition-protocol.ts";
 import type { PartitionStatus } from "../actors/supervisor-protocol.ts";
 import type { GroupCoordinatorApi } from "./group-api.ts";
 
-export type { AppendBatchResult, FetchBatchesResult, OffsetSpec, PartitionStatus, RecordHeader };
+export type { Acks, AppendBatchResult, FetchBatchesResult, OffsetSpec, PartitionStatus, RecordHeader };
 
 /** What a producer sends. Strings are stored as UTF-8; Uint8Arrays as they are. */
 export interface ProducerRecord {
@@ -111,6 +111,13 @@ export interface FetchOptions {
   waitMs?: number;
   /** Gives up the wait early. */
   signal?: AbortSignal;
+  /**
+   * A follower's fetch (Kafka's replica_id ≥ 0, the follower's broker id): it reads up to the
+   * leader's log end, and its offset tells the leader what the follower holds. Default -1: a consumer.
+   */
+  replicaId?: number;
+  /** The leader epoch the caller believes current (Kafka's current_leader_epoch; -1 = not given). */
+  currentLeaderEpoch?: number;
 }
 
 /** Result of a fetch: records from `offset`, stopping at the high watermark. */
@@ -180,7 +187,7 @@ export interface BrokerApi {
    */
   initProducer(options?: { owner?: string | null; producerId?: number }): Promise<{ producerId: number; producerEpoch: number }>;
   /** Appends one or more raw RecordBatch v2 (as a Kafka producer sent them) to a partition. */
-  appendBatch(topic: string, partition: number, batches: Uint8Array): Promise<AppendBatchResult>;
+  appendBatch(topic: string, partition: number, batches: Uint8Array, options?: { acks?: Acks }): Promise<AppendBatchResult>;
   /** Reads records from `offset`, never past the high watermark; may wait `waitMs` for data. */
   fetch(topic: string, partition: number, options: FetchOptions): Promise<FetchResult>;
   /** Reads whole stored batches from `offset` (Kafka Fetch). */

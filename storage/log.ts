@@ -383,12 +383,13 @@ export class Log {
 
   /**
    * Reads whole batches from the one holding `offset`, up to `maxBytes` (at least one batch
-   * when one exists), never past the high watermark, from one segment.
+   * when one exists), never past the high watermark (nor past `upTo` when given: a replicated
+   * partition's leader lets consumers read only what its in-sync replicas hold), from one segment.
    *
    * @throws {RivuletError} `offset_out_of_range` (details: logStartOffset, logEndOffset);
    *   `corrupt_record` naming the file and byte position
    */
-  read(offset: number, maxBytes: number): ReadResult {
+  read(offset: number, maxBytes: number, upTo?: number): ReadResult {
     this.#checkOpen();
     const logStartOffset = this.logStartOffset;
     if (!Number.isSafeInteger(offset) || offset < logStartOffset || offset > this.#nextOffset) {
@@ -400,11 +401,12 @@ export class Log {
     }
     const interval = this.#config["index.interval.bytes"];
     const empty = new Uint8Array(0);
-    for (let i = this.#segments.floorIndex(offset); offset < this.#highWatermark && i < this.#segments.count; i++) {
+    const limit = upTo === undefined ? this.#highWatermark : Math.min(upTo, this.#highWatermark);
+    for (let i = this.#segments.floorIndex(offset); offset < limit && i < this.#segments.count; i++) {
       const segment = this.#segments.at(i)!;
       const end = this.#segments.endOffsetOf(i, this.#nextOffset);
       if (offset >= end) continue;
-      const batches = segment.read(Math.max(offset, segment.baseOffset), maxBytes, this.#highWatermark, interval, end);
+      const batches = segment.read(Math.max(offset, segment.baseOffset), maxBytes, limit, interval, end);
       if (batches.length > 0) return { batches, highWatermark: this.#highWatermark, logStartOffset };
       offset = end;
     }

@@ -10,17 +10,23 @@
  * partition's wait). The response budget `max_bytes` is shared in partition order, with at
  * least one batch for the first partition that has data, as Kafka does (KIP-74).
  *
+ * A follower's fetch (replica_id ≥ 0) is passed on with its id and current_leader_epoch: the
+ * leader reads it up to its log end and counts the fetch offset as the follower's progress
+ * (high watermark, ISR). It needs the cluster right when auth is on.
+ *
  * Partitions of topics the principal may not read get TOPIC_AUTHORIZATION_FAILED and no
  * records; they are never read, and (as in Kafka) neither end nor shorten the others' wait.
  */
 import type { FetchBatchesResult } from "../../broker/types.ts";
-import { mayTopic } from "../authorize.ts";
+import { mayCluster, mayTopic } from "../authorize.ts";
 import type { HandlerContext } from "../handler-context.ts";
 import { kafkaErrorCode, kafkaErrors } from "../protocol/error-codes.ts";
 import type { FetchPartition, FetchPartitionResponse, FetchRequest, FetchResponse } from "../protocol/fetch/types.ts";
 
 interface Slot {
   topic: string;
+  /** The follower's broker id (Kafka's replica_id), -1 for a consumer. */
+  replicaId: number;
   request: FetchPartition;
   result: FetchBatchesResult | null;
   errorCode: number;
@@ -28,7 +34,8 @@ interface Slot {
 
 async function read(ctx: HandlerContext, slot: Slot, maxBytes: number, waitMs: number): Promise<void> {
   try {
-    slot.result = await ctx.broker.fetchBatches(slot.topic, slot.request.partition, { offset: slot.request.fetchOffset, maxBytes, waitMs });
+    const { partition, fetchOffset, currentLeaderEpoch } = slot.request;
+    slot.result = await ctx.broker.fetchBatches(slot.topic, partition, { offset: fetchOffset, maxBytes, waitMs, replicaId: slot.replicaId, currentLeaderEpoch });
     slot.errorCode = 0;
   } catch (error) {
     slot.result = null;
@@ -72,9 +79,13 @@ function partitionResponse(slot: Slot, records: Uint8Array | null): FetchPartiti
 }
 
 export async function handleFetch(ctx: HandlerContext, request: FetchRequest): Promise<FetchResponse> {
+  // A follower (replica_id ≥ 0) copies whole logs: it needs the cluster right, as in Kafka.
+  const replicaId = request.replicaId >= 0 ? request.replicaId : -1;
+  const follower = replicaId >= 0;
   const slots: Slot[] = request.topics.flatMap((t) => {
-    const errorCode = mayTopic(ctx, "read", t.topic) ? 0 : kafkaErrors.TOPIC_AUTHORIZATION_FAILED;
-    return t.partitions.map((p) => ({ topic: t.topic, request: p, result: null, errorCode }));
+    const allowed = follower ? mayCluster(ctx) : mayTopic(ctx, "read", t.topic);
+    const errorCode = allowed ? 0 : follower ? kafkaErrors.CLUSTER_AUTHORIZATION_FAILED : kafkaErrors.TOPIC_AUTHORIZATION_FAILED;
+    return t.partitions.map((p) => ({ topic: t.topic, replicaId, request: p, result: null, errorCode }));
   });
   const readable = slots.filter((s) => s.errorCode === 0);
   await Promise.all(readable.map((slot) => read(ctx, slot, slot.request.partitionMaxBytes, 0)));

@@ -198,11 +198,13 @@ export class Partition {
   /**
    * A leader's next ISR change to ask for (see the `isrWatch` message): now if there is one,
    * else when a follower's fetch makes one or the lag check at `waitMs` finds one; null when
-   * not leading, when replaced by a newer watch, or when nothing changed by then.
+   * leadership ends, when replaced by a newer watch, or when nothing changed by then.
+   *
+   * @throws {RivuletError} `not_leader` when not leading (a restarted worker forgot its role)
    */
   isrWatch(waitMs: number): Promise<IsrChange | null> | IsrChange | null {
     this.#assertOpen();
-    if (this.#role.kind !== "leader") return null;
+    if (this.#role.kind !== "leader") throw new RivuletError("not_leader", `this broker does not lead ${this.topic}/${this.partition}`, { topic: this.topic, partition: this.partition });
     const now = this.#proposeIsr();
     if (now) return now;
     this.#isrWatcher?.resolve(null);

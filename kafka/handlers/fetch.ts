@@ -18,6 +18,7 @@
  * records; they are never read, and (as in Kafka) neither end nor shorten the others' wait.
  */
 import type { FetchBatchesResult } from "../../broker/types.ts";
+import { RivuletError } from "../../core/errors.ts";
 import { mayCluster, mayTopic } from "../authorize.ts";
 import type { HandlerContext } from "../handler-context.ts";
 import { kafkaErrorCode, kafkaErrors } from "../protocol/error-codes.ts";
@@ -30,6 +31,8 @@ interface Slot {
   request: FetchPartition;
   result: FetchBatchesResult | null;
   errorCode: number;
+  /** With OFFSET_OUT_OF_RANGE: the partition's log start, so a follower can reset to it (as Kafka answers). */
+  logStartOffset?: number;
 }
 
 async function read(ctx: HandlerContext, slot: Slot, maxBytes: number, waitMs: number): Promise<void> {
@@ -40,6 +43,8 @@ async function read(ctx: HandlerContext, slot: Slot, maxBytes: number, waitMs: n
   } catch (error) {
     slot.result = null;
     slot.errorCode = kafkaErrorCode(error);
+    const start = error instanceof RivuletError ? error.info.logStartOffset : undefined;
+    if (typeof start === "number") slot.logStartOffset = start;
   }
 }
 
@@ -71,7 +76,7 @@ function partitionResponse(slot: Slot, records: Uint8Array | null): FetchPartiti
     errorCode: slot.errorCode,
     highWatermark: r?.highWatermark ?? -1,
     lastStableOffset: r?.highWatermark ?? -1,
-    logStartOffset: r?.logStartOffset ?? -1,
+    logStartOffset: r?.logStartOffset ?? slot.logStartOffset ?? -1,
     abortedTransactions: null,
     preferredReadReplica: -1,
     records,

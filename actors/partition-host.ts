@@ -56,7 +56,7 @@ export class PartitionHost implements Actor<PartitionRequest, PartitionReply> {
       case "appendRecords":
         return this.#get(message.topic, message.partition).appendRecords(message.block, message, message.acks);
       case "fetch": {
-        const replica = message.replicaId === undefined ? undefined : { replicaId: message.replicaId, currentLeaderEpoch: message.currentLeaderEpoch ?? -1 };
+        const replica = { replicaId: message.replicaId ?? -1, currentLeaderEpoch: message.currentLeaderEpoch ?? -1 };
         const result = this.#get(message.topic, message.partition).fetch(message.offset, message.maxBytes, message.waitMs, message.fetchId, replica);
         return result instanceof Promise ? result.then(transferable) : transferable(result);
       }

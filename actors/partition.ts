@@ -432,9 +432,10 @@ export class Partition {
     for (const [key, waiter] of this.#waiters) if (waiter.fetchId === fetchId) this.#settle(key, waiter);
   }
 
-  /** Ends every waiting fetch now, with whatever is there. */
+  /** Ends every waiting fetch now, with whatever is there, and an ISR watch (the broker is closing). */
   releaseWaits(): void {
     for (const [key, waiter] of this.#waiters) this.#settle(key, waiter);
+    this.#isrWatcher?.resolve(null);
   }
 
   /** Earliest, latest, or the first offset at or after a timestamp (latest when none is). */

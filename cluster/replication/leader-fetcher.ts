@@ -226,10 +226,8 @@ export class LeaderFetcher {
       })),
     });
     const byKey = new Map(results.map((r) => [partitionKey(r.topic, r.partition), r]));
-    for (const f of partitions) {
-      const result = byKey.get(partitionKey(f.topic, f.partition));
-      await this.#work(f, () => this.#applyFetch(f, result));
-    }
+    // partitions live on their own workers: their appends (and fsyncs) run side by side
+    await Promise.all(partitions.map((f) => this.#work(f, () => this.#applyFetch(f, byKey.get(partitionKey(f.topic, f.partition))))));
   }
 
   async #applyFetch(f: Followed, result: ReplicaFetchResult | undefined): Promise<void> {

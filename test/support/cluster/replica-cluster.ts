@@ -13,6 +13,8 @@ import { RivuletError } from "../../../core/errors.ts";
 import type { Limits } from "../../../core/limits.ts";
 import { partitionDir } from "../../../actors/partition-host.ts";
 import type { ReplicaManagerImpl, ReplicationEnv } from "../../../cluster/replication/replica-manager.ts";
+import type { ReplicationCredentials } from "../../../cluster/replication/leader-connection.ts";
+import type { AuthConfig } from "../../../auth/auth-config.ts";
 import { tempDir } from "../temp-dir.ts";
 
 /** One running broker of the cluster. */
@@ -46,9 +48,14 @@ export class ReplicaCluster {
   readonly #nodes = new Set<ReplicaNode>();
   #waiters: Array<() => void> = [];
   #limits: Partial<Limits>;
+  #auth: AuthConfig | undefined;
+  /** SASL credentials the followers log in with (when `auth` is on); may be changed between starts. */
+  credentials: ReplicationCredentials | undefined;
 
-  constructor(limits: Partial<Limits> = {}) {
-    this.#limits = { replicaFetchBackoffMs: 100, ...limits };
+  constructor(options: { limits?: Partial<Limits>; auth?: AuthConfig; credentials?: ReplicationCredentials } = {}) {
+    this.#limits = { replicaFetchBackoffMs: 100, ...options.limits };
+    this.#auth = options.auth;
+    this.credentials = options.credentials;
   }
 
   /** The controller's word for a partition (what `alterIsr` compares against). */
@@ -64,6 +71,7 @@ export class ReplicaCluster {
   env(id: number): ReplicationEnv {
     return {
       brokerId: id,
+      credentials: this.credentials,
       endpoint: (broker) => this.endpoints.get(broker),
       topic: (name) => this.topics.get(name),
       alterIsr: async (topic, partition, request) => {
@@ -87,7 +95,7 @@ export class ReplicaCluster {
       this.#dirs.set(id, data);
     }
     const broker = await Broker.open({ dataDir: data.dir, maxWorkers: 2, limits: this.#limits });
-    const server = await serve(broker, { host: "127.0.0.1", port: 0, kafkaPort: 0, replication: this.env(id), limits: this.#limits, closeGraceMs: 100 });
+    const server = await serve(broker, { host: "127.0.0.1", port: 0, kafkaPort: 0, replication: this.env(id), limits: this.#limits, closeGraceMs: 100, auth: this.#auth });
     this.endpoints.set(id, { host: "127.0.0.1", port: server.kafkaPort! });
     let closed = false;
     const node: ReplicaNode = {

@@ -239,7 +239,9 @@ export class LeaderFetcher {
         this.#startFetching(f, await host.truncateFullyAndStartAt(f.topic, f.partition, result.logStartOffset));
         this.#options.metrics.truncations++;
       } else {
+        // past the leader's end: find the divergence again (after a pause, should it persist)
         f.state = "truncating";
+        f.retryAt = Date.now() + this.#options.limits.replicaFetchBackoffMs;
       }
       return;
     }

@@ -96,7 +96,7 @@ export class PartitionHost implements Actor<PartitionRequest, PartitionReply> {
       case "truncateFullyAndStartAt":
         return this.#get(message.topic, message.partition).truncateFullyAndStartAt(message.offset);
       case "appendAsFollower":
-        return this.#get(message.topic, message.partition).appendAsFollower(message.batches, message.highWatermark);
+        return this.#get(message.topic, message.partition).appendAsFollower(message.batches, message.highWatermark, message.leaderEpoch);
       case "epochState":
         return this.#get(message.topic, message.partition).epochState();
       default: {

@@ -162,8 +162,12 @@ export type PartitionRequest =
   | { type: "truncateTo"; topic: string; partition: number; offset: number }
   /** Removes every record and restarts the log, empty, at `offset` (the leader's log starts past this one's end). */
   | { type: "truncateFullyAndStartAt"; topic: string; partition: number; offset: number }
-  /** Batches copied from the leader, appended byte for byte (offsets and epochs kept). */
-  | { type: "appendAsFollower"; topic: string; partition: number; batches: Uint8Array; highWatermark?: number }
+  /**
+   * Batches copied from the leader, appended byte for byte (offsets and epochs kept). With
+   * `leaderEpoch` (the epoch the fetcher follows), a partition that forgot it follows (its
+   * worker restarted) follows again; a newer epoch than the fetcher's fences it.
+   */
+  | { type: "appendAsFollower"; topic: string; partition: number; batches: Uint8Array; highWatermark?: number; leaderEpoch?: number }
   | { type: "epochState"; topic: string; partition: number };
 
 /** The reply to each request type. */

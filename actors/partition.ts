@@ -121,11 +121,22 @@ export class Partition {
 
   /**
    * Appends batches copied from the leader, byte for byte (see `Log.appendAsFollower`); a
-   * follower then takes `highWatermark`, the leader's, capped at its own log end.
+   * follower then takes `highWatermark`, the leader's, capped at its own log end. `leaderEpoch`
+   * is the epoch the caller follows: a lone partition (its worker restarted) follows it again,
+   * an older one than the partition's is fenced.
    */
-  appendAsFollower(batches: Uint8Array, highWatermark?: number): Promise<AppendBatchResult> {
+  appendAsFollower(batches: Uint8Array, highWatermark?: number, leaderEpoch?: number): Promise<AppendBatchResult> {
     this.#assertOpen();
     if (this.#role.kind === "leader") return Promise.reject(this.#notFollower());
+    if (leaderEpoch !== undefined) {
+      try {
+        // a restarted worker forgot its role: the fetcher's epoch restores it
+        if (this.#role.kind === "none") this.becomeFollower(leaderEpoch);
+        else if (this.#role.leaderEpoch > leaderEpoch) this.#checkEpoch(leaderEpoch);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
     return this.#log.appendAsFollower(batches).then((result) => {
       if (highWatermark !== undefined) this.followerHighWatermark(highWatermark);
       return this.#appended(result);

@@ -361,12 +361,13 @@ export class BrokerCore implements BrokerApi, ProducerHost {
 
   /**
    * @internal Appends batches fetched from the leader byte for byte (offsets, epochs, producer
-   * fields kept); the bytes move to the worker. A follower then takes `highWatermark`, its leader's.
+   * fields kept); the bytes move to the worker. A follower then takes `highWatermark`, its
+   * leader's; `leaderEpoch`, the epoch followed, restores the role of a restarted worker.
    * @throws {RivuletError} `invalid_offset` (not contiguous), `fenced_leader_epoch`, `corrupt_record`, …
    */
-  async appendAsFollower(topic: string, partition: number, batches: Uint8Array, highWatermark?: number): Promise<AppendBatchResult> {
+  async appendAsFollower(topic: string, partition: number, batches: Uint8Array, highWatermark?: number, leaderEpoch?: number): Promise<AppendBatchResult> {
     const own = batches.byteOffset === 0 && batches.byteLength === batches.buffer.byteLength && !isNodeBuffer(batches) ? batches : Uint8Array.prototype.slice.call(batches);
-    return this.#ask(topic, partition, { type: "appendAsFollower", topic, partition, batches: own, highWatermark }, [own.buffer as ArrayBuffer]);
+    return this.#ask(topic, partition, { type: "appendAsFollower", topic, partition, batches: own, highWatermark, leaderEpoch }, [own.buffer as ArrayBuffer]);
   }
 
   /** @internal The partition's log end, leader epoch and epoch entries. */

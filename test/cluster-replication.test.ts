@@ -193,4 +193,29 @@ test("leader change: the old leader becomes a follower and truncates its unrepli
   }
 });
 
+test("a partition worker that crashes and restarts takes its role back: the follower follows again, the leader leads again", async () => {
+  const cluster = new ReplicaCluster();
+  try {
+    const nodes = await threeBrokers(cluster);
+    const [b1, b2] = nodes;
+    const one = () => encodeRecordBatch([{ key: null, value: new Uint8Array([7]), headers: [], timestamp: Date.now() }]);
+    await b1.broker.appendBatch(topic, 0, one(), { acks: "all" });
+
+    await b2.broker.faults.crashPartition(topic, 0);
+    const r = await b1.broker.appendBatch(topic, 0, one(), { acks: "all" });
+    assert.ok((await leo(b2)) > r.lastOffset, "the restarted follower copied the next batch");
+    assert.is((await b2.broker.replicaState(topic, 0)).role, "follower");
+    const refused = await b2.broker.appendBatch(topic, 0, one()).then(() => null, (e: RivuletError) => e.code);
+    assert.is(refused, "not_leader");
+
+    await b1.broker.faults.crashPartition(topic, 0);
+    await cluster.until(async () => (await b1.broker.replicaState(topic, 0).catch(() => null))?.role === "leader", "the leader's partition leading again");
+    const after = await b1.broker.appendBatch(topic, 0, one(), { acks: "all" });
+    for (const follower of nodes.slice(1)) assert.ok((await leo(follower)) > after.lastOffset, `broker ${follower.id} holds the batch acknowledged after the leader's restart`);
+    await assertIdentical(cluster, nodes);
+  } finally {
+    await cluster.close();
+  }
+});
+
 test.run();

@@ -250,7 +250,7 @@ export class LeaderFetcher {
       return;
     }
     if (result.records.byteLength > 0) {
-      const appended = await host.appendAsFollower(f.topic, f.partition, result.records, result.highWatermark);
+      const appended = await host.appendAsFollower(f.topic, f.partition, result.records, result.highWatermark, f.leaderEpoch);
       f.fetchOffset = appended.lastOffset + 1;
       f.logStartOffset = appended.logStartOffset;
       f.highWatermark = Math.min(result.highWatermark, f.fetchOffset);

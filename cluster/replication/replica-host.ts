@@ -14,7 +14,7 @@ export interface ReplicaHost {
   endOffsetForEpoch(topic: string, partition: number, leaderEpoch: number, currentLeaderEpoch?: number): Promise<EpochEndOffset>;
   truncateTo(topic: string, partition: number, offset: number): Promise<PartitionEpochState>;
   truncateFullyAndStartAt(topic: string, partition: number, offset: number): Promise<PartitionEpochState>;
-  appendAsFollower(topic: string, partition: number, batches: Uint8Array, highWatermark?: number): Promise<AppendBatchResult>;
+  appendAsFollower(topic: string, partition: number, batches: Uint8Array, highWatermark?: number, leaderEpoch?: number): Promise<AppendBatchResult>;
   followerHighWatermark(topic: string, partition: number, highWatermark: number): Promise<PartitionEpochState>;
   epochState(topic: string, partition: number): Promise<PartitionEpochState>;
   isrWatch(topic: string, partition: number, waitMs: number): Promise<IsrChange | null>;

@@ -94,7 +94,7 @@ export class ReplicaCluster {
       data = tempDir(`rivulet-repl-${id}-`);
       this.#dirs.set(id, data);
     }
-    const broker = await Broker.open({ dataDir: data.dir, maxWorkers: 2, limits: this.#limits });
+    const broker = await Broker.open({ dataDir: data.dir, maxWorkers: 2, limits: this.#limits, faultInjection: true });
     const server = await serve(broker, { host: "127.0.0.1", port: 0, kafkaPort: 0, replication: this.env(id), limits: this.#limits, closeGraceMs: 100, auth: this.#auth });
     this.endpoints.set(id, { host: "127.0.0.1", port: server.kafkaPort! });
     let closed = false;

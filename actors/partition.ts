@@ -105,7 +105,9 @@ export class Partition {
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.#log.append(batches).then(this.#appended).then((r) => this.#acknowledged(r, acks));
+    const written = this.#log.append(batches);
+    this.#wakeFollowers();
+    return written.then(this.#appended).then((r) => this.#acknowledged(r, acks));
   }
 
   /** Encodes a producer's block as one batch (CRC computed once, here) and appends it, as {@link append}. */
@@ -116,7 +118,9 @@ export class Partition {
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.#log.appendRecords(block, batch).then(this.#appended).then((r) => this.#acknowledged(r, acks));
+    const written = this.#log.appendRecords(block, batch);
+    this.#wakeFollowers();
+    return written.then(this.#appended).then((r) => this.#acknowledged(r, acks));
   }
 
   /**
@@ -495,17 +499,24 @@ export class Partition {
   /** Reads up to the high watermark, or for a follower up to the log end (what this log holds durably). */
   #read(offset: number, maxBytes: number, follower: boolean): FetchBatchesResult {
     const hw = this.highWatermark;
-    const result = this.#log.read(offset, maxBytes, follower ? undefined : hw);
+    const result = this.#log.read(offset, maxBytes, follower ? this.#log.logEndOffset : hw);
     return { batches: result.batches, offset, highWatermark: hw, logStartOffset: result.logStartOffset };
   }
 
   #wake(): void {
     if (this.#waiters.size === 0) return;
     const hw = this.highWatermark;
-    const end = this.#log.highWatermark;
+    const end = this.#log.logEndOffset;
     for (const [key, waiter] of this.#waiters) {
       if (waiter.offset < (waiter.follower ? end : hw)) this.#settle(key, waiter);
     }
+  }
+
+  /** A leader's followers read what is written before it is durable: woken at the write, not the fsync. */
+  #wakeFollowers(): void {
+    if (this.#role.kind !== "leader" || this.#waiters.size === 0) return;
+    const end = this.#log.logEndOffset;
+    for (const [key, waiter] of this.#waiters) if (waiter.follower && waiter.offset < end) this.#settle(key, waiter);
   }
 
   #settle(key: number, waiter: Waiter): void {

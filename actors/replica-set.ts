@@ -178,7 +178,7 @@ export class ReplicaSet {
   #outOfSync(id: number, leaderLeo: number, lagMaxMs: number, now: number): boolean {
     const f = this.#followers.get(id);
     if (!f) return true; // in the ISR but no longer a replica
-    return f.leo !== leaderLeo && now - f.lastCaughtUpMs > lagMaxMs;
+    return f.leo < leaderLeo && now - f.lastCaughtUpMs > lagMaxMs;
   }
 
   #resetFollowers(now: number): void {

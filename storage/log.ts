@@ -383,8 +383,10 @@ export class Log {
 
   /**
    * Reads whole batches from the one holding `offset`, up to `maxBytes` (at least one batch
-   * when one exists), never past the high watermark (nor past `upTo` when given: a replicated
-   * partition's leader lets consumers read only what its in-sync replicas hold), from one segment.
+   * when one exists), up to the high watermark, from one segment. `upTo` moves that limit: a
+   * replicated partition's leader lets consumers read only what its in-sync replicas hold (below
+   * it), and its followers up to the log end (past it: what is written, durable or not yet, so
+   * the leader's and the followers' fsyncs overlap). Never past the log end.
    *
    * @throws {RivuletError} `offset_out_of_range` (details: logStartOffset, logEndOffset);
    *   `corrupt_record` naming the file and byte position
@@ -401,7 +403,7 @@ export class Log {
     }
     const interval = this.#config["index.interval.bytes"];
     const empty = new Uint8Array(0);
-    const limit = upTo === undefined ? this.#highWatermark : Math.min(upTo, this.#highWatermark);
+    const limit = upTo === undefined ? this.#highWatermark : Math.min(upTo, this.#nextOffset);
     for (let i = this.#segments.floorIndex(offset); offset < limit && i < this.#segments.count; i++) {
       const segment = this.#segments.at(i)!;
       const end = this.#segments.endOffsetOf(i, this.#nextOffset);

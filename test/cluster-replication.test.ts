@@ -10,6 +10,7 @@ import { Kafka, logLevel } from "kafkajs";
 import { encodeRecordBatch } from "../record/record-batch.ts";
 import { RivuletError } from "../core/errors.ts";
 import { logBytes, ReplicaCluster, type ReplicaNode } from "./support/cluster/replica-cluster.ts";
+import { kcatPresent, runKcat } from "./support/kafka/kcat.ts";
 
 const topic = "replicated";
 
@@ -213,6 +214,26 @@ test("a partition worker that crashes and restarts takes its role back: the foll
     const after = await b1.broker.appendBatch(topic, 0, one(), { acks: "all" });
     for (const follower of nodes.slice(1)) assert.ok((await leo(follower)) > after.lastOffset, `broker ${follower.id} holds the batch acknowledged after the leader's restart`);
     await assertIdentical(cluster, nodes);
+  } finally {
+    await cluster.close();
+  }
+});
+
+test("kcat (librdkafka, acks=all by default) produces to a replicated leader and consumes what its followers hold", async () => {
+  if (!kcatPresent) {
+    console.log("skipped: kcat is not installed");
+    return;
+  }
+  const cluster = new ReplicaCluster();
+  try {
+    const nodes = await threeBrokers(cluster);
+    const lines = Array.from({ length: 20 }, (_, i) => `line-${i}`);
+    const produced = await runKcat(["-b", nodes[0].address, "-P", "-t", topic, "-p", "0", "-X", "request.required.acks=-1"], lines.join("\n") + "\n");
+    assert.is(produced.code, 0, produced.err);
+    for (const follower of nodes.slice(1)) assert.is(await leo(follower), 20, `broker ${follower.id} holds what kcat was acknowledged`);
+    const consumed = await runKcat(["-b", nodes[0].address, "-C", "-t", topic, "-p", "0", "-o", "beginning", "-c", "20", "-e"]);
+    assert.is(consumed.code, 0, consumed.err);
+    assert.equal(consumed.out.trim().split("\n"), lines);
   } finally {
     await cluster.close();
   }

@@ -168,6 +168,8 @@ test("leader change: the old leader becomes a follower and truncates its unrepli
     // the followers stop fetching; broker 1 takes writes no one else gets (acks=1)
     await b2.replicas.stopReplica(topic, 0, { deleteData: false });
     await b3.replicas.stopReplica(topic, 0, { deleteData: false });
+    const stopped = await b2.broker.appendBatch(topic, 0, encodeRecordBatch([{ key: null, value: new Uint8Array([0]), headers: [], timestamp: Date.now() }])).then(() => null, (e: RivuletError) => e.code);
+    assert.is(stopped, "not_leader", "a stopped replica takes no writes of its own");
     for (let i = 0; i < 3; i++) await b1.broker.appendBatch(topic, 0, encodeRecordBatch([{ key: null, value: new Uint8Array([99, i]), headers: [], timestamp: Date.now() }]), { acks: "leader" });
     assert.is(await leo(b1), 13);
 

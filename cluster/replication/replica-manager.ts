@@ -122,13 +122,21 @@ export class ReplicaManagerImpl implements ReplicaManager {
     });
   }
 
+  /**
+   * Stops fetching or leading; the replica then refuses produce and consumer reads
+   * (`not_leader`) until told again. With `deleteData`, its records are removed (the log restarts
+   * empty at 0; the local topic stays, as other partitions of it may live here).
+   */
   stopReplica(topic: string, partition: number, options: { deleteData: boolean }): Promise<void> {
     return this.#serial(topic, partition, async () => {
       await this.#stopFetching(topic, partition);
       this.#roles.delete(partitionKey(topic, partition));
       try {
-        await this.#host.stopReplication(topic, partition);
-        // the partition's files go; the topic stays for its other partitions (the controller deletes topics)
+        // Not back to a lone partition, which would take writes and serve reads on its own: it
+        // stays a follower of its current epoch, fetching from no one, so both get `not_leader`.
+        const { leaderEpoch } = await this.#host.epochState(topic, partition);
+        await this.#host.becomeFollower(topic, partition, leaderEpoch);
+        // the partition's records go; the topic stays for its other partitions (the controller deletes topics)
         if (options.deleteData) await this.#host.truncateFullyAndStartAt(topic, partition, 0);
       } catch (error) {
         if (!(error instanceof RivuletError && (error.code === "unknown_topic" || error.code === "unknown_partition"))) throw error;

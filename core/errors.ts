@@ -63,6 +63,12 @@ export const errorCodes = {
   fenced_leader_epoch: { retriable: true },
   /** A request named a leader epoch newer than the partition knows yet: retry once it has caught up. */
   unknown_leader_epoch: { retriable: true },
+  /** This broker does not lead the partition (it follows it, or holds no replica of it): find the leader and retry there. */
+  not_leader: { retriable: true },
+  /** An acks=all write was refused before its append: fewer in-sync replicas than `min.insync.replicas`. */
+  not_enough_replicas: { retriable: true },
+  /** An acks=all write was appended, but the in-sync replicas fell below `min.insync.replicas` before it was replicated. */
+  not_enough_replicas_after_append: { retriable: true },
 } as const;
 
 /** A stable error code. */

@@ -50,6 +50,9 @@ export const statusOfCode: Readonly<Record<ErrorCode, number>> = {
   revision_compacted: 500,
   fenced_leader_epoch: 409,
   unknown_leader_epoch: 503,
+  not_leader: 503,
+  not_enough_replicas: 503,
+  not_enough_replicas_after_append: 503,
 };
 
 /** The problem document: RFC 9457 members plus Rivulet's `code` and `retriable`. */

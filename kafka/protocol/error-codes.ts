@@ -42,6 +42,8 @@ export const kafkaErrors = {
   NOT_COORDINATOR: 16,
   INVALID_TOPIC_EXCEPTION: 17,
   RECORD_LIST_TOO_LARGE: 18,
+  NOT_ENOUGH_REPLICAS: 19,
+  NOT_ENOUGH_REPLICAS_AFTER_APPEND: 20,
   ILLEGAL_GENERATION: 22,
   UNKNOWN_MEMBER_ID: 25,
   REBALANCE_IN_PROGRESS: 27,
@@ -121,6 +123,9 @@ const byRivuletCode: Readonly<Record<ErrorCode, KafkaErrorName>> = {
   revision_compacted: "UNKNOWN_SERVER_ERROR",
   fenced_leader_epoch: "FENCED_LEADER_EPOCH",
   unknown_leader_epoch: "UNKNOWN_LEADER_EPOCH",
+  not_leader: "NOT_LEADER_OR_FOLLOWER",
+  not_enough_replicas: "NOT_ENOUGH_REPLICAS",
+  not_enough_replicas_after_append: "NOT_ENOUGH_REPLICAS_AFTER_APPEND",
 };
 
 const nameByCode = new Map<number, KafkaErrorName>(

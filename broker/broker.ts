@@ -23,9 +23,10 @@ import { BrokerFaults } from "./broker-faults.ts";
 import { BrokerStats } from "./broker-stats.ts";
 import { RequestProducers, type RequestProducerTestHooks } from "./request-producers.ts";
 import { RequestProducerLog } from "./request-producer-log.ts";
+import { appendTxnMarkers } from "./txn-markers-shim.ts";
 import type {
   AppendBatchResult, BrokerApi, BrokerHealth, CreateTopicOptions, FetchBatchesResult, FetchOptions, FetchResult,
-  OffsetSpec, ProduceOptions, ProducerRecord, RecordMetadata, TopicDescription, WorkerStatus,
+  OffsetSpec, ProduceOptions, ProducerRecord, RecordMetadata, TopicDescription, TxnMarker, WorkerStatus,
 } from "./types.ts";
 
 /** Options of `Broker.open` (groups/broker.ts). */
@@ -278,6 +279,11 @@ export class BrokerCore implements BrokerApi, ProducerHost {
 
   async listOffset(topic: string, partition: number, spec: OffsetSpec): Promise<number> {
     return this.#ask(topic, partition, { type: "listOffset", topic, partition, spec });
+  }
+
+  /** Stand-in until the log side of transactions lands: see txn-markers-shim.ts. */
+  writeTxnMarkers(markers: TxnMarker[]): Promise<void> {
+    return appendTxnMarkers(this, markers);
   }
 
   // Replication internals: what the replica fetcher and the cluster's leader changes drive. Not

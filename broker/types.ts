@@ -122,6 +122,18 @@ export interface FetchResult {
   logStartOffset: number;
 }
 
+/** A commit or abort marker for one partition of a producer's transaction ({@link BrokerApi.writeTxnMarkers}). */
+export interface TxnMarker {
+  topic: string;
+  partition: number;
+  producerId: number;
+  producerEpoch: number;
+  /** The coordinator's epoch, stored in the marker's value. */
+  coordinatorEpoch: number;
+  /** True for a commit marker, false for an abort marker. */
+  commit: boolean;
+}
+
 /** Options for creating a topic. */
 export interface CreateTopicOptions {
   partitions?: number;
@@ -186,6 +198,14 @@ export interface BrokerApi {
   /** Reads whole stored batches from `offset` (Kafka Fetch). */
   fetchBatches(topic: string, partition: number, options: FetchOptions): Promise<FetchBatchesResult>;
   listOffset(topic: string, partition: number, spec: OffsetSpec): Promise<number>;
+  /**
+   * Appends a commit or abort control batch for `producerId` to each partition and ends its
+   * open transaction there. Idempotent: a marker for a producer with no open transaction on a
+   * partition is still written (Kafka writes it) but changes nothing else. Rejects an epoch below
+   * the producer's current one with `invalid_producer_epoch`. Resolves once every marker is
+   * durable (flushed as the topic's flush policy says).
+   */
+  writeTxnMarkers(markers: TxnMarker[]): Promise<void>;
   /** The consumer-group coordinator. */
   readonly groups: GroupCoordinatorApi;
   /** Partition count and config of a topic, without asking its workers; throws `unknown_topic`. */

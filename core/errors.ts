@@ -59,6 +59,14 @@ export const errorCodes = {
   fenced_leader_epoch: { retriable: true },
   /** A request named a leader epoch newer than the partition knows yet: retry once it has caught up. */
   unknown_leader_epoch: { retriable: true },
+  /** A transactional request does not fit the transaction's state (Kafka's INVALID_TXN_STATE). */
+  invalid_txn_state: { retriable: false },
+  /** Another operation of the same transactional id is completing (an EndTxn's markers): retry shortly. */
+  concurrent_transactions: { retriable: true },
+  /** A transactional id the coordinator does not know, or whose producer id differs (Kafka's INVALID_PRODUCER_ID_MAPPING). */
+  invalid_producer_id_mapping: { retriable: false },
+  /** A transaction timeout outside 1 ms..`transactionTimeoutMsMax` (Kafka's INVALID_TRANSACTION_TIMEOUT). */
+  invalid_transaction_timeout: { retriable: false },
 } as const;
 
 /** A stable error code. */

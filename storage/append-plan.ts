@@ -3,6 +3,7 @@ import type { TopicConfig } from "../core/topic-config.ts";
 import { lastSequence } from "./log-loader.ts";
 import type { SegmentBatch } from "./log-segment.ts";
 import type { ProducerAppend, ProducerState } from "./producer-state.ts";
+import { Attributes } from "../record/batch-layout.ts";
 import { batchSize, decodeRecords, readBatchHeader, setBaseOffset, setPartitionLeaderEpoch, stampLogAppendTime, validateBatch } from "../record/record-batch.ts";
 
 /** What an append will write, decided before any byte is written. */
@@ -66,7 +67,8 @@ export function planAppend(input: Uint8Array, ctx: AppendContext): AppendPlan {
   let offset = ctx.nextOffset;
   for (const { position, size, header } of found) {
     const count = header.lastOffsetDelta + 1;
-    if (header.producerId >= 0) {
+    // A control batch (a transaction marker) carries the producer's id but no sequence.
+    if (header.producerId >= 0 && (header.attributes & Attributes.control) === 0) {
       if (header.baseSequence < 0) throw new RivuletError("invalid_record", `producer ${header.producerId} sent a batch without a sequence`);
       const lastSeq = lastSequence(header.baseSequence, header.lastOffsetDelta);
       const dup = producers.check(header.producerId, header.producerEpoch, header.baseSequence, lastSeq);

@@ -159,7 +159,8 @@ export function loadProducerState(dir: string, segments: LogSegments, nextOffset
     for (const { header } of scanHeaders(segment.log, from)) {
       const lastOffset = header.baseOffset + header.lastOffsetDelta;
       if (header.baseOffset >= nextOffset) break;
-      if (lastOffset < offset || header.producerId < 0) continue;
+      // Control batches (transaction markers) carry no sequence.
+      if (lastOffset < offset || header.producerId < 0 || header.baseSequence < 0) continue;
       state.replay(header.producerId, header.producerEpoch, {
         firstSeq: header.baseSequence,
         lastSeq: lastSequence(header.baseSequence, header.lastOffsetDelta),

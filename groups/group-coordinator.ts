@@ -159,6 +159,19 @@ export class GroupCoordinator implements GroupCoordinatorApi {
     await this.#offsets.commit(groupId, offsets);
   }
 
+  /**
+   * Commits the offsets of a committed transaction (the transaction coordinator, after its
+   * markers): no membership or generation check and no `groupsMax` check, since the offsets were
+   * accepted by TxnOffsetCommit and the transaction's outcome is already decided. Durable on resolve;
+   * writing the same offsets again (recovery) changes nothing.
+   */
+  async commitTransactionOffsets(groupId: string, offsets: OffsetCommitEntry[]): Promise<void> {
+    if (this.#loadPending) await this.load();
+    this.#open();
+    checkGroupId(groupId, this.#limits);
+    await this.#offsets.commit(groupId, offsets);
+  }
+
   async fetchOffsets(groupId: string, partitions?: TopicPartition[]): Promise<CommittedOffset[]> {
     if (this.#loadPending) await this.load();
     this.#open();

@@ -133,10 +133,14 @@ test("transaction.timeout.ms aborts a forgotten transaction and fences its produ
     const aborted = await whenState(c, "slow", "CompleteAbort");
     assert.is(aborted.producerEpoch, id.producerEpoch + 1);
     await rejects(c.endTxn(tx, true), "producer_fenced");
+    await rejects(c.addPartitions(tx, [{ topic: "t", partition: 0 }]), "producer_fenced");
+    await c.endTxn(tx, false); // KIP-360: its own abort, already done
     const batches = await storedBatches(broker, "t", 0);
     assert.equal(batches.map((b) => b.marker ?? b.values.join()), ["late", "abort"]);
-    const next = await c.initProducerId({ transactionalId: "slow", transactionTimeoutMs: 60_000 });
+    // ... and it may re-initialize naming its old epoch (a new producer would be refused that).
+    const next = await c.initProducerId({ transactionalId: "slow", transactionTimeoutMs: 60_000, producerId: id.producerId, producerEpoch: id.producerEpoch });
     assert.is(next.producerEpoch, id.producerEpoch + 2);
+    await rejects(c.initProducerId({ transactionalId: "slow", transactionTimeoutMs: 60_000, producerId: id.producerId, producerEpoch: id.producerEpoch }), "producer_fenced");
   });
 });
 
@@ -181,7 +185,7 @@ test("recovery after a restart completes a PrepareCommit transaction (markers an
     const prepared: TransactionMetadata = {
       transactionalId: "prepared", producerId: a.producerId, producerEpoch: a.producerEpoch, timeoutMs: 60_000, state: "PrepareCommit",
       partitions: [{ topic: "t", partition: 0 }], groups: ["g"], offsets: [{ groupId: "g", topic: "t", partition: 1, offset: 3, metadata: null }],
-      startedAt: now, updatedAt: now, owner: null,
+      startedAt: now, updatedAt: now, lastProducerEpoch: -1, owner: null,
     };
     await new TransactionLog(broker, broker.producer()).write([prepared]);
     await broker.close();

@@ -184,19 +184,20 @@ export class TransactionCoordinator {
         const producerId = await this.#host.allocateProducerId();
         const fresh: TransactionMetadata = {
           transactionalId: id, producerId, producerEpoch: 0, timeoutMs, state: "Empty", partitions: [], groups: [], offsets: [],
-          startedAt: -1, updatedAt: now, owner: options.principal ?? null,
+          startedAt: -1, updatedAt: now, lastProducerEpoch: -1, owner: options.principal ?? null,
         };
         await this.#write(fresh);
         return { producerId, producerEpoch: 0 };
       }
       this.#checkOwner(meta, options.principal);
       const givenId = options.producerId ?? -1;
-      if (givenId >= 0 && (givenId !== meta.producerId || options.producerEpoch !== meta.producerEpoch)) {
+      const givenEpoch = options.producerEpoch ?? -1;
+      if (givenId >= 0 && (givenId !== meta.producerId || (givenEpoch !== meta.producerEpoch && givenEpoch !== meta.lastProducerEpoch))) {
         throw producerFenced(id, options.producerEpoch ?? -1, meta);
       }
       if (isPreparing(meta.state)) throw concurrent(id, meta);
       if (meta.state === "Ongoing") {
-        meta = await this.#fenceAndAbort(meta);
+        meta = await this.#fenceAndAbort(meta, false);
         if (isPreparing(meta.state)) throw concurrent(id, meta);
       }
       const next = copyMetadata(meta);
@@ -206,7 +207,7 @@ export class TransactionCoordinator {
       } else {
         next.producerEpoch++;
       }
-      Object.assign(next, { state: "Empty", timeoutMs, partitions: [], groups: [], offsets: [], startedAt: -1, updatedAt: this.#clock.now() });
+      Object.assign(next, { state: "Empty", timeoutMs, partitions: [], groups: [], offsets: [], startedAt: -1, updatedAt: this.#clock.now(), lastProducerEpoch: -1 });
       next.owner ??= options.principal ?? null;
       await this.#write(next);
       return { producerId: next.producerId, producerEpoch: next.producerEpoch };
@@ -288,6 +289,12 @@ export class TransactionCoordinator {
     await this.#ready();
     return this.#serial(request.transactionalId, async () => {
       const id = request.transactionalId;
+      const timedOut = this.#txns.get(id);
+      // KIP-360: the producer whose transaction timed out aborts it too; that abort is done.
+      if (!commit && timedOut?.state === "CompleteAbort" && timedOut.producerId === request.producerId && request.producerEpoch === timedOut.lastProducerEpoch) {
+        this.#checkOwner(timedOut, request.principal);
+        return;
+      }
       const meta = this.#producer(request);
       const wanted = commit ? "Commit" : "Abort";
       if (meta.state === `Complete${wanted}`) return;
@@ -327,9 +334,9 @@ export class TransactionCoordinator {
 
   async #load(): Promise<void> {
     const stored = await this.#store.load();
-    for (const meta of stored) this.#txns.set(meta.transactionalId, meta);
+    for (const meta of stored) this.#txns.set(meta.transactionalId, { ...meta, lastProducerEpoch: meta.lastProducerEpoch ?? -1 });
     this.#loaded = true;
-    for (const meta of stored) {
+    for (const meta of this.#txns.values()) {
       if (isPreparing(meta.state)) void this.#serial(meta.transactionalId, () => this.#completeOrRetry(meta.transactionalId));
       else if (meta.state === "Ongoing") this.#armTimeout(meta);
     }
@@ -375,12 +382,17 @@ export class TransactionCoordinator {
     if (meta.state !== "Ongoing") this.#armTimeout(next);
   }
 
-  /** Bumps the epoch of an Ongoing transaction and aborts it under the new epoch; returns the state reached. */
-  async #fenceAndAbort(meta: TransactionMetadata): Promise<TransactionMetadata> {
+  /**
+   * Bumps the epoch of an Ongoing transaction and aborts it under the new epoch; returns the
+   * state reached. `timedOut`: the coordinator's own abort, which the fenced producer may
+   * acknowledge and recover from (KIP-360); else a new producer took the id.
+   */
+  async #fenceAndAbort(meta: TransactionMetadata, timedOut: boolean): Promise<TransactionMetadata> {
     const id = meta.transactionalId;
     this.#cancel(this.#timeouts, id);
     const next = copyMetadata(meta);
     next.producerEpoch = Math.min(meta.producerEpoch + 1, PRODUCER_EPOCH_MAX);
+    next.lastProducerEpoch = timedOut ? meta.producerEpoch : -1;
     next.state = "PrepareAbort";
     next.updatedAt = this.#clock.now();
     await this.#write(next);
@@ -444,7 +456,7 @@ export class TransactionCoordinator {
     const meta = this.#txns.get(id);
     if (this.#closed || !meta || meta.state !== "Ongoing" || meta.producerId !== producerId || meta.producerEpoch !== producerEpoch) return;
     try {
-      await this.#fenceAndAbort(meta);
+      await this.#fenceAndAbort(meta, true);
     } catch {
       if (this.#closed) return;
       this.#timeouts.set(id, this.#timers.set(() => {

@@ -42,6 +42,11 @@ export interface TransactionMetadata {
   startedAt: number;
   /** Last change (ms). */
   updatedAt: number;
+  /**
+   * The epoch a timeout abort fenced (KIP-360), else -1: its producer may still abort (a no-op)
+   * and re-initialize naming it, instead of being fenced for good.
+   */
+  lastProducerEpoch: number;
   /** The principal that owns the id (the first to initialize it under an auth file), or null. */
   owner: string | null;
 }

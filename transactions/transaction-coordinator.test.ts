@@ -202,6 +202,35 @@ test("recovery after a restart completes a PrepareCommit transaction (markers an
   }, dir);
 });
 
+test("markers that cannot be written are retried: the outcome stands, the id answers concurrent_transactions until they are", async () => {
+  const dir = tempDir();
+  const broker = await Broker.open({ dataDir: dir.dir, maxWorkers: 3, faultInjection: true, limits: { transactionMarkerRetryMs: 20 } });
+  try {
+    await broker.createTopic("healthy");
+    await broker.createTopic("doomed");
+    const workerOf = async (topic: string) => (await broker.describeTopic(topic)).partitions[0].worker;
+    const doomedWorker = await workerOf("doomed");
+    assert.ok(doomedWorker !== await workerOf("healthy") && doomedWorker !== await workerOf("__transaction_state"), "the broken worker hosts neither the healthy topic nor the coordinator's state");
+    const c = broker.transactions;
+    const id = await c.initProducerId({ transactionalId: "stuck", transactionTimeoutMs: 60_000 });
+    const tx = { transactionalId: "stuck", ...id };
+    await c.addPartitions(tx, [{ topic: "healthy", partition: 0 }, { topic: "doomed", partition: 0 }]);
+    await broker.faults.breakPartition("doomed", 0);
+    await c.endTxn(tx, true); // the decision is durable: answered although a marker is missing
+    assert.is(c.describe("stuck")!.state, "PrepareCommit");
+    await rejects(c.initProducerId({ transactionalId: "stuck", transactionTimeoutMs: 60_000 }), "concurrent_transactions");
+    await rejects(c.addPartitions(tx, [{ topic: "healthy", partition: 0 }]), "concurrent_transactions");
+    await rejects(c.endTxn(tx, true), "concurrent_transactions");
+    // A deleted topic's marker has nowhere to go: the next try completes without it.
+    await broker.deleteTopic("doomed");
+    await whenState(c, "stuck", "CompleteCommit");
+    assert.equal((await storedBatches(broker, "healthy", 0)).map((b) => b.marker), ["commit"], "the healthy partition got its marker once");
+  } finally {
+    await broker.close();
+    dir.remove();
+  }
+});
+
 test("past transactionalIdsMax the least recently used finished ids are forgotten", async () => {
   const dir = tempDir();
   const broker = await Broker.open({ dataDir: dir.dir, maxWorkers: 1, limits: { transactionalIdsMax: 2 } });

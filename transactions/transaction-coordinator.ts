@@ -112,6 +112,8 @@ export class TransactionCoordinator {
   #chains = new Map<string, Promise<void>>();
   #timeouts = new Map<string, TimerHandle>();
   #retries = new Map<string, TimerHandle>();
+  /** Per completing transaction (id, producer id, epoch): partitions whose marker is written. */
+  #markersWritten = new Map<string, Set<string>>();
   #listeners = new Set<(meta: TransactionMetadata) => void>();
   #loading: Promise<void> | undefined;
   #loaded = false;
@@ -421,11 +423,18 @@ export class TransactionCoordinator {
     const commit = meta.state === "PrepareCommit";
     // A deleted topic's (or lost partition's) marker has nowhere to go.
     const live = meta.partitions.filter((p) => p.partition < (this.#host.partitionsOf(p.topic) ?? 0));
-    if (live.length > 0) {
-      await this.#host.writeTxnMarkers(live.map(({ topic, partition }) => ({
-        topic, partition, producerId: meta.producerId, producerEpoch: meta.producerEpoch, coordinatorEpoch: COORDINATOR_EPOCH, commit,
-      })));
-    }
+    // Partitions whose marker is written are not written again by a retry (after a restart they
+    // are: a repeated marker changes nothing).
+    const key = `${meta.transactionalId}\0${meta.producerId}\0${meta.producerEpoch}`;
+    const written = this.#markersWritten.get(key) ?? new Set<string>();
+    this.#markersWritten.set(key, written);
+    const results = await Promise.allSettled(live.filter((p) => !written.has(`${p.topic}\0${p.partition}`)).map(async ({ topic, partition }) => {
+      await this.#host.writeTxnMarkers([{ topic, partition, producerId: meta.producerId, producerEpoch: meta.producerEpoch, coordinatorEpoch: COORDINATOR_EPOCH, commit }]);
+      written.add(`${topic}\0${partition}`);
+    }));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failed) throw failed.reason;
+    this.#markersWritten.delete(key);
     if (commit) {
       const byGroup = new Map<string, OffsetCommitEntry[]>();
       for (const o of meta.offsets) {

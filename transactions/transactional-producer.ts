@@ -125,7 +125,7 @@ export class TransactionalProducer {
   }
 
   async #init(): Promise<TransactionalIdentity> {
-    const identity = await this.#coordinator.initProducerId({ transactionalId: this.transactionalId, transactionTimeoutMs: this.#timeoutMs });
+    const identity = await whileConcurrent(this.#host, () => this.#coordinator.initProducerId({ transactionalId: this.transactionalId, transactionTimeoutMs: this.#timeoutMs }));
     this.#sequences.clear();
     return identity;
   }
@@ -136,16 +136,8 @@ export class TransactionalProducer {
     if (tx.touched) await this.#end(tx, false);
   }
 
-  async #end(tx: OpenTransaction, commit: boolean): Promise<void> {
-    for (;;) {
-      try {
-        return await this.#coordinator.endTxn(tx.request, commit);
-      } catch (error) {
-        // The previous outcome is still writing its markers: it finishes on its own.
-        if (!isRivuletError(error, "concurrent_transactions")) throw error;
-        await new Promise((resolve) => setTimeout(resolve, this.#host.limits.transactionMarkerRetryMs));
-      }
-    }
+  #end(tx: OpenTransaction, commit: boolean): Promise<void> {
+    return whileConcurrent(this.#host, () => this.#coordinator.endTxn(tx.request, commit));
   }
 }
 
@@ -182,7 +174,7 @@ class OpenTransaction implements Transaction {
   sendOffsets(groupId: string, offsets: OffsetCommitEntry[]): Promise<void> {
     return this.#track((async () => {
       this.touched = true;
-      await this.#coordinator.addOffsets(this.request, groupId);
+      await whileConcurrent(this.#host, () => this.#coordinator.addOffsets(this.request, groupId));
       await this.#coordinator.txnOffsetCommit(this.request, groupId, offsets);
     })());
   }
@@ -224,7 +216,7 @@ class OpenTransaction implements Transaction {
     if (builders.size === 0) return [];
     this.#partitioner.nextBatch(topic, partitions);
     this.touched = true;
-    await this.#coordinator.addPartitions(this.request, [...builders.keys()].map((partition) => ({ topic, partition })));
+    await whileConcurrent(this.#host, () => this.#coordinator.addPartitions(this.request, [...builders.keys()].map((partition) => ({ topic, partition }))));
     const offsets: number[] = new Array(records.length);
     await Promise.all([...builders].map(async ([partition, { builder, slots }]) => {
       const baseOffset = await this.#append(topic, partition, builder);
@@ -258,6 +250,23 @@ class OpenTransaction implements Transaction {
         if (!isRivuletError(error) || !error.retriable || this.#host.clock.now() >= deadline) throw error;
         await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, 20 * attempt)));
       }
+    }
+  }
+}
+
+/**
+ * Runs a coordinator call again while it answers `concurrent_transactions` (the previous
+ * transaction's markers are still being retried: they finish on their own), every
+ * `transactionMarkerRetryMs`, up to the delivery timeout.
+ */
+async function whileConcurrent<T>(host: TransactionalProducerHost, call: () => Promise<T>): Promise<T> {
+  const deadline = host.clock.now() + host.limits.deliveryTimeoutMs;
+  for (;;) {
+    try {
+      return await call();
+    } catch (error) {
+      if (!isRivuletError(error, "concurrent_transactions") || host.clock.now() >= deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, host.limits.transactionMarkerRetryMs));
     }
   }
 }

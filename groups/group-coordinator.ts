@@ -172,6 +172,22 @@ export class GroupCoordinator implements GroupCoordinatorApi {
     await this.#offsets.commit(groupId, offsets);
   }
 
+  /**
+   * The membership check of {@link commitOffsets} without committing, for a transaction's offsets
+   * (TxnOffsetCommit v3, KIP-447): a zombie consumer of an older generation cannot commit through a
+   * transaction either. Generation -1 (older clients) is not checked.
+   *
+   * @throws {RivuletError} unknown_member, illegal_generation, rebalance_in_progress
+   */
+  async checkTransactionMember(groupId: string, generationId: number, memberId: string, offsets: OffsetCommitEntry[]): Promise<void> {
+    if (this.#loadPending) await this.load();
+    this.#open();
+    if (generationId < 0) return;
+    const group = this.#groups.get(groupId);
+    if (group === undefined || group.state === "Empty") throw unknownMember(groupId, memberId);
+    group.checkCommit(generationId, memberId, offsets);
+  }
+
   async fetchOffsets(groupId: string, partitions?: TopicPartition[]): Promise<CommittedOffset[]> {
     if (this.#loadPending) await this.load();
     this.#open();

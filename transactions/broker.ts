@@ -63,6 +63,7 @@ export class Broker extends GroupsBroker {
         writeTxnMarkers: (markers) => broker.writeTxnMarkers(markers),
         allocateProducerId: () => broker.allocateProducerId(),
         commitTransactionOffsets: (groupId, offsets) => groups.commitTransactionOffsets(groupId, offsets),
+        checkGroupMember: (groupId, generationId, memberId, offsets) => groups.checkTransactionMember(groupId, generationId, memberId, offsets),
         partitionsOf: host.partitionsOf,
       },
       clock: broker.clock,

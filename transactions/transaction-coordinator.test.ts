@@ -167,6 +167,23 @@ test("TxnOffsetCommit offsets reach the group only when the transaction commits;
   });
 });
 
+test("TxnOffsetCommit from a consumer that names its generation is checked against the group (KIP-447)", async () => {
+  await withBroker(async (broker) => {
+    await broker.createTopic("in");
+    const c = broker.transactions;
+    const id = await c.initProducerId({ transactionalId: "kip447", transactionTimeoutMs: 60_000 });
+    const tx = { transactionalId: "kip447", ...id };
+    const member = await broker.groups.joinManaged("members", ["in"]);
+    await c.addOffsets(tx, "members");
+    const offsets = [{ topic: "in", partition: 0, offset: 4 }];
+    await rejects(c.txnOffsetCommit(tx, "members", offsets, { generationId: member.generation + 1, memberId: member.memberId }), "illegal_generation");
+    await rejects(c.txnOffsetCommit(tx, "members", offsets, { generationId: member.generation, memberId: "zombie" }), "unknown_member");
+    await c.txnOffsetCommit(tx, "members", offsets, { generationId: member.generation, memberId: member.memberId });
+    await c.endTxn(tx, true);
+    assert.is((await broker.groups.fetchOffsets("members", [{ topic: "in", partition: 0 }]))[0].offset, 4);
+  });
+});
+
 test("recovery after a restart completes a PrepareCommit transaction (markers and offsets) and aborts an Ongoing one", async () => {
   const dir = tempDir();
   let producerIds: number[] = [];

@@ -46,8 +46,16 @@ export interface TransactionHost {
   allocateProducerId(): Promise<number>;
   /** Commits a transaction's offsets to a group, bypassing membership (checked by TxnOffsetCommit). */
   commitTransactionOffsets(groupId: string, offsets: OffsetCommitEntry[]): Promise<void>;
+  /** Checks that a consumer of the group's current generation sends the offsets (KIP-447; generation -1 is not checked). */
+  checkGroupMember(groupId: string, generationId: number, memberId: string, offsets: OffsetCommitEntry[]): Promise<void>;
   /** Partition count of a topic, undefined when it does not exist. */
   partitionsOf(topic: string): number | undefined;
+}
+
+/** The group member sending a transaction's offsets (TxnOffsetCommit v3+), when it says. */
+export interface TransactionGroupMember {
+  generationId: number;
+  memberId: string;
 }
 
 /** Options of {@link TransactionCoordinator}. */
@@ -250,10 +258,12 @@ export class TransactionCoordinator {
    * TxnOffsetCommit: stages offsets of a group added by AddOffsetsToTxn; the group sees them
    * once the transaction commits.
    *
+   * @param member the consumer sending them (v3+): checked against the group's generation
    * @throws {RivuletError} `invalid_txn_state` (no Ongoing transaction, or the group was not
-   *   added), `invalid_offset`, `invalid_request` (metadata too long), and as {@link addPartitions}
+   *   added), `invalid_offset`, `invalid_request` (metadata too long), `unknown_member` /
+   *   `illegal_generation` (a consumer not of the current generation), and as {@link addPartitions}
    */
-  async txnOffsetCommit(request: TransactionalRequest, groupId: string, offsets: OffsetCommitEntry[]): Promise<void> {
+  async txnOffsetCommit(request: TransactionalRequest, groupId: string, offsets: OffsetCommitEntry[], member?: TransactionGroupMember): Promise<void> {
     const utf8 = new TextEncoder();
     for (const o of offsets) {
       if (!Number.isSafeInteger(o.offset) || o.offset < 0) throw new RivuletError("invalid_offset", `offset ${o.offset} for ${o.topic}-${o.partition} must be a non-negative integer`, { topic: o.topic, partition: o.partition });
@@ -262,6 +272,7 @@ export class TransactionCoordinator {
       }
     }
     await this.#ready();
+    if (member) await this.#host.checkGroupMember(groupId, member.generationId, member.memberId, offsets);
     return this.#serial(request.transactionalId, async () => {
       const meta = this.#producer(request);
       if (meta.state !== "Ongoing" || !meta.groups.includes(groupId)) throw invalidState(request.transactionalId, `commit offsets of group "${groupId}" (add it with AddOffsetsToTxn first)`, meta);

@@ -31,21 +31,15 @@ import { type Clock, systemClock } from "../core/clock.ts";
 import { RivuletError } from "../core/errors.ts";
 import { defaultLimits, type Limits } from "../core/limits.ts";
 import type { OffsetCommitEntry, TopicPartition } from "../broker/group-api.ts";
-import type { TxnMarker } from "../broker/types.ts";
 import { systemTimers, type TimerHandle, type Timers } from "../groups/group-timers.ts";
 import { concurrent, invalidState, notOwner, producerFenced, unknownProducerMapping } from "./transaction-errors.ts";
 import { copyMetadata, hasPartition, isPreparing, PRODUCER_EPOCH_MAX, type PendingOffset, type TransactionMetadata } from "./transaction-metadata.ts";
 import type { TransactionStore } from "./transaction-log.ts";
+import { type OutcomeHost, writeOutcome } from "./transaction-outcome.ts";
 
-/** The coordinator's epoch in every marker: one broker owns `__transaction_state` for good. */
-export const COORDINATOR_EPOCH = 0;
-
-/** What the coordinator needs from the broker it runs in. */
-export interface TransactionHost {
-  writeTxnMarkers(markers: TxnMarker[]): Promise<void>;
+/** What the coordinator needs from the broker it runs in (markers, offsets and topics: see {@link OutcomeHost}). */
+export interface TransactionHost extends OutcomeHost {
   allocateProducerId(): Promise<number>;
-  /** Commits a transaction's offsets to a group, bypassing membership (checked by TxnOffsetCommit). */
-  commitTransactionOffsets(groupId: string, offsets: OffsetCommitEntry[]): Promise<void>;
   /** Checks that a consumer of the group's current generation sends the offsets (KIP-447; generation -1 is not checked). */
   checkGroupMember(groupId: string, generationId: number, memberId: string, offsets: OffsetCommitEntry[]): Promise<void>;
   /** Partition count of a topic, undefined when it does not exist. */
@@ -429,34 +423,17 @@ export class TransactionCoordinator {
     }
   }
 
-  /** Markers, then (commit) the staged offsets, then Complete*. Each step may be repeated after a crash. */
+  /** The outcome's markers and offsets (transaction-outcome.ts), then Complete*. */
   async #complete(meta: TransactionMetadata): Promise<void> {
-    const commit = meta.state === "PrepareCommit";
-    // A deleted topic's (or lost partition's) marker has nowhere to go.
-    const live = meta.partitions.filter((p) => p.partition < (this.#host.partitionsOf(p.topic) ?? 0));
-    // Partitions whose marker is written are not written again by a retry (after a restart they
-    // are: a repeated marker changes nothing).
+    // Partitions whose marker is written are not written again by a retry (after a restart
+    // they are: a repeated marker changes nothing).
     const key = `${meta.transactionalId}\0${meta.producerId}\0${meta.producerEpoch}`;
     const written = this.#markersWritten.get(key) ?? new Set<string>();
     this.#markersWritten.set(key, written);
-    const results = await Promise.allSettled(live.filter((p) => !written.has(`${p.topic}\0${p.partition}`)).map(async ({ topic, partition }) => {
-      await this.#host.writeTxnMarkers([{ topic, partition, producerId: meta.producerId, producerEpoch: meta.producerEpoch, coordinatorEpoch: COORDINATOR_EPOCH, commit }]);
-      written.add(`${topic}\0${partition}`);
-    }));
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
-    if (failed) throw failed.reason;
+    await writeOutcome(this.#host, meta, written);
     this.#markersWritten.delete(key);
-    if (commit) {
-      const byGroup = new Map<string, OffsetCommitEntry[]>();
-      for (const o of meta.offsets) {
-        const list = byGroup.get(o.groupId) ?? [];
-        list.push({ topic: o.topic, partition: o.partition, offset: o.offset, metadata: o.metadata });
-        byGroup.set(o.groupId, list);
-      }
-      for (const [groupId, offsets] of byGroup) await this.#host.commitTransactionOffsets(groupId, offsets);
-    }
     const next = copyMetadata(meta);
-    Object.assign(next, { state: commit ? "CompleteCommit" : "CompleteAbort", partitions: [], groups: [], offsets: [], startedAt: -1, updatedAt: this.#clock.now() });
+    Object.assign(next, { state: meta.state === "PrepareCommit" ? "CompleteCommit" : "CompleteAbort", partitions: [], groups: [], offsets: [], startedAt: -1, updatedAt: this.#clock.now() });
     await this.#write(next);
   }
 

@@ -32,6 +32,10 @@ export const errorCodes = {
   timeout: { retriable: true },
   out_of_order_sequence: { retriable: false },
   producer_fenced: { retriable: false },
+  /** A transaction marker (or transactional request) carried a producer epoch below the producer's current one. */
+  invalid_producer_epoch: { retriable: false },
+  /** A producer's request does not fit the state of its transaction (e.g. a plain batch while its transaction is ongoing). */
+  invalid_txn_state: { retriable: false },
   unknown_producer: { retriable: false },
   unknown_group: { retriable: false },
   unknown_member: { retriable: false },
@@ -59,8 +63,6 @@ export const errorCodes = {
   fenced_leader_epoch: { retriable: true },
   /** A request named a leader epoch newer than the partition knows yet: retry once it has caught up. */
   unknown_leader_epoch: { retriable: true },
-  /** A transactional request does not fit the transaction's state (Kafka's INVALID_TXN_STATE). */
-  invalid_txn_state: { retriable: false },
   /** Another operation of the same transactional id is completing (an EndTxn's markers): retry shortly. */
   concurrent_transactions: { retriable: true },
   /** A transactional id the coordinator does not know, or whose producer id differs (Kafka's INVALID_PRODUCER_ID_MAPPING). */

@@ -30,6 +30,7 @@ export const statusOfCode: Readonly<Record<ErrorCode, number>> = {
   concurrent_transactions: 409,
   invalid_producer_id_mapping: 400,
   invalid_transaction_timeout: 400,
+  invalid_producer_epoch: 409,
   record_too_large: 413,
   request_too_large: 413,
   too_many_records: 413,

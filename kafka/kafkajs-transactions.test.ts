@@ -2,8 +2,8 @@
  * kafkajs 2.2.4's transactional producer against the Kafka listener: commits and aborts
  * interleaved, consume-transform-produce with `sendOffsets`, fencing of a zombie by a second
  * producer with the same transactional id, and KIP-890's refusal of a transactional batch for a
- * partition the transaction did not add (raw requests). What readers see of the markers is
- * checked on the stored batches (read_committed reads come with the log side of transactions).
+ * partition the transaction did not add (raw requests); kafkajs consumers read_committed see
+ * exactly the committed records, read_uncommitted every data record, and never a marker.
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -53,6 +53,28 @@ test("kafkajs commits and aborts interleaved transactions: every data batch is t
     assert.is(new Set(batches.map((b) => `${b.producerId}/${b.producerEpoch}`)).size, 1, "one producer, one epoch");
   }
   assert.is(h.broker.transactions.describe("interleaved")!.state, "CompleteAbort");
+  // Each partition's last record (t4 under read_uncommitted, t3 under read_committed) comes after
+  // everything before it, so once both are seen nothing else is on its way.
+  const read = async (readUncommitted: boolean): Promise<string[]> => {
+    const groupId = `interleaved-${readUncommitted ? "uncommitted" : "committed"}`;
+    const consumer = h.kafka(groupId).consumer({ groupId, readUncommitted, maxWaitTimeInMs: 100 });
+    const seen: string[] = [];
+    const last = readUncommitted ? "t4" : "t3";
+    await consumer.connect();
+    await consumer.subscribe({ topic: "tx-orders", fromBeginning: true });
+    await new Promise<void>((resolve) => {
+      void consumer.run({
+        eachMessage: async ({ message }) => {
+          seen.push(String(message.value));
+          if (seen.includes(`${last}-p0`) && seen.includes(`${last}-p1`)) resolve();
+        },
+      });
+    });
+    await consumer.disconnect();
+    return seen.sort();
+  };
+  assert.equal(await read(false), ["t1-p0", "t1-p1", "t3-p0", "t3-p1"]);
+  assert.equal(await read(true), ["t1-p0", "t1-p1", "t2-p0", "t2-p1", "t3-p0", "t3-p1", "t4-p0", "t4-p1"]);
 });
 
 test("kafkajs consume-transform-produce: sendOffsets commits the input offsets with the output, visible to OffsetFetch only after commit", async () => {

@@ -55,6 +55,10 @@ test("transaction() aborts when the callback throws and rethrows its error; the 
   const batches = await storedBatches(broker, "ledger", 0);
   assert.equal(batches.map((b) => b.marker ?? b.values.join(",")), ["half written", "abort", "written", "commit"]);
   assert.ok(batches[2].producerEpoch > batches[0].producerEpoch);
+  const values = async (isolation: "read_committed" | "read_uncommitted") =>
+    (await broker.fetch("ledger", 0, { offset: 0, isolation })).records.map((r) => new TextDecoder().decode(r.value!));
+  assert.equal(await values("read_committed"), ["written"]);
+  assert.equal(await values("read_uncommitted"), ["half written", "written"]);
 });
 
 test("sendOffsets' offsets are visible to OffsetFetch only once the transaction commits", async () => {

@@ -59,6 +59,8 @@ export const errorCodes = {
   fenced_leader_epoch: { retriable: true },
   /** A request named a leader epoch newer than the partition knows yet: retry once it has caught up. */
   unknown_leader_epoch: { retriable: true },
+  /** A topic asked for more replicas than there are live brokers (or fewer than 1). */
+  invalid_replication_factor: { retriable: false },
 } as const;
 
 /** A stable error code. */

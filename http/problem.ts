@@ -48,6 +48,7 @@ export const statusOfCode: Readonly<Record<ErrorCode, number>> = {
   revision_compacted: 500,
   fenced_leader_epoch: 409,
   unknown_leader_epoch: 503,
+  invalid_replication_factor: 400,
 };
 
 /** The problem document: RFC 9457 members plus Rivulet's `code` and `retriable`. */

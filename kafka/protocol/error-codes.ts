@@ -118,6 +118,7 @@ const byRivuletCode: Readonly<Record<ErrorCode, KafkaErrorName>> = {
   revision_compacted: "UNKNOWN_SERVER_ERROR",
   fenced_leader_epoch: "FENCED_LEADER_EPOCH",
   unknown_leader_epoch: "UNKNOWN_LEADER_EPOCH",
+  invalid_replication_factor: "INVALID_REPLICATION_FACTOR",
 };
 
 const nameByCode = new Map<number, KafkaErrorName>(

@@ -10,6 +10,7 @@ import type { AuthConfig } from "../auth/auth-config.ts";
 import type { AuthDoor } from "../auth/auth-failures.ts";
 import type { Principal } from "../auth/rights.ts";
 import { Authenticator } from "../auth/authenticator.ts";
+import type { ClusterView } from "../cluster/node/cluster-view.ts";
 
 /** Options of {@link createApp}. */
 export interface HttpOptions {
@@ -33,6 +34,11 @@ export interface HttpOptions {
   mounts?: HttpMount[];
   /** Aborting it ends every SSE stream and long-poll (graceful shutdown). */
   signal?: AbortSignal;
+  /**
+   * The cluster this broker is in: `GET /v1/cluster` shows it, and requests for a partition led
+   * by another broker are forwarded there. Absent: a broker alone.
+   */
+  clusterView?: ClusterView;
 }
 
 /** What a mounted sub-app's handlers see: the principal the host authenticated. */
@@ -76,6 +82,8 @@ export interface ResolvedHttpOptions {
   clock: Clock;
   /** Aborts when the server shuts down. */
   signal: AbortSignal;
+  /** The cluster this broker is in (null: `GET /v1/cluster` answers with this broker alone). */
+  cluster: ClusterView | null;
 }
 
 /**
@@ -97,5 +105,6 @@ export function resolveHttpOptions(options: HttpOptions = {}): ResolvedHttpOptio
     auth: options.auth instanceof Authenticator ? options.auth : options.auth ? new Authenticator(options.auth, options.limits) : null,
     clock: options.clock ?? systemClock,
     signal: options.signal ?? new AbortController().signal,
+    cluster: options.clusterView ?? null,
   };
 }

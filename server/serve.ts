@@ -16,6 +16,11 @@ import type { HttpOptions } from "../http/options.ts";
 import { createDurableStreamsApp, durableStreamsMountAuth } from "../durable-streams/mod.ts";
 import { consoleMount } from "../console/mod.ts";
 import type { KafkaListener, KafkaListenerOptions } from "../kafka/listener.ts";
+import { ClusteredBroker } from "../cluster/node/clustered-broker.ts";
+import type { ClusterNode } from "../cluster/node/cluster-node.ts";
+import { joinCluster, type ServeClusterOptions } from "./join-cluster.ts";
+
+export type { ServeClusterOptions } from "./join-cluster.ts";
 
 /** Options of {@link serve}: the app's options plus where and how to listen. */
 export interface ServeOptions extends Omit<HttpOptions, "signal"> {
@@ -34,6 +39,12 @@ export interface ServeOptions extends Omit<HttpOptions, "signal"> {
   kafkaPort?: number;
   /** How long `close()` lets in-flight requests finish before cutting connections (default 2000 ms). */
   closeGraceMs?: number;
+  /**
+   * Join a cluster through etcd (`--etcd`, `--broker-id`, …; DESIGN §9): topics go to the
+   * controller, Metadata and `GET /v1/cluster` show the cluster, record routes for partitions
+   * led elsewhere are forwarded. Needs `kafkaPort` (replicas fetch over the Kafka listener).
+   */
+  cluster?: ServeClusterOptions;
 }
 
 /** A running server. */
@@ -46,6 +57,8 @@ export interface Server {
   kafkaPort?: number;
   /** The Hono app being served. */
   app: Hono<AppEnv>;
+  /** The cluster membership, with `cluster` set. */
+  node?: ClusterNode;
   /** Ends SSE streams and long-polls, stops accepting, and closes every connection. */
   close(): Promise<void>;
 }
@@ -72,8 +85,11 @@ async function startKafka(broker: BrokerApi, options: KafkaListenerOptions): Pro
  * await server.close();
  * ```
  */
-export async function serve(broker: BrokerApi, options: ServeOptions = {}): Promise<Server> {
+export async function serve(local: BrokerApi, options: ServeOptions = {}): Promise<Server> {
   const host = options.host ?? "127.0.0.1";
+  if (options.cluster && options.kafkaPort === undefined) throw new TypeError("a clustered broker needs a Kafka port (--kafka-port): replicas fetch over the Kafka listener");
+  const clustered = options.cluster ? new ClusteredBroker(local) : null;
+  const broker: BrokerApi = clustered ?? local;
   const limits = resolveLimits(options.limits);
   // One Authenticator for every door: failed attempts count per client address across doors.
   const config = options.auth ?? (options.authFile ? await loadAuthFile(options.authFile) : undefined);
@@ -82,7 +98,7 @@ export async function serve(broker: BrokerApi, options: ServeOptions = {}): Prom
   const streams = { path: "/v1/stream", app: createDurableStreamsApp(broker, { limits: options.limits, signal: shutdown.signal }), ...durableStreamsMountAuth };
   const webConsole = consoleMount(broker, { authRequired: auth !== undefined, limits: options.limits, clock: options.clock, signal: shutdown.signal });
   const mounts = [...(options.mounts ?? []), ...[streams, webConsole].filter((d) => !options.mounts?.some((m) => m.path === d.path))];
-  const app = createApp(broker, { ...options, auth, mounts, signal: shutdown.signal });
+  const app = createApp(broker, { ...options, auth, mounts, signal: shutdown.signal, clusterView: clustered?.view });
   const running = await serveFetch({
     fetch: app.fetch,
     hostname: host,
@@ -96,9 +112,25 @@ export async function serve(broker: BrokerApi, options: ServeOptions = {}): Prom
   let kafka: KafkaListener | null = null;
   if (options.kafkaPort !== undefined) {
     try {
-      kafka = await startKafka(broker, { host, port: options.kafkaPort, tls: options.tls, auth, limits: options.limits });
+      kafka = await startKafka(broker, {
+        host,
+        port: options.kafkaPort,
+        tls: options.tls,
+        auth,
+        limits: options.limits,
+        ...(options.cluster ? { nodeId: options.cluster.brokerId, cluster: clustered!.view, advertisedHost: options.cluster.advertisedHost } : {}),
+      });
     } catch (error) {
       await running.shutdown(0);
+      throw error;
+    }
+  }
+  let node: ClusterNode | undefined;
+  if (options.cluster) {
+    try {
+      node = await joinCluster(local, clustered!, options.cluster, { host, port: running.port, kafkaPort: kafka!.port }, options.limits);
+    } catch (error) {
+      await Promise.all([running.shutdown(0), kafka?.close()]);
       throw error;
     }
   }
@@ -109,8 +141,10 @@ export async function serve(broker: BrokerApi, options: ServeOptions = {}): Prom
     url: `${options.tls ? "https" : "http"}://${shownHost}:${running.port}`,
     kafkaPort: kafka?.port,
     app,
+    node,
     close() {
       closing ??= (async () => {
+        await node?.close();
         shutdown.abort();
         await Promise.all([running.shutdown(options.closeGraceMs ?? 2_000), kafka?.close()]);
       })();

@@ -1,0 +1,213 @@
+/**
+ * The broker the front ends of a clustered broker speak to: the local broker for records (the
+ * data plane decides whether this replica may serve them), the cluster for topics.
+ *
+ * - `createTopic` / `deleteTopic` go to the controller (directly when this broker is it, else
+ *   through a request key, see {@link TopicRequester}), then wait until this broker's metadata
+ *   shows the change and its reconciler has opened or removed the local replicas, so a
+ *   describe right after answers with it.
+ * - `listTopics` / `describeTopic` come from the cluster's metadata; describe adds each
+ *   partition's leader, replicas, ISR and leader epoch to the local replica's offsets (a topic
+ *   with no replica here shows offsets 0 and worker -1).
+ * - Everything else is the local broker's.
+ */
+import { RivuletError, isRivuletError } from "../../core/errors.ts";
+import { parseTopicConfig } from "../../core/topic-config.ts";
+import type {
+  BrokerApi, BrokerHealth, CreateTopicOptions, FetchBatchesResult, FetchOptions, FetchResult, OffsetSpec, ProduceOptions, ProducerRecord,
+  RecordMetadata, TopicDescription, WorkerStatus, AppendBatchResult,
+} from "../../broker/types.ts";
+import type { GroupCoordinatorApi } from "../../broker/group-api.ts";
+import { localTopicConfig } from "../controller/cluster-topic-config.ts";
+import type { TopicRequest } from "../controller/topic-requests.ts";
+import type { ClusterNode } from "./cluster-node.ts";
+import type { ClusterView } from "./cluster-view.ts";
+
+/** The local broker, with the optional parts the Kafka listener and Durable Streams use. */
+export type LocalBroker = BrokerApi & {
+  allocateProducerId?(): Promise<number>;
+  endOffsetForEpoch?(topic: string, partition: number, leaderEpoch: number, currentLeaderEpoch: number): Promise<{ epoch: number; endOffset: number }>;
+  readonly limits?: unknown;
+  readonly clock?: unknown;
+};
+
+/**
+ * A clustered broker's facade.
+ *
+ * @example
+ * ```ts
+ * const clustered = new ClusteredBroker(broker);
+ * clustered.attach(node);           // once the cluster node has started
+ * await clustered.createTopic("orders", { partitions: 3, replicationFactor: 3 });
+ * ```
+ */
+export class ClusteredBroker implements BrokerApi {
+  readonly #local: LocalBroker;
+  #node: ClusterNode | null = null;
+  readonly allocateProducerId?: () => Promise<number>;
+  readonly endOffsetForEpoch?: LocalBroker["endOffsetForEpoch"];
+  readonly limits?: unknown;
+  readonly clock?: unknown;
+
+  constructor(local: LocalBroker) {
+    this.#local = local;
+    if (local.allocateProducerId) this.allocateProducerId = () => local.allocateProducerId!();
+    if (local.endOffsetForEpoch) this.endOffsetForEpoch = (t, p, e, c) => local.endOffsetForEpoch!(t, p, e, c);
+    this.limits = local.limits;
+    this.clock = local.clock;
+  }
+
+  /** Connects the facade to its started cluster node; until then topic calls are refused as retriable. */
+  attach(node: ClusterNode): void {
+    this.#node = node;
+    Object.assign(this.view, { clusterId: node.view.clusterId, brokerId: node.brokerId });
+  }
+
+  /** The cluster as the front ends see it (empty until attached). */
+  readonly view: ClusterView = {
+    clusterId: "",
+    brokerId: -1,
+    clustered: true,
+    controllerId: () => this.#node?.view.controllerId() ?? -1,
+    brokers: () => this.#node?.view.brokers() ?? [],
+    partition: (topic, partition) => this.#node?.view.partition(topic, partition),
+  };
+
+  get node(): ClusterNode {
+    if (!this.#node) throw new RivuletError("coordination_unavailable", "this broker is still joining its cluster");
+    return this.#node;
+  }
+
+  async createTopic(name: string, options: CreateTopicOptions = {}): Promise<TopicDescription> {
+    const request: Extract<TopicRequest, { op: "create" }> = {
+      op: "create",
+      name,
+      partitions: options.partitions ?? 1,
+      config: options.config ?? {},
+      replication_factor: options.replicationFactor ?? null,
+      internal: options.internal ?? false,
+    };
+    await this.#change(request);
+    return this.describeTopic(name);
+  }
+
+  async deleteTopic(name: string, options: { internal?: boolean } = {}): Promise<void> {
+    await this.#change({ op: "delete", name, internal: options.internal ?? false });
+  }
+
+  async createPartitions(name: string, _count: number): Promise<TopicDescription> {
+    this.#topic(name);
+    throw new RivuletError("invalid_request", `adding partitions to a topic is not supported in a cluster yet (topic ${name})`, { topic: name });
+  }
+
+  async listTopics(options: { internal?: boolean } = {}): Promise<string[]> {
+    return this.node.cache.topics().map((t) => t.name).filter((n) => options.internal || !n.startsWith("__"));
+  }
+
+  async describeTopic(name: string): Promise<TopicDescription> {
+    const record = this.#topic(name);
+    let local: TopicDescription | null = null;
+    try {
+      local = await this.#local.describeTopic(name);
+    } catch (error) {
+      if (!isRivuletError(error, "unknown_topic")) throw error;
+    }
+    const view = this.node.view;
+    return {
+      name,
+      config: local?.config ?? parseTopicConfig(localTopicConfig(record.config)),
+      partitions: record.replicas.map((replicas, partition) => {
+        const here = local?.partitions[partition];
+        const state = view.partition(name, partition);
+        return {
+          partition,
+          startOffset: here?.startOffset ?? 0,
+          endOffset: here?.endOffset ?? 0,
+          worker: here?.worker ?? -1,
+          status: here?.status ?? "online",
+          sizeBytes: here?.sizeBytes ?? 0,
+          leader: state?.leader ?? -1,
+          replicas: [...replicas],
+          isr: state ? state.isr : [],
+          leaderEpoch: state?.leader_epoch ?? 0,
+        };
+      }),
+    };
+  }
+
+  topicConfig(topic: string): ReturnType<BrokerApi["topicConfig"]> {
+    try {
+      return this.#local.topicConfig(topic);
+    } catch (error) {
+      if (!isRivuletError(error, "unknown_topic")) throw error;
+      const record = this.#topic(topic);
+      return { partitions: record.replicas.length, config: parseTopicConfig(localTopicConfig(record.config)) };
+    }
+  }
+
+  produce(topic: string, records: ProducerRecord[], options?: ProduceOptions): Promise<RecordMetadata[]> {
+    return this.#local.produce(topic, records, options);
+  }
+
+  initProducer(options?: { owner?: string | null; producerId?: number }): Promise<{ producerId: number; producerEpoch: number }> {
+    return this.#local.initProducer(options);
+  }
+
+  appendBatch(topic: string, partition: number, batches: Uint8Array): Promise<AppendBatchResult> {
+    return this.#local.appendBatch(topic, partition, batches);
+  }
+
+  fetch(topic: string, partition: number, options: FetchOptions): Promise<FetchResult> {
+    return this.#local.fetch(topic, partition, options);
+  }
+
+  fetchBatches(topic: string, partition: number, options: FetchOptions): Promise<FetchBatchesResult> {
+    return this.#local.fetchBatches(topic, partition, options);
+  }
+
+  listOffset(topic: string, partition: number, spec: OffsetSpec): Promise<number> {
+    return this.#local.listOffset(topic, partition, spec);
+  }
+
+  get groups(): GroupCoordinatorApi {
+    return this.#local.groups;
+  }
+
+  workers(): WorkerStatus[] {
+    return this.#local.workers();
+  }
+
+  get stats(): BrokerApi["stats"] {
+    return this.#local.stats;
+  }
+
+  health(): BrokerHealth {
+    return this.#local.health();
+  }
+
+  /** Closes the local broker (the cluster node is closed by its owner first). */
+  close(): Promise<void> {
+    return this.#local.close();
+  }
+
+  #topic(name: string) {
+    const record = this.node.cache.topic(name);
+    if (!record) throw new RivuletError("unknown_topic", `topic ${name} does not exist`, { topic: name });
+    return record;
+  }
+
+  /** Has the controller make a topic change, then waits until this broker has applied it. */
+  async #change(request: TopicRequest): Promise<void> {
+    const node = this.node;
+    let revision: number | null = null;
+    if (node.election.isController) {
+      try {
+        revision = request.op === "create" ? await node.controller.createTopic(request) : await node.controller.deleteTopic(request);
+      } catch (error) {
+        if (!isRivuletError(error, "not_controller")) throw error;
+      }
+    }
+    revision ??= (await node.requester.submit(request)).revision;
+    await node.caughtUp(revision);
+  }
+}

@@ -54,7 +54,10 @@ if (!skip) {
       assert.match(described.stdout, /dev\/0 +\d +0 +\d,\d,\d +\d,\d,\d/);
       assert.match(described.stdout, /dev\/1 +\d +0 +\d,\d,\d/);
       child.kill("SIGTERM");
-      assert.is(await within(exited, 60_000, "dev-cluster exit"), 0, out);
+      const code = await within(exited, 60_000, "dev-cluster exit");
+      // Deno's child_process reports a child it signalled as code null even when the child
+      // handled the signal and exited 0 (as test/cli.test.ts notes); the closing line proves the stop.
+      if (code !== null) assert.is(code, 0, out);
       assert.match(out, /dev cluster stopped/);
       assert.not.ok(existsSync(dataDir), "the temporary data directory is removed");
     } finally {

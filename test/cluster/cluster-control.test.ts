@@ -282,5 +282,46 @@ if (!skip) {
     assert.is(await errorCode(alterIsr(newLeader.server.node!.registration, "fo", partition, { leaderEpoch: state.leader_epoch, isr: [moved.leader] })), "fenced_leader_epoch");
   });
 
+  test("kafkajs produces to each partition's leader and consumes in a group whose coordinator is the leader of __consumer_offsets (RF 3, created by the controller)", async () => {
+    members = [await startMember(1, "c4"), await startMember(2, "c4"), await startMember(3, "c4")];
+    await eventWhere((e) => e.type === "elected" && members.some((m) => m.id === e.by && m.server.node!.election.isController), "a controller");
+    const created = await json(await fetch(`${members[0].server.url}/v1/topics`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "kj", partitions: 3 }) }));
+    assert.equal(created.partitions.map((p: any) => p.replicas.length), [3, 3, 3], "default RF min(3, live brokers)");
+    for (const m of members) await m.server.node!.caughtUp(m.server.node!.cache.revision);
+    const kafka = new Kafka({ clientId: "cc4", brokers: [`127.0.0.1:${members[2].server.kafkaPort}`], logLevel: logLevel.NOTHING });
+    const producer = kafka.producer();
+    await producer.connect();
+    const values = Array.from({ length: 30 }, (_, i) => `v${i}`);
+    try {
+      await producer.send({ topic: "kj", messages: values.map((value, i) => ({ partition: i % 3, value })) });
+    } finally {
+      await producer.disconnect();
+    }
+    // Each partition's records went to its leader, as Metadata said.
+    for (const p of created.partitions) {
+      const leader = byId(p.leader);
+      assert.is((await leader.broker.fetch("kj", p.partition, { offset: 0 })).records.length, 10, `partition ${p.partition} on its leader ${p.leader}`);
+    }
+    const consumer = kafka.consumer({ groupId: "g-cc4" });
+    await consumer.connect();
+    const seen: string[] = [];
+    try {
+      await within(new Promise<void>((resolve, reject) => {
+        consumer.subscribe({ topics: ["kj"], fromBeginning: true })
+          .then(() => consumer.run({ eachMessage: async ({ message }) => {
+            seen.push(message.value!.toString());
+            if (seen.length === values.length) resolve();
+          } }))
+          .catch(reject);
+      }), 60_000, "the group consumes every record");
+    } finally {
+      await consumer.disconnect();
+    }
+    assert.equal([...seen].sort(), [...values].sort());
+    const offsets = members[0].server.node!.cache.topic("__consumer_offsets");
+    assert.ok(offsets, "__consumer_offsets is a cluster topic");
+    assert.is(offsets!.replicas[0].length, 3);
+  });
+
   test.run();
 }

@@ -54,7 +54,8 @@ export async function joinCluster(
     limits,
     onControllerEvent: options.onControllerEvent,
     onReconcilerEvent: options.onReconcilerEvent,
-    onFenced: (why) => console.error(`rivulet: broker ${options.brokerId} fenced from the cluster: ${why.message}`),
+    onFenced: (why) => console.error(`rivulet: broker ${options.brokerId} fenced from the cluster (stopped leading, registering again): ${why.message}`),
+    onRejoined: (epoch) => console.error(`rivulet: broker ${options.brokerId} registered again (broker epoch ${epoch})`),
     localTopics: {
       async ensureTopic(name, partitions, config) {
         try {

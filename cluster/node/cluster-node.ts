@@ -1,9 +1,11 @@
 /**
  * One broker's membership in a cluster, put together: its registration under a lease, its
  * campaign for controller, its metadata cache, the controller role (when elected), the
- * reconciler driving its replicas, and the {@link ClusterView} the front ends read.
+ * reconciler driving its replicas, and the {@link ClusterView} the front ends read; after
+ * fencing, a new registration.
  * `server/serve.ts` starts one when given `--etcd`.
  */
+import { pause } from "../../core/abortable.ts";
 import { RivuletError } from "../../core/errors.ts";
 import { defaultLimits, type Limits } from "../../core/limits.ts";
 import { EtcdClient } from "../etcd/etcd-client.ts";
@@ -38,12 +40,26 @@ export interface ClusterNodeOptions {
   /** Hears the controller's changes and the reconciler's calls (logs, tests). */
   onControllerEvent?: (event: ControllerEvent) => void;
   onReconcilerEvent?: (event: ReconcilerEvent) => void;
-  /** Called once if the broker is fenced (its lease lapsed). */
+  /** Called each time the broker is fenced (its lease lapsed); it then registers anew. */
   onFenced?: (reason: { message: string }) => void;
+  /** Called when the broker has registered anew after fencing, with its new broker epoch. */
+  onRejoined?: (brokerEpoch: number) => void;
+}
+
+/** The parts bound to one registration (one broker epoch); rebuilt when the broker rejoins. */
+interface Membership {
+  registration: BrokerRegistration;
+  election: ControllerElection;
+  controller: Controller;
+  requester: TopicRequester;
+  reconciler: ReplicaReconciler;
 }
 
 /**
- * A broker in a cluster.
+ * A broker in a cluster. When its lease lapses it is fenced (stops leading, stops acting as
+ * controller, see {@link ReplicaReconciler} and {@link ControllerElection}) and then registers
+ * anew, with a new broker epoch, as soon as etcd lets it (a broker cut from etcd for a moment
+ * comes back as a new member, as a Kafka broker whose session expired re-registers).
  *
  * @example
  * ```ts
@@ -54,31 +70,34 @@ export interface ClusterNodeOptions {
  */
 export class ClusterNode {
   readonly etcd: EtcdClient;
-  readonly registration: BrokerRegistration;
   readonly cache: MetadataCache;
-  readonly election: ControllerElection;
-  readonly controller: Controller;
-  readonly requester: TopicRequester;
   readonly replicas: ReplicaManager;
-  readonly reconciler: ReplicaReconciler;
   readonly view: ClusterView;
   readonly limits: Limits;
+  readonly #options: ClusterNodeOptions;
+  readonly #stop = new AbortController();
+  #member!: Membership;
+  #rejoining: Promise<void> | null = null;
   #closing: Promise<void> | null = null;
 
-  private constructor(parts: {
-    etcd: EtcdClient; registration: BrokerRegistration; cache: MetadataCache; election: ControllerElection; controller: Controller;
-    requester: TopicRequester; replicas: ReplicaManager; reconciler: ReplicaReconciler; limits: Limits;
-  }) {
-    this.etcd = parts.etcd;
-    this.registration = parts.registration;
-    this.cache = parts.cache;
-    this.election = parts.election;
-    this.controller = parts.controller;
-    this.requester = parts.requester;
-    this.replicas = parts.replicas;
-    this.reconciler = parts.reconciler;
-    this.limits = parts.limits;
-    this.view = cacheView(parts.cache, parts.registration.brokerId);
+  private constructor(options: ClusterNodeOptions, etcd: EtcdClient, cache: MetadataCache, limits: Limits, registration: BrokerRegistration) {
+    this.#options = options;
+    this.etcd = etcd;
+    this.cache = cache;
+    this.limits = limits;
+    this.view = cacheView(cache, registration.brokerId);
+    const env: ReplicationEnv = {
+      brokerId: registration.brokerId,
+      endpoint: (id) => {
+        const broker = cache.broker(id);
+        return broker ? { host: broker.host, port: broker.kafka_port } : undefined;
+      },
+      // Always the current registration: a leader's ISR change after a rejoin carries the new broker epoch.
+      alterIsr: (topic, partition, request) => alterIsr(this.#member.registration, topic, partition, request),
+      credentials: options.credentials,
+    };
+    this.replicas = options.replicaManager(env);
+    this.#assemble(registration);
   }
 
   /**
@@ -90,13 +109,7 @@ export class ClusterNode {
   static async start(options: ClusterNodeOptions): Promise<ClusterNode> {
     const limits = { ...defaultLimits, ...options.limits };
     const etcd = new EtcdClient({ endpoints: options.etcd, limits: options.limits });
-    const registration = await BrokerRegistration.register(etcd, {
-      cluster: options.cluster,
-      broker: options.broker,
-      limits,
-      // A broker restarted within its old lease's TTL waits for it to run out.
-      waitForIdMs: limits.brokerLeaseTtlMs * 2,
-    });
+    const registration = await register(etcd, options, limits);
     const cache = new MetadataCache(etcd, { cluster: options.cluster, limits });
     try {
       await cache.start();
@@ -104,39 +117,48 @@ export class ClusterNode {
       await registration.close().catch(() => {});
       throw error;
     }
-    const election = new ControllerElection(registration, { backoffMinMs: limits.etcdRetryBackoffMinMs, backoffMaxMs: limits.etcdRetryBackoffMaxMs });
-    const controller = new Controller(registration, election, cache, { internalTopics: options.internalTopics, limits, onEvent: options.onControllerEvent });
-    const env: ReplicationEnv = {
-      brokerId: registration.brokerId,
-      endpoint: (id) => {
-        const broker = cache.broker(id);
-        return broker ? { host: broker.host, port: broker.kafka_port } : undefined;
-      },
-      alterIsr: (topic, partition, request) => alterIsr(registration, topic, partition, request),
-      credentials: options.credentials,
-    };
-    const replicas = options.replicaManager(env);
-    const reconciler = new ReplicaReconciler(registration, cache, replicas, options.localTopics, options.onReconcilerEvent);
-    if (options.onFenced) registration.onFenced((reason) => options.onFenced!(reason));
-    controller.start();
-    election.start();
-    reconciler.start();
-    return new ClusterNode({ etcd, registration, cache, election, controller, requester: new TopicRequester(registration, limits), replicas, reconciler, limits });
+    return new ClusterNode(options, etcd, cache, limits, registration);
   }
 
   get brokerId(): number {
-    return this.registration.brokerId;
+    return this.#member.registration.brokerId;
+  }
+
+  /** The current registration (a new one after each rejoin). */
+  get registration(): BrokerRegistration {
+    return this.#member.registration;
+  }
+
+  get election(): ControllerElection {
+    return this.#member.election;
+  }
+
+  get controller(): Controller {
+    return this.#member.controller;
+  }
+
+  get requester(): TopicRequester {
+    return this.#member.requester;
+  }
+
+  get reconciler(): ReplicaReconciler {
+    return this.#member.reconciler;
+  }
+
+  /** Resolves once the broker, fenced, has registered again (at once if it is not fenced). */
+  async rejoined(): Promise<void> {
+    while (this.#rejoining) await this.#rejoining;
   }
 
   /** Leaves the cluster: stops the reconciler, resigns as controller, revokes the lease. */
   close(): Promise<void> {
     this.#closing ??= (async () => {
-      await this.reconciler.close();
-      await this.controller.close();
-      await this.election.close();
+      this.#stop.abort();
+      await this.#rejoining;
+      await this.#dismantle(this.#member);
       await this.replicas.close();
       await this.cache.close();
-      await this.registration.close().catch(() => {});
+      await this.#member.registration.close().catch(() => {});
     })();
     return this.#closing;
   }
@@ -158,6 +180,66 @@ export class ClusterNode {
     }
     await this.reconciler.settled();
   }
+
+  /** Builds and starts the parts bound to `registration`. */
+  #assemble(registration: BrokerRegistration): void {
+    const options = this.#options;
+    const limits = this.limits;
+    const election = new ControllerElection(registration, { backoffMinMs: limits.etcdRetryBackoffMinMs, backoffMaxMs: limits.etcdRetryBackoffMaxMs });
+    const controller = new Controller(registration, election, this.cache, { internalTopics: options.internalTopics, limits, onEvent: options.onControllerEvent });
+    const reconciler = new ReplicaReconciler(registration, this.cache, this.replicas, options.localTopics, options.onReconcilerEvent);
+    this.#member = { registration, election, controller, requester: new TopicRequester(registration, limits), reconciler };
+    registration.onFenced((reason) => {
+      if (this.#stop.signal.aborted) return;
+      options.onFenced?.(reason);
+      this.#rejoining ??= this.#rejoin(registration).finally(() => {
+        this.#rejoining = null;
+      });
+    });
+    controller.start();
+    election.start();
+    reconciler.start();
+  }
+
+  async #dismantle(member: Membership): Promise<void> {
+    await member.reconciler.close();
+    await member.controller.close();
+    await member.election.close();
+  }
+
+  /** After fencing: stops the old parts, then registers anew (retrying with backoff until closed). */
+  async #rejoin(old: BrokerRegistration): Promise<void> {
+    if (this.#member.registration !== old) return;
+    await this.#dismantle(this.#member);
+    const signal = this.#stop.signal;
+    let backoff = this.limits.etcdRetryBackoffMinMs;
+    while (!signal.aborted) {
+      try {
+        const registration = await register(this.etcd, this.#options, this.limits, signal);
+        if (signal.aborted) {
+          await registration.close().catch(() => {});
+          return;
+        }
+        this.#options.onRejoined?.(registration.epoch);
+        this.#assemble(registration);
+        return;
+      } catch {
+        await pause(backoff, signal);
+        backoff = Math.min(backoff * 2, this.limits.etcdRetryBackoffMaxMs);
+      }
+    }
+  }
+}
+
+function register(etcd: EtcdClient, options: ClusterNodeOptions, limits: Limits, signal?: AbortSignal): Promise<BrokerRegistration> {
+  return BrokerRegistration.register(etcd, {
+    cluster: options.cluster,
+    broker: options.broker,
+    limits,
+    // A broker restarted (or cut off) within its old lease's TTL waits for it to run out.
+    waitForIdMs: limits.brokerLeaseTtlMs * 2,
+    signal,
+  });
 }
 
 /** The front ends' view, read from the cache at each call. */

@@ -258,13 +258,25 @@ if (!skip) {
     assert.is(await errorCode(guardedTxn(client, { controllerKey: "/c3/controller", epoch: oldEpoch }, { success: [{ put: { key: "/c3/topics/zombie", value: "{}" } }] })), "not_controller");
     assert.is((await client.range({ key: "/c3/topics/zombie" })).count, 0);
 
-    // The broker returns (a new life under the same id and data) ...
-    await stopMember(old, false);
-    members = members.filter((m) => m !== old);
-    const back = await startMember(old.id, "c3", old.data);
-    members.push(back);
+    // The network heals: the fenced broker registers anew, with a new broker epoch ...
+    const fencedEpoch = old.server.node!.registration.epoch;
+    old.proxy.heal();
     const newLeader = byId(moved.leader);
-    await stateWhere(newLeader, "fo", partition, () => newLeader.server.node!.cache.broker(old.id) !== undefined, "the returned broker registered");
+    await within(new Promise<void>((resolve) => {
+      const cache = newLeader.server.node!.cache;
+      const look = () => (cache.broker(old.id)?.epoch ?? 0) > fencedEpoch && (off(), resolve());
+      const off = cache.onChange(look);
+      look();
+    }), 20_000, "the fenced broker registered again");
+    await within(old.server.node!.rejoined(), 20_000, "rejoined");
+    assert.ok(old.server.node!.registration.epoch > fencedEpoch);
+    assert.not.ok(old.server.node!.registration.isFenced);
+    const back = old;
+    await within(new Promise<void>((resolve) => {
+      const seen = () => back.replicas.calls.some((c) => c.call === "becomeFollower" && c.topic === "fo" && c.partition === partition && c.leader === moved.leader);
+      if (seen()) return resolve();
+      const off = back.replicas.onCall(() => seen() && (off(), resolve()));
+    }), 10_000, "the returned broker follows the new leader");
     // ... follows, and is not leader while out of the ISR.
     const state = newLeader.server.node!.cache.partition("fo", partition)!;
     assert.is(state.leader, moved.leader);

@@ -192,8 +192,14 @@ export class Controller {
         if (!state || this.#term?.signal.aborted) continue;
         const change = nextChange(state, topic, p, live);
         if (!change) continue;
+        // The new leader must still be the live broker the cache saw (same broker epoch) when the
+        // txn commits, so a leader that died a moment ago is never elected.
+        const leader = change.state.leader >= 0 ? this.#cache.broker(change.state.leader) : undefined;
         const answer = await this.#election.controllerTxn({
-          compare: [{ key: this.#cache.keys.partition(topic.name, p), target: "mod_revision", result: "equal", value: state.mod_revision }],
+          compare: [
+            { key: this.#cache.keys.partition(topic.name, p), target: "mod_revision", result: "equal", value: state.mod_revision },
+            ...(leader ? [{ key: this.#cache.keys.broker(leader.id), target: "create_revision" as const, result: "equal" as const, value: leader.epoch }] : []),
+          ],
           success: [{ put: { key: this.#cache.keys.partition(topic.name, p), value: JSON.stringify(change.state) } }],
         });
         if (answer.succeeded) this.#emit({ type: "leader", topic: topic.name, partition: p, kind: change.kind, state: change.state });

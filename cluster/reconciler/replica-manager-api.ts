@@ -11,8 +11,11 @@
  * - `becomeLeader` is called again at the **same** epoch when the ISR in etcd changed without a
  *   change of leader (the controller removed a dead follower, or the leader's own
  *   {@link ReplicationEnv.alterIsr} landed): the leader takes the new ISR, nothing else changes;
+ * - `becomeFollower` with `leader: -1`: the partition has no leader now (leaderless: no live ISR
+ *   member); stop fetching and wait for the next call;
  * - a fenced broker (lease lapsed) gets `stopReplica(…, { deleteData: false })` for everything
- *   it leads, at once;
+ *   it leads, at once; after it registers anew, a new reconciler tells it every role again from
+ *   the current states (the same epoch as before may come again: take it as the current one);
  * - `stopReplica(…, { deleteData: true })` when the topic is deleted or the replica moved away.
  */
 

@@ -4,9 +4,11 @@
  * kept (the leader authenticates the client's own credentials again).
  *
  * Keyed by the route: `/v1/topics/{t}/partitions/{p}/…` (fetch, SSE stream) goes to the leader
- * of p; `POST /v1/topics/{t}/records` goes to the leader of the topic's partitions when one
- * broker leads them all (a produce whose records span partitions led by several brokers is
- * served here, where the data plane refuses the partitions this broker does not lead).
+ * of p. `POST /v1/topics/{t}/records` is served here when this broker leads one of the topic's
+ * partitions (its unkeyed records go to a partition it leads, see ClusteredBroker.produce),
+ * else it goes to the leader of the first partition that has one. Keyed records or explicit
+ * partitions led by another broker are refused by the data plane (`not_leader`, retriable):
+ * such producers send to each partition's leader, as Kafka clients do.
  *
  * A forwarded request carries `rivulet-forwarded-by: <broker id>` and is never forwarded again,
  * so no loop can form even while two brokers disagree about a leader for a moment.
@@ -33,13 +35,14 @@ export function forwardTarget(view: ClusterView, method: string, path: string): 
     const produce = method === "POST" ? producePath.exec(path) : null;
     if (!produce) return -1;
     const topic = decodeURIComponent(produce[1]);
-    const leaders = new Set<number>();
+    const leaders: number[] = [];
     for (let p = 0; ; p++) {
       const state = view.partition(topic, p);
       if (!state) break;
-      leaders.add(state.leader);
+      leaders.push(state.leader);
     }
-    if (leaders.size === 1) leader = [...leaders][0];
+    if (leaders.includes(view.brokerId)) return -1;
+    leader = leaders.find((id) => id >= 0) ?? -1;
   }
   return leader === view.brokerId ? -1 : leader;
 }

@@ -9,6 +9,7 @@
  * - `listTopics` / `describeTopic` come from the cluster's metadata; describe adds each
  *   partition's leader, replicas, ISR and leader epoch to the local replica's offsets (a topic
  *   with no replica here shows offsets 0 and worker -1).
+ * - `produce`: unkeyed records go to a partition this broker leads (see {@link ClusteredBroker.produce}).
  * - Everything else is the local broker's.
  */
 import { RivuletError, isRivuletError } from "../../core/errors.ts";
@@ -44,6 +45,7 @@ export type LocalBroker = BrokerApi & {
 export class ClusteredBroker implements BrokerApi {
   readonly #local: LocalBroker;
   #node: ClusterNode | null = null;
+  #sticky = 0;
   readonly allocateProducerId?: () => Promise<number>;
   readonly endOffsetForEpoch?: LocalBroker["endOffsetForEpoch"];
   readonly limits?: unknown;
@@ -145,8 +147,30 @@ export class ClusteredBroker implements BrokerApi {
     }
   }
 
+  /**
+   * Produces through the local replica. When this broker leads some but not all of the topic's
+   * partitions, records without a key or partition go to one partition it leads (sticky for the
+   * call, the next one for the next call): Kafka's partitioner may put unkeyed records on any
+   * available partition, and this keeps a produce sent to any broker local. Keyed records keep
+   * the key's partition (refused by the data plane when another broker leads it).
+   */
   produce(topic: string, records: ProducerRecord[], options?: ProduceOptions): Promise<RecordMetadata[]> {
+    const mine = this.#ledPartitions(topic);
+    if (mine !== null && records.some((r) => r.partition === undefined && (r.key === undefined || r.key === null))) {
+      const partition = mine[this.#sticky++ % mine.length];
+      records = records.map((r) => (r.partition === undefined && (r.key === undefined || r.key === null) ? { ...r, partition } : r));
+    }
     return this.#local.produce(topic, records, options);
+  }
+
+  /** The partitions of `topic` this broker leads, or null when it leads none or all of them. */
+  #ledPartitions(topic: string): number[] | null {
+    const node = this.#node;
+    const record = node?.cache.topic(topic);
+    if (!node || !record) return null;
+    const mine: number[] = [];
+    for (let p = 0; p < record.replicas.length; p++) if (node.cache.partition(topic, p)?.leader === node.brokerId) mine.push(p);
+    return mine.length === 0 || mine.length === record.replicas.length ? null : mine;
   }
 
   initProducer(options?: { owner?: string | null; producerId?: number }): Promise<{ producerId: number; producerEpoch: number }> {

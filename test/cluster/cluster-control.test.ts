@@ -228,6 +228,20 @@ if (!skip) {
     assert.is((await follower.broker.fetch("fw", 0, { offset: 0 })).records.length, 0);
     const fetched = await json(await fetch(`${follower.server.url}/v1/topics/fw/partitions/0/records?offset=0`));
     assert.equal(fetched.records.map((r: any) => r.value), ["a", "b"]);
+    // A forwarded request is never forwarded again (served where it lands).
+    const marked = await fetch(`${follower.server.url}/v1/topics/fw/partitions/0/records?offset=0`, { headers: { "rivulet-forwarded-by": String(leader.id) } });
+    assert.equal((await json(marked)).records, [], "the follower's own (empty) replica answered");
+
+    // Partitions led by three brokers: unkeyed records sent to any broker go to a partition it leads.
+    const spread = await json(await fetch(`${members[0].server.url}/v1/topics`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "spread", partitions: 3, replication_factor: 3 }) }));
+    for (const m of members) await m.server.node!.caughtUp(m.server.node!.cache.revision);
+    for (const m of members) {
+      const mine = spread.partitions.find((p: any) => p.leader === m.id).partition;
+      const answer = await fetch(`${m.server.url}/v1/topics/spread/records`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ records: [{ value: `to-${m.id}` }, { value: `to-${m.id}` }] }) });
+      assert.is(answer.status, 200, await answer.clone().text());
+      assert.equal((await json(answer)).offsets.map((o: any) => o.partition), [mine, mine]);
+      assert.equal((await m.broker.fetch("spread", mine, { offset: 0 })).records.map((r) => JSON.parse(new TextDecoder().decode(r.value!))), [`to-${m.id}`, `to-${m.id}`]);
+    }
   });
 
   test("a leader that loses etcd: a new leader from the ISR with epoch + 1; the old controller, deposed, cannot write; the preferred leader returns once back in the ISR", async () => {

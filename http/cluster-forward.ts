@@ -10,12 +10,17 @@
  * partitions led by another broker are refused by the data plane (`not_leader`, retriable):
  * such producers send to each partition's leader, as Kafka clients do.
  *
+ * With auth on, the client is authenticated here before its request is forwarded (the leader
+ * checks its token and rights again).
+ *
  * A forwarded request carries `rivulet-forwarded-by: <broker id>` and is never forwarded again,
  * so no loop can form even while two brokers disagree about a leader for a moment.
  */
 import type { MiddlewareHandler } from "hono";
 import type { ClusterView } from "../cluster/node/cluster-view.ts";
 import type { AppEnv } from "./context.ts";
+import type { Authenticator } from "../auth/authenticator.ts";
+import { authenticateRequest } from "./authenticate-request.ts";
 
 /** The header marking a request forwarded by another broker. */
 export const forwardedHeader = "rivulet-forwarded-by";
@@ -52,13 +57,16 @@ export function forwardTarget(view: ClusterView, method: string, path: string): 
  *
  * @param view the cluster as this broker sees it
  */
-export function clusterForward(view: ClusterView): MiddlewareHandler<AppEnv> {
+export function clusterForward(view: ClusterView, tokens: Authenticator | null): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (c.req.header(forwardedHeader) !== undefined) return await next();
     const url = new URL(c.req.url);
     const target = forwardTarget(view, c.req.method, url.pathname);
     const broker = target < 0 ? undefined : view.brokers().find((b) => b.id === target);
     if (!broker) return await next();
+    // Failed authentications are counted and slowed here, by the client's own address: the
+    // leader sees this broker's address, which must not be slowed for every client behind it.
+    if (tokens) await authenticateRequest(c, tokens, "http");
     const headers = new Headers();
     for (const [name, value] of c.req.raw.headers) if (!dropped.has(name)) headers.set(name, value);
     headers.set(forwardedHeader, String(view.brokerId));

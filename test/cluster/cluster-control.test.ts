@@ -22,6 +22,7 @@ import { guardedTxn } from "../../cluster/membership/guarded-txn.ts";
 import { alterIsr } from "../../cluster/reconciler/alter-isr.ts";
 import { UnreplicatedReplicas } from "../../cluster/reconciler/unreplicated-replicas.ts";
 import type { PartitionState } from "../../cluster/membership/metadata-records.ts";
+import type { AuthConfig } from "../../auth/auth-config.ts";
 
 let etcd: TestEtcd;
 let client: EtcdClient;
@@ -62,11 +63,12 @@ function eventWhere(match: (e: ControllerEvent & { by: number }) => boolean, wha
   }), ms, what);
 }
 
-async function startMember(id: number, cluster: string, data = tempDir(`rivulet-cc${id}-`)): Promise<Member> {
+async function startMember(id: number, cluster: string, data = tempDir(`rivulet-cc${id}-`), extra: { auth?: AuthConfig } = {}): Promise<Member> {
   const proxy = await startTcpProxy(Number(new URL(etcd.endpoint).port));
   const broker = await Broker.open({ dataDir: data.dir, maxWorkers: 1 });
   let replicas!: UnreplicatedReplicas;
   const server = await serve(broker, {
+    ...extra,
     port: 0,
     kafkaPort: 0,
     cluster: {
@@ -306,6 +308,40 @@ if (!skip) {
     }), 10_000, "the returned broker told to lead");
     // A stale epoch cannot change the ISR.
     assert.is(await errorCode(alterIsr(newLeader.server.node!.registration, "fo", partition, { leaderEpoch: state.leader_epoch, isr: [moved.leader] })), "fenced_leader_epoch");
+  });
+
+  test("with auth on, a forwarded request carries the client's own token: the leader serves it, and refuses one without it", async () => {
+    const auth: AuthConfig = {
+      tokens: [
+        { name: "ops", token: "ops-secret", rights: [{ access: "admin", topics: "*" }] },
+        { name: "reader", token: "reader-secret", rights: [{ access: "read", topics: "sec" }] },
+      ],
+    };
+    members = [await startMember(1, "c5", undefined, { auth }), await startMember(2, "c5", undefined, { auth }), await startMember(3, "c5", undefined, { auth })];
+    const ops = { authorization: "Bearer ops-secret", "content-type": "application/json" };
+    const created = await fetch(`${members[0].server.url}/v1/topics`, { method: "POST", headers: ops, body: JSON.stringify({ name: "sec", partitions: 1 }) });
+    assert.is(created.status, 201, await created.clone().text());
+    const leader = byId((await json(created)).partitions[0].leader);
+    const other = members.find((m) => m !== leader)!;
+    await other.server.node!.caughtUp(other.server.node!.cache.revision);
+    const produced = await fetch(`${other.server.url}/v1/topics/sec/records`, { method: "POST", headers: ops, body: JSON.stringify({ records: [{ value: 1 }] }) });
+    assert.is(produced.status, 200, await produced.clone().text());
+    assert.is((await leader.broker.fetch("sec", 0, { offset: 0 })).records.length, 1);
+    const read = await fetch(`${other.server.url}/v1/topics/sec/partitions/0/records?offset=0`, { headers: { authorization: "Bearer reader-secret" } });
+    assert.is(read.status, 200);
+    assert.is((await json(read)).records.length, 1);
+    const anonymous = await fetch(`${other.server.url}/v1/topics/sec/partitions/0/records?offset=0`);
+    assert.is(anonymous.status, 401);
+    // Refused where it arrived (counted against the client there), not by the leader.
+    const failures = async (m: Member) => {
+      const text = await (await fetch(`${m.server.url}/metrics`, { headers: { authorization: "Bearer ops-secret" } })).text();
+      return Number(/rivulet_auth_failures_total\{door="http"\} (\d+)/.exec(text)?.[1] ?? 0);
+    };
+    assert.is(await failures(other), 1);
+    assert.is(await failures(leader), 0);
+    const readerWrites = await fetch(`${other.server.url}/v1/topics/sec/records`, { method: "POST", headers: { authorization: "Bearer reader-secret", "content-type": "application/json" }, body: JSON.stringify({ records: [{ value: 2 }] }) });
+    assert.is(readerWrites.status, 403);
+    assert.is((await leader.broker.fetch("sec", 0, { offset: 0 })).records.length, 1, "nothing written by the refused request");
   });
 
   test("kafkajs produces to each partition's leader and consumes in a group whose coordinator is the leader of __consumer_offsets (RF 3, created by the controller)", async () => {

@@ -12,8 +12,8 @@ import { delimiter, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CliError } from "../cli-error.ts";
 import { onShutdownSignal } from "../../runtime/shutdown-signals.ts";
-import { scriptCommand } from "../../runtime/spawn-script.ts";
-import { freePort } from "../../bench/harness/server-process.ts";
+import { entryCommand } from "../../runtime/spawn-script.ts";
+import { createServer } from "node:net";
 
 export const devClusterHelp = `rivulet dev-cluster — etcd and N brokers on this machine, for trying a cluster
 
@@ -28,7 +28,20 @@ Usage: rivulet dev-cluster [options]
 
 etcd must be on PATH (Debian: apt-get install etcd-server). Stops everything on SIGINT or SIGTERM.`;
 
-const cli = fileURLToPath(new URL("../rivulet.mjs", import.meta.url));
+/** The `rivulet` command's entry: the brokers are this same program, started again. */
+const cli = fileURLToPath(new URL("../bin.ts", import.meta.url));
+
+/** A port of 127.0.0.1 free right now (the OS picks it). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
 
 /** A child process with its output kept (the last 64 KiB) and a way to wait for a line. */
 interface Child {
@@ -142,7 +155,7 @@ export async function devClusterCommand(argv: string[]): Promise<number> {
     ], false);
     children.push(etcd);
     await printed(etcd, /serving client traffic|ready to serve client requests/, 30_000);
-    const { command, args } = scriptCommand(cli);
+    const { command, args } = entryCommand(cli);
     const started: Array<{ id: number; url: string; kafka: string }> = [];
     for (let id = 1; id <= count; id++) {
       const port = base === 0 ? 0 : base + id - 1;

@@ -46,8 +46,13 @@ if (!skip) {
         assert.equal(body.brokers.map((b: { id: number }) => b.id), [1, 2, 3]);
         assert.equal(body.brokers.map((b: { port: number; host: string }) => `http://${b.host}:${b.port}`), urls.map((u) => u.url));
       }
-      const created = await fetch(`${urls[1].url}/v1/topics`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "dev", partitions: 2 }) });
-      assert.is(created.status, 201);
+      const created = await runCli(["topics", "create", "dev", "--partitions", "2", "--replication-factor", "3", "--url", urls[1].url]);
+      assert.is(created.code, 0, created.stderr);
+      const badFactor = await runCli(["topics", "create", "dev4", "--replication-factor", "4", "--url", urls[1].url]);
+      assert.is(badFactor.code, 1);
+      assert.match(badFactor.stderr, /400 invalid_replication_factor/);
+      const topic = await runCli(["topics", "describe", "dev", "--url", urls[2].url]);
+      assert.match(topic.stdout, /leader +epoch +replicas +isr/);
       const described = await runCli(["cluster", "describe", "--url", urls[0].url]);
       assert.is(described.code, 0, described.stderr);
       assert.match(described.stdout, /cluster default {2}controller \d/);

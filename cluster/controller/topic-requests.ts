@@ -63,6 +63,10 @@ export function outcomeError(outcome: Extract<TopicRequestOutcome, { ok: false }
   return new RivuletError(code, outcome.message, outcome.details);
 }
 
+function fencedError(brokerId: number, what: string): RivuletError {
+  return new RivuletError("coordination_unavailable", `broker ${brokerId} ${what}`, { broker_id: brokerId, fenced: true });
+}
+
 let sequence = 0;
 
 /**
@@ -91,11 +95,13 @@ export class TopicRequester {
    * @returns the etcd revision of the change (wait for the metadata cache to reach it)
    * @throws {RivuletError} the controller's refusal (`topic_exists`, `invalid_replication_factor`,
    *   …), `timeout` after `clusterTopicRequestTimeoutMs`, `mailbox_full` past
-   *   `clusterTopicRequestsMax` waiting requests, `closed` when the broker is fenced
+   *   `clusterTopicRequestsMax` waiting requests, `coordination_unavailable` (details `fenced`)
+   *   when the broker's lease ended before the answer came (whether the change was made is
+   *   then unknown: look at the metadata once the broker has registered again)
    */
   async submit(request: TopicRequest, signal?: AbortSignal): Promise<{ revision: number }> {
     const registration = this.#registration;
-    if (registration.isFenced) throw new RivuletError("closed", `broker ${registration.brokerId} has left the cluster (its lease ended)`);
+    if (registration.isFenced) throw fencedError(registration.brokerId, "has left the cluster (its lease ended)");
     if (this.#pending >= this.#limits.clusterTopicRequestsMax) {
       throw new RivuletError("mailbox_full", `${this.#pending} topic requests are already waiting for the controller`, { limit: this.#limits.clusterTopicRequestsMax });
     }
@@ -114,7 +120,7 @@ export class TopicRequester {
       try {
         for await (const batch of watch) {
           for (const event of batch.events) {
-            if (event.type === "delete") throw new RivuletError("closed", `topic request ${key} was removed before the controller answered`);
+            if (event.type === "delete") throw fencedError(registration.brokerId, `lost its lease: topic request ${key} was removed before the controller answered`);
             const outcome = parseStoredRequest(event.kv.value)?.outcome;
             if (!outcome) continue;
             if (outcome.ok) return { revision: event.kv.modRevision };
@@ -131,7 +137,7 @@ export class TopicRequester {
           topic: request.name,
         });
       }
-      if (registration.isFenced) throw new RivuletError("closed", `broker ${registration.brokerId} left the cluster while its topic request waited`);
+      if (registration.isFenced) throw fencedError(registration.brokerId, "lost its lease while its topic request waited");
       throw error;
     } finally {
       this.#pending--;

@@ -14,7 +14,7 @@ import { ControllerElection } from "../membership/controller-election.ts";
 import { MetadataCache } from "../membership/metadata-cache.ts";
 import type { BrokerInfo } from "../membership/metadata-records.ts";
 import { Controller, type ControllerEvent, type InternalTopic } from "../controller/controller.ts";
-import { TopicRequester } from "../controller/topic-requests.ts";
+import { TopicRequester, requestPrefix } from "../controller/topic-requests.ts";
 import { alterIsr } from "../reconciler/alter-isr.ts";
 import type { ReplicaManager, ReplicationEnv } from "../reconciler/replica-manager-api.ts";
 import { type LocalTopics, type ReconcilerEvent, ReplicaReconciler } from "../reconciler/replica-reconciler.ts";
@@ -179,6 +179,22 @@ export class ClusterNode {
       clearTimeout(timer);
     }
     await this.reconciler.settled();
+  }
+
+  /**
+   * Waits until this broker's metadata and reconciler reflect everything etcd holds now: writes
+   * a key under the cluster prefix (bound to its lease, of a kind the cache ignores), waits for
+   * its revision, removes it.
+   */
+  async barrier(): Promise<void> {
+    const registration = this.#member.registration;
+    const key = `${requestPrefix(this.cache.keys.prefix)}barrier-${registration.brokerId}`;
+    const put = await this.etcd.put({ key, value: "{}", lease: registration.leaseId });
+    try {
+      await this.caughtUp(put.header.revision);
+    } finally {
+      await this.etcd.deleteRange({ key }).catch(() => {});
+    }
   }
 
   /** Builds and starts the parts bound to `registration`. */

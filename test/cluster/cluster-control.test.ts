@@ -344,6 +344,39 @@ if (!skip) {
     assert.is((await leader.broker.fetch("sec", 0, { offset: 0 })).records.length, 1, "nothing written by the refused request");
   });
 
+  test("a topic create whose answer is lost to the asking broker's lease ending is settled after it registers again: created once, 201", async () => {
+    members = [await startMember(1, "c6"), await startMember(2, "c6"), await startMember(3, "c6")];
+    const controller = byId((await eventWhere((e) => e.type === "elected" && members.some((m) => m.id === e.by && m.server.node!.election.isController), "a controller")).by);
+    const asker = members.find((m) => m !== controller)!;
+    // The controller cannot answer (cut from etcd) while the request waits.
+    controller.proxy.cut();
+    const requestSeen = within(new Promise<void>((resolve) => {
+      const watch = client.watch({ key: "/c6/requests/", prefix: true, startRevision: 0 });
+      void (async () => {
+        for await (const batch of watch) {
+          if (batch.events.some((e) => e.type === "put" && e.kv.key.includes(`/requests/${asker.id}-`))) {
+            watch.close();
+            return resolve();
+          }
+        }
+      })().catch(() => {});
+    }), 20_000, "the request key written");
+    const firstRegistration = asker.server.node!.registration;
+    const answer = fetch(`${asker.server.url}/v1/topics`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "lost", partitions: 2 }) });
+    await requestSeen;
+    // Now the asker loses its lease too, while waiting; it comes back once the network heals.
+    asker.proxy.cut();
+    await within(firstRegistration.fenced, 20_000, "the asker fenced");
+    asker.proxy.heal();
+    const response = await within(answer, 60_000, "the create answered");
+    assert.is(response.status, 201, await response.clone().text());
+    assert.ok(asker.server.node!.registration.epoch > firstRegistration.epoch, "answered after registering again");
+    const third = members.find((m) => m !== controller && m !== asker)!;
+    await third.server.node!.barrier();
+    assert.equal(third.server.node!.cache.topic("lost")?.replicas.length, 2);
+    controller.proxy.heal();
+  });
+
   test("kafkajs produces to each partition's leader and consumes in a group whose coordinator is the leader of __consumer_offsets (RF 3, created by the controller)", async () => {
     members = [await startMember(1, "c4"), await startMember(2, "c4"), await startMember(3, "c4")];
     await eventWhere((e) => e.type === "elected" && members.some((m) => m.id === e.by && m.server.node!.election.isController), "a controller");

@@ -18,6 +18,7 @@ import { consoleMount } from "../console/mod.ts";
 import type { KafkaListener, KafkaListenerOptions } from "../kafka/listener.ts";
 import { ClusteredBroker } from "../cluster/node/clustered-broker.ts";
 import type { ClusterNode } from "../cluster/node/cluster-node.ts";
+import { type ClusterView, singleNodeView } from "../cluster/node/cluster-view.ts";
 import { joinCluster, type ServeClusterOptions } from "./join-cluster.ts";
 
 export type { ServeClusterOptions } from "./join-cluster.ts";
@@ -98,7 +99,10 @@ export async function serve(local: BrokerApi, options: ServeOptions = {}): Promi
   const streams = { path: "/v1/stream", app: createDurableStreamsApp(broker, { limits: options.limits, signal: shutdown.signal }), ...durableStreamsMountAuth };
   const webConsole = consoleMount(broker, { authRequired: auth !== undefined, limits: options.limits, clock: options.clock, signal: shutdown.signal });
   const mounts = [...(options.mounts ?? []), ...[streams, webConsole].filter((d) => !options.mounts?.some((m) => m.path === d.path))];
-  const app = createApp(broker, { ...options, auth, mounts, signal: shutdown.signal, clusterView: clustered?.view });
+  // Alone, GET /v1/cluster shows this broker: its ports are known once bound, so the view reads them then.
+  let kafkaPortBound: number | null = null;
+  const alone: ClusterView = { ...singleNodeView({ host, port: 0 }), brokers: () => [{ id: 1, host, port: 0, kafka_port: kafkaPortBound, status: "online" }] };
+  const app = createApp(broker, { ...options, auth, mounts, signal: shutdown.signal, clusterView: clustered?.view ?? alone });
   const running = await serveFetch({
     fetch: app.fetch,
     hostname: host,
@@ -125,6 +129,7 @@ export async function serve(local: BrokerApi, options: ServeOptions = {}): Promi
       throw error;
     }
   }
+  kafkaPortBound = kafka?.port ?? null;
   let node: ClusterNode | undefined;
   if (options.cluster) {
     try {

@@ -31,8 +31,13 @@ export function clusterRoutes(router: Router, ctx: HttpContext): void {
       },
     },
   }, (c) => {
+    const view = ctx.options.cluster;
+    if (view?.clustered) return c.json({ cluster_id: view.clusterId, controller: view.controllerId(), brokers: view.brokers() });
+    // Alone: this broker, at the address the client reached (its Kafka port from the view when it has one).
     const url = new URL(c.req.url);
-    const view = ctx.options.cluster ?? singleNodeView({ host: url.hostname, port: Number(url.port || (url.protocol === "https:" ? 443 : 80)) });
-    return c.json({ cluster_id: view.clusterId, controller: view.controllerId(), brokers: view.brokers() });
+    const port = Number(url.port || (url.protocol === "https:" ? 443 : 80));
+    const kafkaPort = view?.brokers()[0]?.kafka_port ?? null;
+    const self = singleNodeView({ host: url.hostname.replace(/^\[|\]$/g, ""), port, kafkaPort: kafkaPort ?? undefined });
+    return c.json({ cluster_id: self.clusterId, controller: self.controllerId(), brokers: self.brokers() });
   });
 }

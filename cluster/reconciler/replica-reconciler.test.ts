@@ -131,6 +131,25 @@ if (!skip) {
     }
   });
 
+  test("a partition with no replica here, of a topic opened here, is stopped once with its (empty) data kept, so it cannot serve", async () => {
+    const s = await setup("r5");
+    try {
+      await s.put("topics/mixed", { name: "mixed", replicas: [[1, 2], [2, 3]], config: {} });
+      await s.put("partitions/mixed/0", { leader: 1, leader_epoch: 0, isr: [1, 2] });
+      await s.put("partitions/mixed/1", { leader: 2, leader_epoch: 0, isr: [2, 3] });
+      await s.replicas.until((c) => c.length === 2, "both partitions handled");
+      await s.reconciler.settled();
+      assert.equal(s.replicas.calls.filter((c) => c.partition === 1), [{ call: "stop", topic: "mixed", partition: 1, deleteData: false }]);
+      assert.equal(s.replicas.calls.filter((c) => c.partition === 0), [{ call: "leader", topic: "mixed", partition: 0, epoch: 0, isr: [1, 2] }]);
+      // Later changes of that partition are not this broker's business: nothing more is told.
+      await s.cache.waitForRevision((await s.put("partitions/mixed/1", { leader: 3, leader_epoch: 1, isr: [3] })).header.revision);
+      await s.reconciler.settled();
+      assert.is(s.replicas.calls.length, 2);
+    } finally {
+      await s.close();
+    }
+  });
+
   test("a broker whose lease ends stops leading everything at once and applies nothing more", async () => {
     const s = await setup("r3");
     try {

@@ -17,8 +17,9 @@
  *   (`stopReplica(deleteData: false)`) and nothing more is applied: a broker that cannot prove
  *   it is alive must not accept writes another leader may be elected for.
  * - Local topics: a broker opens a topic locally (all its partitions, the topic's config) when
- *   it holds a replica of one of them, before the first call; only the partitions it holds a
- *   replica of are driven.
+ *   it holds a replica of one of them, before the first call; its partitions with no replica
+ *   here get `stopReplica(deleteData: false)` once, so they refuse to serve (a client with
+ *   stale metadata must not write into a copy nobody replicates).
  */
 import { isRivuletError } from "../../core/errors.ts";
 import type { BrokerRegistration } from "../membership/broker-registration.ts";
@@ -37,7 +38,9 @@ export interface LocalTopics {
 export type AppliedRole =
   | { role: "leader"; epoch: number; revision: number; isr: number[]; replicas: number[] }
   | { role: "follower"; epoch: number; revision: number; leader: number; replicas: number[] }
-  | { role: "stopped"; epoch: number; revision: number };
+  | { role: "stopped"; epoch: number; revision: number }
+  /** A partition of a topic opened here that has no replica on this broker: stopped, data kept (none is written). */
+  | { role: "outside"; epoch: number; revision: number };
 
 /** One call made, for logs and tests. */
 export interface ReconcilerEvent {
@@ -117,11 +120,18 @@ export class ReplicaReconciler {
     const seen = new Set<string>();
     for (const topic of this.#cache.topics()) {
       const states = this.#cache.partitions(topic.name);
+      const holdsOne = topic.replicas.some((replicas) => replicas.includes(me));
       topic.replicas.forEach((replicas, partition) => {
-        if (!replicas.includes(me)) return;
+        const key = slotKey(topic.name, partition);
+        if (!replicas.includes(me)) {
+          // The local topic has every partition: those with no replica here must not serve.
+          if (!holdsOne) return;
+          seen.add(key);
+          this.#want(topic.name, partition, key, { role: "outside", epoch: 0, revision: topic.mod_revision }, topic.replicas.length, topic.config);
+          return;
+        }
         const state = states.get(partition);
         if (!state) return;
-        const key = slotKey(topic.name, partition);
         seen.add(key);
         const wanted: AppliedRole = state.leader === me
           ? { role: "leader", epoch: state.leader_epoch, revision: state.mod_revision, isr: state.isr, replicas }
@@ -180,7 +190,8 @@ export class ReplicaReconciler {
       return;
     }
     await this.#openTopic(topic, partitions, config);
-    if (role.role === "leader") await this.#replicas.becomeLeader(topic, partition, { leaderEpoch: role.epoch, replicas: role.replicas, isr: role.isr });
+    if (role.role === "outside") await this.#replicas.stopReplica(topic, partition, { deleteData: false });
+    else if (role.role === "leader") await this.#replicas.becomeLeader(topic, partition, { leaderEpoch: role.epoch, replicas: role.replicas, isr: role.isr });
     else await this.#replicas.becomeFollower(topic, partition, { leaderEpoch: role.epoch, leader: role.leader, replicas: role.replicas });
   }
 
@@ -247,5 +258,5 @@ function sameRole(a: AppliedRole, b: AppliedRole): boolean {
   if (a.role !== b.role || a.epoch !== b.epoch) return false;
   if (a.role === "leader" && b.role === "leader") return a.isr.length === b.isr.length && a.isr.every((id) => b.isr.includes(id));
   if (a.role === "follower" && b.role === "follower") return a.leader === b.leader;
-  return a.role === "stopped";
+  return a.role === "stopped" || a.role === "outside";
 }

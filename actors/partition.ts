@@ -12,6 +12,7 @@ import type { TopicConfig } from "../core/topic-config.ts";
 import type { RecordBlock } from "../record/record-block.ts";
 import type { BlockBatchOptions } from "../record/record-block-encoder.ts";
 import { Log, type AppendResult } from "../storage/log.ts";
+import { AckBeforeWrite } from "./ack-before-write.ts";
 import type { AppendBatchResult, EpochEndOffset, FetchBatchesResult, OffsetSpec, PartitionEpochState, PartitionState } from "./partition-protocol.ts";
 
 interface Waiter {
@@ -33,6 +34,8 @@ export class Partition {
   #nextWaiter = 1;
   #limits: Limits;
   #closed = false;
+  /** Fault injection only (off unless asked for): acknowledge appends before writing them. */
+  #ackBeforeWrite: AckBeforeWrite | null;
 
   /** Opens (and recovers) the partition's log in `dir`. */
   constructor(topic: string, partition: number, dir: string, config: TopicConfig, options: { clock: Clock; limits: Limits }) {
@@ -40,6 +43,7 @@ export class Partition {
     this.partition = partition;
     this.#limits = options.limits;
     this.#log = Log.open(dir, config, { clock: options.clock, limits: options.limits });
+    this.#ackBeforeWrite = AckBeforeWrite.forPartition(topic, { end: () => this.#log.logEndOffset, start: () => this.#log.logStartOffset });
   }
 
   /** Offsets and size. */
@@ -54,12 +58,14 @@ export class Partition {
    */
   append(batches: Uint8Array): Promise<AppendBatchResult> {
     this.#assertOpen();
+    if (this.#ackBeforeWrite) return this.#ackBeforeWrite.defer(batches, () => this.#log.append(batches).then(this.#appended));
     return this.#log.append(batches).then(this.#appended);
   }
 
   /** Encodes a producer's block as one batch (CRC computed once, here) and appends it, as {@link append}. */
   appendRecords(block: RecordBlock, batch: BlockBatchOptions): Promise<AppendBatchResult> {
     this.#assertOpen();
+    if (this.#ackBeforeWrite) return this.#ackBeforeWrite.defer(block.count, () => this.#log.appendRecords(block, batch).then(this.#appended));
     return this.#log.appendRecords(block, batch).then(this.#appended);
   }
 

@@ -104,13 +104,17 @@ test("chaos: every fault round leaves no anomaly (nothing acknowledged lost, dup
       consumers: 2,
       history,
     });
-    await within(workload.allAcked(0), 60_000, "the first acknowledged sends");
+    // between faults the workload runs undisturbed for a while: this many acknowledged sends
+    const quietAcks = Number(process.env.RIVULET_CHAOS_QUIET_ACKS ?? 150);
+    const quiet = (what: string) => within(workload!.acksReach(workload!.acks + quietAcks), 120_000, `${quietAcks} acknowledged sends ${what}`);
+    await quiet("before the first fault");
     const ctx = { form, cuts, workload, history, topic: TOPIC, holdMs: Number(process.env.RIVULET_CHAOS_HOLD_MS ?? 3_000), leaseMs: Number(process.env.RIVULET_CHAOS_LEASE_MS ?? 5_000) };
     for (let round = 0; round < rounds; round++) {
       const fault = form.faults[round % form.faults.length];
       const started = Date.now();
       await injectFault(fault, ctx);
       console.log(`  round ${round + 1}/${rounds}: ${fault}, served again after ${Date.now() - started} ms`);
+      await quiet(`after round ${round + 1}`);
     }
     await finish(form, workload, history, { consumers: true });
     workload = null;

@@ -58,6 +58,9 @@ export class Workload {
   #loops: Promise<void>[] = [];
   #consumers: Consumer[] = [];
   #waiters: AckWaiter[] = [];
+  #countWaiters: Array<{ count: number; resolve(): void }> = [];
+  /** Acknowledged sends so far. */
+  acks = 0;
   /** Last ack time per partition. */
   readonly lastAck = new Map<number, number>();
   /** Highest offset polled per partition (by any consumer). */
@@ -88,6 +91,12 @@ export class Workload {
     await Promise.all(Array.from({ length: this.#options.partitions }, (_, p) => this.nextAck(p, after)));
   }
 
+  /** Resolves once `count` sends have been acknowledged in all. */
+  acksReach(count: number): Promise<void> {
+    if (this.acks >= count) return Promise.resolve();
+    return new Promise((resolve) => this.#countWaiters.push({ count, resolve }));
+  }
+
   /** Stops the producers (their sends in flight complete first). */
   async stopProducing(): Promise<void> {
     this.#running = false;
@@ -100,6 +109,8 @@ export class Workload {
   }
 
   #acked(partition: number, at: number): void {
+    this.acks++;
+    this.#countWaiters = this.#countWaiters.filter((w) => (this.acks >= w.count ? (w.resolve(), false) : true));
     if ((this.lastAck.get(partition) ?? 0) < at) this.lastAck.set(partition, at);
     this.#waiters = this.#waiters.filter((w) => {
       if (w.partition !== partition || at <= w.after) return true;
@@ -137,7 +148,8 @@ export class Workload {
   async #httpProducerLoop(name: string, url: string, index: number): Promise<void> {
     const { topic, partitions, history } = this.#options;
     for (let n = 0; this.#running; n++) {
-      const value = `${name}-${n}`;
+      // The HTTP API stores a JSON value as its JSON text: that is the value consumers and the log see.
+      const value = JSON.stringify(`${name}-${n}`);
       const partition = (n + index) % partitions;
       const invokedAt = Date.now();
       let status: "fail" | "info";
@@ -146,7 +158,7 @@ export class Workload {
         const response = await fetch(`${url}/v1/topics/${topic}/records`, {
           method: "POST",
           headers: { "content-type": "application/json" },
-          body: JSON.stringify({ records: [{ value, partition }] }),
+          body: `{"records":[{"value":${value},"partition":${partition}}]}`,
           signal: AbortSignal.timeout(requestTimeoutMs),
         });
         const body = await response.text();

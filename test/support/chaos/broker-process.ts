@@ -24,6 +24,18 @@ export interface BrokerSpec {
 const startMsMax = 60_000;
 const stopMsMax = 30_000;
 
+/**
+ * Sends a signal by pid: Deno's `ChildProcess.kill` sends nothing after its first call (it marks
+ * the child killed), so a SIGCONT after a SIGSTOP would be lost there.
+ */
+function signal(child: ChildProcess, name: NodeJS.Signals): void {
+  try {
+    process.kill(child.pid!, name);
+  } catch {
+    // already gone
+  }
+}
+
 /** One broker process. Not thread-safe; owned by the test. */
 export class BrokerProcess {
   readonly spec: BrokerSpec;
@@ -102,7 +114,7 @@ export class BrokerProcess {
   async kill9(): Promise<void> {
     const child = this.#child;
     if (!child) return;
-    child.kill("SIGKILL");
+    signal(child, "SIGKILL");
     await this.#exited;
     this.#paused = false;
   }
@@ -110,14 +122,14 @@ export class BrokerProcess {
   /** SIGSTOP: the process stops running (its sockets stay open) until {@link resume}. */
   pause(): void {
     if (!this.#child || this.#paused) return;
-    this.#child.kill("SIGSTOP");
+    signal(this.#child, "SIGSTOP");
     this.#paused = true;
   }
 
   /** SIGCONT after {@link pause}. */
   resume(): void {
     if (!this.#child || !this.#paused) return;
-    this.#child.kill("SIGCONT");
+    signal(this.#child, "SIGCONT");
     this.#paused = false;
   }
 
@@ -126,8 +138,8 @@ export class BrokerProcess {
     const child = this.#child;
     if (!child) return;
     this.resume();
-    child.kill("SIGTERM");
-    const force = setTimeout(() => child.kill("SIGKILL"), stopMsMax);
+    signal(child, "SIGTERM");
+    const force = setTimeout(() => signal(child, "SIGKILL"), stopMsMax);
     await this.#exited;
     clearTimeout(force);
   }

@@ -3,7 +3,7 @@ import * as assert from "uvu/assert";
 import { join } from "node:path";
 import { tempDir } from "./support/temp-dir.ts";
 import { within } from "./support/etcd.ts";
-import { insidePrivateNetwork, NetworkCuts, privateNetworkMissingReason, runInPrivateNetwork } from "./support/chaos/private-network.ts";
+import { insidePrivateNetwork, NetworkCuts, privateNetworkMissingReason, runInPrivateNetwork, userCutsAvailable } from "./support/chaos/private-network.ts";
 import { clusterAvailable, singleBrokerForm, threeBrokerForm, type ChaosForm } from "./support/chaos/chaos-forms.ts";
 import { injectFault } from "./support/chaos/faults.ts";
 import { HistoryWriter } from "./support/chaos/history-file.ts";
@@ -39,7 +39,7 @@ function chosenForm(): "single" | "cluster" {
 async function startForm(kind: "single" | "cluster", dataRoot: string, env?: Record<string, string>): Promise<ChaosForm> {
   if (kind === "cluster") {
     if (!cuts) throw new Error("the three-broker form needs the private network (127.0.0.1-3, 127.0.0.10)");
-    return await threeBrokerForm({ dataRoot });
+    return await threeBrokerForm({ dataRoot, userCuts: userCutsAvailable() });
   }
   return await singleBrokerForm({ dataRoot, host: cuts ? "127.0.0.2" : "127.0.0.1", clientHost: "127.0.0.1", canCut: cuts !== null, env });
 }

@@ -4,6 +4,8 @@
  * stop — and started again on the same data directory and ports.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { chownSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
 
 /** How to start one broker. */
 export interface BrokerSpec {
@@ -18,6 +20,11 @@ export interface BrokerSpec {
   args: string[];
   env?: Record<string, string>;
   cwd: string;
+  /**
+   * Run it as this user (through `setpriv`; its data directory is handed to it), so network cuts
+   * can single its packets out by user id (see `NetworkCuts.cutUser`). Needs root.
+   */
+  uid?: number;
 }
 
 /** Bound on a start or a graceful stop, ms: past it the test fails rather than hangs. */
@@ -83,7 +90,16 @@ export class BrokerProcess {
    */
   start(env: Record<string, string> = {}): Promise<void> {
     if (this.#child) throw new Error(`broker ${this.id} is already running`);
-    const child = spawn(this.spec.command, this.spec.args, { cwd: this.spec.cwd, env: { ...process.env, ...this.spec.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const { uid } = this.spec;
+    let [command, args] = [this.spec.command, this.spec.args];
+    if (uid !== undefined) {
+      mkdirSync(this.spec.dataDir, { recursive: true });
+      chownSync(this.spec.dataDir, uid, uid);
+      [command, args] = ["setpriv", ["--reuid", String(uid), "--regid", String(uid), "--clear-groups", command, ...args]];
+    }
+    const home = uid === undefined ? {} : { HOME: tmpdir() };
+    // setpriv execs the command: the pid is the broker's own, for signals
+    const child = spawn(command, args, { cwd: this.spec.cwd, env: { ...process.env, ...home, ...this.spec.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
     this.#child = child;
     this.#paused = false;
     this.#exited = new Promise((resolve) => child.once("close", () => resolve()));

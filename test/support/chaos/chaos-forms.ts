@@ -5,6 +5,7 @@
  * a topic, the brokers as processes, and which broker leads a partition or controls the cluster.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { chmodSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { scriptCommand } from "../../../runtime/spawn-script.ts";
@@ -124,9 +125,14 @@ interface DescribedPartition {
 /**
  * Three brokers on 127.0.0.1-3 and etcd on 127.0.0.10 (a private network namespace), each started
  * as `rivulet serve --broker-id N --etcd URL --host 127.0.0.N --port 8080 --kafka-port 9092`.
+ * With `userCuts`, broker N runs as user 1000+N, so a cut can take one broker's packets off the
+ * network (all of them leave from 127.0.0.1, whatever the broker's address); without, the two
+ * faults that need it (a leader cut from its followers, a broker cut from etcd) are left out.
  */
-export async function threeBrokerForm(options: { dataRoot: string }): Promise<ChaosForm> {
+export async function threeBrokerForm(options: { dataRoot: string; userCuts: boolean }): Promise<ChaosForm> {
   const etcdHost = "127.0.0.10";
+  // the brokers' own users must reach their data directories inside it
+  if (options.userCuts) chmodSync(options.dataRoot, 0o755);
   const etcd = await startEtcdAt(etcdHost, join(options.dataRoot, "etcd"));
   const { command, args } = scriptCommand(cli);
   const brokers = [1, 2, 3].map((id) => {
@@ -141,6 +147,7 @@ export async function threeBrokerForm(options: { dataRoot: string }): Promise<Ch
       command,
       args: [...args, "serve", "--broker-id", String(id), "--etcd", `http://${etcdHost}:2379`, "--data-dir", dataDir, "--host", host, "--port", "8080", "--kafka-port", "9092"],
       cwd: root,
+      uid: options.userCuts ? 1000 + id : undefined,
     });
   });
   await Promise.all(brokers.map((b) => b.start()));
@@ -164,7 +171,7 @@ export async function threeBrokerForm(options: { dataRoot: string }): Promise<Ch
   return {
     name: "three brokers (127.0.0.1-3, etcd on 127.0.0.10, replication factor 3, min.insync.replicas 2)",
     brokers,
-    faults: ["kill-leader", "kill-controller", "kill-two", "pause-leader", "cut-leader-from-followers", "cut-from-etcd", "rolling-restart", "restart-all"],
+    faults: ["kill-leader", "kill-controller", "kill-two", "pause-leader", ...(options.userCuts ? (["cut-leader-from-followers", "cut-from-etcd"] as const) : []), "rolling-restart", "restart-all"],
     clientHost: "127.0.0.1",
     etcdHost,
     async createTopic(topic, partitions) {

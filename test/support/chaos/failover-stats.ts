@@ -1,6 +1,7 @@
 /**
- * Availability figures of a chaos run, from its history: failover time (a fault → the next
- * acknowledged send on each partition) and seconds each partition was unavailable (the gaps
+ * Availability figures of a chaos run, from its history: failover time (a fault → the first
+ * acknowledgement, on each partition, of a send made after the fault: an ack of a send already
+ * on the wire says nothing about recovery) and seconds each partition was unavailable (the gaps
  * between consecutive acknowledged sends on it longer than a threshold, while the workload kept
  * sending).
  */
@@ -38,17 +39,21 @@ export function failoverStats(history: readonly HistoryOp[], options: { gapMs?: 
   const gapMs = options.gapMs ?? 1000;
   const counts = options.faultKinds ?? ((kind: string) => kind !== "heal" && kind !== "resume");
   const acks = new Map<number, number[]>();
+  const sends = new Map<number, Array<{ invokedAt: number; at: number }>>();
   for (const op of history) {
-    if (op.type === "send" && op.status === "ok") acks.set(op.partition, [...(acks.get(op.partition) ?? []), op.at]);
+    if (op.type !== "send" || op.status !== "ok") continue;
+    acks.set(op.partition, [...(acks.get(op.partition) ?? []), op.at]);
+    sends.set(op.partition, [...(sends.get(op.partition) ?? []), op]);
   }
   for (const list of acks.values()) list.sort((a, b) => a - b);
   const faults = history.filter((op): op is FaultOp => op.type === "fault" && counts(op.kind));
   const failoverMs: number[] = [];
   let neverRecovered = 0;
   for (const fault of faults) {
-    for (const list of acks.values()) {
-      const next = list.find((at) => at > fault.at);
-      if (next === undefined) neverRecovered++;
+    for (const list of sends.values()) {
+      let next = Infinity;
+      for (const s of list) if (s.invokedAt >= fault.at && s.at < next) next = s.at;
+      if (next === Infinity) neverRecovered++;
       else failoverMs.push(next - fault.at);
     }
   }
@@ -65,7 +70,7 @@ export function failoverStats(history: readonly HistoryOp[], options: { gapMs?: 
 export function formatFailover(stats: FailoverStats): string {
   const partitions = [...stats.unavailableS.entries()].sort((a, b) => a[0] - b[0]).map(([p, s]) => `p${p} ${s.toFixed(1)} s`).join(", ");
   return [
-    `  failover (fault → next acknowledged send on the partition): p50 ${stats.p50} ms, p95 ${stats.p95} ms, max ${stats.max} ms over ${stats.failoverMs.length} (fault, partition) pairs${stats.neverRecovered ? `, ${stats.neverRecovered} never recovered` : ""}`,
+    `  failover (fault → first ack of a send made after it, per partition): p50 ${stats.p50} ms, p95 ${stats.p95} ms, max ${stats.max} ms over ${stats.failoverMs.length} (fault, partition) pairs${stats.neverRecovered ? `, ${stats.neverRecovered} never recovered` : ""}`,
     `  unavailable (gaps between acks > ${stats.gapMs} ms): ${partitions || "none"}`,
   ].join("\n");
 }

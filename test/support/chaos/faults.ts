@@ -48,13 +48,30 @@ async function pauseFor(ctx: FaultContext, kind: string, victim: BrokerProcess, 
   note(ctx, "resume", `broker ${victim.id}`);
 }
 
-async function cutFor(ctx: FaultContext, kind: string, pairs: Array<[string, string]>): Promise<void> {
+/** A cut as a pair of actions on the network, and what to call it. */
+interface Cut {
+  what: string;
+  apply(cuts: NetworkCuts): void;
+  undo(cuts: NetworkCuts): void;
+}
+
+const addressCut = (a: string, b: string): Cut => ({ what: `${a} <-> ${b}`, apply: (c) => c.cut(a, b), undo: (c) => c.heal(a, b) });
+
+/** The packets broker `from` sends to `address` (it must run as its own user). */
+function userCut(from: BrokerProcess, address: string): Cut {
+  const uid = from.spec.uid;
+  if (uid === undefined) throw new Error(`broker ${from.id} does not run as its own user: it cannot be cut off alone`);
+  return { what: `broker ${from.id} -> ${address}`, apply: (c) => c.cutUser(uid, address), undo: (c) => c.healUser(uid, address) };
+}
+
+async function cutFor(ctx: FaultContext, kind: string, cuts: Cut[]): Promise<void> {
   if (!ctx.cuts) throw new Error(`${kind} needs the private network`);
-  note(ctx, kind, pairs.map(([a, b]) => `${a} <-> ${b}`).join(", "));
-  for (const [a, b] of pairs) ctx.cuts.cut(a, b);
+  const what = cuts.map((c) => c.what).join(", ");
+  note(ctx, kind, what);
+  for (const c of cuts) c.apply(ctx.cuts);
   await hold(ctx.holdMs);
-  for (const [a, b] of pairs) ctx.cuts.heal(a, b);
-  note(ctx, "heal", pairs.map(([a, b]) => `${a} <-> ${b}`).join(", "));
+  for (const c of cuts) c.undo(ctx.cuts);
+  note(ctx, "heal", what);
 }
 
 /** Waits until every partition acknowledged a send after `after`. */
@@ -98,16 +115,18 @@ export async function injectFault(kind: FaultKind, ctx: FaultContext): Promise<s
       await pauseFor(ctx, kind, await form.leaderOf(topic, 0), ctx.leaseMs + ctx.holdMs);
       break;
     case "cut-clients":
-      await cutFor(ctx, kind, brokers.map((b) => [form.clientHost, b.spec.host] as [string, string]));
+      await cutFor(ctx, kind, brokers.map((b) => addressCut(form.clientHost, b.spec.host)));
       break;
     case "cut-leader-from-followers": {
       const leader = await form.leaderOf(topic, 0);
-      await cutFor(ctx, kind, brokers.filter((b) => b !== leader).map((b) => [leader.spec.host, b.spec.host] as [string, string]));
+      // both ways: the followers' fetches do not reach the leader, nothing from the leader reaches them
+      const followers = brokers.filter((b) => b !== leader);
+      await cutFor(ctx, kind, followers.flatMap((f) => [userCut(f, leader.spec.host), userCut(leader, f.spec.host)]));
       break;
     }
     case "cut-from-etcd": {
       const victim = await form.leaderOf(topic, 0);
-      await cutFor(ctx, kind, [[victim.spec.host, form.etcdHost!]]);
+      await cutFor(ctx, kind, [userCut(victim, form.etcdHost!)]);
       break;
     }
     case "restart":

@@ -1,7 +1,8 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { connect, createServer, type Server, type Socket } from "node:net";
-import { insidePrivateNetwork, NetworkCuts, privateNetworkMissingReason, runInPrivateNetwork } from "./private-network.ts";
+import { spawn } from "node:child_process";
+import { insidePrivateNetwork, NetworkCuts, privateNetworkMissingReason, runInPrivateNetwork, userCutsAvailable } from "./private-network.ts";
 import { within } from "../etcd.ts";
 
 const skip = insidePrivateNetwork() ? null : privateNetworkMissingReason();
@@ -95,6 +96,38 @@ test("healAll() removes every cut", async () => {
     assert.is(await tryConnect("127.0.0.2", two.port, 10_000), "connected");
   } finally {
     two.server.close();
+  }
+});
+
+/** Connects to `host:port` from a process of user `uid` (bash's /dev/tcp): "connected" or "hung" (no answer within `ms`). */
+function tryConnectAs(uid: number, host: string, port: number, ms = hangMs): Promise<string> {
+  const script = `timeout ${ms / 1000} bash -c '</dev/tcp/${host}/${port}' && echo connected || echo "failed $?"`;
+  const child = spawn("setpriv", ["--reuid", String(uid), "--regid", String(uid), "--clear-groups", "bash", "-c", script], { stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  child.stdout!.on("data", (d) => (out += d));
+  child.stderr!.on("data", (d) => (out += d));
+  // timeout(1) exits 124 when the connect was still pending
+  return new Promise((resolve) => child.on("close", () => resolve(out.trim() === "failed 124" ? "hung" : out.trim())));
+}
+
+test("cutUser() cuts one user's processes off from an address, and only them", async () => {
+  if (skip) return;
+  if (!userCutsAvailable()) return void console.log("  SKIP user cuts need real root (the namespace was made with unshare -rn)");
+  const two = await listen("127.0.0.2");
+  const cuts = new NetworkCuts();
+  try {
+    assert.is(await tryConnectAs(1001, "127.0.0.2", two.port, 10_000), "connected", "before the cut");
+    cuts.cutUser(1001, "127.0.0.2");
+    assert.equal(cuts.active, ["uid 1001 127.0.0.2"]);
+    assert.is(await tryConnectAs(1001, "127.0.0.2", two.port), "hung", "user 1001 is cut off, silently");
+    assert.is(await tryConnectAs(1002, "127.0.0.2", two.port, 10_000), "connected", "another user is not");
+    assert.is(await tryConnect("127.0.0.2", two.port, 10_000), "connected", "nor is root, from the same source address");
+    cuts.healUser(1001, "127.0.0.2");
+    assert.is(await tryConnectAs(1001, "127.0.0.2", two.port, 10_000), "connected", "healed");
+  } finally {
+    cuts.healAll();
+    two.server.close();
+    for (const s of two.accepted) s.destroy();
   }
 });
 

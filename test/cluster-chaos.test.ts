@@ -89,7 +89,7 @@ test("chaos: every fault round leaves no anomaly (nothing acknowledged lost, dup
   const form = await startForm(kind, tmp.dir);
   const historyPath = process.env.RIVULET_CHAOS_HISTORY ?? join(tmp.dir, "history.jsonl");
   const history = new HistoryWriter(historyPath);
-  const rounds = Number(process.env.RIVULET_CHAOS_ROUNDS ?? form.faults.length);
+  const rounds = Number(process.env.RIVULET_CHAOS_ROUNDS ?? form.defaultRounds);
   console.log(`  FORM: ${form.name}; ${rounds} round(s); history in ${historyPath}`);
   let workload: Workload | null = null;
   try {

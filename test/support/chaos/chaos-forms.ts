@@ -38,6 +38,8 @@ export interface ChaosForm {
   brokers: BrokerProcess[];
   /** The fault kinds of this form, in the order rounds take them. */
   faults: FaultKind[];
+  /** Rounds when `RIVULET_CHAOS_ROUNDS` is not set (a short run that fits the suite's time limit). */
+  defaultRounds: number;
   /** The address Kafka and HTTP clients of the test connect from (the default source). */
   clientHost: string;
   /** etcd's address (three-broker form). */
@@ -75,9 +77,10 @@ export async function singleBrokerForm(options: { dataRoot: string; host: string
     name: `single broker (one process at ${options.host}, flush=always): kill -9, SIGSTOP/SIGCONT, ${options.canCut ? "client-broker network cut, " : ""}graceful restart`,
     brokers: [broker],
     faults: options.canCut ? ["kill", "pause", "cut-clients", "restart"] : ["kill", "pause", "restart"],
+    defaultRounds: options.canCut ? 4 : 3,
     clientHost: options.clientHost,
     async createTopic(topic, partitions) {
-      await call(`${broker.url}/v1/topics`, { method: "POST", body: JSON.stringify({ name: topic, partitions, config: { flush: "always" } }) });
+      await call(`${broker.url}/v1/topics`, { method: "POST", body: JSON.stringify({ name: topic, partitions, config: { flush: "always", "min.insync.replicas": 2 } }) });
     },
     leaderOf: async () => broker,
     controller: async () => broker,
@@ -171,27 +174,41 @@ export async function threeBrokerForm(options: { dataRoot: string; userCuts: boo
   return {
     name: "three brokers (127.0.0.1-3, etcd on 127.0.0.10, replication factor 3, min.insync.replicas 2)",
     brokers,
-    faults: ["kill-leader", "kill-controller", "kill-two", "pause-leader", ...(options.userCuts ? (["cut-leader-from-followers", "cut-from-etcd"] as const) : []), "rolling-restart", "restart-all"],
+    // the first three are CI's short run: a crash, a pause past the lease, a partition
+    faults: options.userCuts
+      ? ["kill-leader", "pause-leader", "cut-leader-from-followers", "kill-controller", "cut-from-etcd", "kill-two", "rolling-restart", "restart-all"]
+      : ["kill-leader", "pause-leader", "kill-controller", "kill-two", "rolling-restart", "restart-all"],
+    defaultRounds: 3,
     clientHost: "127.0.0.1",
     etcdHost,
     async createTopic(topic, partitions) {
-      await call(`${brokers[0].url}/v1/topics`, { method: "POST", body: JSON.stringify({ name: topic, partitions, replication_factor: 3, config: { flush: "always", "min.insync.replicas": "2" } }) });
+      await call(`${brokers[0].url}/v1/topics`, { method: "POST", body: JSON.stringify({ name: topic, partitions, replication_factor: 3, config: { flush: "always", "min.insync.replicas": 2 } }) });
       // every partition led, with all three replicas in sync
       for (;;) {
         const described = await ask<{ partitions: DescribedPartition[] }>(`/v1/topics/${topic}`);
-        if (described.partitions.length === partitions && described.partitions.every((p) => typeof p.leader === "number" && p.isr?.length === 3)) return;
+        if (described.partitions.length === partitions && described.partitions.every((p) => (p.leader ?? -1) >= 0 && p.isr?.length === 3)) return;
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
     },
     async leaderOf(topic, partition) {
-      const described = await ask<{ partitions: DescribedPartition[] }>(`/v1/topics/${topic}`);
-      const p = described.partitions.find((x, i) => (x.partition ?? i) === partition);
-      if (typeof p?.leader !== "number") throw new Error(`${topic}/${partition} has no leader`);
-      return byId(p.leader);
+      // right after a fault there may be no leader for a moment (-1): ask again, bounded
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        const described = await ask<{ partitions: DescribedPartition[] }>(`/v1/topics/${topic}`);
+        const p = described.partitions.find((x, i) => (x.partition ?? i) === partition);
+        if ((p?.leader ?? -1) >= 0) return byId(p!.leader!);
+        if (Date.now() > deadline) throw new Error(`${topic}/${partition} has had no leader for 60 s`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
     },
     async controller() {
-      const cluster = await ask<{ controller: number }>("/v1/cluster");
-      return byId(cluster.controller);
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        const cluster = await ask<{ controller: number }>("/v1/cluster");
+        if (cluster.controller >= 0) return byId(cluster.controller);
+        if (Date.now() > deadline) throw new Error("no controller for 60 s");
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
     },
     async dispose() {
       await Promise.all(brokers.map((b) => b.stop()));

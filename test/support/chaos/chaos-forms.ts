@@ -80,7 +80,7 @@ export async function singleBrokerForm(options: { dataRoot: string; host: string
     defaultRounds: options.canCut ? 4 : 3,
     clientHost: options.clientHost,
     async createTopic(topic, partitions) {
-      await call(`${broker.url}/v1/topics`, { method: "POST", body: JSON.stringify({ name: topic, partitions, config: { flush: "always", "min.insync.replicas": 2 } }) });
+      await call(`${broker.url}/v1/topics`, { method: "POST", body: JSON.stringify({ name: topic, partitions, config: { flush: "always" } }) });
     },
     leaderOf: async () => broker,
     controller: async () => broker,

@@ -52,8 +52,9 @@ function unshareFlags(): string[] {
   return process.getuid?.() === 0 ? ["-n"] : ["-rn"];
 }
 
-/** Why a private network cannot be had here, or null when it can. */
+/** Why a private network cannot be had here (or is not wanted: `RIVULET_CHAOS_NO_NETNS=1`), or null when it can. */
 export function privateNetworkMissingReason(): string | null {
+  if (process.env.RIVULET_CHAOS_NO_NETNS === "1") return "RIVULET_CHAOS_NO_NETNS=1";
   if (process.platform !== "linux") return `private network namespaces need Linux (this is ${process.platform})`;
   const probe = spawnSync("unshare", [...unshareFlags(), "ip", "link", "set", "lo", "up"], { stdio: "pipe" });
   if (probe.error || probe.status !== 0) return `unshare ${unshareFlags().join(" ")} is not allowed here (${probe.error?.message ?? probe.stderr.toString().trim()})`;

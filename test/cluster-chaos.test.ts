@@ -14,13 +14,18 @@ import { Workload } from "./support/chaos/workload.ts";
 
 // Issue 14's chaos test: rounds of faults under a workload of idempotent acks=all producers and
 // a consumer group, then Jepsen-style checks of everything observed and of every replica.
-// It runs in a private network namespace (re-executed under `unshare -rn`) when it can, so
-// network cuts are real and silent. The three-broker form runs once this checkout's
-// `rivulet serve` takes --broker-id and --etcd; until then the single-broker form runs.
+// It runs in a private network namespace (re-executed under `unshare -n` as root, `unshare -rn`
+// otherwise) when it can, so network cuts are real and silent. The three-broker form runs once
+// this checkout's `rivulet serve` takes --broker-id and --etcd (and etcd is installed); until
+// then the single-broker form runs. Its "FORM:" line says which ran.
 //
 //   RIVULET_CHAOS_ROUNDS=100 node --import tsx test/cluster-chaos.test.ts   (the long run)
 //   RIVULET_CHAOS_FORM=single|cluster     force a form
-//   RIVULET_CHAOS_HISTORY=path            keep the history (JSON lines) there
+//   RIVULET_CHAOS_HISTORY=path            keep the history (JSON lines; check-history.ts re-checks it)
+//   RIVULET_CHAOS_HOLD_MS=3000            how long a pause or a cut lasts (a leader's pause: lease + this)
+//   RIVULET_CHAOS_LEASE_MS=2000           the brokers' lease TTL in etcd
+//   RIVULET_CHAOS_QUIET_ACKS=150          acknowledged sends between two faults
+//   RIVULET_CHAOS_NO_NETNS=1              no namespace: no cuts, brokers on 127.0.0.1
 
 const noNetwork = insidePrivateNetwork() ? null : privateNetworkMissingReason();
 if (noNetwork) console.log(`NOTE ${noNetwork}: no network cuts, brokers on 127.0.0.1`);
@@ -108,7 +113,7 @@ test("chaos: every fault round leaves no anomaly (nothing acknowledged lost, dup
     const quietAcks = Number(process.env.RIVULET_CHAOS_QUIET_ACKS ?? 150);
     const quiet = (what: string) => within(workload!.acksReach(workload!.acks + quietAcks), 120_000, `${quietAcks} acknowledged sends ${what}`);
     await quiet("before the first fault");
-    const ctx = { form, cuts, workload, history, topic: TOPIC, holdMs: Number(process.env.RIVULET_CHAOS_HOLD_MS ?? 3_000), leaseMs: Number(process.env.RIVULET_CHAOS_LEASE_MS ?? 5_000) };
+    const ctx = { form, cuts, workload, history, topic: TOPIC, holdMs: Number(process.env.RIVULET_CHAOS_HOLD_MS ?? 3_000), leaseMs: Number(process.env.RIVULET_CHAOS_LEASE_MS ?? 2_000) };
     for (let round = 0; round < rounds; round++) {
       const fault = form.faults[round % form.faults.length];
       const started = Date.now();

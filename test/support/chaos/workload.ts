@@ -16,7 +16,7 @@ import type { HistoryWriter } from "./history-file.ts";
 export interface WorkloadOptions {
   /** Kafka bootstrap addresses, `host:port`. */
   brokers: string[];
-  /** HTTP base URLs for the HTTP producers (one producer per entry of `httpProducers`, spread over them). */
+  /** HTTP base URLs: each HTTP producer starts on one and moves to the next after a failed send. */
   httpUrls: string[];
   topic: string;
   partitions: number;
@@ -75,7 +75,7 @@ export class Workload {
     const workload = new Workload(options);
     for (let i = 0; i < options.consumers; i++) workload.#consumers.push(await workload.#startConsumer(`consumer-${i}`));
     for (let i = 0; i < options.kafkaProducers; i++) workload.#loops.push(workload.#kafkaProducerLoop(`kafkajs-${i}`, i));
-    for (let i = 0; i < options.httpProducers; i++) workload.#loops.push(workload.#httpProducerLoop(`http-${i}`, options.httpUrls[i % options.httpUrls.length], i));
+    for (let i = 0; i < options.httpProducers; i++) workload.#loops.push(workload.#httpProducerLoop(`http-${i}`, i));
     return workload;
   }
 
@@ -145,9 +145,12 @@ export class Workload {
     await producer?.disconnect().catch(() => {});
   }
 
-  async #httpProducerLoop(name: string, url: string, index: number): Promise<void> {
-    const { topic, partitions, history } = this.#options;
+  /** Sends through one broker's HTTP API; after a failure, through the next one (any broker takes any produce). */
+  async #httpProducerLoop(name: string, index: number): Promise<void> {
+    const { topic, partitions, history, httpUrls } = this.#options;
+    let broker = index;
     for (let n = 0; this.#running; n++) {
+      const url = httpUrls[broker % httpUrls.length];
       // The HTTP API stores a JSON value as its JSON text: that is the value consumers and the log see.
       const value = JSON.stringify(`${name}-${n}`);
       const partition = (n + index) % partitions;
@@ -177,6 +180,7 @@ export class Workload {
         error = String(e).slice(0, 200);
       }
       history.record({ type: "send", producer: name, value, partition, status, invokedAt, at: Date.now(), error });
+      broker++;
       // no retry loop on a dead broker: a short pause before the next value
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

@@ -55,8 +55,10 @@ export class PartitionHost implements Actor<PartitionRequest, PartitionReply> {
         return this.#get(message.topic, message.partition).append(message.batches);
       case "appendRecords":
         return this.#get(message.topic, message.partition).appendRecords(message.block, message);
+      case "writeTxnMarker":
+        return this.#get(message.topic, message.partition).writeTxnMarker(message);
       case "fetch": {
-        const result = this.#get(message.topic, message.partition).fetch(message.offset, message.maxBytes, message.waitMs, message.fetchId);
+        const result = this.#get(message.topic, message.partition).fetch(message.offset, message.maxBytes, message.waitMs, message.fetchId, message.isolation);
         return result instanceof Promise ? result.then(transferable) : transferable(result);
       }
       case "cancelFetch":
@@ -66,7 +68,7 @@ export class PartitionHost implements Actor<PartitionRequest, PartitionReply> {
         for (const partition of this.#partitions.values()) partition.releaseWaits();
         return null;
       case "listOffset":
-        return this.#get(message.topic, message.partition).listOffset(message.spec);
+        return this.#get(message.topic, message.partition).listOffset(message.spec, message.isolation);
       case "state":
         return this.#get(message.topic, message.partition).state();
       case "maintain":

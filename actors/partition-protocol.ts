@@ -25,14 +25,25 @@ export interface PartitionHostInit {
   limits: Limits;
 }
 
+/** Which records a fetch may see: everything up to the high watermark (default, as in Kafka), or only decided transactions' records, up to the last stable offset. */
+export type Isolation = "read_uncommitted" | "read_committed";
+
 /** Result of a raw fetch: whole stored RecordBatch v2 bytes, as the Kafka listener hands them out. */
 export interface FetchBatchesResult {
   /** The offset the fetch read from (`earliest` / `latest` resolved). */
   offset: number;
-  /** Zero or more whole batches; the first holds `offset` (it may start before it). */
+  /** Zero or more whole batches; the first holds `offset` (it may start before it). read_committed: none at or past the last stable offset. */
   batches: Uint8Array;
   highWatermark: number;
+  /** Below it every transaction is decided (committed or aborted); ≤ the high watermark. */
+  lastStableOffset: number;
   logStartOffset: number;
+  /**
+   * read_committed: the aborted transactions overlapping the returned batches, as Kafka's Fetch
+   * returns them (a reader drops a transactional batch of such a producer from its first offset
+   * up to its abort marker); empty for read_uncommitted.
+   */
+  abortedTransactions: { producerId: number; firstOffset: number }[];
 }
 
 /** Result of appending one raw RecordBatch. */
@@ -68,6 +79,7 @@ export interface PartitionState {
   logStartOffset: number;
   logEndOffset: number;
   highWatermark: number;
+  lastStableOffset: number;
   sizeBytes: number;
 }
 
@@ -82,13 +94,22 @@ export type PartitionRequest =
    * RecordBatch v2 with these producer fields (-1 when not idempotent) and appends it unchecked.
    */
   | { type: "appendRecords"; topic: string; partition: number; block: RecordBlock; producerId: number; producerEpoch: number; baseSequence: number }
-  /** Reads from an offset, or from the log start (`earliest`) / the high watermark (`latest`). */
-  | { type: "fetch"; topic: string; partition: number; offset: number | "earliest" | "latest"; maxBytes: number; waitMs: number; fetchId: number }
+  /**
+   * Commit or abort marker for a producer's transaction (see `Log.appendTxnMarker`): one
+   * control batch appended, the producer's ongoing transaction ended; replies once durable.
+   */
+  | { type: "writeTxnMarker"; topic: string; partition: number; producerId: number; producerEpoch: number; coordinatorEpoch: number; commit: boolean }
+  /**
+   * Reads from an offset, or from the log start (`earliest`) / the high watermark (`latest`;
+   * the last stable offset under read_committed). `isolation` defaults to read_uncommitted.
+   */
+  | { type: "fetch"; topic: string; partition: number; offset: number | "earliest" | "latest"; maxBytes: number; waitMs: number; fetchId: number; isolation?: Isolation }
   /** Ends a waiting fetch now, with what is there (its caller went away). */
   | { type: "cancelFetch"; topic: string; partition: number; fetchId: number }
   /** Ends every waiting fetch now (the broker is closing). */
   | { type: "releaseWaits" }
-  | { type: "listOffset"; topic: string; partition: number; spec: OffsetSpec }
+  /** `latest` is the high watermark, or the last stable offset under read_committed. */
+  | { type: "listOffset"; topic: string; partition: number; spec: OffsetSpec; isolation?: Isolation }
   | { type: "state"; topic: string; partition: number }
   | { type: "maintain" }
   // Replication (driven by the replica fetcher and the controller's decisions):
@@ -114,6 +135,7 @@ export interface PartitionReplies {
   configure: null;
   append: AppendBatchResult;
   appendRecords: AppendBatchResult;
+  writeTxnMarker: AppendBatchResult;
   fetch: FetchBatchesResult;
   cancelFetch: null;
   releaseWaits: null;

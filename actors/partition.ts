@@ -1,7 +1,9 @@
 /**
  * One partition's behaviour inside its partition actor: it alone owns the partition's log
  * directory, appends, serves fetches (waiting for new data without polling), finds offsets and
- * runs retention and compaction. Readers never see past the high watermark.
+ * runs retention and compaction. Readers never see past the high watermark; read_committed
+ * readers never past the last stable offset. Transaction markers are appended here
+ * ({@link Partition.writeTxnMarker}).
  *
  * Not thread-safe: owned by one partition host on one worker thread.
  */
@@ -11,15 +13,16 @@ import type { Limits } from "../core/limits.ts";
 import type { TopicConfig } from "../core/topic-config.ts";
 import type { RecordBlock } from "../record/record-block.ts";
 import type { BlockBatchOptions } from "../record/record-block-encoder.ts";
-import { Log, type AppendResult } from "../storage/log.ts";
+import { Log, type AppendResult, type TxnMarkerInput } from "../storage/log.ts";
 import { AckBeforeWrite } from "./ack-before-write.ts";
-import type { AppendBatchResult, EpochEndOffset, FetchBatchesResult, OffsetSpec, PartitionEpochState, PartitionState } from "./partition-protocol.ts";
+import type { AppendBatchResult, EpochEndOffset, FetchBatchesResult, Isolation, OffsetSpec, PartitionEpochState, PartitionState } from "./partition-protocol.ts";
 
 interface Waiter {
   /** The caller's id for cancelling, or 0. */
   fetchId: number;
   offset: number;
   maxBytes: number;
+  isolation: Isolation;
   resolve(result: FetchBatchesResult): void;
   reject(error: unknown): void;
   timer: ReturnType<typeof setTimeout>;
@@ -49,7 +52,7 @@ export class Partition {
   /** Offsets and size. */
   state(): PartitionState {
     const log = this.#log;
-    return { logStartOffset: log.logStartOffset, logEndOffset: log.logEndOffset, highWatermark: log.highWatermark, sizeBytes: log.sizeBytes };
+    return { logStartOffset: log.logStartOffset, logEndOffset: log.logEndOffset, highWatermark: log.highWatermark, lastStableOffset: log.lastStableOffset, sizeBytes: log.sizeBytes };
   }
 
   /**
@@ -67,6 +70,16 @@ export class Partition {
     this.#assertOpen();
     if (this.#ackBeforeWrite) return this.#ackBeforeWrite.defer(block.count, () => this.#log.appendRecords(block, batch).then(this.#appended));
     return this.#log.appendRecords(block, batch).then(this.#appended);
+  }
+
+  /**
+   * Appends a commit or abort marker for a producer's transaction (see `Log.appendTxnMarker`);
+   * settles per the flush policy, then wakes read_committed fetches the marker unblocked.
+   */
+  writeTxnMarker(marker: TxnMarkerInput): Promise<AppendBatchResult> {
+    this.#assertOpen();
+    const { producerId, producerEpoch, coordinatorEpoch, commit } = marker;
+    return this.#log.appendTxnMarker({ producerId, producerEpoch, coordinatorEpoch, commit }).then(this.#appended);
   }
 
   /** Appends batches copied from the leader, byte for byte (see `Log.appendAsFollower`). */
@@ -132,15 +145,16 @@ export class Partition {
   };
 
   /**
-   * Reads whole batches from `offset` (`earliest`: the log start, `latest`: the high watermark),
-   * up to `maxBytes` (at least one batch if there is one). With nothing at `offset` yet, waits
-   * up to `waitMs` for an acknowledged append.
+   * Reads whole batches from `offset` (`earliest`: the log start, `latest`: the high watermark,
+   * or the last stable offset under read_committed), up to `maxBytes` (at least one batch if
+   * there is one). With nothing at `offset` yet, waits up to `waitMs` for an acknowledged append
+   * (read_committed: for the last stable offset to pass `offset`).
    */
-  fetch(from: number | "earliest" | "latest", maxBytes: number, waitMs: number, fetchId = 0): Promise<FetchBatchesResult> | FetchBatchesResult {
+  fetch(from: number | "earliest" | "latest", maxBytes: number, waitMs: number, fetchId = 0, isolation: Isolation = "read_uncommitted"): Promise<FetchBatchesResult> | FetchBatchesResult {
     this.#assertOpen();
-    const offset = from === "earliest" ? this.#log.logStartOffset : from === "latest" ? this.#log.highWatermark : from;
+    const offset = from === "earliest" ? this.#log.logStartOffset : from === "latest" ? this.#visibleEnd(isolation) : from;
     const bytes = Math.min(maxBytes, this.#limits.fetchBytesMax);
-    const now = this.#read(offset, bytes);
+    const now = this.#read(offset, bytes, isolation);
     if (now.batches.byteLength > 0 || waitMs <= 0) return now;
     return new Promise((resolve, reject) => {
       const key = this.#nextWaiter++;
@@ -148,6 +162,7 @@ export class Partition {
         fetchId,
         offset,
         maxBytes: bytes,
+        isolation,
         resolve,
         reject,
         timer: setTimeout(() => this.#settle(key, waiter), Math.min(waitMs, this.#limits.fetchWaitMsMax)),
@@ -167,12 +182,13 @@ export class Partition {
   }
 
   /** Earliest, latest, or the first offset at or after a timestamp (latest when none is). */
-  listOffset(spec: OffsetSpec): number {
+  listOffset(spec: OffsetSpec, isolation: Isolation = "read_uncommitted"): number {
     this.#assertOpen();
+    const end = this.#visibleEnd(isolation);
     if (spec === "earliest") return this.#log.logStartOffset;
-    if (spec === "latest") return this.#log.highWatermark;
+    if (spec === "latest") return end;
     const found = this.#log.offsetForTimestamp(spec.timestamp);
-    return found === null ? this.#log.highWatermark : Math.min(found, this.#log.highWatermark);
+    return found === null ? end : Math.min(found, end);
   }
 
   /** Applies a new config (retention, flush, …) from now on. */
@@ -193,7 +209,14 @@ export class Partition {
     this.#closed = true;
     for (const waiter of this.#waiters.values()) {
       clearTimeout(waiter.timer);
-      waiter.resolve({ batches: new Uint8Array(0), offset: waiter.offset, highWatermark: this.#log.highWatermark, logStartOffset: this.#log.logStartOffset });
+      waiter.resolve({
+        batches: new Uint8Array(0),
+        offset: waiter.offset,
+        highWatermark: this.#log.highWatermark,
+        lastStableOffset: this.#log.lastStableOffset,
+        logStartOffset: this.#log.logStartOffset,
+        abortedTransactions: [],
+      });
     }
     this.#waiters.clear();
     this.#log.close();
@@ -205,16 +228,22 @@ export class Partition {
     Log.delete(dir);
   }
 
-  #read(offset: number, maxBytes: number): FetchBatchesResult {
-    const result = this.#log.read(offset, maxBytes);
-    return { batches: result.batches, offset, highWatermark: result.highWatermark, logStartOffset: result.logStartOffset };
+  #read(offset: number, maxBytes: number, isolation: Isolation): FetchBatchesResult {
+    const r = this.#log.read(offset, maxBytes, isolation);
+    return { batches: r.batches, offset, highWatermark: r.highWatermark, lastStableOffset: r.lastStableOffset, logStartOffset: r.logStartOffset, abortedTransactions: r.abortedTransactions };
+  }
+
+  /** Where a reader with `isolation` stops: the high watermark, or the last stable offset. */
+  #visibleEnd(isolation: Isolation): number {
+    return isolation === "read_committed" ? this.#log.lastStableOffset : this.#log.highWatermark;
   }
 
   #wake(): void {
     if (this.#waiters.size === 0) return;
     const hw = this.#log.highWatermark;
+    const lso = this.#log.lastStableOffset;
     for (const [key, waiter] of this.#waiters) {
-      if (waiter.offset < hw) this.#settle(key, waiter);
+      if (waiter.offset < (waiter.isolation === "read_committed" ? lso : hw)) this.#settle(key, waiter);
     }
   }
 
@@ -223,7 +252,7 @@ export class Partition {
     this.#waiters.delete(key);
     clearTimeout(waiter.timer);
     try {
-      waiter.resolve(this.#read(waiter.offset, waiter.maxBytes));
+      waiter.resolve(this.#read(waiter.offset, waiter.maxBytes, waiter.isolation));
     } catch (error) {
       waiter.reject(error);
     }

@@ -26,7 +26,7 @@ import { RequestProducers, type RequestProducerTestHooks } from "./request-produ
 import { RequestProducerLog } from "./request-producer-log.ts";
 import type {
   AppendBatchResult, BrokerApi, BrokerHealth, CreateTopicOptions, FetchBatchesResult, FetchOptions, FetchResult,
-  OffsetSpec, ProduceOptions, ProducerRecord, RecordMetadata, TopicDescription, WorkerStatus,
+  Isolation, OffsetSpec, ProduceOptions, ProducerRecord, RecordMetadata, TopicDescription, TxnMarker, WorkerStatus,
 } from "./types.ts";
 
 /** Options of `Broker.open` (groups/broker.ts). */
@@ -247,12 +247,36 @@ export class BrokerCore implements BrokerApi, ProducerHost {
     return result;
   }
 
+  /**
+   * Writes each marker to its partition, all partitions in parallel (one partition's markers in
+   * order). See {@link BrokerApi.writeTxnMarkers}.
+   * @throws {RivuletError} `invalid_producer_epoch`, `invalid_request`, `unknown_topic`, `unknown_partition`, `storage_error`, …
+   */
+  async writeTxnMarkers(markers: TxnMarker[]): Promise<void> {
+    const byPartition = new Map<string, TxnMarker[]>();
+    for (const marker of markers) {
+      const key = `${marker.topic}\u0000${marker.partition}`;
+      const list = byPartition.get(key);
+      if (list) list.push(marker);
+      else byPartition.set(key, [marker]);
+    }
+    await Promise.all(
+      [...byPartition.values()].map(async (list) => {
+        for (const { topic, partition, producerId, producerEpoch, coordinatorEpoch, commit } of list) {
+          await this.#ask(topic, partition, { type: "writeTxnMarker", topic, partition, producerId, producerEpoch, coordinatorEpoch, commit });
+        }
+      }),
+    );
+  }
+
   async fetch(topic: string, partition: number, options: FetchOptions): Promise<FetchResult> {
     const maxRecords = Math.min(options.maxRecords ?? this.limits.fetchRecordsMax, this.limits.fetchRecordsMax);
     const raw = await this.fetchBatches(topic, partition, options);
-    const { records, nextOffset } = batchesToRecords(topic, partition, raw.batches, raw.offset, maxRecords);
+    const aborted = options.isolation === "read_committed" ? raw.abortedTransactions : undefined;
+    const { records, nextOffset } = batchesToRecords(topic, partition, raw.batches, raw.offset, maxRecords, aborted);
     this.stats.fetched(topic, records.length, 0);
-    return { records, nextOffset: Math.min(nextOffset, raw.highWatermark), highWatermark: raw.highWatermark, logStartOffset: raw.logStartOffset };
+    const end = options.isolation === "read_committed" ? raw.lastStableOffset : raw.highWatermark;
+    return { records, nextOffset: Math.min(nextOffset, Math.max(end, raw.offset)), highWatermark: raw.highWatermark, lastStableOffset: raw.lastStableOffset, logStartOffset: raw.logStartOffset };
   }
 
   async fetchBatches(topic: string, partition: number, options: FetchOptions): Promise<FetchBatchesResult> {
@@ -263,7 +287,8 @@ export class BrokerCore implements BrokerApi, ProducerHost {
     const waitMs = options.signal?.aborted ? 0 : Math.min(Math.max(0, options.waitMs ?? 0), this.limits.fetchWaitMsMax);
     const maxBytes = Math.min(options.maxBytes ?? this.limits.fetchBytesMax, this.limits.fetchBytesMax);
     const fetchId = this.#nextFetchId++;
-    const message = { type: "fetch", topic, partition, offset: options.offset, maxBytes, waitMs, fetchId } as const;
+    const isolation = checkIsolation(options.isolation);
+    const message = { type: "fetch", topic, partition, offset: options.offset, maxBytes, waitMs, fetchId, isolation } as const;
     const signal = waitMs > 0 ? options.signal : undefined;
     // A caller that goes away (a closed SSE stream, a dropped long-poll) ends the wait on the
     // partition actor too, instead of leaving it to its timeout.
@@ -278,8 +303,8 @@ export class BrokerCore implements BrokerApi, ProducerHost {
     }
   }
 
-  async listOffset(topic: string, partition: number, spec: OffsetSpec): Promise<number> {
-    return this.#ask(topic, partition, { type: "listOffset", topic, partition, spec });
+  async listOffset(topic: string, partition: number, spec: OffsetSpec, options: { isolation?: Isolation } = {}): Promise<number> {
+    return this.#ask(topic, partition, { type: "listOffset", topic, partition, spec, isolation: checkIsolation(options.isolation) });
   }
 
   // Replication internals: what the replica fetcher and the cluster's leader changes drive. Not
@@ -389,6 +414,13 @@ export class BrokerCore implements BrokerApi, ProducerHost {
       return Promise.reject(error);
     }
   }
+}
+
+/** The isolation asked for (default read_uncommitted); anything else is `invalid_request`. */
+function checkIsolation(isolation: unknown): Isolation {
+  if (isolation === undefined || isolation === "read_uncommitted") return "read_uncommitted";
+  if (isolation === "read_committed") return isolation;
+  throw new RivuletError("invalid_request", `isolation must be read_committed or read_uncommitted, got ${String(isolation)}`, { isolation: String(isolation) });
 }
 
 /** A Node Buffer may share a pooled ArrayBuffer even when it looks whole. */

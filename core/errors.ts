@@ -32,6 +32,10 @@ export const errorCodes = {
   timeout: { retriable: true },
   out_of_order_sequence: { retriable: false },
   producer_fenced: { retriable: false },
+  /** A transaction marker (or transactional request) carried a producer epoch below the producer's current one. */
+  invalid_producer_epoch: { retriable: false },
+  /** A producer's request does not fit the state of its transaction (e.g. a plain batch while its transaction is ongoing). */
+  invalid_txn_state: { retriable: false },
   unknown_producer: { retriable: false },
   unknown_group: { retriable: false },
   unknown_member: { retriable: false },

@@ -26,6 +26,8 @@ export const statusOfCode: Readonly<Record<ErrorCode, number>> = {
   rebalance_in_progress: 409,
   out_of_order_sequence: 409,
   producer_fenced: 409,
+  invalid_producer_epoch: 409,
+  invalid_txn_state: 409,
   record_too_large: 413,
   request_too_large: 413,
   too_many_records: 413,

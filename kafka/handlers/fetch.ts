@@ -12,8 +12,13 @@
  *
  * Partitions of topics the principal may not read get TOPIC_AUTHORIZATION_FAILED and no
  * records; they are never read, and (as in Kafka) neither end nor shorten the others' wait.
+ *
+ * isolation_level 1 (read_committed) reads stop at each partition's last stable offset and the
+ * response lists the aborted transactions overlapping the returned batches (the client drops
+ * their records); level 0 reads up to the high watermark, with a null list, as Kafka answers.
+ * last_stable_offset is filled in both cases.
  */
-import type { FetchBatchesResult } from "../../broker/types.ts";
+import type { FetchBatchesResult, Isolation } from "../../broker/types.ts";
 import { mayTopic } from "../authorize.ts";
 import type { HandlerContext } from "../handler-context.ts";
 import { kafkaErrorCode, kafkaErrors } from "../protocol/error-codes.ts";
@@ -26,9 +31,9 @@ interface Slot {
   errorCode: number;
 }
 
-async function read(ctx: HandlerContext, slot: Slot, maxBytes: number, waitMs: number): Promise<void> {
+async function read(ctx: HandlerContext, slot: Slot, maxBytes: number, waitMs: number, isolation: Isolation): Promise<void> {
   try {
-    slot.result = await ctx.broker.fetchBatches(slot.topic, slot.request.partition, { offset: slot.request.fetchOffset, maxBytes, waitMs });
+    slot.result = await ctx.broker.fetchBatches(slot.topic, slot.request.partition, { offset: slot.request.fetchOffset, maxBytes, waitMs, isolation });
     slot.errorCode = 0;
   } catch (error) {
     slot.result = null;
@@ -39,14 +44,14 @@ async function read(ctx: HandlerContext, slot: Slot, maxBytes: number, waitMs: n
 const bytesOf = (slot: Slot) => slot.result?.batches.byteLength ?? 0;
 
 /** Waits on the empty partitions until one has data or `waitMs` passes. */
-async function waitForData(ctx: HandlerContext, slots: Slot[], waitMs: number): Promise<void> {
+async function waitForData(ctx: HandlerContext, slots: Slot[], waitMs: number, isolation: Isolation): Promise<void> {
   const empty = slots.filter((s) => s.errorCode === 0 && bytesOf(s) === 0);
   if (empty.length === 0) return;
   await new Promise<void>((resolve) => {
     let left = empty.length;
     for (const slot of empty) {
       const waiting: Slot = { ...slot };
-      void read(ctx, waiting, slot.request.partitionMaxBytes, waitMs).then(() => {
+      void read(ctx, waiting, slot.request.partitionMaxBytes, waitMs, isolation).then(() => {
         left--;
         if (bytesOf(waiting) > 0 || waiting.errorCode !== 0) {
           Object.assign(slot, { result: waiting.result, errorCode: waiting.errorCode });
@@ -57,15 +62,16 @@ async function waitForData(ctx: HandlerContext, slots: Slot[], waitMs: number): 
   });
 }
 
-function partitionResponse(slot: Slot, records: Uint8Array | null): FetchPartitionResponse {
+function partitionResponse(slot: Slot, records: Uint8Array | null, isolation: Isolation): FetchPartitionResponse {
   const r = slot.result;
+  const sent = records !== null && records.byteLength > 0;
   return {
     partition: slot.request.partition,
     errorCode: slot.errorCode,
     highWatermark: r?.highWatermark ?? -1,
-    lastStableOffset: r?.highWatermark ?? -1,
+    lastStableOffset: r?.lastStableOffset ?? -1,
     logStartOffset: r?.logStartOffset ?? -1,
-    abortedTransactions: null,
+    abortedTransactions: isolation === "read_committed" && r ? (sent ? r.abortedTransactions : []) : null,
     preferredReadReplica: -1,
     records,
   };
@@ -76,11 +82,12 @@ export async function handleFetch(ctx: HandlerContext, request: FetchRequest): P
     const errorCode = mayTopic(ctx, "read", t.topic) ? 0 : kafkaErrors.TOPIC_AUTHORIZATION_FAILED;
     return t.partitions.map((p) => ({ topic: t.topic, request: p, result: null, errorCode }));
   });
+  const isolation: Isolation = request.isolationLevel === 1 ? "read_committed" : "read_uncommitted";
   const readable = slots.filter((s) => s.errorCode === 0);
-  await Promise.all(readable.map((slot) => read(ctx, slot, slot.request.partitionMaxBytes, 0)));
+  await Promise.all(readable.map((slot) => read(ctx, slot, slot.request.partitionMaxBytes, 0, isolation)));
   const total = readable.reduce((n, s) => n + bytesOf(s), 0);
   const failed = readable.some((s) => s.errorCode !== 0);
-  if (total < request.minBytes && !failed && request.maxWaitMs > 0) await waitForData(ctx, slots, request.maxWaitMs);
+  if (total < request.minBytes && !failed && request.maxWaitMs > 0) await waitForData(ctx, slots, request.maxWaitMs, isolation);
 
   let budget = request.maxBytes > 0 ? request.maxBytes : Number.POSITIVE_INFINITY;
   let first = true;
@@ -94,7 +101,7 @@ export async function handleFetch(ctx: HandlerContext, request: FetchRequest): P
       first = false;
     }
     const list = byTopic.get(slot.topic) ?? [];
-    list.push(partitionResponse(slot, slot.errorCode === 0 ? records : null));
+    list.push(partitionResponse(slot, slot.errorCode === 0 ? records : null, isolation));
     byTopic.set(slot.topic, list);
   }
   return { throttleTimeMs: 0, errorCode: 0, sessionId: 0, topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })) };

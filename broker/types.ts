@@ -5,11 +5,11 @@
  */
 import type { TopicConfig } from "../core/topic-config.ts";
 import type { RecordHeader } from "../record/record-header.ts";
-import type { AppendBatchResult, FetchBatchesResult, Isolation, OffsetSpec } from "../actors/partition-protocol.ts";
+import type { Acks, AppendBatchResult, FetchBatchesResult, Isolation, OffsetSpec } from "../actors/partition-protocol.ts";
 import type { PartitionStatus } from "../actors/supervisor-protocol.ts";
 import type { GroupCoordinatorApi } from "./group-api.ts";
 
-export type { AppendBatchResult, FetchBatchesResult, Isolation, OffsetSpec, PartitionStatus, RecordHeader };
+export type { Acks, AppendBatchResult, FetchBatchesResult, Isolation, OffsetSpec, PartitionStatus, RecordHeader };
 
 /** A commit or abort marker for one partition of a transaction (see {@link BrokerApi.writeTxnMarkers}). */
 export interface TxnMarker {
@@ -129,6 +129,13 @@ export interface FetchOptions {
    * also leave out the records of aborted transactions. Control records never appear as records.
    */
   isolation?: Isolation;
+  /**
+   * A follower's fetch (Kafka's replica_id ≥ 0, the follower's broker id): it reads up to the
+   * leader's log end, and its offset tells the leader what the follower holds. Default -1: a consumer.
+   */
+  replicaId?: number;
+  /** The leader epoch the caller believes current (Kafka's current_leader_epoch; -1 = not given). */
+  currentLeaderEpoch?: number;
 }
 
 /** Result of a fetch: records from `offset`, stopping at the high watermark. */
@@ -200,14 +207,15 @@ export interface BrokerApi {
    */
   initProducer(options?: { owner?: string | null; producerId?: number }): Promise<{ producerId: number; producerEpoch: number }>;
   /** Appends one or more raw RecordBatch v2 (as a Kafka producer sent them) to a partition. */
-  appendBatch(topic: string, partition: number, batches: Uint8Array): Promise<AppendBatchResult>;
+  appendBatch(topic: string, partition: number, batches: Uint8Array, options?: { acks?: Acks }): Promise<AppendBatchResult>;
   /**
    * Appends a commit or abort control batch for `producerId` to each partition and ends its
    * open transaction there. Idempotent: a marker for a producer with no open transaction on a
    * partition is still written (Kafka writes it) but changes nothing else. Rejects an epoch
    * below the producer's current one with `invalid_producer_epoch`. Resolves once every marker
-   * is durable (flushed as the topic's flush policy says). Partitions are written in parallel;
-   * the first failure rejects (the other markers may have been written: retrying is safe).
+   * is durable (flushed as the topic's flush policy says; replicated on a replicated leader).
+   * Partitions are written in parallel; the first failure rejects (the other markers may have
+   * been written: retrying is safe).
    */
   writeTxnMarkers(markers: TxnMarker[]): Promise<void>;
   /**

@@ -63,6 +63,18 @@ export const errorCodes = {
   fenced_leader_epoch: { retriable: true },
   /** A request named a leader epoch newer than the partition knows yet: retry once it has caught up. */
   unknown_leader_epoch: { retriable: true },
+  /** This broker does not lead the partition (it follows it, or holds no replica of it): find the leader and retry there. */
+  not_leader: { retriable: true },
+  /** An acks=all write was refused before its append: fewer in-sync replicas than `min.insync.replicas`. */
+  not_enough_replicas: { retriable: true },
+  /** An acks=all write was appended, but the in-sync replicas fell below `min.insync.replicas` before it was replicated. */
+  not_enough_replicas_after_append: { retriable: true },
+  /** Another operation of the same transactional id is completing (an EndTxn's markers): retry shortly. */
+  concurrent_transactions: { retriable: true },
+  /** A transactional id the coordinator does not know, or whose producer id differs (Kafka's INVALID_PRODUCER_ID_MAPPING). */
+  invalid_producer_id_mapping: { retriable: false },
+  /** A transaction timeout outside 1 ms..`transactionTimeoutMsMax` (Kafka's INVALID_TRANSACTION_TIMEOUT). */
+  invalid_transaction_timeout: { retriable: false },
 } as const;
 
 /** A stable error code. */

@@ -27,7 +27,7 @@ function consume(log: Log, isolation: Isolation): string[] {
   const out: string[] = [];
   let next = log.logStartOffset;
   for (;;) {
-    const r = log.read(next, 1 << 20, isolation);
+    const r = log.read(next, 1 << 20, { isolation: isolation });
     if (r.batches.length === 0) return out;
     const filter = new AbortedTxnFilter(isolation === "read_committed" ? r.abortedTransactions : []);
     for (const { position, header } of iterateBatches(r.batches)) {
@@ -114,11 +114,11 @@ test("the last stable offset is held by the earliest of two interleaved transact
     assert.is(log.lastStableOffset, 10);
     assert.equal(consume(log, "read_committed"), ["p9-s0-0", "p9-s0-1", "t2-s0-0", "t2-s0-1"]);
     assert.equal(consume(log, "read_uncommitted"), ["p9-s0-0", "p9-s0-1", "t1-s0-0", "t1-s0-1", "t2-s0-0", "t2-s0-1", "t1-s2-0", "t1-s2-1"]);
-    const r = log.read(0, 1 << 20, "read_committed");
+    const r = log.read(0, 1 << 20, { isolation: "read_committed" });
     assert.equal(r.abortedTransactions, [{ producerId: 1, firstOffset: 2 }]);
     assert.is(r.lastStableOffset, 10);
     assert.equal(log.read(0, 1 << 20).abortedTransactions, [], "read_uncommitted lists none");
-    assert.equal(log.read(8, 1 << 20, "read_committed").abortedTransactions, [{ producerId: 1, firstOffset: 2 }], "its marker is past the read offset");
+    assert.equal(log.read(8, 1 << 20, { isolation: "read_committed" }).abortedTransactions, [{ producerId: 1, firstOffset: 2 }], "its marker is past the read offset");
     log.close();
   } finally {
     cleanup();
@@ -150,7 +150,7 @@ test(".txnindex: an abort adds a 34-byte entry; it survives a restart, and is re
       await log.append(txn(1, i * 10, 10));
       await marker(log, 1, i % 2 === 0); // commits and aborts alternate
     }
-    const expected = log.read(0, 1 << 20, "read_committed");
+    const expected = log.read(0, 1 << 20, { isolation: "read_committed" });
     const abortedAll = log.abortedTransactions(0, log.logEndOffset);
     assert.equal(abortedAll.map((t) => [t.firstOffset, t.lastOffset]), [1, 3, 5, 7, 9, 11].map((i) => [i * 11, i * 11 + 10]));
     const files = txnIndexFiles(dir);
@@ -172,7 +172,7 @@ test(".txnindex: an abort adds a 34-byte entry; it survives a restart, and is re
     log = Log.open(dir, cfg);
     assert.equal(log.abortedTransactions(0, log.logEndOffset), abortedAll, "rebuilt");
     assert.equal(consume(log, "read_committed"), committed);
-    assert.equal(log.read(0, 1 << 20, "read_committed").abortedTransactions, expected.abortedTransactions);
+    assert.equal(log.read(0, 1 << 20, { isolation: "read_committed" }).abortedTransactions, expected.abortedTransactions);
     assert.ok(existsSync(join(dir, withEntries[0])));
     assert.is(statSync(torn).size % TXN_INDEX_ENTRY_BYTES, 0);
     log.close();

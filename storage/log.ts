@@ -489,11 +489,15 @@ export class Log {
    * Reads whole batches from the one holding `offset`, up to `maxBytes` (at least one batch
    * when one exists), never past the high watermark — under `read_committed` never past the
    * last stable offset, with the aborted transactions the batches overlap — from one segment.
+   * `upTo` moves the high watermark: a replicated partition's leader lets consumers read only
+   * what its in-sync replicas hold (below it), and its followers up to the log end (past it:
+   * what is written, durable or not yet, so the leader's and the followers' fsyncs overlap).
+   * Never past the log end; under `read_committed` never past the last stable offset either.
    *
    * @throws {RivuletError} `offset_out_of_range` (details: logStartOffset, logEndOffset);
    *   `corrupt_record` naming the file and byte position
    */
-  read(offset: number, maxBytes: number, isolation: Isolation = "read_uncommitted"): ReadResult {
+  read(offset: number, maxBytes: number, options: { isolation?: Isolation; upTo?: number } = {}): ReadResult {
     this.#checkOpen();
     const logStartOffset = this.logStartOffset;
     if (!Number.isSafeInteger(offset) || offset < logStartOffset || offset > this.#nextOffset) {
@@ -505,8 +509,9 @@ export class Log {
     }
     const interval = this.#config["index.interval.bytes"];
     const lastStableOffset = this.lastStableOffset;
-    const committed = isolation === "read_committed";
-    const limit = committed ? lastStableOffset : this.#highWatermark;
+    const committed = options.isolation === "read_committed";
+    const { upTo } = options;
+    const limit = committed ? Math.min(lastStableOffset, upTo ?? lastStableOffset) : upTo === undefined ? this.#highWatermark : Math.min(upTo, this.#nextOffset);
     const from = offset;
     for (let i = this.#segments.floorIndex(offset); offset < limit && i < this.#segments.count; i++) {
       const segment = this.#segments.at(i)!;

@@ -1,5 +1,6 @@
 /**
- * The `rivulet` command line: `serve`, `topics`, `produce`, `consume`, `bench`, `auth`.
+ * The `rivulet` command line: `serve`, `topics`, `produce`, `consume`, `bench`, `auth`,
+ * `dev-cluster`, `cluster`.
  * Exit codes: 0 success, 1 failure, 2 usage error.
  */
 import { isRivuletError } from "../core/errors.ts";
@@ -16,6 +17,8 @@ Commands:
   consume     print a topic's records
   bench       measure Rivulet (and peers) on this machine
   auth        make auth-file entries (rivulet auth scram NAME: a token pre-hashed)
+  dev-cluster start etcd and N brokers on this machine, for trying a cluster
+  cluster     describe a cluster (brokers, controller, partition leaders and ISR)
 
 Run \`rivulet <command> --help\` for a command's options.`;
 
@@ -29,6 +32,8 @@ const commands: Record<string, CommandLoader> = {
   consume: async () => import("./commands/consume.ts").then((m) => ({ run: m.consumeCommand, help: m.consumeHelp })),
   bench: async () => import("./commands/bench.ts").then((m) => ({ run: m.benchCommand, help: m.benchHelp })),
   auth: async () => import("./commands/auth.ts").then((m) => ({ run: m.authCommand, help: m.authHelp })),
+  "dev-cluster": async () => import("./commands/dev-cluster.ts").then((m) => ({ run: m.devClusterCommand, help: m.devClusterHelp })),
+  cluster: async () => import("./commands/cluster.ts").then((m) => ({ run: m.clusterCommand, help: m.clusterHelp })),
 };
 
 /**

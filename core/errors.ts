@@ -75,6 +75,8 @@ export const errorCodes = {
   invalid_producer_id_mapping: { retriable: false },
   /** A transaction timeout outside 1 ms..`transactionTimeoutMsMax` (Kafka's INVALID_TRANSACTION_TIMEOUT). */
   invalid_transaction_timeout: { retriable: false },
+  /** A topic asked for more replicas than there are live brokers (or fewer than 1). */
+  invalid_replication_factor: { retriable: false },
 } as const;
 
 /** A stable error code. */

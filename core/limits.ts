@@ -236,6 +236,13 @@ export const defaultLimits = {
   brokerLeaseTtlMs: 2_000,
   /** How often a broker renews its lease; below a third of the TTL, so two renewals may fail. */
   brokerLeaseKeepAliveMs: 500,
+  /**
+   * Longest wait for a topic create or delete asked of the controller (through a request key in
+   * etcd), including until this broker's own copy of the metadata shows it; past it `timeout`.
+   */
+  clusterTopicRequestTimeoutMs: 30_000,
+  /** Topic requests one broker may have waiting for the controller at once; past it `mailbox_full`. */
+  clusterTopicRequestsMax: 64,
 
   // Web console (console/)
   /** The lag chart's resolution: one sample per group-partition per this interval. */

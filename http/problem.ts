@@ -56,6 +56,7 @@ export const statusOfCode: Readonly<Record<ErrorCode, number>> = {
   not_leader: 503,
   not_enough_replicas: 503,
   not_enough_replicas_after_append: 503,
+  invalid_replication_factor: 400,
 };
 
 /** The problem document: RFC 9457 members plus Rivulet's `code` and `retriable`. */

@@ -139,6 +139,7 @@ const byRivuletCode: Readonly<Record<ErrorCode, KafkaErrorName>> = {
   concurrent_transactions: "CONCURRENT_TRANSACTIONS",
   invalid_producer_id_mapping: "INVALID_PRODUCER_ID_MAPPING",
   invalid_transaction_timeout: "INVALID_TRANSACTION_TIMEOUT",
+  invalid_replication_factor: "INVALID_REPLICATION_FACTOR",
 };
 
 const nameByCode = new Map<number, KafkaErrorName>(

@@ -126,7 +126,19 @@ test("chaos: every fault round leaves no anomaly (nothing acknowledged lost, dup
     const result = checkHistory(history.ops);
     report(`CHECK (${kind === "cluster" ? "three-broker" : "single-broker"} form)`, result);
     console.log(formatFailover(failoverStats(history.ops)));
+    const perProducer = new Map<string, { ok: number; failed: number; unknown: number; error?: string }>();
+    for (const op of history.ops) {
+      if (op.type !== "send") continue;
+      const counts = perProducer.get(op.producer) ?? { ok: 0, failed: 0, unknown: 0 };
+      if (op.status === "ok") counts.ok++;
+      else if (op.status === "fail") counts.failed++;
+      else counts.unknown++;
+      if (op.status === "fail") counts.error ??= op.error;
+      perProducer.set(op.producer, counts);
+    }
+    for (const [producer, c] of perProducer) console.log(`  ${producer}: ${c.ok} acknowledged, ${c.failed} refused, ${c.unknown} unknown${c.error ? ` (first refusal: ${c.error.slice(0, 160)})` : ""}`);
     assert.ok(result.stats.sendsOk > 100, `the workload got sends acknowledged (${result.stats.sendsOk})`);
+    for (const [producer, c] of perProducer) assert.ok(c.ok > 0, `${producer} got sends acknowledged through the faults (${c.failed} refused, ${c.unknown} unknown)`);
     assert.ok(result.stats.polls > 0, "the consumers polled");
     assert.ok(result.valid, `anomalies (history: ${historyPath})`);
   } finally {

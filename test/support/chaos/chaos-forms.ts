@@ -212,8 +212,11 @@ export async function threeBrokerForm(options: { dataRoot: string; userCuts: boo
     },
     async dispose() {
       await Promise.all(brokers.map((b) => b.stop()));
-      etcd.kill("SIGTERM");
-      await new Promise((resolve) => (etcd.exitCode === null ? etcd.once("exit", resolve) : resolve(null)));
+      // a second dispose (a test's finally) finds etcd gone: no exit event will come then
+      if (etcd.exitCode !== null || etcd.signalCode !== null) return;
+      const exited = new Promise((resolve) => etcd.once("exit", resolve));
+      process.kill(etcd.pid!, "SIGTERM");
+      await exited;
     },
   };
 }

@@ -19,6 +19,7 @@ import type { TopicConfig } from "../core/topic-config.ts";
 import type { RecordBlock } from "../record/record-block.ts";
 import type { BlockBatchOptions } from "../record/record-block-encoder.ts";
 import { Log, type AppendResult, type TxnMarkerInput } from "../storage/log.ts";
+import { AckBeforeWrite } from "./ack-before-write.ts";
 import { AcksWaiters } from "./acks-waiters.ts";
 import { ReplicaSet } from "./replica-set.ts";
 import type { Acks, AppendBatchResult, EpochEndOffset, FetchBatchesResult, Isolation, IsrChange, LeaderReplication, OffsetSpec, PartitionEpochState, PartitionState, ReplicaStatus } from "./partition-protocol.ts";
@@ -73,6 +74,8 @@ export class Partition {
   #hw = 0;
   #acks = new AcksWaiters<AppendBatchResult>();
   #isrWatcher: IsrWatcher | null = null;
+  /** Fault injection only (off unless asked for): acknowledge appends before writing them. */
+  #ackBeforeWrite: AckBeforeWrite | null;
 
   /** Opens (and recovers) the partition's log in `dir`. */
   constructor(topic: string, partition: number, dir: string, config: TopicConfig, options: { clock: Clock; limits: Limits }) {
@@ -81,6 +84,7 @@ export class Partition {
     this.#limits = options.limits;
     this.#clock = options.clock;
     this.#log = Log.open(dir, config, { clock: options.clock, limits: options.limits });
+    this.#ackBeforeWrite = AckBeforeWrite.forPartition(topic, { end: () => this.#log.logEndOffset, start: () => this.#log.logStartOffset });
   }
 
   /**
@@ -108,6 +112,14 @@ export class Partition {
     } catch (error) {
       return Promise.reject(error);
     }
+    if (this.#ackBeforeWrite) {
+      // fault injection: answered now, written later, never waited on (acks=all included)
+      return this.#ackBeforeWrite.defer(batches, () => {
+        const written = this.#log.append(batches);
+        this.#wakeFollowers();
+        return written.then(this.#appended);
+      });
+    }
     const written = this.#log.append(batches);
     this.#wakeFollowers();
     return written.then(this.#appended).then((r) => this.#acknowledged(r, acks));
@@ -120,6 +132,14 @@ export class Partition {
       this.#checkWritable(acks);
     } catch (error) {
       return Promise.reject(error);
+    }
+    if (this.#ackBeforeWrite) {
+      // fault injection: answered now, written later, never waited on (acks=all included)
+      return this.#ackBeforeWrite.defer(block.count, () => {
+        const written = this.#log.appendRecords(block, batch);
+        this.#wakeFollowers();
+        return written.then(this.#appended);
+      });
     }
     const written = this.#log.appendRecords(block, batch);
     this.#wakeFollowers();

@@ -5,6 +5,7 @@
  * broker), so the broker does not build it: it is handed a {@link GroupsFactory}. The public
  * `Broker` (groups/broker.ts) is this class with the group coordinator wired in.
  */
+import { refuseAckBeforeWriteWithoutFaultInjection } from "../actors/ack-before-write.ts";
 import { RivuletError } from "../core/errors.ts";
 import { systemClock, type Clock } from "../core/clock.ts";
 import { resolveLimits, type Limits } from "../core/limits.ts";
@@ -116,6 +117,7 @@ export class BrokerCore implements BrokerApi, ProducerHost {
    */
   protected static async startSupervisor(options: BrokerOptions): Promise<{ limits: Limits; supervisor: Supervisor }> {
     const limits = resolveLimits(options.limits);
+    refuseAckBeforeWriteWithoutFaultInjection(options.faultInjection ?? false);
     const supervisor = await Supervisor.open({
       dataDir: options.dataDir,
       maxWorkers: options.maxWorkers ?? limits.workersMax,

@@ -3,8 +3,8 @@ import { runtimeName } from "./runtime-name.ts";
 
 /**
  * The command that runs the TypeScript program at `scriptPath` in a child process on the same
- * runtime as this one: Node needs tsx (`--import tsx`, resolved from the child's cwd, so spawn
- * it in the repository), Deno needs `run -A`, Bun runs TypeScript as is.
+ * runtime as this one: Node needs tsx (`--import` of tsx's loader, named by its resolved URL so
+ * the child finds it from any working directory), Deno needs `run -A`, Bun runs TypeScript as is.
  *
  * @param scriptPath absolute path of a `.ts` file
  * @returns the executable and its arguments, for `child_process.spawn`
@@ -17,7 +17,7 @@ import { runtimeName } from "./runtime-name.ts";
 export function scriptCommand(scriptPath: string): { command: string; args: string[] } {
   switch (runtimeName) {
     case "node":
-      return { command: process.execPath, args: ["--import", "tsx", scriptPath] };
+      return { command: process.execPath, args: ["--import", tsxLoader(), scriptPath] };
     case "bun":
       return { command: process.execPath, args: [scriptPath] };
     case "deno":
@@ -38,4 +38,13 @@ export function entryCommand(entryPath: string): { command: string; args: string
   if (!existsSync(entryPath)) return { command: process.execPath, args: [] };
   if (entryPath.endsWith(".ts")) return scriptCommand(entryPath);
   return { command: process.execPath, args: runtimeName === "deno" ? ["run", "-A", "--no-lock", entryPath] : [entryPath] };
+}
+
+/** tsx's loader as a file URL, resolved from here (a bare "tsx" would be resolved from the child's cwd). */
+function tsxLoader(): string {
+  try {
+    return import.meta.resolve("tsx");
+  } catch {
+    return "tsx";
+  }
 }

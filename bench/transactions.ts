@@ -9,7 +9,7 @@
  *
  *   node --import tsx bench/transactions.ts [--quick]
  */
-import { Broker } from "../groups/broker.ts";
+import { Broker } from "../mod.ts";
 import type { ConsumerOptions } from "../broker/consumer.ts";
 import type { ProducerOptions } from "../broker/producer.ts";
 import type { ProducerRecord, RecordMetadata } from "../broker/types.ts";
@@ -22,7 +22,7 @@ const TOPIC = "txn-bench";
 
 /** The transactional producer's calls the benchmark makes (DESIGN §11). */
 interface TransactionScope {
-  send(topic: string, record: ProducerRecord): Promise<RecordMetadata>;
+  sendBatch(topic: string, records: ProducerRecord[]): Promise<RecordMetadata[]>;
 }
 interface TransactionalProducer {
   transaction<T>(work: (tx: TransactionScope) => Promise<T>): Promise<T>;
@@ -58,7 +58,7 @@ async function transactionalMs(producer: TransactionalProducer, total: number, p
   for (let sent = 0; sent < total; sent += perGroup) {
     const group = records(Math.min(perGroup, total - sent), sent);
     await producer.transaction(async (tx) => {
-      await Promise.all(group.map((r) => tx.send(TOPIC, r)));
+      await tx.sendBatch(TOPIC, group);
     });
   }
   return performance.now() - started;
@@ -111,7 +111,7 @@ async function readCommittedLatency(broker: Broker, durationMs: number): Promise
     while (performance.now() < until) {
       const txn = transactions++;
       await producer.transaction(async (tx) => {
-        await Promise.all(Array.from({ length: 10 }, (_, i) => tx.send("txn-latency", { key: String(txn), value, partition: i % PARTITIONS })));
+        await tx.sendBatch("txn-latency", Array.from({ length: 10 }, (_, i) => ({ key: String(txn), value, partition: i % PARTITIONS })));
         committedAt.set(txn, performance.now());
       });
       expected += 10;

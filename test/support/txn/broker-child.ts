@@ -6,7 +6,7 @@
  * Usage: `<runtime> test/support/txn/broker-child.ts <dataDir> <maxWorkers>`
  */
 import { writeLineSync } from "../write-line.ts";
-import { Broker } from "../../../groups/broker.ts";
+import { Broker } from "../../../mod.ts";
 import { startKafkaListener } from "../../../kafka/listener.ts";
 
 const [dataDir, workersArg] = process.argv.slice(2);

@@ -12,7 +12,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Kafka, logLevel } from "kafkajs";
-import { Broker } from "../../../groups/broker.ts";
+import { Broker } from "../../../mod.ts";
 import type { FetchOptions } from "../../../broker/types.ts";
 import { scriptCommand } from "../../../runtime/spawn-script.ts";
 import { parseWorkerLines, type OutputRecord, type TxnHistory } from "./history.ts";

@@ -1,9 +1,9 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { Broker } from "../groups/broker.ts";
-import { serve, type Server } from "../server/serve.ts";
-import { tempDir } from "../test/support/temp-dir.ts";
-import { call, loadNodeRdkafka, type NodeRdkafka, type RdkafkaConsumer, type RdkafkaMessage } from "../test/support/kafka/node-rdkafka.ts";
+import { Broker } from "../../mod.ts";
+import { serve, type Server } from "../../server/serve.ts";
+import { tempDir } from "../support/temp-dir.ts";
+import { call, loadNodeRdkafka, type NodeRdkafka, type RdkafkaConsumer, type RdkafkaMessage } from "../support/kafka/node-rdkafka.ts";
 
 // node-rdkafka 3.x — librdkafka 2.x built from source, the client many Node services run today —
 // against serve() with the Kafka listener on 127.0.0.1: an idempotent producer, a consumer group

@@ -12,16 +12,20 @@
  * - `offsets-outside`: deliberately broken — commits the chunk's input offsets with a plain
  *   OffsetCommit *before* the transaction, so a crash inside the transaction loses the inputs.
  *
- * Usage: `<runtime> test/support/txn/worker-child.ts <address> <input> <output> <group> <transactionalId> <name> <mode> <chunk>`
+ * Every `abortEvery`-th transaction (0: none) is aborted on purpose after its outputs and
+ * offsets were sent, and its chunk done again in a new one.
+ *
+ * Usage: `<runtime> test/support/txn/worker-child.ts <address> <input> <output> <group> <transactionalId> <name> <mode> <chunk> [abortEvery]`
  */
-import { Kafka, logLevel } from "kafkajs";
+import { Kafka, logLevel, type KafkaMessage } from "kafkajs";
 import { writeLineSync } from "../write-line.ts";
 
-const [address, input, output, groupId, transactionalId, name, mode, chunkArg] = process.argv.slice(2);
+const [address, input, output, groupId, transactionalId, name, mode, chunkArg, abortEveryArg] = process.argv.slice(2);
 const modes = ["exactly-once", "offsets-outside"];
 const chunkSize = Number(chunkArg);
+const abortEvery = Number(abortEveryArg ?? 0);
 if (!address || !input || !output || !groupId || !transactionalId || !name || !modes.includes(mode) || !(chunkSize > 0)) {
-  throw new TypeError(`usage: worker-child.ts <address> <input> <output> <group> <transactionalId> <name> <${modes.join("|")}> <chunk>`);
+  throw new TypeError(`usage: worker-child.ts <address> <input> <output> <group> <transactionalId> <name> <${modes.join("|")}> <chunk> [abortEvery]`);
 }
 
 const kafka = new Kafka({ clientId: name, brokers: [address], logLevel: logLevel.NOTHING, retry: { retries: 5, initialRetryTime: 50 } });
@@ -43,6 +47,42 @@ function fail(message: string): never {
   process.exit(1);
 }
 
+/**
+ * One transaction over `chunk` of `partition`: outputs, input offsets, then commit — or, when
+ * `abort` is set, a deliberate abort after the outputs and offsets were sent (a processing
+ * failure the caller retries), so the log holds aborted records that read_committed must hide.
+ */
+async function transaction(chunk: KafkaMessage[], partition: number, abort: boolean): Promise<void> {
+  const id = `${name}-t${++n}`;
+  const next = Number(chunk[chunk.length - 1].offset) + 1;
+  const inputs = chunk.map((m) => m.value?.toString() ?? "null");
+  writeLineSync(`begin ${id}`);
+  chunk.forEach((m, j) => writeLineSync(`read ${id} ${partition} ${m.offset} ${inputs[j]}`));
+  if (mode === "offsets-outside") await consumer.commitOffsets([{ topic: input, partition, offset: String(next) }]);
+  const tx = await producer.transaction().catch((error: unknown) => fail(`${id}: could not begin: ${String(error)}`));
+  try {
+    await tx.send({ topic: output, messages: inputs.map((value) => ({ key: value, value: `${value}|${id}`, headers: { txn: id } })) });
+    writeLineSync(`sent ${id} ${chunk.length}`);
+    if (mode !== "offsets-outside") {
+      writeLineSync(`offsets ${id} ${partition}:${next}`);
+      await tx.sendOffsets({ consumerGroupId: groupId, topics: [{ topic: input, partitions: [{ partition, offset: String(next) }] }] });
+    }
+  } catch (error) {
+    writeLineSync(`abort ${id}`);
+    await tx.abort().then(() => writeLineSync(`aborted ${id}`), () => undefined);
+    fail(`${id}: ${String(error)}`);
+  }
+  if (abort) {
+    writeLineSync(`abort ${id}`);
+    await tx.abort().catch((error: unknown) => fail(`${id}: abort failed: ${String(error)}`));
+    writeLineSync(`aborted ${id}`);
+    return;
+  }
+  writeLineSync(`commit ${id}`);
+  await tx.commit().catch((error: unknown) => fail(`${id}: commit failed: ${String(error)}`));
+  writeLineSync(`committed ${id}`);
+}
+
 await consumer.run({
   autoCommit: false,
   eachBatchAutoResolve: false,
@@ -50,29 +90,9 @@ await consumer.run({
     for (let i = 0; i < batch.messages.length; i += chunkSize) {
       if (!isRunning() || isStale()) return;
       const chunk = batch.messages.slice(i, i + chunkSize);
-      const id = `${name}-t${++n}`;
-      const next = Number(chunk[chunk.length - 1].offset) + 1;
-      const inputs = chunk.map((m) => m.value?.toString() ?? "null");
-      writeLineSync(`begin ${id}`);
-      chunk.forEach((m, j) => writeLineSync(`read ${id} ${batch.partition} ${m.offset} ${inputs[j]}`));
-      const offsets = { topics: [{ topic: input, partitions: [{ partition: batch.partition, offset: String(next) }] }] };
-      if (mode === "offsets-outside") await consumer.commitOffsets([{ topic: input, partition: batch.partition, offset: String(next) }]);
-      const tx = await producer.transaction().catch((error: unknown) => fail(`${id}: could not begin: ${String(error)}`));
-      try {
-        await tx.send({ topic: output, messages: inputs.map((value) => ({ key: value, value: `${value}|${id}`, headers: { txn: id } })) });
-        writeLineSync(`sent ${id} ${chunk.length}`);
-        if (mode !== "offsets-outside") {
-          writeLineSync(`offsets ${id} ${batch.partition}:${next}`);
-          await tx.sendOffsets({ consumerGroupId: groupId, ...offsets });
-        }
-        writeLineSync(`commit ${id}`);
-        await tx.commit();
-        writeLineSync(`committed ${id}`);
-      } catch (error) {
-        writeLineSync(`abort ${id}`);
-        await tx.abort().then(() => writeLineSync(`aborted ${id}`), () => undefined);
-        fail(`${id}: ${String(error)}`);
-      }
+      // Every `abortEvery`-th transaction is aborted on purpose, then the chunk is done again.
+      if (abortEvery > 0 && (n + 1) % abortEvery === 0) await transaction(chunk, batch.partition, true);
+      await transaction(chunk, batch.partition, false);
       resolveOffset(chunk[chunk.length - 1].offset);
       await heartbeat();
     }

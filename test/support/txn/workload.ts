@@ -36,6 +36,8 @@ export interface WorkloadOptions {
   recordsPerPartition: number;
   /** Input records per transaction, at most. */
   chunk: number;
+  /** Abort every n-th transaction on purpose (0: never), so aborted records sit in the log. */
+  abortEvery?: number;
   /** Kill points to pick from, round by round. */
   killAt: KillPoint[];
   seed: number;
@@ -146,12 +148,14 @@ export async function runWorkload(options: WorkloadOptions): Promise<TxnHistory>
   const lines: string[] = [];
   let seed = options.seed;
   const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x80000000);
-  const workerArgs = (address: string, round: number) => [address, INPUT, OUTPUT, GROUP, TRANSACTIONAL_ID, `w${round}`, options.mode, String(options.chunk)];
+  const workerArgs = (address: string, round: number) => [address, INPUT, OUTPUT, GROUP, TRANSACTIONAL_ID, `w${round}`, options.mode, String(options.chunk), String(options.abortEvery ?? 0)];
   const backstop = (ms: number, what: string, worker: Child) =>
     new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} outlived its ${ms} ms backstop; the worker's last output:\n${worker.output()}`)), ms).unref?.());
   const roundTimeoutMs = options.roundTimeoutMs ?? 120_000;
 
+  const seconds = (since: number) => `${((performance.now() - since) / 1000).toFixed(1)} s`;
   for (let round = 0; round < options.rounds; round++) {
+    const roundStarted = performance.now();
     const killAt = options.killAt[Math.floor(random() * options.killAt.length)];
     const after = 1 + Math.floor(random() * 4);
     const broker = await startBroker(options.dataDir, workers);
@@ -176,10 +180,11 @@ export async function runWorkload(options: WorkloadOptions): Promise<TxnHistory>
       await broker.child.kill();
       await worker.kill();
     }
-    log(`round ${round}: broker SIGKILLed after ${after} × "${killAt}", worker restarted (${lines.length} history lines so far)`);
+    log(`round ${round}: broker SIGKILLed after ${after} × "${killAt}", worker restarted (${lines.length} history lines so far, ${seconds(roundStarted)})`);
   }
 
   // The last round: no kill, until the group has committed every input offset.
+  const lastStarted = performance.now();
   const broker = await startBroker(options.dataDir, workers);
   const kafka = new Kafka({ clientId: "txn-checker", brokers: [broker.address], logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
@@ -211,7 +216,7 @@ export async function runWorkload(options: WorkloadOptions): Promise<TxnHistory>
     await worker.kill();
     await broker.child.kill();
   }
-  log(`last round: the group committed every input offset (${lines.length} history lines)`);
+  log(`last round: the group committed every input offset (${lines.length} history lines, ${seconds(lastStarted)})`);
 
   const reader = await Broker.open({ dataDir: options.dataDir, maxWorkers: workers });
   try {

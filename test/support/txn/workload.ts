@@ -158,6 +158,10 @@ export async function runWorkload(options: WorkloadOptions): Promise<TxnHistory>
     const roundStarted = performance.now();
     const killAt = options.killAt[Math.floor(random() * options.killAt.length)];
     const after = 1 + Math.floor(random() * 4);
+    // At "commit" the kill lands up to 20 ms after the line, so that the EndTxn sometimes
+    // reaches the coordinator (half-written markers, a decided commit the worker never heard
+    // of) and sometimes not; elsewhere at once, while the worker is still mid-step.
+    const delayMs = killAt === "commit" ? Math.floor(random() * 20) : 0;
     const broker = await startBroker(options.dataDir, workers);
     let seen = 0;
     let trigger!: () => void;
@@ -165,8 +169,12 @@ export async function runWorkload(options: WorkloadOptions): Promise<TxnHistory>
     const worker = startChild(workerChild, workerArgs(broker.address, round), (line) => {
       lines.push(line);
       if (line.startsWith(`${killAt} `) && ++seen === after) {
-        broker.child.proc.kill("SIGKILL"); // at once, from the line handler: the worker is still mid-step
-        trigger();
+        const kill = () => {
+          broker.child.proc.kill("SIGKILL");
+          trigger();
+        };
+        if (delayMs === 0) kill();
+        else setTimeout(kill, delayMs);
       }
     });
     try {
@@ -180,7 +188,7 @@ export async function runWorkload(options: WorkloadOptions): Promise<TxnHistory>
       await broker.child.kill();
       await worker.kill();
     }
-    log(`round ${round}: broker SIGKILLed after ${after} × "${killAt}", worker restarted (${lines.length} history lines so far, ${seconds(roundStarted)})`);
+    log(`round ${round}: broker SIGKILLed ${delayMs ? `${delayMs} ms ` : ""}after ${after} × "${killAt}", worker restarted (${lines.length} history lines so far, ${seconds(roundStarted)})`);
   }
 
   // The last round: no kill, until the group has committed every input offset.

@@ -5,7 +5,8 @@
  * transactional producer runs one transaction at a time), with the ratio; then the end-to-end
  * latency of a read_committed consumer, from the moment a transaction of 10 records is handed
  * to commit until the consumer receives each of its records. 100-byte values, 4 partitions,
- * keys spread over the partitions.
+ * keys spread over the partitions. The same throughput pairs again with kafkajs through the
+ * Kafka listener (half the records).
  *
  *   node --import tsx bench/transactions.ts [--quick]
  */
@@ -13,6 +14,8 @@ import { Broker } from "../mod.ts";
 import type { ConsumerOptions } from "../broker/consumer.ts";
 import type { ProducerOptions } from "../broker/producer.ts";
 import type { ProducerRecord, RecordMetadata } from "../broker/types.ts";
+import { Kafka, logLevel } from "kafkajs";
+import { startKafkaListener } from "../kafka/listener.ts";
 import { tempDir } from "../test/support/temp-dir.ts";
 import { isMain, median, percentile, printTable, throughputRow, type BenchRow } from "./stats.ts";
 
@@ -74,6 +77,43 @@ async function idempotentMs(broker: Broker, total: number, perGroup: number): Pr
   } finally {
     await producer.close();
   }
+}
+
+/**
+ * kafkajs through the Kafka listener: ms to send `total` records as groups of `perGroup`, one
+ * group at a time, through an idempotent producer or one transaction per group.
+ */
+async function kafkajsMs(address: string, total: number, perGroup: number, transactional: boolean): Promise<number> {
+  const kafka = new Kafka({ clientId: "txn-bench", brokers: [address], logLevel: logLevel.NOTHING });
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, ...(transactional ? { transactionalId: "txn-bench-kafkajs" } : {}) });
+  await producer.connect();
+  const value = Buffer.alloc(VALUE_BYTES, 97);
+  try {
+    const started = performance.now();
+    for (let sent = 0; sent < total; sent += perGroup) {
+      const messages = Array.from({ length: Math.min(perGroup, total - sent) }, (_, i) => ({ key: `key-${(sent + i) % 10_000}`, value }));
+      if (!transactional) {
+        await producer.send({ topic: TOPIC, messages });
+        continue;
+      }
+      const tx = await producer.transaction();
+      await tx.send({ topic: TOPIC, messages });
+      await tx.commit();
+    }
+    return performance.now() - started;
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+/** The idempotent and transactional rows of one group size, the ratio in the transactional row's note. */
+function pairRows(perTxn: number, total: number, via: string, idemMs: number, txnMs: number): BenchRow[] {
+  const scenario = `produce, groups of ${perTxn}, one at a time`;
+  const ratio = idemMs / txnMs;
+  return [
+    throughputRow(scenario, `rivulet idempotent (${via})`, total, total * VALUE_BYTES, idemMs),
+    throughputRow(scenario, `rivulet transactional (${via})`, total, total * VALUE_BYTES, txnMs, `one transaction per group; ${(ratio * 100).toFixed(0)}% of idempotent (ratio ${ratio.toFixed(2)}); ${((txnMs / total) * perTxn).toFixed(2)} ms per transaction`),
+  ];
 }
 
 /**
@@ -146,13 +186,23 @@ export async function transactionBenchmarks(options: TransactionBenchOptions): P
         log(`  transactions: ${perTxn} records per transaction, ${total} records …`);
         const idemMs = await idempotentMs(broker, total, perTxn);
         const txnMs = await transactionalMs(producer, total, perTxn);
-        const idem = throughputRow(`produce, groups of ${perTxn}, one at a time`, "rivulet idempotent (in-process)", total, total * VALUE_BYTES, idemMs);
-        const ratio = idemMs / txnMs;
-        const txn = throughputRow(`produce, groups of ${perTxn}, one at a time`, "rivulet transactional (in-process)", total, total * VALUE_BYTES, txnMs, `one transaction per group; ${(ratio * 100).toFixed(0)}% of idempotent (ratio ${ratio.toFixed(2)}); ${((txnMs / total) * perTxn).toFixed(2)} ms per transaction`);
-        rows.push(idem, txn);
+        rows.push(...pairRows(perTxn, total, "in-process", idemMs, txnMs));
       }
     } finally {
       await producer.close();
+    }
+    const listener = await startKafkaListener(broker, { host: "127.0.0.1", port: 0 });
+    try {
+      const address = `127.0.0.1:${listener.port}`;
+      for (const perTxn of [10, 100, 1000]) {
+        const total = plan.records[perTxn] / 2;
+        log(`  transactions: kafkajs through the listener, ${perTxn} records per transaction, ${total} records …`);
+        const idemMs = await kafkajsMs(address, total, perTxn, false);
+        const txnMs = await kafkajsMs(address, total, perTxn, true);
+        rows.push(...pairRows(perTxn, total, "kafkajs → listener", idemMs, txnMs));
+      }
+    } finally {
+      await listener.close();
     }
     log(`  transactions: read_committed end-to-end latency for ${plan.latencyMs} ms …`);
     const { latencies, transactions } = await readCommittedLatency(broker, plan.latencyMs);

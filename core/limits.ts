@@ -103,6 +103,31 @@ export const defaultLimits = {
   /** Most records one fetch returns. */
   fetchRecordsMax: 100_000,
 
+  // Replication
+  /** How long a follower's Fetch waits at the leader for new data (Kafka's `replica.fetch.wait.max.ms`). */
+  replicaFetchWaitMs: 500,
+  /** Most bytes of batches one follower Fetch asks for per partition (Kafka's `replica.fetch.max.bytes`). */
+  replicaFetchPartitionBytesMax: 1 * MiB,
+  /** Most bytes one follower Fetch response may carry across partitions (Kafka's `replica.fetch.response.max.bytes`). */
+  replicaFetchResponseBytesMax: 10 * MiB,
+  /** Pause before a follower reconnects to its leader or retries after an error (Kafka's `replica.fetch.backoff.ms`). */
+  replicaFetchBackoffMs: 1_000,
+  /** Longest a follower waits for its leader to answer one request before dropping the connection. */
+  replicaRequestTimeoutMs: 30_000,
+  // Transactions
+  /** Longest `transaction.timeout.ms` a transactional producer may ask for (Kafka's `transaction.max.timeout.ms`). */
+  transactionTimeoutMsMax: 900_000,
+  /** `transaction.timeout.ms` of a programmatic transactional producer that sets none (Kafka's producer default). */
+  transactionTimeoutMsDefault: 60_000,
+  /** Transactional ids the coordinator keeps; past it the least recently used finished ones are forgotten. */
+  transactionalIdsMax: 10_000,
+  /** Longest transactional id, in UTF-16 code units. */
+  transactionalIdLengthMax: 255,
+  /** Partitions (and groups' offsets) one transaction may touch. */
+  transactionPartitionsMax: 10_000,
+  /** Wait before retrying a transaction's commit or abort markers that could not be written (a partition restarting). */
+  transactionMarkerRetryMs: 500,
+
   // Groups
   /** Members in one consumer group. */
   groupMembersMax: 1_000,

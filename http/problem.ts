@@ -26,6 +26,11 @@ export const statusOfCode: Readonly<Record<ErrorCode, number>> = {
   rebalance_in_progress: 409,
   out_of_order_sequence: 409,
   producer_fenced: 409,
+  invalid_txn_state: 409,
+  concurrent_transactions: 409,
+  invalid_producer_id_mapping: 400,
+  invalid_transaction_timeout: 400,
+  invalid_producer_epoch: 409,
   record_too_large: 413,
   request_too_large: 413,
   too_many_records: 413,
@@ -48,6 +53,9 @@ export const statusOfCode: Readonly<Record<ErrorCode, number>> = {
   revision_compacted: 500,
   fenced_leader_epoch: 409,
   unknown_leader_epoch: 503,
+  not_leader: 503,
+  not_enough_replicas: 503,
+  not_enough_replicas_after_append: 503,
 };
 
 /** The problem document: RFC 9457 members plus Rivulet's `code` and `retriable`. */

@@ -6,6 +6,7 @@
  */
 import type { Principal } from "../auth/rights.ts";
 import type { BrokerApi } from "../broker/types.ts";
+import type { TransactionCoordinator } from "../transactions/transaction-coordinator.ts";
 import type { ImplementedApi, RequestOf, ResponseOf } from "./protocol/apis.ts";
 
 /** The broker as the listener uses it: BrokerApi plus producer ids when the broker has them. */
@@ -17,6 +18,8 @@ export interface KafkaBroker extends BrokerApi {
    * ends, after checking `currentLeaderEpoch` (-1 = not given) against the partition's.
    */
   endOffsetForEpoch?(topic: string, partition: number, leaderEpoch: number, currentLeaderEpoch: number): Promise<{ epoch: number; endOffset: number }>;
+  /** The transaction coordinator, when the broker has one (the public `Broker` of transactions/broker.ts). */
+  readonly transactions?: TransactionCoordinator;
 }
 
 /** Per-request context. */

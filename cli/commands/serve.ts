@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { Broker } from "../../groups/broker.ts";
+import { Broker } from "../../transactions/broker.ts";
 import type { AuthConfig } from "../../auth/auth-config.ts";
 import { loadAuthFile } from "../../auth/auth-file.ts";
 import { CliError } from "../cli-error.ts";

@@ -10,10 +10,8 @@
  *
  *   node --import tsx bench/transactions.ts [--quick]
  */
-import { Broker } from "../mod.ts";
-import type { ConsumerOptions } from "../broker/consumer.ts";
-import type { ProducerOptions } from "../broker/producer.ts";
-import type { ProducerRecord, RecordMetadata } from "../broker/types.ts";
+import { Broker, type TransactionalProducer } from "../mod.ts";
+import type { ProducerRecord } from "../broker/types.ts";
 import { Kafka, logLevel } from "kafkajs";
 import { startKafkaListener } from "../kafka/listener.ts";
 import { tempDir } from "../test/support/temp-dir.ts";
@@ -22,15 +20,6 @@ import { isMain, median, percentile, printTable, throughputRow, type BenchRow } 
 const VALUE_BYTES = 100;
 const PARTITIONS = 4;
 const TOPIC = "txn-bench";
-
-/** The transactional producer's calls the benchmark makes (DESIGN §11). */
-interface TransactionScope {
-  sendBatch(topic: string, records: ProducerRecord[]): Promise<RecordMetadata[]>;
-}
-interface TransactionalProducer {
-  transaction<T>(work: (tx: TransactionScope) => Promise<T>): Promise<T>;
-  close(): Promise<void>;
-}
 
 /** Options of {@link transactionBenchmarks}. */
 export interface TransactionBenchOptions {
@@ -43,12 +32,6 @@ const PLAN = {
   quick: { records: { 10: 2_000, 100: 10_000, 1000: 20_000 } as Record<number, number>, latencyMs: 2_000 },
   full: { records: { 10: 20_000, 100: 100_000, 1000: 200_000 } as Record<number, number>, latencyMs: 10_000 },
 };
-
-function transactionalProducer(broker: Broker, transactionalId: string): TransactionalProducer {
-  const producer = broker.producer({ transactionalId } as ProducerOptions) as unknown as Partial<TransactionalProducer>;
-  if (typeof producer.transaction !== "function") throw new Error("this broker has no transactional producer: broker.producer({ transactionalId }).transaction is missing");
-  return producer as TransactionalProducer;
-}
 
 function records(count: number, from: number): ProducerRecord[] {
   const value = new Uint8Array(VALUE_BYTES).fill(97);
@@ -123,7 +106,7 @@ function pairRows(perTxn: number, total: number, via: string, idemMs: number, tx
  */
 async function readCommittedLatency(broker: Broker, durationMs: number): Promise<{ latencies: number[]; transactions: number }> {
   await broker.createTopic("txn-latency", { partitions: PARTITIONS });
-  const consumer = broker.consumer({ isolation: "read_committed", autoCommit: false, waitMs: 500 } as ConsumerOptions);
+  const consumer = broker.consumer({ isolation: "read_committed", autoCommit: false, waitMs: 500 });
   await consumer.assign(Array.from({ length: PARTITIONS }, (_, partition) => ({ topic: "txn-latency", partition })));
   const committedAt = new Map<number, number>();
   const latencies: number[] = [];
@@ -143,7 +126,7 @@ async function readCommittedLatency(broker: Broker, durationMs: number): Promise
     }
   })();
   consume.catch(() => undefined); // awaited below; this only keeps an early producer failure from leaving it unhandled
-  const producer = transactionalProducer(broker, "txn-latency-producer");
+  const producer = broker.producer({ transactionalId: "txn-latency-producer" });
   const value = new Uint8Array(VALUE_BYTES).fill(98);
   let transactions = 0;
   const until = performance.now() + durationMs;
@@ -168,8 +151,6 @@ async function readCommittedLatency(broker: Broker, durationMs: number): Promise
 
 /**
  * Runs the scenarios on a fresh broker and returns their rows.
- *
- * @throws {Error} when the broker has no transactional producer
  */
 export async function transactionBenchmarks(options: TransactionBenchOptions): Promise<BenchRow[]> {
   const plan = options.quick ? PLAN.quick : PLAN.full;
@@ -179,7 +160,7 @@ export async function transactionBenchmarks(options: TransactionBenchOptions): P
   const rows: BenchRow[] = [];
   try {
     await broker.createTopic(TOPIC, { partitions: PARTITIONS, config: { flush: "os", "segment.bytes": 256 * 1024 * 1024 } });
-    const producer = transactionalProducer(broker, "txn-bench-producer");
+    const producer = broker.producer({ transactionalId: "txn-bench-producer" });
     try {
       for (const perTxn of [10, 100, 1000]) {
         const total = plan.records[perTxn];

@@ -123,7 +123,7 @@ async function prefill(options: WorkloadOptions): Promise<string[]> {
 async function readOutput(broker: Broker, partition: number, isolation: "read_committed" | "read_uncommitted"): Promise<OutputRecord[]> {
   const out: OutputRecord[] = [];
   for (let offset = 0; ; ) {
-    const options: FetchOptions & { isolation: typeof isolation } = { offset, maxRecords: 10_000, isolation };
+    const options: FetchOptions = { offset, maxRecords: 10_000, isolation };
     const { records, nextOffset, highWatermark } = await broker.fetch(OUTPUT, partition, options);
     for (const r of records) {
       const [input, txn] = new TextDecoder().decode(r.value ?? new Uint8Array()).split("|");

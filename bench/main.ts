@@ -7,7 +7,9 @@
  * log against a small one (default run only), and the machine's own disk limits. The data plane
  * in a few lines: produce CPU-seconds per million records at each door (in-process, HTTP JSON,
  * HTTP CBOR, Kafka listener, Durable Streams), HTTP ÷ Kafka listener, and in-process produce ÷
- * the raw storage append measured in the same rounds.
+ * the raw storage append measured in the same rounds. Transactions: transactional produce at
+ * 10, 100 and 1,000 records per transaction against idempotent produce, and read_committed
+ * end-to-end latency (bench/transactions.ts).
  *
  *   node --import tsx bench/main.ts [--quick] [--json FILE] [--markdown FILE]
  *
@@ -35,6 +37,7 @@ import { inProcessSystem } from "./scenarios/in-process.ts";
 import { kcatSystem } from "./scenarios/kcat.ts";
 import { startUpBenchmark } from "./scenarios/start-up.ts";
 import { startupBenchmark } from "./startup.ts";
+import { transactionBenchmarks } from "./transactions.ts";
 import { isMain } from "./stats.ts";
 
 /** Options of {@link runBenchmarks}. */
@@ -183,6 +186,8 @@ export async function runBenchmarks(options: BenchOptions): Promise<ResultRow[]>
   rows.push(...plainRows([await startUpBenchmark(plan.startUps)], plan.startUps));
   log("  cold start, rivulet produce, idle memory, sizes (built package, sources, Bun executable) …");
   rows.push(...plainRows(await startupBenchmark({ rounds: plan.coldStarts, settleMs: plan.settleMs, log }), plan.coldStarts));
+  log("  transactions: 10, 100, 1,000 records per transaction vs idempotent; read_committed latency …");
+  rows.push(...plainRows(await transactionBenchmarks({ quick: options.quick }), 1));
   const notes = [
     "Client: this one Node process drives every system (network clients: keep-alive node:http, ioredis, @nats-io/jetstream; kcat is librdkafka in its own process). Servers run in their own processes on 127.0.0.1; CPU is % of one core (200 = both cores of a 2-core machine).",
     "Other work on the machine during the run makes absolute figures noisy; interleaved rounds spread it across systems, and medians damp it.",

@@ -106,7 +106,8 @@ function runFile(runtime, file) {
         failed = 1; // crashed, hung or killed before uvu's summary
         note ||= `no test summary (exit ${code ?? signal})`;
       } else {
-        failed = summary.total - summary.passed - summary.skipped;
+        // uvu's Total counts the tests that ran; skipped ones are outside it.
+        failed = summary.total - summary.passed;
         // Every test passed but the file failed anyway: a throw after the summary (test.after),
         // a non-zero exit, a time-out or a process that never exited. One failure, not zero.
         if (failed === 0 && (code !== 0 || lingered || timedOut)) {

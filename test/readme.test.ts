@@ -4,6 +4,8 @@ import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { startServe } from "./support/cli-process.ts";
 import { tempDir } from "./support/temp-dir.ts";
+import { entryCommand } from "../runtime/spawn-script.ts";
+import { fileURLToPath } from "node:url";
 
 const test = suite("README");
 const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
@@ -126,6 +128,59 @@ test("the README's quick start with auth works as written: tokens, rights and SA
     server.child.kill("SIGTERM");
     await server.exited;
     tmp.remove();
+  }
+});
+
+test("the README's three-broker quick start runs as written: dev-cluster, a replicated topic, describe, a produce", async () => {
+  const commands = shellCommands("### Quick start: three brokers on one machine");
+  assert.is(commands.length, 4, "dev-cluster, topics create, cluster describe, curl");
+  const tools = await sh("command -v etcd && command -v curl", 15_000);
+  if (tools.code !== 0) {
+    console.log("README cluster quick start: etcd or curl is missing here; the lines were not run");
+    return;
+  }
+  // The same commands on free ports (the README's 8081-8083 and 9081-9083 may be taken here),
+  // with `rivulet` this checkout's command on this runtime.
+  const base = 20_000 + Math.floor(Math.random() * 20_000);
+  const { command, args } = entryCommand(fileURLToPath(new URL("../cli/rivulet.mjs", import.meta.url)));
+  const rivulet = [command, ...args].map((a) => `'${a}'`).join(" ");
+  const local = (line: string) =>
+    line.replace(/^rivulet /, `${rivulet} `).replace(/\b(808|908)([1-3])\b/g, (_m, head: string, i: string) => String(base + (head === "908" ? 1000 : 0) + Number(i) - 1));
+  const [start, ...rest] = commands;
+  assert.match(start, /^rivulet dev-cluster --brokers 3 &/);
+  const cluster = spawn("sh", ["-c", `exec ${local(start.replace(/\s*&.*$/, ""))} --base-port ${base}`], { stdio: ["ignore", "pipe", "pipe"], detached: true });
+  let log = "";
+  const ready = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`dev-cluster was not ready:\n${log}`)), 120_000);
+    const onData = (d: Buffer) => {
+      log += d;
+      if (/ready/.test(log)) (clearTimeout(timer), resolve());
+    };
+    cluster.stdout.on("data", onData);
+    cluster.stderr.on("data", onData);
+    cluster.on("close", (code) => (clearTimeout(timer), reject(new Error(`dev-cluster exited with ${code}:\n${log}`))));
+  });
+  const stopped = new Promise<number | null>((resolve) => cluster.on("close", (code) => resolve(code)));
+  try {
+    await ready;
+    const outputs: string[] = [];
+    for (const line of rest) {
+      const r = await sh(local(line), 60_000);
+      assert.is(r.code, 0, `${line}\n${r.stdout}`);
+      outputs.push(r.stdout);
+    }
+    assert.match(outputs[0], /created topic orders with 3 partitions/);
+    assert.match(outputs[1], /controller \d/);
+    assert.is(outputs[1].match(/online/g)?.length, 3, outputs[1]);
+    for (const p of [0, 1, 2]) assert.match(outputs[1], new RegExp(`orders/${p}\\s+\\d\\s+\\d+\\s+\\d,\\d,\\d\\s+\\d,\\d,\\d`), `orders/${p}: 3 replicas, 3 in sync`);
+    assert.match(outputs[2], /"offsets":\[\{"partition":\d,"offset":0\}\]/);
+  } finally {
+    try {
+      process.kill(-cluster.pid!, "SIGTERM");
+    } catch {
+      // already gone
+    }
+    await stopped.catch(() => {});
   }
 });
 

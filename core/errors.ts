@@ -59,6 +59,12 @@ export const errorCodes = {
   fenced_leader_epoch: { retriable: true },
   /** A request named a leader epoch newer than the partition knows yet: retry once it has caught up. */
   unknown_leader_epoch: { retriable: true },
+  /** A processor store would pass its memory limit (`processorStoreBytesMax` or the store's `memoryLimitBytes`). */
+  store_full: { retriable: false },
+  /** A topology cannot run as declared (e.g. co-partitioned inputs with different partition counts). */
+  invalid_topology: { retriable: false },
+  /** A feature this build cannot provide yet; the message says which and why. */
+  not_supported: { retriable: false },
 } as const;
 
 /** A stable error code. */

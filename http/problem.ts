@@ -48,6 +48,9 @@ export const statusOfCode: Readonly<Record<ErrorCode, number>> = {
   revision_compacted: 500,
   fenced_leader_epoch: 409,
   unknown_leader_epoch: 503,
+  store_full: 507,
+  invalid_topology: 400,
+  not_supported: 501,
 };
 
 /** The problem document: RFC 9457 members plus Rivulet's `code` and `retriable`. */

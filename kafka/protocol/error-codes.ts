@@ -118,6 +118,9 @@ const byRivuletCode: Readonly<Record<ErrorCode, KafkaErrorName>> = {
   revision_compacted: "UNKNOWN_SERVER_ERROR",
   fenced_leader_epoch: "FENCED_LEADER_EPOCH",
   unknown_leader_epoch: "UNKNOWN_LEADER_EPOCH",
+  store_full: "UNKNOWN_SERVER_ERROR",
+  invalid_topology: "INVALID_REQUEST",
+  not_supported: "UNSUPPORTED_VERSION",
 };
 
 const nameByCode = new Map<number, KafkaErrorName>(

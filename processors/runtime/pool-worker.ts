@@ -1,0 +1,88 @@
+/**
+ * The handler every pool worker runs (piscina calls the default export with each request; see
+ * runtime/pool-handler-bootstrap.mjs). It holds the tasks routed to this thread: their compiled
+ * {@link Task} and their stores, warm between calls. Requests for one task come one at a time
+ * (the runtime never overlaps calls to a task); requests for different tasks may interleave,
+ * and each is handled synchronously apart from the topology module's first import.
+ */
+import { threadId } from "node:worker_threads";
+import { move } from "piscina";
+import { errorToData } from "../../core/errors.ts";
+import { TaskStores } from "../state/task-stores.ts";
+import type { Task } from "../task-contract.ts";
+import { decodeChangelogRecords, decodeInputs, encodeResult } from "./batch-codec.ts";
+import type { PoolReply, PoolRequest, StoreSizes } from "./pool-protocol.ts";
+import { TRANSFERABLE, VALUE } from "./pool-protocol.ts";
+import { asRunnableTopology, type RunnableTopology } from "./runnable-topology.ts";
+import { createTask } from "./task-factory.ts";
+
+interface HostedTask {
+  epoch: number;
+  task: Task;
+  stores: TaskStores;
+}
+
+const hosted = new Map<number, HostedTask>();
+const modules = new Map<string, Promise<RunnableTopology>>();
+
+function topologyOf(moduleUrl: string): Promise<RunnableTopology> {
+  let pending = modules.get(moduleUrl);
+  if (!pending) {
+    pending = import(moduleUrl).then((m) => asRunnableTopology(m.default, moduleUrl));
+    modules.set(moduleUrl, pending);
+  }
+  return pending;
+}
+
+function sizes(stores: TaskStores): StoreSizes {
+  const out: StoreSizes = {};
+  for (const store of stores.all()) out[store.name] = { entries: store.size, bytes: store.bytes };
+  return out;
+}
+
+/** A result that piscina sends with its buffer transferred (only `move` marks it so). */
+function withTransfer(reply: PoolReply, buffer: ArrayBuffer): unknown {
+  return move({ [TRANSFERABLE]: [buffer], [VALUE]: reply } as never);
+}
+
+async function handle(request: PoolRequest): Promise<unknown> {
+  try {
+    if (request.op === "open") {
+      const topology = await topologyOf(request.moduleUrl);
+      const stores = new TaskStores(request.stateDir, { storeBytesMax: request.storeBytesMax });
+      const task = await createTask(topology, request.partition, (name, options) => stores.open(name, options));
+      for (const declared of topology.stores) stores.open(declared.name, declared.options);
+      const points = stores.loadSnapshots();
+      hosted.set(request.partition, { epoch: request.epoch, task, stores });
+      return { ok: true, op: "open", points, threadId } satisfies PoolReply;
+    }
+    const entry = hosted.get(request.partition);
+    if (!entry || entry.epoch !== request.epoch) return { ok: "stale" } satisfies PoolReply;
+    switch (request.op) {
+      case "restore": {
+        const records = decodeChangelogRecords(request.records);
+        entry.stores.applyChangelog(request.store, records);
+        return { ok: true, op: "restore", applied: records.length, stores: sizes(entry.stores) } satisfies PoolReply;
+      }
+      case "process":
+      case "tick": {
+        const result = request.op === "process" ? entry.task.process(decodeInputs(request.records)) : entry.task.tick(request.nowMs);
+        const records = encodeResult(result.outputs, result.changelog);
+        return withTransfer({ ok: true, op: "result", records, lateDropped: result.lateDropped, stores: sizes(entry.stores) }, records);
+      }
+      case "snapshot":
+        return { ok: true, op: "snapshot", written: entry.stores.snapshot(request.changelogOffsets) } satisfies PoolReply;
+      case "query": {
+        const value = entry.stores.get(request.store)?.get(request.key);
+        return { ok: true, op: "query", value: value ? value.slice() : null } satisfies PoolReply;
+      }
+      case "close":
+        hosted.delete(request.partition);
+        return { ok: true, op: "close" } satisfies PoolReply;
+    }
+  } catch (error) {
+    return { ok: false, error: errorToData(error) } satisfies PoolReply;
+  }
+}
+
+export default handle;

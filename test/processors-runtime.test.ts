@@ -62,6 +62,8 @@ test("a killed pool worker's tasks move to another worker and restore (count nev
     const oracle = await produceWords(broker, 3_000, 40);
     const app = await broker.processors.start(counterModule, { workers: 2, commitIntervalMs: 20, snapshotIntervalMs: 1 });
     await until(processedAll(app, 3_000), "the first 3,000 records processed");
+    // A snapshot covering part of the changelog: the restore below reads it, then the tail.
+    await until(() => app.status().tasks[0].snapshots > 0 && app.status().tasks[0].snapshotOffsets.counts > 0, "a snapshot of task 0");
     const task = app.status().tasks[0];
     const victim = task.worker!;
     assert.ok(await app.terminateWorker(victim), "the worker was live");
@@ -71,7 +73,7 @@ test("a killed pool worker's tasks move to another worker and restore (count nev
     assert.ok(moved.restores >= 2, `task ${task.partition} was restored again (restores: ${moved.restores})`);
     assert.is.not(moved.worker, victim);
     assert.ok(!app.status().workers.includes(victim), "the killed thread is gone from the pool");
-    assert.ok(moved.restore.counts.snapshotEntries > 0, "the restore started from a snapshot");
+    assert.ok(moved.restore.counts.snapshotEntries > 0, `the restore started from a snapshot: ${JSON.stringify(moved)}`);
     await assertCounts(app, oracle, false);
     await app.stop();
   } finally {

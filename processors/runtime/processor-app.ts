@@ -69,6 +69,9 @@ export interface TaskStatus {
   recordsPerSecond: number;
   lateDropped: number;
   stores: StoreSizes;
+  /** Snapshots written since the task was created here, and the changelog offsets the last one covers. */
+  snapshots: number;
+  snapshotOffsets: Record<string, number>;
 }
 
 /** `status()` of an app. */
@@ -198,6 +201,8 @@ export class ProcessorApp {
       recordsPerSecond: this.#rates.get(runner.partition)?.rate ?? 0,
       lateDropped: runner.lateDropped,
       stores: runner.stores,
+      snapshots: runner.snapshots,
+      snapshotOffsets: runner.snapshotOffsets,
     }));
     return { appId: this.appId, state: this.#state, guarantee: this.#options.guarantee, workers: this.#pool.threadIds(), tasks, ...(this.#error ? { error: this.#error } : {}) };
   }

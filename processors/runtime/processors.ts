@@ -21,7 +21,7 @@ import { ProcessorApp, type ProcessorAppOptions } from "./processor-app.ts";
 export class Processors {
   readonly #broker: ProcessorBroker;
   readonly #apps = new Map<string, ProcessorApp>();
-  readonly #starting = new Set<string>();
+  #starting = 0;
 
   constructor(broker: ProcessorBroker) {
     this.#broker = broker;
@@ -36,12 +36,10 @@ export class Processors {
    */
   async start(moduleUrl: URL | string, options: ProcessorAppOptions = {}): Promise<ProcessorApp> {
     const url = moduleUrl instanceof URL ? moduleUrl.href : /^[a-z]+:/i.test(moduleUrl) ? moduleUrl : new URL(`file://${moduleUrl.startsWith("/") ? "" : "/"}${moduleUrl}`).href;
-    if (this.#apps.size + this.#starting.size >= this.#broker.limits.processorAppsMax) {
+    if (this.#apps.size + this.#starting >= this.#broker.limits.processorAppsMax) {
       throw new RivuletError("too_many_streams", `this broker runs ${this.#broker.limits.processorAppsMax} processor apps already (processorAppsMax)`, { limit: "processorAppsMax" });
     }
-    const token = Symbol();
-    const key = `${url}#${String(token.description)}`;
-    this.#starting.add(key);
+    this.#starting++;
     try {
       let registered: string | null = null;
       const app = await ProcessorApp.start(this.#broker, url, options, () => {
@@ -55,7 +53,7 @@ export class Processors {
       this.#apps.set(app.appId, app);
       return app;
     } finally {
-      this.#starting.delete(key);
+      this.#starting--;
     }
   }
 

@@ -69,6 +69,9 @@ export class TaskRunner {
   stores: StoreSizes = {};
   threadId: number | null = null;
   lastSnapshotAt = 0;
+  /** Snapshots written, and the changelog offsets the last one covers. */
+  snapshots = 0;
+  snapshotOffsets: Record<string, number> = {};
 
   constructor(partition: number, context: TaskRunnerContext) {
     this.partition = partition;
@@ -117,8 +120,12 @@ export class TaskRunner {
   /** Snapshots every store at the current changelog ends (between calls only). */
   async snapshot(nowMs: number): Promise<void> {
     if (!this.#open) return;
-    const outcome = await this.#run<Ok<"snapshot">>({ op: "snapshot", partition: this.partition, epoch: this.#epoch, changelogOffsets: { ...this.changelogEnd } });
-    if (outcome) this.lastSnapshotAt = nowMs;
+    const changelogOffsets = { ...this.changelogEnd };
+    const outcome = await this.#run<Ok<"snapshot">>({ op: "snapshot", partition: this.partition, epoch: this.#epoch, changelogOffsets });
+    if (!outcome) return;
+    this.lastSnapshotAt = nowMs;
+    this.snapshots++;
+    this.snapshotOffsets = changelogOffsets;
   }
 
   /** Reads a store key on the task's worker (restoring the task there first if needed). */

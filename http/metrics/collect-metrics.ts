@@ -15,6 +15,7 @@ import { groupLag, TopicCache } from "../../groups/group-lag.ts";
 import type { HttpMetrics } from "./http-metrics.ts";
 import { type Labels, PrometheusText } from "./prometheus-text.ts";
 import { writeBrokerSnapshot } from "./broker-snapshot.ts";
+import { writeProcessors } from "./processor-metrics.ts";
 
 /** What a scrape reads. */
 export interface MetricsSources {
@@ -91,5 +92,6 @@ export async function collectMetrics(s: MetricsSources): Promise<string> {
   await writeTopics(out, s.broker, topics);
   await writeGroups(out, s, topics);
   writeBrokerSnapshot(out, s.broker);
+  writeProcessors(out, s.broker);
   return out.toString();
 }

@@ -121,6 +121,9 @@ export class ProcessorApp {
   #loop: Promise<void> = Promise.resolve();
   #committed = new Map<string, number>();
   #onStop: () => void;
+  #closing: Promise<void> | null = null;
+  #stopped!: () => void;
+  readonly #whenStopped = new Promise<void>((resolve) => (this.#stopped = resolve));
 
   /**
    * Loads the module, checks and creates topics, joins the group and starts the pool.
@@ -219,7 +222,7 @@ export class ProcessorApp {
 
   /** Finishes the current round, commits, snapshots every store, leaves the group and ends the pool. */
   async stop(): Promise<void> {
-    if (this.#state === "stopped") return;
+    if (this.#closing) return this.#closing;
     this.#stopping.abort();
     await this.#loop;
     if (this.#state !== "failed") {
@@ -229,7 +232,12 @@ export class ProcessorApp {
     await this.#shutdown();
   }
 
-  async #shutdown(): Promise<void> {
+  #shutdown(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
     if (this.#state !== "failed") this.#state = "stopped";
     this.#stopping.abort();
     await Promise.all([...this.#runners.values()].map((r) => r.close()));
@@ -237,6 +245,12 @@ export class ProcessorApp {
     await this.#producer.close().catch(() => {});
     await this.#pool.close();
     this.#onStop();
+    this.#stopped();
+  }
+
+  /** Resolves once the app has stopped: by `stop()`, or by failing (then `status().error` says why). */
+  whenStopped(): Promise<AppStatus> {
+    return this.#whenStopped.then(() => this.status());
   }
 
   async #run(): Promise<void> {

@@ -37,7 +37,10 @@ test("rivulet process MODULE runs the app on the data directory, serves its quer
     child.stdout!.on("data", (d) => (out += d));
     child.stderr!.on("data", (d) => (out += d));
     const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
-    await until(() => /running 2 tasks/.test(out) || child.exitCode !== null, "the app to start");
+    await until(() => /running 2 tasks/.test(out) || child.exitCode !== null, "the app to start", 30_000).catch((error) => {
+      child.kill("SIGKILL");
+      throw new Error(`${error.message}; output so far:\n${out}`);
+    });
     const url = out.match(/serving (http:\/\/\S+)/)?.[1];
     assert.ok(url, out);
     const counted = async () => {
@@ -50,7 +53,10 @@ test("rivulet process MODULE runs the app on the data directory, serves its quer
     };
     await until(counted, "every count to be queryable");
     child.kill("SIGTERM");
-    assert.is(await exited, 0, out);
+    const code = await exited;
+    // Deno's child_process reports a child it signalled as code null even when the child handled
+    // the signal and exited 0 (as test/cli.test.ts notes); the closing line proves the clean stop.
+    if (code !== null) assert.is(code, 0, out);
     assert.match(out, /SIGTERM, stopping app word-counter[\s\S]*stopped; offsets committed, stores snapshotted/);
 
     broker = await Broker.open({ dataDir: tmp.dir, maxWorkers: 1 });

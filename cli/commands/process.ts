@@ -65,7 +65,7 @@ export async function processCommand(argv: string[]): Promise<number> {
       server = await serve(broker, { host: values.host, port, auth });
       console.log(`rivulet: serving ${server.url}`);
     }
-    console.log(`rivulet: app ${app.appId} running ${app.status().tasks.length} tasks on ${workers} pool workers (data in ${dataDir})`);
+    console.log(`rivulet: app ${app.appId} running ${app.taskCount} tasks on ${workers} pool workers (data in ${dataDir})`);
     const outcome = await new Promise<"signal" | "stopped">((done) => {
       const off = onShutdownSignal((signal) => {
         console.log(`rivulet: ${signal}, stopping app ${app.appId}`);

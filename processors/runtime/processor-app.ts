@@ -170,6 +170,11 @@ export class ProcessorApp {
     this.#consumer = broker.consumer({ groupId: topology.appId, autoCommit: false, fromBeginning: true, maxRecords: broker.limits.processorBatchRecordsMax });
   }
 
+  /** The app's task count: the most partitions of any input topic (tasks run where the group assigns them). */
+  get taskCount(): number {
+    return this.#tasks;
+  }
+
   /** A store, for interactive queries. */
   store(name: string): StoreQuery {
     const declared = this.topology.stores.find((s) => s.name === name);

@@ -63,6 +63,8 @@ export interface TaskStatus {
   worker: number | null;
   /** Times it was opened (1 + moves after a worker died). */
   restores: number;
+  /** How long the latest restore took (snapshot load + changelog replay), in ms. */
+  restoreMs: number;
   restore: Record<string, StoreRestoreStatus>;
   inputs: InputStatus[];
   processed: number;
@@ -199,6 +201,7 @@ export class ProcessorApp {
       state: runner.state,
       worker: runner.threadId,
       restores: runner.restores,
+      restoreMs: Math.round(runner.restoreMs),
       restore: runner.restore,
       inputs: [...runner.written].map(([tp, position]) => {
         const slash = tp.lastIndexOf("/");

@@ -33,6 +33,8 @@ export interface StoreRestoreStatus {
   total: number;
   /** Why a snapshot file was ignored, if one was. */
   ignoredSnapshot?: string;
+  /** Time spent replaying the changelog, in ms. */
+  replayMs: number;
 }
 
 /** What the app tells each runner. */
@@ -64,6 +66,8 @@ export class TaskRunner {
   readonly written = new Map<string, number>();
   restore: Record<string, StoreRestoreStatus> = {};
   restores = 0;
+  /** How long the latest open took: loading the snapshots on the worker, then replaying the changelogs (ms). */
+  restoreMs = 0;
   processed = 0;
   lateDropped = 0;
   stores: StoreSizes = {};
@@ -158,6 +162,7 @@ export class TaskRunner {
     for (;;) {
       if (this.#context.signal.aborted) throw new RivuletError("closed", `the app ${topology.appId} is stopping`);
       const epoch = ++this.#epoch;
+      const started = performance.now();
       const opened = await pool.run<Ok<"open">>({ op: "open", partition: this.partition, epoch, moduleUrl, stateDir, storeBytesMax });
       if (opened.kind !== "ok") continue;
       this.threadId = opened.reply.threadId;
@@ -171,6 +176,7 @@ export class TaskRunner {
         }
       }
       if (lost) continue;
+      this.restoreMs = performance.now() - started;
       this.#open = true;
       return;
     }
@@ -182,7 +188,8 @@ export class TaskRunner {
     const topic = changelogTopic(appId, point.store);
     const end = await broker.listOffset(topic, this.partition, "latest");
     const start = Math.max(point.fromOffset, await broker.listOffset(topic, this.partition, "earliest"));
-    const status: StoreRestoreStatus = { snapshotEntries: point.snapshotEntries, fromOffset: point.fromOffset, replayed: 0, total: Math.max(0, end - start), ignoredSnapshot: point.ignoredSnapshot };
+    const status: StoreRestoreStatus = { snapshotEntries: point.snapshotEntries, fromOffset: point.fromOffset, replayed: 0, total: Math.max(0, end - start), ignoredSnapshot: point.ignoredSnapshot, replayMs: 0 };
+    const started = performance.now();
     this.restore[point.store] = status;
     if (point.fromOffset > end) {
       throw new RivuletError("invalid_topology", `the snapshot of store "${point.store}" (task ${this.partition}) covers changelog offset ${point.fromOffset}, past the changelog's end ${end}: the changelog topic ${topic} was deleted or truncated; delete ${this.#context.stateDir} to rebuild from the changelog`, { store: point.store, partition: this.partition });
@@ -196,6 +203,7 @@ export class TaskRunner {
       if (applied.kind !== "ok") return false;
       this.stores = applied.reply.stores;
       status.replayed += fetched.records.length;
+      status.replayMs = performance.now() - started;
       offset = fetched.nextOffset;
     }
     this.changelogEnd[point.store] = Math.max(end, offset);

@@ -2,10 +2,14 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { isRivuletError } from "../../core/errors.ts";
 import { OrderedStore } from "./ordered-store.ts";
-import { compareBytes } from "./byte-order.ts";
 
 const bytes = (...values: number[]) => new Uint8Array(values);
 const text = (s: string) => new TextEncoder().encode(s);
+/** Unsigned byte order, written out independently of the store's own comparison. */
+function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return a.length - b.length;
+}
 const keysOf = (store: OrderedStore, from?: Uint8Array, to?: Uint8Array) => [...store.range(from, to)].map(([k]) => [...k]);
 
 test("OrderedStore orders keys by unsigned bytes, a prefix first", () => {

@@ -20,6 +20,7 @@ export async function importModule(url: string): Promise<Record<string, unknown>
     if (runtimeName !== "node" || (error as { code?: string }).code !== "ERR_UNKNOWN_FILE_EXTENSION") throw error;
     const { register } = await import("tsx/esm/api");
     register();
-    return await import(url);
+    // Node caches the failed import under its URL: ask again under another one.
+    return await import(`${url}${url.includes("?") ? "&" : "?"}loader=tsx`);
   }
 }

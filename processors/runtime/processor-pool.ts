@@ -42,7 +42,8 @@ export class ProcessorPool {
   readonly #routes = new Map<number, number>();
 
   constructor(options: ProcessorPoolOptions) {
-    const handlerModuleUrl = new URL(`./pool-worker${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url).href;
+    // Literal URLs: the package build (bench/package/build.mjs) points them at the built files.
+    const handlerModuleUrl = new URL("./pool-worker.ts", import.meta.url).href;
     this.#pool = new Piscina({
       filename: new URL("../../runtime/pool-handler-bootstrap.mjs", import.meta.url).href,
       minThreads: options.workers,

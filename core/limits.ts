@@ -247,6 +247,8 @@ export const defaultLimits = {
   processorBatchRecordsMax: 10_000,
   /** Most changelog records read per fetch while a store is restored. */
   processorRestoreBatchRecordsMax: 50_000,
+  /** Session timeout of a processor app's group membership (a restore holds its loop off polling; past it the app joins again). */
+  processorSessionTimeoutMs: 45_000,
   /** Processor apps one broker runs at once. */
   processorAppsMax: 64,
 };

@@ -169,7 +169,7 @@ export class ProcessorApp {
     this.#onStop = onStop;
     this.#pool = new ProcessorPool({ workers: options.workers, moduleUrl });
     this.#producer = broker.producer({ idempotent: true });
-    this.#consumer = broker.consumer({ groupId: topology.appId, autoCommit: false, fromBeginning: true, maxRecords: broker.limits.processorBatchRecordsMax });
+    this.#consumer = broker.consumer({ groupId: topology.appId, autoCommit: false, fromBeginning: true, maxRecords: broker.limits.processorBatchRecordsMax, sessionTimeoutMs: broker.limits.processorSessionTimeoutMs });
   }
 
   /** The app's task count: the most partitions of any input topic (tasks run where the group assigns them). */
@@ -267,7 +267,15 @@ export class ProcessorApp {
     const waitMs = Math.min(this.#options.commitIntervalMs, 1_000);
     try {
       while (!this.#stopping.signal.aborted) {
-        const records = await this.#consumer.poll({ waitMs });
+        let records: ConsumedRecord[];
+        try {
+          records = await this.#consumer.poll({ waitMs });
+        } catch (error) {
+          // The session expired (a long restore kept the loop from polling): join again.
+          if (!isRivuletError(error, "unknown_member") && !isRivuletError(error, "illegal_generation")) throw error;
+          await this.#consumer.subscribe([...this.topology.sources]);
+          continue;
+        }
         await this.#syncTasks();
         await Promise.all([...groupByTask(records)].map(([partition, list]) => this.#process(partition, list)));
         const now = Date.now();

@@ -132,4 +132,49 @@ test("start refuses co-partitioned inputs with different partition counts, and e
   }
 });
 
+test("a task that throws (here store_full past its memory limit) stops the app with the error in status()", async () => {
+  const { dir, remove } = tempDir();
+  const broker = await openBroker(dir);
+  try {
+    await produceWords(broker, 50, 10);
+    const app = await broker.processors.start(new URL("./support/processors/failing-topology.ts", import.meta.url), { workers: 1 });
+    const status = await app.whenStopped();
+    assert.is(status.state, "failed");
+    assert.is(status.error?.code, "store_full");
+    assert.match(status.error!.message, /store "tiny" would hold \d+ bytes, past its limit of 8 bytes/);
+    assert.is(broker.processors.list().length, 0, "a failed app leaves the registry");
+    await app.stop();
+  } finally {
+    await broker.close();
+    remove();
+  }
+});
+
+test("start refuses a missing input topic, and an internal topic with too few partitions", async () => {
+  const { dir, remove } = tempDir();
+  const broker = await Broker.open({ dataDir: dir, maxWorkers: 1 });
+  try {
+    await broker.createTopic("word-counts", { partitions: 2 });
+    try {
+      await broker.processors.start(counterModule);
+      assert.unreachable("started");
+    } catch (error) {
+      assert.ok(isRivuletError(error, "unknown_topic"), String(error));
+      assert.match((error as Error).message, /input topic "words" does not exist/);
+    }
+    await broker.createTopic("words", { partitions: 4 });
+    await broker.createTopic("word-counter-counts-changelog", { partitions: 2, config: { "cleanup.policy": "compact" } });
+    try {
+      await broker.processors.start(counterModule);
+      assert.unreachable("started");
+    } catch (error) {
+      assert.ok(isRivuletError(error, "invalid_topology"), String(error));
+      assert.match((error as Error).message, /"word-counter-counts-changelog" has 2 partitions but the app has 4 tasks/);
+    }
+  } finally {
+    await broker.close();
+    remove();
+  }
+});
+
 test.run();

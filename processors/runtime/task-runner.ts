@@ -196,6 +196,7 @@ export class TaskRunner {
     }
     let offset = start;
     while (offset < end) {
+      if (this.#context.signal.aborted) throw new RivuletError("closed", `the app ${appId} is stopping`);
       const fetched = await broker.fetch(topic, this.partition, { offset, maxRecords: restoreBatchRecordsMax });
       if (fetched.records.length === 0 && fetched.nextOffset <= offset) break;
       const batch = encodeChangelogRecords(fetched.records);

@@ -11,12 +11,13 @@ import { changelogTopic, type RunnableTopology } from "./runnable-topology.ts";
 /**
  * Checks the topology against the broker and creates what is missing.
  *
- * @returns the app's task count: the most partitions of any user input topic
+ * @returns the app's task count (the most partitions of any user input topic) and the partition
+ *   counts of its repartition topics
  * @throws {RivuletError} `unknown_topic` for a missing input or output topic; `invalid_topology`
  *   for co-partitioned topics with different partition counts, or an internal topic with too few
  *   partitions
  */
-export async function prepareTopics(broker: ProcessorBroker, topology: RunnableTopology): Promise<number> {
+export async function prepareTopics(broker: ProcessorBroker, topology: RunnableTopology): Promise<{ tasks: number; repartitionPartitions: Record<string, number> }> {
   const repartition = new Set(topology.repartitionTopics);
   const counts = new Map<string, number>();
   for (const topic of [...topology.sources, ...topology.sinks]) {
@@ -39,7 +40,7 @@ export async function prepareTopics(broker: ProcessorBroker, topology: RunnableT
     }
   }
   for (const store of topology.stores) await ensureTopic(broker, changelogTopic(topology.appId, store.name), tasks, { "cleanup.policy": "compact" });
-  return tasks;
+  return { tasks, repartitionPartitions: Object.fromEntries([...repartition].map((t) => [t, counts.get(t)!])) };
 }
 
 /** Creates a topic with `partitions` partitions, or checks an existing one has at least that many. */

@@ -11,12 +11,12 @@ import type { StoreRestorePoint } from "../state/task-stores.ts";
 
 /** A request to a pool worker. */
 export type PoolRequest =
-  | { op: "open"; partition: number; epoch: number; moduleUrl: string; stateDir: string; storeBytesMax: number }
+  | { op: "open"; partition: number; epoch: number; moduleUrl: string; stateDir: string; storeBytesMax: number; partitions: Record<string, number> }
   | { op: "restore"; partition: number; epoch: number; store: string; records: ArrayBuffer }
   | { op: "process"; partition: number; epoch: number; records: ArrayBuffer }
   | { op: "tick"; partition: number; epoch: number; nowMs: number }
   | { op: "snapshot"; partition: number; epoch: number; changelogOffsets: Record<string, number> }
-  | { op: "query"; partition: number; epoch: number; store: string; key: Uint8Array }
+  | { op: "query"; partition: number; epoch: number; store: string; key: unknown; windowStart?: number }
   | { op: "close"; partition: number; epoch: number };
 
 /** Sizes of a task's stores, reported with every answer that may change them. */
@@ -32,7 +32,7 @@ export type PoolReply =
   | { ok: true; op: "restore"; applied: number; stores: StoreSizes }
   | { ok: true; op: "result"; records: ArrayBuffer; lateDropped: number; stores: StoreSizes }
   | { ok: true; op: "snapshot"; written: string[] }
-  | { ok: true; op: "query"; value: Uint8Array | null }
+  | { ok: true; op: "query"; found: boolean; value: unknown }
   | { ok: true; op: "close" };
 
 /** Piscina's symbol for per-task routing data (read by the load balancer; not sent). */

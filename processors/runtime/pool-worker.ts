@@ -15,9 +15,11 @@ import type { PoolReply, PoolRequest, StoreSizes } from "./pool-protocol.ts";
 import { TRANSFERABLE, VALUE } from "./pool-protocol.ts";
 import { asRunnableTopology, type RunnableTopology } from "./runnable-topology.ts";
 import { createTask } from "./task-factory.ts";
+import { queryStore } from "./store-query.ts";
 
 interface HostedTask {
   epoch: number;
+  topology: RunnableTopology;
   task: Task;
   stores: TaskStores;
 }
@@ -50,10 +52,10 @@ async function handle(request: PoolRequest): Promise<unknown> {
     if (request.op === "open") {
       const topology = await topologyOf(request.moduleUrl);
       const stores = new TaskStores(request.stateDir, { storeBytesMax: request.storeBytesMax });
-      const task = await createTask(topology, request.partition, (name, options) => stores.open(name, options));
+      const task = await createTask(topology, request.partition, (name, options) => stores.open(name, options), request.partitions);
       for (const declared of topology.stores) stores.open(declared.name, declared.options);
       const points = stores.loadSnapshots();
-      hosted.set(request.partition, { epoch: request.epoch, task, stores });
+      hosted.set(request.partition, { epoch: request.epoch, topology, task, stores });
       return { ok: true, op: "open", points, threadId } satisfies PoolReply;
     }
     const entry = hosted.get(request.partition);
@@ -73,8 +75,9 @@ async function handle(request: PoolRequest): Promise<unknown> {
       case "snapshot":
         return { ok: true, op: "snapshot", written: entry.stores.snapshot(request.changelogOffsets) } satisfies PoolReply;
       case "query": {
-        const value = entry.stores.get(request.store)?.get(request.key);
-        return { ok: true, op: "query", value: value ? value.slice() : null } satisfies PoolReply;
+        const store = entry.stores.get(request.store);
+        const value = store ? await queryStore(entry.topology, store, request.key, request.windowStart) : undefined;
+        return { ok: true, op: "query", found: value !== undefined, value } satisfies PoolReply;
       }
       case "close":
         hosted.delete(request.partition);

@@ -17,7 +17,6 @@ import { join } from "node:path";
 import { RivuletError, errorToData, isRivuletError, type ErrorData } from "../../core/errors.ts";
 import type { Consumer } from "../../broker/consumer.ts";
 import type { Producer } from "../../broker/producer.ts";
-import { keyPartition } from "../../broker/partitioner.ts";
 import type { ConsumedRecord } from "../../broker/types.ts";
 import { importModule } from "../../runtime/import-module.ts";
 import type { InputRecord } from "../task-contract.ts";
@@ -25,7 +24,8 @@ import { prepareTopics } from "./internal-topics.ts";
 import type { StoreSizes } from "./pool-protocol.ts";
 import type { ProcessorBroker } from "./processor-broker.ts";
 import { ProcessorPool } from "./processor-pool.ts";
-import { asRunnableTopology, queryKeys, type RunnableTopology } from "./runnable-topology.ts";
+import { asRunnableTopology, type RunnableTopology } from "./runnable-topology.ts";
+import { queryPartition } from "./store-query.ts";
 import { TaskRunner, type StoreRestoreStatus } from "./task-runner.ts";
 import { mergeByTimestamp } from "./merge-inputs.ts";
 
@@ -112,6 +112,7 @@ export class ProcessorApp {
   readonly #consumer: Consumer;
   readonly #producer: Producer;
   readonly #tasks: number;
+  readonly #repartitionPartitions: Record<string, number>;
   readonly #options: ResolvedOptions;
   readonly #runners = new Map<number, TaskRunner>();
   readonly #ends = new Map<string, number>();
@@ -140,8 +141,8 @@ export class ProcessorApp {
     const workers = options.workers ?? 2;
     if (!Number.isInteger(workers) || workers < 1 || workers > 256) throw new RivuletError("invalid_request", `workers must be an integer from 1 to 256, got ${workers}`);
     const topology = asRunnableTopology((await importModule(moduleUrl)).default, moduleUrl);
-    const tasks = await prepareTopics(broker, topology);
-    const app = new ProcessorApp(broker, topology, moduleUrl, tasks, {
+    const { tasks, repartitionPartitions } = await prepareTopics(broker, topology);
+    const app = new ProcessorApp(broker, topology, moduleUrl, tasks, repartitionPartitions, {
       workers,
       guarantee: "at-least-once",
       commitIntervalMs: options.commitIntervalMs ?? broker.limits.processorCommitIntervalMs,
@@ -159,7 +160,8 @@ export class ProcessorApp {
     return app;
   }
 
-  private constructor(broker: ProcessorBroker, topology: RunnableTopology, moduleUrl: string, tasks: number, options: ResolvedOptions, onStop: () => void) {
+  private constructor(broker: ProcessorBroker, topology: RunnableTopology, moduleUrl: string, tasks: number, repartitionPartitions: Record<string, number>, options: ResolvedOptions, onStop: () => void) {
+    this.#repartitionPartitions = repartitionPartitions;
     this.appId = topology.appId;
     this.topology = topology;
     this.#broker = broker;
@@ -179,17 +181,12 @@ export class ProcessorApp {
 
   /** A store, for interactive queries. */
   store(name: string): StoreQuery {
-    const declared = this.topology.stores.find((s) => s.name === name);
     return {
       get: async (key, options = {}) => {
-        if (!declared) throw new RivuletError("not_found", `app ${this.appId} has no store "${name}"`, { app: this.appId, store: name });
-        const { partitionKey, storeKey } = queryKeys(this.topology, declared, key, options.windowStart);
-        const partition = keyPartition(partitionKey, this.#tasks);
+        const partition = queryPartition(this.topology, name, key, this.#tasks);
         const runner = this.#runners.get(partition);
         if (!runner) throw new RivuletError("not_found", `task ${partition} of app ${this.appId} (holding that key) does not run in this process`, { app: this.appId, store: name, partition });
-        const value = await runner.query(name, storeKey);
-        if (value === null) return undefined;
-        return this.topology.decodeStoreValue ? this.topology.decodeStoreValue(name, value) : value;
+        return await runner.query(name, key, options.windowStart);
       },
     };
   }
@@ -335,6 +332,7 @@ export class ProcessorApp {
       moduleUrl: this.#moduleUrl,
       storeBytesMax: this.#broker.limits.processorStoreBytesMax,
       restoreBatchRecordsMax: this.#broker.limits.processorRestoreBatchRecordsMax,
+      partitions: this.#repartitionPartitions,
       signal: this.#stopping.signal,
     };
     for (const partition of fresh) {

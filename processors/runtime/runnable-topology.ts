@@ -44,6 +44,8 @@ export interface RunnableTopology {
   storeQuery?(store: string, key: unknown, windowStart?: number): { partitionKey: Uint8Array; storeKey: Uint8Array };
   /** Decodes a stored value for a query answer; without it the raw bytes are returned. */
   decodeStoreValue?(store: string, value: Uint8Array): unknown;
+  /** A DSL topology's processor graph (processors/topology/): its stores' key serdes are read for queries. */
+  readonly graph?: { readonly storeInfo: ReadonlyMap<string, { keySerde: { serialize(value: any): Uint8Array } }> };
 }
 
 /**

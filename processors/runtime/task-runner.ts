@@ -47,6 +47,8 @@ export interface TaskRunnerContext {
   stateDir: string;
   storeBytesMax: number;
   restoreBatchRecordsMax: number;
+  /** Partition counts of the app's repartition topics. */
+  partitions: Record<string, number>;
   /** Aborted when the app stops: restores give up. */
   signal: AbortSignal;
 }
@@ -132,13 +134,13 @@ export class TaskRunner {
     this.snapshotOffsets = changelogOffsets;
   }
 
-  /** Reads a store key on the task's worker (restoring the task there first if needed). */
-  async query(store: string, key: Uint8Array): Promise<Uint8Array | null> {
+  /** Reads a store key on the task's worker (restoring the task there first if needed); undefined when absent. */
+  async query(store: string, key: unknown, windowStart: number | undefined): Promise<unknown> {
     for (;;) {
       if (this.#context.signal.aborted) throw new RivuletError("closed", `the app ${this.#context.topology.appId} is stopping`);
       await this.ensureOpen();
-      const outcome = await this.#run<Ok<"query">>({ op: "query", partition: this.partition, epoch: this.#epoch, store, key });
-      if (outcome) return outcome.value;
+      const outcome = await this.#run<Ok<"query">>({ op: "query", partition: this.partition, epoch: this.#epoch, store, key, windowStart });
+      if (outcome) return outcome.found ? outcome.value : undefined;
     }
   }
 
@@ -158,12 +160,12 @@ export class TaskRunner {
   }
 
   async #openAndRestore(): Promise<void> {
-    const { pool, topology, moduleUrl, stateDir, storeBytesMax } = this.#context;
+    const { pool, topology, moduleUrl, stateDir, storeBytesMax, partitions } = this.#context;
     for (;;) {
       if (this.#context.signal.aborted) throw new RivuletError("closed", `the app ${topology.appId} is stopping`);
       const epoch = ++this.#epoch;
       const started = performance.now();
-      const opened = await pool.run<Ok<"open">>({ op: "open", partition: this.partition, epoch, moduleUrl, stateDir, storeBytesMax });
+      const opened = await pool.run<Ok<"open">>({ op: "open", partition: this.partition, epoch, moduleUrl, stateDir, storeBytesMax, partitions });
       if (opened.kind !== "ok") continue;
       this.threadId = opened.reply.threadId;
       this.restores++;

@@ -48,6 +48,33 @@ test("OrderedStore put/get/delete agree with a Map over 20,000 random writes, ac
   assert.is(store.get(text("absent")), undefined);
 });
 
+test("OrderedStore range() stays in order while writes interleave with reads (buffered keys merged one by one and in bulk)", () => {
+  const store = new OrderedStore("s", { bytesMax: 1 << 30 });
+  const model = new Map<string, Uint8Array>();
+  let seed = 11;
+  const next = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff);
+  for (let round = 0; round < 60; round++) {
+    // Rounds of 1 to ~600 writes, then an ordered read: small and large write buffers.
+    const writes = round % 3 === 0 ? 1 + (next() % 600) : 1 + (next() % 20);
+    for (let i = 0; i < writes; i++) {
+      const name = `k${next() % 2000}`;
+      if (next() % 3 === 0) {
+        store.put(text(name), null);
+        model.delete(name);
+      } else {
+        store.put(text(name), bytes(round));
+        model.set(name, bytes(round));
+      }
+    }
+    const expected = [...model.keys()].map(text).sort(compareBytes).map((k) => [...k]);
+    assert.equal(keysOf(store), expected, `round ${round}`);
+    const from = text("k1");
+    const to = text("k5");
+    assert.equal(keysOf(store, from, to), expected.filter((k) => compareBytes(new Uint8Array(k), from) >= 0 && compareBytes(new Uint8Array(k), to) < 0));
+  }
+  assert.is(store.size, model.size);
+});
+
 test("OrderedStore refuses a write past its memory limit with store_full and keeps its content", () => {
   const store = new OrderedStore("small", { bytesMax: 10 });
   store.put(text("ab"), text("cdef")); // 6 bytes

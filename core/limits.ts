@@ -245,8 +245,8 @@ export const defaultLimits = {
   processorCommitIntervalMs: 100,
   /** Most input records handed to one task in one call (one transferred batch). */
   processorBatchRecordsMax: 10_000,
-  /** Most changelog records read per fetch while a store is restored. */
-  processorRestoreBatchRecordsMax: 50_000,
+  /** Most bytes of changelog batches read per fetch (and moved to the pool worker at once) while a store is restored. */
+  processorRestoreFetchBytesMax: 4 * MiB,
   /** Session timeout of a processor app's group membership (a restore holds its loop off polling; past it the app joins again). */
   processorSessionTimeoutMs: 45_000,
   /** Processor apps one broker runs at once. */

@@ -7,7 +7,8 @@
  * record count u32, then per record a fixed head and the key and value bytes (length i32, -1 for
  * null). Input record: name index u16 (topic), partition u32, offset f64, timestamp f64, key,
  * value. Output record: name index u16 (topic), partition i32 (-1: the partitioner decides),
- * timestamp f64, key, value. Changelog write: name index u16 (store), key, value.
+ * timestamp f64, key, value. Changelog write: name index u16 (store), key, value. (A restore
+ * moves the changelog's stored batches as they are: see TaskStores.applyChangelogBatches.)
  */
 import type { ChangelogWrite, InputRecord, OutputRecord } from "../task-contract.ts";
 
@@ -179,32 +180,4 @@ export function decodeResult(buffer: ArrayBuffer): ResultRecords {
     changelog[i] = { store, key, value };
   }
   return { outputs, changelog };
-}
-
-/** Encodes changelog records to restore (key, value; value null = tombstone). */
-export function encodeChangelogRecords(records: ReadonlyArray<{ key: Uint8Array | null; value: Uint8Array | null }>): ArrayBuffer {
-  let size = 4;
-  for (const c of records) size += sizeOf(c.key) + sizeOf(c.value);
-  const w = new Writer(size);
-  w.view.setUint32(0, records.length, true);
-  w.at = 4;
-  for (const c of records) {
-    w.blob(c.key);
-    w.blob(c.value);
-  }
-  return w.finish();
-}
-
-/** Decodes {@link encodeChangelogRecords}' bytes. */
-export function decodeChangelogRecords(buffer: ArrayBuffer): Array<{ key: Uint8Array | null; value: Uint8Array | null }> {
-  const r = new Reader(buffer);
-  const count = r.view.getUint32(r.at, true);
-  r.at += 4;
-  const out: Array<{ key: Uint8Array | null; value: Uint8Array | null }> = new Array(count);
-  for (let i = 0; i < count; i++) {
-    const key = r.blob();
-    const value = r.blob();
-    out[i] = { key, value };
-  }
-  return out;
 }

@@ -10,7 +10,7 @@ import { move } from "piscina";
 import { errorToData } from "../../core/errors.ts";
 import { TaskStores } from "../state/task-stores.ts";
 import type { Task } from "../task-contract.ts";
-import { decodeChangelogRecords, decodeInputs, encodeResult } from "./batch-codec.ts";
+import { decodeInputs, encodeResult } from "./batch-codec.ts";
 import type { PoolReply, PoolRequest, StoreSizes } from "./pool-protocol.ts";
 import { TRANSFERABLE, VALUE } from "./pool-protocol.ts";
 import { asRunnableTopology, type RunnableTopology } from "./runnable-topology.ts";
@@ -62,9 +62,8 @@ async function handle(request: PoolRequest): Promise<unknown> {
     if (!entry || entry.epoch !== request.epoch) return { ok: "stale" } satisfies PoolReply;
     switch (request.op) {
       case "restore": {
-        const records = decodeChangelogRecords(request.records);
-        entry.stores.applyChangelog(request.store, records);
-        return { ok: true, op: "restore", applied: records.length, stores: sizes(entry.stores) } satisfies PoolReply;
+        const applied = entry.stores.applyChangelogBatches(request.store, new Uint8Array(request.batches), request.fromOffset);
+        return { ok: true, op: "restore", applied, stores: sizes(entry.stores) } satisfies PoolReply;
       }
       case "process":
       case "tick": {

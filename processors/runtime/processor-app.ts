@@ -331,7 +331,7 @@ export class ProcessorApp {
       topology: this.topology,
       moduleUrl: this.#moduleUrl,
       storeBytesMax: this.#broker.limits.processorStoreBytesMax,
-      restoreBatchRecordsMax: this.#broker.limits.processorRestoreBatchRecordsMax,
+      restoreFetchBytesMax: this.#broker.limits.processorRestoreFetchBytesMax,
       partitions: this.#repartitionPartitions,
       signal: this.#stopping.signal,
     };

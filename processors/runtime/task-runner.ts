@@ -17,7 +17,8 @@ import type { Producer } from "../../broker/producer.ts";
 import type { ProducerRecord } from "../../broker/types.ts";
 import type { StoreRestorePoint } from "../state/task-stores.ts";
 import type { InputRecord } from "../task-contract.ts";
-import { decodeResult, encodeChangelogRecords, encodeInputs } from "./batch-codec.ts";
+import { iterateBatches } from "../../record/iterate-batches.ts";
+import { decodeResult, encodeInputs } from "./batch-codec.ts";
 import type { PoolReply, StoreSizes } from "./pool-protocol.ts";
 import type { PoolOutcome, ProcessorPool } from "./processor-pool.ts";
 import type { ProcessorBroker } from "./processor-broker.ts";
@@ -46,7 +47,7 @@ export interface TaskRunnerContext {
   moduleUrl: string;
   stateDir: string;
   storeBytesMax: number;
-  restoreBatchRecordsMax: number;
+  restoreFetchBytesMax: number;
   /** Partition counts of the app's repartition topics. */
   partitions: Record<string, number>;
   /** Aborted when the app stops: restores give up. */
@@ -186,7 +187,7 @@ export class TaskRunner {
 
   /** Replays a store's changelog from the restore point to its end; false when the worker was lost. */
   async #restoreStore(appId: string, point: StoreRestorePoint, epoch: number): Promise<boolean> {
-    const { broker, pool, restoreBatchRecordsMax } = this.#context;
+    const { broker, pool, restoreFetchBytesMax } = this.#context;
     const topic = changelogTopic(appId, point.store);
     const end = await broker.listOffset(topic, this.partition, "latest");
     const start = Math.max(point.fromOffset, await broker.listOffset(topic, this.partition, "earliest"));
@@ -199,15 +200,18 @@ export class TaskRunner {
     let offset = start;
     while (offset < end) {
       if (this.#context.signal.aborted) throw new RivuletError("closed", `the app ${appId} is stopping`);
-      const fetched = await broker.fetch(topic, this.partition, { offset, maxRecords: restoreBatchRecordsMax });
-      if (fetched.records.length === 0 && fetched.nextOffset <= offset) break;
-      const batch = encodeChangelogRecords(fetched.records);
-      const applied = await pool.run<Ok<"restore">>({ op: "restore", partition: this.partition, epoch, store: point.store, records: batch }, [batch]);
+      // Whole stored batches, moved to the worker as they are: no record objects on this thread.
+      const fetched = await broker.fetchBatches(topic, this.partition, { offset, maxBytes: restoreFetchBytesMax });
+      let next = offset;
+      for (const { header } of iterateBatches(fetched.batches)) next = Math.max(next, header.baseOffset + header.lastOffsetDelta + 1);
+      if (next <= offset) break;
+      const batches = ownBuffer(fetched.batches);
+      const applied = await pool.run<Ok<"restore">>({ op: "restore", partition: this.partition, epoch, store: point.store, batches, fromOffset: offset }, [batches]);
       if (applied.kind !== "ok") return false;
       this.stores = applied.reply.stores;
-      status.replayed += fetched.records.length;
+      status.replayed += applied.reply.applied;
       status.replayMs = performance.now() - started;
-      offset = fetched.nextOffset;
+      offset = Math.min(next, end);
     }
     this.changelogEnd[point.store] = Math.max(end, offset);
     return true;
@@ -227,6 +231,12 @@ export class TaskRunner {
       }),
     );
   }
+}
+
+/** The bytes in an ArrayBuffer of their own, to transfer (a view of a larger buffer is copied). */
+function ownBuffer(bytes: Uint8Array): ArrayBuffer {
+  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) return bytes.buffer;
+  return bytes.slice().buffer;
 }
 
 /** Groups items by a key, keeping their order within each group. */

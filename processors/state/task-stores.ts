@@ -19,6 +19,9 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { RivuletError } from "../../core/errors.ts";
+import { Attributes } from "../../record/batch-layout.ts";
+import { iterateBatches } from "../../record/iterate-batches.ts";
+import { forEachRecord } from "../../record/record-batch-decoder.ts";
 import type { KeyValueStore } from "../task-contract.ts";
 import { OrderedStore } from "./ordered-store.ts";
 import { readSnapshot, writeSnapshot } from "./snapshot-file.ts";
@@ -130,6 +133,30 @@ export class TaskStores {
       if (record.key === null) throw new RivuletError("corrupt_record", `changelog of store "${name}" holds a record without a key`, { store: name });
       store.put(record.key, record.value);
     }
+  }
+
+  /**
+   * Applies a changelog's stored record batches (as a fetch returns them) to a store, skipping
+   * control batches and records before `fromOffset`; keys and values stay views into `bytes`.
+   *
+   * @returns the records applied
+   * @throws {RivuletError} `not_found` for a store not open; `store_full`; `corrupt_record` for a malformed batch or a record without a key
+   */
+  applyChangelogBatches(name: string, bytes: Uint8Array, fromOffset: number): number {
+    const store = this.#stores.get(name);
+    if (!store) throw new RivuletError("not_found", `task has no store "${name}"`, { store: name });
+    let applied = 0;
+    for (const { position, header } of iterateBatches(bytes)) {
+      if ((header.attributes & Attributes.control) !== 0) continue;
+      forEachRecord(bytes, position, (offset, _timestamp, key, value) => {
+        if (offset < fromOffset) return true;
+        if (key === null) throw new RivuletError("corrupt_record", `changelog of store "${name}" holds a record without a key at offset ${offset}`, { store: name, offset });
+        store.put(key, value);
+        applied++;
+        return true;
+      });
+    }
+    return applied;
   }
 
   /**

@@ -7,6 +7,8 @@
  * read it through {@link runningProcessors} without creating one. The registry also makes
  * `broker.close()` stop its apps first (they write through the broker).
  */
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { RivuletError } from "../../core/errors.ts";
 import type { ProcessorBroker } from "./processor-broker.ts";
 import { ProcessorApp, type ProcessorAppOptions } from "./processor-app.ts";
@@ -30,12 +32,12 @@ export class Processors {
   /**
    * Starts a topology module (its default export) as an app.
    *
-   * @param moduleUrl the module's URL (a `file:` URL or an absolute path)
+   * @param moduleUrl the module's URL (a `file:` URL), or its path (relative to the working directory)
    * @throws {RivuletError} `conflict` when an app with that id already runs here; `too_many_streams`
    *   past `processorAppsMax`; what {@link ProcessorApp.start} throws
    */
   async start(moduleUrl: URL | string, options: ProcessorAppOptions = {}): Promise<ProcessorApp> {
-    const url = moduleUrl instanceof URL ? moduleUrl.href : /^[a-z]+:/i.test(moduleUrl) ? moduleUrl : new URL(`file://${moduleUrl.startsWith("/") ? "" : "/"}${moduleUrl}`).href;
+    const url = moduleUrl instanceof URL ? moduleUrl.href : /^[a-z][a-z0-9+.-]+:/i.test(moduleUrl) ? moduleUrl : pathToFileURL(resolve(moduleUrl)).href;
     if (this.#apps.size + this.#starting >= this.#broker.limits.processorAppsMax) {
       throw new RivuletError("too_many_streams", `this broker runs ${this.#broker.limits.processorAppsMax} processor apps already (processorAppsMax)`, { limit: "processorAppsMax" });
     }

@@ -3,7 +3,8 @@
  * way. Every request names the task (its partition number) and the task's incarnation (`epoch`,
  * bumped each time the runtime opens the task); a worker that does not hold that incarnation
  * answers `stale`, and the runtime opens the task there (restoring its stores) before going on.
- * Record batches cross as transferred ArrayBuffers (batch-codec.ts). Errors thrown by the task
+ * Record batches to a worker cross as transferred ArrayBuffers (batch-codec.ts); results come back
+ * copied (see pool-worker.ts). Errors thrown by the task
  * cross as data and are rebuilt on the main thread; a worker that dies rejects the call instead.
  */
 import type { ErrorData } from "../../core/errors.ts";
@@ -37,6 +38,3 @@ export type PoolReply =
 
 /** Piscina's symbol for per-task routing data (read by the load balancer; not sent). */
 export const QUEUE_OPTIONS = Symbol.for("Piscina.queueOptions");
-/** Piscina's symbols for a result that carries transferables. */
-export const TRANSFERABLE = Symbol.for("Piscina.transferable");
-export const VALUE = Symbol.for("Piscina.valueOf");

@@ -1,8 +1,11 @@
 /**
- * Pings a worker every `intervalMs` and reports it missing when no pong came back for
+ * Pings a worker every `intervalMs` and reports it missing when a ping stayed unanswered for
  * `timeoutMs`: a worker whose event loop is stuck (busy loop, runaway synchronous work) answers
- * no ping, though it neither exits nor errors. A miss is found within `timeoutMs + intervalMs`
- * (one interval more when the owner's own tick came late).
+ * no ping, though it neither exits nor errors. Silence is counted from the oldest ping not yet
+ * answered, not from the last pong: while the owner itself is held up (a long synchronous task,
+ * a loaded machine) it sends no pings, and the worker is not blamed for that time; each ping
+ * gets the whole `timeoutMs`. A stuck worker is found within `timeoutMs + 2 × intervalMs` (one
+ * interval more when the owner's own tick came late).
  * Not thread-safe: lives with the worker's owner.
  *
  * @example
@@ -19,7 +22,8 @@ export class Heartbeat {
   readonly #onMissed: (silentMs: number) => void;
   #timer: ReturnType<typeof setInterval> | undefined;
   #seq = 0;
-  #lastPongMs = 0;
+  /** When the oldest ping still unanswered was sent; undefined when every ping was answered. */
+  #waitingSinceMs: number | undefined;
   #lastTickMs = 0;
   /** The previous tick came late and gave no verdict. */
   #deferred = false;
@@ -38,15 +42,15 @@ export class Heartbeat {
     this.#onMissed = onMissed;
   }
 
-  /** Starts pinging; the silence is counted from now. */
+  /** Starts pinging, the first ping after one interval. */
   start(): void {
-    this.#lastPongMs = this.#lastTickMs = performance.now();
+    this.#lastTickMs = performance.now();
     this.#timer = setInterval(() => this.#tick(), this.#intervalMs);
   }
 
-  /** Records an answer. */
+  /** Records an answer: the worker's loop runs. */
   pong(): void {
-    this.#lastPongMs = performance.now();
+    this.#waitingSinceMs = undefined;
   }
 
   /** Stops pinging. */
@@ -55,20 +59,25 @@ export class Heartbeat {
     this.#timer = undefined;
   }
 
+  #send(now: number): void {
+    this.#waitingSinceMs ??= now;
+    this.#ping(++this.#seq);
+  }
+
   /**
-   * A tick that comes more than two intervals late means the owner itself was held up (a long
-   * synchronous task, a loaded machine): the worker's pongs may be waiting in the owner's
-   * queue behind this timer. Such a tick gives no verdict; the next one, after the queue had
-   * its turn, does (never two deferrals in a row, so a constantly late owner still judges).
+   * A tick that comes more than two intervals late means the owner itself was held up: the
+   * worker's pongs may be waiting in the owner's queue behind this timer. Such a tick gives no
+   * verdict; the next one, after the queue had its turn, does (never two deferrals in a row, so
+   * a constantly late owner still judges).
    */
   #tick(): void {
     const now = performance.now();
     const late = now - this.#lastTickMs > 2 * this.#intervalMs;
     this.#lastTickMs = now;
-    const silentMs = now - this.#lastPongMs;
+    const silentMs = this.#waitingSinceMs === undefined ? 0 : now - this.#waitingSinceMs;
     if (silentMs > this.#timeoutMs && late && !this.#deferred) {
       this.#deferred = true;
-      this.#ping(++this.#seq);
+      this.#send(now);
       return;
     }
     this.#deferred = false;
@@ -77,6 +86,6 @@ export class Heartbeat {
       this.#onMissed(silentMs);
       return;
     }
-    this.#ping(++this.#seq);
+    this.#send(now);
   }
 }

@@ -72,6 +72,10 @@ export interface Task {
   readonly inputs: readonly { topic: string; partition: number }[];
   /** Processes records in order; they may come from several of the task's inputs. */
   process(records: readonly InputRecord[]): TaskResult;
-  /** Wall-clock tick, for punctuation (closing session windows with no new records). */
+  /**
+   * Wall-clock tick, for housekeeping: deletes windows and join-buffer entries past their
+   * retention (tombstones in `changelog`). Windows close on stream time only (as Kafka's
+   * suppress does), so outputs never depend on the wall clock or on when ticks come.
+   */
   tick(nowMs: number): TaskResult;
 }

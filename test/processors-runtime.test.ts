@@ -5,7 +5,7 @@ import "../processors/broker-processors.ts";
 import { isRivuletError } from "../core/errors.ts";
 import { tempDir } from "./support/temp-dir.ts";
 import { counterModule, lastValues, produceWords, until } from "./support/processors/app-helpers.ts";
-import type { ProcessorApp } from "../processors/broker-processors.ts";
+import type { ProcessorAppApi as ProcessorApp } from "../processors/broker-processors.ts";
 
 async function openBroker(dir: string): Promise<Broker> {
   const broker = await Broker.open({ dataDir: dir, maxWorkers: 2 });

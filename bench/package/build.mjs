@@ -4,6 +4,7 @@
  *
  *   dist/mod.js                        the library (`rivulet`)
  *   dist/client/mod.js                 the HTTP client (`rivulet/client`), when client/mod.ts exists
+ *   dist/processors/streams.js         stream processing (`rivulet/streams`)
  *   dist/cli/bin.js                    the `rivulet` command; each command a chunk loaded on demand
  *   dist/workers/<name>.js             every worker entry (workers/*.ts), started by the library
  *   dist/runtime/worker-bootstrap.js   loads a user's TypeScript worker module on Node
@@ -39,6 +40,7 @@ export function entryPoints() {
     ["mod.ts", "mod.js"],
     ["cli/bin.ts", "cli/bin.js"],
     ["runtime/worker-bootstrap.mjs", "runtime/worker-bootstrap.js"],
+    ["processors/streams.ts", "processors/streams.js"],
     ["runtime/pool-handler-bootstrap.mjs", "runtime/pool-handler-bootstrap.js"],
     ["processors/runtime/pool-worker.ts", "processors/runtime/pool-worker.js"],
   ]);

@@ -10,7 +10,7 @@
 import { RivuletError } from "../../core/errors.ts";
 import { hasGroupAccess, requireGroupAccess } from "../../auth/rights.ts";
 import { runningProcessors } from "../../processors/runtime/processors.ts";
-import type { AppStatus } from "../../processors/runtime/processor-app.ts";
+import type { AppStatus } from "../../broker/processors-api.ts";
 import type { HttpContext } from "../context.ts";
 import { parseId } from "../groups/group-params.ts";
 import { responseEncoding } from "../media.ts";

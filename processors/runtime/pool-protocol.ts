@@ -8,6 +8,7 @@
  * cross as data and are rebuilt on the main thread; a worker that dies rejects the call instead.
  */
 import type { ErrorData } from "../../core/errors.ts";
+import type { StoreSizes } from "../../broker/processors-api.ts";
 import type { StoreRestorePoint } from "../state/task-stores.ts";
 
 /** A request to a pool worker. */
@@ -19,11 +20,6 @@ export type PoolRequest =
   | { op: "snapshot"; partition: number; epoch: number; changelogOffsets: Record<string, number> }
   | { op: "query"; partition: number; epoch: number; store: string; key: unknown; windowStart?: number }
   | { op: "close"; partition: number; epoch: number };
-
-/** Sizes of a task's stores, reported with every answer that may change them. */
-export interface StoreSizes {
-  [store: string]: { entries: number; bytes: number };
-}
 
 /** A pool worker's answer. */
 export type PoolReply =

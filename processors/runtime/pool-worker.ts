@@ -10,7 +10,8 @@ import { errorToData } from "../../core/errors.ts";
 import { TaskStores } from "../state/task-stores.ts";
 import type { Task } from "../task-contract.ts";
 import { decodeInputs, encodeResult } from "./batch-codec.ts";
-import type { PoolReply, PoolRequest, StoreSizes } from "./pool-protocol.ts";
+import type { StoreSizes } from "../../broker/processors-api.ts";
+import type { PoolReply, PoolRequest } from "./pool-protocol.ts";
 import { asRunnableTopology, type RunnableTopology } from "./runnable-topology.ts";
 import { createTask } from "./task-factory.ts";
 import { queryStore } from "./store-query.ts";
@@ -45,7 +46,7 @@ async function handle(request: PoolRequest): Promise<unknown> {
     if (request.op === "open") {
       const topology = await topologyOf(request.moduleUrl);
       const stores = new TaskStores(request.stateDir, { storeBytesMax: request.storeBytesMax });
-      const task = await createTask(topology, request.partition, (name, options) => stores.open(name, options), request.partitions);
+      const task = createTask(topology, request.partition, (name, options) => stores.open(name, options), request.partitions);
       for (const declared of topology.stores) stores.open(declared.name, declared.options);
       const points = stores.loadSnapshots();
       hosted.set(request.partition, { epoch: request.epoch, topology, task, stores });
@@ -71,7 +72,7 @@ async function handle(request: PoolRequest): Promise<unknown> {
         return { ok: true, op: "snapshot", written: entry.stores.snapshot(request.changelogOffsets) } satisfies PoolReply;
       case "query": {
         const store = entry.stores.get(request.store);
-        const value = store ? await queryStore(entry.topology, store, request.key, request.windowStart) : undefined;
+        const value = store ? queryStore(entry.topology, store, request.key, request.windowStart) : undefined;
         return { ok: true, op: "query", found: value !== undefined, value } satisfies PoolReply;
       }
       case "close":

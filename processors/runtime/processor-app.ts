@@ -21,80 +21,15 @@ import type { ConsumedRecord } from "../../broker/types.ts";
 import { importModule } from "../../runtime/import-module.ts";
 import type { InputRecord } from "../task-contract.ts";
 import { prepareTopics } from "./internal-topics.ts";
-import type { StoreSizes } from "./pool-protocol.ts";
+import type { AppStatus, ProcessorAppApi, ProcessorAppOptions, StoreQuery, TaskStatus } from "../../broker/processors-api.ts";
 import type { ProcessorBroker } from "./processor-broker.ts";
 import { ProcessorPool } from "./processor-pool.ts";
 import { asRunnableTopology, type RunnableTopology } from "./runnable-topology.ts";
 import { queryPartition } from "./store-query.ts";
-import { TaskRunner, type StoreRestoreStatus } from "./task-runner.ts";
+import { TaskRunner } from "./task-runner.ts";
 import { mergeByTimestamp } from "./merge-inputs.ts";
 
-/** Options of `broker.processors.start`. */
-export interface ProcessorAppOptions {
-  /** Pool worker threads (default 2). */
-  workers?: number;
-  /** `at-least-once` (default) or `exactly-once`. */
-  guarantee?: "at-least-once" | "exactly-once";
-  /** How often input offsets are committed and tasks ticked (default limits.processorCommitIntervalMs). */
-  commitIntervalMs?: number;
-  /** How often each task's stores are snapshotted (default limits.processorSnapshotIntervalMs). */
-  snapshotIntervalMs?: number;
-  /** Where snapshots go (default `<dataDir>/processor-state`); one folder per app and task below it. */
-  stateDir?: string;
-}
-
 type ResolvedOptions = Required<Omit<ProcessorAppOptions, "guarantee">> & { guarantee: "at-least-once" | "exactly-once" };
-
-/** One input partition of a task. */
-export interface InputStatus {
-  topic: string;
-  partition: number;
-  /** Next offset whose results are not written yet. */
-  position: number;
-  endOffset: number;
-  lag: number;
-}
-
-/** A task, as `status()` reports it. */
-export interface TaskStatus {
-  partition: number;
-  state: "restoring" | "running" | "closed";
-  /** Thread id of the pool worker hosting it. */
-  worker: number | null;
-  /** Times it was opened (1 + moves after a worker died). */
-  restores: number;
-  /** How long the latest restore took (snapshot load + changelog replay), in ms. */
-  restoreMs: number;
-  restore: Record<string, StoreRestoreStatus>;
-  inputs: InputStatus[];
-  processed: number;
-  recordsPerSecond: number;
-  lateDropped: number;
-  stores: StoreSizes;
-  /** Snapshots written since the task was created here, and the changelog offsets the last one covers. */
-  snapshots: number;
-  snapshotOffsets: Record<string, number>;
-}
-
-/** `status()` of an app. */
-export interface AppStatus {
-  appId: string;
-  state: "starting" | "running" | "failed" | "stopped";
-  guarantee: "at-least-once" | "exactly-once";
-  workers: number[];
-  tasks: TaskStatus[];
-  error?: ErrorData;
-}
-
-/** A store of an app, for interactive queries. */
-export interface StoreQuery {
-  /**
-   * The value at `key` (decoded by the topology when it can), or undefined.
-   *
-   * @throws {RivuletError} `not_found` when the key's task does not run in this process
-   */
-  get(key: unknown, options?: { windowStart?: number }): Promise<unknown>;
-}
 
 /**
  * @example
@@ -104,7 +39,7 @@ export interface StoreQuery {
  * await app.stop();
  * ```
  */
-export class ProcessorApp {
+export class ProcessorApp implements ProcessorAppApi {
   readonly appId: string;
   readonly topology: RunnableTopology;
   readonly #broker: ProcessorBroker;

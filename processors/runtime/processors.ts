@@ -11,7 +11,8 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { RivuletError } from "../../core/errors.ts";
 import type { ProcessorBroker } from "./processor-broker.ts";
-import { ProcessorApp, type ProcessorAppOptions } from "./processor-app.ts";
+import type { ProcessorAppOptions, ProcessorsApi } from "../../broker/processors-api.ts";
+import { ProcessorApp } from "./processor-app.ts";
 
 /**
  * @example
@@ -20,7 +21,7 @@ import { ProcessorApp, type ProcessorAppOptions } from "./processor-app.ts";
  * await app.stop();
  * ```
  */
-export class Processors {
+export class Processors implements ProcessorsApi {
   readonly #broker: ProcessorBroker;
   readonly #apps = new Map<string, ProcessorApp>();
   #starting = 0;

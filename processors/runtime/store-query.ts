@@ -10,7 +10,7 @@
 import { keyPartition } from "../../broker/partitioner.ts";
 import { RivuletError } from "../../core/errors.ts";
 import type { KeyValueStore } from "../task-contract.ts";
-import { loadDsl } from "./dsl.ts";
+import { readDslStore } from "./dsl.ts";
 import { queryKeys, type RunnableTopology } from "./runnable-topology.ts";
 
 /** The task (partition number) holding `key` of store `name`. */
@@ -28,8 +28,8 @@ export function queryPartition(topology: RunnableTopology, name: string, key: un
  * @returns the value, or undefined when absent
  * @throws {RivuletError} `invalid_request` for a windowed store asked without `windowStart`
  */
-export async function queryStore(topology: RunnableTopology, store: KeyValueStore, key: unknown, windowStart: number | undefined): Promise<unknown> {
-  if (topology.graph) return (await loadDsl()).storeView(topology, store.name, [store]).get(key, { windowStart });
+export function queryStore(topology: RunnableTopology, store: KeyValueStore, key: unknown, windowStart: number | undefined): unknown {
+  if (topology.graph) return readDslStore(topology, store, key, windowStart);
   const declared = topology.stores.find((s) => s.name === store.name)!;
   const value = store.get(queryKeys(topology, declared, key, windowStart).storeKey);
   if (value === undefined) return undefined;

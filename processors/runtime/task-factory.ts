@@ -4,7 +4,7 @@
  * repartition topics so the task picks those records' partitions itself.
  */
 import type { Task } from "../task-contract.ts";
-import { loadDsl } from "./dsl.ts";
+import { compileDslTask } from "./dsl.ts";
 import type { OpenStore, RunnableTopology } from "./runnable-topology.ts";
 
 /**
@@ -13,8 +13,7 @@ import type { OpenStore, RunnableTopology } from "./runnable-topology.ts";
  * @param openStore opens the task's stores
  * @param partitions partition counts of the app's repartition topics
  */
-export async function createTask(topology: RunnableTopology, partition: number, openStore: OpenStore, partitions: Readonly<Record<string, number>>): Promise<Task> {
+export function createTask(topology: RunnableTopology, partition: number, openStore: OpenStore, partitions: Readonly<Record<string, number>>): Task {
   if (typeof topology.createTask === "function") return topology.createTask(partition, openStore);
-  const { compileTask } = await loadDsl();
-  return compileTask(topology, partition, openStore, { partitionsOf: (topic) => partitions[topic] });
+  return compileDslTask(topology, partition, openStore, partitions);
 }

@@ -19,24 +19,11 @@ import type { StoreRestorePoint } from "../state/task-stores.ts";
 import type { InputRecord } from "../task-contract.ts";
 import { iterateBatches } from "../../record/iterate-batches.ts";
 import { decodeResult, encodeInputs } from "./batch-codec.ts";
-import type { PoolReply, StoreSizes } from "./pool-protocol.ts";
+import type { StoreRestoreStatus, StoreSizes } from "../../broker/processors-api.ts";
+import type { PoolReply } from "./pool-protocol.ts";
 import type { PoolOutcome, ProcessorPool } from "./processor-pool.ts";
 import type { ProcessorBroker } from "./processor-broker.ts";
 import { changelogTopic, type RunnableTopology } from "./runnable-topology.ts";
-
-/** Restore progress of one store. */
-export interface StoreRestoreStatus {
-  /** Entries loaded from the snapshot, and the changelog offset it covered. */
-  snapshotEntries: number;
-  fromOffset: number;
-  /** Changelog records replayed so far, of `total` to replay. */
-  replayed: number;
-  total: number;
-  /** Why a snapshot file was ignored, if one was. */
-  ignoredSnapshot?: string;
-  /** Time spent replaying the changelog, in ms. */
-  replayMs: number;
-}
 
 /** What the app tells each runner. */
 export interface TaskRunnerContext {

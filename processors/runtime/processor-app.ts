@@ -86,6 +86,9 @@ export class ProcessorApp implements ProcessorAppApi {
     }, onStop);
     try {
       await app.#consumer.subscribe([...topology.sources]);
+      // Tasks exist (and start restoring) from here, so queries can find them at once; a
+      // failed restore is met again, and reported, by the loop.
+      for (const runner of await app.#assignTasks()) runner.ensureOpen().catch(() => {});
     } catch (error) {
       await app.#shutdown();
       throw error;
@@ -249,6 +252,12 @@ export class ProcessorApp implements ProcessorAppApi {
 
   /** Creates runners for newly assigned partition numbers (restoring them) and closes revoked ones. */
   async #syncTasks(): Promise<void> {
+    const fresh = await this.#assignTasks();
+    await Promise.all(fresh.map((runner) => runner.ensureOpen()));
+  }
+
+  /** Creates runners for newly assigned partition numbers and closes revoked ones; returns the new runners. */
+  async #assignTasks(): Promise<TaskRunner[]> {
     const assigned = this.#consumer.assignment();
     const numbers = new Set(assigned.map((tp) => tp.partition));
     for (const [partition, runner] of this.#runners) {
@@ -257,7 +266,7 @@ export class ProcessorApp implements ProcessorAppApi {
       await runner.close();
     }
     const fresh = [...numbers].filter((p) => !this.#runners.has(p));
-    if (fresh.length === 0) return;
+    if (fresh.length === 0) return [];
     const committed = await this.#broker.groups.fetchOffsets(this.appId, assigned.filter((tp) => fresh.includes(tp.partition)));
     const context = {
       broker: this.#broker,
@@ -280,7 +289,7 @@ export class ProcessorApp implements ProcessorAppApi {
       runner.lastSnapshotAt = Date.now();
       this.#runners.set(partition, runner);
     }
-    await Promise.all(fresh.map((p) => this.#runners.get(p)!.ensureOpen()));
+    return fresh.map((p) => this.#runners.get(p)!);
   }
 
   /** Commits the written positions that moved; a rebalance under way defers it to the next round. */

@@ -52,11 +52,14 @@ export class PartitionHost implements Actor<PartitionRequest, PartitionReply> {
         this.#get(message.topic, message.partition).configure(message.config);
         return null;
       case "append":
-        return this.#get(message.topic, message.partition).append(message.batches);
+        return this.#get(message.topic, message.partition).append(message.batches, message.acks);
       case "appendRecords":
-        return this.#get(message.topic, message.partition).appendRecords(message.block, message);
+        return this.#get(message.topic, message.partition).appendRecords(message.block, message, message.acks);
+      case "writeTxnMarker":
+        return this.#get(message.topic, message.partition).writeTxnMarker(message);
       case "fetch": {
-        const result = this.#get(message.topic, message.partition).fetch(message.offset, message.maxBytes, message.waitMs, message.fetchId);
+        const replica = { replicaId: message.replicaId ?? -1, currentLeaderEpoch: message.currentLeaderEpoch ?? -1 };
+        const result = this.#get(message.topic, message.partition).fetch(message.offset, message.maxBytes, message.waitMs, message.fetchId, replica, message.isolation);
         return result instanceof Promise ? result.then(transferable) : transferable(result);
       }
       case "cancelFetch":
@@ -66,14 +69,28 @@ export class PartitionHost implements Actor<PartitionRequest, PartitionReply> {
         for (const partition of this.#partitions.values()) partition.releaseWaits();
         return null;
       case "listOffset":
-        return this.#get(message.topic, message.partition).listOffset(message.spec);
+        return this.#get(message.topic, message.partition).listOffset(message.spec, message.isolation);
       case "state":
         return this.#get(message.topic, message.partition).state();
       case "maintain":
         this.#maintainAll();
         return null;
       case "becomeLeader":
-        return this.#get(message.topic, message.partition).becomeLeader(message.leaderEpoch);
+        return this.#get(message.topic, message.partition).becomeLeader(message.leaderEpoch, message.replication);
+      case "becomeFollower":
+        return this.#get(message.topic, message.partition).becomeFollower(message.leaderEpoch);
+      case "stopReplication":
+        this.#partitions.get(partitionKey(message.topic, message.partition))?.stopReplication();
+        return null;
+      case "followerHighWatermark":
+        return this.#get(message.topic, message.partition).followerHighWatermark(message.highWatermark);
+      case "isrWatch":
+        return this.#get(message.topic, message.partition).isrWatch(message.waitMs);
+      case "isrSettled":
+        this.#get(message.topic, message.partition).isrSettled(message.leaderEpoch, message.isr);
+        return null;
+      case "replicaState":
+        return this.#get(message.topic, message.partition).replicaState();
       case "endOffsetForEpoch":
         return this.#get(message.topic, message.partition).endOffsetForEpoch(message.leaderEpoch, message.currentLeaderEpoch);
       case "truncateTo":
@@ -81,7 +98,7 @@ export class PartitionHost implements Actor<PartitionRequest, PartitionReply> {
       case "truncateFullyAndStartAt":
         return this.#get(message.topic, message.partition).truncateFullyAndStartAt(message.offset);
       case "appendAsFollower":
-        return this.#get(message.topic, message.partition).appendAsFollower(message.batches);
+        return this.#get(message.topic, message.partition).appendAsFollower(message.batches, message.highWatermark, message.leaderEpoch);
       case "epochState":
         return this.#get(message.topic, message.partition).epochState();
       default: {

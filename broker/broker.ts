@@ -12,7 +12,7 @@ import { spawn } from "../actors/spawn.ts";
 import type { ActorRef } from "../actors/actor-ref.ts";
 import { Supervisor } from "../actors/supervisor.ts";
 import type { SupervisorReplies, SupervisorReply, SupervisorRequest } from "../actors/supervisor-protocol.ts";
-import type { EpochEndOffset, PartitionEpochState, PartitionReplies, PartitionRequest } from "../actors/partition-protocol.ts";
+import type { Acks, EpochEndOffset, IsrChange, LeaderReplication, PartitionEpochState, PartitionReplies, PartitionRequest, ReplicaStatus } from "../actors/partition-protocol.ts";
 import type { GroupCoordinatorApi } from "./group-api.ts";
 import { blockBuffer, type RecordBlock } from "../record/record-block.ts";
 import type { BlockBatchOptions } from "../record/record-block-encoder.ts";
@@ -25,7 +25,7 @@ import { RequestProducers, type RequestProducerTestHooks } from "./request-produ
 import { RequestProducerLog } from "./request-producer-log.ts";
 import type {
   AppendBatchResult, BrokerApi, BrokerHealth, CreateTopicOptions, FetchBatchesResult, FetchOptions, FetchResult,
-  OffsetSpec, ProduceOptions, ProducerRecord, RecordMetadata, TopicDescription, WorkerStatus,
+  Isolation, OffsetSpec, ProduceOptions, ProducerRecord, RecordMetadata, TopicDescription, TxnMarker, WorkerStatus,
 } from "./types.ts";
 
 /** Options of `Broker.open` (groups/broker.ts). */
@@ -222,12 +222,16 @@ export class BrokerCore implements BrokerApi, ProducerHost {
     return this.#requestProducers.init(options);
   }
 
-  async appendBatch(topic: string, partition: number, batches: Uint8Array): Promise<AppendBatchResult> {
+  /**
+   * On a replicated leader, `acks` "all" (the default) resolves once the in-sync replicas hold
+   * the batches, "leader" once the leader does; alone, both mean the topic's flush policy.
+   */
+  async appendBatch(topic: string, partition: number, batches: Uint8Array, options?: { acks?: Acks }): Promise<AppendBatchResult> {
     // The bytes move to the worker; a view into a larger buffer (a request frame, a Node
     // Buffer from a pool) is copied first. Uint8Array's slice copies even on a Buffer.
     const own = batches.byteOffset === 0 && batches.byteLength === batches.buffer.byteLength && !isNodeBuffer(batches) ? batches : Uint8Array.prototype.slice.call(batches);
     const size = own.byteLength;
-    const result = await this.#ask(topic, partition, { type: "append", topic, partition, batches: own }, [own.buffer as ArrayBuffer]);
+    const result = await this.#ask(topic, partition, { type: "append", topic, partition, batches: own, acks: options?.acks }, [own.buffer as ArrayBuffer]);
     this.stats.produced(topic, result.lastOffset - result.baseOffset + 1, size);
     return result;
   }
@@ -250,12 +254,36 @@ export class BrokerCore implements BrokerApi, ProducerHost {
     return result;
   }
 
+  /**
+   * Writes each marker to its partition, all partitions in parallel (one partition's markers in
+   * order). See {@link BrokerApi.writeTxnMarkers}.
+   * @throws {RivuletError} `invalid_producer_epoch`, `invalid_request`, `unknown_topic`, `unknown_partition`, `storage_error`, …
+   */
+  async writeTxnMarkers(markers: TxnMarker[]): Promise<void> {
+    const byPartition = new Map<string, TxnMarker[]>();
+    for (const marker of markers) {
+      const key = `${marker.topic}\u0000${marker.partition}`;
+      const list = byPartition.get(key);
+      if (list) list.push(marker);
+      else byPartition.set(key, [marker]);
+    }
+    await Promise.all(
+      [...byPartition.values()].map(async (list) => {
+        for (const { topic, partition, producerId, producerEpoch, coordinatorEpoch, commit } of list) {
+          await this.#ask(topic, partition, { type: "writeTxnMarker", topic, partition, producerId, producerEpoch, coordinatorEpoch, commit });
+        }
+      }),
+    );
+  }
+
   async fetch(topic: string, partition: number, options: FetchOptions): Promise<FetchResult> {
     const maxRecords = Math.min(options.maxRecords ?? this.limits.fetchRecordsMax, this.limits.fetchRecordsMax);
     const raw = await this.fetchBatches(topic, partition, options);
-    const { records, nextOffset } = batchesToRecords(topic, partition, raw.batches, raw.offset, maxRecords);
+    const aborted = options.isolation === "read_committed" ? raw.abortedTransactions : undefined;
+    const { records, nextOffset } = batchesToRecords(topic, partition, raw.batches, raw.offset, maxRecords, aborted);
     this.stats.fetched(topic, records.length, 0);
-    return { records, nextOffset: Math.min(nextOffset, raw.highWatermark), highWatermark: raw.highWatermark, logStartOffset: raw.logStartOffset };
+    const end = options.isolation === "read_committed" ? raw.lastStableOffset : raw.highWatermark;
+    return { records, nextOffset: Math.min(nextOffset, Math.max(end, raw.offset)), highWatermark: raw.highWatermark, lastStableOffset: raw.lastStableOffset, logStartOffset: raw.logStartOffset };
   }
 
   async fetchBatches(topic: string, partition: number, options: FetchOptions): Promise<FetchBatchesResult> {
@@ -266,7 +294,8 @@ export class BrokerCore implements BrokerApi, ProducerHost {
     const waitMs = options.signal?.aborted ? 0 : Math.min(Math.max(0, options.waitMs ?? 0), this.limits.fetchWaitMsMax);
     const maxBytes = Math.min(options.maxBytes ?? this.limits.fetchBytesMax, this.limits.fetchBytesMax);
     const fetchId = this.#nextFetchId++;
-    const message = { type: "fetch", topic, partition, offset: options.offset, maxBytes, waitMs, fetchId } as const;
+    const isolation = checkIsolation(options.isolation);
+    const message = { type: "fetch", topic, partition, offset: options.offset, maxBytes, waitMs, fetchId, isolation, replicaId: options.replicaId, currentLeaderEpoch: options.currentLeaderEpoch } as const;
     const signal = waitMs > 0 ? options.signal : undefined;
     // A caller that goes away (a closed SSE stream, a dropped long-poll) ends the wait on the
     // partition actor too, instead of leaving it to its timeout.
@@ -281,8 +310,8 @@ export class BrokerCore implements BrokerApi, ProducerHost {
     }
   }
 
-  async listOffset(topic: string, partition: number, spec: OffsetSpec): Promise<number> {
-    return this.#ask(topic, partition, { type: "listOffset", topic, partition, spec });
+  async listOffset(topic: string, partition: number, spec: OffsetSpec, options: { isolation?: Isolation } = {}): Promise<number> {
+    return this.#ask(topic, partition, { type: "listOffset", topic, partition, spec, isolation: checkIsolation(options.isolation) });
   }
 
   // Replication internals: what the replica fetcher and the cluster's leader changes drive. Not
@@ -293,8 +322,45 @@ export class BrokerCore implements BrokerApi, ProducerHost {
    * batch appended from now on carries it, and the epoch starts at the log end.
    * @throws {RivuletError} `fenced_leader_epoch` (older than the log's), `unknown_partition`
    */
-  becomeLeader(topic: string, partition: number, leaderEpoch: number): Promise<PartitionEpochState> {
-    return this.#ask(topic, partition, { type: "becomeLeader", topic, partition, leaderEpoch });
+  becomeLeader(topic: string, partition: number, leaderEpoch: number, replication?: LeaderReplication): Promise<PartitionEpochState> {
+    return this.#ask(topic, partition, { type: "becomeLeader", topic, partition, leaderEpoch, replication });
+  }
+
+  /**
+   * @internal Makes this broker's replica a follower of the leader of `leaderEpoch`: produce and
+   * consumer fetches get `not_leader`; acks=all writes still waiting fail with it.
+   * @throws {RivuletError} `fenced_leader_epoch` (older than one seen), `unknown_partition`
+   */
+  becomeFollower(topic: string, partition: number, leaderEpoch: number): Promise<PartitionEpochState> {
+    return this.#ask(topic, partition, { type: "becomeFollower", topic, partition, leaderEpoch });
+  }
+
+  /** @internal Stops leading or following: the partition is alone again (its own high watermark). */
+  stopReplication(topic: string, partition: number): Promise<null> {
+    return this.#ask(topic, partition, { type: "stopReplication", topic, partition });
+  }
+
+  /** @internal A follower takes its leader's high watermark (capped at its own log end). */
+  followerHighWatermark(topic: string, partition: number, highWatermark: number): Promise<PartitionEpochState> {
+    return this.#ask(topic, partition, { type: "followerHighWatermark", topic, partition, highWatermark });
+  }
+
+  /**
+   * @internal A leader's next ISR change to ask the controller for, within `waitMs` (null: none).
+   * It stays in flight until {@link isrSettled}.
+   */
+  isrWatch(topic: string, partition: number, waitMs: number): Promise<IsrChange | null> {
+    return this.#ask(topic, partition, { type: "isrWatch", topic, partition, waitMs });
+  }
+
+  /** @internal The controller's decision on the in-flight ISR change (null: unchanged). */
+  isrSettled(topic: string, partition: number, leaderEpoch: number, isr: number[] | null): Promise<null> {
+    return this.#ask(topic, partition, { type: "isrSettled", topic, partition, leaderEpoch, isr });
+  }
+
+  /** @internal Role, ISR and follower lags of the partition, for metrics. */
+  replicaState(topic: string, partition: number): Promise<ReplicaStatus> {
+    return this.#ask(topic, partition, { type: "replicaState", topic, partition });
   }
 
   /**
@@ -325,12 +391,13 @@ export class BrokerCore implements BrokerApi, ProducerHost {
 
   /**
    * @internal Appends batches fetched from the leader byte for byte (offsets, epochs, producer
-   * fields kept); the bytes move to the worker.
+   * fields kept); the bytes move to the worker. A follower then takes `highWatermark`, its
+   * leader's; `leaderEpoch`, the epoch followed, restores the role of a restarted worker.
    * @throws {RivuletError} `invalid_offset` (not contiguous), `fenced_leader_epoch`, `corrupt_record`, …
    */
-  async appendAsFollower(topic: string, partition: number, batches: Uint8Array): Promise<AppendBatchResult> {
+  async appendAsFollower(topic: string, partition: number, batches: Uint8Array, highWatermark?: number, leaderEpoch?: number): Promise<AppendBatchResult> {
     const own = batches.byteOffset === 0 && batches.byteLength === batches.buffer.byteLength && !isNodeBuffer(batches) ? batches : Uint8Array.prototype.slice.call(batches);
-    return this.#ask(topic, partition, { type: "appendAsFollower", topic, partition, batches: own }, [own.buffer as ArrayBuffer]);
+    return this.#ask(topic, partition, { type: "appendAsFollower", topic, partition, batches: own, highWatermark, leaderEpoch }, [own.buffer as ArrayBuffer]);
   }
 
   /** @internal The partition's log end, leader epoch and epoch entries. */
@@ -386,12 +453,19 @@ export class BrokerCore implements BrokerApi, ProducerHost {
     if (this.#closed) return Promise.reject(new RivuletError("closed", "the broker is closed"));
     try {
       const ref = this.#supervisor.route(topic, partition);
-      const timeoutMs = message.type === "fetch" ? message.waitMs + this.limits.askTimeoutMs : this.limits.askTimeoutMs;
+      const timeoutMs = message.type === "fetch" || message.type === "isrWatch" ? message.waitMs + this.limits.askTimeoutMs : this.limits.askTimeoutMs;
       return ref.ask(message, { timeoutMs, transfer }) as Promise<PartitionReplies[T["type"]]>;
     } catch (error) {
       return Promise.reject(error);
     }
   }
+}
+
+/** The isolation asked for (default read_uncommitted); anything else is `invalid_request`. */
+function checkIsolation(isolation: unknown): Isolation {
+  if (isolation === undefined || isolation === "read_uncommitted") return "read_uncommitted";
+  if (isolation === "read_committed") return isolation;
+  throw new RivuletError("invalid_request", `isolation must be read_committed or read_uncommitted, got ${String(isolation)}`, { isolation: String(isolation) });
 }
 
 /** A Node Buffer may share a pooled ArrayBuffer even when it looks whole. */

@@ -7,7 +7,7 @@
  * handed out, so a crash between the two re-delivers, never skips.
  */
 import { RivuletError, isRivuletError } from "../core/errors.ts";
-import type { BrokerApi, ConsumedRecord, FetchResult } from "./types.ts";
+import type { BrokerApi, ConsumedRecord, FetchResult, Isolation } from "./types.ts";
 import type { AssignorName, TopicPartition } from "./group-api.ts";
 
 /** Consumer options. */
@@ -24,6 +24,12 @@ export interface ConsumerOptions {
   waitMs?: number;
   sessionTimeoutMs?: number;
   assignor?: AssignorName;
+  /**
+   * `read_uncommitted` (default, as in Kafka): every record. `read_committed`: only records of
+   * committed transactions (and non-transactional ones), up to the last stable offset; a new
+   * position at `latest` is the last stable offset. Transaction markers are never records.
+   */
+  isolation?: Isolation;
 }
 
 interface PartitionCursor {
@@ -51,7 +57,7 @@ const key = (topic: string, partition: number) => `${topic}/${partition}`;
  */
 export class Consumer implements AsyncIterable<ConsumedRecord> {
   #broker: BrokerApi;
-  #options: Required<Omit<ConsumerOptions, "groupId" | "sessionTimeoutMs" | "assignor">> & ConsumerOptions;
+  #options: Required<Omit<ConsumerOptions, "groupId" | "sessionTimeoutMs" | "assignor" | "isolation">> & ConsumerOptions;
   #cursors = new Map<string, PartitionCursor>();
   #memberId: string | null = null;
   #generation = -1;
@@ -61,6 +67,9 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
 
   constructor(broker: BrokerApi, options: ConsumerOptions = {}) {
     this.#broker = broker;
+    if (options.isolation !== undefined && options.isolation !== "read_committed" && options.isolation !== "read_uncommitted") {
+      throw new RivuletError("invalid_request", `isolation must be read_committed or read_uncommitted, got ${String(options.isolation)}`);
+    }
     this.#options = { fromBeginning: false, autoCommit: true, maxRecords: 10_000, waitMs: 1_000, ...options };
   }
 
@@ -181,14 +190,14 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
   }
 
   #resetOffset(tp: TopicPartition): Promise<number> {
-    return this.#broker.listOffset(tp.topic, tp.partition, this.#options.fromBeginning ? "earliest" : "latest");
+    return this.#broker.listOffset(tp.topic, tp.partition, this.#options.fromBeginning ? "earliest" : "latest", { isolation: this.#options.isolation });
   }
 
   #startFetch(cursor: PartitionCursor, waitMs: number): void {
     if (cursor.inflight || cursor.buffer.length > 0) return;
     const signal = cursor.abort.signal;
     cursor.inflight = this.#broker
-      .fetch(cursor.tp.topic, cursor.tp.partition, { offset: cursor.fetchOffset, maxRecords: this.#options.maxRecords, waitMs, signal })
+      .fetch(cursor.tp.topic, cursor.tp.partition, { offset: cursor.fetchOffset, maxRecords: this.#options.maxRecords, waitMs, signal, isolation: this.#options.isolation })
       .then(
         (result: FetchResult) => {
           if (signal.aborted) return;

@@ -1,18 +1,30 @@
 /**
  * Turns stored batch bytes (as a partition actor hands them out) into records for callers
- * that want objects. Control batches are skipped; records below `offset` (in the first batch)
- * and past `maxRecords` are left out. One object per record, plus its key and value views.
+ * that want objects. Control batches (transaction markers) are always skipped; given the
+ * aborted transactions of a read_committed fetch, so are the batches of those transactions
+ * (`record/aborted-filter.ts`). Records below `offset` (in the first batch) and past
+ * `maxRecords` are left out. One object per record, plus its key and value views.
  */
-import { Attributes } from "../record/batch-layout.ts";
+import { AbortedTxnFilter, type AbortedTransaction } from "../record/aborted-filter.ts";
+import { isControlBatch } from "../record/control-batch.ts";
 import { forEachRecord, iterateBatches } from "../record/record-batch.ts";
 import type { ConsumedRecord } from "./types.ts";
 
-export function batchesToRecords(topic: string, partition: number, bytes: Uint8Array, offset: number, maxRecords: number): { records: ConsumedRecord[]; nextOffset: number } {
+export function batchesToRecords(
+  topic: string,
+  partition: number,
+  bytes: Uint8Array,
+  offset: number,
+  maxRecords: number,
+  aborted?: readonly AbortedTransaction[],
+): { records: ConsumedRecord[]; nextOffset: number } {
   const records: ConsumedRecord[] = [];
+  const filter = aborted ? new AbortedTxnFilter(aborted) : null;
   let nextOffset = offset;
   let full = false;
   for (const { position, header } of iterateBatches(bytes)) {
-    if ((header.attributes & Attributes.control) === 0) {
+    const skip = filter ? filter.skips(bytes, position, header) : isControlBatch(header);
+    if (!skip) {
       forEachRecord(bytes, position, (recordOffset, timestamp, key, value, headers) => {
         if (recordOffset < offset) return true;
         if (records.length >= maxRecords) {

@@ -5,11 +5,23 @@
  */
 import type { TopicConfig } from "../core/topic-config.ts";
 import type { RecordHeader } from "../record/record-header.ts";
-import type { AppendBatchResult, FetchBatchesResult, OffsetSpec } from "../actors/partition-protocol.ts";
+import type { Acks, AppendBatchResult, FetchBatchesResult, Isolation, OffsetSpec } from "../actors/partition-protocol.ts";
 import type { PartitionStatus } from "../actors/supervisor-protocol.ts";
 import type { GroupCoordinatorApi } from "./group-api.ts";
 
-export type { AppendBatchResult, FetchBatchesResult, OffsetSpec, PartitionStatus, RecordHeader };
+export type { Acks, AppendBatchResult, FetchBatchesResult, Isolation, OffsetSpec, PartitionStatus, RecordHeader };
+
+/** A commit or abort marker for one partition of a transaction (see {@link BrokerApi.writeTxnMarkers}). */
+export interface TxnMarker {
+  topic: string;
+  partition: number;
+  producerId: number;
+  producerEpoch: number;
+  /** The epoch of the transaction coordinator writing it (stored in the marker). */
+  coordinatorEpoch: number;
+  /** True for a commit marker, false for an abort marker. */
+  commit: boolean;
+}
 
 /** What a producer sends. Strings are stored as UTF-8; Uint8Arrays as they are. */
 export interface ProducerRecord {
@@ -111,6 +123,19 @@ export interface FetchOptions {
   waitMs?: number;
   /** Gives up the wait early. */
   signal?: AbortSignal;
+  /**
+   * `read_uncommitted` (default, as in Kafka): every record up to the high watermark.
+   * `read_committed`: stop at the last stable offset; decoded reads ({@link BrokerApi.fetch})
+   * also leave out the records of aborted transactions. Control records never appear as records.
+   */
+  isolation?: Isolation;
+  /**
+   * A follower's fetch (Kafka's replica_id ≥ 0, the follower's broker id): it reads up to the
+   * leader's log end, and its offset tells the leader what the follower holds. Default -1: a consumer.
+   */
+  replicaId?: number;
+  /** The leader epoch the caller believes current (Kafka's current_leader_epoch; -1 = not given). */
+  currentLeaderEpoch?: number;
 }
 
 /** Result of a fetch: records from `offset`, stopping at the high watermark. */
@@ -119,6 +144,8 @@ export interface FetchResult {
   /** Offset to fetch next. */
   nextOffset: number;
   highWatermark: number;
+  /** The partition's last stable offset: below it every transaction is decided. */
+  lastStableOffset: number;
   logStartOffset: number;
 }
 
@@ -180,12 +207,26 @@ export interface BrokerApi {
    */
   initProducer(options?: { owner?: string | null; producerId?: number }): Promise<{ producerId: number; producerEpoch: number }>;
   /** Appends one or more raw RecordBatch v2 (as a Kafka producer sent them) to a partition. */
-  appendBatch(topic: string, partition: number, batches: Uint8Array): Promise<AppendBatchResult>;
-  /** Reads records from `offset`, never past the high watermark; may wait `waitMs` for data. */
+  appendBatch(topic: string, partition: number, batches: Uint8Array, options?: { acks?: Acks }): Promise<AppendBatchResult>;
+  /**
+   * Appends a commit or abort control batch for `producerId` to each partition and ends its
+   * open transaction there. Idempotent: a marker for a producer with no open transaction on a
+   * partition is still written (Kafka writes it) but changes nothing else. Rejects an epoch
+   * below the producer's current one with `invalid_producer_epoch`. Resolves once every marker
+   * is durable (flushed as the topic's flush policy says; replicated on a replicated leader).
+   * Partitions are written in parallel; the first failure rejects (the other markers may have
+   * been written: retrying is safe).
+   */
+  writeTxnMarkers(markers: TxnMarker[]): Promise<void>;
+  /**
+   * Reads records from `offset`, never past the high watermark (read_committed: the last stable
+   * offset, without aborted transactions' records); never a control record; may wait `waitMs` for data.
+   */
   fetch(topic: string, partition: number, options: FetchOptions): Promise<FetchResult>;
   /** Reads whole stored batches from `offset` (Kafka Fetch). */
   fetchBatches(topic: string, partition: number, options: FetchOptions): Promise<FetchBatchesResult>;
-  listOffset(topic: string, partition: number, spec: OffsetSpec): Promise<number>;
+  /** Earliest, latest (read_committed: the last stable offset) or by timestamp. */
+  listOffset(topic: string, partition: number, spec: OffsetSpec, options?: { isolation?: Isolation }): Promise<number>;
   /** The consumer-group coordinator. */
   readonly groups: GroupCoordinatorApi;
   /** Partition count and config of a topic, without asking its workers; throws `unknown_topic`. */

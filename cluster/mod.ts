@@ -37,6 +37,15 @@
  * - Every broker caches the whole prefix ({@link MetadataCache}): a range read at one revision,
  *   then a watch from the next; after a compaction it reads again.
  *
+ * ## Replication (`replication/`)
+ *
+ * The {@link ReplicaManager} is what the reconciler drives with each partition's state: as
+ * leader, the partition keeps its followers' progress, the ISR's high watermark and acks=all,
+ * and asks `ReplicationEnv.alterIsr` for ISR changes; as follower, a `LeaderFetcher` per leader
+ * broker truncates by OffsetsForLeaderEpoch and copies the leader's log over its Kafka listener
+ * (the wire client, a {@link LeaderConnector}, is `kafka/replica-fetcher.ts`, injected by
+ * server/serve.ts: `serve(broker, { kafkaPort, replication: env })` returns `replicas`).
+ *
  * @example
  * ```ts
  * import { BrokerRegistration, ControllerElection, EtcdClient, MetadataCache } from "./cluster/mod.ts";
@@ -63,3 +72,7 @@ export * from "./membership/controller-election.ts";
 export * from "./membership/guarded-txn.ts";
 export * from "./membership/metadata-cache.ts";
 export * from "./membership/metadata-records.ts";
+export * from "./replication/leader-connection.ts";
+export * from "./replication/replica-host.ts";
+export * from "./replication/replica-manager.ts";
+export * from "./replication/replication-metrics.ts";

@@ -32,6 +32,10 @@ export const errorCodes = {
   timeout: { retriable: true },
   out_of_order_sequence: { retriable: false },
   producer_fenced: { retriable: false },
+  /** A transaction marker (or transactional request) carried a producer epoch below the producer's current one. */
+  invalid_producer_epoch: { retriable: false },
+  /** A producer's request does not fit the state of its transaction (e.g. a plain batch while its transaction is ongoing). */
+  invalid_txn_state: { retriable: false },
   unknown_producer: { retriable: false },
   unknown_group: { retriable: false },
   unknown_member: { retriable: false },
@@ -59,6 +63,12 @@ export const errorCodes = {
   fenced_leader_epoch: { retriable: true },
   /** A request named a leader epoch newer than the partition knows yet: retry once it has caught up. */
   unknown_leader_epoch: { retriable: true },
+  /** This broker does not lead the partition (it follows it, or holds no replica of it): find the leader and retry there. */
+  not_leader: { retriable: true },
+  /** An acks=all write was refused before its append: fewer in-sync replicas than `min.insync.replicas`. */
+  not_enough_replicas: { retriable: true },
+  /** An acks=all write was appended, but the in-sync replicas fell below `min.insync.replicas` before it was replicated. */
+  not_enough_replicas_after_append: { retriable: true },
   /** A processor store would pass its memory limit (`processorStoreBytesMax` or the store's `memoryLimitBytes`). */
   store_full: { retriable: false },
   /** A topology cannot run as declared (e.g. co-partitioned inputs with different partition counts). */

@@ -103,6 +103,18 @@ export const defaultLimits = {
   /** Most records one fetch returns. */
   fetchRecordsMax: 100_000,
 
+  // Replication
+  /** How long a follower's Fetch waits at the leader for new data (Kafka's `replica.fetch.wait.max.ms`). */
+  replicaFetchWaitMs: 500,
+  /** Most bytes of batches one follower Fetch asks for per partition (Kafka's `replica.fetch.max.bytes`). */
+  replicaFetchPartitionBytesMax: 1 * MiB,
+  /** Most bytes one follower Fetch response may carry across partitions (Kafka's `replica.fetch.response.max.bytes`). */
+  replicaFetchResponseBytesMax: 10 * MiB,
+  /** Pause before a follower reconnects to its leader or retries after an error (Kafka's `replica.fetch.backoff.ms`). */
+  replicaFetchBackoffMs: 1_000,
+  /** Longest a follower waits for its leader to answer one request before dropping the connection. */
+  replicaRequestTimeoutMs: 30_000,
+
   // Groups
   /** Members in one consumer group. */
   groupMembersMax: 1_000,

@@ -30,6 +30,13 @@ export interface TopicConfig {
   "message.max.bytes": number;
   /** `CreateTime` keeps producer timestamps; `LogAppendTime` stamps the broker's clock. */
   "message.timestamp.type": "CreateTime" | "LogAppendTime";
+  /** Replicated topics: a follower that has not caught up with the leader's log end for this long leaves the ISR. */
+  "replica.lag.time.max.ms": number;
+  /**
+   * Replicated topics: fewest in-sync replicas (the leader included) an acks=all write needs;
+   * capped at the replication factor, so the default 2 means min(2, replication factor).
+   */
+  "min.insync.replicas": number;
 }
 
 /** Defaults for every topic config. */
@@ -46,6 +53,8 @@ export const defaultTopicConfig: Readonly<TopicConfig> = Object.freeze({
   "flush.ms": 1000,
   "message.max.bytes": defaultLimits.messageMaxBytes,
   "message.timestamp.type": "CreateTime",
+  "replica.lag.time.max.ms": 30_000,
+  "min.insync.replicas": 2,
 });
 
 type Rule = (key: string, raw: unknown) => unknown;
@@ -77,6 +86,8 @@ const rules: Record<keyof TopicConfig, Rule> = {
   "flush.ms": integer(1, 3_600_000),
   "message.max.bytes": integer(64, defaultLimits.messageMaxBytes * 100),
   "message.timestamp.type": oneOf("CreateTime", "LogAppendTime"),
+  "replica.lag.time.max.ms": integer(1, 3_600_000),
+  "min.insync.replicas": integer(1, 1_000),
 };
 
 /**

@@ -10,6 +10,7 @@ import type { AuthConfig } from "../auth/auth-config.ts";
 import type { AuthDoor } from "../auth/auth-failures.ts";
 import type { Principal } from "../auth/rights.ts";
 import { Authenticator } from "../auth/authenticator.ts";
+import type { ReplicationSnapshot } from "../cluster/replication/replication-metrics.ts";
 
 /** Options of {@link createApp}. */
 export interface HttpOptions {
@@ -33,6 +34,8 @@ export interface HttpOptions {
   mounts?: HttpMount[];
   /** Aborting it ends every SSE stream and long-poll (graceful shutdown). */
   signal?: AbortSignal;
+  /** In a cluster, the replica manager's figures (ISR changes, under-replicated partitions, replica lag) for `/metrics`. */
+  replicationMetrics?: () => Promise<ReplicationSnapshot>;
 }
 
 /** What a mounted sub-app's handlers see: the principal the host authenticated. */
@@ -76,6 +79,7 @@ export interface ResolvedHttpOptions {
   clock: Clock;
   /** Aborts when the server shuts down. */
   signal: AbortSignal;
+  replicationMetrics: (() => Promise<ReplicationSnapshot>) | null;
 }
 
 /**
@@ -97,5 +101,6 @@ export function resolveHttpOptions(options: HttpOptions = {}): ResolvedHttpOptio
     auth: options.auth instanceof Authenticator ? options.auth : options.auth ? new Authenticator(options.auth, options.limits) : null,
     clock: options.clock ?? systemClock,
     signal: options.signal ?? new AbortController().signal,
+    replicationMetrics: options.replicationMetrics ?? null,
   };
 }

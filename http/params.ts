@@ -27,6 +27,26 @@ export function parsePartition(raw: string | undefined): number {
   return n;
 }
 
+/**
+ * The `isolation` query parameter: `read_uncommitted` (the default, as in Kafka) or
+ * `read_committed` (only decided transactions' records, up to the last stable offset).
+ *
+ * @throws {RivuletError} `invalid_request` for any other value
+ */
+export function parseIsolation(raw: string | undefined | null): "read_committed" | "read_uncommitted" {
+  if (raw === undefined || raw === null || raw === "" || raw === "read_uncommitted") return "read_uncommitted";
+  if (raw === "read_committed") return raw;
+  throw new RivuletError("invalid_request", `isolation must be read_committed or read_uncommitted, got ${JSON.stringify(raw.slice(0, 40))}`);
+}
+
+/** The OpenAPI description of the `isolation` query parameter. */
+export const isolationParam = {
+  name: "isolation",
+  in: "query",
+  description: "read_uncommitted (default): every record; read_committed: only committed transactions' records, up to the last stable offset",
+  schema: { type: "string", enum: ["read_uncommitted", "read_committed"] },
+} as const;
+
 /** A starting position: an offset, or the log's start or end. */
 export type OffsetParam = number | "earliest" | "latest";
 

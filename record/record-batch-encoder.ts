@@ -63,6 +63,8 @@ export interface EncodeBatchOptions {
   logAppendTime?: boolean;
   /** Set the transactional attribute bit. Default false. */
   transactional?: boolean;
+  /** Set the control attribute bit (a transaction marker, see `control-batch.ts`). Default false. */
+  control?: boolean;
 }
 
 const INT32_MAX = 0x7fff_ffff;
@@ -111,6 +113,7 @@ export function encodeRecordBatch(records: BatchRecord[], options: EncodeBatchOp
   let attributes = codec;
   if (options.logAppendTime) attributes |= Attributes.timestampTypeLogAppend;
   if (options.transactional) attributes |= Attributes.transactional;
+  if (options.control) attributes |= Attributes.control;
   writeHeader(out, options, attributes, count, baseTimestamp, maxTimestamp);
   return out;
 }

@@ -16,6 +16,16 @@ import type { HttpOptions } from "../http/options.ts";
 import { createDurableStreamsApp, durableStreamsMountAuth } from "../durable-streams/mod.ts";
 import { consoleMount } from "../console/mod.ts";
 import type { KafkaListener, KafkaListenerOptions } from "../kafka/listener.ts";
+import { ReplicaManagerImpl, type ReplicationEnv } from "../cluster/replication/replica-manager.ts";
+import type { ReplicaHost } from "../cluster/replication/replica-host.ts";
+
+/** The replica manager over `broker`, its followers fetching with the Kafka replica fetcher. */
+async function startReplication(broker: BrokerApi, env: ReplicationEnv, limits: ServeOptions["limits"]): Promise<ReplicaManagerImpl> {
+  const host = broker as BrokerApi & Partial<ReplicaHost>;
+  if (typeof host.becomeFollower !== "function" || typeof host.isrWatch !== "function") throw new TypeError("replication needs a Broker (its replication internals), not a bare BrokerApi");
+  const { connectToLeader } = await import("../kafka/replica-fetcher.ts");
+  return new ReplicaManagerImpl({ host: host as ReplicaHost, connect: connectToLeader, env, limits: resolveLimits(limits) });
+}
 
 /** Options of {@link serve}: the app's options plus where and how to listen. */
 export interface ServeOptions extends Omit<HttpOptions, "signal"> {
@@ -34,6 +44,12 @@ export interface ServeOptions extends Omit<HttpOptions, "signal"> {
   kafkaPort?: number;
   /** How long `close()` lets in-flight requests finish before cutting connections (default 2000 ms). */
   closeGraceMs?: number;
+  /**
+   * Run as one broker of a cluster: a {@link ReplicaManager} (returned as `replicas`) leads and
+   * follows partitions as told, its followers fetching over other brokers' Kafka listeners.
+   * Needs `kafkaPort` (followers fetch from this broker's listener) and a `Broker` (not any BrokerApi).
+   */
+  replication?: ReplicationEnv;
 }
 
 /** A running server. */
@@ -46,6 +62,8 @@ export interface Server {
   kafkaPort?: number;
   /** The Hono app being served. */
   app: Hono<AppEnv>;
+  /** With `replication`: what the cluster's reconciler drives (becomeLeader, becomeFollower, stopReplica). */
+  replicas?: ReplicaManagerImpl;
   /** Ends SSE streams and long-polls, stops accepting, and closes every connection. */
   close(): Promise<void>;
 }
@@ -76,13 +94,16 @@ export async function serve(broker: BrokerApi, options: ServeOptions = {}): Prom
   const host = options.host ?? "127.0.0.1";
   const limits = resolveLimits(options.limits);
   // One Authenticator for every door: failed attempts count per client address across doors.
+  if (options.replication && options.kafkaPort === undefined) throw new TypeError("replication needs a kafkaPort: followers fetch over the Kafka listener");
+  const replicas = options.replication ? await startReplication(broker, options.replication, options.limits) : undefined;
   const config = options.auth ?? (options.authFile ? await loadAuthFile(options.authFile) : undefined);
   const auth = config === undefined || config instanceof Authenticator ? config : new Authenticator(config, options.limits);
   const shutdown = new AbortController();
   const streams = { path: "/v1/stream", app: createDurableStreamsApp(broker, { limits: options.limits, signal: shutdown.signal }), ...durableStreamsMountAuth };
   const webConsole = consoleMount(broker, { authRequired: auth !== undefined, limits: options.limits, clock: options.clock, signal: shutdown.signal });
   const mounts = [...(options.mounts ?? []), ...[streams, webConsole].filter((d) => !options.mounts?.some((m) => m.path === d.path))];
-  const app = createApp(broker, { ...options, auth, mounts, signal: shutdown.signal });
+  const replicationMetrics = replicas ? () => replicas.metrics() : undefined;
+  const app = createApp(broker, { ...options, auth, mounts, signal: shutdown.signal, replicationMetrics });
   const running = await serveFetch({
     fetch: app.fetch,
     hostname: host,
@@ -98,6 +119,7 @@ export async function serve(broker: BrokerApi, options: ServeOptions = {}): Prom
     try {
       kafka = await startKafka(broker, { host, port: options.kafkaPort, tls: options.tls, auth, limits: options.limits });
     } catch (error) {
+      await replicas?.close();
       await running.shutdown(0);
       throw error;
     }
@@ -109,9 +131,11 @@ export async function serve(broker: BrokerApi, options: ServeOptions = {}): Prom
     url: `${options.tls ? "https" : "http"}://${shownHost}:${running.port}`,
     kafkaPort: kafka?.port,
     app,
+    replicas,
     close() {
       closing ??= (async () => {
         shutdown.abort();
+        await replicas?.close();
         await Promise.all([running.shutdown(options.closeGraceMs ?? 2_000), kafka?.close()]);
       })();
       return closing;

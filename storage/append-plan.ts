@@ -3,6 +3,7 @@ import type { TopicConfig } from "../core/topic-config.ts";
 import { lastSequence } from "./log-loader.ts";
 import type { SegmentBatch } from "./log-segment.ts";
 import type { ProducerAppend, ProducerState } from "./producer-state.ts";
+import { isControlBatch, isTransactionalBatch } from "../record/control-batch.ts";
 import { batchSize, decodeRecords, readBatchHeader, setBaseOffset, setPartitionLeaderEpoch, stampLogAppendTime, validateBatch } from "../record/record-batch.ts";
 
 /** What an append will write, decided before any byte is written. */
@@ -34,12 +35,16 @@ export interface AppendContext {
 
 /**
  * Validates every batch of an append (framing, CRC, `message.max.bytes`, null keys on a
- * compacted topic, producer sequence), then assigns offsets from the log end and stamps them and
+ * compacted topic, producer sequence, transaction state), then assigns offsets from the log end and stamps them and
  * the leader epoch — and, under LogAppendTime, the clock's time — into the batches in place. Throws before
  * touching anything when any batch is refused.
  *
+ * Control batches (transaction markers) are refused: only `Log.appendTxnMarker` writes them,
+ * as Kafka refuses them from clients. A transactional batch starts or extends its producer's
+ * transaction.
+ *
  * @throws {RivuletError} `invalid_record`, `corrupt_record`, `record_too_large`,
- *   `out_of_order_sequence`, `producer_fenced`
+ *   `out_of_order_sequence`, `producer_fenced`, `invalid_txn_state`
  */
 export function planAppend(input: Uint8Array, ctx: AppendContext): AppendPlan {
   if (input.length === 0) throw new RivuletError("invalid_record", "an append needs at least one record batch");
@@ -52,6 +57,8 @@ export function planAppend(input: Uint8Array, ctx: AppendContext): AppendPlan {
       throw new RivuletError("record_too_large", `a batch of ${size} bytes exceeds message.max.bytes ${maxBytes}`, { size, limit: maxBytes });
     }
     const header = readBatchHeader(input, p);
+    if (isControlBatch(header)) throw new RivuletError("invalid_record", "control batches (transaction markers) cannot be produced", { position: p });
+    if (isTransactionalBatch(header) && header.producerId < 0) throw new RivuletError("invalid_record", "a transactional batch needs a producer id", { position: p });
     if (compacted && !ctx.encodedHere && decodeRecords(input, p).some((r) => r.key === null)) {
       throw new RivuletError("invalid_record", "a compacted topic refuses records without a key", { position: p });
     }
@@ -69,12 +76,13 @@ export function planAppend(input: Uint8Array, ctx: AppendContext): AppendPlan {
     if (header.producerId >= 0) {
       if (header.baseSequence < 0) throw new RivuletError("invalid_record", `producer ${header.producerId} sent a batch without a sequence`);
       const lastSeq = lastSequence(header.baseSequence, header.lastOffsetDelta);
-      const dup = producers.check(header.producerId, header.producerEpoch, header.baseSequence, lastSeq);
+      const transactional = isTransactionalBatch(header);
+      const dup = producers.check(header.producerId, header.producerEpoch, header.baseSequence, lastSeq, transactional);
       if (dup) {
         duplicate = { baseOffset: duplicate?.baseOffset ?? dup.baseOffset, lastOffset: dup.lastOffset };
         continue;
       }
-      producers.record(header.producerId, header.producerEpoch, { firstSeq: header.baseSequence, lastSeq, baseOffset: offset, lastOffset: offset + count - 1 });
+      producers.record(header.producerId, header.producerEpoch, { firstSeq: header.baseSequence, lastSeq, baseOffset: offset, lastOffset: offset + count - 1 }, transactional);
     }
     const maxTimestamp = logAppendTime ? ctx.now : header.maxTimestamp;
     batches.push({ position, size, baseOffset: offset, lastOffset: offset + count - 1, maxTimestamp });

@@ -9,15 +9,19 @@ import { LogSegment } from "./log-segment.ts";
 import type { LogSegments } from "./log-segments.ts";
 import { decodeRecords, encodeFilteredBatch, readBatchHeader, validateBatch, type BatchHeader, type DecodedRecord } from "../record/record-batch.ts";
 import { rebuildIndexes } from "./segment-recovery.ts";
+import { AbortedTxnFilter, type AbortedTransaction } from "../record/aborted-filter.ts";
 import type { StorageHooks } from "./storage-hooks.ts";
 
 /** What compaction needs besides the segments. */
 export interface CleanOptions {
   config: TopicConfig;
   now: number;
+  /** The bound no cleaned segment may reach: the log passes its last stable offset, so no undecided transaction is cleaned. */
   highWatermark: number;
   logEndOffset: number;
   hooks: StorageHooks;
+  /** The aborted transactions from the log start up to `highWatermark` (from the `.txnindex` files). */
+  aborted?: readonly AbortedTransaction[];
 }
 
 /**
@@ -32,6 +36,12 @@ export interface CleanOptions {
  * kept as a bare header when it carries a producer id (it may hold that producer's last
  * sequence), and dropped otherwise. Control batches (transaction markers) are copied untouched.
  *
+ * Transactions: nothing at or past the last stable offset is cleaned (the caller passes it as
+ * the bound), so an ongoing transaction's records stay until its marker. Records of aborted
+ * transactions are dropped (their batches kept as bare headers, which carry the producer's
+ * sequence) and never count as a key's latest value, so a read_committed reader never loses a
+ * committed value to an aborted one. Committed transactional records compact like any other.
+ *
  * Each cleaned segment is written to `<base>.log.cleaned`, renamed to `.log.swap` (the commit
  * point: recovery finishes a swap and deletes a `.cleaned`), then renamed over the `.log`; its
  * indexes are rebuilt. The key map holds every key of the cleanable segments in memory.
@@ -42,20 +52,23 @@ export function compactLog(dir: string, segments: LogSegments, options: CleanOpt
   const cleanable = cleanableSegments(segments, options);
   if (cleanable.length === 0) return { removedRecords: 0 };
   const latest = new Map<string, number>();
+  const abortedInMap = new AbortedTxnFilter(options.aborted ?? []);
   for (const segment of cleanable) {
-    forEachBatch(segment, (_bytes, header, records) => {
-      if (isControl(header)) return;
+    forEachBatch(segment, (bytes, header, records) => {
+      if (abortedInMap.skips(bytes, 0, header)) return;
       for (const r of records) if (r.key) latest.set(keyOf(r.key), r.offset);
     });
   }
+  const abortedInCopy = new AbortedTxnFilter(options.aborted ?? []);
   const tombstoneBefore = options.now - options.config["delete.retention.ms"];
   let removedRecords = 0;
   for (const segment of cleanable) {
     const parts: Uint8Array[] = [];
     let removedHere = 0;
     forEachBatch(segment, (bytes, header, records) => {
+      const aborted = abortedInCopy.skips(bytes, 0, header);
       if (isControl(header)) return void parts.push(bytes);
-      const keep = records.filter((r) => !r.key || (latest.get(keyOf(r.key)) === r.offset && !(r.value === null && r.timestamp < tombstoneBefore)));
+      const keep = aborted ? [] : records.filter((r) => !r.key || (latest.get(keyOf(r.key)) === r.offset && !(r.value === null && r.timestamp < tombstoneBefore)));
       removedHere += records.length - keep.length;
       if (keep.length === records.length) parts.push(bytes);
       else if (keep.length > 0 || header.producerId >= 0) parts.push(encodeFilteredBatch(header, keep));

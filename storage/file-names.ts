@@ -3,7 +3,7 @@ import { join } from "node:path";
 /**
  * Names of the files in a partition directory, in one place. A segment is named by its base
  * offset zero-padded to 20 digits, as in Kafka: `00000000000000000000.log` with its `.index` and
- * `.timeindex`; producer-state snapshots are `<offset20>.snapshot`; the leader-epoch checkpoint
+ * `.timeindex` and `.txnindex` (aborted transactions, see `transaction-index.ts`); producer-state snapshots are `<offset20>.snapshot`; the leader-epoch checkpoint
  * is `leader-epoch-checkpoint` (see `leader-epoch-cache.ts`).
  *
  * File states (suffixes appended to a whole file name):
@@ -15,6 +15,7 @@ export const Suffix = {
   log: ".log",
   index: ".index",
   timeIndex: ".timeindex",
+  txnIndex: ".txnindex",
   snapshot: ".snapshot",
   tmp: ".tmp",
   cleaned: ".cleaned",

@@ -1,5 +1,6 @@
 import { RivuletError } from "../core/errors.ts";
 import { readBatchHeader, validateBatch } from "../record/record-batch.ts";
+import { isControlBatch, isTransactionalBatch, readControlMarker } from "../record/control-batch.ts";
 import { batchEpoch } from "./epoch-recovery.ts";
 import type { EpochEntry } from "./leader-epoch-cache.ts";
 import { lastSequence } from "./log-loader.ts";
@@ -13,6 +14,8 @@ export interface FollowerAppendPlan {
   producers: ProducerAppend;
   /** Epoch entries the batches start, to assign before the bytes are written. */
   epochs: EpochEntry[];
+  /** Transactions the batches' markers end, in order (aborted ones go to the `.txnindex`). */
+  endedTxns: { producerId: number; firstOffset: number; markerOffset: number; commit: boolean }[];
 }
 
 /**
@@ -20,10 +23,11 @@ export interface FollowerAppendPlan {
  * CRC-valid, offsets increasing from the log end (compaction may leave gaps), leader epochs
  * never decreasing and none older than `latestEpoch`. Offsets, epochs and timestamps are kept as the leader stamped them.
  * Producer state is recorded without sequence checks (the leader made them, as in Kafka), so a
- * producer's retry after a failover finds its batches here.
+ * producer's retry after a failover finds its batches here; transactional batches and markers
+ * open and end transactions as on the leader.
  *
  * @throws {RivuletError} `invalid_record`, `corrupt_record`, `record_too_large` (a batch);
- *   `invalid_offset` (a batch starting below the log end or the previous batch's end; gaps
+ *   `invalid_producer_epoch` (a marker below its producer's epoch); `invalid_offset` (a batch starting below the log end or the previous batch's end; gaps
  *   are allowed, as compaction leaves them); `fenced_leader_epoch` (an epoch
  *   older than the log's newest)
  */
@@ -32,6 +36,7 @@ export function planFollowerAppend(input: Uint8Array, ctx: { nextOffset: number;
   const producers = ctx.producers.begin();
   const batches: SegmentBatch[] = [];
   const epochs: EpochEntry[] = [];
+  const endedTxns: FollowerAppendPlan["endedTxns"] = [];
   let expected = ctx.nextOffset;
   let latest = ctx.latestEpoch ?? -1;
   for (let position = 0; position < input.length; ) {
@@ -48,17 +53,21 @@ export function planFollowerAppend(input: Uint8Array, ctx: { nextOffset: number;
     }
     if (epoch > latest) epochs.push({ epoch, startOffset: header.baseOffset });
     latest = epoch;
-    if (header.producerId >= 0 && header.baseSequence >= 0) {
-      producers.record(header.producerId, header.producerEpoch, {
-        firstSeq: header.baseSequence,
-        lastSeq: lastSequence(header.baseSequence, header.lastOffsetDelta),
-        baseOffset: header.baseOffset,
-        lastOffset,
-      });
+    if (isControlBatch(header)) {
+      const marker = header.producerId >= 0 ? readControlMarker(input, position) : null;
+      const ended = marker ? producers.marker(header.producerId, header.producerEpoch) : undefined;
+      if (marker && ended) endedTxns.push({ producerId: header.producerId, firstOffset: ended.firstOffset, markerOffset: header.baseOffset, commit: marker.commit });
+    } else if (header.producerId >= 0 && header.baseSequence >= 0) {
+      producers.record(
+        header.producerId,
+        header.producerEpoch,
+        { firstSeq: header.baseSequence, lastSeq: lastSequence(header.baseSequence, header.lastOffsetDelta), baseOffset: header.baseOffset, lastOffset },
+        isTransactionalBatch(header),
+      );
     }
     batches.push({ position, size, baseOffset: header.baseOffset, lastOffset, maxTimestamp: header.maxTimestamp });
     expected = lastOffset + 1;
     position += size;
   }
-  return { batches, producers, epochs };
+  return { batches, producers, epochs, endedTxns };
 }

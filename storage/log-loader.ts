@@ -1,12 +1,12 @@
-import { readdirSync, renameSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fsyncDir, readCbor } from "./atomic-file.ts";
-import { scanHeaders } from "./batch-scanner.ts";
 import { CLEAN_SHUTDOWN_FILE, offsetPath, parseOffsetName, Suffix, type CleanShutdown } from "./file-names.ts";
 import { LogSegment } from "./log-segment.ts";
 import { LogSegments } from "./log-segments.ts";
 import { loadSnapshot } from "./producer-snapshots.ts";
-import type { ProducerState } from "./producer-state.ts";
+import { ProducerState } from "./producer-state.ts";
+import { reconcileTxnIndexes, rebuildTxnIndexes, replayBatches } from "./txn-replay.ts";
 import { rebuildIndexes } from "./segment-recovery.ts";
 import { loadEpochCache } from "./epoch-recovery.ts";
 import type { LeaderEpochCache } from "./leader-epoch-cache.ts";
@@ -50,17 +50,21 @@ export interface LoadedLog {
  *    its last index entry and truncate at the first bad byte — unless the clean-shutdown marker
  *    vouches for it, then scan nothing.
  * 4. Load producer state: the newest snapshot at or below the log end, then the batch headers
- *    after it.
+ *    after it (data batches, transaction markers). The `.txnindex` of a segment whose file was
+ *    missing or torn is rebuilt from the log (`txn-replay.ts`); the entries of the replayed part
+ *    are recomputed and made to agree (a crash may have lost or torn the newest ones).
  * 5. Load the leader-epoch cache and make it agree with the log (`epoch-recovery.ts`); only then
  *    is a finished truncation's marker deleted.
  */
 export function loadLog(dir: string, options: LoadOptions): LoadedLog {
   const { bases, marker, truncation } = listAndTidy(dir);
+  const missingTxnIndexes = new Set(bases.filter((base) => !existsSync(offsetPath(dir, base, Suffix.txnIndex))));
   const segments = new LogSegments(checkIndexes(dir, bases, options));
   const { nextOffset, bytesTruncated } = truncation
     ? finishTruncation(dir, segments, truncation, options)
     : recoverTail(segments.active, marker, options);
-  const producerState = loadProducerState(dir, segments, nextOffset, options);
+  for (const segment of segments.all()) if (!segment.txnIndex.sizeIsWhole) missingTxnIndexes.add(segment.baseOffset);
+  const producerState = loadProducerState(dir, segments, nextOffset, options, missingTxnIndexes);
   const cleanShutdown = bytesTruncated === 0 && marker !== undefined && !truncation;
   const epochs = loadEpochCache(dir, segments, nextOffset, { indexIntervalBytes: options.indexIntervalBytes, cleanShutdown, truncatedTo: truncation?.full ? 0 : truncation?.offset });
   if (truncation) clearTruncationMarker(dir);
@@ -91,7 +95,7 @@ function listAndTidy(dir: string): { bases: number[]; marker: CleanShutdown | un
   }
   for (const name of names) {
     const parsed = parseOffsetName(name);
-    if ((parsed?.suffix === Suffix.index || parsed?.suffix === Suffix.timeIndex) && !logs.has(parsed.offset)) {
+    if ((parsed?.suffix === Suffix.index || parsed?.suffix === Suffix.timeIndex || parsed?.suffix === Suffix.txnIndex) && !logs.has(parsed.offset)) {
       rmSync(join(dir, name), { force: true });
       changed = true;
     }
@@ -146,33 +150,17 @@ function finishTruncation(dir: string, segments: LogSegments, plan: TruncationPl
 
 /**
  * Pass 4, and the rebuild after a truncation: the newest snapshot at or below `nextOffset`
- * (newer ones are deleted), then the batch headers from it to `nextOffset`.
+ * (newer ones are deleted), then the batches from it to `nextOffset` (`txn-replay.ts`), whose
+ * aborted transactions the segments' `.txnindex` files are made to agree with. The files of
+ * `rebuild` (missing or torn) are first rebuilt from the log start.
  */
-export function loadProducerState(dir: string, segments: LogSegments, nextOffset: number, options: LoadOptions): ProducerState {
+export function loadProducerState(dir: string, segments: LogSegments, nextOffset: number, options: LoadOptions, rebuild: Set<number> = new Set()): ProducerState {
   const { state, offset } = loadSnapshot(dir, nextOffset, segments.first.baseOffset);
-  for (let i = Math.max(0, segments.floorIndex(offset)); i < segments.count && offset < nextOffset; i++) {
-    const segment = segments.at(i)!;
-    const end = segments.endOffsetOf(i, nextOffset);
-    if (end <= offset) continue;
-    segment.checkIndexes(options.indexIntervalBytes, end);
-    const from = segment.offsetIndex.lookup(offset).position;
-    for (const { header } of scanHeaders(segment.log, from)) {
-      const lastOffset = header.baseOffset + header.lastOffsetDelta;
-      if (header.baseOffset >= nextOffset) break;
-      if (lastOffset < offset || header.producerId < 0) continue;
-      state.replay(header.producerId, header.producerEpoch, {
-        firstSeq: header.baseSequence,
-        lastSeq: lastSequence(header.baseSequence, header.lastOffsetDelta),
-        baseOffset: header.baseOffset,
-        lastOffset,
-      });
-    }
-  }
+  const below = new Set([...rebuild].filter((base) => base < offset));
+  rebuildTxnIndexes(segments, below, nextOffset, options.indexIntervalBytes, new ProducerState());
+  const aborted = replayBatches(state, segments, offset, nextOffset, options.indexIntervalBytes);
+  reconcileTxnIndexes(segments, offset, nextOffset, aborted);
   return state;
 }
 
-/** The last sequence of a batch, wrapping past int32 max as Kafka does. */
-export function lastSequence(baseSequence: number, lastOffsetDelta: number): number {
-  const last = baseSequence + lastOffsetDelta;
-  return last > 0x7fffffff ? last - 0x80000000 : last;
-}
+export { lastSequence } from "./txn-replay.ts";

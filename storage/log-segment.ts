@@ -8,6 +8,7 @@ import { decodeRecords, validateBatch } from "../record/record-batch.ts";
 import { rebuildIndexes, recoverSegment } from "./segment-recovery.ts";
 import type { StorageHooks } from "./storage-hooks.ts";
 import { TimeIndex } from "./time-index.ts";
+import { TransactionIndex } from "./transaction-index.ts";
 
 /** Where one batch of an append lies and what it holds. */
 export interface SegmentBatch {
@@ -25,7 +26,9 @@ export const STORED_BATCH_BYTES_MAX = 0x7fffffff;
 /**
  * One segment of a partition's log: the `.log` file of RecordBatch v2 batches (see
  * `batch-layout.ts`) with offsets from {@link baseOffset}, plus its sparse {@link OffsetIndex}
- * and {@link TimeIndex}. Only the newest segment is appended to.
+ * and {@link TimeIndex}, and its {@link TransactionIndex} of the transactions aborted by markers
+ * in it (created with the segment, even when empty, so a missing one is noticed and rebuilt).
+ * Only the newest segment is appended to.
  *
  * Reads seek with the offset index and read only the bytes they return; every batch handed
  * out is CRC-checked first. The indexes of an older segment are loaded and sanity-checked on
@@ -38,6 +41,7 @@ export class LogSegment {
   readonly log: FileChannel;
   readonly offsetIndex: OffsetIndex;
   readonly timeIndex: TimeIndex;
+  readonly txnIndex: TransactionIndex;
   /** Offset after the last batch (kept exact for the newest segment only). */
   nextOffset: number;
   /** Clock time of the first append, for `segment.ms`; undefined until known. */
@@ -52,6 +56,7 @@ export class LogSegment {
     this.log = FileChannel.open(offsetPath(dir, baseOffset, Suffix.log), hooks);
     this.offsetIndex = new OffsetIndex(offsetPath(dir, baseOffset, Suffix.index), baseOffset, hooks);
     this.timeIndex = new TimeIndex(offsetPath(dir, baseOffset, Suffix.timeIndex), baseOffset, hooks);
+    this.txnIndex = new TransactionIndex(offsetPath(dir, baseOffset, Suffix.txnIndex), hooks);
   }
 
   /** Opens (or creates) the segment with `baseOffset` in `dir`; reads nothing. */
@@ -200,6 +205,7 @@ export class LogSegment {
     this.log.sync();
     this.offsetIndex.sync();
     this.timeIndex.sync();
+    this.txnIndex.sync();
   }
 
   /**
@@ -207,19 +213,20 @@ export class LogSegment {
    * written before the call is on disk (used by `flush=interval`, so the actor keeps serving).
    */
   async syncInBackground(): Promise<void> {
-    await Promise.all([this.log.syncInBackground(), this.offsetIndex.syncInBackground(), this.timeIndex.syncInBackground()]);
+    await Promise.all([this.log.syncInBackground(), this.offsetIndex.syncInBackground(), this.timeIndex.syncInBackground(), this.txnIndex.syncInBackground()]);
   }
 
   close(): void {
     this.log.close();
     this.offsetIndex.close();
     this.timeIndex.close();
+    this.txnIndex.close();
   }
 
   /** Closes and deletes the segment's files, the `.log` first so a crash leaves no half segment. */
   deleteFiles(): void {
     this.close();
-    for (const path of [this.log.path, this.offsetIndex.path, this.timeIndex.path]) rmSync(path, { force: true });
+    for (const path of [this.log.path, this.offsetIndex.path, this.timeIndex.path, this.txnIndex.path]) rmSync(path, { force: true });
   }
 
   #validate(bytes: Uint8Array, at: number, filePosition: number): void {

@@ -101,7 +101,8 @@ export function clearTruncationMarker(dir: string): void {
  * crash part-way. Steps, in order:
  * 1. delete the segments above `segmentBase`, newest first (each `.log` before its indexes), so
  *    what remains is always a prefix of the segments;
- * 2. cut the holding segment's `.log` at `position`, then its offset and time indexes;
+ * 2. cut the holding segment's `.log` at `position`, then its offset, time and transaction
+ *    indexes (aborted transactions whose marker is at or past `offset` go);
  * 3. re-validate the holding segment's new tail from its last index entry (which also sets its
  *    end offset, largest timestamp and index spacing, as at open);
  * 4. fdatasync the segment and its indexes, and fsync the directory.
@@ -126,6 +127,7 @@ export function applyTruncation(dir: string, segments: LogSegments, plan: Trunca
     removed += holding.log.truncate(plan.position);
     holding.offsetIndex.truncateToPosition(plan.position);
     holding.timeIndex.truncateToOffset(plan.offset);
+    holding.txnIndex.truncateToOffset(plan.offset);
     holding.recover(indexIntervalBytes, maxBatchBytes);
     holding.sync();
   }
@@ -148,6 +150,7 @@ function applyFullTruncation(dir: string, segments: LogSegments, offset: number,
   removed += target.log.truncate(0);
   target.offsetIndex.replace([]);
   target.timeIndex.replace([]);
+  target.txnIndex.replace([]);
   target.recover(options.indexIntervalBytes, options.maxBatchBytes);
   target.sync();
   for (const snapshot of listSnapshots(dir)) rmSync(offsetPath(dir, snapshot, Suffix.snapshot), { force: true });

@@ -7,6 +7,8 @@ import { defaultLimits, type Limits } from "../core/limits.ts";
 import type { TopicConfig } from "../core/topic-config.ts";
 import { checkRecordBlock, type RecordBlock } from "../record/record-block.ts";
 import { encodeRecordBlock, type BlockBatchOptions } from "../record/record-block-encoder.ts";
+import { encodeControlBatch } from "../record/control-batch.ts";
+import { iterateBatches, setBaseOffset, setPartitionLeaderEpoch, stampLogAppendTime } from "../record/record-batch.ts";
 import { planAppend } from "./append-plan.ts";
 import { fsyncDir, writeCborAtomic } from "./atomic-file.ts";
 import { compactLog } from "./cleaner.ts";
@@ -22,6 +24,7 @@ import type { LogSegments } from "./log-segments.ts";
 import { deleteSnapshotsBefore, writeSnapshot } from "./producer-snapshots.ts";
 import { applyRetention } from "./retention.ts";
 import type { StorageHooks } from "./storage-hooks.ts";
+import type { AbortedTxn } from "./transaction-index.ts";
 
 /**
  * Where {@link Log.appendRecords} encodes, one buffer per thread for every log on it: the batch
@@ -51,11 +54,32 @@ export interface AppendResult {
   duplicate: boolean;
 }
 
+/** Which records a read may return: up to the high watermark, or only up to the last stable offset. */
+export type Isolation = "read_uncommitted" | "read_committed";
+
 export interface ReadResult {
-  /** Whole batches; the first holds the requested offset. Empty at the high watermark. */
+  /** Whole batches; the first holds the requested offset. Empty at the high watermark (read_committed: at the last stable offset). */
   batches: Uint8Array;
   highWatermark: number;
+  /** The last stable offset: below it every transaction is decided (≤ the high watermark). */
+  lastStableOffset: number;
   logStartOffset: number;
+  /**
+   * read_committed: the aborted transactions overlapping the returned batches (marker at or
+   * past the read offset, first offset below the end of the batches), by first offset; a reader
+   * drops a transactional batch of such a producer from its first offset until its abort
+   * marker. Empty for read_uncommitted.
+   */
+  abortedTransactions: { producerId: number; firstOffset: number }[];
+}
+
+/** A transaction marker to append (see {@link Log.appendTxnMarker}). */
+export interface TxnMarkerInput {
+  producerId: number;
+  producerEpoch: number;
+  coordinatorEpoch: number;
+  /** True for a commit marker, false for an abort marker. */
+  commit: boolean;
 }
 
 /**
@@ -68,6 +92,13 @@ export interface ReadResult {
  * leader-epoch cache (`leader-epoch-cache.ts`) that answers OffsetsForLeaderEpoch; it appends a
  * leader's batches byte for byte as a follower, and truncates crash-consistently
  * ({@link truncateTo}, {@link truncateFullyAndStartAt}).
+ *
+ * Transactions: producer state (`producer-state.ts`) tracks each producer's ongoing transaction;
+ * {@link appendTxnMarker} ends one with a commit or abort control batch (an abort also goes to
+ * the segment's `.txnindex`, `transaction-index.ts`). The {@link lastStableOffset} is the
+ * smallest first offset of the transactions not yet decided — ongoing, or ended by a marker the
+ * high watermark has not passed yet — capped by the high watermark; read_committed reads stop
+ * there and name the aborted transactions they cover ({@link read}).
  *
  * Not thread-safe: owned by exactly one partition actor. Under `flush=interval` the periodic
  * fdatasync runs on the runtime's I/O pool while the owner goes on appending and reading; a
@@ -93,6 +124,8 @@ export class Log {
   #producers: ProducerState;
   #epochs: LeaderEpochCache;
   #leaderEpoch: number;
+  /** Transactions ended by a marker not yet below the high watermark (flush=always), in marker order: they still hold the last stable offset. */
+  #undecided: { firstOffset: number; markerOffset: number }[] = [];
   #commit: SyncCoalescer<AppendResult>;
   #timer: ReturnType<typeof setInterval> | undefined;
   #closed = false;
@@ -141,6 +174,21 @@ export class Log {
   }
   get highWatermark(): number {
     return this.#highWatermark;
+  }
+  /**
+   * The last stable offset: min(first offset of every transaction not yet decided, high
+   * watermark). A transaction is decided once its marker is below the high watermark.
+   */
+  get lastStableOffset(): number {
+    const hw = this.#highWatermark;
+    while (this.#undecided.length > 0 && this.#undecided[0].markerOffset < hw) this.#undecided.shift();
+    let lso = Math.min(hw, this.#producers.firstUnstableOffset() ?? hw);
+    for (const txn of this.#undecided) lso = Math.min(lso, txn.firstOffset);
+    return lso;
+  }
+  /** The ongoing transactions, producer id → first offset (tests, the admin view). */
+  get ongoingTransactions(): Map<number, number> {
+    return this.#producers.ongoingTransactions();
   }
   get sizeBytes(): number {
     return this.#segments.sizeBytes();
@@ -229,6 +277,60 @@ export class Log {
     }
   }
 
+  /**
+   * Appends a commit or abort marker (one control batch, `control-batch.ts`) for `producerId`
+   * and ends its ongoing transaction in this partition; an abort adds the transaction to the
+   * segment's `.txnindex`. A marker for a producer with no ongoing transaction is written all
+   * the same and changes nothing else (one with a higher epoch raises the producer's epoch, so a
+   * fenced producer's batches are refused). The promise resolves per `flush`, as {@link append}.
+   *
+   * @throws {RivuletError} (as a rejection) `invalid_producer_epoch` (an epoch below the
+   *   producer's), `invalid_request`, `storage_error`, `closed`
+   */
+  appendTxnMarker(marker: TxnMarkerInput): Promise<AppendResult> {
+    try {
+      this.#checkWritable();
+      const now = this.#clock.now();
+      const bytes = encodeControlBatch({ ...marker, timestamp: now });
+      const producers = this.#producers.begin();
+      const ended = producers.marker(marker.producerId, marker.producerEpoch);
+      const offset = this.#nextOffset;
+      const leaderEpoch = this.#leaderEpoch;
+      setBaseOffset(bytes, 0, offset);
+      setPartitionLeaderEpoch(bytes, 0, leaderEpoch);
+      const logAppendTime = this.#config["message.timestamp.type"] === "LogAppendTime" ? now : -1;
+      if (logAppendTime >= 0) stampLogAppendTime(bytes, 0, now);
+      if (this.#epochs.latestEpoch !== leaderEpoch) this.#startEpoch(leaderEpoch, offset);
+      rollIfDue(this.dir, this.#segments, this.#producers, { bytes: bytes.length, first: offset, last: offset, now, config: this.#config, hooks: this.#hooks });
+      const active = this.#segments.active;
+      if (active.size === 0) active.rolledAtMs = now;
+      active.append(bytes, [{ position: 0, size: bytes.length, baseOffset: offset, lastOffset: offset, maxTimestamp: now }], this.#config["index.interval.bytes"]);
+      producers.commit();
+      this.#nextOffset = offset + 1;
+      if (ended) this.#txnEnded(ended.producerId, ended.firstOffset, offset, marker.commit);
+      const result: AppendResult = { baseOffset: offset, lastOffset: offset, logAppendTime, duplicate: false };
+      if (this.#config.flush === "always") return this.#commit.wait(result);
+      this.#highWatermark = this.#nextOffset;
+      return Promise.resolve(result);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** Records a transaction a marker at `markerOffset` (already written) ended. */
+  #txnEnded(producerId: number, firstOffset: number, markerOffset: number, commit: boolean): void {
+    if (this.#config.flush === "always") this.#undecided.push({ firstOffset, markerOffset });
+    if (commit) return;
+    try {
+      const lastStableOffset = this.#producers.firstUnstableOffset() ?? markerOffset + 1;
+      this.#segments.active.txnIndex.append({ producerId, firstOffset, lastOffset: markerOffset, lastStableOffset });
+    } catch (error) {
+      // The marker is in the log, its index entry is not: recovery rebuilds it from the log.
+      this.#failed = error instanceof RivuletError ? error : new RivuletError("storage_error", String(error));
+      throw this.#failed;
+    }
+  }
+
   #append(batches: Uint8Array, encodedHere: boolean): Promise<AppendResult> {
     try {
       this.#checkWritable();
@@ -289,6 +391,7 @@ export class Log {
       active.append(batches, plan.batches, this.#config["index.interval.bytes"]);
       plan.producers.commit();
       this.#nextOffset = last + 1;
+      for (const t of plan.endedTxns) this.#txnEnded(t.producerId, t.firstOffset, t.markerOffset, t.commit);
       const result: AppendResult = { baseOffset: first, lastOffset: last, logAppendTime: -1, duplicate: false };
       if (this.#config.flush === "always") return this.#commit.wait(result);
       this.#highWatermark = this.#nextOffset;
@@ -370,6 +473,7 @@ export class Log {
       this.#producers = plan.full
         ? new ProducerState()
         : loadProducerState(this.dir, this.#segments, this.#nextOffset, { indexIntervalBytes: interval, maxBatchBytes: this.#maxStoredBatchBytes(), hooks: this.#hooks });
+      this.#undecided = plan.full ? [] : this.#undecided.filter((t) => t.markerOffset < this.#nextOffset);
       clearTruncationMarker(this.dir);
       if (this.#segments.active.size > 0) this.#segments.active.rolledAtMs = this.#clock.now();
       return removed;
@@ -383,12 +487,17 @@ export class Log {
 
   /**
    * Reads whole batches from the one holding `offset`, up to `maxBytes` (at least one batch
-   * when one exists), never past the high watermark, from one segment.
+   * when one exists), never past the high watermark — under `read_committed` never past the
+   * last stable offset, with the aborted transactions the batches overlap — from one segment.
+   * `upTo` moves the high watermark: a replicated partition's leader lets consumers read only
+   * what its in-sync replicas hold (below it), and its followers up to the log end (past it:
+   * what is written, durable or not yet, so the leader's and the followers' fsyncs overlap).
+   * Never past the log end; under `read_committed` never past the last stable offset either.
    *
    * @throws {RivuletError} `offset_out_of_range` (details: logStartOffset, logEndOffset);
    *   `corrupt_record` naming the file and byte position
    */
-  read(offset: number, maxBytes: number): ReadResult {
+  read(offset: number, maxBytes: number, options: { isolation?: Isolation; upTo?: number } = {}): ReadResult {
     this.#checkOpen();
     const logStartOffset = this.logStartOffset;
     if (!Number.isSafeInteger(offset) || offset < logStartOffset || offset > this.#nextOffset) {
@@ -399,16 +508,37 @@ export class Log {
       });
     }
     const interval = this.#config["index.interval.bytes"];
-    const empty = new Uint8Array(0);
-    for (let i = this.#segments.floorIndex(offset); offset < this.#highWatermark && i < this.#segments.count; i++) {
+    const lastStableOffset = this.lastStableOffset;
+    const committed = options.isolation === "read_committed";
+    const { upTo } = options;
+    const limit = committed ? Math.min(lastStableOffset, upTo ?? lastStableOffset) : upTo === undefined ? this.#highWatermark : Math.min(upTo, this.#nextOffset);
+    const from = offset;
+    for (let i = this.#segments.floorIndex(offset); offset < limit && i < this.#segments.count; i++) {
       const segment = this.#segments.at(i)!;
       const end = this.#segments.endOffsetOf(i, this.#nextOffset);
       if (offset >= end) continue;
-      const batches = segment.read(Math.max(offset, segment.baseOffset), maxBytes, this.#highWatermark, interval, end);
-      if (batches.length > 0) return { batches, highWatermark: this.#highWatermark, logStartOffset };
+      const batches = segment.read(Math.max(offset, segment.baseOffset), maxBytes, limit, interval, end);
+      if (batches.length > 0) {
+        const abortedTransactions = committed ? this.abortedTransactions(from, endOffsetOf(batches)).map(({ producerId, firstOffset }) => ({ producerId, firstOffset })) : [];
+        return { batches, highWatermark: this.#highWatermark, lastStableOffset, logStartOffset, abortedTransactions };
+      }
       offset = end;
     }
-    return { batches: empty, highWatermark: this.#highWatermark, logStartOffset };
+    return { batches: new Uint8Array(0), highWatermark: this.#highWatermark, lastStableOffset, logStartOffset, abortedTransactions: [] };
+  }
+
+  /**
+   * The aborted transactions overlapping [`from`, `to`): abort marker at or past `from`, first
+   * offset below `to`, from the `.txnindex` of the segment holding `from` onwards (stopping
+   * early once an entry's last stable offset reaches `to`), in marker order.
+   */
+  abortedTransactions(from: number, to: number): AbortedTxn[] {
+    this.#checkOpen();
+    const out: AbortedTxn[] = [];
+    for (let i = Math.max(0, this.#segments.floorIndex(from)); i < this.#segments.count; i++) {
+      if (this.#segments.at(i)!.txnIndex.collect(from, to, out)) break;
+    }
+    return out;
   }
 
   /** The first offset whose record has a timestamp ≥ `timestamp`, or null if none. */
@@ -433,11 +563,15 @@ export class Log {
     this.#startTimer();
   }
 
-  /** Deletes whole old segments past `retention.ms` / `retention.bytes` (policy `delete`). */
+  /**
+   * Deletes whole old segments past `retention.ms` / `retention.bytes` (policy `delete`), never
+   * one holding offsets at or past the last stable offset: an undecided transaction's records
+   * stay until it is decided (and its `.txnindex` entries go with their segments).
+   */
   applyRetention(): { deletedSegments: number; deletedBytes: number } {
     this.#checkOpen();
     if (!this.#config["cleanup.policy"].includes("delete")) return { deletedSegments: 0, deletedBytes: 0 };
-    const result = applyRetention(this.#segments, this.#config, this.#clock.now(), this.#highWatermark, this.#nextOffset);
+    const result = applyRetention(this.#segments, this.#config, this.#clock.now(), this.lastStableOffset, this.#nextOffset);
     if (result.deletedSegments > 0) {
       fsyncDir(this.dir);
       this.#producers.removeBefore(this.logStartOffset);
@@ -451,10 +585,13 @@ export class Log {
   compact(): { removedRecords: number } {
     this.#checkOpen();
     if (!this.#config["cleanup.policy"].includes("compact")) return { removedRecords: 0 };
+    const lastStableOffset = this.lastStableOffset;
     return compactLog(this.dir, this.#segments, {
       config: this.#config,
       now: this.#clock.now(),
-      highWatermark: this.#highWatermark,
+      // never past an undecided transaction: its records must stay until its marker
+      highWatermark: lastStableOffset,
+      aborted: this.abortedTransactions(this.logStartOffset, lastStableOffset),
       logEndOffset: this.#nextOffset,
       hooks: this.#hooks,
     });
@@ -539,4 +676,11 @@ export class Log {
     this.#checkOpen();
     if (this.#failed) throw new RivuletError("storage_error", `the log failed earlier: ${this.#failed.message}`);
   }
+}
+
+/** The offset after the last batch in `batches` (whole batches). */
+function endOffsetOf(batches: Uint8Array): number {
+  let end = 0;
+  for (const { header } of iterateBatches(batches)) end = header.baseOffset + header.lastOffsetDelta + 1;
+  return end;
 }

@@ -4,11 +4,13 @@ import { offsetPath, parseOffsetName, Suffix } from "./file-names.ts";
 import { ProducerState, type ProducerSnapshotEntry } from "./producer-state.ts";
 
 /**
- * Producer-state snapshot files: `<offset20>.snapshot`, CBOR `{ version: 1, offset, producers }`
- * (see {@link ProducerSnapshotEntry}), written atomically at each segment roll and on close. A
- * snapshot at offset N holds the state after every batch below N.
+ * Producer-state snapshot files: `<offset20>.snapshot`, CBOR `{ version: 2, offset, producers }`
+ * (see {@link ProducerSnapshotEntry}; version 2 adds each producer's ongoing transaction, and
+ * version-1 files still load, with none ongoing), written atomically at each segment roll and on
+ * close. A snapshot at offset N holds the state after every batch below N, so a restart knows
+ * the open transactions without reading the log before N.
  */
-export const SNAPSHOT_VERSION = 1;
+export const SNAPSHOT_VERSION = 2;
 /** Snapshots kept; older ones are deleted. */
 export const SNAPSHOTS_KEPT = 2;
 
@@ -52,7 +54,7 @@ export function loadSnapshot(dir: string, maxOffset: number, fallbackOffset: num
     }
     try {
       const file = readCbor<SnapshotFile>(path);
-      if (file && file.version === SNAPSHOT_VERSION && file.offset === all[i] && Array.isArray(file.producers)) {
+      if (file && (file.version === 1 || file.version === SNAPSHOT_VERSION) && file.offset === all[i] && Array.isArray(file.producers)) {
         return { state: ProducerState.fromSnapshot(file.producers), offset: file.offset };
       }
     } catch {

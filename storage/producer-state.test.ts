@@ -4,6 +4,7 @@ import { writeFileSync, readdirSync, statSync, truncateSync } from "node:fs";
 import { join } from "node:path";
 import { isRivuletError, type ErrorCode } from "../core/errors.ts";
 import { Log } from "./log.ts";
+import { ProducerState } from "./producer-state.ts";
 import { batch, tempDir, testConfig } from "../test/support/storage/log.ts";
 
 const idem = (producerId: number, producerEpoch: number, baseSequence: number, count = 2): Uint8Array =>
@@ -133,6 +134,29 @@ test("Log producer state replays only from the newest snapshot after a torn tail
   } finally {
     cleanup();
   }
+});
+
+test("ProducerState: two interleaved transactions bound firstUnstableOffset; markers end them; snapshots keep them", () => {
+  const state = new ProducerState();
+  const step = state.begin();
+  step.record(1, 0, { firstSeq: 0, lastSeq: 1, baseOffset: 10, lastOffset: 11 }, true);
+  step.record(2, 0, { firstSeq: 0, lastSeq: 0, baseOffset: 12, lastOffset: 12 }, true);
+  step.record(1, 0, { firstSeq: 2, lastSeq: 2, baseOffset: 13, lastOffset: 13 }, true);
+  assert.is(state.firstUnstableOffset(), undefined, "nothing applied before commit()");
+  step.commit();
+  assert.is(state.firstUnstableOffset(), 10);
+  assert.equal([...state.ongoingTransactions()], [[1, 10], [2, 12]]);
+  const copy = ProducerState.fromSnapshot(state.toSnapshot());
+  assert.equal([...copy.ongoingTransactions()], [[1, 10], [2, 12]], "a snapshot keeps them");
+  const end = state.begin();
+  assert.equal(end.marker(1, 0), { producerId: 1, firstOffset: 10 });
+  assert.throws(() => state.begin().check(2, 0, 1, 1, false), (e: unknown) => isRivuletError(e, "invalid_txn_state"));
+  end.commit();
+  assert.is(state.firstUnstableOffset(), 12);
+  assert.throws(() => state.begin().marker(2, -1), (e: unknown) => isRivuletError(e, "invalid_producer_epoch"));
+  assert.is(state.replayMarker(2, 0)?.firstOffset, 12);
+  assert.is(state.firstUnstableOffset(), undefined);
+  assert.is(state.replayMarker(2, 0), undefined, "a second marker ends nothing");
 });
 
 test.run();

@@ -15,6 +15,8 @@ import { groupLag, TopicCache } from "../../groups/group-lag.ts";
 import type { HttpMetrics } from "./http-metrics.ts";
 import { type Labels, PrometheusText } from "./prometheus-text.ts";
 import { writeBrokerSnapshot } from "./broker-snapshot.ts";
+import { writeReplication } from "./replication-gauges.ts";
+import type { ReplicationSnapshot } from "../../cluster/replication/replication-metrics.ts";
 import { writeProcessors } from "./processor-metrics.ts";
 
 /** What a scrape reads. */
@@ -27,6 +29,8 @@ export interface MetricsSources {
   lagFetchesMax: number;
   /** Failed authentications per door, from the server's shared authenticator; null without auth. */
   authFailures: ReadonlyMap<AuthDoor, number> | null;
+  /** In a cluster: the replica manager's figures. */
+  replication?: (() => Promise<ReplicationSnapshot>) | null;
 }
 
 /** Doors always shown in `rivulet_auth_failures_total` when auth is on (0 until a failure). */
@@ -92,6 +96,7 @@ export async function collectMetrics(s: MetricsSources): Promise<string> {
   await writeTopics(out, s.broker, topics);
   await writeGroups(out, s, topics);
   writeBrokerSnapshot(out, s.broker);
+  if (s.replication) writeReplication(out, await s.replication());
   writeProcessors(out, s.broker);
   return out.toString();
 }

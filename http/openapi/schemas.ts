@@ -82,6 +82,7 @@ export const fetchResponseSchema: JsonSchema = {
     records: { type: "array", items: recordSchema },
     next_offset: integer("Offset to fetch next"),
     high_watermark: integer("End of the acknowledged log"),
+    last_stable_offset: integer("Below it every transaction is decided; read_committed fetches stop here"),
     log_start_offset: integer("Earliest readable offset"),
   },
 };

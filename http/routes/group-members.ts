@@ -16,7 +16,7 @@ import type { MemberState } from "../groups/member-positions.ts";
 import { pollMember } from "../groups/poll-member.ts";
 import { requestEncoding, responseEncoding } from "../media.ts";
 import { groupParam, membershipSchema, memberParam, pollResponseSchema } from "../openapi/schemas.ts";
-import { parseBoundedInt } from "../params.ts";
+import { isolationParam, parseBoundedInt, parseIsolation } from "../params.ts";
 import { cborRecords } from "../records/cbor-records-out.ts";
 import { writeRecordsJson, writerFor } from "../records/json-records-bytes.ts";
 import { encodeCbor, replyCborBytes, replyJsonBytes, replyWith } from "../reply.ts";
@@ -78,14 +78,16 @@ export function groupMemberRoutes(router: Router, ctx: HttpContext): void {
       groupParam, memberParam,
       { name: "max_records", in: "query", description: `Most records (default ${limits.httpFetchRecordsDefault})`, schema: { type: "integer", minimum: 1 } },
       { name: "wait_ms", in: "query", description: `Wait this long for records (at most ${limits.fetchWaitMsMax})`, schema: { type: "integer", minimum: 0 } },
+      isolationParam,
     ],
     responses: { 200: { description: "Records (with topic and partition), generation and assignments", schema: pollResponseSchema } },
   }, async (c) => {
     const state = memberState(ctx, parseId(c.req.param("group"), "group"), parseId(c.req.param("member"), "member"));
     const maxRecords = Math.max(1, parseBoundedInt(c.req.query("max_records"), "max_records", limits.httpFetchRecordsDefault, limits.fetchRecordsMax));
     const waitMs = parseBoundedInt(c.req.query("wait_ms"), "wait_ms", 0, limits.fetchWaitMsMax);
+    const isolation = parseIsolation(c.req.query("isolation"));
     const authorizeTopic = (topic: string) => authorize(c, "read", topic);
-    const { membership, records } = await pollMember(broker, state, { waitMs, maxRecords, signal: requestSignal(c, ctx), nowMs: clock.now(), authorizeTopic })
+    const { membership, records } = await pollMember(broker, state, { waitMs, maxRecords, signal: requestSignal(c, ctx), nowMs: clock.now(), authorizeTopic, isolation })
       .catch((error) => forgetIfGone(ctx, state, error));
     for (const record of records) ctx.metrics.fetched(record.topic, 1, 0);
     const assignments = JSON.stringify(membership.assignments);

@@ -14,6 +14,7 @@ export function metricsRoutes(router: Router, ctx: HttpContext): void {
       broker: ctx.broker, http: ctx.metrics, clock: ctx.options.clock, sseOpen: ctx.sse.open,
       membersTracked: ctx.members.size, lagFetchesMax: ctx.options.limits.metricsLagFetchesMax,
       authFailures: ctx.options.auth?.failures.counts ?? null,
+      replication: ctx.options.replicationMetrics,
     });
     return new Response(text, { headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" } });
   });

@@ -10,7 +10,7 @@
  * nobody reads) is cut off, freeing its stream slot.
  * Closing the client's connection aborts the pending fetch.
  */
-import type { BrokerApi, ConsumedRecord } from "../../broker/types.ts";
+import type { BrokerApi, ConsumedRecord, Isolation } from "../../broker/types.ts";
 import { isRivuletError } from "../../core/errors.ts";
 import type { Limits } from "../../core/limits.ts";
 import type { HttpMetrics } from "../metrics/http-metrics.ts";
@@ -26,6 +26,8 @@ export interface RecordEventStreamOptions {
   offset: number;
   /** Records already fetched (ending just before `offset`), sent first. */
   first?: ConsumedRecord[];
+  /** Which records to stream (default read_uncommitted). */
+  isolation?: Isolation;
   limits: Pick<Limits, "sseBufferedBytesMax" | "sseWriteBytesMax" | "sseKeepAliveMs" | "sseStalledMsMax" | "fetchRecordsMax" | "fetchWaitMsMax">;
   metrics: HttpMetrics;
   /** Aborts when the client goes away. */
@@ -141,9 +143,13 @@ export function recordEventStream(o: RecordEventStreamOptions): ReadableStream<U
       }
       while (!closed) {
         try {
-          const result = await broker.fetch(topic, partition, { offset: next, maxRecords: limits.fetchRecordsMax, maxBytes: pieceBytes, waitMs, signal: abort.signal });
+          const result = await broker.fetch(topic, partition, { offset: next, maxRecords: limits.fetchRecordsMax, maxBytes: pieceBytes, waitMs, signal: abort.signal, isolation: o.isolation });
           if (closed) return;
-          if (result.records.length === 0) return enqueue(controller, encoder.encode(keepAliveEvent));
+          if (result.records.length === 0) {
+            // only markers or aborted records: step past them, so the next fetch waits for new data
+            next = Math.max(next, result.nextOffset);
+            return enqueue(controller, encoder.encode(keepAliveEvent));
+          }
           const bytes = recordEventBytes(result.records);
           next = result.nextOffset;
           metrics.sseEvents += result.records.length;

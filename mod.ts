@@ -54,7 +54,7 @@ export * from "./core/topic-config.ts";
 export * from "./broker/types.ts";
 export * from "./broker/group-api.ts";
 export type { OffsetStore } from "./groups/offset-store.ts";
-export { Broker, type BrokerOptions } from "./groups/broker.ts";
+export { Broker, type BrokerOptions, TransactionalProducer, type TransactionalProducerOptions, type Transaction } from "./transactions/broker.ts";
 export { Producer, type ProducerOptions } from "./broker/producer.ts";
 export { Consumer, type ConsumerOptions } from "./broker/consumer.ts";
 export type { BrokerFaults } from "./broker/broker-faults.ts";

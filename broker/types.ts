@@ -99,6 +99,15 @@ export interface PartitionDescription {
   status: PartitionStatus;
   /** Bytes on disk. */
   sizeBytes: number;
+  /**
+   * In a cluster: the leader's broker id (-1: none), the replicas (preferred leader first), the
+   * in-sync replicas and the leader epoch, as the controller set them. Absent on a broker
+   * running alone.
+   */
+  leader?: number;
+  replicas?: number[];
+  isr?: number[];
+  leaderEpoch?: number;
 }
 
 /** A topic, as described. */
@@ -155,6 +164,11 @@ export interface CreateTopicOptions {
   config?: Record<string, unknown>;
   /** Allows a reserved `__` name, for Rivulet's own topics (offsets, Durable Streams). */
   internal?: boolean;
+  /**
+   * Copies of each partition in a cluster (default min(3, live brokers)); a broker running
+   * alone holds one copy and ignores it.
+   */
+  replicationFactor?: number;
 }
 
 /** Records and bytes produced and fetched through one topic, by every front end. */

@@ -1,5 +1,6 @@
 /**
- * The `rivulet` command line: `serve`, `topics`, `produce`, `consume`, `process`, `bench`, `auth`.
+ * The `rivulet` command line: `serve`, `topics`, `produce`, `consume`, `process`, `bench`, `auth`,
+ * `dev-cluster`, `cluster`.
  * Exit codes: 0 success, 1 failure, 2 usage error.
  */
 import { isRivuletError } from "../core/errors.ts";
@@ -17,6 +18,8 @@ Commands:
   process     run a stream-processing topology module (embedded, on a local data directory)
   bench       measure Rivulet (and peers) on this machine
   auth        make auth-file entries (rivulet auth scram NAME: a token pre-hashed)
+  dev-cluster start etcd and N brokers on this machine, for trying a cluster
+  cluster     describe a cluster (brokers, controller, partition leaders and ISR)
 
 Run \`rivulet <command> --help\` for a command's options.`;
 
@@ -31,6 +34,8 @@ const commands: Record<string, CommandLoader> = {
   process: async () => import("./commands/process.ts").then((m) => ({ run: m.processCommand, help: m.processHelp })),
   bench: async () => import("./commands/bench.ts").then((m) => ({ run: m.benchCommand, help: m.benchHelp })),
   auth: async () => import("./commands/auth.ts").then((m) => ({ run: m.authCommand, help: m.authHelp })),
+  "dev-cluster": async () => import("./commands/dev-cluster.ts").then((m) => ({ run: m.devClusterCommand, help: m.devClusterHelp })),
+  cluster: async () => import("./commands/cluster.ts").then((m) => ({ run: m.clusterCommand, help: m.clusterHelp })),
 };
 
 /**

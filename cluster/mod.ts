@@ -9,7 +9,8 @@
  * | `/<c>/brokers/<id>` | `{id, host, port, kafka_port}` | the broker, create-only txn | the broker's lease |
  * | `/<c>/controller` | `{broker_id, broker_epoch}` | the elected broker, create-only txn | the controller's broker lease |
  * | `/<c>/topics/<name>` | `{name, replicas: [[ids]…], config}` | the controller, guarded txn | until deleted |
- * | `/<c>/partitions/<topic>/<p>` | `{leader, leader_epoch, isr}` | the controller, guarded compare-and-set | until deleted |
+ * | `/<c>/partitions/<topic>/<p>` | `{leader, leader_epoch, isr}` | the controller, guarded compare-and-set; the leader (ISR only, {@link alterIsr}) | until deleted |
+ * | `/<c>/requests/<broker>-<epoch>-<n>` | `{request, outcome?}` | a broker asking for a topic create/delete; the controller writes the outcome in the txn that makes the change | the asking broker's lease |
  *
  * ## Epochs
  *
@@ -36,6 +37,19 @@
  *   guarded txn, so two writers never both win.
  * - Every broker caches the whole prefix ({@link MetadataCache}): a range read at one revision,
  *   then a watch from the next; after a compaction it reads again.
+ * - A leader changes its partition's ISR itself ({@link alterIsr}): compare-and-set on the state's
+ *   mod_revision, at its leader epoch, with its own broker key's create_revision = its broker
+ *   epoch, and every added member registered (Kafka's AlterPartition checks, done by etcd).
+ *
+ * ## Who does what
+ *
+ * - {@link Controller} (cluster/controller/): topics with spread replica assignments, leader
+ *   election from the ISR, dead followers out of the ISR, preferred leaders back.
+ * - {@link ReplicaReconciler} (cluster/reconciler/): on every broker, tells its
+ *   {@link ReplicaManager} what to be, in order, from the metadata cache.
+ * - {@link ClusterNode} (cluster/node/): all of it for one broker, rejoining after fencing;
+ *   {@link ClusteredBroker} is the facade the front ends speak to, {@link ClusterView} what
+ *   they show.
  *
  * ## Replication (`replication/`)
  *
@@ -76,3 +90,14 @@ export * from "./replication/leader-connection.ts";
 export * from "./replication/replica-host.ts";
 export * from "./replication/replica-manager.ts";
 export * from "./replication/replication-metrics.ts";
+export * from "./controller/controller.ts";
+export * from "./controller/leader-election.ts";
+export * from "./controller/replica-assignment.ts";
+export * from "./controller/topic-requests.ts";
+export * from "./controller/cluster-topic-config.ts";
+export * from "./reconciler/alter-isr.ts";
+export * from "./reconciler/replica-reconciler.ts";
+export * from "./reconciler/unreplicated-replicas.ts";
+export * from "./node/cluster-node.ts";
+export * from "./node/cluster-view.ts";
+export * from "./node/clustered-broker.ts";

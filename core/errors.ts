@@ -69,6 +69,14 @@ export const errorCodes = {
   not_enough_replicas: { retriable: true },
   /** An acks=all write was appended, but the in-sync replicas fell below `min.insync.replicas` before it was replicated. */
   not_enough_replicas_after_append: { retriable: true },
+  /** Another operation of the same transactional id is completing (an EndTxn's markers): retry shortly. */
+  concurrent_transactions: { retriable: true },
+  /** A transactional id the coordinator does not know, or whose producer id differs (Kafka's INVALID_PRODUCER_ID_MAPPING). */
+  invalid_producer_id_mapping: { retriable: false },
+  /** A transaction timeout outside 1 ms..`transactionTimeoutMsMax` (Kafka's INVALID_TRANSACTION_TIMEOUT). */
+  invalid_transaction_timeout: { retriable: false },
+  /** A topic asked for more replicas than there are live brokers (or fewer than 1). */
+  invalid_replication_factor: { retriable: false },
   /** A processor store would pass its memory limit (`processorStoreBytesMax` or the store's `memoryLimitBytes`). */
   store_full: { retriable: false },
   /** A topology cannot run as declared (e.g. co-partitioned inputs with different partition counts). */

@@ -114,6 +114,19 @@ export const defaultLimits = {
   replicaFetchBackoffMs: 1_000,
   /** Longest a follower waits for its leader to answer one request before dropping the connection. */
   replicaRequestTimeoutMs: 30_000,
+  // Transactions
+  /** Longest `transaction.timeout.ms` a transactional producer may ask for (Kafka's `transaction.max.timeout.ms`). */
+  transactionTimeoutMsMax: 900_000,
+  /** `transaction.timeout.ms` of a programmatic transactional producer that sets none (Kafka's producer default). */
+  transactionTimeoutMsDefault: 60_000,
+  /** Transactional ids the coordinator keeps; past it the least recently used finished ones are forgotten. */
+  transactionalIdsMax: 10_000,
+  /** Longest transactional id, in UTF-16 code units. */
+  transactionalIdLengthMax: 255,
+  /** Partitions (and groups' offsets) one transaction may touch. */
+  transactionPartitionsMax: 10_000,
+  /** Wait before retrying a transaction's commit or abort markers that could not be written (a partition restarting). */
+  transactionMarkerRetryMs: 500,
 
   // Groups
   /** Members in one consumer group. */
@@ -223,6 +236,13 @@ export const defaultLimits = {
   brokerLeaseTtlMs: 2_000,
   /** How often a broker renews its lease; below a third of the TTL, so two renewals may fail. */
   brokerLeaseKeepAliveMs: 500,
+  /**
+   * Longest wait for a topic create or delete asked of the controller (through a request key in
+   * etcd), including until this broker's own copy of the metadata shows it; past it `timeout`.
+   */
+  clusterTopicRequestTimeoutMs: 30_000,
+  /** Topic requests one broker may have waiting for the controller at once; past it `mailbox_full`. */
+  clusterTopicRequestsMax: 64,
 
   // Web console (console/)
   /** The lag chart's resolution: one sample per group-partition per this interval. */

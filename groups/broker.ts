@@ -23,8 +23,11 @@ export function installProcessors(factory: (broker: Broker) => ProcessorsApi): v
   processorsOf = factory;
 }
 
-/** The group coordinator over a broker, offsets in the compacted `__consumer_offsets` topic. */
-const consumerGroups: GroupsFactory = {
+/**
+ * The group coordinator over a broker, offsets in the compacted `__consumer_offsets` topic.
+ * Exported for the composition above (transactions/broker.ts), which wraps it.
+ */
+export const consumerGroups: GroupsFactory = {
   topics: [{ name: OFFSETS_TOPIC, config: { "cleanup.policy": "compact" } }],
   create: ({ broker, producer, partitionsOf, clock, limits }) =>
     new GroupCoordinator({ offsetStore: new OffsetLog(broker, producer), partitionsOf, clock, limits }),

@@ -159,6 +159,35 @@ export class GroupCoordinator implements GroupCoordinatorApi {
     await this.#offsets.commit(groupId, offsets);
   }
 
+  /**
+   * Commits the offsets of a committed transaction (the transaction coordinator, after its
+   * markers): no membership or generation check and no `groupsMax` check, since the offsets were
+   * accepted by TxnOffsetCommit and the transaction's outcome is already decided. Durable on resolve;
+   * writing the same offsets again (recovery) changes nothing.
+   */
+  async commitTransactionOffsets(groupId: string, offsets: OffsetCommitEntry[]): Promise<void> {
+    if (this.#loadPending) await this.load();
+    this.#open();
+    checkGroupId(groupId, this.#limits);
+    await this.#offsets.commit(groupId, offsets);
+  }
+
+  /**
+   * The membership check of {@link commitOffsets} without committing, for a transaction's offsets
+   * (TxnOffsetCommit v3, KIP-447): a zombie consumer of an older generation cannot commit through a
+   * transaction either. Generation -1 (older clients) is not checked.
+   *
+   * @throws {RivuletError} unknown_member, illegal_generation, rebalance_in_progress
+   */
+  async checkTransactionMember(groupId: string, generationId: number, memberId: string, offsets: OffsetCommitEntry[]): Promise<void> {
+    if (this.#loadPending) await this.load();
+    this.#open();
+    if (generationId < 0) return;
+    const group = this.#groups.get(groupId);
+    if (group === undefined || group.state === "Empty") throw unknownMember(groupId, memberId);
+    group.checkCommit(generationId, memberId, offsets);
+  }
+
   async fetchOffsets(groupId: string, partitions?: TopicPartition[]): Promise<CommittedOffset[]> {
     if (this.#loadPending) await this.load();
     this.#open();

@@ -26,6 +26,8 @@ import { producerRoutes } from "./routes/producers.ts";
 import { produceRoutes } from "./routes/records.ts";
 import { sseRoutes } from "./routes/stream-sse.ts";
 import { topicRoutes } from "./routes/topics.ts";
+import { clusterRoutes } from "./routes/cluster.ts";
+import { clusterForward } from "./cluster-forward.ts";
 
 export type { HttpMount, HttpOptions, MountEnv } from "./options.ts";
 
@@ -69,7 +71,9 @@ export function createApp(broker: BrokerApi, options: HttpOptions = {}): Hono<Ap
     await next();
     ctx.metrics.answered(c.res.status);
   });
+  if (resolved.cluster?.clustered) app.use("/v1/topics/*", clusterForward(resolved.cluster, tokens));
   healthRoutes(router, ctx);
+  clusterRoutes(router, ctx);
   metricsRoutes(router, ctx);
   openApiRoutes(router, ctx, registry);
   topicRoutes(router, ctx);

@@ -11,6 +11,7 @@ import type { AuthDoor } from "../auth/auth-failures.ts";
 import type { Principal } from "../auth/rights.ts";
 import { Authenticator } from "../auth/authenticator.ts";
 import type { ReplicationSnapshot } from "../cluster/replication/replication-metrics.ts";
+import type { ClusterView } from "../cluster/node/cluster-view.ts";
 
 /** Options of {@link createApp}. */
 export interface HttpOptions {
@@ -35,7 +36,12 @@ export interface HttpOptions {
   /** Aborting it ends every SSE stream and long-poll (graceful shutdown). */
   signal?: AbortSignal;
   /** In a cluster, the replica manager's figures (ISR changes, under-replicated partitions, replica lag) for `/metrics`. */
-  replicationMetrics?: () => Promise<ReplicationSnapshot>;
+  replicationMetrics?: () => Promise<ReplicationSnapshot | null>;
+  /**
+   * The cluster this broker is in: `GET /v1/cluster` shows it, and requests for a partition led
+   * by another broker are forwarded there. Absent: a broker alone.
+   */
+  clusterView?: ClusterView;
 }
 
 /** What a mounted sub-app's handlers see: the principal the host authenticated. */
@@ -79,7 +85,9 @@ export interface ResolvedHttpOptions {
   clock: Clock;
   /** Aborts when the server shuts down. */
   signal: AbortSignal;
-  replicationMetrics: (() => Promise<ReplicationSnapshot>) | null;
+  replicationMetrics: (() => Promise<ReplicationSnapshot | null>) | null;
+  /** The cluster this broker is in (null: `GET /v1/cluster` answers with this broker alone). */
+  cluster: ClusterView | null;
 }
 
 /**
@@ -102,5 +110,6 @@ export function resolveHttpOptions(options: HttpOptions = {}): ResolvedHttpOptio
     clock: options.clock ?? systemClock,
     signal: options.signal ?? new AbortController().signal,
     replicationMetrics: options.replicationMetrics ?? null,
+    cluster: options.clusterView ?? null,
   };
 }

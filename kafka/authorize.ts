@@ -15,12 +15,21 @@
  *   OffsetFetch, DescribeGroups, ListGroups): `read` on the group, or cluster admin;
  * - idempotent write (InitProducerId without a transactional id): `write` on some topic, as
  *   Kafka allows since KIP-679.
+ * - transactional id (FindCoordinator key type 1, InitProducerId, AddPartitionsToTxn,
+ *   AddOffsetsToTxn, EndTxn, TxnOffsetCommit, a transactional Produce): the auth file has no
+ *   transactional-id rights, so an id is usable by any principal with `write` on some topic and
+ *   then belongs to the first principal that initializes it (the transaction coordinator
+ *   refuses it to any other, cluster admin excepted): no one can fence or abort another
+ *   principal's transactions. The transaction's own topics still need `write` (AddPartitionsToTxn,
+ *   Produce) and its groups `read` on the group (AddOffsetsToTxn, TxnOffsetCommit, which also
+ *   needs `read` on each topic whose offsets it commits), as in Kafka.
  *
  * A null principal (the listener runs without an auth file) may do everything.
  *
  * The `authorize*` functions throw a RivuletError `forbidden` whose `info` names what was
- * refused (`topic`, `group`, or neither for the cluster), so a handler's one `catch` maps it
- * with `kafkaErrorCode` to TOPIC_AUTHORIZATION_FAILED (29), GROUP_AUTHORIZATION_FAILED (30) or
+ * refused (`transactionalId`, `topic`, `group`, or none for the cluster), so a handler's one
+ * `catch` maps it with `kafkaErrorCode` to TRANSACTIONAL_ID_AUTHORIZATION_FAILED (53),
+ * TOPIC_AUTHORIZATION_FAILED (29), GROUP_AUTHORIZATION_FAILED (30) or
  * CLUSTER_AUTHORIZATION_FAILED (31). The `may*` functions answer the same questions for
  * handlers that filter (Metadata, ListGroups, OffsetFetch of every topic) or refuse partitions
  * one by one before touching the broker (Produce, Fetch, OffsetCommit).
@@ -96,5 +105,26 @@ export function authorizeGroup(ctx: Asking, group: string): void {
 export function authorizeIdempotentWrite(ctx: Asking): void {
   if (!mayWriteIdempotently(ctx)) {
     throw new RivuletError("forbidden", `principal "${ctx.principal!.name}" may not produce idempotently: it has write access to no topic`, { operation: "idempotent_write" });
+  }
+}
+
+/**
+ * The principal the transaction coordinator binds transactional ids to: its name, or undefined
+ * for a principal that may use every id (no auth file, cluster admin).
+ */
+export function transactionPrincipal(ctx: Asking): string | undefined {
+  const principal = ctx.principal;
+  return principal === null || isClusterAdmin(principal) ? undefined : principal.name;
+}
+
+/**
+ * Throws unless the principal may use transactional ids at all (`write` on some topic); which
+ * ids it owns the coordinator decides.
+ *
+ * @throws {RivuletError} `forbidden` with `info.transactionalId` (TRANSACTIONAL_ID_AUTHORIZATION_FAILED)
+ */
+export function authorizeTransactionalId(ctx: Asking, transactionalId: string): void {
+  if (!mayWriteIdempotently(ctx)) {
+    throw new RivuletError("forbidden", `principal "${ctx.principal!.name}" may not use transactional id "${transactionalId}": it has write access to no topic`, { operation: "write", transactionalId });
   }
 }

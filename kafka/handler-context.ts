@@ -6,6 +6,8 @@
  */
 import type { Principal } from "../auth/rights.ts";
 import type { BrokerApi } from "../broker/types.ts";
+import type { TransactionCoordinator } from "../transactions/transaction-coordinator.ts";
+import type { ClusterView } from "../cluster/node/cluster-view.ts";
 import type { ImplementedApi, RequestOf, ResponseOf } from "./protocol/apis.ts";
 
 /** The broker as the listener uses it: BrokerApi plus producer ids when the broker has them. */
@@ -17,6 +19,8 @@ export interface KafkaBroker extends BrokerApi {
    * ends, after checking `currentLeaderEpoch` (-1 = not given) against the partition's.
    */
   endOffsetForEpoch?(topic: string, partition: number, leaderEpoch: number, currentLeaderEpoch: number): Promise<{ epoch: number; endOffset: number }>;
+  /** The transaction coordinator, when the broker has one (the public `Broker` of transactions/broker.ts). */
+  readonly transactions?: TransactionCoordinator;
 }
 
 /** Per-request context. */
@@ -39,6 +43,11 @@ export interface HandlerContext {
    * listener runs without an auth file (everything allowed).
    */
   principal: Principal | null;
+  /**
+   * The cluster this broker is in (Metadata lists its brokers and each partition's real leader,
+   * replicas and ISR); absent when the broker runs alone.
+   */
+  cluster?: ClusterView;
 }
 
 /**

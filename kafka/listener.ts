@@ -18,6 +18,7 @@ import type { Authenticator } from "../auth/authenticator.ts";
 import { resolveLimits, type Limits } from "../core/limits.ts";
 import { KafkaConnection } from "./connection.ts";
 import type { KafkaBroker } from "./handler-context.ts";
+import type { ClusterView } from "../cluster/node/cluster-view.ts";
 import { InFlightBudget } from "./in-flight-budget.ts";
 import { ConnectionAuth } from "./sasl/connection-auth.ts";
 
@@ -32,6 +33,8 @@ export interface KafkaListenerOptions {
   advertisedPort?: number;
   /** This broker's node id (default 1). */
   nodeId?: number;
+  /** The cluster this broker is in (see HandlerContext.cluster); absent when it runs alone. */
+  cluster?: ClusterView;
   /** Create unknown topics named in Metadata requests that allow it (default false). */
   autoCreateTopics?: boolean;
   /** Partitions for CreateTopics with -1 and for auto-created topics (default 1). */
@@ -90,7 +93,8 @@ export async function startKafkaListener(broker: KafkaBroker & { limits?: Limits
     const connection = new KafkaConnection(socket, {
       context: {
         broker,
-        nodeId: options.nodeId ?? 1,
+        nodeId: options.nodeId ?? options.cluster?.brokerId ?? 1,
+        cluster: options.cluster,
         host: options.advertisedHost ?? plainAddress(socket.localAddress, host),
         port: options.advertisedPort ?? socket.localPort ?? boundPort,
         clientHost: `/${clientAddress}`,

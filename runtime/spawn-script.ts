@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { runtimeName } from "./runtime-name.ts";
 
 /**
@@ -22,4 +23,19 @@ export function scriptCommand(scriptPath: string): { command: string; args: stri
     case "deno":
       return { command: process.execPath, args: ["run", "-A", "--no-lock", scriptPath] };
   }
+}
+
+/**
+ * The command that runs this program's own entry again in a child process, wherever it runs
+ * from: a checkout (`entryPath` is TypeScript: {@link scriptCommand}), the built package (plain
+ * JavaScript: the runtime alone, `run -A` on Deno), or a single executable (the entry is not a
+ * file on disk: the executable itself, with no script argument).
+ *
+ * @param entryPath absolute path of the entry module (`fileURLToPath(new URL(…, import.meta.url))`)
+ * @returns the executable and the arguments that come before the program's own
+ */
+export function entryCommand(entryPath: string): { command: string; args: string[] } {
+  if (!existsSync(entryPath)) return { command: process.execPath, args: [] };
+  if (entryPath.endsWith(".ts")) return scriptCommand(entryPath);
+  return { command: process.execPath, args: runtimeName === "deno" ? ["run", "-A", "--no-lock", entryPath] : [entryPath] };
 }

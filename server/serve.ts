@@ -18,6 +18,12 @@ import { consoleMount } from "../console/mod.ts";
 import type { KafkaListener, KafkaListenerOptions } from "../kafka/listener.ts";
 import { ReplicaManagerImpl, type ReplicationEnv } from "../cluster/replication/replica-manager.ts";
 import type { ReplicaHost } from "../cluster/replication/replica-host.ts";
+import { ClusteredBroker } from "../cluster/node/clustered-broker.ts";
+import type { ClusterNode } from "../cluster/node/cluster-node.ts";
+import { type ClusterView, singleNodeView } from "../cluster/node/cluster-view.ts";
+import { joinCluster, type ServeClusterOptions } from "./join-cluster.ts";
+
+export type { ServeClusterOptions } from "./join-cluster.ts";
 
 /** The replica manager over `broker`, its followers fetching with the Kafka replica fetcher. */
 async function startReplication(broker: BrokerApi, env: ReplicationEnv, limits: ServeOptions["limits"]): Promise<ReplicaManagerImpl> {
@@ -45,11 +51,19 @@ export interface ServeOptions extends Omit<HttpOptions, "signal"> {
   /** How long `close()` lets in-flight requests finish before cutting connections (default 2000 ms). */
   closeGraceMs?: number;
   /**
-   * Run as one broker of a cluster: a {@link ReplicaManager} (returned as `replicas`) leads and
-   * follows partitions as told, its followers fetching over other brokers' Kafka listeners.
-   * Needs `kafkaPort` (followers fetch from this broker's listener) and a `Broker` (not any BrokerApi).
+   * Run as one broker of a cluster without etcd, driven directly: a {@link ReplicaManager}
+   * (returned as `replicas`) leads and follows partitions as its caller says, its followers
+   * fetching over other brokers' Kafka listeners (tests, embedding). Needs `kafkaPort` and a
+   * `Broker` (not any BrokerApi). With `cluster`, the etcd reconciler drives one instead.
    */
   replication?: ReplicationEnv;
+  /**
+   * Join a cluster through etcd (`--etcd`, `--broker-id`, …; DESIGN §9): topics go to the
+   * controller, Metadata and `GET /v1/cluster` show the cluster, record routes for partitions
+   * led elsewhere are forwarded, and the replicas this broker holds are led or followed as the
+   * controller's partition states say (cluster/replication). Needs `kafkaPort`.
+   */
+  cluster?: ServeClusterOptions;
 }
 
 /** A running server. */
@@ -62,8 +76,10 @@ export interface Server {
   kafkaPort?: number;
   /** The Hono app being served. */
   app: Hono<AppEnv>;
-  /** With `replication`: what the cluster's reconciler drives (becomeLeader, becomeFollower, stopReplica). */
+  /** With `replication`, or `cluster`: the replica manager (becomeLeader, becomeFollower, stopReplica). */
   replicas?: ReplicaManagerImpl;
+  /** The cluster membership, with `cluster` set. */
+  node?: ClusterNode;
   /** Ends SSE streams and long-polls, stops accepting, and closes every connection. */
   close(): Promise<void>;
 }
@@ -90,8 +106,11 @@ async function startKafka(broker: BrokerApi, options: KafkaListenerOptions): Pro
  * await server.close();
  * ```
  */
-export async function serve(broker: BrokerApi, options: ServeOptions = {}): Promise<Server> {
+export async function serve(local: BrokerApi, options: ServeOptions = {}): Promise<Server> {
   const host = options.host ?? "127.0.0.1";
+  if (options.cluster && options.kafkaPort === undefined) throw new TypeError("a clustered broker needs a Kafka port (--kafka-port): replicas fetch over the Kafka listener");
+  const clustered = options.cluster ? new ClusteredBroker(local) : null;
+  const broker: BrokerApi = clustered ?? local;
   const limits = resolveLimits(options.limits);
   // One Authenticator for every door: failed attempts count per client address across doors.
   if (options.replication && options.kafkaPort === undefined) throw new TypeError("replication needs a kafkaPort: followers fetch over the Kafka listener");
@@ -102,8 +121,13 @@ export async function serve(broker: BrokerApi, options: ServeOptions = {}): Prom
   const streams = { path: "/v1/stream", app: createDurableStreamsApp(broker, { limits: options.limits, signal: shutdown.signal }), ...durableStreamsMountAuth };
   const webConsole = consoleMount(broker, { authRequired: auth !== undefined, limits: options.limits, clock: options.clock, signal: shutdown.signal });
   const mounts = [...(options.mounts ?? []), ...[streams, webConsole].filter((d) => !options.mounts?.some((m) => m.path === d.path))];
-  const replicationMetrics = replicas ? () => replicas.metrics() : undefined;
-  const app = createApp(broker, { ...options, auth, mounts, signal: shutdown.signal, replicationMetrics });
+  // The replica manager whose figures /metrics shows: the directly driven one, or the cluster's once it joined.
+  let replicaManager: ReplicaManagerImpl | undefined = replicas;
+  const replicationMetrics = replicas || options.cluster ? () => (replicaManager ? replicaManager.metrics() : Promise.resolve(null)) : undefined;
+  // Alone, GET /v1/cluster shows this broker: its ports are known once bound, so the view reads them then.
+  let kafkaPortBound: number | null = null;
+  const alone: ClusterView = { ...singleNodeView({ host, port: 0 }), brokers: () => [{ id: 1, host, port: 0, kafka_port: kafkaPortBound, status: "online" }] };
+  const app = createApp(broker, { ...options, auth, mounts, signal: shutdown.signal, replicationMetrics, clusterView: clustered?.view ?? alone });
   const running = await serveFetch({
     fetch: app.fetch,
     hostname: host,
@@ -117,10 +141,35 @@ export async function serve(broker: BrokerApi, options: ServeOptions = {}): Prom
   let kafka: KafkaListener | null = null;
   if (options.kafkaPort !== undefined) {
     try {
-      kafka = await startKafka(broker, { host, port: options.kafkaPort, tls: options.tls, auth, limits: options.limits });
+      kafka = await startKafka(broker, {
+        host,
+        port: options.kafkaPort,
+        tls: options.tls,
+        auth,
+        limits: options.limits,
+        ...(options.cluster ? { nodeId: options.cluster.brokerId, cluster: clustered!.view, advertisedHost: options.cluster.advertisedHost } : {}),
+      });
     } catch (error) {
       await replicas?.close();
       await running.shutdown(0);
+      throw error;
+    }
+  }
+  kafkaPortBound = kafka?.port ?? null;
+  let node: ClusterNode | undefined;
+  if (options.cluster) {
+    try {
+      // The replica manager the reconciler drives: followers fetch over the other brokers' Kafka listeners.
+      let replicaManagerOf = options.cluster.replicaManager;
+      if (!replicaManagerOf) {
+        const { connectToLeader } = await import("../kafka/replica-fetcher.ts");
+        const replicaHost = local as BrokerApi & Partial<ReplicaHost>;
+        if (typeof replicaHost.becomeFollower !== "function" || typeof replicaHost.isrWatch !== "function") throw new TypeError("a clustered broker needs a Broker (its replication internals), not a bare BrokerApi");
+        replicaManagerOf = (env) => (replicaManager = new ReplicaManagerImpl({ host: replicaHost as ReplicaHost, connect: connectToLeader, env, limits }));
+      }
+      node = await joinCluster(local, clustered!, { ...options.cluster, replicaManager: replicaManagerOf }, { host, port: running.port, kafkaPort: kafka!.port }, options.limits);
+    } catch (error) {
+      await Promise.all([running.shutdown(0), kafka?.close()]);
       throw error;
     }
   }
@@ -131,9 +180,11 @@ export async function serve(broker: BrokerApi, options: ServeOptions = {}): Prom
     url: `${options.tls ? "https" : "http"}://${shownHost}:${running.port}`,
     kafkaPort: kafka?.port,
     app,
-    replicas,
+    replicas: replicaManager,
+    node,
     close() {
       closing ??= (async () => {
+        await node?.close();
         shutdown.abort();
         await replicas?.close();
         await Promise.all([running.shutdown(options.closeGraceMs ?? 2_000), kafka?.close()]);

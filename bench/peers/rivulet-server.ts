@@ -5,7 +5,7 @@
  *
  *   node --import tsx bench/peers/rivulet-server.ts DATA_DIR
  */
-import { Broker } from "../../groups/broker.ts";
+import { Broker } from "../../transactions/broker.ts";
 import { serve } from "../../server/serve.ts";
 
 const dataDir = process.argv[2];

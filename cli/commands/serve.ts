@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { Broker } from "../../groups/broker.ts";
+import { Broker } from "../../transactions/broker.ts";
 import type { AuthConfig } from "../../auth/auth-config.ts";
 import { loadAuthFile } from "../../auth/auth-file.ts";
 import { CliError } from "../cli-error.ts";
@@ -20,6 +20,11 @@ Usage: rivulet serve [options]
   --tls-cert FILE        serve HTTPS, and Kafka over TLS, with this certificate (PEM) ...
   --tls-key FILE         ... and this key (PEM)
   --auto-create-topics   create unknown topics on first produce
+  --etcd URL             join a cluster coordinated by this etcd (comma-separated URLs); needs
+                         --broker-id and --kafka-port
+  --broker-id N          this broker's id in the cluster (0 to 2147483647)
+  --cluster-name NAME    the cluster's name in etcd (default "default")
+  --advertised-host HOST the host other brokers and clients reach this one at (default --host)
 
 Stops gracefully on SIGINT or SIGTERM: in-flight requests finish and every log is flushed.`;
 
@@ -37,8 +42,13 @@ export async function serveCommand(argv: string[]): Promise<number> {
       "tls-cert": { type: "string" },
       "tls-key": { type: "string" },
       "auto-create-topics": { type: "boolean", default: false },
+      etcd: { type: "string" },
+      "broker-id": { type: "string" },
+      "cluster-name": { type: "string" },
+      "advertised-host": { type: "string" },
     },
   });
+  const cluster = clusterFlags(values);
   const port = toPort(values.port!, "--port");
   const kafkaPort = values["kafka-port"] === undefined ? undefined : toPort(values["kafka-port"], "--kafka-port");
   if (Boolean(values["tls-cert"]) !== Boolean(values["tls-key"])) throw new CliError("--tls-cert and --tls-key go together", 2);
@@ -65,12 +75,14 @@ export async function serveCommand(argv: string[]): Promise<number> {
       auth,
       autoCreateTopics: values["auto-create-topics"],
       tls,
+      cluster,
     });
   } catch (error) {
     await broker.close();
     throw error;
   }
   console.log(`rivulet: serving ${server.url} (data in ${dataDir})${kafkaPort !== undefined ? `, Kafka protocol on ${values.host}:${server.kafkaPort}` : ""}`);
+  if (cluster) console.log(`rivulet: broker ${cluster.brokerId} in cluster "${cluster.name}" (etcd ${cluster.etcd.join(",")})`);
   await new Promise<void>((done) => {
     const off = onShutdownSignal((signal) => {
       console.log(`rivulet: ${signal}, shutting down`);
@@ -82,6 +94,34 @@ export async function serveCommand(argv: string[]): Promise<number> {
   await broker.close();
   console.log("rivulet: stopped, every log flushed");
   return 0;
+}
+
+/** The cluster flags, checked together: `--etcd` needs `--broker-id` and `--kafka-port`; the others need `--etcd`. */
+function clusterFlags(values: Record<string, string | boolean | undefined>): { etcd: string[]; brokerId: number; name: string; advertisedHost?: string } | undefined {
+  const etcd = values.etcd as string | undefined;
+  if (etcd === undefined) {
+    for (const flag of ["broker-id", "cluster-name", "advertised-host"]) if (values[flag] !== undefined) throw new CliError(`--${flag} needs --etcd`, 2);
+    return undefined;
+  }
+  const urls = etcd.split(",").map((u) => u.trim()).filter((u) => u !== "");
+  for (const url of urls) {
+    let parsed: URL | null = null;
+    try {
+      parsed = new URL(url);
+    } catch {
+      // reported below
+    }
+    if (!parsed || (parsed.protocol !== "http:" && parsed.protocol !== "https:")) throw new CliError(`--etcd takes http(s) URLs, e.g. http://127.0.0.1:2379, got ${JSON.stringify(url)}`, 2);
+  }
+  if (urls.length === 0) throw new CliError("--etcd takes at least one URL", 2);
+  const rawId = values["broker-id"] as string | undefined;
+  if (rawId === undefined) throw new CliError("--etcd needs --broker-id N", 2);
+  const brokerId = /^\d{1,10}$/.test(rawId) ? Number(rawId) : NaN;
+  if (!(brokerId <= 0x7fffffff)) throw new CliError(`--broker-id takes an integer from 0 to 2147483647, got ${JSON.stringify(rawId)}`, 2);
+  if (values["kafka-port"] === undefined) throw new CliError("--etcd needs --kafka-port (replicas fetch over the Kafka listener)", 2);
+  const name = (values["cluster-name"] as string | undefined) ?? "default";
+  if (!/^[a-zA-Z0-9._-]{1,249}$/.test(name) || name === "." || name === "..") throw new CliError(`--cluster-name must match [a-zA-Z0-9._-]{1,249}, got ${JSON.stringify(name)}`, 2);
+  return { etcd: urls, brokerId, name, advertisedHost: values["advertised-host"] as string | undefined };
 }
 
 function toPort(raw: string, flag: string): number {

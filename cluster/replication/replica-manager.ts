@@ -118,7 +118,8 @@ export class ReplicaManagerImpl implements ReplicaManager {
       await this.#stopFetching(topic, partition);
       await this.#host.becomeFollower(topic, partition, state.leaderEpoch);
       this.#roles.set(key, { kind: "follower", leaderEpoch: state.leaderEpoch, leader: state.leader });
-      this.#fetcher(state.leader).add(topic, partition, state.leaderEpoch);
+      // leader -1: the partition has no leader (no live ISR member); fetch from no one until told again
+      if (state.leader >= 0) this.#fetcher(state.leader).add(topic, partition, state.leaderEpoch);
     });
   }
 

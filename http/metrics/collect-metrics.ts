@@ -30,7 +30,7 @@ export interface MetricsSources {
   /** Failed authentications per door, from the server's shared authenticator; null without auth. */
   authFailures: ReadonlyMap<AuthDoor, number> | null;
   /** In a cluster: the replica manager's figures. */
-  replication?: (() => Promise<ReplicationSnapshot>) | null;
+  replication?: (() => Promise<ReplicationSnapshot | null>) | null;
 }
 
 /** Doors always shown in `rivulet_auth_failures_total` when auth is on (0 until a failure). */
@@ -96,7 +96,8 @@ export async function collectMetrics(s: MetricsSources): Promise<string> {
   await writeTopics(out, s.broker, topics);
   await writeGroups(out, s, topics);
   writeBrokerSnapshot(out, s.broker);
-  if (s.replication) writeReplication(out, await s.replication());
+  const replication = s.replication ? await s.replication() : null;
+  if (replication) writeReplication(out, replication);
   writeProcessors(out, s.broker);
   return out.toString();
 }

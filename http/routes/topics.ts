@@ -23,12 +23,13 @@ export function renderTopic(topic: TopicDescription): Record<string, unknown> {
       worker: p.worker,
       status: p.status,
       size_bytes: p.sizeBytes,
+      ...(p.leader === undefined ? {} : { leader: p.leader, replicas: p.replicas, isr: p.isr, leader_epoch: p.leaderEpoch }),
     })),
     config: topic.config,
   };
 }
 
-function parseCreate(body: unknown, partitionsMax: number): { name: string; partitions: number; config: Record<string, unknown> } {
+function parseCreate(body: unknown, partitionsMax: number): { name: string; partitions: number; config: Record<string, unknown>; replicationFactor?: number } {
   if (!isPlainObject(body)) throw new RivuletError("invalid_request", `the body must be {"name","partitions","config"}`);
   validateTopicName(body.name);
   const partitions = body.partitions ?? 1;
@@ -37,7 +38,11 @@ function parseCreate(body: unknown, partitionsMax: number): { name: string; part
   }
   const config = body.config ?? {};
   if (!isPlainObject(config)) throw new RivuletError("invalid_config", "config must be an object of name → value");
-  return { name: body.name, partitions, config };
+  const factor = body.replication_factor;
+  if (factor !== undefined && (typeof factor !== "number" || !Number.isInteger(factor) || factor < 1)) {
+    throw new RivuletError("invalid_replication_factor", "replication_factor must be a positive integer");
+  }
+  return { name: body.name, partitions, config, ...(factor === undefined ? {} : { replicationFactor: factor }) };
 }
 
 /** Declares the topic routes. */
@@ -58,7 +63,10 @@ export function topicRoutes(router: Router, ctx: HttpContext): void {
     body: {
       description: "Name, partition count and config (Kafka names)",
       cbor: true,
-      schema: { type: "object", required: ["name"], properties: { name: { type: "string" }, partitions: { type: "integer", minimum: 1 }, config: { type: "object" } } },
+      schema: {
+        type: "object", required: ["name"],
+        properties: { name: { type: "string" }, partitions: { type: "integer", minimum: 1 }, replication_factor: { type: "integer", minimum: 1 }, config: { type: "object" } },
+      },
     },
     responses: { 201: { description: "Created", schema: topicSchema }, 409: { description: "The topic exists" } },
   }, async (c) => {
@@ -66,7 +74,7 @@ export function topicRoutes(router: Router, ctx: HttpContext): void {
     const { value } = await readParsedBody(c.req.raw, encoding, options.limits.httpBodyBytesMax);
     const request = parseCreate(value, options.limits.topicPartitionsMax);
     authorize(c, "admin", request.name);
-    const topic = await broker.createTopic(request.name, { partitions: request.partitions, config: request.config });
+    const topic = await broker.createTopic(request.name, { partitions: request.partitions, config: request.config, replicationFactor: request.replicationFactor });
     const response = replyWith(renderTopic(topic), responseEncoding(c.req.header("accept")), 201);
     response.headers.set("location", `/v1/topics/${topic.name}`);
     return response;

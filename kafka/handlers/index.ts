@@ -1,6 +1,8 @@
 /** Every API's handler, by name: the listener's one dispatch table. */
 import type { Handler } from "../handler-context.ts";
 import type { ImplementedApi } from "../protocol/apis.ts";
+import { handleAddOffsetsToTxn } from "./add-offsets-to-txn.ts";
+import { handleAddPartitionsToTxn } from "./add-partitions-to-txn.ts";
 import { handleApiVersions } from "./api-versions.ts";
 import { withGroupOperations, withMetadataOperations } from "./authorized-operations.ts";
 import { batchedFindCoordinator, batchedOffsetFetch } from "./batched.ts";
@@ -9,6 +11,7 @@ import { handleCreateTopics } from "./create-topics.ts";
 import { handleDeleteTopics } from "./delete-topics.ts";
 import { handleDescribeConfigs } from "./describe-configs.ts";
 import { handleDescribeGroups } from "./describe-groups.ts";
+import { handleEndTxn } from "./end-txn.ts";
 import { handleFetch } from "./fetch.ts";
 import { handleFindCoordinator } from "./find-coordinator.ts";
 import { handleHeartbeat } from "./heartbeat.ts";
@@ -25,6 +28,7 @@ import { handleProduce } from "./produce.ts";
 import { handleSaslAuthenticate } from "./sasl-authenticate.ts";
 import { handleSaslHandshake } from "./sasl-handshake.ts";
 import { handleSyncGroup } from "./sync-group.ts";
+import { handleTxnOffsetCommit } from "./txn-offset-commit.ts";
 
 /** The handler of each implemented API. */
 export const handlers: { readonly [N in ImplementedApi]: Handler<N> } = {
@@ -50,4 +54,8 @@ export const handlers: { readonly [N in ImplementedApi]: Handler<N> } = {
   SaslHandshake: handleSaslHandshake,
   SaslAuthenticate: handleSaslAuthenticate,
   OffsetForLeaderEpoch: handleOffsetForLeaderEpoch,
+  AddPartitionsToTxn: handleAddPartitionsToTxn,
+  AddOffsetsToTxn: handleAddOffsetsToTxn,
+  EndTxn: handleEndTxn,
+  TxnOffsetCommit: handleTxnOffsetCommit,
 };

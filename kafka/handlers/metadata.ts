@@ -1,5 +1,6 @@
 /**
- * Metadata: this one node leads every partition. A partition marked offline reports
+ * Metadata: alone, this one node leads every partition; in a cluster, the live brokers and each
+ * partition's leader, replicas and ISR from the cluster's metadata. A partition marked offline reports
  * LEADER_NOT_AVAILABLE with no leader; a restarting one keeps its leader (requests to it wait
  * or get a retriable error). Unknown topics get UNKNOWN_TOPIC_OR_PARTITION, or are created when
  * the listener auto-creates and the client allows it.
@@ -20,6 +21,7 @@ import type { MetadataRequest, MetadataResponse, MetadataTopic } from "../protoc
 export const clusterId = "rivulet";
 
 function describedTopic(ctx: HandlerContext, topic: TopicDescription): MetadataTopic {
+  if (ctx.cluster?.clustered) return clusteredTopic(ctx, topic);
   const nodes = [ctx.nodeId];
   return {
     errorCode: 0,
@@ -34,6 +36,34 @@ function describedTopic(ctx: HandlerContext, topic: TopicDescription): MetadataT
         replicaNodes: nodes,
         isrNodes: offline ? [] : nodes,
         offlineReplicas: offline ? nodes : [],
+      };
+    }),
+  };
+}
+
+/**
+ * In a cluster: each partition's leader, replicas, ISR and leader epoch as the controller set
+ * them; replicas on brokers that are not live are listed offline; a partition without a live
+ * leader gets LEADER_NOT_AVAILABLE (clients refresh and retry).
+ */
+function clusteredTopic(ctx: HandlerContext, topic: TopicDescription): MetadataTopic {
+  const live = new Set(ctx.cluster!.brokers().map((b) => b.id));
+  return {
+    errorCode: 0,
+    name: topic.name,
+    isInternal: topic.name.startsWith("__"),
+    partitions: topic.partitions.map((p) => {
+      const state = ctx.cluster!.partition(topic.name, p.partition);
+      const leader = state && live.has(state.leader) ? state.leader : -1;
+      const replicas = state?.replicas ?? p.replicas ?? [];
+      return {
+        errorCode: leader === -1 ? kafkaErrors.LEADER_NOT_AVAILABLE : 0,
+        partitionIndex: p.partition,
+        leaderId: leader,
+        leaderEpoch: state?.leader_epoch ?? -1,
+        replicaNodes: replicas,
+        isrNodes: state?.isr ?? [],
+        offlineReplicas: replicas.filter((id) => !live.has(id)),
       };
     }),
   };
@@ -60,6 +90,10 @@ export async function handleMetadata(ctx: HandlerContext, request: MetadataReque
   const names = request.topics ?? (await ctx.broker.listTopics()).filter((name) => mayTopic(ctx, "describe", name));
   const allowCreate = ctx.autoCreateTopics && request.allowAutoTopicCreation && request.topics !== null;
   const topics = await Promise.all(names.map((name) => topicMetadata(ctx, name, allowCreate)));
+  if (ctx.cluster?.clustered) {
+    const brokers = ctx.cluster.brokers().filter((b) => b.kafka_port !== null).map((b) => ({ nodeId: b.id, host: b.host, port: b.kafka_port!, rack: null }));
+    return { throttleTimeMs: 0, brokers, clusterId: ctx.cluster.clusterId, controllerId: ctx.cluster.controllerId(), topics };
+  }
   return {
     throttleTimeMs: 0,
     brokers: [{ nodeId: ctx.nodeId, host: ctx.host, port: ctx.port, rack: null }],

@@ -31,6 +31,10 @@ import type { CreatePartitionsRequest, CreatePartitionsResponse } from "./create
 import type { SaslHandshakeRequest, SaslHandshakeResponse } from "./sasl-handshake/types.ts";
 import type { SaslAuthenticateRequest, SaslAuthenticateResponse } from "./sasl-authenticate/types.ts";
 import type { OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse } from "./offsets-for-leader-epoch/types.ts";
+import type { AddPartitionsToTxnRequest, AddPartitionsToTxnResponse } from "./add-partitions-to-txn/types.ts";
+import type { AddOffsetsToTxnRequest, AddOffsetsToTxnResponse } from "./add-offsets-to-txn/types.ts";
+import type { EndTxnRequest, EndTxnResponse } from "./end-txn/types.ts";
+import type { TxnOffsetCommitRequest, TxnOffsetCommitResponse } from "./txn-offset-commit/types.ts";
 import * as produceV3 from "./produce/v3.ts";
 import * as produceV4 from "./produce/v4.ts";
 import * as produceV5 from "./produce/v5.ts";
@@ -158,6 +162,22 @@ import * as offsetForLeaderEpochV0 from "./offsets-for-leader-epoch/v0.ts";
 import * as offsetForLeaderEpochV1 from "./offsets-for-leader-epoch/v1.ts";
 import * as offsetForLeaderEpochV2 from "./offsets-for-leader-epoch/v2.ts";
 import * as offsetForLeaderEpochV3 from "./offsets-for-leader-epoch/v3.ts";
+import * as addPartitionsToTxnV0 from "./add-partitions-to-txn/v0.ts";
+import * as addPartitionsToTxnV1 from "./add-partitions-to-txn/v1.ts";
+import * as addPartitionsToTxnV2 from "./add-partitions-to-txn/v2.ts";
+import * as addPartitionsToTxnV3 from "./add-partitions-to-txn/v3.ts";
+import * as addOffsetsToTxnV0 from "./add-offsets-to-txn/v0.ts";
+import * as addOffsetsToTxnV1 from "./add-offsets-to-txn/v1.ts";
+import * as addOffsetsToTxnV2 from "./add-offsets-to-txn/v2.ts";
+import * as addOffsetsToTxnV3 from "./add-offsets-to-txn/v3.ts";
+import * as endTxnV0 from "./end-txn/v0.ts";
+import * as endTxnV1 from "./end-txn/v1.ts";
+import * as endTxnV2 from "./end-txn/v2.ts";
+import * as endTxnV3 from "./end-txn/v3.ts";
+import * as txnOffsetCommitV0 from "./txn-offset-commit/v0.ts";
+import * as txnOffsetCommitV1 from "./txn-offset-commit/v1.ts";
+import * as txnOffsetCommitV2 from "./txn-offset-commit/v2.ts";
+import * as txnOffsetCommitV3 from "./txn-offset-commit/v3.ts";
 
 /** One version of one API: pure decode of its request, pure encode of its response. */
 export interface VersionCodec<Req, Res> {
@@ -206,6 +226,10 @@ export const apis = {
   OffsetForLeaderEpoch: defineApi<OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse>("OffsetForLeaderEpoch", 0, [
     offsetForLeaderEpochV0, offsetForLeaderEpochV1, offsetForLeaderEpochV2, offsetForLeaderEpochV3,
   ]),
+  AddPartitionsToTxn: defineApi<AddPartitionsToTxnRequest, AddPartitionsToTxnResponse>("AddPartitionsToTxn", 0, [addPartitionsToTxnV0, addPartitionsToTxnV1, addPartitionsToTxnV2, addPartitionsToTxnV3]),
+  AddOffsetsToTxn: defineApi<AddOffsetsToTxnRequest, AddOffsetsToTxnResponse>("AddOffsetsToTxn", 0, [addOffsetsToTxnV0, addOffsetsToTxnV1, addOffsetsToTxnV2, addOffsetsToTxnV3]),
+  EndTxn: defineApi<EndTxnRequest, EndTxnResponse>("EndTxn", 0, [endTxnV0, endTxnV1, endTxnV2, endTxnV3]),
+  TxnOffsetCommit: defineApi<TxnOffsetCommitRequest, TxnOffsetCommitResponse>("TxnOffsetCommit", 0, [txnOffsetCommitV0, txnOffsetCommitV1, txnOffsetCommitV2, txnOffsetCommitV3]),
 } as const;
 
 /** Names of the implemented APIs. */

@@ -2,7 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { errorCodes, type ErrorCode, RivuletError } from "../../core/errors.ts";
 import { ProtocolDecodeError } from "./decode-error.ts";
-import { kafkaErrorCode, kafkaErrorName, kafkaErrors } from "./error-codes.ts";
+import { fencedErrorCode, kafkaErrorCode, kafkaErrorName, kafkaErrors } from "./error-codes.ts";
 import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);
@@ -14,12 +14,21 @@ const expected: Partial<Record<ErrorCode, number>> = {
   invalid_config: 40, illegal_generation: 22, unknown_member: 25, rebalance_in_progress: 27,
   out_of_order_sequence: 45, producer_fenced: 47, unknown_producer: 59, invalid_request: 42,
   mailbox_full: 7, request_too_large: 10,
+  invalid_txn_state: 48, invalid_producer_id_mapping: 49, invalid_transaction_timeout: 50, concurrent_transactions: 51,
 };
 
 test("kafkaErrorCode() maps Rivulet codes to the Kafka codes clients act on", () => {
   for (const [code, kafka] of Object.entries(expected)) {
     assert.is(kafkaErrorCode(new RivuletError(code as ErrorCode, "x")), kafka, code);
   }
+});
+
+test("a forbidden transactional id is TRANSACTIONAL_ID_AUTHORIZATION_FAILED; fencing is PRODUCER_FENCED only from the API's first version that knows it", () => {
+  assert.is(kafkaErrorCode(new RivuletError("forbidden", "x", { transactionalId: "tx", topic: "t" })), 53);
+  const fenced = new RivuletError("producer_fenced", "x");
+  assert.is(fencedErrorCode(fenced, 1, 2), 47);
+  assert.is(fencedErrorCode(fenced, 2, 2), 90);
+  assert.is(fencedErrorCode(new RivuletError("invalid_txn_state", "x"), 3, 2), 48);
 });
 
 test("kafkaErrorCode() maps every Rivulet code to a code kafkajs knows", () => {

@@ -18,7 +18,11 @@
  * - `invalid_offset` maps to OFFSET_OUT_OF_RANGE (1), which makes consumers apply their reset
  *   policy, as Kafka does for a negative fetch offset.
  * - `storage_error` maps to KAFKA_STORAGE_ERROR (56), retriable as in Kafka.
- * - `forbidden` is TOPIC_AUTHORIZATION_FAILED (29) when its `info` names a `topic`,
+ * - `producer_fenced` is INVALID_PRODUCER_EPOCH (47), which every version of every API knows;
+ *   the transaction APIs that added PRODUCER_FENCED (90) translate it for their newer versions
+ *   with {@link fencedErrorCode}, as Kafka's broker does.
+ * - `forbidden` is TRANSACTIONAL_ID_AUTHORIZATION_FAILED (53) when its `info` names a
+ *   `transactionalId`, else TOPIC_AUTHORIZATION_FAILED (29) when it names a `topic`,
  *   GROUP_AUTHORIZATION_FAILED (30) when it names a `group`, else CLUSTER_AUTHORIZATION_FAILED
  *   (31): Kafka's three answers to a missing right, per topic, per group and for the cluster.
  * - Errors that are not RivuletErrors become UNKNOWN_SERVER_ERROR (-1).
@@ -64,6 +68,11 @@ export const kafkaErrors = {
   DUPLICATE_SEQUENCE_NUMBER: 46,
   INVALID_PRODUCER_EPOCH: 47,
   INVALID_TXN_STATE: 48,
+  INVALID_PRODUCER_ID_MAPPING: 49,
+  INVALID_TRANSACTION_TIMEOUT: 50,
+  CONCURRENT_TRANSACTIONS: 51,
+  TRANSACTIONAL_ID_AUTHORIZATION_FAILED: 53,
+  OPERATION_NOT_ATTEMPTED: 55,
   KAFKA_STORAGE_ERROR: 56,
   SASL_AUTHENTICATION_FAILED: 58,
   UNKNOWN_PRODUCER_ID: 59,
@@ -72,6 +81,7 @@ export const kafkaErrors = {
   MEMBER_ID_REQUIRED: 79,
   GROUP_MAX_SIZE_REACHED: 81,
   INVALID_RECORD: 87,
+  PRODUCER_FENCED: 90,
 } as const;
 
 /** A Kafka error name Rivulet uses. */
@@ -126,6 +136,10 @@ const byRivuletCode: Readonly<Record<ErrorCode, KafkaErrorName>> = {
   not_leader: "NOT_LEADER_OR_FOLLOWER",
   not_enough_replicas: "NOT_ENOUGH_REPLICAS",
   not_enough_replicas_after_append: "NOT_ENOUGH_REPLICAS_AFTER_APPEND",
+  concurrent_transactions: "CONCURRENT_TRANSACTIONS",
+  invalid_producer_id_mapping: "INVALID_PRODUCER_ID_MAPPING",
+  invalid_transaction_timeout: "INVALID_TRANSACTION_TIMEOUT",
+  invalid_replication_factor: "INVALID_REPLICATION_FACTOR",
   store_full: "UNKNOWN_SERVER_ERROR",
   invalid_topology: "INVALID_REQUEST",
   not_supported: "UNSUPPORTED_VERSION",
@@ -153,9 +167,20 @@ export function kafkaErrorCode(error: unknown): number {
 
 /** What a `forbidden` error refused, by what its `info` names. */
 function forbiddenName(info: Record<string, unknown>): KafkaErrorName {
+  if (typeof info.transactionalId === "string") return "TRANSACTIONAL_ID_AUTHORIZATION_FAILED";
   if (typeof info.topic === "string") return "TOPIC_AUTHORIZATION_FAILED";
   if (typeof info.group === "string") return "GROUP_AUTHORIZATION_FAILED";
   return "CLUSTER_AUTHORIZATION_FAILED";
+}
+
+/**
+ * {@link kafkaErrorCode}, except that a fenced producer gets PRODUCER_FENCED (90) from
+ * `firstVersion` of the API on (KIP-588: InitProducerId v4, AddPartitionsToTxn, AddOffsetsToTxn
+ * and EndTxn v2), and INVALID_PRODUCER_EPOCH (47) before, which older clients know.
+ */
+export function fencedErrorCode(error: unknown, version: number, firstVersion: number): number {
+  const code = kafkaErrorCode(error);
+  return code === kafkaErrors.INVALID_PRODUCER_EPOCH && version >= firstVersion ? kafkaErrors.PRODUCER_FENCED : code;
 }
 
 /** Kafka's name for a code Rivulet sends, or undefined. */

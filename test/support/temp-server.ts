@@ -3,7 +3,7 @@
  * Rivulet server as a child process (benchmarks, the conformance suite). `stop()` closes the
  * server and broker, removes the directory and exits; SIGINT and SIGTERM call it.
  */
-import { Broker } from "../../groups/broker.ts";
+import { Broker } from "../../transactions/broker.ts";
 import { serve, type Server, type ServeOptions } from "../../server/serve.ts";
 import { onShutdownSignal } from "../../runtime/shutdown-signals.ts";
 import { tempDir } from "./temp-dir.ts";

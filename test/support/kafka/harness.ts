@@ -3,7 +3,7 @@
  * kafkajs clients pointed at it. Tests only.
  */
 import { Kafka, logLevel } from "kafkajs";
-import { Broker } from "../../../groups/broker.ts";
+import { Broker } from "../../../transactions/broker.ts";
 import { tempDir } from "../temp-dir.ts";
 import { startKafkaListener, type KafkaListener, type KafkaListenerOptions } from "../../../kafka/listener.ts";
 

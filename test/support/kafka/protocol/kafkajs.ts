@@ -96,6 +96,7 @@ const clientSideThrottleFrom: Readonly<Record<string, number>> = {
   apiVersions: 2, createPartitions: 1, createTopics: 3, deleteTopics: 1, describeGroups: 2, fetch: 8, findCoordinator: 2,
   heartbeat: 2, initProducerId: 1, joinGroup: 3, leaveGroup: 2, listGroups: 2, listOffsets: 3,
   metadata: 6, offsetCommit: 4, offsetFetch: 4, produce: 6, syncGroup: 2,
+  addPartitionsToTxn: 1, addOffsetsToTxn: 1, endTxn: 1, txnOffsetCommit: 1,
 };
 
 /** The throttle fields kafkajs's decoder for `api` v`version` reports for `ms`. */

@@ -53,6 +53,10 @@ const sampleArgs: Record<ImplementedApi, [folder: string, args: object] | ((vers
   SaslHandshake: ["saslHandshake", { mechanism: "SCRAM-SHA-512" }],
   OffsetForLeaderEpoch: (version) =>
     offsetForLeaderEpochBody(version, { replicaId: 1, topics: [{ topic: "orders", partitions: [{ partition: 0, currentLeaderEpoch: 3, leaderEpoch: 2 }] }] }),
+  AddPartitionsToTxn: ["addPartitionsToTxn", { transactionalId: "tx", producerId: "7", producerEpoch: 2, topics: [{ topic: "orders", partitions: [0, 1] }] }],
+  AddOffsetsToTxn: ["addOffsetsToTxn", { transactionalId: "tx", producerId: "7", producerEpoch: 2, groupId: "g" }],
+  EndTxn: ["endTxn", { transactionalId: "tx", producerId: "7", producerEpoch: 2, transactionResult: true }],
+  TxnOffsetCommit: ["txnOffsetCommit", { transactionalId: "tx", groupId: "g", producerId: "7", producerEpoch: 2, topics: [{ topic: "orders", partitions: [{ partition: 0, offset: "3", metadata: "md" }] }] }],
   SaslAuthenticate: ["saslAuthenticate", { authBytes: Buffer.concat([Buffer.from([0, 0, 0, 32]), Buffer.from("n,,n=user,r=rOprNGfwEbeRWgbNEkqO")]) }],
 };
 
@@ -61,6 +65,9 @@ const sameRequestAs: Partial<Record<ImplementedApi, Record<number, number>>> = {
   OffsetFetch: { 5: 4 },
   CreateTopics: { 4: 3 },
   DeleteTopics: { 2: 1, 3: 1 },
+  AddPartitionsToTxn: { 2: 1 },
+  AddOffsetsToTxn: { 2: 1 },
+  EndTxn: { 2: 1 },
 };
 
 /** A kafkajs-encoded request body for every implemented API version. */

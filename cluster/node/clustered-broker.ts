@@ -1,0 +1,297 @@
+/**
+ * The broker the front ends of a clustered broker speak to: the local broker for records (the
+ * data plane decides whether this replica may serve them), the cluster for topics.
+ *
+ * - `createTopic` / `deleteTopic` go to the controller (directly when this broker is it, else
+ *   through a request key, see {@link TopicRequester}), then wait until this broker's metadata
+ *   shows the change and its reconciler has opened or removed the local replicas, so a
+ *   describe right after answers with it.
+ * - `listTopics` / `describeTopic` come from the cluster's metadata; describe adds each
+ *   partition's leader, replicas, ISR and leader epoch to the local replica's offsets (a topic
+ *   with no replica here shows offsets 0 and worker -1).
+ * - `produce`: unkeyed records go to a partition this broker leads (see {@link ClusteredBroker.produce}).
+ * - Everything else is the local broker's.
+ */
+import { RivuletError, isRivuletError } from "../../core/errors.ts";
+import { parseTopicConfig } from "../../core/topic-config.ts";
+import type {
+  BrokerApi, BrokerHealth, CreateTopicOptions, FetchBatchesResult, FetchOptions, FetchResult, OffsetSpec, ProduceOptions, ProducerRecord,
+  RecordMetadata, TopicDescription, WorkerStatus, AppendBatchResult, Acks, Isolation, TxnMarker,
+} from "../../broker/types.ts";
+import type { TransactionCoordinator } from "../../transactions/transaction-coordinator.ts";
+
+/** The local broker's transaction coordinator, when it has one (the public `Broker`). */
+interface LocalExtras {
+  readonly transactions?: TransactionCoordinator;
+}
+import type { GroupCoordinatorApi } from "../../broker/group-api.ts";
+import { localTopicConfig } from "../controller/cluster-topic-config.ts";
+import type { TopicRequest } from "../controller/topic-requests.ts";
+import type { ClusterNode } from "./cluster-node.ts";
+import type { ClusterView } from "./cluster-view.ts";
+
+/** Tries of a topic change whose outcome was lost (etcd unreachable or this broker's lease ended). */
+const changeAttempts = 3;
+
+/** The local broker, with the optional parts the Kafka listener and Durable Streams use. */
+export type LocalBroker = BrokerApi & {
+  allocateProducerId?(): Promise<number>;
+  endOffsetForEpoch?(topic: string, partition: number, leaderEpoch: number, currentLeaderEpoch: number): Promise<{ epoch: number; endOffset: number }>;
+  readonly limits?: unknown;
+  readonly clock?: unknown;
+};
+
+/**
+ * A clustered broker's facade.
+ *
+ * @example
+ * ```ts
+ * const clustered = new ClusteredBroker(broker);
+ * clustered.attach(node);           // once the cluster node has started
+ * await clustered.createTopic("orders", { partitions: 3, replicationFactor: 3 });
+ * ```
+ */
+export class ClusteredBroker implements BrokerApi {
+  readonly #local: LocalBroker;
+  #node: ClusterNode | null = null;
+  #sticky = 0;
+  readonly allocateProducerId?: () => Promise<number>;
+  readonly endOffsetForEpoch?: LocalBroker["endOffsetForEpoch"];
+  readonly limits?: unknown;
+  readonly clock?: unknown;
+
+  constructor(local: LocalBroker) {
+    this.#local = local;
+    if (local.allocateProducerId) this.allocateProducerId = () => local.allocateProducerId!();
+    if (local.endOffsetForEpoch) this.endOffsetForEpoch = (t, p, e, c) => local.endOffsetForEpoch!(t, p, e, c);
+    this.limits = local.limits;
+    this.clock = local.clock;
+  }
+
+  /** Connects the facade to its started cluster node; until then topic calls are refused as retriable. */
+  attach(node: ClusterNode): void {
+    this.#node = node;
+    Object.assign(this.view, { clusterId: node.view.clusterId, brokerId: node.brokerId });
+  }
+
+  /** The cluster as the front ends see it (empty until attached). */
+  readonly view: ClusterView = {
+    clusterId: "",
+    brokerId: -1,
+    clustered: true,
+    controllerId: () => this.#node?.view.controllerId() ?? -1,
+    brokers: () => this.#node?.view.brokers() ?? [],
+    partition: (topic, partition) => this.#node?.view.partition(topic, partition),
+  };
+
+  get node(): ClusterNode {
+    if (!this.#node) throw new RivuletError("coordination_unavailable", "this broker is still joining its cluster");
+    return this.#node;
+  }
+
+  async createTopic(name: string, options: CreateTopicOptions = {}): Promise<TopicDescription> {
+    const request: Extract<TopicRequest, { op: "create" }> = {
+      op: "create",
+      name,
+      partitions: options.partitions ?? 1,
+      config: options.config ?? {},
+      replication_factor: options.replicationFactor ?? null,
+      internal: options.internal ?? false,
+    };
+    await this.#change(request);
+    return this.describeTopic(name);
+  }
+
+  async deleteTopic(name: string, options: { internal?: boolean } = {}): Promise<void> {
+    await this.#change({ op: "delete", name, internal: options.internal ?? false });
+  }
+
+  async createPartitions(name: string, _count: number): Promise<TopicDescription> {
+    this.#topic(name);
+    throw new RivuletError("invalid_request", `adding partitions to a topic is not supported in a cluster yet (topic ${name})`, { topic: name });
+  }
+
+  async listTopics(options: { internal?: boolean } = {}): Promise<string[]> {
+    return this.node.cache.topics().map((t) => t.name).filter((n) => options.internal || !n.startsWith("__"));
+  }
+
+  async describeTopic(name: string): Promise<TopicDescription> {
+    const record = this.#topic(name);
+    let local: TopicDescription | null = null;
+    try {
+      local = await this.#local.describeTopic(name);
+    } catch (error) {
+      if (!isRivuletError(error, "unknown_topic")) throw error;
+    }
+    const view = this.node.view;
+    return {
+      name,
+      config: local?.config ?? parseTopicConfig(localTopicConfig(record.config)),
+      partitions: record.replicas.map((replicas, partition) => {
+        const here = local?.partitions[partition];
+        const state = view.partition(name, partition);
+        return {
+          partition,
+          startOffset: here?.startOffset ?? 0,
+          endOffset: here?.endOffset ?? 0,
+          worker: here?.worker ?? -1,
+          status: here?.status ?? "online",
+          sizeBytes: here?.sizeBytes ?? 0,
+          leader: state?.leader ?? -1,
+          replicas: [...replicas],
+          isr: state ? state.isr : [],
+          leaderEpoch: state?.leader_epoch ?? 0,
+        };
+      }),
+    };
+  }
+
+  topicConfig(topic: string): ReturnType<BrokerApi["topicConfig"]> {
+    try {
+      return this.#local.topicConfig(topic);
+    } catch (error) {
+      if (!isRivuletError(error, "unknown_topic")) throw error;
+      const record = this.#topic(topic);
+      return { partitions: record.replicas.length, config: parseTopicConfig(localTopicConfig(record.config)) };
+    }
+  }
+
+  /**
+   * Produces through the local replica. When this broker leads some but not all of the topic's
+   * partitions, records without a key or partition go to one partition it leads (sticky for the
+   * call, the next one for the next call): Kafka's partitioner may put unkeyed records on any
+   * available partition, and this keeps a produce sent to any broker local. Keyed records keep
+   * the key's partition (refused by the data plane when another broker leads it).
+   */
+  produce(topic: string, records: ProducerRecord[], options?: ProduceOptions): Promise<RecordMetadata[]> {
+    const mine = this.#ledPartitions(topic);
+    if (mine !== null && records.some((r) => r.partition === undefined && (r.key === undefined || r.key === null))) {
+      const partition = mine[this.#sticky++ % mine.length];
+      records = records.map((r) => (r.partition === undefined && (r.key === undefined || r.key === null) ? { ...r, partition } : r));
+    }
+    return this.#local.produce(topic, records, options);
+  }
+
+  /** The partitions of `topic` this broker leads, or null when it leads none or all of them. */
+  #ledPartitions(topic: string): number[] | null {
+    const node = this.#node;
+    const record = node?.cache.topic(topic);
+    if (!node || !record) return null;
+    const mine: number[] = [];
+    for (let p = 0; p < record.replicas.length; p++) if (node.cache.partition(topic, p)?.leader === node.brokerId) mine.push(p);
+    return mine.length === 0 || mine.length === record.replicas.length ? null : mine;
+  }
+
+  initProducer(options?: { owner?: string | null; producerId?: number }): Promise<{ producerId: number; producerEpoch: number }> {
+    return this.#local.initProducer(options);
+  }
+
+  appendBatch(topic: string, partition: number, batches: Uint8Array, options?: { acks?: Acks }): Promise<AppendBatchResult> {
+    return this.#local.appendBatch(topic, partition, batches, options);
+  }
+
+  writeTxnMarkers(markers: TxnMarker[]): Promise<void> {
+    return this.#local.writeTxnMarkers(markers);
+  }
+
+  /** The local broker's transaction coordinator, for the Kafka listener (transactions are not clustered yet). */
+  get transactions(): TransactionCoordinator | undefined {
+    return (this.#local as BrokerApi & LocalExtras).transactions;
+  }
+
+  fetch(topic: string, partition: number, options: FetchOptions): Promise<FetchResult> {
+    return this.#local.fetch(topic, partition, options);
+  }
+
+  fetchBatches(topic: string, partition: number, options: FetchOptions): Promise<FetchBatchesResult> {
+    return this.#local.fetchBatches(topic, partition, options);
+  }
+
+  listOffset(topic: string, partition: number, spec: OffsetSpec, options?: { isolation?: Isolation }): Promise<number> {
+    return this.#local.listOffset(topic, partition, spec, options);
+  }
+
+  get groups(): GroupCoordinatorApi {
+    return this.#local.groups;
+  }
+
+  workers(): WorkerStatus[] {
+    return this.#local.workers();
+  }
+
+  get stats(): BrokerApi["stats"] {
+    return this.#local.stats;
+  }
+
+  health(): BrokerHealth {
+    return this.#local.health();
+  }
+
+  /** Closes the local broker (the cluster node is closed by its owner first). */
+  close(): Promise<void> {
+    return this.#local.close();
+  }
+
+  #topic(name: string) {
+    const record = this.node.cache.topic(name);
+    if (!record) throw new RivuletError("unknown_topic", `topic ${name} does not exist`, { topic: name });
+    return record;
+  }
+
+  /**
+   * Has the controller make a topic change, then waits until this broker has applied it.
+   *
+   * When etcd cannot be reached (or this broker's lease ends) before the answer comes, whether
+   * the change was made is unknown: the broker waits until it reaches etcd again (registering
+   * anew if it was fenced), reads the metadata as of then, and counts the change as done if it
+   * is there (made by this request, or by another one), else sends it again — at most
+   * {@link changeAttempts} times. A retry refused with `topic_exists` (create) or
+   * `unknown_topic` (delete) after an unknown outcome is the first try's success.
+   */
+  async #change(request: TopicRequest): Promise<void> {
+    let unknown = false;
+    for (let attempt = 1; ; attempt++) {
+      const node = this.node;
+      try {
+        let revision: number | null = null;
+        if (node.election.isController) {
+          try {
+            revision = request.op === "create" ? await node.controller.createTopic(request) : await node.controller.deleteTopic(request);
+          } catch (error) {
+            if (!isRivuletError(error, "not_controller")) throw error;
+          }
+        }
+        revision ??= (await node.requester.submit(request)).revision;
+        await node.caughtUp(revision);
+        return;
+      } catch (error) {
+        if (unknown && isRivuletError(error, request.op === "create" ? "topic_exists" : "unknown_topic")) return await node.barrier();
+        if (!isRivuletError(error, "coordination_unavailable") || attempt >= changeAttempts) throw error;
+        unknown = true;
+        await this.#reachEtcd(node);
+        if ((node.cache.topic(request.name) !== undefined) === (request.op === "create")) return;
+      }
+    }
+  }
+
+  /**
+   * Waits until this broker reaches etcd again as a registered member and its metadata is
+   * current.
+   *
+   * @throws {RivuletError} `coordination_unavailable` after `clusterTopicRequestTimeoutMs`
+   */
+  async #reachEtcd(node: ClusterNode): Promise<void> {
+    const deadline = Date.now() + node.limits.clusterTopicRequestTimeoutMs;
+    let backoff = node.limits.etcdRetryBackoffMinMs;
+    for (;;) {
+      await node.rejoined();
+      try {
+        return await node.barrier();
+      } catch (error) {
+        if (Date.now() >= deadline) throw new RivuletError("coordination_unavailable", `broker ${node.brokerId} could not reach etcd again within ${node.limits.clusterTopicRequestTimeoutMs} ms`, { cause: String(error) });
+        await new Promise((resolve) => setTimeout(resolve, backoff));
+        backoff = Math.min(backoff * 2, node.limits.etcdRetryBackoffMaxMs);
+      }
+    }
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * What carrying out a decided transaction (PrepareCommit / PrepareAbort) writes, before the
+ * coordinator records it Complete*: a commit or abort marker on every partition of the
+ * transaction that still exists (a deleted topic's marker has nowhere to go), then, on commit,
+ * the offsets its TxnOffsetCommits staged, group by group. Every step may be repeated (a retry,
+ * a recovery after a crash): a repeated marker ends nothing more, a repeated offset commit stores
+ * the same offsets.
+ */
+import type { OffsetCommitEntry } from "../broker/group-api.ts";
+import type { TxnMarker } from "../broker/types.ts";
+import type { TransactionMetadata } from "./transaction-metadata.ts";
+
+/** The coordinator's epoch in every marker: one broker owns `__transaction_state` for good. */
+export const COORDINATOR_EPOCH = 0;
+
+/** What writing an outcome needs from the broker. */
+export interface OutcomeHost {
+  writeTxnMarkers(markers: TxnMarker[]): Promise<void>;
+  /** Commits a transaction's offsets to a group, bypassing membership (TxnOffsetCommit checked it). */
+  commitTransactionOffsets(groupId: string, offsets: OffsetCommitEntry[]): Promise<void>;
+  /** Partition count of a topic, undefined when it does not exist. */
+  partitionsOf(topic: string): number | undefined;
+}
+
+/**
+ * Writes the markers of `meta`'s outcome, skipping the partitions in `written` and adding each
+ * one whose marker lands (so a retry after a partial failure writes only the rest), then, on
+ * commit, its offsets.
+ *
+ * @throws the first marker failure (after every marker was tried), or an offset commit's failure
+ */
+export async function writeOutcome(host: OutcomeHost, meta: TransactionMetadata, written: Set<string>): Promise<void> {
+  const commit = meta.state === "PrepareCommit";
+  const live = meta.partitions.filter((p) => p.partition < (host.partitionsOf(p.topic) ?? 0) && !written.has(`${p.topic}\0${p.partition}`));
+  const results = await Promise.allSettled(live.map(async ({ topic, partition }) => {
+    await host.writeTxnMarkers([{ topic, partition, producerId: meta.producerId, producerEpoch: meta.producerEpoch, coordinatorEpoch: COORDINATOR_EPOCH, commit }]);
+    written.add(`${topic}\0${partition}`);
+  }));
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed) throw failed.reason;
+  if (!commit) return;
+  const byGroup = new Map<string, OffsetCommitEntry[]>();
+  for (const o of meta.offsets) {
+    const list = byGroup.get(o.groupId) ?? [];
+    list.push({ topic: o.topic, partition: o.partition, offset: o.offset, metadata: o.metadata });
+    byGroup.set(o.groupId, list);
+  }
+  for (const [groupId, offsets] of byGroup) await host.commitTransactionOffsets(groupId, offsets);
+}

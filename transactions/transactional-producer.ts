@@ -1,0 +1,274 @@
+/**
+ * The programmatic transactional producer (DESIGN §11): `broker.producer({ transactionalId })`
+ * and `producer.transaction(async (tx) => { ... })`, committed when the callback returns and
+ * aborted when it throws (the error is rethrown). Records go out as transactional batches
+ * (attribute bit 4) with the producer's id, epoch and per-partition sequence numbers, each
+ * partition added to the transaction before its first batch, exactly as a Kafka client does; so
+ * a read_committed reader sees all of a transaction's records or none, and the offsets given to
+ * `tx.sendOffsets` become the group's committed offsets only when the transaction commits.
+ *
+ * The producer holds its transactional id: a second producer (or Kafka client) with the same id
+ * fences it (its next call fails with `producer_fenced`). After an abort the producer takes a
+ * new epoch before its next transaction, so a half-sent batch of the aborted one never
+ * disturbs the sequence numbers of the next.
+ *
+ * One transaction at a time per producer; calls inside one may run concurrently (batches to a
+ * partition keep their call order).
+ */
+import { RivuletError, isRivuletError } from "../core/errors.ts";
+import type { Clock } from "../core/clock.ts";
+import type { Limits } from "../core/limits.ts";
+import type { TopicConfig } from "../core/topic-config.ts";
+import { Attributes, BatchOffset, CRC_START } from "../record/batch-layout.ts";
+import { viewOf } from "../record/batch-header.ts";
+import { crc32c } from "../record/crc32c.ts";
+import { encodeRecordBlock } from "../record/record-block-encoder.ts";
+import { packRecordBlocks, RecordBlockBuilder } from "../record/record-block.ts";
+import { Partitioner } from "../broker/partitioner.ts";
+import { keyBytes, recordError, recordTimestamp, writeRecord } from "../broker/record-input.ts";
+import type { AppendBatchResult, ProducerRecord, RecordMetadata } from "../broker/types.ts";
+import type { OffsetCommitEntry } from "../broker/group-api.ts";
+import type { TransactionalIdentity, TransactionCoordinator } from "./transaction-coordinator.ts";
+
+/** Options of a transactional producer. */
+export interface TransactionalProducerOptions {
+  /** The id that survives restarts: a new producer with it fences the old one and aborts its open transaction. */
+  transactionalId: string;
+  /** Abort a transaction left open this long (default `limits.transactionTimeoutMsDefault`; at most `transactionTimeoutMsMax`). */
+  transactionTimeoutMs?: number;
+}
+
+/** What the producer needs from the broker. */
+export interface TransactionalProducerHost {
+  topicConfig(topic: string): { partitions: number; config: TopicConfig };
+  appendBatch(topic: string, partition: number, batches: Uint8Array): Promise<AppendBatchResult>;
+  readonly limits: Limits;
+  readonly clock: Clock;
+}
+
+/** Where a transaction's records go and how their offsets are committed; see {@link TransactionalProducer.transaction}. */
+export interface Transaction {
+  /** Sends one record in the transaction; resolves once appended (visible to read_committed readers at commit). */
+  send(topic: string, record: ProducerRecord): Promise<RecordMetadata>;
+  /** Sends records in the transaction, validated all before any is sent; metadata in `records` order. */
+  sendBatch(topic: string, records: ProducerRecord[]): Promise<RecordMetadata[]>;
+  /** Commits `offsets` (the next offsets to consume) for `groupId` with the transaction. */
+  sendOffsets(groupId: string, offsets: OffsetCommitEntry[]): Promise<void>;
+}
+
+/**
+ * A producer bound to a transactional id.
+ *
+ * @example
+ * ```ts
+ * const producer = broker.producer({ transactionalId: "payments-enricher" });
+ * await producer.transaction(async (tx) => {
+ *   await tx.send("payments-enriched", { key: "alice", value: "paid 200 to bob (EUR)" });
+ *   await tx.sendOffsets("enricher", [{ topic: "payments", partition: 0, offset: 42 }]);
+ * });
+ * ```
+ */
+export class TransactionalProducer {
+  readonly transactionalId: string;
+  #host: TransactionalProducerHost;
+  #coordinator: TransactionCoordinator;
+  #timeoutMs: number;
+  #identity: TransactionalIdentity | null = null;
+  /** Next sequence per "topic\0partition" under the current epoch. */
+  #sequences = new Map<string, number>();
+  #partitioner = new Partitioner();
+  #active = false;
+  #closed = false;
+
+  constructor(host: TransactionalProducerHost, coordinator: TransactionCoordinator, options: TransactionalProducerOptions) {
+    this.#host = host;
+    this.#coordinator = coordinator;
+    this.transactionalId = options.transactionalId;
+    this.#timeoutMs = options.transactionTimeoutMs ?? host.limits.transactionTimeoutMsDefault;
+  }
+
+  /**
+   * Runs `work` in a transaction: committed when it resolves, aborted when it throws (then the
+   * error is rethrown). The first call takes the id (InitProducerId), fencing an earlier holder.
+   *
+   * @returns what `work` returned, once the commit is decided and written
+   * @throws {RivuletError} `producer_fenced` (another producer took the id: this one is done),
+   *   `invalid_request` (a transaction already running on this producer, or closed), and what
+   *   sends and the coordinator throw
+   */
+  async transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    if (this.#closed) throw new RivuletError("closed", "the producer is closed");
+    if (this.#active) throw new RivuletError("invalid_request", `producer "${this.transactionalId}" runs one transaction at a time`);
+    this.#active = true;
+    try {
+      const identity = (this.#identity ??= await this.#init());
+      const tx = new OpenTransaction(this.#host, this.#coordinator, { transactionalId: this.transactionalId, ...identity }, this.#sequences, this.#partitioner);
+      let result: T;
+      try {
+        result = await work(tx);
+        await tx.settled();
+      } catch (error) {
+        await tx.settled().catch(noop);
+        await this.#abort(tx).catch(noop);
+        throw error;
+      }
+      if (tx.touched) await this.#end(tx, true);
+      return result;
+    } finally {
+      this.#active = false;
+    }
+  }
+
+  /** Refuses further transactions (an open one runs to its end first). */
+  async close(): Promise<void> {
+    this.#closed = true;
+  }
+
+  async #init(): Promise<TransactionalIdentity> {
+    const identity = await whileConcurrent(this.#host, () => this.#coordinator.initProducerId({ transactionalId: this.transactionalId, transactionTimeoutMs: this.#timeoutMs }));
+    this.#sequences.clear();
+    return identity;
+  }
+
+  async #abort(tx: OpenTransaction): Promise<void> {
+    // The next transaction starts under a new epoch, whatever this one left half sent.
+    this.#identity = null;
+    if (tx.touched) await this.#end(tx, false);
+  }
+
+  #end(tx: OpenTransaction, commit: boolean): Promise<void> {
+    return whileConcurrent(this.#host, () => this.#coordinator.endTxn(tx.request, commit));
+  }
+}
+
+/** One running transaction's sends. */
+class OpenTransaction implements Transaction {
+  readonly request: { transactionalId: string; producerId: number; producerEpoch: number };
+  /** Something joined the transaction (a partition or a group): it must be ended. */
+  touched = false;
+  #host: TransactionalProducerHost;
+  #coordinator: TransactionCoordinator;
+  #sequences: Map<string, number>;
+  #partitioner: Partitioner;
+  /** Per partition key, the tail of its appends (they go one at a time, in sequence order). */
+  #tails = new Map<string, Promise<unknown>>();
+  #pending = new Set<Promise<unknown>>();
+
+  constructor(host: TransactionalProducerHost, coordinator: TransactionCoordinator, request: OpenTransaction["request"], sequences: Map<string, number>, partitioner: Partitioner) {
+    this.#host = host;
+    this.#coordinator = coordinator;
+    this.request = request;
+    this.#sequences = sequences;
+    this.#partitioner = partitioner;
+  }
+
+  async send(topic: string, record: ProducerRecord): Promise<RecordMetadata> {
+    const [metadata] = await this.sendBatch(topic, [record]);
+    return metadata;
+  }
+
+  sendBatch(topic: string, records: ProducerRecord[]): Promise<RecordMetadata[]> {
+    return this.#track(this.#sendBatch(topic, records));
+  }
+
+  sendOffsets(groupId: string, offsets: OffsetCommitEntry[]): Promise<void> {
+    return this.#track((async () => {
+      this.touched = true;
+      await whileConcurrent(this.#host, () => this.#coordinator.addOffsets(this.request, groupId));
+      await this.#coordinator.txnOffsetCommit(this.request, groupId, offsets);
+    })());
+  }
+
+  /** Resolves once every send and offset call made so far has settled; rejects with the first failure. */
+  async settled(): Promise<void> {
+    while (this.#pending.size > 0) await Promise.all([...this.#pending]);
+  }
+
+  #track<T>(promise: Promise<T>): Promise<T> {
+    this.#pending.add(promise);
+    void promise.then(() => this.#pending.delete(promise), noop);
+    return promise;
+  }
+
+  async #sendBatch(topic: string, records: ProducerRecord[]): Promise<RecordMetadata[]> {
+    const { partitions, config } = this.#host.topicConfig(topic);
+    const limits = this.#host.limits;
+    const maxBytes = config["message.max.bytes"];
+    const keyRequired = config["cleanup.policy"].includes("compact");
+    const now = this.#host.clock.now();
+    const builders = new Map<number, { builder: RecordBlockBuilder; slots: number[] }>();
+    const chosen: number[] = new Array(records.length);
+    for (let i = 0; i < records.length; i++) {
+      const input = records[i];
+      if (input === null || typeof input !== "object") throw recordError("invalid_record", i, "a record must be an object");
+      const key = keyBytes(input.key, i);
+      if (key === null && keyRequired) throw recordError("invalid_record", i, "a compacted topic refuses records without a key");
+      const partition = input.partition ?? this.#partitioner.partition(topic, key, partitions);
+      if (!Number.isInteger(partition) || partition < 0 || partition >= partitions) {
+        throw recordError("unknown_partition", i, `topic "${topic}" has no partition ${partition} (it has ${partitions})`, { topic, partition, partitions });
+      }
+      let part = builders.get(partition);
+      if (!part) builders.set(partition, (part = { builder: new RecordBlockBuilder(), slots: [] }));
+      writeRecord(part.builder, input, key, recordTimestamp(input, now, i), i, limits, maxBytes);
+      part.slots.push(i);
+      chosen[i] = partition;
+    }
+    if (builders.size === 0) return [];
+    this.#partitioner.nextBatch(topic, partitions);
+    this.touched = true;
+    await whileConcurrent(this.#host, () => this.#coordinator.addPartitions(this.request, [...builders.keys()].map((partition) => ({ topic, partition }))));
+    const offsets: number[] = new Array(records.length);
+    await Promise.all([...builders].map(async ([partition, { builder, slots }]) => {
+      const baseOffset = await this.#append(topic, partition, builder);
+      slots.forEach((slot, i) => (offsets[slot] = baseOffset + i));
+    }));
+    return records.map((_, i) => ({ topic, partition: chosen[i], offset: offsets[i] }));
+  }
+
+  /** Appends the builder's records as one transactional batch, after the partition's earlier ones. */
+  #append(topic: string, partition: number, builder: RecordBlockBuilder): Promise<number> {
+    const key = `${topic}\0${partition}`;
+    const baseSequence = this.#sequences.get(key) ?? 0;
+    this.#sequences.set(key, (baseSequence + builder.count) % 0x8000_0000);
+    const block = packRecordBlocks([{ builder, from: 0, to: builder.count }]);
+    const batch = encodeRecordBlock(block, { producerId: this.request.producerId, producerEpoch: this.request.producerEpoch, baseSequence }).slice();
+    const view = viewOf(batch);
+    view.setInt16(BatchOffset.attributes, view.getInt16(BatchOffset.attributes) | Attributes.transactional);
+    view.setUint32(BatchOffset.crc, crc32c(batch, CRC_START, batch.length));
+    const run = (this.#tails.get(key) ?? Promise.resolve()).then(() => this.#appendWithRetries(topic, partition, batch));
+    this.#tails.set(key, run.catch(noop));
+    return run;
+  }
+
+  /** Retriable failures are tried again with the same bytes (the partition drops a duplicate) until the delivery timeout. */
+  async #appendWithRetries(topic: string, partition: number, batch: Uint8Array): Promise<number> {
+    const deadline = this.#host.clock.now() + this.#host.limits.deliveryTimeoutMs;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return (await this.#host.appendBatch(topic, partition, batch.slice())).baseOffset;
+      } catch (error) {
+        if (!isRivuletError(error) || !error.retriable || this.#host.clock.now() >= deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, 20 * attempt)));
+      }
+    }
+  }
+}
+
+/**
+ * Runs a coordinator call again while it answers `concurrent_transactions` (the previous
+ * transaction's markers are still being retried: they finish on their own), every
+ * `transactionMarkerRetryMs`, up to the delivery timeout.
+ */
+async function whileConcurrent<T>(host: TransactionalProducerHost, call: () => Promise<T>): Promise<T> {
+  const deadline = host.clock.now() + host.limits.deliveryTimeoutMs;
+  for (;;) {
+    try {
+      return await call();
+    } catch (error) {
+      if (!isRivuletError(error, "concurrent_transactions") || host.clock.now() >= deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, host.limits.transactionMarkerRetryMs));
+    }
+  }
+}
+
+function noop(): void {}

@@ -115,7 +115,7 @@ export interface ProcessorsApi {
    * Starts a topology module (its default export, `topology(appId, build)`) as an app.
    *
    * @param moduleUrl the module's URL (a `file:` URL), or its path
-   * @throws {RivuletError} `not_supported` (exactly-once without transactions), `invalid_topology`, `unknown_topic`, `conflict` (that app id runs already), `too_many_streams` (`processorAppsMax`)
+   * @throws {RivuletError} `not_supported` (exactly-once: not yet), `invalid_topology`, `unknown_topic`, `conflict` (that app id runs already), `too_many_streams` (`processorAppsMax`)
    */
   start(moduleUrl: URL | string, options?: ProcessorAppOptions): Promise<ProcessorAppApi>;
   /** A running app by id. */

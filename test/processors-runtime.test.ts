@@ -123,7 +123,7 @@ test("start refuses co-partitioned inputs with different partition counts, and e
       assert.unreachable("started");
     } catch (error) {
       assert.ok(isRivuletError(error, "not_supported"), String(error));
-      assert.match((error as Error).message, /transactional producer/);
+      assert.match((error as Error).message, /without a transaction/);
     }
     assert.is(broker.processors.list().length, 0);
   } finally {

@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { Broker } from "../../groups/broker.ts";
+import { Broker } from "../../transactions/broker.ts";
 import "../../processors/broker-processors.ts";
 import { loadAuthFile } from "../../auth/auth-file.ts";
 import { CliError } from "../cli-error.ts";

@@ -70,7 +70,7 @@ export class ProcessorApp implements ProcessorAppApi {
    */
   static async start(broker: ProcessorBroker, moduleUrl: string, options: ProcessorAppOptions = {}, onStop: () => void = () => {}): Promise<ProcessorApp> {
     if (options.guarantee === "exactly-once") {
-      throw new RivuletError("not_supported", `guarantee "exactly-once" needs the transactional producer (outputs, changelog records and input offsets in one transaction), which this build does not have yet; run with "at-least-once"`, { guarantee: "exactly-once" });
+      throw new RivuletError("not_supported", `guarantee "exactly-once" is not supported yet: this runtime writes outputs, changelog records and input offsets without a transaction (it does not use the transactional producer yet), so it runs only "at-least-once"`, { guarantee: "exactly-once" });
     }
     if (options.guarantee !== undefined && options.guarantee !== "at-least-once") throw new RivuletError("invalid_request", `guarantee must be "at-least-once" or "exactly-once", got ${JSON.stringify(options.guarantee)}`);
     const workers = options.workers ?? 2;

@@ -60,3 +60,5 @@ export { Consumer, type ConsumerOptions } from "./broker/consumer.ts";
 export type { BrokerFaults } from "./broker/broker-faults.ts";
 export * from "./actors/index.ts";
 export * from "./server/serve.ts";
+// Stream processing: installs `broker.processors` (DESIGN §13) and exports its types.
+export * from "./processors/broker-processors.ts";

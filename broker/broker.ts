@@ -149,6 +149,11 @@ export class BrokerCore implements BrokerApi, ProducerHost {
   }
 
   /** A new producer. */
+  /** The directory logs and metadata live in (stream processors keep their snapshots beneath it). */
+  get dataDir(): string {
+    return this.#options.dataDir;
+  }
+
   producer(options?: ProducerOptions): Producer {
     return new Producer(this, options);
   }

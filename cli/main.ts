@@ -1,5 +1,5 @@
 /**
- * The `rivulet` command line: `serve`, `topics`, `produce`, `consume`, `bench`, `auth`,
+ * The `rivulet` command line: `serve`, `topics`, `produce`, `consume`, `process`, `bench`, `auth`,
  * `dev-cluster`, `cluster`.
  * Exit codes: 0 success, 1 failure, 2 usage error.
  */
@@ -15,6 +15,7 @@ Commands:
   topics      create, list, describe and delete topics
   produce     write one record per line of standard input
   consume     print a topic's records
+  process     run a stream-processing topology module (embedded, on a local data directory)
   bench       measure Rivulet (and peers) on this machine
   auth        make auth-file entries (rivulet auth scram NAME: a token pre-hashed)
   dev-cluster start etcd and N brokers on this machine, for trying a cluster
@@ -30,6 +31,7 @@ const commands: Record<string, CommandLoader> = {
   topics: async () => import("./commands/topics.ts").then((m) => ({ run: m.topicsCommand, help: m.topicsHelp })),
   produce: async () => import("./commands/produce.ts").then((m) => ({ run: m.produceCommand, help: m.produceHelp })),
   consume: async () => import("./commands/consume.ts").then((m) => ({ run: m.consumeCommand, help: m.consumeHelp })),
+  process: async () => import("./commands/process.ts").then((m) => ({ run: m.processCommand, help: m.processHelp })),
   bench: async () => import("./commands/bench.ts").then((m) => ({ run: m.benchCommand, help: m.benchHelp })),
   auth: async () => import("./commands/auth.ts").then((m) => ({ run: m.authCommand, help: m.authHelp })),
   "dev-cluster": async () => import("./commands/dev-cluster.ts").then((m) => ({ run: m.devClusterCommand, help: m.devClusterHelp })),

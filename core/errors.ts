@@ -77,6 +77,12 @@ export const errorCodes = {
   invalid_transaction_timeout: { retriable: false },
   /** A topic asked for more replicas than there are live brokers (or fewer than 1). */
   invalid_replication_factor: { retriable: false },
+  /** A processor store would pass its memory limit (`processorStoreBytesMax` or the store's `memoryLimitBytes`). */
+  store_full: { retriable: false },
+  /** A topology cannot run as declared (e.g. co-partitioned inputs with different partition counts). */
+  invalid_topology: { retriable: false },
+  /** A feature this build cannot provide yet; the message says which and why. */
+  not_supported: { retriable: false },
 } as const;
 
 /** A stable error code. */

@@ -267,6 +267,22 @@ export const defaultLimits = {
   consoleGroupsListMax: 500,
   /** Produce and fetch rates on the overview are averaged over at least this long. */
   consoleRateWindowMs: 10_000,
+
+  // Stream processing (processors/)
+  /** Key + value bytes one task's store may hold, unless the topology gives the store its own `memoryLimitBytes`. */
+  processorStoreBytesMax: 256 * MiB,
+  /** A task's stores are snapshotted at most this often (the changelog covers the time between). */
+  processorSnapshotIntervalMs: 30_000,
+  /** Default time between input-offset commits of a processor app (`commitIntervalMs`). */
+  processorCommitIntervalMs: 100,
+  /** Most input records handed to one task in one call (one transferred batch). */
+  processorBatchRecordsMax: 10_000,
+  /** Most bytes of changelog batches read per fetch (and moved to the pool worker at once) while a store is restored. */
+  processorRestoreFetchBytesMax: 4 * MiB,
+  /** Session timeout of a processor app's group membership (a restore holds its loop off polling; past it the app joins again). */
+  processorSessionTimeoutMs: 45_000,
+  /** Processor apps one broker runs at once. */
+  processorAppsMax: 64,
 };
 
 /** The shape of a limits object. */

@@ -7,6 +7,21 @@
 import { BrokerCore, type BrokerOptions, type GroupsFactory } from "../broker/broker.ts";
 import { GroupCoordinator } from "./group-coordinator.ts";
 import { OffsetLog, OFFSETS_TOPIC } from "./offset-log.ts";
+import { RivuletError } from "../core/errors.ts";
+import type { ProcessorsApi } from "../broker/processors-api.ts";
+
+/** Makes a broker's `processors`; registered by processors/ when it is loaded. */
+let processorsOf: ((broker: Broker) => ProcessorsApi) | null = null;
+
+/**
+ * Registers stream processing (processors/broker-processors.ts calls it when loaded, and mod.ts
+ * loads that): processors/ sits floors above this class, so it plugs in rather than being imported.
+ *
+ * @param factory returns a broker's registry of apps (the same one on every call)
+ */
+export function installProcessors(factory: (broker: Broker) => ProcessorsApi): void {
+  processorsOf = factory;
+}
 
 /**
  * The group coordinator over a broker, offsets in the compacted `__consumer_offsets` topic.
@@ -40,6 +55,20 @@ export class Broker extends BrokerCore {
     const broker = new Broker(options, limits, supervisor, consumerGroups);
     await broker.startGroups();
     return broker;
+  }
+
+  /**
+   * The stream-processing apps running on this broker (DESIGN §13).
+   *
+   * @throws {RivuletError} `not_supported` when stream processing was not loaded (import `rivulet`, whose mod.ts loads it)
+   * @example
+   * ```ts
+   * const app = await broker.processors.start(new URL("./my-app.ts", import.meta.url), { workers: 2 });
+   * ```
+   */
+  get processors(): ProcessorsApi {
+    if (!processorsOf) throw new RivuletError("not_supported", "stream processing is not loaded: import it from rivulet (mod.ts) or processors/broker-processors.ts");
+    return processorsOf(this);
   }
 }
 

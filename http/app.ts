@@ -21,6 +21,7 @@ import { groupRoutes } from "./routes/groups.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
 import { openApiRoutes } from "./routes/openapi.ts";
+import { processorRoutes } from "./routes/processors.ts";
 import { producerRoutes } from "./routes/producers.ts";
 import { produceRoutes } from "./routes/records.ts";
 import { sseRoutes } from "./routes/stream-sse.ts";
@@ -82,6 +83,7 @@ export function createApp(broker: BrokerApi, options: HttpOptions = {}): Hono<Ap
   sseRoutes(router, ctx);
   groupRoutes(router, ctx);
   groupMemberRoutes(router, ctx);
+  processorRoutes(router, ctx);
   for (const mount of options.mounts ?? []) {
     if (tokens) app.use(`${mount.path}/*`, mountGuard(tokens, mount, ctx.metrics));
     app.route(mount.path, mount.app);

@@ -57,6 +57,9 @@ export const statusOfCode: Readonly<Record<ErrorCode, number>> = {
   not_enough_replicas: 503,
   not_enough_replicas_after_append: 503,
   invalid_replication_factor: 400,
+  store_full: 507,
+  invalid_topology: 400,
+  not_supported: 501,
 };
 
 /** The problem document: RFC 9457 members plus Rivulet's `code` and `retriable`. */

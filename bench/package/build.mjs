@@ -8,6 +8,8 @@
  *   dist/cli/bin.js                    the `rivulet` command; each command a chunk loaded on demand
  *   dist/workers/<name>.js             every worker entry (workers/*.ts), started by the library
  *   dist/runtime/worker-bootstrap.js   loads a user's TypeScript worker module on Node
+ *   dist/runtime/pool-handler-bootstrap.js, dist/processors/runtime/pool-worker.js
+ *                                      the stream processors' piscina pool workers
  *   dist/chunks/*.js                   code shared by the entries
  *   dist/types/**.d.ts                 declarations (tsc, emitDeclarationOnly)
  *
@@ -39,6 +41,8 @@ export function entryPoints() {
     ["cli/bin.ts", "cli/bin.js"],
     ["runtime/worker-bootstrap.mjs", "runtime/worker-bootstrap.js"],
     ["processors/streams.ts", "processors/streams.js"],
+    ["runtime/pool-handler-bootstrap.mjs", "runtime/pool-handler-bootstrap.js"],
+    ["processors/runtime/pool-worker.ts", "processors/runtime/pool-worker.js"],
   ]);
   if (existsSync(join(root, "client", "mod.ts"))) entries.set("client/mod.ts", "client/mod.js");
   for (const name of readdirSync(join(root, "workers")).sort()) {

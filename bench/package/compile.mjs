@@ -32,7 +32,8 @@ const bin = (name) => join(root, "node_modules", ".bin", name);
 /** The entries of the executables: the command as `rivulet.js`, the workers as in the package. */
 function compileEntries() {
   const entries = new Map([["cli/bin.ts", "rivulet.js"]]);
-  for (const [input, output] of entryPoints()) if (input.startsWith("workers/") || input === "runtime/worker-bootstrap.mjs") entries.set(input, output);
+  const started = new Set(["runtime/worker-bootstrap.mjs", "runtime/pool-handler-bootstrap.mjs", "processors/runtime/pool-worker.ts"]);
+  for (const [input, output] of entryPoints()) if (input.startsWith("workers/") || started.has(input)) entries.set(input, output);
   return entries;
 }
 

@@ -17,6 +17,7 @@ import { type Labels, PrometheusText } from "./prometheus-text.ts";
 import { writeBrokerSnapshot } from "./broker-snapshot.ts";
 import { writeReplication } from "./replication-gauges.ts";
 import type { ReplicationSnapshot } from "../../cluster/replication/replication-metrics.ts";
+import { writeProcessors } from "./processor-metrics.ts";
 
 /** What a scrape reads. */
 export interface MetricsSources {
@@ -97,5 +98,6 @@ export async function collectMetrics(s: MetricsSources): Promise<string> {
   writeBrokerSnapshot(out, s.broker);
   const replication = s.replication ? await s.replication() : null;
   if (replication) writeReplication(out, replication);
+  writeProcessors(out, s.broker);
   return out.toString();
 }

@@ -140,6 +140,9 @@ const byRivuletCode: Readonly<Record<ErrorCode, KafkaErrorName>> = {
   invalid_producer_id_mapping: "INVALID_PRODUCER_ID_MAPPING",
   invalid_transaction_timeout: "INVALID_TRANSACTION_TIMEOUT",
   invalid_replication_factor: "INVALID_REPLICATION_FACTOR",
+  store_full: "UNKNOWN_SERVER_ERROR",
+  invalid_topology: "INVALID_REQUEST",
+  not_supported: "UNSUPPORTED_VERSION",
 };
 
 const nameByCode = new Map<number, KafkaErrorName>(

@@ -1,0 +1,339 @@
+/**
+ * A running stream-processing app: a member of the consumer group named after the app
+ * (group id = app id) reading its input topics, one {@link TaskRunner} per assigned partition
+ * number, its tasks on a piscina pool ({@link ProcessorPool}).
+ *
+ * The loop: poll the inputs; hand each task its records (per input partition in offset order,
+ * partitions merged by timestamp); write each task's results (outputs, then changelog); every
+ * `commitIntervalMs` tick the tasks and commit the input offsets whose results are written
+ * (at-least-once: a crash between writing and committing re-processes, never skips); every
+ * `snapshotIntervalMs` snapshot each task's stores. A task whose worker died resumes from its
+ * last written input offsets once restored on another worker. A task that throws stops the
+ * app (state `failed`, the error in `status()`).
+ *
+ * Concurrency: main thread only; `stop()` waits for the loop to finish its round.
+ */
+import { join } from "node:path";
+import { RivuletError, errorToData, isRivuletError, type ErrorData } from "../../core/errors.ts";
+import type { Consumer } from "../../broker/consumer.ts";
+import type { Producer } from "../../broker/producer.ts";
+import type { ConsumedRecord } from "../../broker/types.ts";
+import { importModule } from "../../runtime/import-module.ts";
+import type { InputRecord } from "../task-contract.ts";
+import { prepareTopics } from "./internal-topics.ts";
+import type { AppStatus, ProcessorAppApi, ProcessorAppOptions, StoreQuery, TaskStatus } from "../../broker/processors-api.ts";
+import type { ProcessorBroker } from "./processor-broker.ts";
+import { ProcessorPool } from "./processor-pool.ts";
+import { asRunnableTopology, type RunnableTopology } from "./runnable-topology.ts";
+import { queryPartition } from "./store-query.ts";
+import { TaskRunner } from "./task-runner.ts";
+import { mergeByTimestamp } from "./merge-inputs.ts";
+
+type ResolvedOptions = Required<Omit<ProcessorAppOptions, "guarantee">> & { guarantee: "at-least-once" | "exactly-once" };
+
+/**
+ * @example
+ * ```ts
+ * const app = await ProcessorApp.start(broker, new URL("./my-app.ts", import.meta.url).href, { workers: 2 });
+ * console.log(await app.store("counts").get("alice"), app.status().tasks.length);
+ * await app.stop();
+ * ```
+ */
+export class ProcessorApp implements ProcessorAppApi {
+  readonly appId: string;
+  readonly topology: RunnableTopology;
+  readonly #broker: ProcessorBroker;
+  readonly #pool: ProcessorPool;
+  readonly #consumer: Consumer;
+  readonly #producer: Producer;
+  readonly #tasks: number;
+  readonly #repartitionPartitions: Record<string, number>;
+  readonly #options: ResolvedOptions;
+  readonly #runners = new Map<number, TaskRunner>();
+  readonly #ends = new Map<string, number>();
+  readonly #rates = new Map<number, { at: number; processed: number; rate: number }>();
+  readonly #stopping = new AbortController();
+  readonly #moduleUrl: string;
+  #state: AppStatus["state"] = "starting";
+  #error: ErrorData | undefined;
+  #loop: Promise<void> = Promise.resolve();
+  #committed = new Map<string, number>();
+  #onStop: () => void;
+  #closing: Promise<void> | null = null;
+  #stopped!: () => void;
+  readonly #whenStopped = new Promise<void>((resolve) => (this.#stopped = resolve));
+
+  /**
+   * Loads the module, checks and creates topics, joins the group and starts the pool.
+   *
+   * @throws {RivuletError} `not_supported` for exactly-once (see below); `invalid_topology`; `unknown_topic`
+   */
+  static async start(broker: ProcessorBroker, moduleUrl: string, options: ProcessorAppOptions = {}, onStop: () => void = () => {}): Promise<ProcessorApp> {
+    if (options.guarantee === "exactly-once") {
+      throw new RivuletError("not_supported", `guarantee "exactly-once" is not supported yet: this runtime writes outputs, changelog records and input offsets without a transaction (it does not use the transactional producer yet), so it runs only "at-least-once"`, { guarantee: "exactly-once" });
+    }
+    if (options.guarantee !== undefined && options.guarantee !== "at-least-once") throw new RivuletError("invalid_request", `guarantee must be "at-least-once" or "exactly-once", got ${JSON.stringify(options.guarantee)}`);
+    const workers = options.workers ?? 2;
+    if (!Number.isInteger(workers) || workers < 1 || workers > 256) throw new RivuletError("invalid_request", `workers must be an integer from 1 to 256, got ${workers}`);
+    const topology = asRunnableTopology((await importModule(moduleUrl)).default, moduleUrl);
+    const { tasks, repartitionPartitions } = await prepareTopics(broker, topology);
+    const app = new ProcessorApp(broker, topology, moduleUrl, tasks, repartitionPartitions, {
+      workers,
+      guarantee: "at-least-once",
+      commitIntervalMs: options.commitIntervalMs ?? broker.limits.processorCommitIntervalMs,
+      snapshotIntervalMs: options.snapshotIntervalMs ?? broker.limits.processorSnapshotIntervalMs,
+      stateDir: options.stateDir ?? join(broker.dataDir, "processor-state"),
+    }, onStop);
+    try {
+      await app.#consumer.subscribe([...topology.sources]);
+      // Tasks exist (and start restoring) from here, so queries can find them at once; a
+      // failed restore is met again, and reported, by the loop.
+      for (const runner of await app.#assignTasks()) runner.ensureOpen().catch(() => {});
+    } catch (error) {
+      await app.#shutdown();
+      throw error;
+    }
+    app.#state = "running";
+    app.#loop = app.#run();
+    return app;
+  }
+
+  private constructor(broker: ProcessorBroker, topology: RunnableTopology, moduleUrl: string, tasks: number, repartitionPartitions: Record<string, number>, options: ResolvedOptions, onStop: () => void) {
+    this.#repartitionPartitions = repartitionPartitions;
+    this.appId = topology.appId;
+    this.topology = topology;
+    this.#broker = broker;
+    this.#moduleUrl = moduleUrl;
+    this.#tasks = tasks;
+    this.#options = options;
+    this.#onStop = onStop;
+    this.#pool = new ProcessorPool({ workers: options.workers, moduleUrl });
+    this.#producer = broker.producer({ idempotent: true });
+    this.#consumer = broker.consumer({ groupId: topology.appId, autoCommit: false, fromBeginning: true, maxRecords: broker.limits.processorBatchRecordsMax, sessionTimeoutMs: broker.limits.processorSessionTimeoutMs });
+  }
+
+  /** The app's task count: the most partitions of any input topic (tasks run where the group assigns them). */
+  get taskCount(): number {
+    return this.#tasks;
+  }
+
+  /** A store, for interactive queries. */
+  store(name: string): StoreQuery {
+    return {
+      get: async (key, options = {}) => {
+        const partition = queryPartition(this.topology, name, key, this.#tasks);
+        const runner = this.#runners.get(partition);
+        if (!runner) throw new RivuletError("not_found", `task ${partition} of app ${this.appId} (holding that key) does not run in this process`, { app: this.appId, store: name, partition });
+        return await runner.query(name, key, options.windowStart);
+      },
+    };
+  }
+
+  /** Tasks, lag per input partition, restore progress, store sizes. */
+  status(): AppStatus {
+    const tasks = [...this.#runners.values()].sort((a, b) => a.partition - b.partition).map((runner): TaskStatus => ({
+      partition: runner.partition,
+      state: runner.state,
+      worker: runner.threadId,
+      restores: runner.restores,
+      restoreMs: Math.round(runner.restoreMs),
+      restore: runner.restore,
+      inputs: [...runner.written].map(([tp, position]) => {
+        const slash = tp.lastIndexOf("/");
+        const endOffset = Math.max(this.#ends.get(tp) ?? position, position);
+        return { topic: tp.slice(0, slash), partition: Number(tp.slice(slash + 1)), position, endOffset, lag: endOffset - position };
+      }),
+      processed: runner.processed,
+      recordsPerSecond: this.#rates.get(runner.partition)?.rate ?? 0,
+      lateDropped: runner.lateDropped,
+      stores: runner.stores,
+      snapshots: runner.snapshots,
+      snapshotOffsets: runner.snapshotOffsets,
+    }));
+    return { appId: this.appId, state: this.#state, guarantee: this.#options.guarantee, workers: this.#pool.threadIds(), tasks, ...(this.#error ? { error: this.#error } : {}) };
+  }
+
+  /**
+   * Ends a pool worker thread abruptly, as a crash would: its tasks move to other workers and
+   * restore there. For fault drills and tests.
+   *
+   * @returns false when no live worker has that id
+   */
+  terminateWorker(threadId: number): Promise<boolean> {
+    return this.#pool.terminateWorker(threadId);
+  }
+
+  /** Finishes the current round, commits, snapshots every store, leaves the group and ends the pool. */
+  async stop(): Promise<void> {
+    if (this.#closing) return this.#closing;
+    this.#stopping.abort();
+    await this.#loop;
+    if (this.#state !== "failed") {
+      await this.#commit().catch(() => {});
+      await Promise.all([...this.#runners.values()].map((r) => r.snapshot(Date.now()).catch(() => {})));
+    }
+    await this.#shutdown();
+  }
+
+  #shutdown(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
+    if (this.#state !== "failed") this.#state = "stopped";
+    this.#stopping.abort();
+    await Promise.all([...this.#runners.values()].map((r) => r.close()));
+    await this.#consumer.close().catch(() => {});
+    await this.#producer.close().catch(() => {});
+    await this.#pool.close();
+    this.#onStop();
+    this.#stopped();
+  }
+
+  /** Resolves once the app has stopped: by `stop()`, or by failing (then `status().error` says why). */
+  whenStopped(): Promise<AppStatus> {
+    return this.#whenStopped.then(() => this.status());
+  }
+
+  async #run(): Promise<void> {
+    let lastTick = Date.now();
+    let lastCommit = Date.now();
+    const waitMs = Math.min(this.#options.commitIntervalMs, 1_000);
+    try {
+      while (!this.#stopping.signal.aborted) {
+        let records: ConsumedRecord[];
+        try {
+          records = await this.#consumer.poll({ waitMs });
+        } catch (error) {
+          // The session expired (a long restore kept the loop from polling): join again.
+          if (!isRivuletError(error, "unknown_member") && !isRivuletError(error, "illegal_generation")) throw error;
+          await this.#consumer.subscribe([...this.topology.sources]);
+          continue;
+        }
+        await this.#syncTasks();
+        await Promise.all([...groupByTask(records)].map(([partition, list]) => this.#process(partition, list)));
+        const now = Date.now();
+        if (now - lastTick >= this.#options.commitIntervalMs) {
+          lastTick = now;
+          await Promise.all([...this.#runners.values()].map((r) => r.tick(now)));
+        }
+        if (now - lastCommit >= this.#options.commitIntervalMs) {
+          lastCommit = now;
+          await this.#commit();
+          await this.#refreshEnds(now);
+        }
+        for (const runner of this.#runners.values()) {
+          if (now - runner.lastSnapshotAt >= this.#options.snapshotIntervalMs && runner.state === "running") await runner.snapshot(now);
+        }
+      }
+    } catch (error) {
+      if (this.#stopping.signal.aborted && isRivuletError(error, "closed")) return;
+      this.#state = "failed";
+      this.#error = errorToData(error);
+      await this.#shutdown().catch(() => {});
+    }
+  }
+
+  /** Hands a task its records; when they were lost with a worker, rewinds its inputs to replay them. */
+  async #process(partition: number, records: ConsumedRecord[]): Promise<void> {
+    const runner = this.#runners.get(partition);
+    if (!runner) return;
+    const inputs: InputRecord[] = mergeByTimestamp(records);
+    if (await runner.process(inputs)) return;
+    const rewound = new Set<string>();
+    for (const record of records) {
+      const tp = `${record.topic}/${record.partition}`;
+      if (rewound.has(tp)) continue;
+      rewound.add(tp);
+      this.#consumer.seek(record.topic, record.partition, runner.written.get(tp) ?? record.offset);
+    }
+  }
+
+  /** Creates runners for newly assigned partition numbers (restoring them) and closes revoked ones. */
+  async #syncTasks(): Promise<void> {
+    const fresh = await this.#assignTasks();
+    await Promise.all(fresh.map((runner) => runner.ensureOpen()));
+  }
+
+  /** Creates runners for newly assigned partition numbers and closes revoked ones; returns the new runners. */
+  async #assignTasks(): Promise<TaskRunner[]> {
+    const assigned = this.#consumer.assignment();
+    const numbers = new Set(assigned.map((tp) => tp.partition));
+    for (const [partition, runner] of this.#runners) {
+      if (numbers.has(partition)) continue;
+      this.#runners.delete(partition);
+      await runner.close();
+    }
+    const fresh = [...numbers].filter((p) => !this.#runners.has(p));
+    if (fresh.length === 0) return [];
+    const committed = await this.#broker.groups.fetchOffsets(this.appId, assigned.filter((tp) => fresh.includes(tp.partition)));
+    const context = {
+      broker: this.#broker,
+      pool: this.#pool,
+      producer: this.#producer,
+      topology: this.topology,
+      moduleUrl: this.#moduleUrl,
+      storeBytesMax: this.#broker.limits.processorStoreBytesMax,
+      restoreFetchBytesMax: this.#broker.limits.processorRestoreFetchBytesMax,
+      partitions: this.#repartitionPartitions,
+      signal: this.#stopping.signal,
+    };
+    for (const partition of fresh) {
+      const runner = new TaskRunner(partition, { ...context, stateDir: join(this.#options.stateDir, encodeURIComponent(this.appId), String(partition)) });
+      for (const c of committed.filter((c) => c.partition === partition)) {
+        const position = c.offset >= 0 ? c.offset : await this.#broker.listOffset(c.topic, c.partition, "earliest");
+        runner.written.set(`${c.topic}/${c.partition}`, position);
+        this.#committed.set(`${c.topic}/${c.partition}`, position);
+      }
+      runner.lastSnapshotAt = Date.now();
+      this.#runners.set(partition, runner);
+    }
+    return fresh.map((p) => this.#runners.get(p)!);
+  }
+
+  /** Commits the written positions that moved; a rebalance under way defers it to the next round. */
+  async #commit(): Promise<void> {
+    const entries: Array<{ topic: string; partition: number; offset: number }> = [];
+    for (const runner of this.#runners.values()) {
+      for (const [tp, offset] of runner.written) {
+        if (this.#committed.get(tp) === offset) continue;
+        const slash = tp.lastIndexOf("/");
+        entries.push({ topic: tp.slice(0, slash), partition: Number(tp.slice(slash + 1)), offset });
+      }
+    }
+    if (entries.length === 0) return;
+    try {
+      await this.#consumer.commit(entries);
+    } catch (error) {
+      if (isRivuletError(error) && (error.retriable || error.code === "illegal_generation" || error.code === "unknown_member")) return;
+      throw error;
+    }
+    for (const e of entries) this.#committed.set(`${e.topic}/${e.partition}`, e.offset);
+  }
+
+  /** Refreshes input end offsets (for lag) and each task's records/s. */
+  async #refreshEnds(now: number): Promise<void> {
+    await Promise.all(
+      this.#consumer.assignment().map(async (tp) => {
+        this.#ends.set(`${tp.topic}/${tp.partition}`, await this.#broker.listOffset(tp.topic, tp.partition, "latest").catch(() => this.#ends.get(`${tp.topic}/${tp.partition}`) ?? 0));
+      }),
+    );
+    for (const runner of this.#runners.values()) {
+      const sample = this.#rates.get(runner.partition);
+      if (!sample) this.#rates.set(runner.partition, { at: now, processed: runner.processed, rate: 0 });
+      else if (now - sample.at >= 1_000) this.#rates.set(runner.partition, { at: now, processed: runner.processed, rate: Math.round(((runner.processed - sample.processed) * 1000) / (now - sample.at)) });
+    }
+  }
+}
+
+/** Records by partition number (the task), keeping their order. */
+function groupByTask(records: ConsumedRecord[]): Map<number, ConsumedRecord[]> {
+  const out = new Map<number, ConsumedRecord[]>();
+  for (const record of records) {
+    let list = out.get(record.partition);
+    if (!list) out.set(record.partition, (list = []));
+    list.push(record);
+  }
+  return out;
+}

@@ -62,3 +62,5 @@ export * from "./actors/index.ts";
 export * from "./server/serve.ts";
 // Stream processing: installs `broker.processors` (DESIGN §13) and exports its types.
 export * from "./processors/broker-processors.ts";
+// The streams DSL (`rivulet/streams`): topology, windows, serdes, TopologyTestDriver.
+export * from "./processors/streams.ts";

@@ -231,11 +231,14 @@ export const defaultLimits = {
   etcdRangePageKeysMax: 1_000,
   /**
    * TTL of a broker's lease in etcd (whole seconds are granted, rounded up). A broker that has
-   * not renewed it for this long is dead to the cluster and fences itself.
+   * not renewed it for this long is dead to the cluster and fences itself. 4 s: on a loaded
+   * 2-core machine Deno's main thread was seen held up to 1.5 s while partition workers spawned,
+   * and a 2 s TTL then fenced healthy brokers on every topic creation; the failover time (about
+   * the TTL plus one election) is the price.
    */
-  brokerLeaseTtlMs: 2_000,
+  brokerLeaseTtlMs: 4_000,
   /** How often a broker renews its lease; below a third of the TTL, so two renewals may fail. */
-  brokerLeaseKeepAliveMs: 500,
+  brokerLeaseKeepAliveMs: 1_000,
   /**
    * Longest wait for a topic create or delete asked of the controller (through a request key in
    * etcd), including until this broker's own copy of the metadata shows it; past it `timeout`.

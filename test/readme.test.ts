@@ -4,7 +4,8 @@ import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { startServe } from "./support/cli-process.ts";
 import { tempDir } from "./support/temp-dir.ts";
-import { entryCommand } from "../runtime/spawn-script.ts";
+import { entryCommand, scriptCommand } from "../runtime/spawn-script.ts";
+import { mkdirSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const test = suite("README");
@@ -165,14 +166,14 @@ test("the README's three-broker quick start runs as written: dev-cluster, a repl
     await ready;
     const outputs: string[] = [];
     for (const line of rest) {
-      const r = await sh(local(line), 60_000);
+      const r = await sh(`${local(line)} 2>&1`, 60_000);
       assert.is(r.code, 0, `${line}\n${r.stdout}`);
       outputs.push(r.stdout);
     }
     assert.match(outputs[0], /created topic orders with 3 partitions/);
     assert.match(outputs[1], /controller \d/);
     assert.is(outputs[1].match(/online/g)?.length, 3, outputs[1]);
-    for (const p of [0, 1, 2]) assert.match(outputs[1], new RegExp(`orders/${p}\\s+\\d\\s+\\d+\\s+\\d,\\d,\\d\\s+\\d,\\d,\\d`), `orders/${p}: 3 replicas, 3 in sync`);
+    for (const p of [0, 1, 2]) assert.match(outputs[1], new RegExp(`orders/${p}\\s+\\d\\s+\\d+\\s+\\d,\\d,\\d\\s+\\d,\\d,\\d`), `orders/${p}: 3 replicas, 3 in sync:\n${outputs[1]}\n${log}`);
     assert.match(outputs[2], /"offsets":\[\{"partition":\d,"offset":0\}\]/);
   } finally {
     try {
@@ -181,6 +182,112 @@ test("the README's three-broker quick start runs as written: dev-cluster, a repl
       // already gone
     }
     await stopped.catch(() => {});
+  }
+});
+
+/** Every `lang` block of the section under `heading` (up to the next `## `). */
+function blocks(heading: string, lang: string): string[] {
+  const start = readme.indexOf(heading);
+  const end = readme.indexOf("\n## ", start + heading.length);
+  const section = readme.slice(start, end < 0 ? undefined : end);
+  return [...section.matchAll(new RegExp("```" + lang + "\\n([\\s\\S]*?)```", "g"))].map((m) => m[1]);
+}
+
+/** Runs `program` (TypeScript) as a module inside the checkout on this runtime; its stdout and exit code. */
+function runProgram(name: string, program: string): Promise<{ code: number | null; stdout: string }> {
+  const dir = fileURLToPath(new URL("../tmp/readme-programs/", import.meta.url));
+  mkdirSync(dir, { recursive: true });
+  const file = `${dir}${name}-${process.pid}.ts`;
+  writeFileSync(file, program);
+  const { command, args } = scriptCommand(file);
+  return sh([command, ...args].map((a) => `'${a}'`).join(" "), 120_000).finally(() => rmSync(file, { force: true }));
+}
+
+test("the README's stream-processing examples give the results their comments show", async () => {
+  const programs = blocks("## Stream processing", "ts");
+  assert.is(programs.length, 2, "word count and the per-minute aggregate");
+  const streams = new URL("../processors/streams.ts", import.meta.url).href;
+  for (const [i, program] of programs.entries()) {
+    // `expr; // literal` lines become checks of expr against the literal.
+    let checks = 0;
+    const checked = program.replace(/^(\S.*?);\s*\/\/\s*(\[.*\]|\{.*\}|\d+)\s*$/gm, (_line, expr: string, literal: string) => {
+      checks++;
+      return `__check(${JSON.stringify(expr)}, ${expr}, ${literal});`;
+    });
+    assert.ok(checks >= 2, `example ${i + 1} states its results`);
+    const source = checked.replace(`from "rivulet/streams"`, `from ${JSON.stringify(streams)}`) +
+      `\nfunction __check(what: string, got: unknown, want: unknown) {\n  const a = JSON.stringify(got), b = JSON.stringify(want);\n  console.log(a === b ? "same: " + what : "DIFFERENT: " + what + " gave " + a + ", the README says " + b);\n}\n`;
+    const r = await runProgram(`streams-${i + 1}`, source);
+    assert.is(r.code, 0, r.stdout);
+    assert.is(r.stdout.match(/^same: /gm)?.length, checks, r.stdout);
+  }
+});
+
+test("the README's `rivulet process` lines run as written: topics, the app, a produce, a store query", async () => {
+  const commands = shellCommands("**Running an app.**");
+  assert.is(commands.length, 5, "two topics, the app, a produce, a query");
+  if ((await sh("command -v curl", 15_000)).code !== 0) {
+    console.log("README stream processing: curl is missing here; the lines were not run");
+    return;
+  }
+  const tmp = tempDir();
+  const { command, args } = entryCommand(fileURLToPath(new URL("../cli/rivulet.mjs", import.meta.url)));
+  const rivulet = [command, ...args].map((a) => `'${a}'`).join(" ");
+  // The module the README describes: the word-count topology of its first example, as the default export.
+  const first = blocks("## Stream processing", "ts")[0];
+  const topologySource = first.slice(0, first.indexOf("const driver")).replace(`from "rivulet/streams"`, `from ${JSON.stringify(new URL("../processors/streams.ts", import.meta.url).href)}`);
+  const moduleDir = fileURLToPath(new URL("../tmp/readme-programs/", import.meta.url));
+  mkdirSync(moduleDir, { recursive: true });
+  const modulePath = `${moduleDir}word-count-${process.pid}.ts`;
+  writeFileSync(modulePath, `${topologySource}\nexport default wordCount;\n`);
+  const server = await startServe(["--data-dir", `${tmp.dir}/data`]);
+  let app: ReturnType<typeof spawn> | null = null;
+  try {
+    for (const line of commands.slice(0, 2)) {
+      const r = await sh(`${line.replace(/^rivulet /, `${rivulet} `).replace(/\s*#.*$/, "")} --url ${server.url}`, 60_000);
+      assert.is(r.code, 0, `${line}\n${r.stdout}`);
+    }
+    server.child.kill("SIGTERM");
+    await server.exited;
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const start = commands[2].replace(/\s*&$/, "").replace(/^rivulet /, `${rivulet} `).replace("./word-count.ts", modulePath).replace("--port 8080", `--port ${port}`);
+    app = spawn("sh", ["-c", `exec ${start} --data-dir '${tmp.dir}/data'`], { stdio: ["ignore", "pipe", "pipe"], detached: true });
+    let log = "";
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the app did not start:\n${log}`)), 120_000);
+      const onData = (d: Buffer) => {
+        log += d;
+        if (/app word-count running/.test(log) && /serving/.test(log)) (clearTimeout(timer), resolve());
+      };
+      app!.stdout!.on("data", onData);
+      app!.stderr!.on("data", onData);
+      app!.on("close", (code) => (clearTimeout(timer), reject(new Error(`the app exited with ${code}:\n${log}`))));
+    });
+    const local = (line: string) => line.replaceAll("localhost:8080", `127.0.0.1:${port}`).replace(/\s*#.*$/, "");
+    const produced = await sh(local(commands[3]), 30_000);
+    assert.match(produced.stdout, /"offsets":\[\{"partition":\d,"offset":0\}\]/);
+    const expected = /#\s*(\{.*\})\s*$/.exec(commands[4])![1];
+    // The app counts asynchronously: ask until its store holds the count (or the deadline).
+    const deadline = Date.now() + 60_000;
+    let answer = "";
+    while (Date.now() < deadline) {
+      answer = (await sh(local(commands[4]), 30_000)).stdout.trim();
+      if (answer === expected) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.is(answer, expected);
+  } finally {
+    if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill("SIGTERM");
+    if (app && app.exitCode === null) {
+      try {
+        process.kill(-app.pid!, "SIGTERM");
+      } catch {
+        // already gone
+      }
+      await new Promise((r) => app!.on("close", r));
+    }
+    rmSync(modulePath, { force: true });
+    tmp.remove();
   }
 });
 

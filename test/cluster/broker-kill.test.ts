@@ -2,12 +2,13 @@
  * kill -9 of a broker child process in a three-broker cluster (`rivulet serve --etcd` children,
  * a real etcd): its lease runs out, the controller elects a new leader from the ISR with epoch
  * + 1 for every partition it led, and the survivors' GET /v1/cluster drops it. Prints the time
- * from the kill to each new leader in etcd (bounded by the 2 s lease TTL plus etcd's expiry
+ * from the kill to each new leader in etcd (bounded by the lease TTL, `brokerLeaseTtlMs`, plus etcd's expiry
  * check and one watch round trip).
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { useEtcd, within } from "../support/etcd.ts";
+import { defaultLimits } from "../../core/limits.ts";
 import { startServe, type ServeProcess } from "../support/cli-process.ts";
 import { tempDir } from "../support/temp-dir.ts";
 import type { EtcdClient } from "../../cluster/etcd/etcd-client.ts";
@@ -69,7 +70,7 @@ if (!skip) {
         else console.log(`    broker ${first} lost its lease during the failover (loaded machine): leader ${state.leader} from the ISR instead`);
         assert.ok(prior.isr.includes(state.leader), "the new leader was in the ISR");
         assert.not.ok(state.isr.includes(1));
-        console.log(`    failover of k/${p.partition}: ${Math.round(moved.get(p.partition)! - killedAt)} ms from kill -9 to the new leader in etcd (lease TTL 2000 ms)`);
+        console.log(`    failover of k/${p.partition}: ${Math.round(moved.get(p.partition)! - killedAt)} ms from kill -9 to the new leader in etcd (lease TTL ${defaultLimits.brokerLeaseTtlMs} ms)`);
       }
       // The others' partitions keep their leaders; broker 1 leaves their ISR (one txn each).
       for (const p of partitions.filter((q: { leader: number }) => q.leader !== 1)) {

@@ -32,6 +32,9 @@ export const REQUEST_PRODUCERS_TOPIC = "__request_producers";
 /** Segments of the internal topic stay small so compaction (closed segments only) keeps it short. */
 const SEGMENT_BYTES = 8 * 1024 * 1024;
 
+/** How the internal topic is created (one partition: the registry has one owner, its leader in a cluster). */
+export const requestProducersTopicOptions = { partitions: 1, internal: true, config: { "cleanup.policy": "compact", "segment.bytes": SEGMENT_BYTES } };
+
 /** A producer's durable record. */
 export interface StoredProducer {
   epoch: number;
@@ -90,7 +93,7 @@ export class RequestProducerLog implements RequestProducerStore {
 
   async load(): Promise<StoredRequestProducers> {
     try {
-      await this.#broker.createTopic(REQUEST_PRODUCERS_TOPIC, { partitions: 1, internal: true, config: { "cleanup.policy": "compact", "segment.bytes": SEGMENT_BYTES } });
+      await this.#broker.createTopic(REQUEST_PRODUCERS_TOPIC, requestProducersTopicOptions);
     } catch (error) {
       if (!isRivuletError(error, "topic_exists")) throw error;
     }

@@ -24,12 +24,13 @@ export interface BrokerCall {
   protocol: string;
   /** The broker this one is (the forwarded-by marker). */
   from: number;
-  method: "POST";
+  method: "POST" | "GET";
   /** Path and query, already encoded. */
   path: string;
-  contentType: string;
   accept: string;
-  body: Uint8Array;
+  /** With POST. */
+  contentType?: string;
+  body?: Uint8Array;
   /** The client's `Authorization` header, if it sent one. */
   authorization?: string | null;
   timeoutMs: number;
@@ -43,14 +44,15 @@ export interface BrokerCall {
  */
 export async function callBroker(broker: ClusterBroker, call: BrokerCall): Promise<Uint8Array> {
   const host = broker.host.includes(":") ? `[${broker.host}]` : broker.host;
-  const headers = new Headers({ "content-type": call.contentType, accept: call.accept, [forwardedHeader]: String(call.from) });
+  const headers = new Headers({ accept: call.accept, [forwardedHeader]: String(call.from) });
+  if (call.contentType) headers.set("content-type", call.contentType);
   if (call.authorization) headers.set("authorization", call.authorization);
   const timeout = AbortSignal.timeout(call.timeoutMs);
   const signal = call.signal ? AbortSignal.any([call.signal, timeout]) : timeout;
   let response: Response;
   let body: Uint8Array;
   try {
-    response = await fetch(`${call.protocol}//${host}:${broker.port}${call.path}`, { method: call.method, headers, body: call.body as unknown as BodyInit, signal, redirect: "manual" });
+    response = await fetch(`${call.protocol}//${host}:${broker.port}${call.path}`, { method: call.method, headers, body: call.body as unknown as BodyInit | undefined, signal, redirect: "manual" });
     body = new Uint8Array(await response.arrayBuffer());
   } catch (error) {
     if (call.signal?.aborted) throw call.signal.reason;

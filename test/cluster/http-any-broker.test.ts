@@ -214,6 +214,45 @@ if (!skip) {
       assert.is(record.value, `v${i}`);
     }
   });
+
+  test("a consumer group's HTTP flow (join, poll, commit, describe, leave) through brokers that are not its coordinator", async () => {
+    members = [await startMember(1, "hc3"), await startMember(2, "hc3"), await startMember(3, "hc3")];
+    const created = await fetch(`${members[0].server.url}/v1/topics`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "events", partitions: 3, replication_factor: 3 }) });
+    assert.is(created.status, 201, await created.clone().text());
+    await led(members, "events", 3);
+    const keys = keysFor([0, 1, 2], 3, 2);
+    const produced = await fetch(`${members[0].server.url}/v1/topics/events/records`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ records: keys.map((key) => ({ key, value: key })) }) });
+    assert.is(produced.status, 200, await produced.clone().text());
+    // The first group request creates the offsets topic cluster-wide; its leader coordinates.
+    const listed = await fetch(`${members[1].server.url}/v1/groups`);
+    assert.is(listed.status, 200, await listed.clone().text());
+    await led(members, "__consumer_offsets", 1);
+    const coordinator = members[0].server.node!.cache.partition("__consumer_offsets", 0)!.leader;
+    const doors = members.filter((m) => m.id !== coordinator);
+    const [door, other] = doors;
+
+    const joined = await fetch(`${door.server.url}/v1/groups/g1/members`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ topics: ["events"] }) });
+    const membership = await json(joined);
+    assert.is(joined.status, 200, JSON.stringify(membership));
+    assert.is(membership.assignments.length, 3);
+    const seen: Array<{ key: string; partition: number; offset: number }> = [];
+    for (let polls = 0; seen.length < keys.length && polls < 20; polls++) {
+      const polled = await fetch(`${door.server.url}/v1/groups/g1/members/${membership.member_id}/records?wait_ms=2000&max_records=100`);
+      const body = await json(polled);
+      assert.is(polled.status, 200, JSON.stringify(body));
+      for (const r of body.records) seen.push({ key: r.key, partition: r.partition, offset: r.offset });
+    }
+    assert.equal(seen.map((r) => r.key).sort(), [...keys].sort(), "every record once, from partitions led by any broker");
+    const committed = await fetch(`${other.server.url}/v1/groups/g1/members/${membership.member_id}/offsets`, { method: "POST" });
+    const commitBody = await json(committed);
+    assert.is(committed.status, 200, JSON.stringify(commitBody));
+    assert.is(commitBody.offsets.length, 3);
+    const described = await json(await fetch(`${other.server.url}/v1/groups/g1`));
+    const offsets = new Map(described.offsets.map((o: any) => [o.partition, o.offset]));
+    for (const p of [0, 1, 2]) assert.is(offsets.get(p), 2, `committed offset of events/${p}`);
+    const left = await fetch(`${door.server.url}/v1/groups/g1/members/${membership.member_id}`, { method: "DELETE" });
+    assert.is(left.status, 204, await left.text());
+  });
 }
 
 test.run();

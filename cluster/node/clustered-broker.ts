@@ -10,6 +10,12 @@
  *   partition's leader, replicas, ISR and leader epoch to the local replica's offsets (a topic
  *   with no replica here shows offsets 0 and worker -1).
  * - `produce`: unkeyed records go to a partition this broker leads (see {@link ClusteredBroker.produce}).
+ *   The HTTP door splits a produce by partition and sends each share to its leader itself
+ *   (http/cluster-produce.ts).
+ * - Once attached, the local broker is given the cluster's routing (broker/cluster-routing.ts):
+ *   producer ids from the cluster's counter in etcd (ProducerIdBlocks), so no two brokers' producers
+ *   share an id, and an idempotent HTTP producer's batches for partitions led elsewhere written
+ *   at their leader through `POST /v1/topics/{t}/partitions/{p}/batches` (see attach).
  * - Everything else is the local broker's.
  */
 import { RivuletError, isRivuletError } from "../../core/errors.ts";

@@ -16,6 +16,7 @@ import { UnreplicatedReplicas } from "../../cluster/reconciler/unreplicated-repl
 import { keyPartition } from "../../broker/partitioner.ts";
 import { CLUSTER_PRODUCER_ID_BASE } from "../../cluster/node/producer-id-blocks.ts";
 import { REQUEST_PRODUCERS_TOPIC } from "../../broker/request-producer-log.ts";
+import type { AuthConfig } from "../../auth/auth-config.ts";
 
 let endpoint = "";
 const skip = useEtcd(test, (started) => {
@@ -29,10 +30,11 @@ interface Member {
   data: { dir: string; remove(): void };
 }
 
-async function startMember(id: number, cluster: string): Promise<Member> {
+async function startMember(id: number, cluster: string, auth?: AuthConfig): Promise<Member> {
   const data = tempDir(`rivulet-hc${id}-`);
   const broker = await Broker.open({ dataDir: data.dir, maxWorkers: 1 });
   const server = await serve(broker, {
+    ...(auth ? { auth } : {}),
     port: 0,
     kafkaPort: 0,
     cluster: { etcd: endpoint, brokerId: id, name: cluster, replicaManager: () => new UnreplicatedReplicas(broker) },
@@ -252,6 +254,47 @@ if (!skip) {
     for (const p of [0, 1, 2]) assert.is(offsets.get(p), 2, `committed offset of events/${p}`);
     const left = await fetch(`${door.server.url}/v1/groups/g1/members/${membership.member_id}`, { method: "DELETE" });
     assert.is(left.status, 204, await left.text());
+  });
+
+  test("with auth on, produce and idempotent produce through a broker that leads none of the partitions act as the client: its token is checked at each leader", async () => {
+    const auth: AuthConfig = {
+      tokens: [
+        { name: "ops", token: "ops-secret", rights: [{ access: "admin", topics: "*" }] },
+        { name: "writer", token: "writer-secret", rights: [{ access: "write", topics: "sec" }, { access: "read", topics: "sec" }] },
+        { name: "reader", token: "reader-secret", rights: [{ access: "read", topics: "sec" }] },
+      ],
+    };
+    members = [await startMember(1, "hc4", auth), await startMember(2, "hc4", auth), await startMember(3, "hc4", auth)];
+    const created = await fetch(`${members[0].server.url}/v1/topics`, { method: "POST", headers: { authorization: "Bearer ops-secret", "content-type": "application/json" }, body: JSON.stringify({ name: "sec", partitions: 3, replication_factor: 3 }) });
+    assert.is(created.status, 201, await created.clone().text());
+    const described = await json(created);
+    await led(members, "sec", 3);
+    const door = members[0];
+    const elsewhere = described.partitions.filter((p: any) => p.leader !== door.id).map((p: any) => p.partition as number);
+    const keys = keysFor(elsewhere, 3, 1);
+    const records = JSON.stringify({ records: keys.map((key) => ({ key, value: key })) });
+    const writer = { authorization: "Bearer writer-secret", "content-type": "application/json" };
+    const plain = await fetch(`${door.server.url}/v1/topics/sec/records`, { method: "POST", headers: writer, body: records });
+    assert.is(plain.status, 200, await plain.clone().text());
+    const refused = await fetch(`${door.server.url}/v1/topics/sec/records`, { method: "POST", headers: { ...writer, authorization: "Bearer reader-secret" }, body: records });
+    assert.is(refused.status, 403, await refused.clone().text());
+
+    const registered = await fetch(`${members[1].server.url}/v1/producers`, { method: "POST", headers: { authorization: "Bearer writer-secret" } });
+    const producer = await json(registered);
+    assert.is(registered.status, 200, JSON.stringify(producer));
+    const idempotent = { ...writer, "producer-id": String(producer.producer_id), "producer-epoch": String(producer.producer_epoch), "producer-seq": "0" };
+    const sent = await fetch(`${door.server.url}/v1/topics/sec/records`, { method: "POST", headers: idempotent, body: records });
+    const answer = await json(sent);
+    assert.is(sent.status, 200, JSON.stringify(answer));
+    // Another principal cannot use the writer's producer, wherever it sends.
+    const stolen = await fetch(`${members[2].server.url}/v1/topics/sec/records`, { method: "POST", headers: { ...idempotent, authorization: "Bearer ops-secret", "producer-seq": "1" }, body: records });
+    assert.is(stolen.status, 400, await stolen.clone().text());
+    for (let i = 0; i < keys.length; i++) {
+      const response = await fetch(`${members[2].server.url}/v1/topics/sec/partitions/${answer.offsets[i].partition}/records?offset=${answer.offsets[i].offset}&max_records=1`, { headers: { authorization: "Bearer reader-secret" } });
+      const body = await json(response);
+      assert.is(response.status, 200, JSON.stringify(body));
+      assert.is(body.records[0].key, keys[i]);
+    }
   });
 }
 

@@ -101,7 +101,7 @@ export class BrokerCore implements BrokerApi, ProducerHost {
     this.#supervisorRef = spawn("supervisor", () => supervisor, { mailboxCapacity: limits.mailboxMessagesMax });
     this.#producer = new Producer(this, { idempotent: true });
     // Kept in the compacted `__request_producers` topic, read on first use after a start.
-    this.#requestProducers = new RequestProducers(this.#requestProducerHost(), { store: new RequestProducerLog(this, this.#producer), testHooks: options.requestProducerTestHooks });
+    this.#requestProducers = new RequestProducers(this.#requestProducerHost(), { store: new RequestProducerLog(this, this.#producer, limits.deliveryTimeoutMs), testHooks: options.requestProducerTestHooks });
     this.#faults = options.faultInjection ? new BrokerFaults((message) => this.#admin(message)) : null;
     this.#groupsFactory = groups;
     this.groups = groups.create({

@@ -6,7 +6,7 @@
  * `Broker` (groups/broker.ts) is this class with the group coordinator wired in.
  */
 import { refuseAckBeforeWriteWithoutFaultInjection } from "../actors/ack-before-write.ts";
-import { RivuletError } from "../core/errors.ts";
+import { RivuletError, isRivuletError } from "../core/errors.ts";
 import { systemClock, type Clock } from "../core/clock.ts";
 import { resolveLimits, type Limits } from "../core/limits.ts";
 import { spawn } from "../actors/spawn.ts";
@@ -22,7 +22,8 @@ import { Consumer, type ConsumerOptions } from "./consumer.ts";
 import { batchesToRecords } from "./record-decoding.ts";
 import { BrokerFaults } from "./broker-faults.ts";
 import { BrokerStats } from "./broker-stats.ts";
-import { RequestProducers, type RequestProducerTestHooks } from "./request-producers.ts";
+import { RequestProducers, type RequestProducerHost, type RequestProducerTestHooks } from "./request-producers.ts";
+import type { ClusterRouting } from "./cluster-routing.ts";
 import { RequestProducerLog } from "./request-producer-log.ts";
 import type {
   AppendBatchResult, BrokerApi, BrokerHealth, CreateTopicOptions, FetchBatchesResult, FetchOptions, FetchResult,
@@ -90,6 +91,7 @@ export class BrokerCore implements BrokerApi, ProducerHost {
   #closed = false;
   #nextFetchId = 1;
   #groupsFactory: GroupsFactory;
+  #cluster: ClusterRouting | null = null;
 
   protected constructor(options: BrokerOptions, limits: Limits, supervisor: Supervisor, groups: GroupsFactory) {
     this.#options = options;
@@ -99,7 +101,7 @@ export class BrokerCore implements BrokerApi, ProducerHost {
     this.#supervisorRef = spawn("supervisor", () => supervisor, { mailboxCapacity: limits.mailboxMessagesMax });
     this.#producer = new Producer(this, { idempotent: true });
     // Kept in the compacted `__request_producers` topic, read on first use after a start.
-    this.#requestProducers = new RequestProducers(this, { store: new RequestProducerLog(this, this.#producer), testHooks: options.requestProducerTestHooks });
+    this.#requestProducers = new RequestProducers(this.#requestProducerHost(), { store: new RequestProducerLog(this, this.#producer, limits.deliveryTimeoutMs), testHooks: options.requestProducerTestHooks });
     this.#faults = options.faultInjection ? new BrokerFaults((message) => this.#admin(message)) : null;
     this.#groupsFactory = groups;
     this.groups = groups.create({
@@ -407,9 +409,39 @@ export class BrokerCore implements BrokerApi, ProducerHost {
     return this.#ask(topic, partition, { type: "epochState", topic, partition });
   }
 
-  /** A new producer id for an idempotent producer (Kafka's InitProducerId). */
+  /** A new producer id for an idempotent producer (Kafka's InitProducerId); in a cluster, unique in it. */
   allocateProducerId(): Promise<number> {
+    if (this.#cluster) return this.#cluster.allocateProducerId();
     return this.#admin({ type: "allocateProducerId" });
+  }
+
+  /**
+   * Makes this broker one of a cluster's for its own produce paths (see {@link ClusterRouting}):
+   * producer ids from the cluster, idempotent HTTP produce writing at other partitions' leaders.
+   */
+  useClusterRouting(routing: ClusterRouting): void {
+    this.#cluster = routing;
+  }
+
+  /** The request producers' view of this broker: its own partitions, or in a cluster, any leader's. */
+  #requestProducerHost(): RequestProducerHost {
+    return {
+      limits: this.limits,
+      clock: this.clock,
+      allocateProducerId: () => this.allocateProducerId(),
+      topicConfig: (topic) => {
+        if (!this.#cluster) return this.topicConfig(topic);
+        try {
+          return this.topicConfig(topic);
+        } catch (error) {
+          if (!isRivuletError(error, "unknown_topic")) throw error;
+          return this.#cluster.topicConfig(topic);
+        }
+      },
+      appendRecords: (topic, partition, block, batch, request) =>
+        this.#cluster?.appendElsewhere(topic, partition, block, batch, request) ?? this.appendRecords(topic, partition, block, batch),
+      registryGeneration: () => this.#cluster?.registryGeneration() ?? 0,
+    };
   }
 
   /** Partition count and config of a topic; throws `unknown_topic`. */

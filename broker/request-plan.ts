@@ -19,7 +19,7 @@ import type { BlockBatchOptions } from "../record/record-block-encoder.ts";
 import type { RecordBlock } from "../record/record-block.ts";
 import { keyBytes, RECORD_PREFIX_BYTES_MAX, recordError, recordTimestamp, writeRecord, type RecordLimits } from "./record-input.ts";
 import type { Partitioner } from "./partitioner.ts";
-import type { AppendBatchResult, ProduceLimits, ProducerRecord, RecordMetadata } from "./types.ts";
+import type { AppendBatchResult, ProduceLimits, ProducerRecord, ProducerRequest, RecordMetadata } from "./types.ts";
 import type { TopicConfig } from "../core/topic-config.ts";
 import type { Limits } from "../core/limits.ts";
 
@@ -54,7 +54,8 @@ export interface RequestPlan {
 /** What laying out and sending a request needs from the broker. */
 export interface PlanHost {
   topicConfig(topic: string): { partitions: number; config: TopicConfig };
-  appendRecords(topic: string, partition: number, block: RecordBlock, batch: BlockBatchOptions): Promise<AppendBatchResult>;
+  /** `request`: the request producer the batch is written for (a cluster's host may write it at another broker, as that client). */
+  appendRecords(topic: string, partition: number, block: RecordBlock, batch: BlockBatchOptions, request?: ProducerRequest): Promise<AppendBatchResult>;
   readonly limits: Limits;
   readonly clock: { now(): number };
 }
@@ -168,7 +169,7 @@ export interface BatchHooks {
  * @returns once every batch is acknowledged, with `plan.offsets` filled
  * @throws the first failure that outlived its retries (the plan is then `failed`)
  */
-export async function sendPlan(host: PlanHost, topic: string, plan: RequestPlan, layout: Layout, producer: { producerId: number; producerEpoch: number }, deadline: number, hooks?: BatchHooks): Promise<void> {
+export async function sendPlan(host: PlanHost, topic: string, plan: RequestPlan, layout: Layout, producer: ProducerRequest, deadline: number, hooks?: BatchHooks): Promise<void> {
   const byPartition = new Map<number, PlannedBatch[]>();
   for (const batch of plan.batches) {
     if (batch.acknowledged) continue;
@@ -182,7 +183,7 @@ export async function sendPlan(host: PlanHost, topic: string, plan: RequestPlan,
       if (hooks?.beforeBatch) await hooks.beforeBatch(partition);
       const builder = layout.builders[partition]!;
       const options = { producerId: producer.producerId, producerEpoch: producer.producerEpoch, baseSequence: batch.firstSequence };
-      const result = await appendWithRetries(host, topic, partition, () => packRecordBlocks([{ builder, from: batch.from, to: batch.to }]), options, deadline);
+      const result = await appendWithRetries(host, topic, partition, () => packRecordBlocks([{ builder, from: batch.from, to: batch.to }]), options, deadline, producer);
       const mine = slots[partition];
       for (let i = batch.from; i < batch.to; i++) plan.offsets[mine[i]] = result.baseOffset + (i - batch.from);
       batch.baseOffset = result.baseOffset;
@@ -201,12 +202,12 @@ function slotsByPartition(partitions: Int32Array, count: number): number[][] {
   return slots;
 }
 
-async function appendWithRetries(host: PlanHost, topic: string, partition: number, pack: () => RecordBlock, batch: BlockBatchOptions, deadline: number): Promise<AppendBatchResult> {
+async function appendWithRetries(host: PlanHost, topic: string, partition: number, pack: () => RecordBlock, batch: BlockBatchOptions, deadline: number, request: ProducerRequest): Promise<AppendBatchResult> {
   let backoff = retryBackoffMinMs;
   for (;;) {
     try {
       // A fresh block per try: a failed try's block was transferred to the worker.
-      return await host.appendRecords(topic, partition, pack(), batch);
+      return await host.appendRecords(topic, partition, pack(), batch, request);
     } catch (error) {
       if (!(isRivuletError(error) && error.retriable) || host.clock.now() + backoff >= deadline) throw error;
       await new Promise((resolve) => setTimeout(resolve, backoff));

@@ -22,7 +22,8 @@
  * detection by producer id, epoch and sequence), the others append it.
  */
 import { decode, encode } from "cbor-x";
-import { isRivuletError } from "../core/errors.ts";
+import { isRivuletError, RivuletError } from "../core/errors.ts";
+import type { PartitionEpochState } from "../actors/partition-protocol.ts";
 import type { Producer } from "./producer.ts";
 import type { BrokerApi } from "./types.ts";
 
@@ -31,6 +32,9 @@ export const REQUEST_PRODUCERS_TOPIC = "__request_producers";
 
 /** Segments of the internal topic stay small so compaction (closed segments only) keeps it short. */
 const SEGMENT_BYTES = 8 * 1024 * 1024;
+
+/** How the internal topic is created (one partition: the registry has one owner, its leader in a cluster). */
+export const requestProducersTopicOptions = { partitions: 1, internal: true, config: { "cleanup.policy": "compact", "segment.bytes": SEGMENT_BYTES } };
 
 /** A producer's durable record. */
 export interface StoredProducer {
@@ -74,32 +78,44 @@ export interface RequestProducerStore {
   write(changes: RequestProducerChange[]): Promise<void>;
 }
 
+/** The broker the log lives in; `epochState` (a replica's log end) where it has one. */
+export type LogBroker = BrokerApi & { epochState?(topic: string, partition: number): Promise<PartitionEpochState> };
+
 /** The registry's state in the compacted `__request_producers` topic. */
 export class RequestProducerLog implements RequestProducerStore {
-  #broker: BrokerApi;
+  #broker: LogBroker;
   #producer: Producer;
+  #loadWaitMs: number;
 
   /**
    * @param broker creates the topic when missing and reads it back
    * @param producer an idempotent producer that writes the changes
+   * @param loadWaitMs longest wait for the high watermark to reach the log end when loading
    */
-  constructor(broker: BrokerApi, producer: Producer) {
+  constructor(broker: LogBroker, producer: Producer, loadWaitMs = 30_000) {
     this.#broker = broker;
     this.#producer = producer;
+    this.#loadWaitMs = loadWaitMs;
   }
 
   async load(): Promise<StoredRequestProducers> {
     try {
-      await this.#broker.createTopic(REQUEST_PRODUCERS_TOPIC, { partitions: 1, internal: true, config: { "cleanup.policy": "compact", "segment.bytes": SEGMENT_BYTES } });
+      await this.#broker.createTopic(REQUEST_PRODUCERS_TOPIC, requestProducersTopicOptions);
     } catch (error) {
       if (!isRivuletError(error, "topic_exists")) throw error;
     }
     const producers = new Map<number, StoredProducer>();
     const sessions = new Map<number, Map<string, StoredSession>>();
     let offset = await this.#broker.listOffset(REQUEST_PRODUCERS_TOPIC, 0, "earliest");
-    const end = await this.#broker.listOffset(REQUEST_PRODUCERS_TOPIC, 0, "latest");
+    // Read up to the log's end, not only its high watermark: a new leader's high watermark can
+    // trail its log for a moment after an election while the log already holds every
+    // acknowledged write (Kafka's coordinators load up to the log end for the same reason).
+    // Reads past the high watermark wait for it to advance, up to `loadWaitMs`.
+    const logEnd = this.#broker.epochState ? (await this.#broker.epochState(REQUEST_PRODUCERS_TOPIC, 0)).logEndOffset : 0;
+    const end = Math.max(logEnd, await this.#broker.listOffset(REQUEST_PRODUCERS_TOPIC, 0, "latest"));
+    const deadline = Date.now() + this.#loadWaitMs;
     while (offset < end) {
-      const result = await this.#broker.fetch(REQUEST_PRODUCERS_TOPIC, 0, { offset, maxRecords: 10_000 });
+      const result = await this.#broker.fetch(REQUEST_PRODUCERS_TOPIC, 0, { offset, maxRecords: 10_000, waitMs: Math.max(0, Math.min(500, deadline - Date.now())) });
       for (const record of result.records) {
         if (!record.key) continue;
         const key = decode(record.key) as [number] | [number, string];
@@ -119,7 +135,13 @@ export class RequestProducerLog implements RequestProducerStore {
           topics.set(topic, value as StoredSession);
         } else topics?.delete(topic);
       }
-      if (result.nextOffset <= offset) break;
+      if (result.nextOffset <= offset) {
+        if (result.highWatermark >= end) break;
+        if (Date.now() >= deadline) {
+          throw new RivuletError("partition_unavailable", `${REQUEST_PRODUCERS_TOPIC}/0's high watermark ${result.highWatermark} did not reach its log end ${end} within ${this.#loadWaitMs} ms: retry`, { topic: REQUEST_PRODUCERS_TOPIC, partition: 0 });
+        }
+        continue;
+      }
       offset = result.nextOffset;
     }
     return { producers, sessions };

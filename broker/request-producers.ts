@@ -78,8 +78,13 @@ export interface RequestProducerTestHooks {
   afterBatchesSent?(topic: string, request: ProducerRequest): Promise<void> | void;
 }
 
-/** What the registry needs from the broker. */
-export type RequestProducerHost = PlanHost & { allocateProducerId(): Promise<number> };
+/**
+ * What the registry needs from the broker. `registryGeneration`, in a cluster: a number that
+ * changes whenever this broker becomes the registry's owner anew (the leader epoch of
+ * `__request_producers` partition 0 while this broker leads it): the registry then forgets what
+ * it held and reads the store again, since another broker may have changed it in between.
+ */
+export type RequestProducerHost = PlanHost & { allocateProducerId(): Promise<number>; registryGeneration?(): number };
 
 /** The registry of request producers and the produce path that applies their rules. */
 export class RequestProducers {
@@ -90,6 +95,7 @@ export class RequestProducers {
   #partitioner = new Partitioner();
   #recordsHeld = 0;
   #loaded: Promise<void> | null = null;
+  #generation = 0;
 
   /**
    * @param host the broker
@@ -149,6 +155,14 @@ export class RequestProducers {
   /** Reads the store once (again after a failed read) before the registry serves. */
   #ready(): Promise<void> {
     if (!this.#store) return Promise.resolve();
+    const generation = this.#host.registryGeneration?.() ?? 0;
+    if (generation !== this.#generation) {
+      // Another broker owned the registry since it was read: read it again.
+      this.#generation = generation;
+      this.#producers.clear();
+      this.#recordsHeld = 0;
+      this.#loaded = null;
+    }
     this.#loaded ??= this.#load().catch((error) => {
       this.#loaded = null;
       throw error;

@@ -57,6 +57,12 @@ export interface ProducerRequest {
   owner?: string | null;
   /** A checksum of the request body: a retry must carry the same one. */
   fingerprint?: number;
+  /**
+   * The client's `Authorization` header (HTTP door, in a cluster): a batch this broker writes at
+   * another partition leader on the client's behalf is authorized there as the client's. Never
+   * stored or logged.
+   */
+  authorization?: string | null;
 }
 
 /** The per-record limits a produce call is checked against. */

@@ -246,6 +246,10 @@ export const defaultLimits = {
   clusterTopicRequestTimeoutMs: 30_000,
   /** Topic requests one broker may have waiting for the controller at once; past it `mailbox_full`. */
   clusterTopicRequestsMax: 64,
+  /** Producer ids a broker takes from the cluster's counter in etcd at once (KIP-730's block). */
+  clusterProducerIdBlockSize: 1_000,
+  /** A forwarded HTTP produce to another broker that has not answered in this long fails with `timeout` (then retried within the delivery timeout). */
+  clusterForwardTimeoutMs: 30_000,
 
   // Web console (console/)
   /** The lag chart's resolution: one sample per group-partition per this interval. */

@@ -25,6 +25,7 @@ import { processorRoutes } from "./routes/processors.ts";
 import { producerRoutes } from "./routes/producers.ts";
 import { produceRoutes } from "./routes/records.ts";
 import { sseRoutes } from "./routes/stream-sse.ts";
+import { batchRoutes } from "./routes/batches.ts";
 import { topicRoutes } from "./routes/topics.ts";
 import { clusterRoutes } from "./routes/cluster.ts";
 import { clusterForward } from "./cluster-forward.ts";
@@ -71,7 +72,10 @@ export function createApp(broker: BrokerApi, options: HttpOptions = {}): Hono<Ap
     await next();
     ctx.metrics.answered(c.res.status);
   });
-  if (resolved.cluster?.clustered) app.use("/v1/topics/*", clusterForward(resolved.cluster, tokens));
+  if (resolved.cluster?.clustered) {
+    const forward = clusterForward(resolved.cluster, broker, tokens, resolved.limits.deliveryTimeoutMs);
+    for (const path of ["/v1/topics/*", "/v1/producers", "/v1/groups", "/v1/groups/*"]) app.use(path, forward);
+  }
   healthRoutes(router, ctx);
   clusterRoutes(router, ctx);
   metricsRoutes(router, ctx);
@@ -80,6 +84,7 @@ export function createApp(broker: BrokerApi, options: HttpOptions = {}): Hono<Ap
   producerRoutes(router, ctx);
   produceRoutes(router, ctx);
   fetchRoutes(router, ctx);
+  batchRoutes(router, ctx);
   sseRoutes(router, ctx);
   groupRoutes(router, ctx);
   groupMemberRoutes(router, ctx);

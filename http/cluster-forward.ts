@@ -1,55 +1,93 @@
 /**
- * In a cluster, any broker answers every record route: a request for a partition that another
- * broker leads is forwarded to that broker's HTTP port and its answer streamed back, headers
- * kept (the leader authenticates the client's own credentials again).
+ * In a cluster, any broker answers every HTTP route (DESIGN §9): a request whose state lives on
+ * another broker is forwarded to that broker's HTTP port and its answer streamed back, headers
+ * kept (the other broker authenticates the client's own credentials again).
  *
- * Keyed by the route: `/v1/topics/{t}/partitions/{p}/…` (fetch, SSE stream) goes to the leader
- * of p. `POST /v1/topics/{t}/records` is served here when this broker leads one of the topic's
- * partitions (its unkeyed records go to a partition it leads, see ClusteredBroker.produce),
- * else it goes to the leader of the first partition that has one. Keyed records or explicit
- * partitions led by another broker are refused by the data plane (`not_leader`, retriable):
- * such producers send to each partition's leader, as Kafka clients do.
+ * Where a request goes ({@link forwardTarget}):
+ * - `/v1/topics/{t}/partitions/{p}/…` (fetch, SSE stream, batch append): the leader of p.
+ * - An idempotent produce (`POST /v1/topics/{t}/records` with `Producer-Id`) and
+ *   `POST /v1/producers`: the owner of the request-producer registry, the leader of
+ *   `__request_producers` partition 0 (created cluster-wide on first use). The registry (each
+ *   producer's epoch and last request per topic) lives there only, so every broker gives the
+ *   same answer; that broker writes each batch at its partition's leader with the producer's
+ *   id, epoch and sequence (see ClusteredBroker), and a new owner after a failover reads the
+ *   replicated registry again.
+ * - `/v1/groups…`: the group coordinator, the leader of `__consumer_offsets` partition 0 (as
+ *   Kafka's FindCoordinator answers in a cluster).
+ * - A plain produce is served here: its records are split by partition and those for partitions
+ *   other brokers lead are sent there (http/cluster-produce.ts).
+ * A coordinator partition without a leader is waited for up to the delivery timeout, then
+ * `partition_unavailable` (503, retriable).
  *
- * With auth on, the client is authenticated here before its request is forwarded (the leader
- * checks its token and rights again).
+ * With auth on, the client is authenticated here before its request is forwarded.
  *
  * A forwarded request carries `rivulet-forwarded-by: <broker id>` and is never forwarded again,
  * so no loop can form even while two brokers disagree about a leader for a moment.
  */
 import type { MiddlewareHandler } from "hono";
 import type { ClusterView } from "../cluster/node/cluster-view.ts";
+import { forwardedHeader } from "../cluster/node/broker-http.ts";
 import type { AppEnv } from "./context.ts";
 import type { Authenticator } from "../auth/authenticator.ts";
 import { authenticateRequest } from "./authenticate-request.ts";
+import { RivuletError, isRivuletError } from "../core/errors.ts";
+import type { BrokerApi } from "../broker/types.ts";
+import { REQUEST_PRODUCERS_TOPIC, requestProducersTopicOptions } from "../broker/request-producer-log.ts";
+import { OFFSETS_TOPIC } from "../groups/offset-log.ts";
 
-/** The header marking a request forwarded by another broker. */
-export const forwardedHeader = "rivulet-forwarded-by";
+export { forwardedHeader };
 
 const partitionPath = /^\/v1\/topics\/([^/]+)\/partitions\/(\d{1,10})\/[^/]+$/;
 const producePath = /^\/v1\/topics\/([^/]+)\/records$/;
+const groupsPath = /^\/v1\/groups(\/|$)/;
 const dropped = new Set(["host", "connection", "content-length", "transfer-encoding", "keep-alive", "upgrade", "expect"]);
 const droppedBack = new Set(["connection", "content-length", "content-encoding", "transfer-encoding", "keep-alive"]);
+/** How often a wait for a coordinator partition's leader looks at the metadata again. */
+const leaderPollMs = 50;
 
-/** The broker that should serve this request, or -1 for this one. */
-export function forwardTarget(view: ClusterView, method: string, path: string): number {
+/** Where a request is served: here, at a partition's leader, or at the leader of a coordinator partition. */
+export type ForwardTarget = { kind: "here" } | { kind: "leader"; topic: string; partition: number; coordinator: boolean };
+
+/** The partition whose leader should serve this request (see the file's doc). */
+export function forwardTarget(method: string, path: string, headers: Headers): ForwardTarget {
   const partition = partitionPath.exec(path);
-  let leader = -1;
-  if (partition) {
-    leader = view.partition(decodeURIComponent(partition[1]), Number(partition[2]))?.leader ?? -1;
-  } else {
-    const produce = method === "POST" ? producePath.exec(path) : null;
-    if (!produce) return -1;
-    const topic = decodeURIComponent(produce[1]);
-    const leaders: number[] = [];
-    for (let p = 0; ; p++) {
-      const state = view.partition(topic, p);
-      if (!state) break;
-      leaders.push(state.leader);
-    }
-    if (leaders.includes(view.brokerId)) return -1;
-    leader = leaders.find((id) => id >= 0) ?? -1;
+  if (partition) return { kind: "leader", topic: decodeURIComponent(partition[1]), partition: Number(partition[2]), coordinator: false };
+  if (method === "POST" && (path === "/v1/producers" || (producePath.test(path) && headers.has("producer-id")))) {
+    return { kind: "leader", topic: REQUEST_PRODUCERS_TOPIC, partition: 0, coordinator: true };
   }
-  return leader === view.brokerId ? -1 : leader;
+  if (groupsPath.test(path)) return { kind: "leader", topic: OFFSETS_TOPIC, partition: 0, coordinator: true };
+  return { kind: "here" };
+}
+
+/** The internal topics that coordinator routes need, created cluster-wide when missing. */
+const coordinatorTopics: Record<string, Parameters<BrokerApi["createTopic"]>[1]> = {
+  [REQUEST_PRODUCERS_TOPIC]: requestProducersTopicOptions,
+  [OFFSETS_TOPIC]: { partitions: 1, config: { "cleanup.policy": "compact" }, internal: true },
+};
+
+/**
+ * The leader of a coordinator partition: the topic is created when the cluster has none, and a
+ * partition without a leader is waited for.
+ *
+ * @throws {RivuletError} `partition_unavailable` when no leader shows within `waitMs`
+ */
+async function coordinatorLeader(view: ClusterView, broker: BrokerApi, topic: string, waitMs: number, signal: AbortSignal): Promise<number> {
+  if (!view.partition(topic, 0)) {
+    try {
+      await broker.createTopic(topic, coordinatorTopics[topic]);
+    } catch (error) {
+      if (!isRivuletError(error, "topic_exists")) throw error;
+    }
+  }
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const leader = view.partition(topic, 0)?.leader ?? -1;
+    if (leader >= 0 && (leader === view.brokerId || view.brokers().some((b) => b.id === leader))) return leader;
+    if (Date.now() + leaderPollMs > deadline || signal.aborted) {
+      throw new RivuletError("partition_unavailable", `${topic}/0, which coordinates this request, has no live leader yet: retry`, { topic, partition: 0 });
+    }
+    await new Promise((resolve) => setTimeout(resolve, leaderPollMs));
+  }
 }
 
 /**
@@ -57,29 +95,39 @@ export function forwardTarget(view: ClusterView, method: string, path: string): 
  *
  * @param view the cluster as this broker sees it
  */
-export function clusterForward(view: ClusterView, tokens: Authenticator | null): MiddlewareHandler<AppEnv> {
+export function clusterForward(view: ClusterView, broker: BrokerApi, tokens: Authenticator | null, waitMs: number): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (c.req.header(forwardedHeader) !== undefined) return await next();
     const url = new URL(c.req.url);
-    const target = forwardTarget(view, c.req.method, url.pathname);
-    const broker = target < 0 ? undefined : view.brokers().find((b) => b.id === target);
-    if (!broker) return await next();
+    const where = forwardTarget(c.req.method, url.pathname, c.req.raw.headers);
+    if (where.kind === "here") return await next();
     // Failed authentications are counted and slowed here, by the client's own address: the
     // leader sees this broker's address, which must not be slowed for every client behind it.
     if (tokens) await authenticateRequest(c, tokens, "http");
+    const target = where.coordinator
+      ? await coordinatorLeader(view, broker, where.topic, waitMs, c.req.raw.signal)
+      : view.partition(where.topic, where.partition)?.leader ?? -1;
+    const leader = target < 0 || target === view.brokerId ? undefined : view.brokers().find((b) => b.id === target);
+    if (!leader) return await next();
     const headers = new Headers();
     for (const [name, value] of c.req.raw.headers) if (!dropped.has(name)) headers.set(name, value);
     headers.set(forwardedHeader, String(view.brokerId));
-    const host = broker.host.includes(":") ? `[${broker.host}]` : broker.host;
+    const host = leader.host.includes(":") ? `[${leader.host}]` : leader.host;
     const hasBody = c.req.method !== "GET" && c.req.method !== "HEAD" && c.req.raw.body !== null;
-    const upstream = await fetch(`${url.protocol}//${host}:${broker.port}${url.pathname}${url.search}`, {
-      method: c.req.method,
-      headers,
-      body: hasBody ? c.req.raw.body : undefined,
-      signal: c.req.raw.signal,
-      redirect: "manual",
-      ...(hasBody ? { duplex: "half" } : {}),
-    } as RequestInit);
+    let upstream: Response;
+    try {
+      upstream = await fetch(`${url.protocol}//${host}:${leader.port}${url.pathname}${url.search}`, {
+        method: c.req.method,
+        headers,
+        body: hasBody ? c.req.raw.body : undefined,
+        signal: c.req.raw.signal,
+        redirect: "manual",
+        ...(hasBody ? { duplex: "half" } : {}),
+      } as RequestInit);
+    } catch (error) {
+      if (c.req.raw.signal.aborted) throw error;
+      throw new RivuletError("partition_unavailable", `broker ${leader.id}, which serves this request, could not be reached: retry`, { broker: leader.id });
+    }
     const back = new Headers();
     for (const [name, value] of upstream.headers) if (!droppedBack.has(name)) back.append(name, value);
     return new Response(upstream.body, { status: upstream.status, headers: back });

@@ -109,7 +109,7 @@ async function startKafka(broker: BrokerApi, options: KafkaListenerOptions): Pro
 export async function serve(local: BrokerApi, options: ServeOptions = {}): Promise<Server> {
   const host = options.host ?? "127.0.0.1";
   if (options.cluster && options.kafkaPort === undefined) throw new TypeError("a clustered broker needs a Kafka port (--kafka-port): replicas fetch over the Kafka listener");
-  const clustered = options.cluster ? new ClusteredBroker(local) : null;
+  const clustered = options.cluster ? new ClusteredBroker(local, { httpProtocol: options.tls ? "https:" : "http:" }) : null;
   const broker: BrokerApi = clustered ?? local;
   const limits = resolveLimits(options.limits);
   // One Authenticator for every door: failed attempts count per client address across doors.

@@ -7,6 +7,7 @@
  * | `/<c>/controller` | {@link ControllerInfo} | the elected broker, create-only | the controller's broker lease |
  * | `/<c>/topics/<name>` | {@link TopicRecord} | the controller (guarded txn) | — |
  * | `/<c>/partitions/<topic>/<p>` | {@link PartitionState} | the controller (guarded txn, compare-and-set) | — |
+ * | `/<c>/producer-ids` | `{"next": N}`: the first producer id no broker has taken | any broker (compare-and-set) | — |
  *
  * Cluster names follow the topic-name rule (`[a-zA-Z0-9._-]{1,249}`, not `.` or `..`), so no
  * name contains `/` and every key parses back unambiguously.
@@ -56,6 +57,8 @@ export class ClusterKeys {
   readonly prefixEnd: string;
   /** The controller election key. */
   readonly controller: string;
+  /** The cluster's producer id counter (see ProducerIdBlocks). */
+  readonly producerIds: string;
 
   /** @throws {RivuletError} `invalid_request` for a bad cluster name */
   constructor(cluster: string) {
@@ -64,6 +67,7 @@ export class ClusterKeys {
     this.prefix = `/${cluster}/`;
     this.prefixEnd = bytesText(prefixEnd(this.prefix));
     this.controller = `${this.prefix}controller`;
+    this.producerIds = `${this.prefix}producer-ids`;
   }
 
   broker(id: number): string {

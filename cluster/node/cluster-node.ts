@@ -9,6 +9,7 @@ import { pause } from "../../core/abortable.ts";
 import { RivuletError } from "../../core/errors.ts";
 import { defaultLimits, type Limits } from "../../core/limits.ts";
 import { EtcdClient } from "../etcd/etcd-client.ts";
+import { ProducerIdBlocks } from "./producer-id-blocks.ts";
 import { BrokerRegistration } from "../membership/broker-registration.ts";
 import { ControllerElection } from "../membership/controller-election.ts";
 import { MetadataCache } from "../membership/metadata-cache.ts";
@@ -74,6 +75,8 @@ export class ClusterNode {
   readonly replicas: ReplicaManager;
   readonly view: ClusterView;
   readonly limits: Limits;
+  /** Producer ids unique in the cluster (Kafka InitProducerId, HTTP producers, internal producers). */
+  readonly producerIds: ProducerIdBlocks;
   readonly #options: ClusterNodeOptions;
   readonly #stop = new AbortController();
   #member!: Membership;
@@ -86,6 +89,7 @@ export class ClusterNode {
     this.cache = cache;
     this.limits = limits;
     this.view = cacheView(cache, registration.brokerId);
+    this.producerIds = new ProducerIdBlocks(etcd, cache.keys.producerIds, limits.clusterProducerIdBlockSize);
     const env: ReplicationEnv = {
       brokerId: registration.brokerId,
       endpoint: (id) => {

@@ -10,6 +10,12 @@
  *   partition's leader, replicas, ISR and leader epoch to the local replica's offsets (a topic
  *   with no replica here shows offsets 0 and worker -1).
  * - `produce`: unkeyed records go to a partition this broker leads (see {@link ClusteredBroker.produce}).
+ *   The HTTP door splits a produce by partition and sends each share to its leader itself
+ *   (http/cluster-produce.ts).
+ * - Once attached, the local broker is given the cluster's routing (broker/cluster-routing.ts):
+ *   producer ids from the cluster's counter in etcd (ProducerIdBlocks), so no two brokers' producers
+ *   share an id, and an idempotent HTTP producer's batches for partitions led elsewhere written
+ *   at their leader through `POST /v1/topics/{t}/partitions/{p}/batches` (see attach).
  * - Everything else is the local broker's.
  */
 import { RivuletError, isRivuletError } from "../../core/errors.ts";
@@ -29,6 +35,23 @@ import { localTopicConfig } from "../controller/cluster-topic-config.ts";
 import type { TopicRequest } from "../controller/topic-requests.ts";
 import type { ClusterNode } from "./cluster-node.ts";
 import type { ClusterView } from "./cluster-view.ts";
+import { callBroker } from "./broker-http.ts";
+import type { ClusterRouting } from "../../broker/cluster-routing.ts";
+import { REQUEST_PRODUCERS_TOPIC } from "../../broker/request-producer-log.ts";
+import type { ProducerRequest } from "../../broker/types.ts";
+import { encodeRecordBlock, type BlockBatchOptions } from "../../record/record-block-encoder.ts";
+import type { RecordBlock } from "../../record/record-block.ts";
+
+/** The leader's answer to an appended batch (`{"base_offset", "last_offset", "log_append_time", "log_start_offset"}`). */
+function appendAnswer(bytes: Uint8Array): AppendBatchResult {
+  const value = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
+  const number = (name: string): number => {
+    const n = value[name];
+    if (typeof n !== "number" || !Number.isSafeInteger(n)) throw new RivuletError("partition_unavailable", `a leader's answer to an appended batch has no integer ${name}`);
+    return n;
+  };
+  return { baseOffset: number("base_offset"), lastOffset: number("last_offset"), logAppendTime: number("log_append_time"), logStartOffset: number("log_start_offset") };
+}
 
 /** Tries of a topic change whose outcome was lost (etcd unreachable or this broker's lease ended). */
 const changeAttempts = 3;
@@ -36,6 +59,7 @@ const changeAttempts = 3;
 /** The local broker, with the optional parts the Kafka listener and Durable Streams use. */
 export type LocalBroker = BrokerApi & {
   allocateProducerId?(): Promise<number>;
+  useClusterRouting?(routing: ClusterRouting): void;
   endOffsetForEpoch?(topic: string, partition: number, leaderEpoch: number, currentLeaderEpoch: number): Promise<{ epoch: number; endOffset: number }>;
   readonly limits?: unknown;
   readonly clock?: unknown;
@@ -60,9 +84,17 @@ export class ClusteredBroker implements BrokerApi {
   readonly limits?: unknown;
   readonly clock?: unknown;
 
-  constructor(local: LocalBroker) {
+  readonly #httpProtocol: string;
+
+  /**
+   * @param local the broker whose replicas this one holds
+   * @param options `httpProtocol`: `https:` when the brokers' HTTP listeners use TLS (default `http:`)
+   */
+  constructor(local: LocalBroker, options: { httpProtocol?: string } = {}) {
     this.#local = local;
-    if (local.allocateProducerId) this.allocateProducerId = () => local.allocateProducerId!();
+    this.#httpProtocol = options.httpProtocol ?? "http:";
+    // Once attached, ids come from the cluster (see attach); before, the local allocator's.
+    if (local.allocateProducerId) this.allocateProducerId = () => (this.#node ? this.#node.producerIds.allocate() : local.allocateProducerId!());
     if (local.endOffsetForEpoch) this.endOffsetForEpoch = (t, p, e, c) => local.endOffsetForEpoch!(t, p, e, c);
     this.limits = local.limits;
     this.clock = local.clock;
@@ -72,6 +104,39 @@ export class ClusteredBroker implements BrokerApi {
   attach(node: ClusterNode): void {
     this.#node = node;
     Object.assign(this.view, { clusterId: node.view.clusterId, brokerId: node.brokerId });
+    this.#local.useClusterRouting?.({
+      allocateProducerId: () => node.producerIds.allocate(),
+      topicConfig: (topic) => this.topicConfig(topic),
+      appendElsewhere: (topic, partition, block, batch, request) => this.#appendElsewhere(node, topic, partition, block, batch, request),
+      registryGeneration: () => {
+        const state = node.view.partition(REQUEST_PRODUCERS_TOPIC, 0);
+        return state && state.leader === node.brokerId ? state.leader_epoch : -1;
+      },
+    });
+  }
+
+  /**
+   * An idempotent request producer's batch for a partition another broker leads: encoded as the
+   * Kafka batch it is (producer id, epoch, base sequence) and appended there through
+   * `POST /v1/topics/{t}/partitions/{p}/batches`, as the request's client.
+   */
+  #appendElsewhere(node: ClusterNode, topic: string, partition: number, block: RecordBlock, batch: BlockBatchOptions, request?: ProducerRequest): Promise<AppendBatchResult> | null {
+    const leader = node.view.partition(topic, partition)?.leader ?? -1;
+    if (leader < 0 || leader === node.brokerId) return null;
+    const broker = node.view.brokers().find((b) => b.id === leader);
+    if (!broker) return Promise.reject(new RivuletError("not_leader", `broker ${leader}, the leader of ${topic}/${partition}, is not registered`, { topic, partition }));
+    const body = encodeRecordBlock(block, batch);
+    return callBroker(broker, {
+      protocol: this.#httpProtocol,
+      from: node.brokerId,
+      method: "POST",
+      path: `/v1/topics/${encodeURIComponent(topic)}/partitions/${partition}/batches`,
+      contentType: "application/octet-stream",
+      accept: "application/json",
+      body,
+      authorization: request?.authorization,
+      timeoutMs: node.limits.clusterForwardTimeoutMs,
+    }).then((answer) => appendAnswer(answer));
   }
 
   /** The cluster as the front ends see it (empty until attached). */

@@ -14,6 +14,9 @@ import { isRivuletError } from "../../core/errors.ts";
 import { type MemberState, partitionKey } from "./member-positions.ts";
 
 /** What one poll gives back. */
+/** What a poll reads through: the broker, or in a cluster one that reads partitions led elsewhere from their leaders. */
+export type PollBroker = Pick<BrokerApi, "groups" | "fetch" | "listOffset">;
+
 export interface PollResult {
   membership: ManagedMembership;
   records: ConsumedRecord[];
@@ -37,7 +40,7 @@ export interface PollOptions {
 
 const idleAssignmentWaitMsMax = 500;
 
-async function syncPositions(broker: BrokerApi, state: MemberState, assignments: TopicPartition[], isolation: Isolation | undefined): Promise<void> {
+async function syncPositions(broker: PollBroker, state: MemberState, assignments: TopicPartition[], isolation: Isolation | undefined): Promise<void> {
   const assigned = new Set(assignments.map((tp) => partitionKey(tp.topic, tp.partition)));
   for (const key of state.positions.keys()) if (!assigned.has(key)) state.positions.delete(key);
   const fresh = assignments.filter((tp) => !state.positions.has(partitionKey(tp.topic, tp.partition)));
@@ -51,7 +54,7 @@ async function syncPositions(broker: BrokerApi, state: MemberState, assignments:
 }
 
 /** Fetches one partition; expected failures (topic gone, restarting, out of range) give null. */
-async function fetchOne(broker: BrokerApi, state: MemberState, tp: TopicPartition, maxRecords: number, waitMs: number, signal: AbortSignal, isolation: Isolation | undefined): Promise<FetchResult | null> {
+async function fetchOne(broker: PollBroker, state: MemberState, tp: TopicPartition, maxRecords: number, waitMs: number, signal: AbortSignal, isolation: Isolation | undefined): Promise<FetchResult | null> {
   const key = partitionKey(tp.topic, tp.partition);
   try {
     const position = state.positions.get(key) ?? 0;
@@ -74,7 +77,7 @@ async function fetchOne(broker: BrokerApi, state: MemberState, tp: TopicPartitio
  * client going away) ends the poll; late answers of the others are dropped unseen, so their
  * positions do not move.
  */
-function fetchAll(broker: BrokerApi, state: MemberState, assignments: TopicPartition[], perPartition: number, waitMs: number, signal: AbortSignal, isolation: Isolation | undefined): Promise<Array<FetchResult | null>> {
+function fetchAll(broker: PollBroker, state: MemberState, assignments: TopicPartition[], perPartition: number, waitMs: number, signal: AbortSignal, isolation: Isolation | undefined): Promise<Array<FetchResult | null>> {
   if (waitMs === 0) return Promise.all(assignments.map((tp) => fetchOne(broker, state, tp, perPartition, 0, signal, isolation)));
   return new Promise((resolve, reject) => {
     const results: Array<FetchResult | null> = assignments.map(() => null);
@@ -112,7 +115,7 @@ function fetchAll(broker: BrokerApi, state: MemberState, assignments: TopicParti
  * @throws {RivuletError} `unknown_member`, `unknown_group`, `illegal_generation` … from the
  *   coordinator; whatever `authorizeTopic` throws
  */
-export async function pollMember(broker: BrokerApi, state: MemberState, options: PollOptions): Promise<PollResult> {
+export async function pollMember(broker: PollBroker, state: MemberState, options: PollOptions): Promise<PollResult> {
   const membership = await broker.groups.pollManaged(state.groupId, state.memberId);
   state.generation = membership.generation;
   state.lastSeenMs = options.nowMs;

@@ -21,6 +21,7 @@ import { cborRecords } from "../records/cbor-records-out.ts";
 import { writeRecordsJson, writerFor } from "../records/json-records-bytes.ts";
 import { encodeCbor, replyCborBytes, replyJsonBytes, replyWith } from "../reply.ts";
 import type { Router } from "../router.ts";
+import { clusterReads } from "../cluster-reads.ts";
 
 async function readOptionalBody(c: AppContext, limit: number): Promise<unknown> {
   const encoding = requestEncoding(c.req.header("content-type"));
@@ -87,7 +88,13 @@ export function groupMemberRoutes(router: Router, ctx: HttpContext): void {
     const waitMs = parseBoundedInt(c.req.query("wait_ms"), "wait_ms", 0, limits.fetchWaitMsMax);
     const isolation = parseIsolation(c.req.query("isolation"));
     const authorizeTopic = (topic: string) => authorize(c, "read", topic);
-    const { membership, records } = await pollMember(broker, state, { waitMs, maxRecords, signal: requestSignal(c, ctx), nowMs: clock.now(), authorizeTopic, isolation })
+    // In a cluster this broker is the group's coordinator (the route was forwarded here); the
+    // member's partitions are read from their leaders.
+    const cluster = ctx.options.cluster;
+    const reads = cluster?.clustered
+      ? clusterReads(cluster, broker, { protocol: new URL(c.req.url).protocol, authorization: c.req.header("authorization") ?? null, callTimeoutMs: limits.clusterForwardTimeoutMs })
+      : broker;
+    const { membership, records } = await pollMember(reads, state, { waitMs, maxRecords, signal: requestSignal(c, ctx), nowMs: clock.now(), authorizeTopic, isolation })
       .catch((error) => forgetIfGone(ctx, state, error));
     for (const record of records) ctx.metrics.fetched(record.topic, 1, 0);
     const assignments = JSON.stringify(membership.assignments);

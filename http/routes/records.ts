@@ -9,7 +9,9 @@
 import { isRivuletError, RivuletError } from "../../core/errors.ts";
 import { parseBody } from "../body.ts";
 import { readRequestBody } from "../../runtime/request-body.ts";
-import type { HttpContext } from "../context.ts";
+import { type HttpContext, requestSignal } from "../context.ts";
+import { produceInCluster } from "../cluster-produce.ts";
+import { forwardedHeader } from "../cluster-forward.ts";
 import { requestEncoding, responseEncoding } from "../media.ts";
 import { produceRequestSchema, produceResponseSchema, topicParam } from "../openapi/schemas.ts";
 import { parseTopic } from "../params.ts";
@@ -84,8 +86,17 @@ export function produceRoutes(router: Router, ctx: HttpContext): void {
       : scanCborRecords(body, limits.httpRecordsPerRequestMax) ?? parseCborRecords(parseBody(body, encoding), limits);
     // Created only once the whole request has parsed: a rejected request changes nothing.
     if (!exists) await autoCreate(ctx, topic);
-    const request = producer && { ...producer, owner: c.get("principal")?.name ?? null, fingerprint: crc32c(body) };
-    const metadata = await ctx.broker.produce(topic, records, request ? { limits: recordLimits, request } : { limits: recordLimits });
+    const authorization = c.req.header("authorization") ?? null;
+    const request = producer && { ...producer, owner: c.get("principal")?.name ?? null, fingerprint: crc32c(body), authorization };
+    const cluster = ctx.options.cluster;
+    // In a cluster, a plain produce is split by partition and sent to each leader (an idempotent
+    // one was forwarded to the registry's owner, which does the same per batch).
+    const metadata = cluster?.clustered && !request && c.req.header(forwardedHeader) === undefined
+      ? await produceInCluster(cluster, ctx.broker, topic, records, { limits: recordLimits }, {
+        protocol: new URL(c.req.url).protocol, authorization, signal: requestSignal(c, ctx),
+        deadline: Date.now() + limits.deliveryTimeoutMs, callTimeoutMs: limits.clusterForwardTimeoutMs,
+      })
+      : await ctx.broker.produce(topic, records, request ? { limits: recordLimits, request } : { limits: recordLimits });
     ctx.metrics.produced(topic, records.length, bytes);
     const answer = responseEncoding(c.req.header("accept"));
     if (answer === "json") return replyJsonBytes(offsetsJsonBytes(metadata));

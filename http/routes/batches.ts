@@ -1,0 +1,39 @@
+/**
+ * `POST /v1/topics/{topic}/partitions/{p}/batches`: appends Kafka record batches (v2, the bytes
+ * a Kafka Produce carries) to one partition, as the Kafka door does, acks=all. In a cluster this
+ * is how the broker that owns the idempotent HTTP producers' registry writes a request's batch at
+ * another partition's leader: the batch keeps its producer id, epoch and base sequence, so the
+ * leader's duplicate detection answers a retried batch with its first offsets. Any client with
+ * the write right may use it (it can append the same batches over the Kafka listener).
+ */
+import { readRequestBody } from "../../runtime/request-body.ts";
+import { RivuletError } from "../../core/errors.ts";
+import type { HttpContext } from "../context.ts";
+import { partitionParam, topicParam } from "../openapi/schemas.ts";
+import { parsePartition, parseTopic } from "../params.ts";
+import { replyWith } from "../reply.ts";
+import type { Router } from "../router.ts";
+
+const integer = (description: string) => ({ type: "integer", description });
+
+/** Declares the batch-append route. */
+export function batchRoutes(router: Router, ctx: HttpContext): void {
+  const { limits } = ctx.options;
+  router.route({
+    method: "post", path: "/v1/topics/:topic/partitions/:p/batches", operationId: "appendBatches", tag: "records",
+    summary: "Append Kafka record batches (v2) to one partition (used between the brokers of a cluster)",
+    description: "The body is one or more Kafka RecordBatch v2 as a Produce request carries them (`application/octet-stream`); they are validated as the Kafka listener validates them and appended with acks=all. " +
+      "An idempotent batch (producer id, epoch, base sequence) already in the log is answered with its original offsets.",
+    access: { access: "write", topic: "path" }, params: [topicParam, partitionParam],
+    responses: { 200: { description: "Where the batches landed", schema: { type: "object", properties: { base_offset: integer("Offset of the first record"), last_offset: integer("Offset of the last record"), log_append_time: integer("-1 for CreateTime topics"), log_start_offset: integer("The partition's log start offset") } } } },
+  }, async (c) => {
+    const topic = parseTopic(c.req.param("topic"));
+    const partition = parsePartition(c.req.param("p"));
+    const type = c.req.header("content-type")?.split(";")[0].trim().toLowerCase();
+    if (type !== "application/octet-stream") throw new RivuletError("unsupported_media_type", "record batches are sent as application/octet-stream");
+    const body = await readRequestBody(c.req.raw, limits.httpBodyBytesMax);
+    if (body.byteLength === 0) throw new RivuletError("invalid_request", "the body holds no record batch");
+    const result = await ctx.broker.appendBatch(topic, partition, body, { acks: "all" });
+    return replyWith({ base_offset: result.baseOffset, last_offset: result.lastOffset, log_append_time: result.logAppendTime, log_start_offset: result.logStartOffset }, "json");
+  });
+}

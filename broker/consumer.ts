@@ -86,6 +86,14 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
     await this.#applyAssignment(this.#generation, partitions);
   }
 
+  /**
+   * This member's id and generation in its group (null before it joined): what a transactional
+   * offset commit names so the coordinator can refuse a member that was rebalanced away.
+   */
+  membership(): { memberId: string; generationId: number } | null {
+    return this.#memberId === null ? null : { memberId: this.#memberId, generationId: this.#generation };
+  }
+
   /** The partitions currently assigned. */
   assignment(): TopicPartition[] {
     return [...this.#cursors.values()].map((c) => c.tp);

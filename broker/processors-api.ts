@@ -78,6 +78,8 @@ export interface AppStatus {
   guarantee: "at-least-once" | "exactly-once";
   workers: number[];
   tasks: TaskStatus[];
+  /** Exactly-once only: transactions committed (with records or offsets) and aborted (then rolled back) by this instance. */
+  transactions?: { committed: number; aborted: number };
   error?: ErrorData;
 }
 

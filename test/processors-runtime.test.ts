@@ -105,7 +105,7 @@ test("stop then start restores the store from its snapshot and the changelog tai
   }
 });
 
-test("start refuses co-partitioned inputs with different partition counts, and exactly-once", async () => {
+test("start refuses co-partitioned inputs with different partition counts, and exactly-once on a broker without transactions", async () => {
   const { dir, remove } = tempDir();
   const broker = await openBroker(dir);
   try {
@@ -123,7 +123,7 @@ test("start refuses co-partitioned inputs with different partition counts, and e
       assert.unreachable("started");
     } catch (error) {
       assert.ok(isRivuletError(error, "not_supported"), String(error));
-      assert.match((error as Error).message, /without a transaction/);
+      assert.match((error as Error).message, /needs a broker with transactions/);
     }
     assert.is(broker.processors.list().length, 0);
   } finally {

@@ -28,7 +28,7 @@ import { Partitioner } from "../broker/partitioner.ts";
 import { keyBytes, recordError, recordTimestamp, writeRecord } from "../broker/record-input.ts";
 import type { AppendBatchResult, ProducerRecord, RecordMetadata } from "../broker/types.ts";
 import type { OffsetCommitEntry } from "../broker/group-api.ts";
-import type { TransactionalIdentity, TransactionCoordinator } from "./transaction-coordinator.ts";
+import type { TransactionalIdentity, TransactionCoordinator, TransactionGroupMember } from "./transaction-coordinator.ts";
 
 /** Options of a transactional producer. */
 export interface TransactionalProducerOptions {
@@ -52,8 +52,13 @@ export interface Transaction {
   send(topic: string, record: ProducerRecord): Promise<RecordMetadata>;
   /** Sends records in the transaction, validated all before any is sent; metadata in `records` order. */
   sendBatch(topic: string, records: ProducerRecord[]): Promise<RecordMetadata[]>;
-  /** Commits `offsets` (the next offsets to consume) for `groupId` with the transaction. */
-  sendOffsets(groupId: string, offsets: OffsetCommitEntry[]): Promise<void>;
+  /**
+   * Commits `offsets` (the next offsets to consume) for `groupId` with the transaction. Given
+   * `member` (the sender's group membership), the coordinator refuses the commit when that member
+   * is no longer the group's current one (`illegal_generation` / `unknown_member`), as Kafka's
+   * TxnOffsetCommit v3 does.
+   */
+  sendOffsets(groupId: string, offsets: OffsetCommitEntry[], member?: TransactionGroupMember): Promise<void>;
 }
 
 /**
@@ -171,11 +176,11 @@ class OpenTransaction implements Transaction {
     return this.#track(this.#sendBatch(topic, records));
   }
 
-  sendOffsets(groupId: string, offsets: OffsetCommitEntry[]): Promise<void> {
+  sendOffsets(groupId: string, offsets: OffsetCommitEntry[], member?: TransactionGroupMember): Promise<void> {
     return this.#track((async () => {
       this.touched = true;
       await whileConcurrent(this.#host, () => this.#coordinator.addOffsets(this.request, groupId));
-      await this.#coordinator.txnOffsetCommit(this.request, groupId, offsets);
+      await this.#coordinator.txnOffsetCommit(this.request, groupId, offsets, member);
     })());
   }
 

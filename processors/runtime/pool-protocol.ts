@@ -14,7 +14,7 @@ import type { StoreRestorePoint } from "../state/task-stores.ts";
 /** A request to a pool worker. */
 export type PoolRequest =
   | { op: "open"; partition: number; epoch: number; moduleUrl: string; stateDir: string; storeBytesMax: number; partitions: Record<string, number> }
-  | { op: "restore"; partition: number; epoch: number; store: string; batches: ArrayBuffer; fromOffset: number }
+  | { op: "restore"; partition: number; epoch: number; store: string; batches: ArrayBuffer; fromOffset: number; aborted?: { producerId: number; firstOffset: number }[] }
   | { op: "process"; partition: number; epoch: number; records: ArrayBuffer }
   | { op: "tick"; partition: number; epoch: number; nowMs: number }
   | { op: "snapshot"; partition: number; epoch: number; changelogOffsets: Record<string, number> }

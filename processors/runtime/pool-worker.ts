@@ -56,7 +56,7 @@ async function handle(request: PoolRequest): Promise<unknown> {
     if (!entry || entry.epoch !== request.epoch) return { ok: "stale" } satisfies PoolReply;
     switch (request.op) {
       case "restore": {
-        const applied = entry.stores.applyChangelogBatches(request.store, new Uint8Array(request.batches), request.fromOffset);
+        const applied = entry.stores.applyChangelogBatches(request.store, new Uint8Array(request.batches), request.fromOffset, request.aborted);
         return { ok: true, op: "restore", applied, stores: sizes(entry.stores) } satisfies PoolReply;
       }
       case "process":

@@ -9,12 +9,16 @@
  * marked closed, {@link TaskRunner.replayFrom} says where its inputs resume, and the next call
  * opens and restores it again on the worker the pool routes it to.
  *
+ * Under exactly-once the results go into the app's open transaction (the `writer` the app hands
+ * out), restores read the changelog `read_committed` (only committed store writes), and when a
+ * transaction aborts the app {@link TaskRunner.reset}s every task: its in-memory state is
+ * dropped and rebuilt from snapshot + committed changelog before it sees records again.
+ *
  * Concurrency: the app calls one method at a time per task (process, tick, snapshot); queries
  * may run alongside (they only read, and the worker handles one message at a time).
  */
 import { RivuletError } from "../../core/errors.ts";
-import type { Producer } from "../../broker/producer.ts";
-import type { ProducerRecord } from "../../broker/types.ts";
+import type { Isolation, ProducerRecord, RecordMetadata } from "../../broker/types.ts";
 import type { StoreRestorePoint } from "../state/task-stores.ts";
 import type { InputRecord } from "../task-contract.ts";
 import { iterateBatches } from "../../record/iterate-batches.ts";
@@ -25,11 +29,19 @@ import type { PoolOutcome, ProcessorPool } from "./processor-pool.ts";
 import type { ProcessorBroker } from "./processor-broker.ts";
 import { changelogTopic, type RunnableTopology } from "./runnable-topology.ts";
 
+/** Where a task's results go: the app's producer (at-least-once) or its open transaction (exactly-once). */
+export interface RecordWriter {
+  sendBatch(topic: string, records: ProducerRecord[]): Promise<RecordMetadata[]>;
+}
+
 /** What the app tells each runner. */
 export interface TaskRunnerContext {
   broker: ProcessorBroker;
   pool: ProcessorPool;
-  producer: Producer;
+  /** The writer for the current call's results (read at each write). */
+  writer: () => RecordWriter;
+  /** How restores read the changelogs: `read_committed` under exactly-once. */
+  isolation: Isolation;
   topology: RunnableTopology;
   moduleUrl: string;
   stateDir: string;
@@ -132,6 +144,19 @@ export class TaskRunner {
     }
   }
 
+  /**
+   * Drops the task's in-memory state (its transaction aborted): the next call opens it again,
+   * restoring from snapshot + committed changelog, and its inputs resume at `positions`.
+   */
+  async reset(positions: ReadonlyMap<string, number>): Promise<void> {
+    if (this.#opening) await this.#opening.catch(() => {});
+    if (this.#open) await this.#run({ op: "close", partition: this.partition, epoch: this.#epoch }).catch(() => null);
+    this.#open = false;
+    for (const key of Object.keys(this.changelogEnd)) delete this.changelogEnd[key];
+    this.written.clear();
+    for (const [tp, offset] of positions) this.written.set(tp, offset);
+  }
+
   /** Drops the task from its worker (revoked, or the app stops). */
   async close(): Promise<void> {
     if (this.#open) await this.#run({ op: "close", partition: this.partition, epoch: this.#epoch }).catch(() => null);
@@ -174,9 +199,9 @@ export class TaskRunner {
 
   /** Replays a store's changelog from the restore point to its end; false when the worker was lost. */
   async #restoreStore(appId: string, point: StoreRestorePoint, epoch: number): Promise<boolean> {
-    const { broker, pool, restoreFetchBytesMax } = this.#context;
+    const { broker, pool, restoreFetchBytesMax, isolation } = this.#context;
     const topic = changelogTopic(appId, point.store);
-    const end = await broker.listOffset(topic, this.partition, "latest");
+    const end = await broker.listOffset(topic, this.partition, "latest", { isolation });
     const start = Math.max(point.fromOffset, await broker.listOffset(topic, this.partition, "earliest"));
     const status: StoreRestoreStatus = { snapshotEntries: point.snapshotEntries, fromOffset: point.fromOffset, replayed: 0, total: Math.max(0, end - start), ignoredSnapshot: point.ignoredSnapshot, replayMs: 0 };
     const started = performance.now();
@@ -188,12 +213,12 @@ export class TaskRunner {
     while (offset < end) {
       if (this.#context.signal.aborted) throw new RivuletError("closed", `the app ${appId} is stopping`);
       // Whole stored batches, moved to the worker as they are: no record objects on this thread.
-      const fetched = await broker.fetchBatches(topic, this.partition, { offset, maxBytes: restoreFetchBytesMax });
+      const fetched = await broker.fetchBatches(topic, this.partition, { offset, maxBytes: restoreFetchBytesMax, isolation });
       let next = offset;
       for (const { header } of iterateBatches(fetched.batches)) next = Math.max(next, header.baseOffset + header.lastOffsetDelta + 1);
       if (next <= offset) break;
       const batches = ownBuffer(fetched.batches);
-      const applied = await pool.run<Ok<"restore">>({ op: "restore", partition: this.partition, epoch, store: point.store, batches, fromOffset: offset }, [batches]);
+      const applied = await pool.run<Ok<"restore">>({ op: "restore", partition: this.partition, epoch, store: point.store, batches, fromOffset: offset, ...(isolation === "read_committed" ? { aborted: fetched.abortedTransactions } : {}) }, [batches]);
       if (applied.kind !== "ok") return false;
       this.stores = applied.reply.stores;
       status.replayed += applied.reply.applied;
@@ -206,7 +231,8 @@ export class TaskRunner {
 
   /** Writes a result: outputs (in order), then changelog records; resolves once all are acknowledged. */
   async #write(reply: Ok<"result">): Promise<void> {
-    const { producer, topology } = this.#context;
+    const { topology } = this.#context;
+    const producer = this.#context.writer();
     const { outputs, changelog } = decodeResult(reply.records);
     this.lateDropped += reply.lateDropped;
     this.stores = reply.stores;

@@ -22,6 +22,7 @@ import { RivuletError } from "../../core/errors.ts";
 import { Attributes } from "../../record/batch-layout.ts";
 import { iterateBatches } from "../../record/iterate-batches.ts";
 import { forEachRecord } from "../../record/record-batch-decoder.ts";
+import { AbortedTxnFilter, type AbortedTransaction } from "../../record/aborted-filter.ts";
 import type { KeyValueStore } from "../task-contract.ts";
 import { OrderedStore } from "./ordered-store.ts";
 import { readSnapshot, writeSnapshot } from "./snapshot-file.ts";
@@ -138,15 +139,19 @@ export class TaskStores {
   /**
    * Applies a changelog's stored record batches (as a fetch returns them) to a store, skipping
    * control batches and records before `fromOffset`; keys and values stay views into `bytes`.
+   * Given `aborted` (a read_committed fetch's aborted transactions), the batches of those
+   * transactions are skipped too: an exactly-once app restores only committed store writes.
    *
    * @returns the records applied
    * @throws {RivuletError} `not_found` for a store not open; `store_full`; `corrupt_record` for a malformed batch or a record without a key
    */
-  applyChangelogBatches(name: string, bytes: Uint8Array, fromOffset: number): number {
+  applyChangelogBatches(name: string, bytes: Uint8Array, fromOffset: number, aborted?: readonly AbortedTransaction[]): number {
     const store = this.#stores.get(name);
     if (!store) throw new RivuletError("not_found", `task has no store "${name}"`, { store: name });
     let applied = 0;
+    const filter = aborted ? new AbortedTxnFilter(aborted) : null;
     for (const { position, header } of iterateBatches(bytes)) {
+      if (filter?.skips(bytes, position, header)) continue;
       if ((header.attributes & Attributes.control) !== 0) continue;
       forEachRecord(bytes, position, (offset, _timestamp, key, value) => {
         if (offset < fromOffset) return true;

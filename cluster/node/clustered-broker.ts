@@ -164,6 +164,11 @@ export class ClusteredBroker implements BrokerApi {
    * the key's partition (refused by the data plane when another broker leads it).
    */
   produce(topic: string, records: ProducerRecord[], options?: ProduceOptions): Promise<RecordMetadata[]> {
+    try {
+      this.#assigned(topic);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const mine = this.#ledPartitions(topic);
     if (mine !== null && records.some((r) => r.partition === undefined && (r.key === undefined || r.key === null))) {
       const partition = mine[this.#sticky++ % mine.length];
@@ -187,6 +192,11 @@ export class ClusteredBroker implements BrokerApi {
   }
 
   appendBatch(topic: string, partition: number, batches: Uint8Array, options?: { acks?: Acks }): Promise<AppendBatchResult> {
+    try {
+      this.#assigned(topic, partition);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return this.#local.appendBatch(topic, partition, batches, options);
   }
 
@@ -200,14 +210,29 @@ export class ClusteredBroker implements BrokerApi {
   }
 
   fetch(topic: string, partition: number, options: FetchOptions): Promise<FetchResult> {
+    try {
+      this.#assigned(topic, partition);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return this.#local.fetch(topic, partition, options);
   }
 
   fetchBatches(topic: string, partition: number, options: FetchOptions): Promise<FetchBatchesResult> {
+    try {
+      this.#assigned(topic, partition);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return this.#local.fetchBatches(topic, partition, options);
   }
 
   listOffset(topic: string, partition: number, spec: OffsetSpec, options?: { isolation?: Isolation }): Promise<number> {
+    try {
+      this.#assigned(topic, partition);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return this.#local.listOffset(topic, partition, spec, options);
   }
 
@@ -230,6 +255,32 @@ export class ClusteredBroker implements BrokerApi {
   /** Closes the local broker (the cluster node is closed by its owner first). */
   close(): Promise<void> {
     return this.#local.close();
+  }
+
+  /**
+   * Refuses records of a partition (every partition of `topic` when `partition` is not given)
+   * this broker has not been told its role for: until the reconciler has applied the cluster's
+   * word, a replica opened from disk is a lone partition that would take writes and acknowledge
+   * them on its own — a broker restarted after kill -9, whose Kafka and HTTP listeners are up
+   * while it waits for its old lease to lapse, would so acknowledge records that the elected
+   * leader's log never gets (its truncation by OffsetsForLeaderEpoch then removes them).
+   * Topics the cluster does not know are the local broker's to answer.
+   *
+   * @throws {RivuletError} `not_leader` (retriable: a Kafka client refreshes its metadata and goes to the leader)
+   */
+  #assigned(topic: string, partition?: number): void {
+    const node = this.#node;
+    if (!node) throw new RivuletError("not_leader", `this broker is still joining its cluster; it serves no partition of ${topic} yet`, { topic, partition });
+    const record = node.cache.topic(topic);
+    if (!record) return;
+    const reconciler = node.reconciler;
+    const partitions = partition === undefined ? record.replicas.map((_, p) => p) : [partition];
+    for (const p of partitions) {
+      if (p < 0 || p >= record.replicas.length) continue;
+      if (!reconciler.applied(topic, p)) {
+        throw new RivuletError("not_leader", `this broker has not taken its role for ${topic}/${p} yet; ask the partition's leader`, { topic, partition: p });
+      }
+    }
   }
 
   #topic(name: string) {

@@ -120,9 +120,10 @@ export class Partition {
         return written.then(this.#appended);
       });
     }
+    const role = this.#role;
     const written = this.#log.append(batches);
     this.#wakeFollowers();
-    return written.then(this.#appended).then((r) => this.#acknowledged(r, acks));
+    return written.then(this.#appended).then((r) => this.#acknowledged(r, acks, role));
   }
 
   /** Encodes a producer's block as one batch (CRC computed once, here) and appends it, as {@link append}. */
@@ -141,9 +142,10 @@ export class Partition {
         return written.then(this.#appended);
       });
     }
+    const role = this.#role;
     const written = this.#log.appendRecords(block, batch);
     this.#wakeFollowers();
-    return written.then(this.#appended).then((r) => this.#acknowledged(r, acks));
+    return written.then(this.#appended).then((r) => this.#acknowledged(r, acks, role));
   }
 
   /**
@@ -160,9 +162,10 @@ export class Partition {
       return Promise.reject(error);
     }
     const { producerId, producerEpoch, coordinatorEpoch, commit } = marker;
+    const role = this.#role;
     const written = this.#log.appendTxnMarker({ producerId, producerEpoch, coordinatorEpoch, commit });
     this.#wakeFollowers();
-    return written.then(this.#appended).then((r) => this.#acknowledged(r, "all"));
+    return written.then(this.#appended).then((r) => this.#acknowledged(r, "all", role));
   }
 
   /**
@@ -383,9 +386,16 @@ export class Partition {
     return new RivuletError(code, `${this.topic}/${this.partition} has ${have} in-sync replicas, fewer than min.insync.replicas ${needed}`, { topic: this.topic, partition: this.partition, isr: have, minInsyncReplicas: needed });
   }
 
-  /** On a replicated leader, an acks=all write settles once the high watermark passes it. */
-  #acknowledged(result: AppendBatchResult, acks: Acks): AppendBatchResult | Promise<AppendBatchResult> {
-    if (acks !== "all" || this.#role.kind !== "leader") return result;
+  /**
+   * On a replicated leader, an acks=all write settles once the high watermark passes it. `role`
+   * is the role the write was taken in: a write a leader took and whose leadership ended before
+   * the write was done (the broker fenced, or told to follow, while the bytes were being made
+   * durable) fails with `not_leader` — the ISR may never get it, and the next leader's
+   * truncation may remove it — instead of settling as if this replica were alone.
+   */
+  #acknowledged(result: AppendBatchResult, acks: Acks, role: Role): AppendBatchResult | Promise<AppendBatchResult> {
+    if (acks !== "all" || role.kind !== "leader") return result;
+    if (this.#role !== role) throw this.#notLeader();
     if (result.lastOffset < this.highWatermark) {
       const problem = this.#enoughReplicas("not_enough_replicas_after_append");
       if (problem) throw problem;

@@ -71,4 +71,23 @@ test("a leader that went back to a lone partition fails the write it took as lea
   }
 });
 
+test("a replica with no role yet that is told to follow, then elected, does not count its log end as committed", async () => {
+  const { partition, remove } = open();
+  try {
+    // records as found on disk after a restart: alone, the log's end is its high watermark
+    await partition.append(batch(1), "all");
+    await partition.append(batch(2), "all");
+    assert.is(partition.highWatermark, 2);
+    partition.becomeFollower(1);
+    assert.is(partition.highWatermark, 0, "no leader has said how much of it is committed");
+    partition.becomeLeader(2, { brokerId: 1, replicas: [1, 2], isr: [1, 2] });
+    assert.is(partition.highWatermark, 0);
+    // an ISR follower that holds both records lets them through
+    await partition.fetch(2, 1 << 20, 0, 0, { replicaId: 2, currentLeaderEpoch: 2 });
+    assert.is(partition.highWatermark, 2);
+  } finally {
+    remove();
+  }
+});
+
 test.run();

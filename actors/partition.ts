@@ -230,7 +230,11 @@ export class Partition {
     this.#assertOpen();
     const known = Math.max(this.#epoch(), this.#log.epochEntries.at(-1)?.epoch ?? 0);
     if (leaderEpoch < known) throw new RivuletError("fenced_leader_epoch", `leader epoch ${leaderEpoch} of ${this.topic}/${this.partition} is older than ${known}`, { topic: this.topic, partition: this.partition, epoch: leaderEpoch, currentEpoch: known });
-    const hw = this.highWatermark;
+    // Alone, the log's high watermark is its end: nothing says the ISR holds that much. A
+    // replica that had no role yet (opened from disk, or its worker restarted) starts at its
+    // log start and takes its leader's high watermark from the next fetch; were it elected
+    // before that, its log end would not count as committed (Kafka starts from the checkpoint).
+    const hw = this.#role.kind === "none" ? this.#log.logStartOffset : this.highWatermark;
     this.#endLeadership();
     this.#role = { kind: "follower", leaderEpoch };
     this.#hw = hw;

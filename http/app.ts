@@ -70,7 +70,7 @@ export function createApp(broker: BrokerApi, options: HttpOptions = {}): Hono<Ap
     await next();
     ctx.metrics.answered(c.res.status);
   });
-  if (resolved.cluster?.clustered) app.use("/v1/topics/*", clusterForward(resolved.cluster, tokens));
+  if (resolved.cluster?.clustered) app.use("/v1/topics/*", clusterForward(resolved.cluster, tokens, resolved.limits.httpBodyBytesMax));
   healthRoutes(router, ctx);
   clusterRoutes(router, ctx);
   metricsRoutes(router, ctx);

@@ -4,7 +4,9 @@
  * kept (the leader authenticates the client's own credentials again).
  *
  * Keyed by the route: `/v1/topics/{t}/partitions/{p}/…` (fetch, SSE stream) goes to the leader
- * of p. `POST /v1/topics/{t}/records` is served here when this broker leads one of the topic's
+ * of p. `POST /v1/topics/{t}/records` whose records all name one partition goes to that
+ * partition's leader (the body, at most `httpBodyBytesMax` with a Content-Length, is read
+ * here to see it); otherwise it is served here when this broker leads one of the topic's
  * partitions (its unkeyed records go to a partition it leads, see ClusteredBroker.produce),
  * else it goes to the leader of the first partition that has one. Keyed records or explicit
  * partitions led by another broker are refused by the data plane (`not_leader`, retriable):
@@ -57,11 +59,15 @@ export function forwardTarget(view: ClusterView, method: string, path: string): 
  *
  * @param view the cluster as this broker sees it
  */
-export function clusterForward(view: ClusterView, tokens: Authenticator | null): MiddlewareHandler<AppEnv> {
+export function clusterForward(view: ClusterView, tokens: Authenticator | null, bodyBytesMax: number): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (c.req.header(forwardedHeader) !== undefined) return await next();
     const url = new URL(c.req.url);
-    const target = forwardTarget(view, c.req.method, url.pathname);
+    const produce = c.req.method === "POST" ? producePath.exec(url.pathname) : null;
+    const named = produce ? await namedPartition(c.req.raw, bodyBytesMax) : null;
+    const target = named === null
+      ? forwardTarget(view, c.req.method, url.pathname)
+      : leaderElsewhere(view, view.partition(decodeURIComponent(produce![1]), named)?.leader ?? -1);
     const broker = target < 0 ? undefined : view.brokers().find((b) => b.id === target);
     if (!broker) return await next();
     // Failed authentications are counted and slowed here, by the client's own address: the
@@ -84,4 +90,30 @@ export function clusterForward(view: ClusterView, tokens: Authenticator | null):
     for (const [name, value] of upstream.headers) if (!droppedBack.has(name)) back.append(name, value);
     return new Response(upstream.body, { status: upstream.status, headers: back });
   };
+}
+
+/** `leader`, or -1 when it is this broker or none (served here: the data plane answers). */
+function leaderElsewhere(view: ClusterView, leader: number): number {
+  return leader === view.brokerId ? -1 : leader;
+}
+
+/**
+ * The partition every record of a produce body names, or null (none, several, a body without a
+ * Content-Length or past `bodyBytesMax`, or not JSON: the produce route answers those). Reads a
+ * copy: the request's own body stays for the route or the forward.
+ */
+async function namedPartition(request: Request, bodyBytesMax: number): Promise<number | null> {
+  const length = Number(request.headers.get("content-length") ?? NaN);
+  if (!Number.isSafeInteger(length) || length <= 0 || length > bodyBytesMax || request.body === null) return null;
+  let body: unknown;
+  try {
+    body = JSON.parse(await request.clone().text());
+  } catch {
+    return null;
+  }
+  const records = (body as { records?: unknown } | null)?.records;
+  if (!Array.isArray(records) || records.length === 0) return null;
+  const first = (records[0] as { partition?: unknown } | null)?.partition;
+  if (!Number.isSafeInteger(first) || (first as number) < 0) return null;
+  return records.every((r) => (r as { partition?: unknown } | null)?.partition === first) ? (first as number) : null;
 }

@@ -85,6 +85,7 @@ export class BrokerCore implements BrokerApi, ProducerHost {
   #supervisorRef: ActorRef<SupervisorRequest, SupervisorReply>;
   #faults: BrokerFaults | null;
   #producer: Producer;
+  #producerIds: (() => Promise<number>) | null = null;
   #requestProducers: RequestProducers;
   #options: BrokerOptions;
   #closed = false;
@@ -404,7 +405,16 @@ export class BrokerCore implements BrokerApi, ProducerHost {
 
   /** A new producer id for an idempotent producer (Kafka's InitProducerId). */
   allocateProducerId(): Promise<number> {
+    if (this.#producerIds) return this.#producerIds();
     return this.#admin({ type: "allocateProducerId" });
+  }
+
+  /**
+   * Takes producer ids from `source` from now on (a cluster's allocator: this broker's own
+   * counter would repeat another broker's ids), for this broker's own producers too.
+   */
+  useProducerIds(source: () => Promise<number>): void {
+    this.#producerIds = source;
   }
 
   /** Partition count and config of a topic; throws `unknown_topic`. */

@@ -74,6 +74,8 @@ export async function joinCluster(
     },
     internalTopics: () => internalTopics(local),
   });
+  // Every producer id this broker hands out, its own producers' included, unique in the cluster.
+  (local as Partial<{ useProducerIds(source: () => Promise<number>): void }>).useProducerIds?.(() => node.producerIds.allocate());
   facade.attach(node);
   return node;
 }

@@ -5,6 +5,7 @@
  * fencing, a new registration.
  * `server/serve.ts` starts one when given `--etcd`.
  */
+import { ProducerIdBlocks } from "../membership/producer-id-blocks.ts";
 import { pause } from "../../core/abortable.ts";
 import { RivuletError } from "../../core/errors.ts";
 import { defaultLimits, type Limits } from "../../core/limits.ts";
@@ -71,6 +72,8 @@ interface Membership {
 export class ClusterNode {
   readonly etcd: EtcdClient;
   readonly cache: MetadataCache;
+  /** Producer ids unique across the cluster (InitProducerId, the HTTP producers). */
+  readonly producerIds: ProducerIdBlocks;
   readonly replicas: ReplicaManager;
   readonly view: ClusterView;
   readonly limits: Limits;
@@ -84,6 +87,7 @@ export class ClusterNode {
     this.#options = options;
     this.etcd = etcd;
     this.cache = cache;
+    this.producerIds = new ProducerIdBlocks(etcd, cache.keys);
     this.limits = limits;
     this.view = cacheView(cache, registration.brokerId);
     const env: ReplicationEnv = {

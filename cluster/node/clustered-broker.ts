@@ -62,7 +62,8 @@ export class ClusteredBroker implements BrokerApi {
 
   constructor(local: LocalBroker) {
     this.#local = local;
-    if (local.allocateProducerId) this.allocateProducerId = () => local.allocateProducerId!();
+    // Producer ids come from the cluster: a broker's own counter would repeat another broker's.
+    if (local.allocateProducerId) this.allocateProducerId = async () => this.node.producerIds.allocate();
     if (local.endOffsetForEpoch) this.endOffsetForEpoch = (t, p, e, c) => local.endOffsetForEpoch!(t, p, e, c);
     this.limits = local.limits;
     this.clock = local.clock;

@@ -120,9 +120,10 @@ export class Partition {
         return written.then(this.#appended);
       });
     }
+    const role = this.#role;
     const written = this.#log.append(batches);
     this.#wakeFollowers();
-    return written.then(this.#appended).then((r) => this.#acknowledged(r, acks));
+    return written.then(this.#appended).then((r) => this.#acknowledged(r, acks, role));
   }
 
   /** Encodes a producer's block as one batch (CRC computed once, here) and appends it, as {@link append}. */
@@ -141,9 +142,10 @@ export class Partition {
         return written.then(this.#appended);
       });
     }
+    const role = this.#role;
     const written = this.#log.appendRecords(block, batch);
     this.#wakeFollowers();
-    return written.then(this.#appended).then((r) => this.#acknowledged(r, acks));
+    return written.then(this.#appended).then((r) => this.#acknowledged(r, acks, role));
   }
 
   /**
@@ -160,9 +162,10 @@ export class Partition {
       return Promise.reject(error);
     }
     const { producerId, producerEpoch, coordinatorEpoch, commit } = marker;
+    const role = this.#role;
     const written = this.#log.appendTxnMarker({ producerId, producerEpoch, coordinatorEpoch, commit });
     this.#wakeFollowers();
-    return written.then(this.#appended).then((r) => this.#acknowledged(r, "all"));
+    return written.then(this.#appended).then((r) => this.#acknowledged(r, "all", role));
   }
 
   /**
@@ -227,7 +230,11 @@ export class Partition {
     this.#assertOpen();
     const known = Math.max(this.#epoch(), this.#log.epochEntries.at(-1)?.epoch ?? 0);
     if (leaderEpoch < known) throw new RivuletError("fenced_leader_epoch", `leader epoch ${leaderEpoch} of ${this.topic}/${this.partition} is older than ${known}`, { topic: this.topic, partition: this.partition, epoch: leaderEpoch, currentEpoch: known });
-    const hw = this.highWatermark;
+    // Alone, the log's high watermark is its end: nothing says the ISR holds that much. A
+    // replica that had no role yet (opened from disk, or its worker restarted) starts at its
+    // log start and takes its leader's high watermark from the next fetch; were it elected
+    // before that, its log end would not count as committed (Kafka starts from the checkpoint).
+    const hw = this.#role.kind === "none" ? this.#log.logStartOffset : this.highWatermark;
     this.#endLeadership();
     this.#role = { kind: "follower", leaderEpoch };
     this.#hw = hw;
@@ -383,9 +390,16 @@ export class Partition {
     return new RivuletError(code, `${this.topic}/${this.partition} has ${have} in-sync replicas, fewer than min.insync.replicas ${needed}`, { topic: this.topic, partition: this.partition, isr: have, minInsyncReplicas: needed });
   }
 
-  /** On a replicated leader, an acks=all write settles once the high watermark passes it. */
-  #acknowledged(result: AppendBatchResult, acks: Acks): AppendBatchResult | Promise<AppendBatchResult> {
-    if (acks !== "all" || this.#role.kind !== "leader") return result;
+  /**
+   * On a replicated leader, an acks=all write settles once the high watermark passes it. `role`
+   * is the role the write was taken in: a write a leader took and whose leadership ended before
+   * the write was done (the broker fenced, or told to follow, while the bytes were being made
+   * durable) fails with `not_leader` — the ISR may never get it, and the next leader's
+   * truncation may remove it — instead of settling as if this replica were alone.
+   */
+  #acknowledged(result: AppendBatchResult, acks: Acks, role: Role): AppendBatchResult | Promise<AppendBatchResult> {
+    if (acks !== "all" || role.kind !== "leader") return result;
+    if (this.#role !== role) throw this.#notLeader();
     if (result.lastOffset < this.highWatermark) {
       const problem = this.#enoughReplicas("not_enough_replicas_after_append");
       if (problem) throw problem;

@@ -86,6 +86,7 @@ export class BrokerCore implements BrokerApi, ProducerHost {
   #supervisorRef: ActorRef<SupervisorRequest, SupervisorReply>;
   #faults: BrokerFaults | null;
   #producer: Producer;
+  #producerIds: (() => Promise<number>) | null = null;
   #requestProducers: RequestProducers;
   #options: BrokerOptions;
   #closed = false;

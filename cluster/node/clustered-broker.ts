@@ -229,6 +229,17 @@ export class ClusteredBroker implements BrokerApi {
    * the key's partition (refused by the data plane when another broker leads it).
    */
   produce(topic: string, records: ProducerRecord[], options?: ProduceOptions): Promise<RecordMetadata[]> {
+    try {
+      this.#refuseLedElsewhere(topic, records);
+      const pending = this.#assigned(topic);
+      if (pending) return pending.then(() => this.#produce(topic, records, options));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#produce(topic, records, options);
+  }
+
+  #produce(topic: string, records: ProducerRecord[], options?: ProduceOptions): Promise<RecordMetadata[]> {
     const mine = this.#ledPartitions(topic);
     if (mine !== null && records.some((r) => r.partition === undefined && (r.key === undefined || r.key === null))) {
       const partition = mine[this.#sticky++ % mine.length];
@@ -252,6 +263,12 @@ export class ClusteredBroker implements BrokerApi {
   }
 
   appendBatch(topic: string, partition: number, batches: Uint8Array, options?: { acks?: Acks }): Promise<AppendBatchResult> {
+    try {
+      const pending = this.#assigned(topic, partition);
+      if (pending) return pending.then(() => this.#local.appendBatch(topic, partition, batches, options));
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return this.#local.appendBatch(topic, partition, batches, options);
   }
 
@@ -265,14 +282,32 @@ export class ClusteredBroker implements BrokerApi {
   }
 
   fetch(topic: string, partition: number, options: FetchOptions): Promise<FetchResult> {
+    try {
+      const pending = this.#assigned(topic, partition);
+      if (pending) return pending.then(() => this.#local.fetch(topic, partition, options));
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return this.#local.fetch(topic, partition, options);
   }
 
   fetchBatches(topic: string, partition: number, options: FetchOptions): Promise<FetchBatchesResult> {
+    try {
+      const pending = this.#assigned(topic, partition);
+      if (pending) return pending.then(() => this.#local.fetchBatches(topic, partition, options));
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return this.#local.fetchBatches(topic, partition, options);
   }
 
   listOffset(topic: string, partition: number, spec: OffsetSpec, options?: { isolation?: Isolation }): Promise<number> {
+    try {
+      const pending = this.#assigned(topic, partition);
+      if (pending) return pending.then(() => this.#local.listOffset(topic, partition, spec, options));
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return this.#local.listOffset(topic, partition, spec, options);
   }
 
@@ -295,6 +330,58 @@ export class ClusteredBroker implements BrokerApi {
   /** Closes the local broker (the cluster node is closed by its owner first). */
   close(): Promise<void> {
     return this.#local.close();
+  }
+
+  /**
+   * Holds back records of a partition (every partition of `topic` when `partition` is not
+   * given) until this broker has been told its role for it: until the reconciler has applied the
+   * cluster's word, a replica opened from disk is a lone partition that would take writes and
+   * acknowledge them on its own — a broker restarted after kill -9, whose Kafka and HTTP
+   * listeners are up while it waits for its old lease to lapse, would so acknowledge records
+   * that the elected leader's log never gets (its truncation by OffsetsForLeaderEpoch then
+   * removes them). Topics the cluster does not know are the local broker's to answer.
+   *
+   * @returns null when the call may go on now, else a promise that settles once the role the
+   *   metadata gives is applied (a topic just created, a leader just elected)
+   * @throws {RivuletError} `not_leader` (retriable: a Kafka client refreshes its metadata and
+   *   goes to the leader) while the broker is still joining its cluster, or when no role was applied
+   */
+  #assigned(topic: string, partition?: number): Promise<void> | null {
+    const node = this.#node;
+    if (!node) throw new RivuletError("not_leader", `this broker is still joining its cluster; it serves no partition of ${topic} yet`, { topic, partition });
+    const record = node.cache.topic(topic);
+    if (!record) return null;
+    const reconciler = node.reconciler;
+    const partitions = partition === undefined ? record.replicas.map((_, p) => p) : [partition];
+    const missing = partitions.filter((p) => p >= 0 && p < record.replicas.length && !reconciler.applied(topic, p));
+    if (missing.length === 0) return null;
+    return (async () => {
+      for (const p of missing) {
+        await reconciler.settledFor(topic, p);
+        if (!reconciler.applied(topic, p)) {
+          throw new RivuletError("not_leader", `this broker has not taken its role for ${topic}/${p} yet; ask the partition's leader`, { topic, partition: p });
+        }
+      }
+    })();
+  }
+
+  /**
+   * Refuses records naming a partition that another broker leads (or none does), at once: the
+   * local producer would retry `not_leader` until its delivery timeout and might write the
+   * records long after the client gave up. A client sends them to the partition's leader.
+   *
+   * @throws {RivuletError} `not_leader`
+   */
+  #refuseLedElsewhere(topic: string, records: ProducerRecord[]): void {
+    const node = this.#node;
+    if (!node?.cache.topic(topic)) return;
+    for (const record of records) {
+      if (record.partition === undefined) continue;
+      const leader = node.cache.partition(topic, record.partition)?.leader;
+      if (leader !== undefined && leader !== node.brokerId) {
+        throw new RivuletError("not_leader", `broker ${leader < 0 ? "none" : leader} leads ${topic}/${record.partition}, not this one (${node.brokerId})`, { topic, partition: record.partition, leader });
+      }
+    }
   }
 
   #topic(name: string) {

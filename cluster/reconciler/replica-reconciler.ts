@@ -98,6 +98,15 @@ export class ReplicaReconciler {
     return this.#slots.get(slotKey(topic, partition))?.applied ?? null;
   }
 
+  /** Resolves once the partition's latest wanted state has been applied (or failed); at once when none is pending. */
+  async settledFor(topic: string, partition: number): Promise<void> {
+    for (;;) {
+      const running = this.#slots.get(slotKey(topic, partition))?.running;
+      if (!running) return;
+      await running;
+    }
+  }
+
   /** Resolves once every partition's latest wanted state has been applied (or failed). */
   async settled(): Promise<void> {
     for (;;) {

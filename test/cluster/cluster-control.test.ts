@@ -244,6 +244,19 @@ if (!skip) {
       assert.equal((await json(answer)).offsets.map((o: any) => o.partition), [mine, mine]);
       assert.equal((await m.broker.fetch("spread", mine, { offset: 0 })).records.map((r) => JSON.parse(new TextDecoder().decode(r.value!))), [`to-${m.id}`, `to-${m.id}`]);
     }
+    // Records that all name a partition another broker leads are forwarded to that leader.
+    const other = spread.partitions.find((p: any) => p.leader !== members[0].id);
+    const named = JSON.stringify({ records: [{ value: "named", partition: other.partition }] });
+    const forwarded = await fetch(`${members[0].server.url}/v1/topics/spread/records`, { method: "POST", headers: { "content-type": "application/json" }, body: named });
+    assert.is(forwarded.status, 200, await forwarded.clone().text());
+    assert.equal((await json(forwarded)).offsets.map((o: any) => [o.partition, o.offset]), [[other.partition, 2]]);
+    const leaderOfOther = byId(other.leader);
+    assert.equal((await leaderOfOther.broker.fetch("spread", other.partition, { offset: 2 })).records.map((r) => JSON.parse(new TextDecoder().decode(r.value!))), ["named"]);
+    // Served where it lands (a forwarded request is not forwarded again): refused at once with
+    // not_leader, not retried locally until the delivery timeout and never written later.
+    const refused = await fetch(`${members[0].server.url}/v1/topics/spread/records`, { method: "POST", headers: { "content-type": "application/json", "rivulet-forwarded-by": String(other.leader) }, body: named, signal: AbortSignal.timeout(10_000) });
+    assert.is(refused.status, 503, await refused.clone().text());
+    assert.match(await refused.text(), /not_leader/);
   });
 
   test("a leader that loses etcd: a new leader from the ISR with epoch + 1; the old controller, deposed, cannot write; the preferred leader returns once back in the ISR", async () => {

@@ -86,7 +86,6 @@ export class BrokerCore implements BrokerApi, ProducerHost {
   #supervisorRef: ActorRef<SupervisorRequest, SupervisorReply>;
   #faults: BrokerFaults | null;
   #producer: Producer;
-  #producerIds: (() => Promise<number>) | null = null;
   #requestProducers: RequestProducers;
   #options: BrokerOptions;
   #closed = false;

@@ -12,14 +12,20 @@
  * "after first output" leaves the start-up out. CPU is all threads of the processes involved
  * (the broker's process, plus the flow app's), in CPU seconds per million records.
  *
- * `@kafkats/flow` is a package this checkout may not have: it is imported from node_modules, or
+ * `@kafkats/flow` is a package this checkout may not have: it is taken from node_modules, else
  * from `$RIVULET_BENCH_PEER_MODULES` (a folder it was installed into with
- * `npm install --prefix DIR @kafkats/flow`); without it the flow rows say why they are missing.
+ * `npm install --prefix DIR @kafkats/flow`), else installed (pinned version) into
+ * `tmp/bench-peers/` of the checkout with npm, as the bench installs its other peers, unless
+ * RIVULET_BENCH_NO_INSTALL is set; without it the flow rows say why they are missing.
  *
  *   node --import tsx bench/streams-compare.ts [--quick]
  */
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
 import { loadavg } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { Broker } from "../groups/broker.ts";
 import "../processors/broker-processors.ts";
 import { startKafkaListener } from "../kafka/listener.ts";
@@ -36,6 +42,41 @@ const PARTITIONS = 2;
 const RUN_TIMEOUT_MS = 300_000;
 /** How often the output topic's end offsets are read while waiting. */
 const POLL_MS = 20;
+
+/** The `@kafkats/flow` version the comparison installs when the checkout has none. */
+export const FLOW_VERSION = "0.12.0";
+const INSTALL_TIMEOUT_MS = 300_000;
+
+function resolvesFrom(dir: string): boolean {
+  try {
+    createRequire(join(dir, "package.json")).resolve("@kafkats/flow");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Where the flow app finds `@kafkats/flow`: `{ env }` to pass to it (empty when the checkout has
+ * the package), or why it cannot be had. Installs it into `tmp/bench-peers/` when allowed.
+ */
+export function locateFlow(): { env: Record<string, string> } | { skip: string } {
+  const root = fileURLToPath(new URL("../", import.meta.url));
+  if (resolvesFrom(root)) return { env: {} };
+  const given = process.env.RIVULET_BENCH_PEER_MODULES;
+  if (given) return resolvesFrom(given) ? { env: { RIVULET_BENCH_PEER_MODULES: given } } : { skip: `@kafkats/flow is not installed under RIVULET_BENCH_PEER_MODULES=${given}` };
+  const prefix = join(root, "tmp", "bench-peers");
+  if (!resolvesFrom(prefix)) {
+    if (process.env.RIVULET_BENCH_NO_INSTALL) return { skip: `@kafkats/flow is not installed (npm install --prefix DIR @kafkats/flow@${FLOW_VERSION}, then RIVULET_BENCH_PEER_MODULES=DIR); RIVULET_BENCH_NO_INSTALL is set, so the bench did not try` };
+    try {
+      execFileSync("npm", ["install", "--prefix", prefix, "--no-audit", "--no-fund", "--no-save", `@kafkats/flow@${FLOW_VERSION}`], { stdio: "ignore", timeout: INSTALL_TIMEOUT_MS });
+    } catch (error) {
+      return { skip: `installing @kafkats/flow@${FLOW_VERSION} with npm failed: ${error instanceof Error ? error.message.slice(0, 300) : String(error)}` };
+    }
+    if (!resolvesFrom(prefix)) return { skip: `npm installed @kafkats/flow@${FLOW_VERSION} into ${prefix}, but it does not resolve there` };
+  }
+  return { env: { RIVULET_BENCH_PEER_MODULES: prefix } };
+}
 
 /** One measured run. */
 export interface CompareRow {
@@ -118,7 +159,7 @@ function events(child: ServerProcess): Array<Record<string, unknown>> {
   return seen;
 }
 
-async function oneRun(system: CompareRow["system"], kind: CompareKind, records: number): Promise<CompareRow> {
+async function oneRun(system: CompareRow["system"], kind: CompareKind, records: number, flowEnv: Record<string, string>): Promise<CompareRow> {
   const tmp = tempDir("rivulet-bench-streams-compare-");
   const broker = await Broker.open({ dataDir: join(tmp.dir, "data") });
   const side = system === "rivulet" ? "rivulet" : "flow";
@@ -146,7 +187,7 @@ async function oneRun(system: CompareRow["system"], kind: CompareKind, records: 
       failed = () => (app.status().state === "failed" ? `app failed: ${app.status().error?.message}` : null);
     } else {
       const script = new URL("./streams-compare/flow-app.ts", import.meta.url).pathname;
-      const launched = startProcess(process.execPath, ["--import", "tsx", script, String(listener.port), kind]);
+      const launched = startProcess(process.execPath, ["--import", "tsx", script, String(listener.port), kind], { env: flowEnv });
       child = launched;
       const seen = events(launched);
       const exited = () => launched.child.exitCode !== null || launched.child.signalCode !== null;
@@ -203,10 +244,15 @@ export async function streamsCompareBenchmark(options: { quick?: boolean; log?: 
   const records = options.quick ? 20_000 : 200_000;
   const rounds = options.quick ? 1 : 2;
   const best = new Map<string, CompareRow>();
+  const flow = locateFlow();
   for (let round = 0; round < rounds; round++) {
     for (const kind of ["stateless", "windowed"] as const) {
       for (const system of ["rivulet", "@kafkats/flow"] as const) {
-        const row = await oneRun(system, kind, records);
+        if (system === "@kafkats/flow" && "skip" in flow) {
+          best.set(`${system} ${kind}`, { system, topology: topologyNames[kind], records, expected: expectedOutputs(kind, records), outputs: 0, seconds: null, recordsPerSecond: null, recordsPerSecondAfterFirst: null, cpuSecondsPerMillion: null, error: `skipped: ${flow.skip}` });
+          continue;
+        }
+        const row = await oneRun(system, kind, records, "env" in flow ? flow.env : {});
         options.log?.(`    ${system} ${kind} round ${round + 1}: ${row.recordsPerSecond === null ? row.error : `${Math.round(row.recordsPerSecond).toLocaleString("en-US")} records/s`}`);
         const key = `${system} ${kind}`;
         const previous = best.get(key);
@@ -228,7 +274,7 @@ export function formatCompareTable(rows: readonly CompareRow[]): string {
   for (const row of rows) {
     const flow = rows.find((r) => r.system === "@kafkats/flow" && r.topology === row.topology);
     const ratio = row.system === "rivulet" && flow?.recordsPerSecond && row.recordsPerSecond ? row.recordsPerSecond / flow.recordsPerSecond : null;
-    const figure = row.recordsPerSecond === null ? `did not finish: ${row.error}` : rate(row.recordsPerSecond);
+    const figure = row.recordsPerSecond !== null ? rate(row.recordsPerSecond) : row.error?.startsWith("skipped: ") ? row.error : `did not finish: ${row.error}`;
     lines.push(`| ${row.topology} | ${row.system} | ${row.records.toLocaleString("en-US")} | ${figure} | ${rate(row.recordsPerSecondAfterFirst)} | ${row.cpuSecondsPerMillion === null ? "-" : row.cpuSecondsPerMillion.toFixed(1)} | ${ratio === null ? "-" : `${ratio.toFixed(1)}×`} | ${row.system === "rivulet" ? `≥ 3× (${ratio === null ? "no figure" : ratio >= 3 ? "met" : "not met"})` : ""} |`);
   }
   return lines.join("\n");

@@ -38,6 +38,9 @@ import { kcatSystem } from "./scenarios/kcat.ts";
 import { startUpBenchmark } from "./scenarios/start-up.ts";
 import { startupBenchmark } from "./startup.ts";
 import { transactionBenchmarks } from "./transactions.ts";
+import { benchStreams, formatStreamsTable } from "./streams.ts";
+import { formatCompareTable, streamsCompareBenchmark } from "./streams-compare.ts";
+import { formatRestoreTable, streamsRestoreBenchmark } from "./streams-restore.ts";
 import { isMain } from "./stats.ts";
 
 /** Options of {@link runBenchmarks}. */
@@ -151,6 +154,40 @@ function report(title: string, machine: string, limits: string, rows: ResultRow[
 }
 
 /**
+ * Stream processing (issue 18): the DSL's per-record cost in process (bench/streams.ts), state
+ * restore and changelog replay (bench/streams-restore.ts; 1,000,000 keys, 100,000 with
+ * `--quick`), and both topologies end to end against `@kafkats/flow` over the Kafka listener
+ * (bench/streams-compare.ts). Their figures are not throughput cases of the table above, so
+ * they come as their own tables.
+ *
+ * @returns the section of the report, in markdown
+ */
+async function streamsBenchmarks(quick: boolean): Promise<string> {
+  log("  stream processing: filter + mapValues and a windowed count in process …");
+  const inProcess = benchStreams({ quick });
+  const keys = quick ? 100_000 : 1_000_000;
+  log(`  stream processing: restore of a ${keys.toLocaleString("en-US")}-key store, changelog replay …`);
+  const restore = await streamsRestoreBenchmark(keys, { quiet: true });
+  log("  stream processing: end to end, Rivulet's processors vs @kafkats/flow over the Kafka listener …");
+  const compare = await streamsCompareBenchmark({ quick, log });
+  return [
+    "### Stream processing: in process (compileTask, batches of 1,000 records, 100 B values)",
+    "",
+    formatStreamsTable(inProcess),
+    "",
+    `### Stream processing: state restore (${keys.toLocaleString("en-US")} keys)`,
+    "",
+    formatRestoreTable(restore),
+    "",
+    "### Stream processing end to end: Rivulet's processors vs @kafkats/flow (over Rivulet's Kafka listener)",
+    "",
+    formatCompareTable(compare),
+    "",
+    "Each run: a fresh broker, N records pre-produced to a 2-partition topic, then the app starts; the time runs from the start call until the output topic holds every result. Rivulet's app runs in the broker on 2 pool workers; the flow app is its own Node process. CPU counts the broker's process and the flow app's, all threads.",
+  ].join("\n");
+}
+
+/**
  * Runs the benchmarks, prints the table, and writes `--json` / `--markdown` files.
  *
  * @param options quick or full, and where to write results
@@ -188,6 +225,7 @@ export async function runBenchmarks(options: BenchOptions): Promise<ResultRow[]>
   rows.push(...plainRows(await startupBenchmark({ rounds: plan.coldStarts, settleMs: plan.settleMs, log }), plan.coldStarts));
   log("  transactions: 10, 100, 1,000 records per transaction vs idempotent; read_committed latency …");
   rows.push(...plainRows(await transactionBenchmarks({ quick: options.quick }), 1));
+  const streams = await streamsBenchmarks(options.quick);
   const notes = [
     "Client: this one Node process drives every system (network clients: keep-alive node:http, ioredis, @nats-io/jetstream; kcat is librdkafka in its own process). Servers run in their own processes on 127.0.0.1; CPU is % of one core (200 = both cores of a 2-core machine).",
     "Other work on the machine during the run makes absolute figures noisy; interleaved rounds spread it across systems, and medians damp it.",
@@ -202,6 +240,7 @@ export async function runBenchmarks(options: BenchOptions): Promise<ResultRow[]>
   notes.push(`Load average (1 min) at start ${loadAtStart.toFixed(1)}, at end ${loadavg()[0].toFixed(1)}, on ${cpus().length} cores: above the core count, other processes were competing for the CPU.`);
   const title = `Rivulet bench (${options.quick ? "--quick" : "default run"}, ${new Date().toISOString().slice(0, 10)}, ${((performance.now() - started) / 60_000).toFixed(1)} min)`;
   let text = report(title, machine, limits, rows, skipped, notes);
+  text += `\n\n${streams}`;
   if (baseline) text += `\n\n### Before (${options.baselinePath}) and after (this run)\n\n${comparisonTable(baseline, rows)}`;
   log(`\n${text}\n`);
   if (options.jsonPath) writeFileSync(options.jsonPath, JSON.stringify(rows, null, 2) + "\n");

@@ -34,7 +34,8 @@ async function measure<T>(fn: () => T | Promise<T>): Promise<{ result: T; wallMs
 const ms = (m: { wallMs: number; cpuMs: number }) => `${m.wallMs.toFixed(0)} ms (CPU ${m.cpuMs.toFixed(0)} ms)`;
 const rate = (n: number, m: { wallMs: number; cpuMs: number }) => `${Math.round((n / m.wallMs) * 1000).toLocaleString("en-US")}/s (per CPU-s ${Math.round((n / m.cpuMs) * 1000).toLocaleString("en-US")})`;
 
-interface Row {
+/** One line of the restore table. */
+export interface RestoreRow {
   measurement: string;
   figure: string;
   target: string;
@@ -57,7 +58,7 @@ function shuffled(n: number): Uint32Array {
   return order;
 }
 
-async function stateLayer(keys: number, dir: string): Promise<Row[]> {
+async function stateLayer(keys: number, dir: string): Promise<RestoreRow[]> {
   const order = shuffled(keys);
   const records = Array.from(order, (i) => ({ key: keyOf(i), value }));
   const stores = new TaskStores(dir, { storeBytesMax: 1 << 30 });
@@ -76,7 +77,7 @@ async function stateLayer(keys: number, dir: string): Promise<Row[]> {
   ];
 }
 
-async function endToEnd(keys: number, dir: string): Promise<Row[]> {
+async function endToEnd(keys: number, dir: string): Promise<RestoreRow[]> {
   let broker = await Broker.open({ dataDir: dir, maxWorkers: 1 });
   await broker.createTopic("words", { partitions: 1 });
   await broker.createTopic("word-counts", { partitions: 1 });
@@ -115,22 +116,33 @@ async function endToEnd(keys: number, dir: string): Promise<Row[]> {
   ];
 }
 
-function print(rows: Row[]): void {
+/** The rows as the table other bench files print (markdown). */
+export function formatRestoreTable(rows: readonly RestoreRow[]): string {
   const lines = [["measurement", "figure", "target", "met"], ...rows.map((r) => [r.measurement, r.figure, r.target, r.met])];
   const widths = lines[0].map((_, i) => Math.max(...lines.map((l) => l[i].length)));
-  console.log(`\nStream-processing restore (${runtimeName}; load average ${loadavg().map((l) => l.toFixed(1)).join(" ")})`);
+  const out: string[] = [];
   for (const [i, l] of lines.entries()) {
-    console.log("| " + l.map((c, j) => c.padEnd(widths[j])).join(" | ") + " |");
-    if (i === 0) console.log("|" + widths.map((w) => "-".repeat(w + 2)).join("|") + "|");
+    out.push("| " + l.map((c, j) => c.padEnd(widths[j])).join(" | ") + " |");
+    if (i === 0) out.push("|" + widths.map((w) => "-".repeat(w + 2)).join("|") + "|");
   }
+  return out.join("\n");
 }
 
-/** Runs both parts and prints one table. */
-export async function streamsRestoreBenchmark(keys = 1_000_000): Promise<Row[]> {
+function print(rows: RestoreRow[]): void {
+  console.log(`\nStream-processing restore (${runtimeName}; load average ${loadavg().map((l) => l.toFixed(1)).join(" ")})`);
+  console.log(formatRestoreTable(rows));
+}
+
+/**
+ * Runs both parts and prints one table (unless `quiet`: `rivulet bench` prints it in its report).
+ *
+ * @param keys store size (1,000,000 for the targets; `rivulet bench --quick` uses 100,000)
+ */
+export async function streamsRestoreBenchmark(keys = 1_000_000, options: { quiet?: boolean } = {}): Promise<RestoreRow[]> {
   const tmp = tempDir("rivulet-bench-restore-");
   try {
     const rows = [...(await stateLayer(keys, join(tmp.dir, "state"))), ...(await endToEnd(keys, join(tmp.dir, "broker")))];
-    print(rows);
+    if (!options.quiet) print(rows);
     return rows;
   } finally {
     tmp.remove();

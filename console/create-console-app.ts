@@ -2,14 +2,15 @@
  * The web console as a Hono sub-app, meant to be mounted by a host at its `basePath`
  * (`/console`; `server/serve.ts` mounts it on the HTTP app, see {@link consoleMount}):
  *
- * - page shells at `/`, `/topics/{topic}`, `/groups`, `/groups/{group}` and the static assets
+ * - page shells at `/`, `/topics/{topic}`, `/groups`, `/groups/{group}`, `/processors` and the static assets
  *   at `/assets/{name}`: public (they hold no data), served from memory;
  * - the console's JSON API at `/api/...` for what the HTTP API lacks (the overview with rates,
  *   the bounded message browser with filters, lag in seconds, the lag history), each call
  *   needing the principal the host authenticated when auth is on.
  *
  * The pages read topics, groups and records through these and through the HTTP API (`/v1/...`:
- * produce, the live tail's Server-Sent Events) with the token held for the tab. Errors are
+ * produce, the live tail's Server-Sent Events, the stream processors and their store lookups)
+ * with the token held for the tab. Errors are
  * thrown as RivuletErrors for the host to render (the HTTP app answers problem+json with its
  * one code → status mapping). Every answer carries a strict Content-Security-Policy.
  */
@@ -69,7 +70,7 @@ export function createConsoleApp(broker: BrokerApi, options: ConsoleOptions = {}
     await next();
     applySecurityHeaders(c.res.headers, new URL(c.req.url).pathname.startsWith(`${basePath}/api/`));
   });
-  for (const path of ["/", "/topics/:topic", "/groups", "/groups/:group"]) {
+  for (const path of ["/", "/topics/:topic", "/groups", "/groups/:group", "/processors"]) {
     app.get(path, (c) => c.html(shell));
   }
   app.get("/assets/:name", (c) => {

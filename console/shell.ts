@@ -29,6 +29,7 @@ export function shellHtml(basePath: string, authRequired: boolean): string {
 <nav aria-label="Main"><ul>
 <li><a href="${basePath}">Overview</a></li>
 <li><a href="${basePath}/groups">Groups</a></li>
+<li><a href="${basePath}/processors">Processors</a></li>
 </ul></nav>
 <div id="session" class="session"></div>
 </header>

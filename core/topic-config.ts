@@ -73,13 +73,26 @@ const oneOf = (...values: string[]): Rule => (key, raw) => {
   return raw;
 };
 
+/**
+ * `cleanup.policy` is a list in Kafka: `delete,compact`, `compact, delete` and `compact,delete`
+ * mean the same, and clients send any of them (Kafka Streams style libraries create windowed
+ * changelogs with `delete,compact`). Stored in one spelling: `compact,delete`.
+ */
+const cleanupPolicy: Rule = (key, raw) => {
+  const parts = typeof raw === "string" ? raw.split(",").map((p) => p.trim()) : [];
+  if (parts.length === 0 || parts.length > 2 || parts.some((p) => p !== "delete" && p !== "compact") || new Set(parts).size !== parts.length) {
+    throw new RivuletError("invalid_config", `config ${key} must be delete, compact or both (compact,delete), got ${JSON.stringify(typeof raw === "string" ? raw.slice(0, 100) : raw)}`, { key });
+  }
+  return parts.length === 2 ? "compact,delete" : parts[0];
+};
+
 const rules: Record<keyof TopicConfig, Rule> = {
   "retention.ms": integer(-1),
   "retention.bytes": integer(-1),
   "segment.bytes": integer(defaultLimits.segmentBytesMin, defaultLimits.segmentBytesMax),
   "segment.ms": integer(1),
   "index.interval.bytes": integer(1, 1024 * 1024),
-  "cleanup.policy": oneOf("delete", "compact", "compact,delete"),
+  "cleanup.policy": cleanupPolicy,
   "delete.retention.ms": integer(0),
   "min.compaction.lag.ms": integer(0),
   flush: oneOf("always", "interval", "os"),

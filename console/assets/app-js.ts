@@ -5,6 +5,7 @@ import { field, h, replace } from "./dom.js";
 import { overviewPage } from "./overview.js";
 import { topicPage } from "./topic.js";
 import { groupPage, groupsPage } from "./groups.js";
+import { processorsPage } from "./processors.js";
 
 const main = document.getElementById("main");
 const session = document.getElementById("session");
@@ -17,6 +18,7 @@ function route() {
   if (parts[0] === "topics" && parts.length === 2) return (m, s) => topicPage(m, s, parts[1]);
   if (parts[0] === "groups" && parts.length === 1) return (m, s) => groupsPage(m, s);
   if (parts[0] === "groups" && parts.length === 2) return (m, s) => groupPage(m, s, parts[1]);
+  if (parts[0] === "processors" && parts.length === 1) return (m, s) => processorsPage(m, s);
   return null;
 }
 

@@ -24,6 +24,7 @@ main { max-width: 1200px; margin: 0 auto; padding: 16px; }
 main:focus { outline: none; }
 h1 { font-size: 1.5rem; margin: 8px 0 16px; }
 h2 { font-size: 1.15rem; margin: 24px 0 8px; }
+h3 { font-size: 1rem; margin: 16px 0 6px; }
 .page-head { display: flex; flex-wrap: wrap; align-items: center; justify-content: space-between; gap: 8px; }
 .muted { color: var(--muted); }
 .small { font-size: 0.85rem; }

@@ -13,6 +13,7 @@ import formatJs from "./format-js.ts";
 import groupsJs from "./groups-js.ts";
 import iconSvg from "./icon-svg.ts";
 import overviewJs from "./overview-js.ts";
+import processorsJs from "./processors-js.ts";
 import produceJs from "./produce-js.ts";
 import recordsJs from "./records-js.ts";
 import tailJs from "./tail-js.ts";
@@ -36,6 +37,7 @@ export const assets: ReadonlyMap<string, Asset> = new Map([
   ["format.js", { type: js, body: formatJs }],
   ["groups.js", { type: js, body: groupsJs }],
   ["overview.js", { type: js, body: overviewJs }],
+  ["processors.js", { type: js, body: processorsJs }],
   ["produce.js", { type: js, body: produceJs }],
   ["records.js", { type: js, body: recordsJs }],
   ["tail.js", { type: js, body: tailJs }],

@@ -25,7 +25,8 @@ import { DurableStream, stream } from "@durable-streams/client";
 import { startCpuMeter } from "./harness/cpu.ts";
 import { measureLatency } from "./harness/latency.ts";
 import { BATCH_RECORDS, forEachSeq, VALUE_BYTES, valueText } from "./harness/records.ts";
-import { freePort, isRunning, startProcess, waitForPort, type ServerProcess } from "./harness/server-process.ts";
+import { isRunning, startProcess, waitForPort, type ServerProcess } from "./harness/server-process.ts";
+import { freePort } from "../runtime/free-port.ts";
 import { median, printTable, type BenchRow } from "./stats.ts";
 
 const arg = (name: string, fallback: number): number => {

@@ -3,7 +3,8 @@
  * for error messages, wait until the port answers, stop by PID (SIGTERM, then SIGKILL).
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer, connect } from "node:net";
+import { connect } from "node:net";
+import { freePort } from "../../runtime/free-port.ts";
 
 /** A server process started by the benchmark. */
 export interface ServerProcess {
@@ -17,19 +18,6 @@ export interface ServerProcess {
 
 const OUTPUT_BYTES_MAX = 64 * 1024;
 const STOP_GRACE_MS = 5_000;
-
-/** A port that was free a moment ago on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Resolves once a TCP connection to 127.0.0.1:`port` succeeds; rejects after `timeoutMs`. */
 export async function waitForPort(port: number, timeoutMs: number, alive: () => boolean = () => true): Promise<void> {

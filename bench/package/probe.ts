@@ -7,7 +7,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { request } from "node:http";
-import { createServer } from "node:net";
+import { freePort } from "../../runtime/free-port.ts";
 
 /** How to start one `rivulet` command: executable, arguments before the verb, working directory. */
 export interface Launcher {
@@ -29,18 +29,6 @@ export interface ColdStart {
 
 const healthPollMs = 2;
 const giveUpMs = 60_000;
-
-/** A free TCP port on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** A plain HTTP request (no keep-alive, no fetch machinery): status and body. */
 export function httpRequest(url: string, method = "GET", body?: string): Promise<{ status: number; body: string }> {

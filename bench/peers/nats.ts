@@ -12,7 +12,8 @@ import { connect } from "@nats-io/transport-node";
 import { DeliverPolicy, jetstream, jetstreamManager, StorageType, type JetStreamClient } from "@nats-io/jetstream";
 import { ensureBinary } from "../harness/install.ts";
 import { keyText, seqOfBytes, valueBytes } from "../harness/records.ts";
-import { freePort, isRunning, startProcess, waitForPort } from "../harness/server-process.ts";
+import { isRunning, startProcess, waitForPort } from "../harness/server-process.ts";
+import { freePort } from "../../runtime/free-port.ts";
 import { metered, meteredLatency } from "../harness/throughput.ts";
 import { SCENARIO, type Case, type System } from "./system.ts";
 

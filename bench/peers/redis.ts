@@ -10,7 +10,8 @@ import { join } from "node:path";
 import { Redis } from "ioredis";
 import { ensureBinary } from "../harness/install.ts";
 import { keyText, seqOfBytes, valueText } from "../harness/records.ts";
-import { freePort, isRunning, startProcess, waitForPort } from "../harness/server-process.ts";
+import { isRunning, startProcess, waitForPort } from "../harness/server-process.ts";
+import { freePort } from "../../runtime/free-port.ts";
 import { metered, meteredLatency, sendWindowed } from "../harness/throughput.ts";
 import { SCENARIO, type Case, type System } from "./system.ts";
 

@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 import { CliError } from "../cli-error.ts";
 import { onShutdownSignal } from "../../runtime/shutdown-signals.ts";
 import { entryCommand } from "../../runtime/spawn-script.ts";
-import { createServer } from "node:net";
+import { freePort } from "../../runtime/free-port.ts";
 
 export const devClusterHelp = `rivulet dev-cluster — etcd and N brokers on this machine, for trying a cluster
 
@@ -30,18 +30,6 @@ etcd must be on PATH (Debian: apt-get install etcd-server). Stops everything on 
 
 /** The `rivulet` command's entry: the brokers are this same program, started again. */
 const cli = fileURLToPath(new URL("../bin.ts", import.meta.url));
-
-/** A port of 127.0.0.1 free right now (the OS picks it). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** A child process with its output kept (the last 64 KiB) and a way to wait for a line. */
 interface Child {

@@ -13,7 +13,7 @@ import * as assert from "uvu/assert";
 import { Broker } from "../../groups/broker.ts";
 import { serve, type Server } from "../../server/serve.ts";
 import { BrokerRegistration } from "../../cluster/membership/broker-registration.ts";
-import { freePort } from "../../bench/harness/server-process.ts";
+import { freePort } from "../../runtime/free-port.ts";
 import { useEtcd, within } from "../support/etcd.ts";
 import { tempDir } from "../support/temp-dir.ts";
 import type { EtcdClient } from "../../cluster/etcd/etcd-client.ts";

@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { tempDir } from "./temp-dir.ts";
-import { freePort } from "../../bench/harness/server-process.ts";
+import { freePort } from "../../runtime/free-port.ts";
 import { EtcdClient } from "../../cluster/etcd/etcd-client.ts";
 
 /** A running test etcd. */

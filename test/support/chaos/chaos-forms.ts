@@ -9,7 +9,7 @@ import { chmodSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { scriptCommand } from "../../../runtime/spawn-script.ts";
-import { freePort } from "../../../bench/harness/server-process.ts";
+import { freePort } from "../../../runtime/free-port.ts";
 import { etcdBinary } from "../etcd.ts";
 import { BrokerProcess } from "./broker-process.ts";
 

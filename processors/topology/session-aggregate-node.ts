@@ -3,9 +3,9 @@ import { type Compile, type Emit, forwardTo, GraphNode } from "./graph-node.ts";
 import type { Serde } from "./serde.ts";
 import { keyAndTime, readU64, recordKeyOf, sessionKey, timeMax, timesAt, windowValue, windowValueHeader } from "./store-keys.ts";
 import type { TaskContext } from "./task-context.ts";
-import { TimeHeap } from "./time-heap.ts";
 import type { Windowed } from "./windowed.ts";
 import type { SessionWindows } from "./windows.ts";
+import { windowTimers } from "./window-timers.ts";
 
 /** Combines the aggregates of two sessions a record bridges: `merge(key, earlier, later)`. */
 export type Merger<K, A> = (key: K, earlier: A, later: A) => A;
@@ -46,37 +46,19 @@ export class SessionAggregateNode extends GraphNode {
     const store = task.store(this.store);
     const { gapMs, graceMs } = this.windows;
     const { retentionMs, keySerde, valueSerde, initial, aggregate, merge } = this;
-    const closing = new TimeHeap();
-    const expiring = new TimeHeap();
     const endOf = (storeKey: Uint8Array) => readU64(storeKey, timesAt(storeKey));
     const startOf = (storeKey: Uint8Array) => readU64(storeKey, timesAt(storeKey) + 8);
     // Closed once end + gap + grace < stream time, i.e. closeAt ≤ stream time.
     const closeAt = (end: number) => end + gapMs + graceMs + 1;
-
-    task.starters.push(() => {
-      for (const [storeKey] of store.range()) {
-        const end = endOf(storeKey);
-        expiring.push(end + retentionMs, storeKey);
-        if (hasFinals && closeAt(end) > task.streamTime) closing.push(closeAt(end), storeKey);
-      }
-    });
-    if (hasFinals) {
-      task.closers.push(() => {
-        while (closing.peekTime() <= task.streamTime) {
-          const storeKey = closing.pop();
-          const current = store.get(storeKey);
-          if (current === undefined) continue;
-          const key = keySerde.deserialize(recordKeyOf(storeKey));
-          const result: Windowed<unknown, unknown> = { key, window_start: startOf(storeKey), window_end: endOf(storeKey), value: valueSerde.deserialize(current.subarray(windowValueHeader)) };
-          finals(key, result, readU64(current, 1));
-        }
-      });
-    }
-    task.expirers.push(() => {
-      while (expiring.peekTime() <= task.streamTime) {
-        const storeKey = expiring.pop();
-        if (store.get(storeKey) !== undefined) task.write(store, storeKey, null);
-      }
+    const arm = windowTimers(task, store, {
+      endOf,
+      closeAt,
+      retentionMs,
+      onClose: hasFinals ? (storeKey, current) => {
+        const key = keySerde.deserialize(recordKeyOf(storeKey));
+        const result: Windowed<unknown, unknown> = { key, window_start: startOf(storeKey), window_end: endOf(storeKey), value: valueSerde.deserialize(current.subarray(windowValueHeader)) };
+        finals(key, result, readU64(current, 1));
+      } : null,
     });
 
     return (key, value, timestamp) => {
@@ -108,10 +90,7 @@ export class SessionAggregateNode extends GraphNode {
         if (hasUpdates) updates(key, { key, window_start: startOf(old), window_end: endOf(old), value: null } satisfies Windowed<unknown, unknown>, maxTimestamp);
       }
       task.write(store, storeKey, windowValue(0, maxTimestamp, valueSerde.serialize(next)));
-      if (!existed) {
-        expiring.push(end + retentionMs, storeKey);
-        if (hasFinals) closing.push(closeAt(end), storeKey);
-      }
+      if (!existed) arm(storeKey);
       if (hasUpdates) updates(key, { key, window_start: start, window_end: end, value: next } satisfies Windowed<unknown, unknown>, maxTimestamp);
     };
   }

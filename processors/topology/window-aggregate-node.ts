@@ -3,9 +3,9 @@ import { type Compile, type Emit, forwardTo, GraphNode } from "./graph-node.ts";
 import type { Serde } from "./serde.ts";
 import { keyAndTime, readU64, recordKeyOf, timesAt, windowValue, windowValueHeader } from "./store-keys.ts";
 import type { TaskContext } from "./task-context.ts";
-import { TimeHeap } from "./time-heap.ts";
 import type { Windowed } from "./windowed.ts";
 import type { TimeWindows } from "./windows.ts";
+import { windowTimers } from "./window-timers.ts";
 
 /**
  * A grouped stream's aggregate per key and time window (tumbling or hopping), in a window
@@ -17,8 +17,7 @@ import type { TimeWindows } from "./windows.ts";
  * right after the record whose timestamp closes it (`emit: "final"`). Stream time survives a
  * restore (stream-time.ts), so "closed" and "emitted" are one fact: a restored task re-arms
  * only the windows still open, and never emits one twice. Closed windows stay in the store for
- * `retentionMs` after their end, then a tick deletes them. The in-memory close and expiry heaps
- * are rebuilt from the store before a task's first record.
+ * `retentionMs` after their end, then a tick deletes them. Timers: window-timers.ts.
  */
 export class WindowAggregateNode extends GraphNode {
   readonly finals: GraphNode[] = [];
@@ -43,34 +42,16 @@ export class WindowAggregateNode extends GraphNode {
     const store = task.store(this.store);
     const { sizeMs, advanceMs, graceMs } = this.windows;
     const { retentionMs, keySerde, valueSerde, initial, aggregate } = this;
-    const closing = new TimeHeap();
-    const expiring = new TimeHeap();
-
-    task.starters.push(() => {
-      for (const [storeKey] of store.range()) {
-        const end = readU64(storeKey, timesAt(storeKey)) + sizeMs;
-        expiring.push(end + retentionMs, storeKey);
-        if (hasFinals && end + graceMs > task.streamTime) closing.push(end + graceMs, storeKey);
-      }
-    });
-    if (hasFinals) {
-      task.closers.push(() => {
-        while (closing.peekTime() <= task.streamTime) {
-          const storeKey = closing.pop();
-          const current = store.get(storeKey);
-          if (current === undefined) continue;
-          const start = readU64(storeKey, timesAt(storeKey));
-          const key = keySerde.deserialize(recordKeyOf(storeKey));
-          const result: Windowed<unknown, unknown> = { key, window_start: start, window_end: start + sizeMs, value: valueSerde.deserialize(current.subarray(windowValueHeader)) };
-          finals(key, result, readU64(current, 1));
-        }
-      });
-    }
-    task.expirers.push(() => {
-      while (expiring.peekTime() <= task.streamTime) {
-        const storeKey = expiring.pop();
-        if (store.get(storeKey) !== undefined) task.write(store, storeKey, null);
-      }
+    const arm = windowTimers(task, store, {
+      endOf: (storeKey) => readU64(storeKey, timesAt(storeKey)) + sizeMs,
+      closeAt: (end) => end + graceMs,
+      retentionMs,
+      onClose: hasFinals ? (storeKey, current) => {
+        const start = readU64(storeKey, timesAt(storeKey));
+        const key = keySerde.deserialize(recordKeyOf(storeKey));
+        const result: Windowed<unknown, unknown> = { key, window_start: start, window_end: start + sizeMs, value: valueSerde.deserialize(current.subarray(windowValueHeader)) };
+        finals(key, result, readU64(current, 1));
+      } : null,
     });
 
     return (key, value, timestamp) => {
@@ -89,10 +70,7 @@ export class WindowAggregateNode extends GraphNode {
           : initial !== undefined ? aggregate(key, value, initial()) : value;
         const maxTimestamp = current !== undefined ? Math.max(readU64(current, 1), timestamp) : timestamp;
         task.write(store, storeKey, windowValue(0, maxTimestamp, valueSerde.serialize(next)));
-        if (current === undefined) {
-          expiring.push(end + retentionMs, storeKey);
-          if (hasFinals) closing.push(end + graceMs, storeKey);
-        }
+        if (current === undefined) arm(storeKey);
         if (hasUpdates) updates(key, { key, window_start: start, window_end: end, value: next } satisfies Windowed<unknown, unknown>, maxTimestamp);
       }
       if (late) task.lateDropped++;

@@ -1,10 +1,9 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Broker } from "../groups/broker.ts";
-import { scriptCommand } from "../runtime/spawn-script.ts";
+import { runUntilKilled } from "./support/kill-child.ts";
 import { tempDir } from "./support/temp-dir.ts";
 
 // Issue 3: SIGKILL a whole broker process under produce load, again and again on one data
@@ -28,33 +27,13 @@ interface Ack {
 
 /** Runs the child until its first ack, then SIGKILLs it `delayMs` later; returns every ack it printed. */
 function runAndKill(dataDir: string, seed: number, delayMs: number): Promise<Ack[]> {
-  return new Promise((resolve, reject) => {
-    const { command, args } = scriptCommand(child);
-    const proc = spawn(command, [...args, dataDir, String(seed), TOPIC, String(PARTITIONS)], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
-    const acks: Ack[] = [];
-    let out = "";
-    let err = "";
-    let killTimer: ReturnType<typeof setTimeout> | undefined;
-    proc.stdout.on("data", (chunk) => {
-      out += chunk;
-      let nl: number;
-      while ((nl = out.indexOf("\n")) >= 0) {
-        const [kind, partition, offset, value] = out.slice(0, nl).split(" ");
-        out = out.slice(nl + 1);
-        if (kind !== "ack") continue;
-        acks.push({ partition: Number(partition), offset: Number(offset), value });
-        killTimer ??= setTimeout(() => proc.kill("SIGKILL"), delayMs);
-      }
-    });
-    proc.stderr.on("data", (chunk) => (err += chunk));
-    const guard = setTimeout(() => proc.kill("SIGKILL"), 30_000);
-    proc.on("close", (_code, signal) => {
-      clearTimeout(guard);
-      clearTimeout(killTimer);
-      // Lines still in the pipe when it died were acknowledged too: they were read above.
-      if (signal !== "SIGKILL" || acks.length === 0) reject(new Error(`child ended with ${signal}, ${acks.length} acks: ${err.slice(-2000)}`));
-      else resolve(acks);
-    });
+  return runUntilKilled<Ack>({
+    script: child,
+    args: [dataDir, String(seed), TOPIC, String(PARTITIONS)],
+    cwd: root,
+    parse: ([kind, partition, offset, value]) => (kind === "ack" ? { partition: Number(partition), offset: Number(offset), value } : null),
+    armsKill: () => true,
+    delayMs,
   });
 }
 

@@ -1,12 +1,11 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseTopicConfig } from "../core/topic-config.ts";
-import { scriptCommand } from "../runtime/spawn-script.ts";
+import { runUntilKilled } from "./support/kill-child.ts";
 import { crc32c } from "../record/crc32c.ts";
 import { Log } from "../storage/log.ts";
 import { iterateBatches, validateBatch } from "../record/record-batch.ts";
@@ -23,31 +22,14 @@ interface Ack {
 
 /** Runs the child until it has acknowledged something, kills it with SIGKILL after a random delay. */
 function runAndKill(dir: string, seed: number, delayMs: number): Promise<Ack[]> {
-  return new Promise((resolve, reject) => {
-    const { command, args } = scriptCommand(child);
-    const proc = spawn(command, [...args, dir, String(seed)], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
-    const acks: Ack[] = [];
-    let out = "";
-    let err = "";
-    let killTimer: ReturnType<typeof setTimeout> | undefined;
-    proc.stdout.on("data", (d) => {
-      out += d;
-      let nl: number;
-      while ((nl = out.indexOf("\n")) >= 0) {
-        const line = out.slice(0, nl).split(" ");
-        out = out.slice(nl + 1);
-        if (line[0] === "ack") acks.push({ baseOffset: Number(line[1]), lastOffset: Number(line[2]), crc: Number(line[3]) });
-        if (line[0] === "ack" && !killTimer) killTimer = setTimeout(() => proc.kill("SIGKILL"), delayMs);
-      }
-    });
-    proc.stderr.on("data", (d) => (err += d));
-    const guard = setTimeout(() => proc.kill("SIGKILL"), 20_000);
-    proc.on("close", (_code, signal) => {
-      clearTimeout(guard);
-      if (signal !== "SIGKILL" || acks.length === 0) reject(new Error(`child ended with ${signal}, ${acks.length} acks: ${err.slice(-2000)}`));
-      // lines still buffered in the pipe were acknowledged too
-      else resolve(acks);
-    });
+  return runUntilKilled<Ack>({
+    script: child,
+    args: [dir, String(seed)],
+    cwd: root,
+    parse: ([kind, base, last, crc]) => (kind === "ack" ? { baseOffset: Number(base), lastOffset: Number(last), crc: Number(crc) } : null),
+    armsKill: () => true,
+    delayMs,
+    guardMs: 20_000,
   });
 }
 

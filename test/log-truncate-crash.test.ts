@@ -1,12 +1,11 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseTopicConfig } from "../core/topic-config.ts";
-import { scriptCommand } from "../runtime/spawn-script.ts";
+import { runUntilKilled } from "./support/kill-child.ts";
 import { crc32c } from "../record/crc32c.ts";
 import { Log } from "../storage/log.ts";
 import { TRUNCATION_FILE } from "../storage/file-names.ts";
@@ -29,33 +28,19 @@ type Event =
 
 /** Runs the child; kills it `delayMs` after its first `truncating` line, unless it kills itself first. */
 function runAndKill(dir: string, seed: number, delayMs: number, killStep: string, firstFull: boolean): Promise<Event[]> {
-  return new Promise((resolve, reject) => {
-    const { command, args } = scriptCommand(child);
-    const proc = spawn(command, [...args, dir, String(seed), killStep, firstFull ? "full" : "partial"], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
-    const events: Event[] = [];
-    let out = "";
-    let err = "";
-    let killTimer: ReturnType<typeof setTimeout> | undefined;
-    proc.stdout.on("data", (d) => {
-      out += d;
-      let nl: number;
-      while ((nl = out.indexOf("\n")) >= 0) {
-        const [type, a, b, c] = out.slice(0, nl).split(" ");
-        out = out.slice(nl + 1);
-        if (type === "ack") events.push({ type, base: Number(a), last: Number(b), crc: Number(c) });
-        if (type === "truncating") events.push({ type, offset: Number(a), logStart: -1, logEnd: Number(b), full: false });
-        if (type === "truncating-fully") events.push({ type: "truncating", offset: Number(a), logStart: Number(b), logEnd: Number(c), full: true });
-        if (type === "truncated") events.push({ type, offset: Number(a) });
-        if (type.startsWith("truncating") && !killTimer && killStep === "none") killTimer = setTimeout(() => proc.kill("SIGKILL"), delayMs);
-      }
-    });
-    proc.stderr.on("data", (d) => (err += d));
-    const guard = setTimeout(() => proc.kill("SIGKILL"), 30_000);
-    proc.on("close", (_code, signal) => {
-      clearTimeout(guard);
-      if (signal !== "SIGKILL") reject(new Error(`child ended with ${signal}: ${err.slice(-2000)}`));
-      else resolve(events);
-    });
+  return runUntilKilled<Event>({
+    script: child,
+    args: [dir, String(seed), killStep, firstFull ? "full" : "partial"],
+    cwd: root,
+    parse: ([type, a, b, c]) =>
+      type === "ack" ? { type, base: Number(a), last: Number(b), crc: Number(c) }
+      : type === "truncating" ? { type, offset: Number(a), logStart: -1, logEnd: Number(b), full: false }
+      : type === "truncating-fully" ? { type: "truncating", offset: Number(a), logStart: Number(b), logEnd: Number(c), full: true }
+      : type === "truncated" ? { type, offset: Number(a) }
+      : null,
+    armsKill: killStep === "none" ? (event) => event.type === "truncating" : null,
+    delayMs,
+    minEvents: 0,
   });
 }
 

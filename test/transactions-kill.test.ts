@@ -1,10 +1,9 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { RivuletError } from "../core/errors.ts";
-import { scriptCommand } from "../runtime/spawn-script.ts";
+import { runUntilKilled } from "./support/kill-child.ts";
 import { Broker } from "../transactions/broker.ts";
 import { tempDir } from "./support/temp-dir.ts";
 import { storedBatches, whenState } from "./support/transactions.ts";
@@ -18,30 +17,17 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 const child = join(root, "test", "support", "fixtures", "transaction-child.ts");
 
 /** Runs the child until it reports its open transaction, then SIGKILLs it. */
-function runAndKill(dataDir: string): Promise<{ producerId: number; producerEpoch: number }> {
-  return new Promise((resolve, reject) => {
-    const { command, args } = scriptCommand(child);
-    const proc = spawn(command, [...args, dataDir], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    let open: { producerId: number; producerEpoch: number } | undefined;
-    proc.stdout.on("data", (chunk) => {
-      out += chunk;
-      const line = out.split("\n").find((l) => l.startsWith("open "));
-      if (line && !open) {
-        const [, producerId, producerEpoch] = line.split(" ");
-        open = { producerId: Number(producerId), producerEpoch: Number(producerEpoch) };
-        proc.kill("SIGKILL");
-      }
-    });
-    proc.stderr.on("data", (chunk) => (err += chunk));
-    const guard = setTimeout(() => proc.kill("SIGKILL"), 60_000);
-    proc.on("close", (_code, signal) => {
-      clearTimeout(guard);
-      if (signal !== "SIGKILL" || !open) reject(new Error(`child ended with ${signal} before its transaction was open: ${err.slice(-2000)}`));
-      else resolve(open);
-    });
+async function runAndKill(dataDir: string): Promise<{ producerId: number; producerEpoch: number }> {
+  const [open] = await runUntilKilled({
+    script: child,
+    args: [dataDir],
+    cwd: root,
+    parse: ([kind, producerId, producerEpoch]) => (kind === "open" ? { producerId: Number(producerId), producerEpoch: Number(producerEpoch) } : null),
+    armsKill: () => true,
+    delayMs: 0,
+    guardMs: 60_000,
   });
+  return open;
 }
 
 test("kill -9 with a transaction open: after restart it is aborted, the committed one stands, the old producer is fenced", async () => {

@@ -1,12 +1,11 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseTopicConfig } from "../core/topic-config.ts";
-import { scriptCommand } from "../runtime/spawn-script.ts";
+import { runUntilKilled } from "./support/kill-child.ts";
 import { isControlBatch, isTransactionalBatch, readControlMarker } from "../record/control-batch.ts";
 import { iterateBatches } from "../record/record-batch.ts";
 import { Log } from "../storage/log.ts";
@@ -19,31 +18,16 @@ type Line = { kind: "data"; producerId: number; baseOffset: number; lastOffset: 
 
 /** Runs the child until it has acknowledged a data append, then kills it with SIGKILL after `delayMs`. */
 function runAndKill(dir: string, seed: number, delayMs: number): Promise<Line[]> {
-  return new Promise((resolve, reject) => {
-    const { command, args } = scriptCommand(child);
-    const proc = spawn(command, [...args, dir, String(seed)], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
-    const lines: Line[] = [];
-    let out = "";
-    let err = "";
-    let killTimer: ReturnType<typeof setTimeout> | undefined;
-    proc.stdout.on("data", (d) => {
-      out += d;
-      let nl: number;
-      while ((nl = out.indexOf("\n")) >= 0) {
-        const [kind, a, b, c] = out.slice(0, nl).split(" ");
-        out = out.slice(nl + 1);
-        if (kind === "data") lines.push({ kind, producerId: Number(a), baseOffset: Number(b), lastOffset: Number(c) });
-        if (kind === "marker") lines.push({ kind, producerId: Number(a), offset: Number(b), commit: c === "1" });
-        if (kind === "data" && !killTimer) killTimer = setTimeout(() => proc.kill("SIGKILL"), delayMs);
-      }
-    });
-    proc.stderr.on("data", (d) => (err += d));
-    const guard = setTimeout(() => proc.kill("SIGKILL"), 30_000);
-    proc.on("close", (_code, signal) => {
-      clearTimeout(guard);
-      if (signal !== "SIGKILL" || lines.length === 0) reject(new Error(`child ended with ${signal}, ${lines.length} lines: ${err.slice(-2000)}`));
-      else resolve(lines);
-    });
+  return runUntilKilled<Line>({
+    script: child,
+    args: [dir, String(seed)],
+    cwd: root,
+    parse: ([kind, a, b, c]) =>
+      kind === "data" ? { kind, producerId: Number(a), baseOffset: Number(b), lastOffset: Number(c) }
+      : kind === "marker" ? { kind, producerId: Number(a), offset: Number(b), commit: c === "1" }
+      : null,
+    armsKill: (line) => line.kind === "data",
+    delayMs,
   });
 }
 

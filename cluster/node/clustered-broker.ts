@@ -400,7 +400,7 @@ export class ClusteredBroker implements BrokerApi {
    * {@link changeAttempts} times. A retry refused with `topic_exists` (create) or
    * `unknown_topic` (delete) after an unknown outcome is the first try's success.
    */
-  async #change(request: TopicRequest): Promise<void> {
+  async #change(request: Extract<TopicRequest, { op: "create" | "delete" }>): Promise<void> {
     let unknown = false;
     for (let attempt = 1; ; attempt++) {
       const node = this.node;

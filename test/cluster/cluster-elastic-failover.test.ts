@@ -26,6 +26,14 @@ const skip = useEtcd(test, (etcd, onIt) => {
   endpoint = etcd.endpoint;
 });
 
+/**
+ * Sends a signal by pid: Deno's `ChildProcess.kill` sends only the first signal to a child
+ * (a SIGCONT after SIGSTOP returns false and is never sent).
+ */
+function signal(broker: ElasticBroker, name: "SIGSTOP" | "SIGCONT"): void {
+  process.kill(broker.server.child.pid!, name);
+}
+
 if (!skip) {
   test("a controller killed mid-move: the next one completes it; a drained broker ends with no replica and a rebalance leaves it out", async () => {
     const brokers: ElasticBroker[] = [];
@@ -53,7 +61,7 @@ if (!skip) {
       const target = leader !== controller ? [leader, ...rest.filter((id) => id !== leader)] : rest;
       const joining = target.find((id) => !topic.replicas[p].includes(id))!;
       stopped = brokers[joining - 1];
-      stopped.server.child.kill("SIGSTOP");
+      signal(stopped, "SIGSTOP");
       const moved = await call(brokers[rest.find((id) => id !== joining)! - 1].server.url, "PUT", `/v1/topics/d/partitions/${p}/replicas`, { replicas: target });
       assert.is(moved.status, 202, JSON.stringify(moved.body));
       await until(cache, () => cache.topic("d")?.adding_replicas?.[String(p)] !== undefined, 30_000, "the move in etcd");
@@ -62,7 +70,7 @@ if (!skip) {
       assert.equal(midMove.removing_replicas![String(p)], [controller]);
       const killedAt = performance.now();
       brokers[controller - 1].server.child.kill("SIGKILL");
-      stopped.server.child.kill("SIGCONT");
+      signal(stopped, "SIGCONT");
       stopped = null;
       await until(cache, () => {
         const now = cache.controller();
@@ -94,7 +102,7 @@ if (!skip) {
       assert.is(holds().length, 0, `broker ${controller} still holds nothing`);
       console.log(`    broker ${controller} drained: no partition keeps it; a rebalance then started ${rebalanced.body.moves.length} moves, none onto it (it holds the fewest replicas)`);
     } finally {
-      if (stopped) stopped.server.child.kill("SIGCONT");
+      if (stopped) signal(stopped, "SIGCONT");
       await cache.close();
       await stopBrokers(brokers);
     }

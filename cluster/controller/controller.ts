@@ -349,9 +349,11 @@ export class Controller {
   /** The drained brokers as stored: broker id → its broker epoch when drained (0: it was not registered). */
   async #drainedBrokers(): Promise<Map<number, number>> {
     const prefix = `${this.#cache.keys.prefix}drained/`;
-    const page = await this.#registration.client.range({ key: prefix, prefix: true });
+    // Read through the guard: a broker that is not the controller (or is cut off) fails at once with `not_controller`.
+    const answer = await this.#election.controllerTxn({ success: [{ range: { key: prefix, prefix: true } }] });
+    const read = answer.responses[0];
     const drained = new Map<number, number>();
-    for (const kv of page.kvs) {
+    for (const kv of read && "range" in read ? read.range.kvs : []) {
       const id = Number(kv.key.slice(prefix.length));
       try {
         const epoch = (JSON.parse(bytesText(kv.value)) as { broker_epoch?: unknown }).broker_epoch;

@@ -114,6 +114,12 @@ export interface PartitionDescription {
   replicas?: number[];
   isr?: number[];
   leaderEpoch?: number;
+  /**
+   * In a cluster, while the partition moves (`PUT …/replicas`, drain, rebalance): the brokers
+   * joining (catching up) and leaving; `replicas` then holds both. Absent when it is not moving.
+   */
+  addingReplicas?: number[];
+  removingReplicas?: number[];
 }
 
 /** A topic, as described. */

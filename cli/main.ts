@@ -19,7 +19,7 @@ Commands:
   bench       measure Rivulet (and peers) on this machine
   auth        make auth-file entries (rivulet auth scram NAME: a token pre-hashed)
   dev-cluster start etcd and N brokers on this machine, for trying a cluster
-  cluster     describe a cluster (brokers, controller, partition leaders and ISR)
+  cluster     describe a cluster (brokers, controller, leaders, ISR); rebalance it; drain a broker
 
 Run \`rivulet <command> --help\` for a command's options.`;
 

@@ -77,6 +77,12 @@ export const errorCodes = {
   invalid_transaction_timeout: { retriable: false },
   /** A topic asked for more replicas than there are live brokers (or fewer than 1). */
   invalid_replication_factor: { retriable: false },
+  /** A replica list naming a broker twice, or with a count other than the partition's replication factor (Kafka's INVALID_REPLICA_ASSIGNMENT). */
+  invalid_replica_assignment: { retriable: false },
+  /** A broker id that is not registered in the cluster (nor, for a drain, a replica of any partition). */
+  unknown_broker: { retriable: false },
+  /** A drain that would leave fewer live brokers than some partition's replication factor. */
+  not_enough_brokers: { retriable: false },
   /** A processor store would pass its memory limit (`processorStoreBytesMax` or the store's `memoryLimitBytes`). */
   store_full: { retriable: false },
   /** A topology cannot run as declared (e.g. co-partitioned inputs with different partition counts). */

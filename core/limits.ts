@@ -246,6 +246,12 @@ export const defaultLimits = {
   clusterTopicRequestTimeoutMs: 30_000,
   /** Topic requests one broker may have waiting for the controller at once; past it `mailbox_full`. */
   clusterTopicRequestsMax: 64,
+  /**
+   * Partitions whose move one controller txn starts (a drain or rebalance writes more in several
+   * txns). Each costs one compare and one put; etcd refuses txns of more than 128 of either
+   * (its default `--max-txn-ops`).
+   */
+  clusterMovesPerTxnMax: 60,
   /** Producer ids a broker takes from the cluster's counter in etcd at once (KIP-730's block). */
   clusterProducerIdBlockSize: 1_000,
   /** A forwarded HTTP produce to another broker that has not answered in this long fails with `timeout` (then retried within the delivery timeout). */

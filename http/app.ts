@@ -28,6 +28,7 @@ import { sseRoutes } from "./routes/stream-sse.ts";
 import { batchRoutes } from "./routes/batches.ts";
 import { topicRoutes } from "./routes/topics.ts";
 import { clusterRoutes } from "./routes/cluster.ts";
+import { clusterAdminRoutes } from "./routes/cluster-admin.ts";
 import { clusterForward } from "./cluster-forward.ts";
 
 export type { HttpMount, HttpOptions, MountEnv } from "./options.ts";
@@ -78,6 +79,7 @@ export function createApp(broker: BrokerApi, options: HttpOptions = {}): Hono<Ap
   }
   healthRoutes(router, ctx);
   clusterRoutes(router, ctx);
+  clusterAdminRoutes(router, ctx);
   metricsRoutes(router, ctx);
   openApiRoutes(router, ctx, registry);
   topicRoutes(router, ctx);

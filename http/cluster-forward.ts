@@ -51,7 +51,8 @@ export type ForwardTarget = { kind: "here" } | { kind: "leader"; topic: string; 
 /** The partition whose leader should serve this request (see the file's doc). */
 export function forwardTarget(method: string, path: string, headers: Headers): ForwardTarget {
   const partition = partitionPath.exec(path);
-  if (partition) return { kind: "leader", topic: decodeURIComponent(partition[1]), partition: Number(partition[2]), coordinator: false };
+  // A partition move goes to the controller from any broker, whoever leads the partition.
+  if (partition && !(method === "PUT" && path.endsWith("/replicas"))) return { kind: "leader", topic: decodeURIComponent(partition[1]), partition: Number(partition[2]), coordinator: false };
   if (method === "POST" && (path === "/v1/producers" || (producePath.test(path) && headers.has("producer-id")))) {
     return { kind: "leader", topic: REQUEST_PRODUCERS_TOPIC, partition: 0, coordinator: true };
   }

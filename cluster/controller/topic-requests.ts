@@ -15,7 +15,7 @@ import { defaultLimits, type Limits } from "../../core/limits.ts";
 import { bytesText } from "../etcd/etcd-bytes.ts";
 import type { BrokerRegistration } from "../membership/broker-registration.ts";
 
-/** A topic change asked of the controller. */
+/** A topic change asked of the controller (the last three move replicas: see reassignment.ts). */
 export type TopicRequest =
   | {
     op: "create";
@@ -26,12 +26,23 @@ export type TopicRequest =
     replication_factor: number | null;
     internal: boolean;
   }
-  | { op: "delete"; name: string; internal: boolean };
+  | { op: "delete"; name: string; internal: boolean }
+  /** `PUT /v1/topics/{t}/partitions/{p}/replicas`: move one partition. */
+  | { op: "reassign"; name: string; partition: number; replicas: number[] }
+  /** `DELETE /v1/cluster/brokers/{id}`: move every replica off a broker (`name` is ""). */
+  | { op: "drain"; name: string; broker: number }
+  /** `POST /v1/cluster/rebalance` (`name` is ""). */
+  | { op: "rebalance"; name: string };
+
+/** What a drain or rebalance started: each partition's new replica list. */
+export interface MovesResult {
+  moves: Array<{ topic: string; partition: number; replicas: number[] }>;
+}
 
 /** The controller's answer, written into the request key. */
 export type TopicRequestOutcome =
   /** `revision` is 0: the change's revision is that of the write that stored this outcome. */
-  | { ok: true; revision: number }
+  | { ok: true; revision: number; result?: MovesResult }
   | { ok: false; code: ErrorCode; message: string; details?: Record<string, unknown> };
 
 /** A request key's value. */
@@ -50,7 +61,7 @@ export function parseStoredRequest(value: Uint8Array): StoredTopicRequest | null
   try {
     const parsed = JSON.parse(bytesText(value)) as StoredTopicRequest;
     const r = parsed?.request;
-    if (!r || typeof r.name !== "string" || (r.op !== "create" && r.op !== "delete")) return null;
+    if (!r || typeof r.name !== "string" || !["create", "delete", "reassign", "drain", "rebalance"].includes(r.op)) return null;
     return parsed;
   } catch {
     return null;
@@ -99,7 +110,7 @@ export class TopicRequester {
    *   when the broker's lease ended before the answer came (whether the change was made is
    *   then unknown: look at the metadata once the broker has registered again)
    */
-  async submit(request: TopicRequest, signal?: AbortSignal): Promise<{ revision: number }> {
+  async submit(request: TopicRequest, signal?: AbortSignal): Promise<{ revision: number; result?: MovesResult }> {
     const registration = this.#registration;
     if (registration.isFenced) throw fencedError(registration.brokerId, "has left the cluster (its lease ended)");
     if (this.#pending >= this.#limits.clusterTopicRequestsMax) {
@@ -123,7 +134,7 @@ export class TopicRequester {
             if (event.type === "delete") throw fencedError(registration.brokerId, `lost its lease: topic request ${key} was removed before the controller answered`);
             const outcome = parseStoredRequest(event.kv.value)?.outcome;
             if (!outcome) continue;
-            if (outcome.ok) return { revision: event.kv.modRevision };
+            if (outcome.ok) return { revision: event.kv.modRevision, ...(outcome.result ? { result: outcome.result } : {}) };
             throw outcomeError(outcome);
           }
         }
@@ -133,7 +144,8 @@ export class TopicRequester {
       throw new RivuletError("closed", `stopped waiting for topic request ${key}`);
     } catch (error) {
       if (stop.signal.aborted && !(signal?.aborted) && !registration.isFenced) {
-        throw new RivuletError("timeout", `the controller did not answer the ${request.op} of topic ${request.name} within ${this.#limits.clusterTopicRequestTimeoutMs} ms`, {
+        const what = request.name ? `the ${request.op} of topic ${request.name}` : `the ${request.op}`;
+        throw new RivuletError("timeout", `the controller did not answer ${what} within ${this.#limits.clusterTopicRequestTimeoutMs} ms`, {
           topic: request.name,
         });
       }

@@ -30,6 +30,14 @@ export interface TopicRecord {
   replicas: number[][];
   /** Topic config overrides (Kafka names: `min.insync.replicas`, …). */
   config: Record<string, string>;
+  /**
+   * Partitions being moved (Kafka's reassignment, KIP-455), by partition number: the brokers
+   * being added (in `replicas[p]`, catching up) and being removed (still in `replicas[p]` until
+   * the move completes). The move's target is `replicas[p]` without `removing_replicas[p]`.
+   * Absent when nothing moves.
+   */
+  adding_replicas?: Record<string, number[]>;
+  removing_replicas?: Record<string, number[]>;
 }
 
 /** A partition's leadership, written by the controller with compare-and-set. */
@@ -80,7 +88,14 @@ export function parseTopicRecord(text: string): TopicRecord | null {
   if (!isObject(v) || typeof v.name !== "string" || !Array.isArray(v.replicas) || !isObject(v.config)) return null;
   if (!v.replicas.every((r) => Array.isArray(r) && r.length > 0 && r.every(isBrokerId))) return null;
   if (!Object.values(v.config).every((c) => typeof c === "string")) return null;
-  return { name: v.name, replicas: v.replicas as number[][], config: v.config as Record<string, string> };
+  const record: TopicRecord = { name: v.name, replicas: v.replicas as number[][], config: v.config as Record<string, string> };
+  for (const field of ["adding_replicas", "removing_replicas"] as const) {
+    const moves = v[field];
+    if (moves === undefined) continue;
+    if (!isObject(moves) || !Object.entries(moves).every(([p, ids]) => /^\d{1,10}$/.test(p) && Array.isArray(ids) && ids.every(isBrokerId))) return null;
+    record[field] = moves as Record<string, number[]>;
+  }
+  return record;
 }
 
 export function parsePartitionState(text: string): PartitionState | null {

@@ -4,6 +4,8 @@
  * a broker running alone answers with itself ({@link singleNodeView}).
  */
 
+import type { ClusterAdminApi } from "./cluster-admin.ts";
+
 /** A broker as `GET /v1/cluster` and Kafka Metadata show it. */
 export interface ClusterBroker {
   id: number;
@@ -39,6 +41,8 @@ export interface ClusterView {
   brokers(): ClusterBroker[];
   /** A partition's replicas and leadership; undefined when the cluster does not know it. */
   partition(topic: string, partition: number): PartitionLeadership | undefined;
+  /** Partition moves, drain and rebalance (absent on a broker running alone). */
+  readonly admin?: ClusterAdminApi;
 }
 
 /**

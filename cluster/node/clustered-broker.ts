@@ -35,6 +35,8 @@ import { localTopicConfig } from "../controller/cluster-topic-config.ts";
 import type { TopicRequest } from "../controller/topic-requests.ts";
 import type { ClusterNode } from "./cluster-node.ts";
 import type { ClusterView } from "./cluster-view.ts";
+import { ClusterAdmin } from "./cluster-admin.ts";
+import { moveOf } from "../controller/reassignment.ts";
 import { callBroker } from "./broker-http.ts";
 import type { ClusterRouting } from "../../broker/cluster-routing.ts";
 import { REQUEST_PRODUCERS_TOPIC } from "../../broker/request-producer-log.ts";
@@ -147,6 +149,7 @@ export class ClusteredBroker implements BrokerApi {
     controllerId: () => this.#node?.view.controllerId() ?? -1,
     brokers: () => this.#node?.view.brokers() ?? [],
     partition: (topic, partition) => this.#node?.view.partition(topic, partition),
+    admin: new ClusterAdmin(() => this.node),
   };
 
   get node(): ClusterNode {
@@ -206,6 +209,7 @@ export class ClusteredBroker implements BrokerApi {
           replicas: [...replicas],
           isr: state ? state.isr : [],
           leaderEpoch: state?.leader_epoch ?? 0,
+          ...movingReplicas(record, partition),
         };
       }),
     };
@@ -400,7 +404,7 @@ export class ClusteredBroker implements BrokerApi {
    * {@link changeAttempts} times. A retry refused with `topic_exists` (create) or
    * `unknown_topic` (delete) after an unknown outcome is the first try's success.
    */
-  async #change(request: TopicRequest): Promise<void> {
+  async #change(request: Extract<TopicRequest, { op: "create" | "delete" }>): Promise<void> {
     let unknown = false;
     for (let attempt = 1; ; attempt++) {
       const node = this.node;
@@ -446,4 +450,10 @@ export class ClusteredBroker implements BrokerApi {
       }
     }
   }
+}
+
+/** A moving partition's brokers joining and leaving (nothing when it is not moving). */
+function movingReplicas(record: Parameters<typeof moveOf>[0], partition: number): { addingReplicas?: number[]; removingReplicas?: number[] } {
+  const move = moveOf(record, partition);
+  return move ? { addingReplicas: [...move.adding], removingReplicas: [...move.removing] } : {};
 }

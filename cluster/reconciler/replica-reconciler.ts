@@ -265,7 +265,12 @@ function newer(a: AppliedRole, b: AppliedRole): boolean {
 /** Whether applying `a` after `b` would tell the replica nothing new. */
 function sameRole(a: AppliedRole, b: AppliedRole): boolean {
   if (a.role !== b.role || a.epoch !== b.epoch) return false;
-  if (a.role === "leader" && b.role === "leader") return a.isr.length === b.isr.length && a.isr.every((id) => b.isr.includes(id));
+  // A leader is told again when its ISR or its replicas changed (a partition move adds followers and removes them).
+  if (a.role === "leader" && b.role === "leader") return sameIds(a.isr, b.isr) && sameIds(a.replicas, b.replicas);
   if (a.role === "follower" && b.role === "follower") return a.leader === b.leader;
   return a.role === "stopped" || a.role === "outside";
+}
+
+function sameIds(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((id) => b.includes(id));
 }

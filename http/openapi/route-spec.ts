@@ -9,7 +9,7 @@ import type { Access } from "../../auth/auth-config.ts";
 export type JsonSchema = Record<string, unknown>;
 
 /** HTTP methods the API uses. */
-export type Method = "get" | "post" | "delete";
+export type Method = "get" | "post" | "put" | "delete";
 
 /** A path, query or header parameter. */
 export interface ParamSpec {

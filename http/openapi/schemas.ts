@@ -113,6 +113,8 @@ export const topicSchema: JsonSchema = {
           replicas: { type: "array", items: { type: "integer" }, description: "In a cluster: brokers holding a replica, the preferred leader first" },
           isr: { type: "array", items: { type: "integer" }, description: "In a cluster: the in-sync replicas" },
           leader_epoch: integer("In a cluster: the leader epoch"),
+          adding_replicas: { type: "array", items: { type: "integer" }, description: "In a cluster, only while the partition moves: brokers joining (in replicas, catching up)" },
+          removing_replicas: { type: "array", items: { type: "integer" }, description: "In a cluster, only while the partition moves: brokers leaving once the joining ones are in the ISR" },
         },
       },
     },

@@ -24,6 +24,7 @@ export function renderTopic(topic: TopicDescription): Record<string, unknown> {
       status: p.status,
       size_bytes: p.sizeBytes,
       ...(p.leader === undefined ? {} : { leader: p.leader, replicas: p.replicas, isr: p.isr, leader_epoch: p.leaderEpoch }),
+      ...(p.addingReplicas === undefined ? {} : { adding_replicas: p.addingReplicas, removing_replicas: p.removingReplicas }),
     })),
     config: topic.config,
   };

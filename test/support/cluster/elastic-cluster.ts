@@ -1,0 +1,85 @@
+/**
+ * Helpers for the elastic-cluster tests (test/cluster/cluster-elastic*.test.ts): brokers as
+ * `rivulet serve --etcd` children, waits on the test's own metadata cache (woken by etcd's
+ * watch, never by a timer), describe over HTTP.
+ */
+import { within } from "../etcd.ts";
+import { startServe, type ServeProcess } from "../cli-process.ts";
+import { tempDir } from "../temp-dir.ts";
+import type { MetadataCache } from "../../../cluster/membership/metadata-cache.ts";
+
+/** A broker child and its data directory. */
+export interface ElasticBroker {
+  id: number;
+  server: ServeProcess;
+  dir: { dir: string; remove(): void };
+}
+
+/** Starts broker `id` of cluster `cluster` (one worker thread: see broker-kill.test.ts). */
+export async function startBroker(id: number, endpoint: string, cluster: string, dir = tempDir(`rivulet-${cluster}${id}-`)): Promise<ElasticBroker> {
+  const server = await startServe(["--broker-id", String(id), "--etcd", endpoint, "--cluster-name", cluster, "--kafka-port", "0", "--max-workers", "1", "--data-dir", dir.dir]);
+  return { id, server, dir };
+}
+
+/** Stops the brokers still running and removes their directories. */
+export async function stopBrokers(brokers: ElasticBroker[]): Promise<void> {
+  for (const b of brokers) if (b.server.child.exitCode === null && b.server.child.signalCode === null) b.server.child.kill("SIGTERM");
+  await Promise.all(brokers.map((b) => b.server.exited));
+  for (const b of brokers) b.dir.remove();
+}
+
+export function kafkaPortOf(server: ServeProcess): number {
+  return Number(/Kafka protocol on [^:\s]+:(\d+)/.exec(server.output())![1]);
+}
+
+/** Resolves once `look()` is true on the cache (checked now and after every change), within `ms`. */
+export function until(cache: MetadataCache, look: () => boolean, ms: number, what: string): Promise<void> {
+  let off = () => {};
+  const done = new Promise<void>((resolve) => {
+    const check = () => {
+      if (look()) {
+        off();
+        resolve();
+      }
+    };
+    off = cache.onChange(check) as () => void;
+    check();
+  });
+  return within(done, ms, what).finally(() => off());
+}
+
+/** Whether no partition of any topic in the cache is moving. */
+export function noMoves(cache: MetadataCache): boolean {
+  return cache.topics().every((t) => !t.adding_replicas && !t.removing_replicas);
+}
+
+/** A JSON request to a broker: status and parsed body. */
+export async function call(url: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers: body === undefined ? {} : { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : null };
+}
+
+/** Every value of a partition read through `url` (forwarded to the leader) up to its high watermark. */
+export async function readAll(url: string, topic: string, partition: number): Promise<string[]> {
+  const values: string[] = [];
+  let offset = 0;
+  for (;;) {
+    const { status, body } = await call(url, "GET", `/v1/topics/${topic}/partitions/${partition}/records?offset=${offset}&max_records=1000`);
+    if (status !== 200) throw new Error(`read ${topic}/${partition} at ${offset}: ${status} ${JSON.stringify(body)}`);
+    for (const record of body.records) values.push(record.value_b64 !== undefined ? new TextDecoder().decode(Uint8Array.from(atob(record.value_b64), (c) => c.charCodeAt(0))) : String(record.value));
+    if (body.next_offset >= body.high_watermark) return values;
+    offset = body.next_offset;
+  }
+}
+
+/** Replica counts per broker over every partition in the cache. */
+export function replicaCounts(cache: MetadataCache, brokers: number[]): Map<number, number> {
+  const counts = new Map(brokers.map((b) => [b, 0]));
+  for (const t of cache.topics()) for (const row of t.replicas) for (const id of row) counts.set(id, (counts.get(id) ?? 0) + 1);
+  return counts;
+}

@@ -164,6 +164,8 @@ export const defaultLimits = {
   httpFetchRecordsDefault: 1_000,
   /** Consumer-group partitions whose lag in seconds `/metrics` measures (one 1-record fetch each). */
   metricsLagFetchesMax: 1_000,
+  /** Partitions `/health` lists by name in each of its cluster lists (under-replicated, leaderless); the counts cover all. */
+  healthPartitionsListedMax: 100,
 
   // Durable Streams protocol (durable-streams/)
   /**

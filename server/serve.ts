@@ -21,6 +21,8 @@ import type { ReplicaHost } from "../cluster/replication/replica-host.ts";
 import { ClusteredBroker } from "../cluster/node/clustered-broker.ts";
 import type { ClusterNode } from "../cluster/node/cluster-node.ts";
 import { type ClusterView, singleNodeView } from "../cluster/node/cluster-view.ts";
+import { clusterHealth } from "../cluster/node/cluster-health.ts";
+import type { ReplicationSnapshot } from "../cluster/replication/replication-metrics.ts";
 import { joinCluster, type ServeClusterOptions } from "./join-cluster.ts";
 
 export type { ServeClusterOptions } from "./join-cluster.ts";
@@ -84,6 +86,13 @@ export interface Server {
   close(): Promise<void>;
 }
 
+/** A replication snapshot with the cluster's figures added (elections, offline and under-replicated partitions). */
+function withCluster(snapshot: ReplicationSnapshot, node: ClusterNode | undefined): ReplicationSnapshot {
+  if (!node) return snapshot;
+  const health = clusterHealth(node.view, 0);
+  return { ...snapshot, leaderElections: node.leaderElections, clusterLeaderlessPartitions: health.leaderlessCount, clusterUnderReplicatedPartitions: health.underReplicatedCount };
+}
+
 /** The Kafka listener, loaded only when a Kafka port is asked for. */
 async function startKafka(broker: BrokerApi, options: KafkaListenerOptions): Promise<KafkaListener> {
   const { listen } = await import("../kafka/listener.ts");
@@ -123,7 +132,8 @@ export async function serve(local: BrokerApi, options: ServeOptions = {}): Promi
   const mounts = [...(options.mounts ?? []), ...[streams, webConsole].filter((d) => !options.mounts?.some((m) => m.path === d.path))];
   // The replica manager whose figures /metrics shows: the directly driven one, or the cluster's once it joined.
   let replicaManager: ReplicaManagerImpl | undefined = replicas;
-  const replicationMetrics = replicas || options.cluster ? () => (replicaManager ? replicaManager.metrics() : Promise.resolve(null)) : undefined;
+  let node: ClusterNode | undefined;
+  const replicationMetrics = replicas || options.cluster ? () => (replicaManager ? replicaManager.metrics().then((m) => withCluster(m, node)) : Promise.resolve(null)) : undefined;
   // Alone, GET /v1/cluster shows this broker: its ports are known once bound, so the view reads them then.
   let kafkaPortBound: number | null = null;
   const alone: ClusterView = { ...singleNodeView({ host, port: 0 }), brokers: () => [{ id: 1, host, port: 0, kafka_port: kafkaPortBound, status: "online" }] };
@@ -156,7 +166,6 @@ export async function serve(local: BrokerApi, options: ServeOptions = {}): Promi
     }
   }
   kafkaPortBound = kafka?.port ?? null;
-  let node: ClusterNode | undefined;
   if (options.cluster) {
     try {
       // The replica manager the reconciler drives: followers fetch over the other brokers' Kafka listeners.

@@ -19,7 +19,7 @@ import { TopicRequester, requestPrefix } from "../controller/topic-requests.ts";
 import { alterIsr } from "../reconciler/alter-isr.ts";
 import type { ReplicaManager, ReplicationEnv } from "../reconciler/replica-manager-api.ts";
 import { type LocalTopics, type ReconcilerEvent, ReplicaReconciler } from "../reconciler/replica-reconciler.ts";
-import type { ClusterBroker, ClusterView, PartitionLeadership } from "./cluster-view.ts";
+import type { ClusterBroker, ClusterView, PartitionLeadership, PartitionRef } from "./cluster-view.ts";
 
 /** How to join a cluster. */
 export interface ClusterNodeOptions {
@@ -81,6 +81,7 @@ export class ClusterNode {
   readonly #stop = new AbortController();
   #member!: Membership;
   #rejoining: Promise<void> | null = null;
+  #leaderElections = 0;
   #closing: Promise<void> | null = null;
 
   private constructor(options: ClusterNodeOptions, etcd: EtcdClient, cache: MetadataCache, limits: Limits, registration: BrokerRegistration) {
@@ -149,6 +150,14 @@ export class ClusterNode {
     return this.#member.reconciler;
   }
 
+  /**
+   * Leader elections the controller made while on this broker (a partition given a leader: after
+   * its leader died, an unclean one, or the preferred leader back), as Kafka's controller counts them.
+   */
+  get leaderElections(): number {
+    return this.#leaderElections;
+  }
+
   /** Resolves once the broker, fenced, has registered again (at once if it is not fenced). */
   async rejoined(): Promise<void> {
     while (this.#rejoining) await this.#rejoining;
@@ -206,7 +215,11 @@ export class ClusterNode {
     const options = this.#options;
     const limits = this.limits;
     const election = new ControllerElection(registration, { backoffMinMs: limits.etcdRetryBackoffMinMs, backoffMaxMs: limits.etcdRetryBackoffMaxMs });
-    const controller = new Controller(registration, election, this.cache, { internalTopics: options.internalTopics, limits, onEvent: options.onControllerEvent });
+    const onEvent = (event: ControllerEvent) => {
+      if (event.type === "leader" && event.kind !== "isr" && event.state.leader >= 0) this.#leaderElections++;
+      options.onControllerEvent?.(event);
+    };
+    const controller = new Controller(registration, election, this.cache, { internalTopics: options.internalTopics, limits, onEvent });
     const reconciler = new ReplicaReconciler(registration, this.cache, this.replicas, options.localTopics, options.onReconcilerEvent);
     this.#member = { registration, election, controller, requester: new TopicRequester(registration, limits), reconciler };
     registration.onFenced((reason) => {
@@ -275,6 +288,17 @@ function cacheView(cache: MetadataCache, brokerId: number): ClusterView {
       const replicas = cache.topic(topic)?.replicas[partition];
       if (!state || !replicas) return undefined;
       return { leader: state.leader, leader_epoch: state.leader_epoch, replicas: [...replicas], isr: [...state.isr] };
+    },
+    partitions: () => {
+      const all: PartitionRef[] = [];
+      for (const topic of cache.topics()) {
+        const states = cache.partitions(topic.name);
+        topic.replicas.forEach((replicas, partition) => {
+          const state = states.get(partition);
+          if (state) all.push({ topic: topic.name, partition, leader: state.leader, leader_epoch: state.leader_epoch, replicas: [...replicas], isr: [...state.isr] });
+        });
+      }
+      return all;
     },
   };
 }

@@ -39,7 +39,12 @@ export interface ClusterView {
   brokers(): ClusterBroker[];
   /** A partition's replicas and leadership; undefined when the cluster does not know it. */
   partition(topic: string, partition: number): PartitionLeadership | undefined;
+  /** Every partition the cluster knows, with its leadership (a broker alone: none, so absent). */
+  partitions?(): PartitionRef[];
 }
+
+/** A partition named, with its replicas and leadership. */
+export type PartitionRef = PartitionLeadership & { topic: string; partition: number };
 
 /**
  * The view of a broker running alone: one broker, its own controller and the leader of every

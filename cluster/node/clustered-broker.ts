@@ -147,6 +147,7 @@ export class ClusteredBroker implements BrokerApi {
     controllerId: () => this.#node?.view.controllerId() ?? -1,
     brokers: () => this.#node?.view.brokers() ?? [],
     partition: (topic, partition) => this.#node?.view.partition(topic, partition),
+    partitions: () => this.#node?.view.partitions?.() ?? [],
   };
 
   get node(): ClusterNode {

@@ -16,6 +16,7 @@ import { MetadataCache } from "../membership/metadata-cache.ts";
 import type { BrokerInfo } from "../membership/metadata-records.ts";
 import { Controller, type ControllerEvent, type InternalTopic } from "../controller/controller.ts";
 import { TopicRequester, requestPrefix } from "../controller/topic-requests.ts";
+import { type DeadBrokerEvent, DeadBrokerDetector } from "../controller/dead-broker-detector.ts";
 import { alterIsr } from "../reconciler/alter-isr.ts";
 import type { ReplicaManager, ReplicationEnv } from "../reconciler/replica-manager-api.ts";
 import { type LocalTopics, type ReconcilerEvent, ReplicaReconciler } from "../reconciler/replica-reconciler.ts";
@@ -45,6 +46,8 @@ export interface ClusterNodeOptions {
   onFenced?: (reason: { message: string }) => void;
   /** Called when the broker has registered anew after fencing, with its new broker epoch. */
   onRejoined?: (brokerEpoch: number) => void;
+  /** Hears this broker revoke the lease of another broker it found dead (see {@link DeadBrokerDetector}). */
+  onDeadBroker?: (event: DeadBrokerEvent) => void;
 }
 
 /** The parts bound to one registration (one broker epoch); rebuilt when the broker rejoins. */
@@ -54,6 +57,7 @@ interface Membership {
   controller: Controller;
   requester: TopicRequester;
   reconciler: ReplicaReconciler;
+  deadBrokers: DeadBrokerDetector;
 }
 
 /**
@@ -221,7 +225,9 @@ export class ClusterNode {
     };
     const controller = new Controller(registration, election, this.cache, { internalTopics: options.internalTopics, limits, onEvent });
     const reconciler = new ReplicaReconciler(registration, this.cache, this.replicas, options.localTopics, options.onReconcilerEvent);
-    this.#member = { registration, election, controller, requester: new TopicRequester(registration, limits), reconciler };
+    // A broker killed outright is fenced as soon as its death is certain, not after its lease TTL.
+    const deadBrokers = new DeadBrokerDetector(registration, this.cache, { limits, onEvent: options.onDeadBroker });
+    this.#member = { registration, election, controller, requester: new TopicRequester(registration, limits), reconciler, deadBrokers };
     registration.onFenced((reason) => {
       if (this.#stop.signal.aborted) return;
       options.onFenced?.(reason);
@@ -232,9 +238,11 @@ export class ClusterNode {
     controller.start();
     election.start();
     reconciler.start();
+    deadBrokers.start();
   }
 
   async #dismantle(member: Membership): Promise<void> {
+    await member.deadBrokers.close();
     await member.reconciler.close();
     await member.controller.close();
     await member.election.close();

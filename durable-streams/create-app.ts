@@ -49,7 +49,15 @@ export function createDurableStreamsApp(broker: StreamsBroker, options: DurableS
     readAhead: new ReadAhead(broker, limits.dsReadBytesMax, limits.dsReadAheadBytesMax),
   };
   let started = false;
+  let generation = options.generation?.();
   const ready = async () => {
+    const now = options.generation?.();
+    if (now !== generation) {
+      // Another broker may have served the streams meanwhile (a cluster's failover): start from what was replicated.
+      generation = now;
+      ctx.registry = new StreamRegistry(broker, resolved.clock, limits.dsReadBytesMax);
+      ctx.readAhead = new ReadAhead(broker, limits.dsReadBytesMax, limits.dsReadAheadBytesMax);
+    }
     await ctx.registry.open();
     if (started || ctx.signal.aborted) return;
     started = true;

@@ -22,6 +22,7 @@ import { ClusteredBroker } from "../cluster/node/clustered-broker.ts";
 import type { ClusterNode } from "../cluster/node/cluster-node.ts";
 import { type ClusterView, singleNodeView } from "../cluster/node/cluster-view.ts";
 import { clusterHealth } from "../cluster/node/cluster-health.ts";
+import { streamsBroker } from "../cluster/node/streams-broker.ts";
 import type { ReplicationSnapshot } from "../cluster/replication/replication-metrics.ts";
 import { joinCluster, type ServeClusterOptions } from "./join-cluster.ts";
 
@@ -127,7 +128,10 @@ export async function serve(local: BrokerApi, options: ServeOptions = {}): Promi
   const config = options.auth ?? (options.authFile ? await loadAuthFile(options.authFile) : undefined);
   const auth = config === undefined || config instanceof Authenticator ? config : new Authenticator(config, options.limits);
   const shutdown = new AbortController();
-  const streams = { path: "/v1/stream", app: createDurableStreamsApp(broker, { limits: options.limits, signal: shutdown.signal }), ...durableStreamsMountAuth };
+  // In a cluster the leader of __ds_streams/0 serves the protocol (the others forward to it), reading and writing stream topics led elsewhere at their leaders.
+  const streamsOn = clustered ? streamsBroker(clustered, clustered.view, { protocol: options.tls ? "https:" : "http:", timeoutMs: () => limits.clusterForwardTimeoutMs }) : null;
+  const streamsApp = createDurableStreamsApp(streamsOn ?? broker, { limits: options.limits, signal: shutdown.signal, ...(streamsOn ? { generation: () => streamsOn.generation() } : {}) });
+  const streams = { path: "/v1/stream", app: streamsApp, ...durableStreamsMountAuth };
   const webConsole = consoleMount(broker, { authRequired: auth !== undefined, limits: options.limits, clock: options.clock, signal: shutdown.signal });
   const mounts = [...(options.mounts ?? []), ...[streams, webConsole].filter((d) => !options.mounts?.some((m) => m.path === d.path))];
   // The replica manager whose figures /metrics shows: the directly driven one, or the cluster's once it joined.

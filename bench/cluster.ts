@@ -216,6 +216,23 @@ function steadyProducer(producer: Producer): { acks: number[]; stop(): Promise<v
   };
 }
 
+/** When `url`'s metadata first shows a leader of the failover partition other than `old` (looked at every LOOK_MS). */
+async function newLeader(url: string, old: number): Promise<number> {
+  const deadline = performance.now() + WAIT_MS_MAX;
+  while (performance.now() < deadline) {
+    try {
+      const response = await fetch(`${url}/v1/topics/${FAILOVER_TOPIC}`);
+      const { partitions } = (await response.json()) as { partitions: PartitionInfo[] };
+      const leader = partitions[0]?.leader ?? -1;
+      if (leader >= 0 && leader !== old) return performance.now();
+    } catch {
+      // asked again below
+    }
+    await new Promise((resolve) => setTimeout(resolve, LOOK_MS));
+  }
+  return Number.NaN;
+}
+
 /** kill -9 of the failover partition's leader, `kills` times: kill → next acknowledged produce, ms. */
 async function failovers(brokers: BenchBroker[], kills: number, log: (line: string) => void): Promise<number[]> {
   await createTopic(brokers[0].url, FAILOVER_TOPIC, 1, 3);
@@ -231,11 +248,14 @@ async function failovers(brokers: BenchBroker[], kills: number, log: (line: stri
       const leader = brokers.find((b) => b.id === state.leader)!;
       const acked = steady.acks.length;
       await steady.nextAckAfter(steady.acks[acked - 1] ?? 0);
+      const survivor = brokers.find((b) => b.running && b !== leader)!;
       const killedAt = performance.now();
       await leader.kill();
+      const elected = newLeader(survivor.url, leader.id);
       const next = await steady.nextAckAfter(killedAt);
+      const electedAt = await elected;
       times.push(next - killedAt);
-      log(`    kill -9 of broker ${leader.id} (leader of ${FAILOVER_TOPIC}/0): next acknowledged produce after ${Math.round(next - killedAt)} ms`);
+      log(`    kill -9 of broker ${leader.id} (leader of ${FAILOVER_TOPIC}/0): broker ${survivor.id} shows a new leader after ${Math.round(electedAt - killedAt)} ms, next acknowledged produce after ${Math.round(next - killedAt)} ms`);
       await leader.restart();
       await whole(brokers.find((b) => b.running && b !== leader)!.url, FAILOVER_TOPIC, 3);
     }

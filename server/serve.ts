@@ -129,7 +129,9 @@ export async function serve(local: BrokerApi, options: ServeOptions = {}): Promi
   const auth = config === undefined || config instanceof Authenticator ? config : new Authenticator(config, options.limits);
   const shutdown = new AbortController();
   // In a cluster the leader of __ds_streams/0 serves the protocol (the others forward to it), reading and writing stream topics led elsewhere at their leaders.
-  const streamsOn = clustered ? streamsBroker(clustered, clustered.view, { protocol: options.tls ? "https:" : "http:", timeoutMs: () => limits.clusterForwardTimeoutMs }) : null;
+  // Once the broker leaves its cluster (close), the streams' metadata is no longer written here.
+  let leaving = false;
+  const streamsOn = clustered ? streamsBroker(clustered, clustered.view, { protocol: options.tls ? "https:" : "http:", timeoutMs: () => limits.clusterForwardTimeoutMs, active: () => !leaving }) : null;
   const streamsApp = createDurableStreamsApp(streamsOn ?? broker, { limits: options.limits, signal: shutdown.signal, ...(streamsOn ? { generation: () => streamsOn.generation() } : {}) });
   const streams = { path: "/v1/stream", app: streamsApp, ...durableStreamsMountAuth };
   const webConsole = consoleMount(broker, { authRequired: auth !== undefined, limits: options.limits, clock: options.clock, signal: shutdown.signal });
@@ -197,6 +199,7 @@ export async function serve(local: BrokerApi, options: ServeOptions = {}): Promi
     node,
     close() {
       closing ??= (async () => {
+        leaving = true;
         await node?.close();
         shutdown.abort();
         await replicas?.close();

@@ -17,6 +17,11 @@
  * unreachable rather than refused — both keep waiting for the TTL, as before. A broker that
  * restarted on the same address registers a new epoch only after the old key is gone, and an
  * epoch that changed is never revoked.
+ *
+ * Measured (`rivulet bench --cluster --quick`, 2 s lease TTL, kill -9 of a partition leader →
+ * next acknowledged kafkajs produce): p50 2371 ms / p95 2880 ms before, 514 ms / 572 ms with it
+ * (new leader in the survivors' metadata after 20-170 ms; the rest is the new leader applying
+ * its role and the client's retry and metadata refresh).
  */
 import { connect } from "node:net";
 import { pause } from "../../core/abortable.ts";

@@ -164,6 +164,8 @@ export const defaultLimits = {
   httpFetchRecordsDefault: 1_000,
   /** Consumer-group partitions whose lag in seconds `/metrics` measures (one 1-record fetch each). */
   metricsLagFetchesMax: 1_000,
+  /** Partitions `/health` lists by name in each of its cluster lists (under-replicated, leaderless); the counts cover all. */
+  healthPartitionsListedMax: 100,
 
   // Durable Streams protocol (durable-streams/)
   /**
@@ -239,6 +241,16 @@ export const defaultLimits = {
   brokerLeaseTtlMs: 4_000,
   /** How often a broker renews its lease; below a third of the TTL, so two renewals may fail. */
   brokerLeaseKeepAliveMs: 1_000,
+  /**
+   * A broker whose Kafka address refuses two connections this far apart, after the connection
+   * another broker held to it ended, is dead (cluster/controller/dead-broker-detector.ts): its
+   * lease is revoked at once rather than left to run out.
+   */
+  deadBrokerConfirmIntervalMs: 50,
+  /** Longest wait for one connection to another broker's Kafka address (held, or a death probe); past it: not refused. */
+  deadBrokerConnectTimeoutMs: 1_000,
+  /** Pause before a broker connects again to another broker that closed their connection but is alive. */
+  deadBrokerReconnectMs: 200,
   /**
    * Longest wait for a topic create or delete asked of the controller (through a request key in
    * etcd), including until this broker's own copy of the metadata shows it; past it `timeout`.

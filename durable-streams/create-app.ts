@@ -45,11 +45,19 @@ export function createDurableStreamsApp(broker: StreamsBroker, options: DurableS
   const { limits } = resolved;
   const ctx: StreamsContext = {
     ...resolved,
-    registry: new StreamRegistry(broker, resolved.clock, limits.dsReadBytesMax),
+    registry: new StreamRegistry(broker, resolved.clock, limits.dsReadBytesMax, { cluster: options.generation !== undefined }),
     readAhead: new ReadAhead(broker, limits.dsReadBytesMax, limits.dsReadAheadBytesMax),
   };
   let started = false;
+  let generation = options.generation?.();
   const ready = async () => {
+    const now = options.generation?.();
+    if (now !== generation) {
+      // Another broker may have served the streams meanwhile (a cluster's failover): start from what was replicated.
+      generation = now;
+      ctx.registry = new StreamRegistry(broker, resolved.clock, limits.dsReadBytesMax, { cluster: true });
+      ctx.readAhead = new ReadAhead(broker, limits.dsReadBytesMax, limits.dsReadAheadBytesMax);
+    }
     await ctx.registry.open();
     if (started || ctx.signal.aborted) return;
     started = true;

@@ -19,10 +19,17 @@ const utf8 = new TextDecoder();
 export class MetaStore {
   #broker: BrokerApi;
   #chains = new Map<string, Promise<void>>();
+  #barrier: boolean;
 
-  /** @param broker where `__ds_streams` lives */
-  constructor(broker: BrokerApi) {
+  /**
+   * @param broker where `__ds_streams` lives
+   * @param options `barrier` (in a cluster): before reading, write a record that names no stream
+   *   and wait for its acknowledgement, so the high watermark of a leader elected a moment ago
+   *   covers every metadata write acknowledged before (as a new Raft leader commits a no-op)
+   */
+  constructor(broker: BrokerApi, options: { barrier?: boolean } = {}) {
     this.#broker = broker;
+    this.#barrier = options.barrier ?? false;
   }
 
   /**
@@ -37,6 +44,8 @@ export class MetaStore {
     } catch (error) {
       if (!isRivuletError(error, "topic_exists")) throw error;
     }
+    // A tombstone for a key no stream path can be (paths start with "/").
+    if (this.#barrier) await this.#broker.produce(STREAMS_TOPIC, [{ key: "\u0000barrier", value: null, partition: 0 }]);
     const metas = new Map<string, StreamMeta>();
     let offset = await this.#broker.listOffset(STREAMS_TOPIC, 0, "earliest");
     const end = await this.#broker.listOffset(STREAMS_TOPIC, 0, "latest");

@@ -32,6 +32,12 @@ export interface DurableStreamsOptions {
    * `flush=always`). Retention is always off: a stream keeps its data until deleted or expired.
    */
   topicConfig?: Record<string, unknown>;
+  /**
+   * In a cluster: a number that changes whenever this server may have missed metadata writes
+   * (the leader epoch of `__ds_streams` while it leads it); the streams are loaded again from
+   * `__ds_streams` on the next request after it changed. Default: loaded once.
+   */
+  generation?: () => number;
 }
 
 /** What every handler uses. */

@@ -39,11 +39,19 @@ export class StreamRegistry {
   #streams = new Map<string, StreamState>();
   #readBytesMax: number;
   #opening: Promise<void> | null = null;
+  #dropOrphans: boolean;
 
-  constructor(broker: BrokerApi, clock: Clock, readBytesMax: number) {
+  /**
+   * @param options `cluster`: the streams are served by whichever broker leads `__ds_streams`
+   *   now; loading then first makes sure every acknowledged metadata write is readable (see
+   *   MetaStore), and never deletes a `__ds.` topic it finds no metadata for (another broker may
+   *   have just created it; an orphan left by a crash stays)
+   */
+  constructor(broker: BrokerApi, clock: Clock, readBytesMax: number, options: { cluster?: boolean } = {}) {
     this.#broker = broker;
     this.#clock = clock;
-    this.#store = new MetaStore(broker);
+    this.#store = new MetaStore(broker, { barrier: options.cluster });
+    this.#dropOrphans = !options.cluster;
     this.#readBytesMax = readBytesMax;
   }
 
@@ -205,7 +213,7 @@ export class StreamRegistry {
       if (source) source.forks++;
     }
     const topics = await this.#broker.listTopics({ internal: true });
-    const orphans = topics.filter((t) => t.startsWith(STREAM_TOPIC_PREFIX) && !byTopic.has(t));
+    const orphans = this.#dropOrphans ? topics.filter((t) => t.startsWith(STREAM_TOPIC_PREFIX) && !byTopic.has(t)) : [];
     await Promise.all(orphans.map((t) => this.dropTopic(t)));
   }
 }

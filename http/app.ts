@@ -75,7 +75,7 @@ export function createApp(broker: BrokerApi, options: HttpOptions = {}): Hono<Ap
   });
   if (resolved.cluster?.clustered) {
     const forward = clusterForward(resolved.cluster, broker, tokens, resolved.limits.deliveryTimeoutMs);
-    for (const path of ["/v1/topics/*", "/v1/producers", "/v1/groups", "/v1/groups/*"]) app.use(path, forward);
+    for (const path of ["/v1/topics/*", "/v1/producers", "/v1/groups", "/v1/groups/*", "/v1/stream/*"]) app.use(path, forward);
   }
   healthRoutes(router, ctx);
   clusterRoutes(router, ctx);

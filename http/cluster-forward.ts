@@ -14,6 +14,8 @@
  *   replicated registry again.
  * - `/v1/groups…`: the group coordinator, the leader of `__consumer_offsets` partition 0 (as
  *   Kafka's FindCoordinator answers in a cluster).
+ * - `/v1/stream/…` (Durable Streams): the leader of `__ds_streams` partition 0, which serves
+ *   every stream (cluster/node/streams-broker.ts).
  * - A plain produce is served here: its records are split by partition and those for partitions
  *   other brokers lead are sent there (http/cluster-produce.ts).
  * A coordinator partition without a leader is waited for up to the delivery timeout, then
@@ -34,12 +36,14 @@ import { RivuletError, isRivuletError } from "../core/errors.ts";
 import type { BrokerApi } from "../broker/types.ts";
 import { REQUEST_PRODUCERS_TOPIC, requestProducersTopicOptions } from "../broker/request-producer-log.ts";
 import { OFFSETS_TOPIC } from "../groups/offset-log.ts";
+import { STREAMS_COORDINATOR_TOPIC, streamsCoordinatorTopicOptions } from "../cluster/node/streams-broker.ts";
 
 export { forwardedHeader };
 
 const partitionPath = /^\/v1\/topics\/([^/]+)\/partitions\/(\d{1,10})\/[^/]+$/;
 const producePath = /^\/v1\/topics\/([^/]+)\/records$/;
 const groupsPath = /^\/v1\/groups(\/|$)/;
+const streamPath = /^\/v1\/stream\//;
 const dropped = new Set(["host", "connection", "content-length", "transfer-encoding", "keep-alive", "upgrade", "expect"]);
 const droppedBack = new Set(["connection", "content-length", "content-encoding", "transfer-encoding", "keep-alive"]);
 /** How often a wait for a coordinator partition's leader looks at the metadata again. */
@@ -57,6 +61,7 @@ export function forwardTarget(method: string, path: string, headers: Headers): F
     return { kind: "leader", topic: REQUEST_PRODUCERS_TOPIC, partition: 0, coordinator: true };
   }
   if (groupsPath.test(path)) return { kind: "leader", topic: OFFSETS_TOPIC, partition: 0, coordinator: true };
+  if (streamPath.test(path) && method !== "OPTIONS") return { kind: "leader", topic: STREAMS_COORDINATOR_TOPIC, partition: 0, coordinator: true };
   return { kind: "here" };
 }
 
@@ -64,6 +69,7 @@ export function forwardTarget(method: string, path: string, headers: Headers): F
 const coordinatorTopics: Record<string, Parameters<BrokerApi["createTopic"]>[1]> = {
   [REQUEST_PRODUCERS_TOPIC]: requestProducersTopicOptions,
   [OFFSETS_TOPIC]: { partitions: 1, config: { "cleanup.policy": "compact" }, internal: true },
+  [STREAMS_COORDINATOR_TOPIC]: { ...streamsCoordinatorTopicOptions, config: { ...streamsCoordinatorTopicOptions.config } },
 };
 
 /**

@@ -56,6 +56,7 @@ export async function joinCluster(
     onReconcilerEvent: options.onReconcilerEvent,
     onFenced: (why) => console.error(`rivulet: broker ${options.brokerId} fenced from the cluster (stopped leading, registering again): ${why.message}`),
     onRejoined: (epoch) => console.error(`rivulet: broker ${options.brokerId} registered again (broker epoch ${epoch})`),
+    onDeadBroker: (event) => console.error(`rivulet: broker ${event.brokerId} refuses connections after its connection from broker ${options.brokerId} ended: revoked its lease (broker epoch ${event.epoch}) after ${Math.round(event.detectedMs)} ms instead of waiting for the lease TTL`),
     localTopics: {
       async ensureTopic(name, partitions, config) {
         try {

@@ -21,6 +21,9 @@ import type { ReplicaHost } from "../cluster/replication/replica-host.ts";
 import { ClusteredBroker } from "../cluster/node/clustered-broker.ts";
 import type { ClusterNode } from "../cluster/node/cluster-node.ts";
 import { type ClusterView, singleNodeView } from "../cluster/node/cluster-view.ts";
+import { clusterHealth } from "../cluster/node/cluster-health.ts";
+import { streamsBroker } from "../cluster/node/streams-broker.ts";
+import type { ReplicationSnapshot } from "../cluster/replication/replication-metrics.ts";
 import { joinCluster, type ServeClusterOptions } from "./join-cluster.ts";
 
 export type { ServeClusterOptions } from "./join-cluster.ts";
@@ -84,6 +87,13 @@ export interface Server {
   close(): Promise<void>;
 }
 
+/** A replication snapshot with the cluster's figures added (elections, offline and under-replicated partitions). */
+function withCluster(snapshot: ReplicationSnapshot, node: ClusterNode | undefined): ReplicationSnapshot {
+  if (!node) return snapshot;
+  const health = clusterHealth(node.view, 0);
+  return { ...snapshot, leaderElections: node.leaderElections, clusterLeaderlessPartitions: health.leaderlessCount, clusterUnderReplicatedPartitions: health.underReplicatedCount };
+}
+
 /** The Kafka listener, loaded only when a Kafka port is asked for. */
 async function startKafka(broker: BrokerApi, options: KafkaListenerOptions): Promise<KafkaListener> {
   const { listen } = await import("../kafka/listener.ts");
@@ -118,12 +128,18 @@ export async function serve(local: BrokerApi, options: ServeOptions = {}): Promi
   const config = options.auth ?? (options.authFile ? await loadAuthFile(options.authFile) : undefined);
   const auth = config === undefined || config instanceof Authenticator ? config : new Authenticator(config, options.limits);
   const shutdown = new AbortController();
-  const streams = { path: "/v1/stream", app: createDurableStreamsApp(broker, { limits: options.limits, signal: shutdown.signal }), ...durableStreamsMountAuth };
+  // In a cluster the leader of __ds_streams/0 serves the protocol (the others forward to it), reading and writing stream topics led elsewhere at their leaders.
+  // Once the broker leaves its cluster (close), the streams' metadata is no longer written here.
+  let leaving = false;
+  const streamsOn = clustered ? streamsBroker(clustered, clustered.view, { protocol: options.tls ? "https:" : "http:", timeoutMs: () => limits.clusterForwardTimeoutMs, active: () => !leaving }) : null;
+  const streamsApp = createDurableStreamsApp(streamsOn ?? broker, { limits: options.limits, signal: shutdown.signal, ...(streamsOn ? { generation: () => streamsOn.generation() } : {}) });
+  const streams = { path: "/v1/stream", app: streamsApp, ...durableStreamsMountAuth };
   const webConsole = consoleMount(broker, { authRequired: auth !== undefined, limits: options.limits, clock: options.clock, signal: shutdown.signal });
   const mounts = [...(options.mounts ?? []), ...[streams, webConsole].filter((d) => !options.mounts?.some((m) => m.path === d.path))];
   // The replica manager whose figures /metrics shows: the directly driven one, or the cluster's once it joined.
   let replicaManager: ReplicaManagerImpl | undefined = replicas;
-  const replicationMetrics = replicas || options.cluster ? () => (replicaManager ? replicaManager.metrics() : Promise.resolve(null)) : undefined;
+  let node: ClusterNode | undefined;
+  const replicationMetrics = replicas || options.cluster ? () => (replicaManager ? replicaManager.metrics().then((m) => withCluster(m, node)) : Promise.resolve(null)) : undefined;
   // Alone, GET /v1/cluster shows this broker: its ports are known once bound, so the view reads them then.
   let kafkaPortBound: number | null = null;
   const alone: ClusterView = { ...singleNodeView({ host, port: 0 }), brokers: () => [{ id: 1, host, port: 0, kafka_port: kafkaPortBound, status: "online" }] };
@@ -156,7 +172,6 @@ export async function serve(local: BrokerApi, options: ServeOptions = {}): Promi
     }
   }
   kafkaPortBound = kafka?.port ?? null;
-  let node: ClusterNode | undefined;
   if (options.cluster) {
     try {
       // The replica manager the reconciler drives: followers fetch over the other brokers' Kafka listeners.
@@ -184,6 +199,7 @@ export async function serve(local: BrokerApi, options: ServeOptions = {}): Promi
     node,
     close() {
       closing ??= (async () => {
+        leaving = true;
         await node?.close();
         shutdown.abort();
         await replicas?.close();

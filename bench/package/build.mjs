@@ -87,14 +87,15 @@ function benchOutsidePackagePlugin() {
   return {
     name: "rivulet-bench-outside-package",
     setup(build) {
-      build.onResolve({ filter: /bench\/main\.ts$/ }, () => ({ path: "bench", namespace: "rivulet-bench-outside-package" }));
+      build.onResolve({ filter: /bench\/(main|cluster)\.ts$/ }, () => ({ path: "bench", namespace: "rivulet-bench-outside-package" }));
       build.onLoad({ filter: /.*/, namespace: "rivulet-bench-outside-package" }, () => ({
         resolveDir: join(root, "cli"),
         loader: "ts",
         contents: `import { CliError } from "./cli-error.ts";
 export async function runBenchmarks(): Promise<never> {
   throw new CliError("the benchmarks run from a checkout of the repository (they need its devDependencies and peers): git clone the repository, npm ci, npm run bench");
-}`,
+}
+export const clusterBenchmark = runBenchmarks;`,
       }));
     },
   };

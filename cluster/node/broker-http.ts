@@ -15,6 +15,9 @@ import type { ClusterBroker } from "./cluster-view.ts";
 /** The header marking a request forwarded by another broker of the cluster. */
 export const forwardedHeader = "rivulet-forwarded-by";
 
+/** Headers of a batch read's answer (`GET /v1/topics/{t}/partitions/{p}/batches`): where it read from and the partition's offsets. */
+export const batchReadHeaders = { offset: "rivulet-offset", highWatermark: "rivulet-high-watermark", lastStableOffset: "rivulet-last-stable-offset", logStartOffset: "rivulet-log-start-offset" } as const;
+
 /** Largest problem document read back from another broker, in bytes (longer ones are cut). */
 const problemBytesMax = 64 * 1024;
 
@@ -43,6 +46,15 @@ export interface BrokerCall {
  * @throws {RivuletError} the other broker's error; `partition_unavailable` when it cannot be reached or times out
  */
 export async function callBroker(broker: ClusterBroker, call: BrokerCall): Promise<Uint8Array> {
+  return (await callBrokerFor(broker, call)).body;
+}
+
+/**
+ * As {@link callBroker}, with the answer's headers too (for answers that carry figures in them).
+ *
+ * @throws {RivuletError} the other broker's error; `partition_unavailable` when it cannot be reached or times out
+ */
+export async function callBrokerFor(broker: ClusterBroker, call: BrokerCall): Promise<{ body: Uint8Array; headers: Headers }> {
   const host = broker.host.includes(":") ? `[${broker.host}]` : broker.host;
   const headers = new Headers({ accept: call.accept, [forwardedHeader]: String(call.from) });
   if (call.contentType) headers.set("content-type", call.contentType);
@@ -58,7 +70,7 @@ export async function callBroker(broker: ClusterBroker, call: BrokerCall): Promi
     if (call.signal?.aborted) throw call.signal.reason;
     throw new RivuletError("partition_unavailable", `broker ${broker.id} could not be reached over HTTP: ${error instanceof Error ? error.name : "error"}`, { broker: broker.id });
   }
-  if (response.ok) return body;
+  if (response.ok) return { body, headers: response.headers };
   throw problemError(broker.id, response.status, body);
 }
 

@@ -16,10 +16,11 @@ import { MetadataCache } from "../membership/metadata-cache.ts";
 import type { BrokerInfo } from "../membership/metadata-records.ts";
 import { Controller, type ControllerEvent, type InternalTopic } from "../controller/controller.ts";
 import { TopicRequester, requestPrefix } from "../controller/topic-requests.ts";
+import { type DeadBrokerEvent, DeadBrokerDetector } from "../controller/dead-broker-detector.ts";
 import { alterIsr } from "../reconciler/alter-isr.ts";
 import type { ReplicaManager, ReplicationEnv } from "../reconciler/replica-manager-api.ts";
 import { type LocalTopics, type ReconcilerEvent, ReplicaReconciler } from "../reconciler/replica-reconciler.ts";
-import type { ClusterBroker, ClusterView, PartitionLeadership } from "./cluster-view.ts";
+import type { ClusterBroker, ClusterView, PartitionLeadership, PartitionRef } from "./cluster-view.ts";
 
 /** How to join a cluster. */
 export interface ClusterNodeOptions {
@@ -45,6 +46,8 @@ export interface ClusterNodeOptions {
   onFenced?: (reason: { message: string }) => void;
   /** Called when the broker has registered anew after fencing, with its new broker epoch. */
   onRejoined?: (brokerEpoch: number) => void;
+  /** Hears this broker revoke the lease of another broker it found dead (see {@link DeadBrokerDetector}). */
+  onDeadBroker?: (event: DeadBrokerEvent) => void;
 }
 
 /** The parts bound to one registration (one broker epoch); rebuilt when the broker rejoins. */
@@ -54,6 +57,7 @@ interface Membership {
   controller: Controller;
   requester: TopicRequester;
   reconciler: ReplicaReconciler;
+  deadBrokers: DeadBrokerDetector;
 }
 
 /**
@@ -81,6 +85,7 @@ export class ClusterNode {
   readonly #stop = new AbortController();
   #member!: Membership;
   #rejoining: Promise<void> | null = null;
+  #leaderElections = 0;
   #closing: Promise<void> | null = null;
 
   private constructor(options: ClusterNodeOptions, etcd: EtcdClient, cache: MetadataCache, limits: Limits, registration: BrokerRegistration) {
@@ -149,6 +154,14 @@ export class ClusterNode {
     return this.#member.reconciler;
   }
 
+  /**
+   * Leader elections the controller made while on this broker (a partition given a leader: after
+   * its leader died, an unclean one, or the preferred leader back), as Kafka's controller counts them.
+   */
+  get leaderElections(): number {
+    return this.#leaderElections;
+  }
+
   /** Resolves once the broker, fenced, has registered again (at once if it is not fenced). */
   async rejoined(): Promise<void> {
     while (this.#rejoining) await this.#rejoining;
@@ -206,9 +219,15 @@ export class ClusterNode {
     const options = this.#options;
     const limits = this.limits;
     const election = new ControllerElection(registration, { backoffMinMs: limits.etcdRetryBackoffMinMs, backoffMaxMs: limits.etcdRetryBackoffMaxMs });
-    const controller = new Controller(registration, election, this.cache, { internalTopics: options.internalTopics, limits, onEvent: options.onControllerEvent });
+    const onEvent = (event: ControllerEvent) => {
+      if (event.type === "leader" && event.kind !== "isr" && event.state.leader >= 0) this.#leaderElections++;
+      options.onControllerEvent?.(event);
+    };
+    const controller = new Controller(registration, election, this.cache, { internalTopics: options.internalTopics, limits, onEvent });
     const reconciler = new ReplicaReconciler(registration, this.cache, this.replicas, options.localTopics, options.onReconcilerEvent);
-    this.#member = { registration, election, controller, requester: new TopicRequester(registration, limits), reconciler };
+    // A broker killed outright is fenced as soon as its death is certain, not after its lease TTL.
+    const deadBrokers = new DeadBrokerDetector(registration, this.cache, { limits, onEvent: options.onDeadBroker });
+    this.#member = { registration, election, controller, requester: new TopicRequester(registration, limits), reconciler, deadBrokers };
     registration.onFenced((reason) => {
       if (this.#stop.signal.aborted) return;
       options.onFenced?.(reason);
@@ -219,9 +238,11 @@ export class ClusterNode {
     controller.start();
     election.start();
     reconciler.start();
+    deadBrokers.start();
   }
 
   async #dismantle(member: Membership): Promise<void> {
+    await member.deadBrokers.close();
     await member.reconciler.close();
     await member.controller.close();
     await member.election.close();
@@ -275,6 +296,17 @@ function cacheView(cache: MetadataCache, brokerId: number): ClusterView {
       const replicas = cache.topic(topic)?.replicas[partition];
       if (!state || !replicas) return undefined;
       return { leader: state.leader, leader_epoch: state.leader_epoch, replicas: [...replicas], isr: [...state.isr] };
+    },
+    partitions: () => {
+      const all: PartitionRef[] = [];
+      for (const topic of cache.topics()) {
+        const states = cache.partitions(topic.name);
+        topic.replicas.forEach((replicas, partition) => {
+          const state = states.get(partition);
+          if (state) all.push({ topic: topic.name, partition, leader: state.leader, leader_epoch: state.leader_epoch, replicas: [...replicas], isr: [...state.isr] });
+        });
+      }
+      return all;
     },
   };
 }

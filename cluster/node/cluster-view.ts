@@ -43,7 +43,12 @@ export interface ClusterView {
   partition(topic: string, partition: number): PartitionLeadership | undefined;
   /** Partition moves, drain and rebalance (absent on a broker running alone). */
   readonly admin?: ClusterAdminApi;
+  /** Every partition the cluster knows, with its leadership (a broker alone: none, so absent). */
+  partitions?(): PartitionRef[];
 }
+
+/** A partition named, with its replicas and leadership. */
+export type PartitionRef = PartitionLeadership & { topic: string; partition: number };
 
 /**
  * The view of a broker running alone: one broker, its own controller and the leader of every

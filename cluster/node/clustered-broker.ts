@@ -150,6 +150,7 @@ export class ClusteredBroker implements BrokerApi {
     brokers: () => this.#node?.view.brokers() ?? [],
     partition: (topic, partition) => this.#node?.view.partition(topic, partition),
     admin: new ClusterAdmin(() => this.node),
+    partitions: () => this.#node?.view.partitions?.() ?? [],
   };
 
   get node(): ClusterNode {

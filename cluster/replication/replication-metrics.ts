@@ -32,4 +32,9 @@ export interface ReplicationSnapshot extends ReplicationMetrics {
   /** Largest lag over `replicaLag`. */
   maxLagRecords: number;
   maxLagMs: number;
+  /** Set by a broker in an etcd cluster: leader elections its controller role made (Kafka's LeaderElectionRateAndTimeMs count). */
+  leaderElections?: number;
+  /** Set by a broker in an etcd cluster: the cluster's partitions without a live leader, and with a short ISR, as its metadata shows them. */
+  clusterLeaderlessPartitions?: number;
+  clusterUnderReplicatedPartitions?: number;
 }

@@ -10,13 +10,27 @@ import { readRequestBody } from "../../runtime/request-body.ts";
 import { RivuletError } from "../../core/errors.ts";
 import type { HttpContext } from "../context.ts";
 import { partitionParam, topicParam } from "../openapi/schemas.ts";
-import { parsePartition, parseTopic } from "../params.ts";
+import { parseBoundedInt, parseOffset, parsePartition, parseTopic } from "../params.ts";
 import { replyWith } from "../reply.ts";
+import { batchReadHeaders, forwardedHeader } from "../../cluster/node/broker-http.ts";
+import { validateTopicName } from "../../core/topic-name.ts";
+import type { Context } from "hono";
+
+/**
+ * The path's topic; another broker of the cluster (the Durable Streams coordinator) may also
+ * name an internal topic, as it reads and writes stream topics at their leaders.
+ */
+function batchTopic(c: Context): string {
+  const raw = c.req.param("topic");
+  if (c.req.header(forwardedHeader) === undefined) return parseTopic(raw);
+  validateTopicName(raw, { internal: true });
+  return raw!;
+}
 import type { Router } from "../router.ts";
 
 const integer = (description: string) => ({ type: "integer", description });
 
-/** Declares the batch-append route. */
+/** Declares the batch-append route and the batch-read route. */
 export function batchRoutes(router: Router, ctx: HttpContext): void {
   const { limits } = ctx.options;
   router.route({
@@ -27,7 +41,7 @@ export function batchRoutes(router: Router, ctx: HttpContext): void {
     access: { access: "write", topic: "path" }, params: [topicParam, partitionParam],
     responses: { 200: { description: "Where the batches landed", schema: { type: "object", properties: { base_offset: integer("Offset of the first record"), last_offset: integer("Offset of the last record"), log_append_time: integer("-1 for CreateTime topics"), log_start_offset: integer("The partition's log start offset") } } } },
   }, async (c) => {
-    const topic = parseTopic(c.req.param("topic"));
+    const topic = batchTopic(c);
     const partition = parsePartition(c.req.param("p"));
     const type = c.req.header("content-type")?.split(";")[0].trim().toLowerCase();
     if (type !== "application/octet-stream") throw new RivuletError("unsupported_media_type", "record batches are sent as application/octet-stream");
@@ -35,5 +49,31 @@ export function batchRoutes(router: Router, ctx: HttpContext): void {
     if (body.byteLength === 0) throw new RivuletError("invalid_request", "the body holds no record batch");
     const result = await ctx.broker.appendBatch(topic, partition, body, { acks: "all" });
     return replyWith({ base_offset: result.baseOffset, last_offset: result.lastOffset, log_append_time: result.logAppendTime, log_start_offset: result.logStartOffset }, "json");
+  });
+
+  router.route({
+    method: "get", path: "/v1/topics/:topic/partitions/:p/batches", operationId: "readBatches", tag: "records",
+    summary: "Read stored Kafka record batches (v2) of one partition (used between the brokers of a cluster)",
+    description: "The body is whole stored batches from `offset` (the first may start before it), read_uncommitted, as a Kafka Fetch returns them (`application/octet-stream`); " +
+      "`rivulet-offset`, `rivulet-high-watermark`, `rivulet-last-stable-offset` and `rivulet-log-start-offset` give the offsets. With `wait_ms`, waits for records at `offset` when none are there yet.",
+    access: { access: "read", topic: "path" }, params: [topicParam, partitionParam],
+    responses: { 200: { description: "Stored batches", mediaType: "application/octet-stream" } },
+  }, async (c) => {
+    const topic = batchTopic(c);
+    const partition = parsePartition(c.req.param("p"));
+    const offset = parseOffset(c.req.query("offset"), "earliest");
+    const maxBytes = parseBoundedInt(c.req.query("max_bytes"), "max_bytes", limits.fetchBytesMax, limits.fetchBytesMax);
+    const waitMs = parseBoundedInt(c.req.query("wait_ms"), "wait_ms", 0, limits.fetchWaitMsMax);
+    const result = await ctx.broker.fetchBatches(topic, partition, { offset, maxBytes: Math.max(1, maxBytes), waitMs, signal: c.req.raw.signal });
+    return new Response(result.batches as unknown as BodyInit, {
+      status: 200,
+      headers: {
+        "content-type": "application/octet-stream",
+        [batchReadHeaders.offset]: String(result.offset),
+        [batchReadHeaders.highWatermark]: String(result.highWatermark),
+        [batchReadHeaders.lastStableOffset]: String(result.lastStableOffset),
+        [batchReadHeaders.logStartOffset]: String(result.logStartOffset),
+      },
+    });
   });
 }

@@ -127,6 +127,8 @@ export const defaultLimits = {
   transactionPartitionsMax: 10_000,
   /** Wait before retrying a transaction's commit or abort markers that could not be written (a partition restarting). */
   transactionMarkerRetryMs: 500,
+  /** Longest a coordinator retries one write to `__transaction_state` (a deposed leader's give up, answering not_coordinator). */
+  transactionStateWriteTimeoutMs: 30_000,
 
   // Groups
   /** Members in one consumer group. */

@@ -11,6 +11,8 @@ import type { Producer, ProducerOptions } from "../broker/producer.ts";
 import { Broker as GroupsBroker, consumerGroups } from "../groups/broker.ts";
 import type { GroupCoordinator } from "../groups/group-coordinator.ts";
 import { TransactionCoordinator } from "./transaction-coordinator.ts";
+import { TransactionCoordinators, type RemoteProduceCheck } from "./transaction-coordinators.ts";
+import type { TxnMarker } from "../broker/types.ts";
 import { TransactionLog, TRANSACTION_STATE_TOPIC } from "./transaction-log.ts";
 import { TransactionalProducer, type TransactionalProducerOptions } from "./transactional-producer.ts";
 
@@ -30,6 +32,27 @@ function transactionalParts(): { factory: GroupsFactory; built(): { host: Groups
   return { factory, built: () => ({ host: host!, groups: groups! }) };
 }
 
+/** Options of {@link Broker.open}. */
+export interface TransactionalBrokerOptions extends BrokerOptions {
+  /**
+   * "standalone" (default): this broker coordinates every transactional id and recovers them
+   * from its `__transaction_state` at once. "cluster": it coordinates nothing until the cluster
+   * floor tells it which `__transaction_state` partitions it leads ({@link Broker.useTransactionCluster}),
+   * so a restarted member of a cluster never recovers transactions from a replica it no longer leads.
+   */
+  transactionCoordination?: "standalone" | "cluster";
+}
+
+/** How a clustered broker's transaction coordinators reach the rest of the cluster (cluster/node/clustered-broker.ts). */
+export interface TransactionClusterRouting {
+  /** Writes markers at each partition's leader, here or on another broker. */
+  writeTxnMarkers(markers: TxnMarker[]): Promise<void>;
+  /** `__transaction_state`'s partition count in the cluster (undefined while it does not exist). */
+  partitions(): number | undefined;
+  /** KIP-890's check asked of another broker's coordinator (null: epochs only). */
+  remoteProduceCheck: RemoteProduceCheck | null;
+}
+
 /**
  * A Rivulet broker in this process, with consumer groups and transactions.
  *
@@ -45,38 +68,54 @@ function transactionalParts(): { factory: GroupsFactory; built(): { host: Groups
  * ```
  */
 export class Broker extends GroupsBroker {
-  #transactions!: TransactionCoordinator;
+  #transactions!: TransactionCoordinators;
+  #cluster: TransactionClusterRouting | null = null;
 
   /**
-   * Starts the supervisor and workers, the group coordinator and the transaction coordinator,
-   * which loads `__transaction_state` and recovers in the background: transactional requests
-   * wait for it.
+   * Starts the supervisor and workers, the group coordinator and the transaction coordinators;
+   * alone, they load `__transaction_state` and recover in the background (transactional
+   * requests wait for it).
    */
-  static override async open(options: BrokerOptions): Promise<Broker> {
+  static override async open(options: TransactionalBrokerOptions): Promise<Broker> {
     const { limits, supervisor } = await GroupsBroker.startSupervisor(options);
     const parts = transactionalParts();
     const broker = new Broker(options, limits, supervisor, parts.factory);
     const { host, groups } = parts.built();
-    broker.#transactions = new TransactionCoordinator({
-      store: new TransactionLog(broker, host.producer),
-      host: {
-        writeTxnMarkers: (markers) => broker.writeTxnMarkers(markers),
-        allocateProducerId: () => broker.allocateProducerId(),
-        commitTransactionOffsets: (groupId, offsets) => groups.commitTransactionOffsets(groupId, offsets),
-        checkGroupMember: (groupId, generationId, memberId, offsets) => groups.checkTransactionMember(groupId, generationId, memberId, offsets),
-        partitionsOf: host.partitionsOf,
-      },
-      clock: broker.clock,
-      limits,
+    broker.#transactions = new TransactionCoordinators({
+      partitions: () => broker.#cluster ? broker.#cluster.partitions() : host.partitionsOf(TRANSACTION_STATE_TOPIC),
+      create: (partition, coordinatorEpoch) => new TransactionCoordinator({
+        // its own producer, so a deposed coordinator's writes give up within transactionStateWriteTimeoutMs
+        store: new TransactionLog(broker, broker.producer({ idempotent: true, deliveryTimeoutMs: limits.transactionStateWriteTimeoutMs }), partition),
+        host: {
+          coordinatorEpoch,
+          writeTxnMarkers: (markers) => broker.#cluster ? broker.#cluster.writeTxnMarkers(markers) : broker.writeTxnMarkers(markers),
+          allocateProducerId: () => broker.allocateProducerId(),
+          commitTransactionOffsets: (groupId, offsets) => groups.commitTransactionOffsets(groupId, offsets),
+          checkGroupMember: (groupId, generationId, memberId, offsets) => groups.checkTransactionMember(groupId, generationId, memberId, offsets),
+          partitionsOf: host.partitionsOf,
+        },
+        clock: broker.clock,
+        limits,
+      }),
     });
     await broker.startGroups();
-    broker.#transactions.load().catch(() => {}); // its error reaches the transactional requests, which await the load themselves
+    if (options.transactionCoordination !== "cluster") broker.#transactions.standalone();
     return broker;
   }
 
-  /** The transaction coordinator (the Kafka listener's transaction APIs use it). */
-  get transactions(): TransactionCoordinator {
+  /** The transaction coordinators (the Kafka listener's transaction APIs use them). */
+  get transactions(): TransactionCoordinators {
     return this.#transactions;
+  }
+
+  /**
+   * Makes this broker a cluster member for transactions: the coordinators it runs alone stop,
+   * markers go to each partition's leader through `routing`, and from now on the caller says
+   * which `__transaction_state` partitions it leads (TransactionCoordinators.becomeLeader / resign).
+   */
+  async useTransactionCluster(routing: TransactionClusterRouting): Promise<void> {
+    this.#cluster = routing;
+    await this.#transactions.useCluster(routing.remoteProduceCheck);
   }
 
   /** A transactional producer (`transactionalId` given) or a plain / idempotent one. */
@@ -87,7 +126,7 @@ export class Broker extends GroupsBroker {
     return super.producer(options as ProducerOptions | undefined);
   }
 
-  /** Stops the transaction coordinator's timers, then closes the broker. */
+  /** Stops the transaction coordinators' timers, then closes the broker. */
   override async close(): Promise<void> {
     await this.#transactions.close();
     await super.close();
@@ -100,4 +139,5 @@ export class Broker extends GroupsBroker {
 }
 
 export type { BrokerOptions };
+export { TransactionCoordinators } from "./transaction-coordinators.ts";
 export { TransactionalProducer, type TransactionalProducerOptions, type Transaction } from "./transactional-producer.ts";

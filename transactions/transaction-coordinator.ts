@@ -90,6 +90,26 @@ export interface TransactionalRequest {
 }
 
 /**
+ * What the front ends and the programmatic producer use of a broker's transaction coordination:
+ * one {@link TransactionCoordinator}, or the per-partition set of them a broker runs
+ * (transaction-coordinators.ts), which routes each request by transactional id.
+ */
+export interface TransactionCoordinatorApi {
+  initProducerId(options: InitProducerIdOptions): Promise<TransactionalIdentity>;
+  addPartitions(request: TransactionalRequest, partitions: TopicPartition[]): Promise<void>;
+  addOffsets(request: TransactionalRequest, groupId: string): Promise<void>;
+  txnOffsetCommit(request: TransactionalRequest, groupId: string, offsets: OffsetCommitEntry[], member?: TransactionGroupMember): Promise<void>;
+  endTxn(request: TransactionalRequest, commit: boolean): Promise<void>;
+  /** KIP-890's check: throws at once, or (a coordinator on another broker) answers with a promise. */
+  checkProduce(request: TransactionalRequest, topic: string, partition: number): Promise<void> | void;
+  load(): Promise<void>;
+  readonly loaded: boolean;
+  describe(transactionalId: string): TransactionMetadata | undefined;
+  list(): TransactionMetadata[];
+  onChange(listener: (meta: TransactionMetadata) => void): () => void;
+}
+
+/**
  * Implements the coordinator side of Kafka's transactions.
  *
  * @example
@@ -103,7 +123,7 @@ export interface TransactionalRequest {
  * await coordinator.endTxn(tx, true);
  * ```
  */
-export class TransactionCoordinator {
+export class TransactionCoordinator implements TransactionCoordinatorApi {
   #store: TransactionStore;
   #host: TransactionHost;
   #clock: Clock;
@@ -330,7 +350,10 @@ export class TransactionCoordinator {
     }
   }
 
-  /** Stops timers and refuses further requests; transactions stay as stored and recover on the next load. */
+  /**
+   * Stops timers and refuses further requests (`not_coordinator`); transactions stay as stored
+   * and recover on the next load (by this broker or the partition's next leader).
+   */
   async close(): Promise<void> {
     this.#closed = true;
     for (const handle of [...this.#timeouts.values(), ...this.#retries.values()]) this.#timers.cancel(handle);
@@ -350,7 +373,7 @@ export class TransactionCoordinator {
   }
 
   async #ready(): Promise<void> {
-    if (this.#closed) throw new RivuletError("closed", "the transaction coordinator is closed");
+    if (this.#closed) throw notCoordinator();
     if (!this.#loaded) await this.load();
   }
 
@@ -367,7 +390,7 @@ export class TransactionCoordinator {
 
   /** The id's metadata after checking that the request's producer holds it. */
   #producer(request: TransactionalRequest): TransactionMetadata {
-    if (this.#closed) throw new RivuletError("closed", "the transaction coordinator is closed");
+    if (this.#closed) throw notCoordinator();
     const meta = this.#txns.get(request.transactionalId);
     if (!meta || meta.producerId !== request.producerId) throw unknownProducerMapping(request.transactionalId, request.producerId);
     this.#checkOwner(meta, request.principal);
@@ -503,6 +526,11 @@ export class TransactionCoordinator {
     if (handle) this.#timers.cancel(handle);
     timers.delete(id);
   }
+}
+
+/** A request reached a coordinator that closed: it lost its `__transaction_state` partition (or the broker is closing). */
+function notCoordinator(): RivuletError {
+  return new RivuletError("not_coordinator", "this transaction coordinator stopped coordinating (its partition moved, or the broker is closing): find the coordinator again");
 }
 
 function tooManyPartitions(limits: Limits): RivuletError {

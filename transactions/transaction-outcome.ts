@@ -10,11 +10,14 @@ import type { OffsetCommitEntry } from "../broker/group-api.ts";
 import type { TxnMarker } from "../broker/types.ts";
 import type { TransactionMetadata } from "./transaction-metadata.ts";
 
-/** The coordinator's epoch in every marker: one broker owns `__transaction_state` for good. */
-export const COORDINATOR_EPOCH = 0;
-
 /** What writing an outcome needs from the broker. */
 export interface OutcomeHost {
+  /**
+   * The coordinator's epoch, carried in every marker: the leader epoch of the
+   * `__transaction_state` partition it coordinates (0 for a broker alone), so a partition
+   * leader can tell a newer coordinator's markers from a deposed one's.
+   */
+  readonly coordinatorEpoch: number;
   writeTxnMarkers(markers: TxnMarker[]): Promise<void>;
   /** Commits a transaction's offsets to a group, bypassing membership (TxnOffsetCommit checked it). */
   commitTransactionOffsets(groupId: string, offsets: OffsetCommitEntry[]): Promise<void>;
@@ -33,7 +36,7 @@ export async function writeOutcome(host: OutcomeHost, meta: TransactionMetadata,
   const commit = meta.state === "PrepareCommit";
   const live = meta.partitions.filter((p) => p.partition < (host.partitionsOf(p.topic) ?? 0) && !written.has(`${p.topic}\0${p.partition}`));
   const results = await Promise.allSettled(live.map(async ({ topic, partition }) => {
-    await host.writeTxnMarkers([{ topic, partition, producerId: meta.producerId, producerEpoch: meta.producerEpoch, coordinatorEpoch: COORDINATOR_EPOCH, commit }]);
+    await host.writeTxnMarkers([{ topic, partition, producerId: meta.producerId, producerEpoch: meta.producerEpoch, coordinatorEpoch: host.coordinatorEpoch, commit }]);
     written.add(`${topic}\0${partition}`);
   }));
   const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");

@@ -24,11 +24,11 @@ import type {
   BrokerApi, BrokerHealth, CreateTopicOptions, FetchBatchesResult, FetchOptions, FetchResult, OffsetSpec, ProduceOptions, ProducerRecord,
   RecordMetadata, TopicDescription, WorkerStatus, AppendBatchResult, Acks, Isolation, TxnMarker,
 } from "../../broker/types.ts";
-import type { TransactionCoordinator } from "../../transactions/transaction-coordinator.ts";
+import type { TransactionCoordinatorApi } from "../../transactions/transaction-coordinator.ts";
 
 /** The local broker's transaction coordinator, when it has one (the public `Broker`). */
 interface LocalExtras {
-  readonly transactions?: TransactionCoordinator;
+  readonly transactions?: TransactionCoordinatorApi;
 }
 import type { GroupCoordinatorApi } from "../../broker/group-api.ts";
 import { localTopicConfig } from "../controller/cluster-topic-config.ts";
@@ -277,7 +277,7 @@ export class ClusteredBroker implements BrokerApi {
   }
 
   /** The local broker's transaction coordinator, for the Kafka listener (transactions are not clustered yet). */
-  get transactions(): TransactionCoordinator | undefined {
+  get transactions(): TransactionCoordinatorApi | undefined {
     return (this.#local as BrokerApi & LocalExtras).transactions;
   }
 

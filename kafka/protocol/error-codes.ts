@@ -138,6 +138,7 @@ const byRivuletCode: Readonly<Record<ErrorCode, KafkaErrorName>> = {
   not_enough_replicas_after_append: "NOT_ENOUGH_REPLICAS_AFTER_APPEND",
   concurrent_transactions: "CONCURRENT_TRANSACTIONS",
   invalid_producer_id_mapping: "INVALID_PRODUCER_ID_MAPPING",
+  not_coordinator: "NOT_COORDINATOR",
   invalid_transaction_timeout: "INVALID_TRANSACTION_TIMEOUT",
   invalid_replication_factor: "INVALID_REPLICATION_FACTOR",
   store_full: "UNKNOWN_SERVER_ERROR",

@@ -49,6 +49,8 @@ export interface TransactionClusterRouting {
   writeTxnMarkers(markers: TxnMarker[]): Promise<void>;
   /** `__transaction_state`'s partition count in the cluster (undefined while it does not exist). */
   partitions(): number | undefined;
+  /** A topic's partition count in the cluster (undefined when it does not exist): markers go to partitions this broker holds no replica of. */
+  partitionsOf(topic: string): number | undefined;
   /** KIP-890's check asked of another broker's coordinator (null: epochs only). */
   remoteProduceCheck: RemoteProduceCheck | null;
 }
@@ -92,7 +94,7 @@ export class Broker extends GroupsBroker {
           allocateProducerId: () => broker.allocateProducerId(),
           commitTransactionOffsets: (groupId, offsets) => groups.commitTransactionOffsets(groupId, offsets),
           checkGroupMember: (groupId, generationId, memberId, offsets) => groups.checkTransactionMember(groupId, generationId, memberId, offsets),
-          partitionsOf: host.partitionsOf,
+          partitionsOf: (topic) => broker.#cluster ? broker.#cluster.partitionsOf(topic) : host.partitionsOf(topic),
         },
         clock: broker.clock,
         limits,

@@ -102,6 +102,8 @@ export interface TransactionCoordinatorApi {
   endTxn(request: TransactionalRequest, commit: boolean): Promise<void>;
   /** KIP-890's check: throws at once, or (a coordinator on another broker) answers with a promise. */
   checkProduce(request: TransactionalRequest, topic: string, partition: number): Promise<void> | void;
+  /** KIP-890's check by a coordinator on this broker only (another broker's partition leader asks); `not_coordinator` when none here has the id. */
+  verifyHere(request: TransactionalRequest, topic: string, partition: number): void;
   load(): Promise<void>;
   readonly loaded: boolean;
   describe(transactionalId: string): TransactionMetadata | undefined;
@@ -348,6 +350,11 @@ export class TransactionCoordinator implements TransactionCoordinatorApi {
     if (meta.state !== "Ongoing" || !hasPartition(meta.partitions, topic, partition)) {
       throw invalidState(request.transactionalId, `produce to ${topic}-${partition} (not added to its transaction)`, meta);
     }
+  }
+
+  /** {@link checkProduce}: this coordinator is the only one. */
+  verifyHere(request: TransactionalRequest, topic: string, partition: number): void {
+    this.checkProduce(request, topic, partition);
   }
 
   /**

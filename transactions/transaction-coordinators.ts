@@ -183,6 +183,16 @@ export class TransactionCoordinators implements TransactionCoordinatorApi {
     return this.#remoteCheck?.(request, topic, partition) ?? undefined;
   }
 
+  /**
+   * KIP-890's check by this broker's coordinator of the id, for another broker's partition
+   * leader; never asks further.
+   *
+   * @throws {RivuletError} `not_coordinator` when this broker does not coordinate the id, else as TransactionCoordinator.checkProduce
+   */
+  verifyHere(request: TransactionalRequest, topic: string, partition: number): void {
+    this.coordinatorFor(request.transactionalId).checkProduce(request, topic, partition);
+  }
+
   /** Resolves once every coordinator here has loaded its partition. */
   async load(): Promise<void> {
     await Promise.all([...this.#owned.values()].map((o) => o.coordinator.load()));

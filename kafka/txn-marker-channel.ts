@@ -18,6 +18,9 @@ import { apiKeys } from "./protocol/api-keys.ts";
 import { kafkaErrors } from "./protocol/error-codes.ts";
 import { decodeResponse as decodeMarkersResponse, encodeRequest as encodeMarkersRequest } from "./protocol/write-txn-markers/v0.ts";
 import { decodeVerifyResponse, encodeVerifyRequest, verifyVersion } from "./protocol/add-partitions-to-txn/v4.ts";
+import { decodeResponse as decodeOffsetsResponse, encodeRequest as encodeOffsetsRequest } from "./protocol/txn-offset-commit/v3.ts";
+import type { OffsetCommitEntry } from "../broker/group-api.ts";
+import type { TransactionalRequest } from "../transactions/transaction-coordinator.ts";
 import { LeaderSocket } from "./replica-client/leader-socket.ts";
 import { saslLogin } from "./replica-client/sasl-client.ts";
 
@@ -98,6 +101,29 @@ export class TxnMarkerChannel implements TxnInterBroker {
     const code = answer.transactions.find((t) => t.transactionalId === verification.transactionalId)
       ?.topics.find((t) => t.name === verification.topic)?.partitions.find((p) => p.partitionIndex === verification.partition)?.errorCode;
     return code === undefined ? "partition_unavailable" : codeOf(code);
+  }
+
+  /**
+   * Forwards a transaction's offsets, checked by this broker as the group's coordinator, to the
+   * transactional id's coordinator at `endpoint` (TxnOffsetCommit v3, generation -1: the member
+   * was checked here); null when staged, else the first partition's error.
+   */
+  async txnOffsetCommit(endpoint: { host: string; port: number }, request: TransactionalRequest, groupId: string, offsets: OffsetCommitEntry[]): Promise<ErrorCode | null> {
+    const topics = new Map<string, OffsetCommitEntry[]>();
+    for (const o of offsets) topics.set(o.topic, [...(topics.get(o.topic) ?? []), o]);
+    const body = {
+      transactionalId: request.transactionalId, groupId, producerId: request.producerId, producerEpoch: request.producerEpoch,
+      generationId: -1, memberId: "", groupInstanceId: null,
+      topics: [...topics].map(([name, list]) => ({
+        name,
+        partitions: list.map((o) => ({ partitionIndex: o.partition, committedOffset: o.offset, committedLeaderEpoch: -1, committedMetadata: o.metadata ?? null })),
+      })),
+    };
+    const reader = await this.#request(endpoint, apiKeys.TxnOffsetCommit, 3, (w) => encodeOffsetsRequest(w, body));
+    for (const topic of decodeOffsetsResponse(reader).topics) {
+      for (const p of topic.partitions) if (p.errorCode !== kafkaErrors.NONE) return codeOf(p.errorCode);
+    }
+    return null;
   }
 
   /** Drops every connection. */

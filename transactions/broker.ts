@@ -11,17 +11,17 @@ import type { Producer, ProducerOptions } from "../broker/producer.ts";
 import { Broker as GroupsBroker, consumerGroups } from "../groups/broker.ts";
 import type { GroupCoordinator } from "../groups/group-coordinator.ts";
 import { TransactionCoordinator } from "./transaction-coordinator.ts";
-import { TransactionCoordinators, type RemoteProduceCheck } from "./transaction-coordinators.ts";
+import { TransactionCoordinators, type ClusterOffsets, type RemoteProduceCheck } from "./transaction-coordinators.ts";
 import type { TxnMarker } from "../broker/types.ts";
 import { TransactionLog, TRANSACTION_STATE_TOPIC } from "./transaction-log.ts";
 import { TransactionalProducer, type TransactionalProducerOptions } from "./transactional-producer.ts";
 
 /** The groups factory, with `__transaction_state` among the internal topics, remembering what it built. */
-function transactionalParts(): { factory: GroupsFactory; built(): { host: GroupsHost; groups: GroupCoordinator } } {
+function transactionalParts(statePartitions: number): { factory: GroupsFactory; built(): { host: GroupsHost; groups: GroupCoordinator } } {
   let host: GroupsHost | undefined;
   let groups: GroupCoordinator | undefined;
   const factory: GroupsFactory = {
-    topics: [...consumerGroups.topics, { name: TRANSACTION_STATE_TOPIC, config: { "cleanup.policy": "compact" } }],
+    topics: [...consumerGroups.topics, { name: TRANSACTION_STATE_TOPIC, config: { "cleanup.policy": "compact" }, partitions: statePartitions }],
     create(h) {
       host = h;
       const created = consumerGroups.create(h);
@@ -53,6 +53,17 @@ export interface TransactionClusterRouting {
   partitionsOf(topic: string): number | undefined;
   /** KIP-890's check asked of another broker's coordinator (null: epochs only). */
   remoteProduceCheck: RemoteProduceCheck | null;
+  /** How a transaction's offsets travel between the groups' coordinator and the id's coordinator. */
+  offsets: ClusterOffsets & {
+    /**
+     * At a commit, when another broker coordinates the groups: sends it the transaction's marker
+     * for `__consumer_offsets` partition 0 (it commits the offsets it holds) and resolves true;
+     * false when this broker coordinates the groups (the offsets are committed here).
+     */
+    commitElsewhere(txn: { producerId: number; producerEpoch: number; coordinatorEpoch: number }): Promise<boolean>;
+    /** At an abort: the same with an abort marker (the groups' coordinator drops the offsets it holds); nothing when this broker coordinates the groups. */
+    abortElsewhere(txn: { producerId: number; producerEpoch: number; coordinatorEpoch: number }): Promise<void>;
+  };
 }
 
 /**
@@ -80,10 +91,16 @@ export class Broker extends GroupsBroker {
    */
   static override async open(options: TransactionalBrokerOptions): Promise<Broker> {
     const { limits, supervisor } = await GroupsBroker.startSupervisor(options);
-    const parts = transactionalParts();
+    // a cluster member's __transaction_state is the cluster's: several partitions, led by several brokers
+    const parts = transactionalParts(options.transactionCoordination === "cluster" ? limits.transactionStatePartitions : 1);
     const broker = new Broker(options, limits, supervisor, parts.factory);
     const { host, groups } = parts.built();
     broker.#transactions = new TransactionCoordinators({
+      groups: {
+        commit: (groupId, offsets) => groups.commitTransactionOffsets(groupId, offsets),
+        checkMember: (groupId, generationId, memberId, offsets) => groups.checkTransactionMember(groupId, generationId, memberId, offsets),
+      },
+      pendingOffsetsMax: limits.transactionalIdsMax,
       partitions: () => broker.#cluster ? broker.#cluster.partitions() : host.partitionsOf(TRANSACTION_STATE_TOPIC),
       create: (partition, coordinatorEpoch) => new TransactionCoordinator({
         // its own producer, so a deposed coordinator's writes give up within transactionStateWriteTimeoutMs
@@ -92,7 +109,13 @@ export class Broker extends GroupsBroker {
           coordinatorEpoch,
           writeTxnMarkers: (markers) => broker.#cluster ? broker.#cluster.writeTxnMarkers(markers) : broker.writeTxnMarkers(markers),
           allocateProducerId: () => broker.allocateProducerId(),
-          commitTransactionOffsets: (groupId, offsets) => groups.commitTransactionOffsets(groupId, offsets),
+          commitTransactionOffsets: async (groupId, offsets, txn) => {
+            if (broker.#cluster && await broker.#cluster.offsets.commitElsewhere(txn)) return;
+            await groups.commitTransactionOffsets(groupId, offsets);
+          },
+          dropTransactionOffsets: async (txn) => {
+            if (broker.#cluster) await broker.#cluster.offsets.abortElsewhere(txn);
+          },
           checkGroupMember: (groupId, generationId, memberId, offsets) => groups.checkTransactionMember(groupId, generationId, memberId, offsets),
           partitionsOf: (topic) => broker.#cluster ? broker.#cluster.partitionsOf(topic) : host.partitionsOf(topic),
         },
@@ -117,7 +140,7 @@ export class Broker extends GroupsBroker {
    */
   async useTransactionCluster(routing: TransactionClusterRouting): Promise<void> {
     this.#cluster = routing;
-    await this.#transactions.useCluster(routing.remoteProduceCheck);
+    await this.#transactions.useCluster(routing.remoteProduceCheck, routing.offsets);
   }
 
   /** A transactional producer (`transactionalId` given) or a plain / idempotent one. */

@@ -26,6 +26,15 @@ import type { TransactionMetadata } from "./transaction-metadata.ts";
 
 /** How the broker builds one partition's coordinator. */
 export interface CoordinatorFactory {
+  /** The local group coordinator, for offsets forwarded by {@link TransactionCoordinators.txnOffsetCommit} in a cluster. */
+  groups: {
+    /** Commits a transaction's offsets, bypassing membership (checked when they were sent). */
+    commit(groupId: string, offsets: OffsetCommitEntry[]): Promise<void>;
+    /** TxnOffsetCommit v3's membership check (generation -1: none). */
+    checkMember(groupId: string, generationId: number, memberId: string, offsets: OffsetCommitEntry[]): Promise<void>;
+  };
+  /** Most producers with offsets pending here at once (a group coordinator's share of {@link TransactionCoordinators.txnOffsetCommit}). */
+  pendingOffsetsMax: number;
   /** A coordinator over `partition` of `__transaction_state` whose markers carry `coordinatorEpoch`; not loaded yet. */
   create(partition: number, coordinatorEpoch: number): TransactionCoordinator;
   /** The partition count of `__transaction_state` (undefined while the topic does not exist). */
@@ -37,6 +46,23 @@ export interface CoordinatorFactory {
  * coordinates its transactional id (KIP-890's verification, asked of that coordinator).
  */
 export type RemoteProduceCheck = (request: TransactionalRequest, topic: string, partition: number) => Promise<void>;
+
+/**
+ * In a cluster, how a transaction's offsets reach the coordinator of its id when the group's
+ * coordinator (the leader of `__consumer_offsets` partition 0) is another broker.
+ */
+export interface ClusterOffsets {
+  /** True when this broker coordinates the groups (leads `__consumer_offsets` partition 0). */
+  coordinatesGroups(): boolean;
+  /** Stages the offsets at the transactional id's coordinator (TxnOffsetCommit over the brokers' connection). */
+  forward(request: TransactionalRequest, groupId: string, offsets: OffsetCommitEntry[]): Promise<void>;
+}
+
+/** Offsets a group coordinator holds for a producer's transaction until its commit or abort marker. */
+interface PendingOffsets {
+  producerEpoch: number;
+  byGroup: Map<string, OffsetCommitEntry[]>;
+}
 
 interface Owned {
   coordinatorEpoch: number;
@@ -61,6 +87,9 @@ export class TransactionCoordinators implements TransactionCoordinatorApi {
   #clustered = false;
   #closed = false;
   #remoteCheck: RemoteProduceCheck | null = null;
+  #clusterOffsets: ClusterOffsets | null = null;
+  /** By producer id: offsets this broker, the groups' coordinator, holds for another broker's transaction. */
+  readonly #pending = new Map<number, PendingOffsets>();
 
   constructor(factory: CoordinatorFactory) {
     this.#factory = factory;
@@ -77,9 +106,10 @@ export class TransactionCoordinators implements TransactionCoordinatorApi {
    * alone is given up (the cluster floor calls {@link becomeLeader} for those it leads), and a
    * batch for a partition here whose id another broker coordinates is checked with `remoteCheck`.
    */
-  async useCluster(remoteCheck: RemoteProduceCheck | null): Promise<void> {
+  async useCluster(remoteCheck: RemoteProduceCheck | null, offsets: ClusterOffsets | null = null): Promise<void> {
     this.#clustered = true;
     this.#remoteCheck = remoteCheck;
+    this.#clusterOffsets = offsets;
     await Promise.all([...this.#owned.keys()].map((p) => this.resign(p)));
   }
 
@@ -157,9 +187,55 @@ export class TransactionCoordinators implements TransactionCoordinatorApi {
     return this.#route(request.transactionalId, (c) => c.addOffsets(request, groupId));
   }
 
-  /** See TransactionCoordinator.txnOffsetCommit. */
-  txnOffsetCommit(request: TransactionalRequest, groupId: string, offsets: OffsetCommitEntry[], member?: TransactionGroupMember): Promise<void> {
-    return this.#route(request.transactionalId, (c) => c.txnOffsetCommit(request, groupId, offsets, member));
+  /**
+   * See TransactionCoordinator.txnOffsetCommit. In a cluster a client sends TxnOffsetCommit to
+   * the group's coordinator, which may not coordinate the transactional id (Kafka's split): this
+   * broker then checks the member, has the id's coordinator stage the offsets in the
+   * transaction's durable record ({@link ClusterOffsets.forward}) and holds them until the
+   * transaction's marker for `__consumer_offsets` comes ({@link completeGroupOffsets}): commit
+   * applies them, abort drops them.
+   *
+   * @throws {RivuletError} as TransactionCoordinator.txnOffsetCommit; `not_coordinator` when this
+   *   broker coordinates neither the id nor the groups
+   */
+  async txnOffsetCommit(request: TransactionalRequest, groupId: string, offsets: OffsetCommitEntry[], member?: TransactionGroupMember): Promise<void> {
+    const cluster = this.#clusterOffsets;
+    if (!this.#clustered || this.coordinates(request.transactionalId) || !cluster) {
+      return this.#route(request.transactionalId, (c) => c.txnOffsetCommit(request, groupId, offsets, member));
+    }
+    if (!cluster.coordinatesGroups()) throw new RivuletError("not_coordinator", `this broker coordinates neither transactional id "${request.transactionalId}" nor group "${groupId}": find the group coordinator again`, { group: groupId });
+    if (member) await this.#factory.groups.checkMember(groupId, member.generationId, member.memberId, offsets);
+    const held = this.#pending.get(request.producerId);
+    if (!held && this.#pending.size >= this.#factory.pendingOffsetsMax) {
+      throw new RivuletError("concurrent_transactions", `this group coordinator holds the offsets of ${this.#factory.pendingOffsetsMax} open transactions: retry once some end`, { limit: "transactionalIdsMax" });
+    }
+    await cluster.forward(request, groupId, offsets);
+    // the coordinator took them at this epoch; offsets held for an older epoch of the producer are stale
+    if (held && held.producerEpoch > request.producerEpoch) return;
+    const pending = held && held.producerEpoch === request.producerEpoch ? held : { producerEpoch: request.producerEpoch, byGroup: new Map<string, OffsetCommitEntry[]>() };
+    const list = pending.byGroup.get(groupId) ?? [];
+    for (const o of offsets) {
+      const at = list.findIndex((x) => x.topic === o.topic && x.partition === o.partition);
+      if (at >= 0) list[at] = { ...o };
+      else list.push({ ...o });
+    }
+    pending.byGroup.set(groupId, list);
+    this.#pending.set(request.producerId, pending);
+  }
+
+  /**
+   * The marker of a producer's transaction for `__consumer_offsets` (WriteTxnMarkers from the
+   * id's coordinator): on commit the offsets held for it at that epoch are committed to their
+   * groups; either way the offsets of that epoch and older ones are dropped. Repeating it
+   * commits nothing more.
+   */
+  async completeGroupOffsets(producerId: number, producerEpoch: number, commit: boolean): Promise<void> {
+    const pending = this.#pending.get(producerId);
+    if (!pending || pending.producerEpoch > producerEpoch) return;
+    if (commit && pending.producerEpoch === producerEpoch) {
+      for (const [groupId, offsets] of pending.byGroup) await this.#factory.groups.commit(groupId, offsets);
+    }
+    if (this.#pending.get(producerId) === pending) this.#pending.delete(producerId);
   }
 
   /** See TransactionCoordinator.endTxn. */

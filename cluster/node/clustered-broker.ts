@@ -43,7 +43,8 @@ interface ClusterableTransactions {
 
 /** Verification failures a producer retries (Kafka answers them as NOT_ENOUGH_REPLICAS, KIP-890). */
 const retriableVerification = new Set(["not_coordinator", "concurrent_transactions", "partition_unavailable", "timeout", "closed"]);
-import type { GroupCoordinatorApi } from "../../broker/group-api.ts";
+import type { GroupCoordinatorApi, OffsetCommitEntry } from "../../broker/group-api.ts";
+import { OFFSETS_TOPIC } from "../../groups/offset-log.ts";
 import { localTopicConfig } from "../controller/cluster-topic-config.ts";
 import type { TopicRequest } from "../controller/topic-requests.ts";
 import type { ClusterNode } from "./cluster-node.ts";
@@ -186,11 +187,35 @@ export class ClusteredBroker implements BrokerApi {
       }
       throw new RivuletError(code as "invalid_txn_state", `the transaction coordinator of "${request.transactionalId}" refused this batch for ${topic}/${partition} (${code})`, { transactionalId: request.transactionalId, topic, partition });
     };
+    const coordinatorEndpoint = (transactionalId: string) => {
+      const partitions = node.cache.topic(TRANSACTION_STATE_TOPIC)?.replicas.length ?? 0;
+      const leader = partitions > 0 ? leaderOf(TRANSACTION_STATE_TOPIC, transactionPartitionFor(transactionalId, partitions)) : -1;
+      return leader >= 0 && leader !== node.brokerId ? endpointOf(leader) : null;
+    };
+    const offsets = {
+      coordinatesGroups: () => leaderOf(OFFSETS_TOPIC, 0) === node.brokerId,
+      forward: async (request: TransactionalRequest, groupId: string, entries: OffsetCommitEntry[]): Promise<void> => {
+        const endpoint = coordinatorEndpoint(request.transactionalId);
+        if (!endpoint) throw new RivuletError("not_coordinator", `transactional id "${request.transactionalId}" has no live coordinator yet: retry`, { transactionalId: request.transactionalId });
+        const code = await channel.txnOffsetCommit(endpoint, request, groupId, entries).catch(() => "not_coordinator" as const);
+        if (code !== null) throw new RivuletError(code, `the transaction coordinator of "${request.transactionalId}" refused the offsets of group "${groupId}" (${code})`, { transactionalId: request.transactionalId });
+      },
+      commitElsewhere: async (txn: { producerId: number; producerEpoch: number; coordinatorEpoch: number }): Promise<boolean> => {
+        if (leaderOf(OFFSETS_TOPIC, 0) === node.brokerId) return false;
+        await writeTxnMarkers([{ topic: OFFSETS_TOPIC, partition: 0, ...txn, commit: true }]);
+        return true;
+      },
+      abortElsewhere: async (txn: { producerId: number; producerEpoch: number; coordinatorEpoch: number }): Promise<void> => {
+        if (leaderOf(OFFSETS_TOPIC, 0) === node.brokerId) return void (await local.transactions.completeGroupOffsets(txn.producerId, txn.producerEpoch, false));
+        await writeTxnMarkers([{ topic: OFFSETS_TOPIC, partition: 0, ...txn, commit: false }]);
+      },
+    };
     void local.useTransactionCluster({
       writeTxnMarkers,
       partitions: () => node.cache.topic(TRANSACTION_STATE_TOPIC)?.replicas.length,
       partitionsOf: (topic) => node.cache.topic(topic)?.replicas.length,
       remoteProduceCheck,
+      offsets,
     });
     const lead = async (partition: number, epoch: number): Promise<void> => {
       const reconciler = node.reconciler;

@@ -7,6 +7,8 @@
  */
 import type { ErrorCode } from "../../core/errors.ts";
 import type { TxnMarker } from "../../broker/types.ts";
+import type { OffsetCommitEntry } from "../../broker/group-api.ts";
+import type { TransactionalRequest } from "../../transactions/transaction-coordinator.ts";
 
 /** A transactional batch's producer and partition, to verify. */
 export interface TxnVerification {
@@ -23,5 +25,7 @@ export interface TxnInterBroker {
   writeTxnMarkers(endpoint: { host: string; port: number }, markers: TxnMarker[]): Promise<Array<ErrorCode | null>>;
   /** Asks the coordinator at `endpoint`; null when the partition is in the producer's ongoing transaction. */
   verify(endpoint: { host: string; port: number }, verification: TxnVerification): Promise<ErrorCode | null>;
+  /** Forwards a transaction's offsets (checked here, the group's coordinator) to the transactional id's coordinator at `endpoint`; null when staged. */
+  txnOffsetCommit(endpoint: { host: string; port: number }, request: TransactionalRequest, groupId: string, offsets: OffsetCommitEntry[]): Promise<ErrorCode | null>;
   close(): void;
 }

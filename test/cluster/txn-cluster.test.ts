@@ -215,5 +215,82 @@ if (!skip) {
     }
   });
 
+  test("consume-transform-produce with sendOffsets: outputs and input offsets commit together; an aborted transaction's offsets are dropped", async () => {
+    const cluster = await startCluster("txn-ctp");
+    const clients: Array<{ disconnect(): Promise<void> }> = [];
+    try {
+      await createTopic(cluster.brokers[0].url, "in");
+      await createTopic(cluster.brokers[0].url, "out");
+      const plain = cluster.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+      clients.push(plain);
+      await plain.connect();
+      for (const partition of [0, 1, 2]) {
+        await plain.send({ topic: "in", acks: -1, messages: Array.from({ length: 10 }, (_, i) => ({ value: `in-${partition}-${i}`, partition })) });
+      }
+      // a transactional id coordinated by another broker than the group's coordinator: TxnOffsetCommit
+      // reaches the group coordinator, which forwards the offsets and commits them at the marker
+      await whenMetadata(cluster.cache, () => (cluster.cache.topic(TRANSACTION_STATE_TOPIC)?.replicas.length ?? 0) > 1 && (cluster.cache.partition("__consumer_offsets", 0)?.leader ?? -1) >= 0, "__transaction_state and __consumer_offsets in the cluster");
+      const groupCoordinator = cluster.cache.partition("__consumer_offsets", 0)!.leader;
+      const transactionalId = Array.from({ length: 50 }, (_, i) => `ctp-tx-${i}`).find((id) => {
+        const c = coordinatorOf(cluster.cache, id);
+        return c !== null && c.leader !== groupCoordinator;
+      });
+      assert.ok(transactionalId, `an id whose __transaction_state partition another broker than ${groupCoordinator} leads`);
+      const producer = cluster.kafka.producer({ transactionalId, maxInFlightRequests: 1, idempotent: true });
+      clients.push(producer);
+      await producer.connect();
+      const consumer = cluster.kafka.consumer({ groupId: "ctp", readUncommitted: false, sessionTimeout: 30_000, heartbeatInterval: 1_000 });
+      clients.push(consumer);
+      await consumer.connect();
+      await consumer.subscribe({ topic: "in", fromBeginning: true });
+      let processed = 0;
+      const done = new Promise<void>((resolve, reject) => {
+        void consumer.run({
+          autoCommit: false,
+          eachBatchAutoResolve: false,
+          eachBatch: async ({ batch, resolveOffset }) => {
+            if (batch.messages.length === 0) return;
+            const transaction = await producer.transaction();
+            try {
+              for (const m of batch.messages) await transaction.send({ topic: "out", acks: -1, messages: [{ value: `out-${m.value!.toString()}`, partition: batch.partition }] });
+              await transaction.sendOffsets({ consumerGroupId: "ctp", topics: [{ topic: "in", partitions: [{ partition: batch.partition, offset: String(Number(batch.lastOffset()) + 1) }] }] });
+              await transaction.commit();
+            } catch (error) {
+              await transaction.abort().catch(() => {});
+              reject(error);
+              throw error;
+            }
+            for (const m of batch.messages) resolveOffset(m.offset);
+            processed += batch.messages.length;
+            if (processed >= 30) resolve();
+          },
+        }).catch(reject);
+      });
+      await within(done, 60_000, "30 input records processed in transactions");
+      await consumer.stop();
+      const expected = [0, 1, 2].flatMap((p) => Array.from({ length: 10 }, (_, i) => `out-in-${p}-${i}`)).sort();
+      assert.equal(await readTopic(cluster.brokers[0].url, "out", 3, "read_committed"), expected, "every input transformed once, committed");
+      const admin = cluster.kafka.admin();
+      clients.push(admin);
+      await admin.connect();
+      const committedOffsets = async () => (await admin.fetchOffsets({ groupId: "ctp", topics: ["in"] }))[0].partitions.map((p) => [p.partition, Number(p.offset)]).sort((a, b) => a[0] - b[0]);
+      assert.equal(await committedOffsets(), [[0, 10], [1, 10], [2, 10]], "the input offsets committed with the outputs");
+      // an aborted transaction's offsets are dropped; the next committed transaction commits only its own
+      const aborted = await producer.transaction();
+      await aborted.send({ topic: "out", acks: -1, messages: [{ value: "aborted", partition: 0 }] });
+      await aborted.sendOffsets({ consumerGroupId: "ctp", topics: [{ topic: "in", partitions: [{ partition: 0, offset: "999" }] }] });
+      await aborted.abort();
+      const next = await producer.transaction();
+      await next.send({ topic: "out", acks: -1, messages: [{ value: "next", partition: 1 }] });
+      await next.sendOffsets({ consumerGroupId: "ctp", topics: [{ topic: "in", partitions: [{ partition: 1, offset: "11" }] }] });
+      await next.commit();
+      assert.equal(await committedOffsets(), [[0, 10], [1, 11], [2, 10]], "the aborted offset is not committed, the next transaction's is");
+      assert.equal(await readTopic(cluster.brokers[0].url, "out", 3, "read_committed"), [...expected, "next"].sort());
+    } finally {
+      for (const c of clients.reverse()) await c.disconnect().catch(() => {});
+      await cluster.close();
+    }
+  });
+
   test.run();
 }

@@ -105,6 +105,8 @@ export interface TransactionCoordinatorApi {
   checkProduce(request: TransactionalRequest, topic: string, partition: number): Promise<void> | void;
   /** KIP-890's check by a coordinator on this broker only (another broker's partition leader asks); `not_coordinator` when none here has the id. */
   verifyHere(request: TransactionalRequest, topic: string, partition: number): void;
+  /** True when this broker coordinates the id (a single coordinator: every id). */
+  coordinates?(transactionalId: string): boolean;
   /** In a cluster: the marker for `__consumer_offsets` of another broker's transaction, whose offsets this broker (the groups' coordinator) holds. */
   completeGroupOffsets?(producerId: number, producerEpoch: number, commit: boolean): Promise<void>;
   load(): Promise<void>;

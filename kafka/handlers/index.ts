@@ -30,6 +30,7 @@ import { handleSaslHandshake } from "./sasl-handshake.ts";
 import { handleSyncGroup } from "./sync-group.ts";
 import { handleTxnOffsetCommit } from "./txn-offset-commit.ts";
 import { handleWriteTxnMarkers } from "./write-txn-markers.ts";
+import { handleDescribeTransactions, handleListTransactions } from "./describe-transactions.ts";
 
 /** The handler of each implemented API. */
 export const handlers: { readonly [N in ImplementedApi]: Handler<N> } = {
@@ -60,4 +61,6 @@ export const handlers: { readonly [N in ImplementedApi]: Handler<N> } = {
   EndTxn: handleEndTxn,
   TxnOffsetCommit: handleTxnOffsetCommit,
   WriteTxnMarkers: handleWriteTxnMarkers,
+  DescribeTransactions: handleDescribeTransactions,
+  ListTransactions: handleListTransactions,
 };

@@ -36,6 +36,8 @@ import type { AddOffsetsToTxnRequest, AddOffsetsToTxnResponse } from "./add-offs
 import type { EndTxnRequest, EndTxnResponse } from "./end-txn/types.ts";
 import type { TxnOffsetCommitRequest, TxnOffsetCommitResponse } from "./txn-offset-commit/types.ts";
 import type { WriteTxnMarkersRequest, WriteTxnMarkersResponse } from "./write-txn-markers/types.ts";
+import type { DescribeTransactionsRequest, DescribeTransactionsResponse } from "./describe-transactions/types.ts";
+import type { ListTransactionsRequest, ListTransactionsResponse } from "./list-transactions/types.ts";
 import * as produceV3 from "./produce/v3.ts";
 import * as produceV4 from "./produce/v4.ts";
 import * as produceV5 from "./produce/v5.ts";
@@ -181,6 +183,8 @@ import * as txnOffsetCommitV1 from "./txn-offset-commit/v1.ts";
 import * as txnOffsetCommitV2 from "./txn-offset-commit/v2.ts";
 import * as txnOffsetCommitV3 from "./txn-offset-commit/v3.ts";
 import * as writeTxnMarkersV0 from "./write-txn-markers/v0.ts";
+import * as describeTransactionsV0 from "./describe-transactions/v0.ts";
+import * as listTransactionsV0 from "./list-transactions/v0.ts";
 
 /** One version of one API: pure decode of its request, pure encode of its response. */
 export interface VersionCodec<Req, Res> {
@@ -234,6 +238,8 @@ export const apis = {
   EndTxn: defineApi<EndTxnRequest, EndTxnResponse>("EndTxn", 0, [endTxnV0, endTxnV1, endTxnV2, endTxnV3]),
   TxnOffsetCommit: defineApi<TxnOffsetCommitRequest, TxnOffsetCommitResponse>("TxnOffsetCommit", 0, [txnOffsetCommitV0, txnOffsetCommitV1, txnOffsetCommitV2, txnOffsetCommitV3]),
   WriteTxnMarkers: defineApi<WriteTxnMarkersRequest, WriteTxnMarkersResponse>("WriteTxnMarkers", 0, [writeTxnMarkersV0]),
+  DescribeTransactions: defineApi<DescribeTransactionsRequest, DescribeTransactionsResponse>("DescribeTransactions", 0, [describeTransactionsV0]),
+  ListTransactions: defineApi<ListTransactionsRequest, ListTransactionsResponse>("ListTransactions", 0, [listTransactionsV0]),
 } as const;
 
 /** Names of the implemented APIs. */

@@ -82,6 +82,7 @@ export const kafkaErrors = {
   GROUP_MAX_SIZE_REACHED: 81,
   INVALID_RECORD: 87,
   PRODUCER_FENCED: 90,
+  TRANSACTIONAL_ID_NOT_FOUND: 105,
 } as const;
 
 /** A Kafka error name Rivulet uses. */

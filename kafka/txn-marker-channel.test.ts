@@ -1,7 +1,7 @@
 /**
  * The brokers' transaction requests on a real listener, sent by the real channel
  * (kafka/txn-marker-channel.ts): WriteTxnMarkers (API 27) ending a transaction at the partition,
- * and KIP-890's verification (AddPartitionsToTxn v4 `verify_only`) answered by the coordinator;
+ * (refusing a deposed coordinator's, by coordinator epoch), and KIP-890's verification (AddPartitionsToTxn v4 `verify_only`) answered by the coordinator;
  * and a client's AddPartitionsToTxn v4 (as @platformatic/kafka sends it once v4 is advertised).
  * The cluster test (test/cluster/txn-cluster.test.ts) runs them between brokers.
  */
@@ -67,6 +67,11 @@ test("a client's AddPartitionsToTxn v4 adds; a partition leader's verify_only ge
   // a coordinator's abort under a bumped epoch (a fence), then a marker of the old epoch
   assert.equal(await channel.writeTxnMarkers(endpoint, [{ ...marker, producerEpoch: producerEpoch + 1, commit: false }]), [null]);
   assert.equal(await channel.writeTxnMarkers(endpoint, [marker]), ["invalid_producer_epoch"], "a marker older than the producer's epoch");
+  // the coordinator epoch: a newer coordinator's marker is taken, a deposed one's refused
+  const fenced = { ...marker, producerEpoch: producerEpoch + 1, commit: false };
+  assert.equal(await channel.writeTxnMarkers(endpoint, [{ ...fenced, coordinatorEpoch: 7 }]), [null]);
+  assert.equal(await channel.writeTxnMarkers(endpoint, [{ ...fenced, coordinatorEpoch: 6 }]), ["transaction_coordinator_fenced"], "a marker of an older coordinator epoch");
+  assert.equal(await channel.writeTxnMarkers(endpoint, [{ ...fenced, coordinatorEpoch: 7 }]), [null], "the same coordinator's retry");
 });
 
 test("the channel opens a new connection after a lost one", async () => {

@@ -36,6 +36,7 @@ const rivuletCodes = new Map<number, ErrorCode>([
   [kafkaErrors.COORDINATOR_NOT_AVAILABLE, "not_coordinator"],
   [kafkaErrors.COORDINATOR_LOAD_IN_PROGRESS, "not_coordinator"],
   [kafkaErrors.CONCURRENT_TRANSACTIONS, "concurrent_transactions"],
+  [kafkaErrors.TRANSACTION_COORDINATOR_FENCED, "transaction_coordinator_fenced"],
   [kafkaErrors.NOT_ENOUGH_REPLICAS, "not_enough_replicas"],
   [kafkaErrors.NOT_ENOUGH_REPLICAS_AFTER_APPEND, "not_enough_replicas_after_append"],
   [kafkaErrors.REQUEST_TIMED_OUT, "timeout"],

@@ -6,6 +6,15 @@
  * A group id holds one kind of membership at a time; an empty group may switch kind, keeping
  * its generation and offsets. An empty group with no committed offsets is forgotten (Dead).
  *
+ * Alone, a broker coordinates every group from one {@link GroupCoordinator.load} at open. In a
+ * cluster ({@link GroupCoordinator.useCluster}) it coordinates them only while it leads
+ * `__consumer_offsets` partition 0, as Kafka's GroupMetadataManager loads a partition's groups
+ * when its broker becomes leader and unloads them on resignation: {@link GroupCoordinator.becomeLeader}
+ * with a new leader epoch drops every group and offset held, loads the committed offsets again
+ * up to the partition's committed end (requests wait), and {@link GroupCoordinator.resign}
+ * drops them; requests then answer `not_coordinator` (Kafka's NOT_COORDINATOR, clients find the
+ * coordinator again). Members of a dropped group are unknown to the next term: they rejoin.
+ *
  * Not thread-safe: it lives on one event loop; state changes happen synchronously when a method
  * is called, and held requests settle later.
  */
@@ -15,7 +24,7 @@ import { defaultLimits, type Limits } from "../core/limits.ts";
 import type { PartitionsOf } from "./assignors.ts";
 import { Group } from "./group.ts";
 import type { GroupContext, GroupMembership } from "./group-membership.ts";
-import { coordinatorClosed, unknownMember } from "./group-errors.ts";
+import { coordinatorClosed, notCoordinator, unknownMember } from "./group-errors.ts";
 import { GroupOffsets } from "./group-offsets.ts";
 import { systemTimers, type Timers } from "./group-timers.ts";
 import type {
@@ -50,6 +59,8 @@ export interface GroupCoordinatorOptions {
 export class GroupCoordinator implements GroupCoordinatorApi {
   #groups = new Map<string, GroupMembership>();
   #offsets: GroupOffsets;
+  #offsetStore: OffsetStore;
+  #clock: Clock;
   #partitionsOf: PartitionsOf;
   #limits: Limits;
   #ctx: GroupContext;
@@ -58,12 +69,20 @@ export class GroupCoordinator implements GroupCoordinatorApi {
   #loadAsked = false;
   #loaded = false;
   #closed = false;
+  /** "alone": every group, from the load at open; "leader"/"follower": in a cluster, leading `__consumer_offsets`/0 or not. */
+  #role: "alone" | "leader" | "follower" = "alone";
+  /** The leader epoch of `__consumer_offsets`/0 this coordinator leads at (-1 unless leader). */
+  #epoch = -1;
+  /** Bumped whenever the held state is dropped: a load begun in an older term changes nothing of the current one. */
+  #term = 0;
 
   /** @param options the offset store, topic lookup, and optionally clock, limits and timers */
   constructor(options: GroupCoordinatorOptions) {
     const clock = options.clock ?? systemClock;
     this.#limits = options.limits ?? defaultLimits;
     this.#partitionsOf = options.partitionsOf;
+    this.#offsetStore = options.offsetStore;
+    this.#clock = clock;
     this.#offsets = new GroupOffsets(options.offsetStore, clock, this.#limits);
     this.#ctx = { clock, timers: options.timers ?? systemTimers, limits: this.#limits, onEmpty: (id) => this.#forgetIfUnused(id) };
   }
@@ -74,11 +93,15 @@ export class GroupCoordinator implements GroupCoordinatorApi {
    * a failed load fails the waiting requests, and the next request tries again.
    */
   load(): Promise<void> {
+    if (this.#role === "follower") return Promise.reject(notCoordinator());
     this.#loadAsked = true;
+    const term = this.#term;
     this.#loading ??= this.#offsets.load().then(
-      () => void (this.#loaded = true),
+      () => {
+        if (this.#term === term) this.#loaded = true;
+      },
       (error: unknown) => {
-        this.#loading = undefined;
+        if (this.#term === term) this.#loading = undefined;
         throw error;
       },
     );
@@ -86,16 +109,77 @@ export class GroupCoordinator implements GroupCoordinatorApi {
   }
 
   /**
-   * Loading was asked for and has not finished: a request must wait for it. Checked before
-   * awaiting, so a request on a loaded (or never loaded) coordinator runs synchronously up to
-   * its own first await, as callers that drive timers by hand expect.
+   * From now on the cluster says when this broker coordinates the groups: whatever it loaded
+   * alone is dropped, and requests answer `not_coordinator` until {@link becomeLeader}.
    */
-  get #loadPending(): boolean {
+  useCluster(): void {
+    if (this.#role !== "alone") return;
+    this.#role = "follower";
+    this.#drop();
+  }
+
+  /**
+   * This broker leads `__consumer_offsets` partition 0 at `leaderEpoch` (its reconciler applied
+   * the leader role): the groups and offsets held are dropped (held requests answer
+   * `not_coordinator`) and the committed offsets load again up to the partition's committed
+   * end; requests wait for the load. Nothing when it already leads at that epoch.
+   */
+  becomeLeader(leaderEpoch: number): void {
+    if (this.#closed || this.#role === "alone" || (this.#role === "leader" && this.#epoch === leaderEpoch)) return;
+    this.#drop();
+    this.#role = "leader";
+    this.#epoch = leaderEpoch;
+    this.load().catch(() => {}); // its error reaches the requests, which await the load themselves
+  }
+
+  /** This broker no longer leads `__consumer_offsets` partition 0: groups and offsets are dropped, requests answer `not_coordinator`. */
+  resign(): void {
+    if (this.#role !== "leader") return;
+    this.#role = "follower";
+    this.#epoch = -1;
+    this.#drop();
+  }
+
+  /** True while this broker coordinates the groups (alone, or leading `__consumer_offsets`/0 in a cluster). */
+  get coordinating(): boolean {
+    return !this.#closed && this.#role !== "follower";
+  }
+
+  /** Forgets every group and offset held and any load (a new term begins). */
+  #drop(): void {
+    this.#term++;
+    for (const group of this.#groups.values()) group.close(notCoordinator());
+    this.#groups.clear();
+    this.#offsets = new GroupOffsets(this.#offsetStore, this.#clock, this.#limits);
+    this.#loading = undefined;
+    this.#loadAsked = false;
+    this.#loaded = false;
+  }
+
+  /**
+   * Whether a request must wait for the load before it runs. Checked before awaiting, so a
+   * request on a loaded (or never loaded) coordinator runs synchronously up to its own first
+   * await, as callers that drive timers by hand expect.
+   *
+   * @throws {RivuletError} `closed`, `not_coordinator` (in a cluster, while another broker coordinates)
+   */
+  #mustWait(): boolean {
+    this.#open();
+    if (this.#role === "follower") throw notCoordinator();
     return this.#loadAsked && !this.#loaded;
   }
 
+  /** Waits for the current term's load; a term that ended meanwhile hands over to the next one's. */
+  async #waitLoad(): Promise<void> {
+    for (;;) {
+      const term = this.#term;
+      await this.load();
+      if (!this.#mustWait() && term === this.#term) return;
+    }
+  }
+
   async joinGroup(request: JoinGroupRequest): Promise<JoinGroupResponse> {
-    if (this.#loadPending) await this.load();
+    if (this.#mustWait()) await this.#waitLoad();
     const group = this.#membership(request.groupId, "kafka") as Group;
     try {
       return group.join(request, `${request.clientId || "consumer"}-${crypto.randomUUID()}`);
@@ -105,24 +189,24 @@ export class GroupCoordinator implements GroupCoordinatorApi {
   }
 
   async syncGroup(request: SyncGroupRequest): Promise<Uint8Array> {
-    if (this.#loadPending) await this.load();
+    if (this.#mustWait()) await this.#waitLoad();
     const group = this.#existing(request.groupId, request.memberId);
     if (!(group instanceof Group)) throw unknownMember(request.groupId, request.memberId);
     return group.sync(request);
   }
 
   async heartbeat(groupId: string, generationId: number, memberId: string): Promise<void> {
-    if (this.#loadPending) await this.load();
+    if (this.#mustWait()) await this.#waitLoad();
     this.#existing(groupId, memberId).heartbeat(generationId, memberId);
   }
 
   async leaveGroup(groupId: string, memberIds: string[]): Promise<void> {
-    if (this.#loadPending) await this.load();
+    if (this.#mustWait()) await this.#waitLoad();
     this.#existing(groupId, memberIds.join(", ")).leave(memberIds);
   }
 
   async joinManaged(groupId: string, topics: string[], options: { sessionTimeoutMs?: number; assignor?: AssignorName; clientId?: string } = {}): Promise<ManagedMembership> {
-    if (this.#loadPending) await this.load();
+    if (this.#mustWait()) await this.#waitLoad();
     const group = this.#membership(groupId, "managed") as ManagedGroup;
     try {
       return group.join(`${options.clientId || "rivulet"}-${crypto.randomUUID()}`, topics, options);
@@ -132,7 +216,7 @@ export class GroupCoordinator implements GroupCoordinatorApi {
   }
 
   async pollManaged(groupId: string, memberId: string): Promise<ManagedMembership> {
-    if (this.#loadPending) await this.load();
+    if (this.#mustWait()) await this.#waitLoad();
     const group = this.#existing(groupId, memberId);
     if (!(group instanceof ManagedGroup)) throw unknownMember(groupId, memberId);
     return group.poll(memberId);
@@ -145,8 +229,7 @@ export class GroupCoordinator implements GroupCoordinatorApi {
    * either way they must own every partition they commit.
    */
   async commitOffsets(groupId: string, generationId: number, memberId: string, offsets: OffsetCommitEntry[]): Promise<void> {
-    if (this.#loadPending) await this.load();
-    this.#open();
+    if (this.#mustWait()) await this.#waitLoad();
     checkGroupId(groupId, this.#limits);
     this.#offsets.validate(offsets);
     const group = this.#groups.get(groupId);
@@ -166,8 +249,7 @@ export class GroupCoordinator implements GroupCoordinatorApi {
    * writing the same offsets again (recovery) changes nothing.
    */
   async commitTransactionOffsets(groupId: string, offsets: OffsetCommitEntry[]): Promise<void> {
-    if (this.#loadPending) await this.load();
-    this.#open();
+    if (this.#mustWait()) await this.#waitLoad();
     checkGroupId(groupId, this.#limits);
     await this.#offsets.commit(groupId, offsets);
   }
@@ -180,8 +262,7 @@ export class GroupCoordinator implements GroupCoordinatorApi {
    * @throws {RivuletError} unknown_member, illegal_generation, rebalance_in_progress
    */
   async checkTransactionMember(groupId: string, generationId: number, memberId: string, offsets: OffsetCommitEntry[]): Promise<void> {
-    if (this.#loadPending) await this.load();
-    this.#open();
+    if (this.#mustWait()) await this.#waitLoad();
     if (generationId < 0) return;
     const group = this.#groups.get(groupId);
     if (group === undefined || group.state === "Empty") throw unknownMember(groupId, memberId);
@@ -189,14 +270,12 @@ export class GroupCoordinator implements GroupCoordinatorApi {
   }
 
   async fetchOffsets(groupId: string, partitions?: TopicPartition[]): Promise<CommittedOffset[]> {
-    if (this.#loadPending) await this.load();
-    this.#open();
+    if (this.#mustWait()) await this.#waitLoad();
     return this.#offsets.fetch(groupId, partitions);
   }
 
   async describeGroup(groupId: string): Promise<GroupDescription> {
-    if (this.#loadPending) await this.load();
-    this.#open();
+    if (this.#mustWait()) await this.#waitLoad();
     const group = this.#groups.get(groupId);
     const offsets = this.#offsets.fetch(groupId);
     if (group === undefined) {
@@ -206,9 +285,11 @@ export class GroupCoordinator implements GroupCoordinatorApi {
     return { groupId, state: group.state, protocolType: group.protocolType, protocol: group.protocol, generationId: group.generation, members: group.describeMembers(), offsets };
   }
 
+  /** The groups this broker coordinates: none (not `not_coordinator`) while another broker does, as Kafka's ListGroups answers on every broker. */
   async listGroups(): Promise<Array<{ groupId: string; protocolType: string; state: GroupState }>> {
-    if (this.#loadPending) await this.load();
     this.#open();
+    if (this.#role === "follower") return [];
+    if (this.#mustWait()) await this.#waitLoad();
     const listed = [...this.#groups.values()].map((g) => ({ groupId: g.groupId, protocolType: g.protocolType, state: g.state }));
     for (const groupId of this.#offsets.groupIds()) {
       if (!this.#groups.has(groupId)) listed.push({ groupId, protocolType: "", state: "Empty" });

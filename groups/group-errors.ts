@@ -23,3 +23,11 @@ export function rebalanceInProgress(groupId: string): RivuletError {
 export function coordinatorClosed(): RivuletError {
   return new RivuletError("closed", "the group coordinator is closed");
 }
+
+/**
+ * `not_coordinator` (retriable): in a cluster, another broker leads `__consumer_offsets`
+ * partition 0 and so coordinates the groups; Kafka clients find the coordinator again.
+ */
+export function notCoordinator(): RivuletError {
+  return new RivuletError("not_coordinator", "this broker does not coordinate consumer groups (it does not lead __consumer_offsets/0): find the group coordinator again");
+}

@@ -4,6 +4,7 @@
  * A group holds one kind at a time; offsets live apart, in {@link GroupOffsets}.
  */
 import type { Clock } from "../core/clock.ts";
+import type { RivuletError } from "../core/errors.ts";
 import type { Limits } from "../core/limits.ts";
 import type { GroupMemberDescription, GroupState, TopicPartition } from "../broker/group-api.ts";
 import type { Timers } from "./group-timers.ts";
@@ -39,6 +40,6 @@ export interface GroupMembership {
    */
   checkCommit(generationId: number, memberId: string, partitions: TopicPartition[]): void;
   describeMembers(): GroupMemberDescription[];
-  /** Stops timers and rejects held requests with `closed`. */
-  close(): void;
+  /** Stops timers and rejects held requests with `reason` (`closed` by default). */
+  close(reason?: RivuletError): void;
 }

@@ -162,15 +162,15 @@ export class Group implements GroupMembership {
     return [...this.#members.values()].map((m) => describeKafkaMember(m, this.#protocol, this.#protocolType));
   }
 
-  close(): void {
+  close(reason: RivuletError = coordinatorClosed()): void {
     if (this.#joinTimer) this.#ctx.timers.cancel(this.#joinTimer);
     this.#joinTimer = undefined;
     for (const timer of this.#pending.values()) this.#ctx.timers.cancel(timer);
     this.#pending.clear();
     this.#sessions.clear();
     for (const m of this.#members.values()) {
-      m.joinWaiter?.reject(coordinatorClosed());
-      m.syncWaiter?.reject(coordinatorClosed());
+      m.joinWaiter?.reject(reason);
+      m.syncWaiter?.reject(reason);
       m.joinWaiter = m.syncWaiter = undefined;
     }
   }

@@ -3,12 +3,18 @@
  * `__consumer_offsets`, as Kafka does: one record per commit, key = CBOR
  * `[groupId, topic, partition]`, value = CBOR `{ offset, metadata, commitTimestamp }`.
  * Compaction keeps the latest per key, so loading reads a bounded amount.
+ *
+ * Loading reads up to the partition's committed end (broker/committed-end.ts): in a cluster, a
+ * broker just elected leader of partition 0 reads every commit the old leader acknowledged,
+ * including those its own high watermark has not passed yet.
  */
 import { decode, encode } from "cbor-x";
 import type { CommittedOffset } from "../broker/group-api.ts";
 import type { OffsetStore } from "./offset-store.ts";
 import type { BrokerApi } from "../broker/types.ts";
 import type { Producer } from "../broker/producer.ts";
+import { committedEnd } from "../broker/committed-end.ts";
+import { isRivuletError, RivuletError } from "../core/errors.ts";
 
 /** The internal topic's name. */
 export const OFFSETS_TOPIC = "__consumer_offsets";
@@ -30,8 +36,8 @@ export class OffsetLog implements OffsetStore {
 
   async load(): Promise<Entry[]> {
     const latest = new Map<string, Entry>();
+    const end = await committedEnd(this.#broker, OFFSETS_TOPIC, 0);
     let offset = await this.#broker.listOffset(OFFSETS_TOPIC, 0, "earliest");
-    const end = await this.#broker.listOffset(OFFSETS_TOPIC, 0, "latest");
     while (offset < end) {
       const result = await this.#broker.fetch(OFFSETS_TOPIC, 0, { offset, maxRecords: 10_000 });
       for (const record of result.records) {
@@ -46,7 +52,22 @@ export class OffsetLog implements OffsetStore {
     return [...latest.values()];
   }
 
+  /**
+   * @throws {RivuletError} `not_coordinator` when this broker no longer leads the partition (a
+   *   coordinator deposed by a failover commits nothing more), else the producer's error
+   */
   async append(entries: Entry[]): Promise<void> {
+    try {
+      await this.#send(entries);
+    } catch (error) {
+      if (isRivuletError(error, "not_leader") || isRivuletError(error, "fenced_leader_epoch")) {
+        throw new RivuletError("not_coordinator", `this broker no longer leads ${OFFSETS_TOPIC}/0: find the group coordinator again`, { topic: OFFSETS_TOPIC, partition: 0 });
+      }
+      throw error;
+    }
+  }
+
+  async #send(entries: Entry[]): Promise<void> {
     await this.#producer.sendBatch(
       OFFSETS_TOPIC,
       entries.map((e) => ({

@@ -15,7 +15,7 @@ import { decode, encode } from "cbor-x";
 import type { BrokerApi } from "../broker/types.ts";
 import type { Producer } from "../broker/producer.ts";
 import { isRivuletError, RivuletError } from "../core/errors.ts";
-import type { PartitionEpochState } from "../actors/partition-protocol.ts";
+import { committedEnd } from "../broker/committed-end.ts";
 import type { TransactionMetadata } from "./transaction-metadata.ts";
 
 /** The internal topic's name. */
@@ -45,11 +45,6 @@ const fromUtf8 = new TextDecoder();
 
 type StoredValue = Omit<TransactionMetadata, "transactionalId">;
 
-/** A local broker's view of a replica's log end (broker/broker.ts has it). */
-interface EpochStateSource {
-  epochState(topic: string, partition: number): Promise<PartitionEpochState>;
-}
-
 /** {@link TransactionStore} over one partition of `__transaction_state`. */
 export class TransactionLog implements TransactionStore {
   #broker: BrokerApi;
@@ -70,7 +65,7 @@ export class TransactionLog implements TransactionStore {
   async load(): Promise<TransactionMetadata[]> {
     const latest = new Map<string, TransactionMetadata | null>();
     const partition = this.#partition;
-    const end = await this.#committedEnd();
+    const end = await committedEnd(this.#broker, TRANSACTION_STATE_TOPIC, partition);
     let offset = await this.#broker.listOffset(TRANSACTION_STATE_TOPIC, partition, "earliest");
     while (offset < end) {
       const result = await this.#broker.fetch(TRANSACTION_STATE_TOPIC, partition, { offset, maxRecords: 10_000 });
@@ -83,25 +78,6 @@ export class TransactionLog implements TransactionStore {
       offset = result.nextOffset;
     }
     return [...latest.values()].filter((m): m is TransactionMetadata => m !== null);
-  }
-
-  /**
-   * The offset to load up to: the high watermark once it has reached the log end this replica
-   * holds. A replica just elected leader may hold changes its high watermark has not passed yet
-   * (acknowledged by the old leader's ISR, this replica among it); a coordinator loading only
-   * to the high watermark would miss a decision already answered. The high watermark reaches
-   * the log end as the followers fetch (or the ISR shrinks to this replica).
-   */
-  async #committedEnd(): Promise<number> {
-    const partition = this.#partition;
-    const epochs = this.#broker as BrokerApi & Partial<EpochStateSource>;
-    const logEnd = epochs.epochState ? (await epochs.epochState(TRANSACTION_STATE_TOPIC, partition)).logEndOffset : 0;
-    for (;;) {
-      const highWatermark = await this.#broker.listOffset(TRANSACTION_STATE_TOPIC, partition, "latest");
-      if (highWatermark >= logEnd) return highWatermark;
-      // a long poll past the high watermark returns once it moves (or after the wait)
-      await this.#broker.fetchBatches(TRANSACTION_STATE_TOPIC, partition, { offset: highWatermark, waitMs: 1_000, maxBytes: 1 });
-    }
   }
 
   /**

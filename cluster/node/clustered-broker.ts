@@ -41,6 +41,13 @@ interface ClusterableTransactions {
   useTransactionCluster(routing: TransactionClusterRouting): Promise<void>;
 }
 
+/** A local group coordinator that follows the cluster (groups/group-coordinator.ts). */
+interface ClusterableGroups {
+  useCluster(): void;
+  becomeLeader(leaderEpoch: number): void;
+  resign(): void;
+}
+
 /** Verification failures a producer retries (Kafka answers them as NOT_ENOUGH_REPLICAS, KIP-890). */
 const retriableVerification = new Set(["not_coordinator", "concurrent_transactions", "partition_unavailable", "timeout", "closed"]);
 import type { GroupCoordinatorApi, OffsetCommitEntry } from "../../broker/group-api.ts";
@@ -103,6 +110,7 @@ export class ClusteredBroker implements BrokerApi {
   readonly #httpProtocol: string;
   readonly #txnInterBroker: TxnInterBroker | null;
   #offTransactions: (() => void) | null = null;
+  #offGroups: (() => void) | null = null;
 
   /**
    * @param local the broker whose replicas this one holds
@@ -134,8 +142,36 @@ export class ClusteredBroker implements BrokerApi {
         return state && state.leader === node.brokerId ? state.leader_epoch : -1;
       },
     });
+    const groups = this.#local.groups as BrokerApi["groups"] & Partial<ClusterableGroups>;
+    if (groups.useCluster && groups.becomeLeader && groups.resign) this.#followGroups(node, groups as ClusterableGroups);
     const local = this.#local as LocalBroker & Partial<ClusterableTransactions>;
     if (this.#txnInterBroker && local.useTransactionCluster && local.transactions) this.#followTransactions(node, local as LocalBroker & ClusterableTransactions, this.#txnInterBroker);
+  }
+
+  /**
+   * Consumer groups in the cluster (Kafka's GroupMetadataManager over the replicated
+   * `__consumer_offsets`): this broker coordinates the groups while it leads partition 0, from
+   * the moment its reconciler applied the leader role at the metadata's leader epoch (the
+   * coordinator then loads the partition's committed offsets afresh) until the metadata names
+   * another leader (it drops them and answers `not_coordinator`).
+   */
+  #followGroups(node: ClusterNode, groups: ClusterableGroups): void {
+    groups.useCluster();
+    const lead = async (epoch: number): Promise<void> => {
+      const reconciler = node.reconciler;
+      await reconciler.settledFor(OFFSETS_TOPIC, 0);
+      const applied = reconciler.applied(OFFSETS_TOPIC, 0);
+      const state = node.cache.partition(OFFSETS_TOPIC, 0);
+      if (applied?.role === "leader" && applied.epoch === epoch && state?.leader === node.brokerId && state.leader_epoch === epoch) groups.becomeLeader(epoch);
+    };
+    const sync = (): void => {
+      const state = node.cache.partition(OFFSETS_TOPIC, 0);
+      if (state?.leader === node.brokerId) void lead(state.leader_epoch).catch(() => {});
+      else groups.resign();
+    };
+    // after the reconciler's own listener has taken the change (it runs in the same emission)
+    this.#offGroups = node.cache.onChange(() => queueMicrotask(sync));
+    sync();
   }
 
   /**
@@ -460,6 +496,7 @@ export class ClusteredBroker implements BrokerApi {
   /** Closes the local broker (the cluster node is closed by its owner first). */
   close(): Promise<void> {
     this.#offTransactions?.();
+    this.#offGroups?.();
     this.#txnInterBroker?.close();
     return this.#local.close();
   }

@@ -234,4 +234,54 @@ test("requests made while load() runs wait for the committed offsets; a failed l
   assert.is(loads, 2, "loaded once for good");
 });
 
+test("in a cluster: not_coordinator until becomeLeader; a new leader epoch drops groups and offsets and loads the store again; resign answers not_coordinator", async () => {
+  const store = new MemoryOffsetStore();
+  const env = setup({ store });
+  const { coordinator } = env;
+  await coordinator.load(); // alone, at open
+  await coordinator.commitOffsets("g", -1, "", [{ topic: "t", partition: 0, offset: 5 }]);
+  coordinator.useCluster();
+  assert.not.ok(coordinator.coordinating);
+  assert.is(await codeOf(coordinator.fetchOffsets("g")), "not_coordinator", "what it loaded alone is not served");
+  assert.is(await codeOf(coordinator.joinGroup(joinRequest(""))), "not_coordinator");
+  assert.equal(await coordinator.listGroups(), [], "ListGroups on a broker that coordinates nothing: none");
+  coordinator.becomeLeader(3);
+  assert.ok(coordinator.coordinating);
+  assert.equal((await coordinator.fetchOffsets("g")).map((c) => c.offset), [5], "loaded at becoming leader");
+  const { a } = await stableOne(env);
+  await coordinator.commitOffsets("g", 1, a, [{ topic: "t", partition: 0, offset: 7 }]);
+  // a held JoinGroup of a second member, answered not_coordinator when the coordinator resigns
+  const held = coordinator.joinGroup(joinRequest(""));
+  const heldDone = held.then(() => "joined", (e: { code?: string }) => e.code);
+  coordinator.resign();
+  assert.is(await heldDone, "not_coordinator");
+  assert.is(await codeOf(coordinator.fetchOffsets("g")), "not_coordinator");
+  // meanwhile another broker led the partition and acknowledged a later commit (the store answers the latest per key)
+  store.entries = [{ groupId: "g", topic: "t", partition: 0, offset: 9, metadata: null, commitTimestamp: 2 }];
+  coordinator.becomeLeader(5);
+  assert.equal((await coordinator.fetchOffsets("g")).map((c) => c.offset), [9], "loaded again at the new epoch: the later commit, not the one held before");
+  assert.is(await codeOf(coordinator.heartbeat("g", 1, a)), "unknown_member", "members of the earlier term rejoin");
+  coordinator.becomeLeader(5);
+  store.entries.push({ groupId: "g", topic: "t", partition: 1, offset: 1, metadata: null, commitTimestamp: 3 });
+  assert.equal((await coordinator.fetchOffsets("g")).map((c) => c.offset), [9], "the same epoch again changes nothing");
+});
+
+test("in a cluster: a request waiting for a leader's load that is superseded by a newer epoch answers from the newer load; a load from an older term is ignored", async () => {
+  const releases: Array<(entries: unknown[]) => void> = [];
+  const store = {
+    load: () => new Promise<never[]>((resolve) => releases.push(resolve as (entries: unknown[]) => void)),
+    append: async () => {},
+  };
+  const { coordinator } = setup({ store });
+  coordinator.useCluster();
+  coordinator.becomeLeader(1);
+  const waiting = coordinator.fetchOffsets("g");
+  coordinator.becomeLeader(2);
+  assert.is(releases.length, 2, "the newer epoch loads again");
+  releases[0]([{ groupId: "g", topic: "t", partition: 0, offset: 1, metadata: null, commitTimestamp: 1 }]);
+  assert.not.ok(await isSettled(waiting), "the older term's load does not serve");
+  releases[1]([{ groupId: "g", topic: "t", partition: 0, offset: 2, metadata: null, commitTimestamp: 2 }]);
+  assert.equal((await waiting).map((c) => c.offset), [2]);
+});
+
 test.run();

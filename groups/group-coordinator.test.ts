@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { RivuletError } from "../core/errors.ts";
 import { codeOf, FileOffsetStore, flush, isSettled, joinRequest, MemoryOffsetStore, setup } from "../test/support/groups/coordinator.ts";
 
 const delay = 100;
@@ -282,6 +283,18 @@ test("in a cluster: a request waiting for a leader's load that is superseded by 
   assert.not.ok(await isSettled(waiting), "the older term's load does not serve");
   releases[1]([{ groupId: "g", topic: "t", partition: 0, offset: 2, metadata: null, commitTimestamp: 2 }]);
   assert.equal((await waiting).map((c) => c.offset), [2]);
+});
+
+test("in a cluster: a request waiting for a load that fails because the broker resigned answers not_coordinator, not the partition's error", async () => {
+  let fail!: (error: Error) => void;
+  const store = { load: () => new Promise<never[]>((_, reject) => (fail = reject)), append: async () => {} };
+  const { coordinator } = setup({ store });
+  coordinator.useCluster();
+  coordinator.becomeLeader(1);
+  const waiting = coordinator.fetchOffsets("g");
+  coordinator.resign();
+  fail(new RivuletError("not_leader", "this broker no longer leads __consumer_offsets/0"));
+  assert.is(await codeOf(waiting), "not_coordinator");
 });
 
 test.run();

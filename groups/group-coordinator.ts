@@ -169,11 +169,19 @@ export class GroupCoordinator implements GroupCoordinatorApi {
     return this.#loadAsked && !this.#loaded;
   }
 
-  /** Waits for the current term's load; a term that ended meanwhile hands over to the next one's. */
+  /**
+   * Waits for the current term's load; a term that ended meanwhile hands over to the next one's
+   * (or to `not_coordinator` once resigned: a load cut short by the resignation fails with the
+   * partition's error, which is not the request's answer).
+   */
   async #waitLoad(): Promise<void> {
     for (;;) {
       const term = this.#term;
-      await this.load();
+      try {
+        await this.load();
+      } catch (error) {
+        if (term === this.#term) throw error;
+      }
       if (!this.#mustWait() && term === this.#term) return;
     }
   }

@@ -11,6 +11,7 @@ import { serveFetch } from "../runtime/serve.ts";
 import { createApp } from "../http/app.ts";
 import { loadAuthFile } from "../auth/auth-file.ts";
 import { Authenticator } from "../auth/authenticator.ts";
+import type { AuthConfig } from "../auth/auth-config.ts";
 import type { AppEnv } from "../http/context.ts";
 import type { HttpOptions } from "../http/options.ts";
 import { createDurableStreamsApp, durableStreamsMountAuth } from "../durable-streams/mod.ts";
@@ -25,6 +26,7 @@ import { clusterHealth } from "../cluster/node/cluster-health.ts";
 import { streamsBroker } from "../cluster/node/streams-broker.ts";
 import type { ReplicationSnapshot } from "../cluster/replication/replication-metrics.ts";
 import { joinCluster, type ServeClusterOptions } from "./join-cluster.ts";
+import { interBrokerAuthorization, interBrokerIdentity, type InterBrokerIdentity, replicationCredentials } from "./inter-broker-identity.ts";
 
 export type { ServeClusterOptions } from "./join-cluster.ts";
 
@@ -94,6 +96,24 @@ function withCluster(snapshot: ReplicationSnapshot, node: ClusterNode | undefine
   return { ...snapshot, leaderElections: node.leaderElections, clusterLeaderlessPartitions: health.leaderlessCount, clusterUnderReplicatedPartitions: health.underReplicatedCount };
 }
 
+/**
+ * The inter-broker identity of a clustered broker with auth on (none without a cluster or an
+ * auth file).
+ *
+ * @throws {TypeError} as {@link interBrokerIdentity}; also when the auth is a shared
+ *   Authenticator (its secrets are not readable: give the AuthConfig or the file), or when
+ *   `interBrokerUser` is given without a cluster or without auth
+ */
+function interBrokerOf(options: ServeOptions, config: AuthConfig | Authenticator | undefined): InterBrokerIdentity | undefined {
+  const user = options.cluster?.interBrokerUser;
+  if (!options.cluster || config === undefined) {
+    if (user !== undefined) throw new TypeError(options.cluster ? "--inter-broker-user needs --auth-file: without auth brokers need no credentials" : "--inter-broker-user needs --etcd");
+    return undefined;
+  }
+  if (config instanceof Authenticator) throw new TypeError("a clustered broker reads its inter-broker user's token from the auth config: pass auth as an AuthConfig (or authFile), not an Authenticator");
+  return interBrokerIdentity(config, user);
+}
+
 /** The Kafka listener, loaded only when a Kafka port is asked for. */
 async function startKafka(broker: BrokerApi, options: KafkaListenerOptions): Promise<KafkaListener> {
   const { listen } = await import("../kafka/listener.ts");
@@ -127,11 +147,12 @@ export async function serve(local: BrokerApi, options: ServeOptions = {}): Promi
   const replicas = options.replication ? await startReplication(broker, options.replication, options.limits) : undefined;
   const config = options.auth ?? (options.authFile ? await loadAuthFile(options.authFile) : undefined);
   const auth = config === undefined || config instanceof Authenticator ? config : new Authenticator(config, options.limits);
+  const interBroker = interBrokerOf(options, config);
   const shutdown = new AbortController();
   // In a cluster the leader of __ds_streams/0 serves the protocol (the others forward to it), reading and writing stream topics led elsewhere at their leaders.
   // Once the broker leaves its cluster (close), the streams' metadata is no longer written here.
   let leaving = false;
-  const streamsOn = clustered ? streamsBroker(clustered, clustered.view, { protocol: options.tls ? "https:" : "http:", timeoutMs: () => limits.clusterForwardTimeoutMs, active: () => !leaving }) : null;
+  const streamsOn = clustered ? streamsBroker(clustered, clustered.view, { protocol: options.tls ? "https:" : "http:", authorization: interBroker ? interBrokerAuthorization(interBroker) : null, timeoutMs: () => limits.clusterForwardTimeoutMs, active: () => !leaving }) : null;
   const streamsApp = createDurableStreamsApp(streamsOn ?? broker, { limits: options.limits, signal: shutdown.signal, ...(streamsOn ? { generation: () => streamsOn.generation() } : {}) });
   const streams = { path: "/v1/stream", app: streamsApp, ...durableStreamsMountAuth };
   const webConsole = consoleMount(broker, { authRequired: auth !== undefined, limits: options.limits, clock: options.clock, signal: shutdown.signal });
@@ -143,7 +164,7 @@ export async function serve(local: BrokerApi, options: ServeOptions = {}): Promi
   // Alone, GET /v1/cluster shows this broker: its ports are known once bound, so the view reads them then.
   let kafkaPortBound: number | null = null;
   const alone: ClusterView = { ...singleNodeView({ host, port: 0 }), brokers: () => [{ id: 1, host, port: 0, kafka_port: kafkaPortBound, status: "online" }] };
-  const app = createApp(broker, { ...options, auth, mounts, signal: shutdown.signal, replicationMetrics, clusterView: clustered?.view ?? alone });
+  const app = createApp(broker, { ...options, auth, interBrokerUser: interBroker?.name, mounts, signal: shutdown.signal, replicationMetrics, clusterView: clustered?.view ?? alone });
   const running = await serveFetch({
     fetch: app.fetch,
     hostname: host,
@@ -182,7 +203,8 @@ export async function serve(local: BrokerApi, options: ServeOptions = {}): Promi
         if (typeof replicaHost.becomeFollower !== "function" || typeof replicaHost.isrWatch !== "function") throw new TypeError("a clustered broker needs a Broker (its replication internals), not a bare BrokerApi");
         replicaManagerOf = (env) => (replicaManager = new ReplicaManagerImpl({ host: replicaHost as ReplicaHost, connect: connectToLeader, env, limits }));
       }
-      node = await joinCluster(local, clustered!, { ...options.cluster, replicaManager: replicaManagerOf }, { host, port: running.port, kafkaPort: kafka!.port }, options.limits);
+      const credentials = options.cluster.credentials ?? (interBroker ? replicationCredentials(interBroker) : undefined);
+      node = await joinCluster(local, clustered!, { ...options.cluster, replicaManager: replicaManagerOf, credentials }, { host, port: running.port, kafkaPort: kafka!.port }, options.limits);
     } catch (error) {
       await Promise.all([running.shutdown(0), kafka?.close()]);
       throw error;

@@ -8,6 +8,7 @@
  * `protocol/error-codes.ts` for the codes a leader sends a follower); a top-level Fetch error
  * fails every partition of the request with it.
  */
+import { rootCertificates } from "node:tls";
 import { defaultLimits } from "../core/limits.ts";
 import type { ErrorCode } from "../core/errors.ts";
 import type { EpochAnswer, LeaderConnection, LeaderConnector, ReplicaFetchResult } from "../cluster/replication/leader-connection.ts";
@@ -38,6 +39,21 @@ function codeOf(kafkaCode: number): ErrorCode | null {
 }
 
 /**
+ * A {@link LeaderConnector} for a cluster whose Kafka listeners speak TLS (`serve --tls-cert`):
+ * followers connect over TLS, trusting the system's root certificates and `trust` (the
+ * broker's own certificate: the cluster's brokers share one, or certificates from one CA).
+ *
+ * @example
+ * ```ts
+ * const connect = tlsLeaderConnector(readFileSync("cert.pem", "utf8"));
+ * ```
+ */
+export function tlsLeaderConnector(trust: string): LeaderConnector {
+  const ca = [...rootCertificates, trust];
+  return (endpoint, options) => open(endpoint, options, { ca });
+}
+
+/**
  * Opens a connection to a leader's Kafka listener (plain TCP), logs in when `credentials` are
  * given, and returns the follower's view of it.
  *
@@ -48,9 +64,11 @@ function codeOf(kafkaCode: number): ErrorCode | null {
  * const [answer] = await leader.endOffsets(2, [{ topic: "orders", partition: 0, currentLeaderEpoch: 3, leaderEpoch: 2 }]);
  * ```
  */
-export const connectToLeader: LeaderConnector = async (endpoint, options) => {
+export const connectToLeader: LeaderConnector = (endpoint, options) => open(endpoint, options, undefined);
+
+async function open(endpoint: Parameters<LeaderConnector>[0], options: Parameters<LeaderConnector>[1], tls: { ca: string[] } | undefined): Promise<LeaderConnection> {
   const frameBytesMax = Math.max(defaultLimits.replicaFetchResponseBytesMax, defaultLimits.fetchBytesMax) + 1024 * 1024;
-  const socket = await LeaderSocket.open(endpoint, { timeoutMs: options.requestTimeoutMs, frameBytesMax, clientId: options.clientId });
+  const socket = await LeaderSocket.open(endpoint, { timeoutMs: options.requestTimeoutMs, frameBytesMax, clientId: options.clientId, tls });
   try {
     if (options.credentials) await saslLogin(socket, options.credentials, options.requestTimeoutMs);
   } catch (error) {
@@ -58,7 +76,7 @@ export const connectToLeader: LeaderConnector = async (endpoint, options) => {
     throw error;
   }
   return new KafkaLeaderConnection(socket, options.requestTimeoutMs);
-};
+}
 
 class KafkaLeaderConnection implements LeaderConnection {
   #socket: LeaderSocket;

@@ -30,12 +30,12 @@ import { interBrokerAuthorization, interBrokerIdentity, type InterBrokerIdentity
 
 export type { ServeClusterOptions } from "./join-cluster.ts";
 
-/** The replica manager over `broker`, its followers fetching with the Kafka replica fetcher. */
-async function startReplication(broker: BrokerApi, env: ReplicationEnv, limits: ServeOptions["limits"]): Promise<ReplicaManagerImpl> {
+/** The replica manager over `broker`, its followers fetching with the Kafka replica fetcher (over TLS when the listeners use it). */
+async function startReplication(broker: BrokerApi, env: ReplicationEnv, limits: ServeOptions["limits"], tls: ServeOptions["tls"]): Promise<ReplicaManagerImpl> {
   const host = broker as BrokerApi & Partial<ReplicaHost>;
   if (typeof host.becomeFollower !== "function" || typeof host.isrWatch !== "function") throw new TypeError("replication needs a Broker (its replication internals), not a bare BrokerApi");
-  const { connectToLeader } = await import("../kafka/replica-fetcher.ts");
-  return new ReplicaManagerImpl({ host: host as ReplicaHost, connect: connectToLeader, env, limits: resolveLimits(limits) });
+  const { connectToLeader, tlsLeaderConnector } = await import("../kafka/replica-fetcher.ts");
+  return new ReplicaManagerImpl({ host: host as ReplicaHost, connect: tls ? tlsLeaderConnector(tls.cert) : connectToLeader, env, limits: resolveLimits(limits) });
 }
 
 /** Options of {@link serve}: the app's options plus where and how to listen. */
@@ -144,7 +144,7 @@ export async function serve(local: BrokerApi, options: ServeOptions = {}): Promi
   const limits = resolveLimits(options.limits);
   // One Authenticator for every door: failed attempts count per client address across doors.
   if (options.replication && options.kafkaPort === undefined) throw new TypeError("replication needs a kafkaPort: followers fetch over the Kafka listener");
-  const replicas = options.replication ? await startReplication(broker, options.replication, options.limits) : undefined;
+  const replicas = options.replication ? await startReplication(broker, options.replication, options.limits, options.tls) : undefined;
   const config = options.auth ?? (options.authFile ? await loadAuthFile(options.authFile) : undefined);
   const auth = config === undefined || config instanceof Authenticator ? config : new Authenticator(config, options.limits);
   const interBroker = interBrokerOf(options, config);
@@ -198,10 +198,12 @@ export async function serve(local: BrokerApi, options: ServeOptions = {}): Promi
       // The replica manager the reconciler drives: followers fetch over the other brokers' Kafka listeners.
       let replicaManagerOf = options.cluster.replicaManager;
       if (!replicaManagerOf) {
-        const { connectToLeader } = await import("../kafka/replica-fetcher.ts");
+        const { connectToLeader, tlsLeaderConnector } = await import("../kafka/replica-fetcher.ts");
         const replicaHost = local as BrokerApi & Partial<ReplicaHost>;
         if (typeof replicaHost.becomeFollower !== "function" || typeof replicaHost.isrWatch !== "function") throw new TypeError("a clustered broker needs a Broker (its replication internals), not a bare BrokerApi");
-        replicaManagerOf = (env) => (replicaManager = new ReplicaManagerImpl({ host: replicaHost as ReplicaHost, connect: connectToLeader, env, limits }));
+        // The other brokers' listeners speak TLS when this one's does (one --tls-cert for the cluster, or one CA).
+        const connect = options.tls ? tlsLeaderConnector(options.tls.cert) : connectToLeader;
+        replicaManagerOf = (env) => (replicaManager = new ReplicaManagerImpl({ host: replicaHost as ReplicaHost, connect, env, limits }));
       }
       const credentials = options.cluster.credentials ?? (interBroker ? replicationCredentials(interBroker) : undefined);
       node = await joinCluster(local, clustered!, { ...options.cluster, replicaManager: replicaManagerOf, credentials }, { host, port: running.port, kafkaPort: kafka!.port }, options.limits);

@@ -144,10 +144,12 @@ export async function serve(local: BrokerApi, options: ServeOptions = {}): Promi
   const limits = resolveLimits(options.limits);
   // One Authenticator for every door: failed attempts count per client address across doors.
   if (options.replication && options.kafkaPort === undefined) throw new TypeError("replication needs a kafkaPort: followers fetch over the Kafka listener");
-  const replicas = options.replication ? await startReplication(broker, options.replication, options.limits, options.tls) : undefined;
   const config = options.auth ?? (options.authFile ? await loadAuthFile(options.authFile) : undefined);
   const auth = config === undefined || config instanceof Authenticator ? config : new Authenticator(config, options.limits);
+  // With auth on, brokers log in to each other as the inter-broker user (checked before anything starts).
   const interBroker = interBrokerOf(options, config);
+  const interBrokerCredentials = options.cluster?.credentials ?? (interBroker ? replicationCredentials(interBroker) : undefined);
+  const replicas = options.replication ? await startReplication(broker, options.replication, options.limits, options.tls) : undefined;
   const shutdown = new AbortController();
   // In a cluster the leader of __ds_streams/0 serves the protocol (the others forward to it), reading and writing stream topics led elsewhere at their leaders.
   // Once the broker leaves its cluster (close), the streams' metadata is no longer written here.
@@ -205,8 +207,7 @@ export async function serve(local: BrokerApi, options: ServeOptions = {}): Promi
         const connect = options.tls ? tlsLeaderConnector(options.tls.cert) : connectToLeader;
         replicaManagerOf = (env) => (replicaManager = new ReplicaManagerImpl({ host: replicaHost as ReplicaHost, connect, env, limits }));
       }
-      const credentials = options.cluster.credentials ?? (interBroker ? replicationCredentials(interBroker) : undefined);
-      node = await joinCluster(local, clustered!, { ...options.cluster, replicaManager: replicaManagerOf, credentials }, { host, port: running.port, kafkaPort: kafka!.port }, options.limits);
+      node = await joinCluster(local, clustered!, { ...options.cluster, replicaManager: replicaManagerOf, credentials: interBrokerCredentials }, { host, port: running.port, kafkaPort: kafka!.port }, options.limits);
     } catch (error) {
       await Promise.all([running.shutdown(0), kafka?.close()]);
       throw error;

@@ -4,6 +4,7 @@
  * is one line on stderr and exit code 2, never printing a token; and `--inter-broker-user`
  * without `--etcd` or without `--auth-file` is refused the same way. The checks come before
  * the broker opens its data directory or reaches etcd (nothing listens at the etcd URL given).
+ * serve() itself refuses the same inter-broker users with a TypeError.
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -12,6 +13,9 @@ import { join } from "node:path";
 import { runCli } from "../support/cli-process.ts";
 import { tempDir } from "../support/temp-dir.ts";
 import { tokenSha256 } from "../../auth/scram-credential.ts";
+import type { AuthConfig } from "../../auth/auth-config.ts";
+import { Broker } from "../../groups/broker.ts";
+import { serve } from "../../server/serve.ts";
 
 const secrets = { broker: "inter-broker-secret-1", reader: "reader-secret-token", hashed: "hashed-secret-token" };
 const tokens = {
@@ -56,6 +60,23 @@ for (const [what, extra, cluster, message] of cases) {
     assert.not.ok(existsSync(dataDir), "the data directory was not even created");
   });
 }
+
+test("serve() refuses the same way, before binding a port: TypeError naming the user, no token", async () => {
+  const data = tempDir("rivulet-cauth-serve-");
+  const broker = await Broker.open({ dataDir: data.dir, maxWorkers: 1 });
+  try {
+    const cluster = { etcd: "http://127.0.0.1:9", brokerId: 1 };
+    for (const [interBrokerUser, message] of [[undefined, /needs --inter-broker-user/], ["reader", /"reader": not cluster admin/], ["hashed", /pre-hashed/]] as const) {
+      const error = await serve(broker, { port: 0, kafkaPort: 0, auth: tokens as AuthConfig, cluster: { ...cluster, interBrokerUser } }).then(() => null, (e: unknown) => e);
+      assert.instance(error, TypeError);
+      assert.match((error as Error).message, message);
+      assert.not.ok(Object.values(secrets).some((secret) => (error as Error).message.includes(secret)));
+    }
+  } finally {
+    await broker.close();
+    data.remove();
+  }
+});
 
 test.after(() => files.remove());
 test.run();

@@ -68,8 +68,8 @@ export interface GroupsHost {
 
 /** Builds the consumer-group part for a broker (groups/ provides it). */
 export interface GroupsFactory {
-  /** Internal topics the part keeps its state in: created (one partition each) on open when missing, never deleted. */
-  readonly topics: ReadonlyArray<{ name: string; config: Record<string, unknown> }>;
+  /** Internal topics the part keeps its state in: created (one partition each unless `partitions` says) on open when missing, never deleted. */
+  readonly topics: ReadonlyArray<{ name: string; config: Record<string, unknown>; partitions?: number }>;
   create(host: GroupsHost): BrokerGroups;
 }
 
@@ -138,7 +138,7 @@ export class BrokerCore implements BrokerApi, ProducerHost {
   protected async startGroups(): Promise<void> {
     for (const topic of this.#groupsFactory.topics) {
       if (!this.#supervisor.metadata.topics.has(topic.name)) {
-        await this.#admin({ type: "createTopic", name: topic.name, partitions: 1, config: topic.config, internal: true });
+        await this.#admin({ type: "createTopic", name: topic.name, partitions: topic.partitions ?? 1, config: topic.config, internal: true });
       }
     }
     this.groups.load().catch(() => {}); // its error reaches the group requests, which await the load themselves

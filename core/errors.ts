@@ -73,6 +73,10 @@ export const errorCodes = {
   concurrent_transactions: { retriable: true },
   /** A transactional id the coordinator does not know, or whose producer id differs (Kafka's INVALID_PRODUCER_ID_MAPPING). */
   invalid_producer_id_mapping: { retriable: false },
+  /** A transaction marker from a coordinator epoch older than the producer's last marker's: a deposed transaction coordinator (Kafka's TRANSACTION_COORDINATOR_FENCED). */
+  transaction_coordinator_fenced: { retriable: false },
+  /** This broker is not the coordinator of the transactional id (it does not lead its `__transaction_state` partition, or just lost it): find the coordinator again and retry there. */
+  not_coordinator: { retriable: true },
   /** A transaction timeout outside 1 ms..`transactionTimeoutMsMax` (Kafka's INVALID_TRANSACTION_TIMEOUT). */
   invalid_transaction_timeout: { retriable: false },
   /** A topic asked for more replicas than there are live brokers (or fewer than 1). */

@@ -127,6 +127,14 @@ export const defaultLimits = {
   transactionPartitionsMax: 10_000,
   /** Wait before retrying a transaction's commit or abort markers that could not be written (a partition restarting). */
   transactionMarkerRetryMs: 500,
+  /**
+   * Partitions of `__transaction_state` created by a broker that joins a cluster (each led by
+   * some broker, which coordinates its transactional ids; Kafka's
+   * `transaction.state.log.num.partitions`). A broker alone creates one. Fixed once the topic exists.
+   */
+  transactionStatePartitions: 3,
+  /** Longest a coordinator retries one write to `__transaction_state` (a deposed leader's give up, answering not_coordinator). */
+  transactionStateWriteTimeoutMs: 30_000,
 
   // Groups
   /** Members in one consumer group. */

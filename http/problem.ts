@@ -54,6 +54,8 @@ export const statusOfCode: Readonly<Record<ErrorCode, number>> = {
   fenced_leader_epoch: 409,
   unknown_leader_epoch: 503,
   not_leader: 503,
+  not_coordinator: 503,
+  transaction_coordinator_fenced: 409,
   not_enough_replicas: 503,
   not_enough_replicas_after_append: 503,
   invalid_replication_factor: 400,

@@ -6,7 +6,7 @@
  */
 import type { Principal } from "../auth/rights.ts";
 import type { BrokerApi } from "../broker/types.ts";
-import type { TransactionCoordinator } from "../transactions/transaction-coordinator.ts";
+import type { TransactionCoordinatorApi } from "../transactions/transaction-coordinator.ts";
 import type { ClusterView } from "../cluster/node/cluster-view.ts";
 import type { ImplementedApi, RequestOf, ResponseOf } from "./protocol/apis.ts";
 
@@ -20,7 +20,7 @@ export interface KafkaBroker extends BrokerApi {
    */
   endOffsetForEpoch?(topic: string, partition: number, leaderEpoch: number, currentLeaderEpoch: number): Promise<{ epoch: number; endOffset: number }>;
   /** The transaction coordinator, when the broker has one (the public `Broker` of transactions/broker.ts). */
-  readonly transactions?: TransactionCoordinator;
+  readonly transactions?: TransactionCoordinatorApi;
 }
 
 /** Per-request context. */

@@ -20,6 +20,7 @@ import type { KafkaListener, KafkaListenerOptions } from "../kafka/listener.ts";
 import { ReplicaManagerImpl, type ReplicationEnv } from "../cluster/replication/replica-manager.ts";
 import type { ReplicaHost } from "../cluster/replication/replica-host.ts";
 import { ClusteredBroker } from "../cluster/node/clustered-broker.ts";
+import { TxnMarkerChannel } from "../kafka/txn-marker-channel.ts";
 import type { ClusterNode } from "../cluster/node/cluster-node.ts";
 import { type ClusterView, singleNodeView } from "../cluster/node/cluster-view.ts";
 import { clusterHealth } from "../cluster/node/cluster-health.ts";
@@ -139,7 +140,9 @@ async function startKafka(broker: BrokerApi, options: KafkaListenerOptions): Pro
 export async function serve(local: BrokerApi, options: ServeOptions = {}): Promise<Server> {
   const host = options.host ?? "127.0.0.1";
   if (options.cluster && options.kafkaPort === undefined) throw new TypeError("a clustered broker needs a Kafka port (--kafka-port): replicas fetch over the Kafka listener");
-  const clustered = options.cluster ? new ClusteredBroker(local, { httpProtocol: options.tls ? "https:" : "http:" }) : null;
+  // Transaction coordinators reach other brokers (markers, KIP-890 verification) over their Kafka listeners.
+  const txnInterBroker = options.cluster ? new TxnMarkerChannel({ brokerId: options.cluster.brokerId, credentials: options.cluster.credentials, requestTimeoutMs: resolveLimits(options.limits).replicaRequestTimeoutMs }) : undefined;
+  const clustered = options.cluster ? new ClusteredBroker(local, { httpProtocol: options.tls ? "https:" : "http:", txnInterBroker }) : null;
   const broker: BrokerApi = clustered ?? local;
   const limits = resolveLimits(options.limits);
   // One Authenticator for every door: failed attempts count per client address across doors.

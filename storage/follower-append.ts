@@ -55,7 +55,7 @@ export function planFollowerAppend(input: Uint8Array, ctx: { nextOffset: number;
     latest = epoch;
     if (isControlBatch(header)) {
       const marker = header.producerId >= 0 ? readControlMarker(input, position) : null;
-      const ended = marker ? producers.marker(header.producerId, header.producerEpoch) : undefined;
+      const ended = marker ? producers.marker(header.producerId, header.producerEpoch, marker.coordinatorEpoch, false) : undefined;
       if (marker && ended) endedTxns.push({ producerId: header.producerId, firstOffset: ended.firstOffset, markerOffset: header.baseOffset, commit: marker.commit });
     } else if (header.producerId >= 0 && header.baseSequence >= 0) {
       producers.record(

@@ -293,7 +293,7 @@ export class Log {
       const now = this.#clock.now();
       const bytes = encodeControlBatch({ ...marker, timestamp: now });
       const producers = this.#producers.begin();
-      const ended = producers.marker(marker.producerId, marker.producerEpoch);
+      const ended = producers.marker(marker.producerId, marker.producerEpoch, marker.coordinatorEpoch);
       const offset = this.#nextOffset;
       const leaderEpoch = this.#leaderEpoch;
       setBaseOffset(bytes, 0, offset);

@@ -22,6 +22,12 @@ export interface ProducerEntry {
    * set by its first transactional batch, cleared by a commit or abort marker.
    */
   txnFirstOffset: number;
+  /**
+   * The coordinator epoch of the producer's last marker here (absent: none seen since the
+   * partition opened, or restored from a snapshot): a marker of an older coordinator epoch is
+   * refused, as Kafka refuses a deposed transaction coordinator's markers.
+   */
+  coordinatorEpoch?: number;
 }
 
 /** A transaction a marker has just ended. */
@@ -109,9 +115,9 @@ export class ProducerState {
    * Records a commit or abort marker already in the log, without checks.
    * @returns the transaction it ended, if one was ongoing
    */
-  replayMarker(producerId: number, epoch: number): EndedTxn | undefined {
+  replayMarker(producerId: number, epoch: number, coordinatorEpoch?: number): EndedTxn | undefined {
     const entry = this.#producers.get(producerId);
-    this.#set(producerId, afterMarker(entry, epoch));
+    this.#set(producerId, afterMarker(entry, epoch, coordinatorEpoch));
     return entry && entry.txnFirstOffset >= 0 ? { producerId, firstOffset: entry.txnFirstOffset } : undefined;
   }
 
@@ -202,14 +208,20 @@ export class ProducerAppend {
    * else (the marker is still written, as Kafka writes it).
    *
    * @returns the transaction it ends, if one is ongoing
-   * @throws {RivuletError} `invalid_producer_epoch` when `epoch` is below the producer's
+   * @throws {RivuletError} `invalid_producer_epoch` when `epoch` is below the producer's;
+   *   `transaction_coordinator_fenced` when `coordinatorEpoch` is below that of the producer's
+   *   last marker (a deposed coordinator's), unless `checkCoordinator` is false (a follower copies
+   *   what its leader took: it tracks the coordinator epoch without refusing)
    */
-  marker(producerId: number, epoch: number): EndedTxn | undefined {
+  marker(producerId: number, epoch: number, coordinatorEpoch?: number, checkCoordinator = true): EndedTxn | undefined {
     const entry = this.#entry(producerId);
     if (entry && epoch < entry.epoch) {
       throw new RivuletError("invalid_producer_epoch", `a transaction marker of producer ${producerId} has epoch ${epoch}, below its epoch ${entry.epoch}`, { producerId, epoch, currentEpoch: entry.epoch });
     }
-    this.#staged.set(producerId, afterMarker(entry, epoch));
+    if (checkCoordinator && entry?.coordinatorEpoch !== undefined && coordinatorEpoch !== undefined && coordinatorEpoch < entry.coordinatorEpoch) {
+      throw new RivuletError("transaction_coordinator_fenced", `a transaction marker of producer ${producerId} comes from coordinator epoch ${coordinatorEpoch}, below ${entry.coordinatorEpoch}: a newer coordinator took over`, { producerId, coordinatorEpoch, currentCoordinatorEpoch: entry.coordinatorEpoch });
+    }
+    this.#staged.set(producerId, afterMarker(entry, epoch, coordinatorEpoch));
     return entry && entry.txnFirstOffset >= 0 ? { producerId, firstOffset: entry.txnFirstOffset } : undefined;
   }
 
@@ -230,16 +242,23 @@ export class ProducerAppend {
  */
 function afterBatch(entry: ProducerEntry | undefined, epoch: number, batch: ProducerBatch, transactional: boolean): ProducerEntry {
   const txnFirstOffset = transactional ? (entry && entry.txnFirstOffset >= 0 ? entry.txnFirstOffset : batch.baseOffset) : -1;
-  if (!entry || epoch !== entry.epoch) return { epoch, batches: [batch], txnFirstOffset };
+  if (!entry || epoch !== entry.epoch) return withCoordinatorEpoch({ epoch, batches: [batch], txnFirstOffset }, entry?.coordinatorEpoch);
   pushBatch(entry, batch);
   entry.txnFirstOffset = txnFirstOffset;
   return entry;
 }
 
 /** The entry after a marker: no transaction ongoing; a higher epoch replaces the epoch and forgets the batches of the old one. */
-function afterMarker(entry: ProducerEntry | undefined, epoch: number): ProducerEntry {
-  if (!entry || epoch > entry.epoch) return { epoch, batches: [], txnFirstOffset: -1 };
-  return { epoch: entry.epoch, batches: entry.batches, txnFirstOffset: -1 };
+function afterMarker(entry: ProducerEntry | undefined, epoch: number, coordinatorEpoch?: number): ProducerEntry {
+  const known = coordinatorEpoch ?? entry?.coordinatorEpoch;
+  if (!entry || epoch > entry.epoch) return withCoordinatorEpoch({ epoch, batches: [], txnFirstOffset: -1 }, known);
+  return withCoordinatorEpoch({ epoch: entry.epoch, batches: entry.batches, txnFirstOffset: -1 }, known);
+}
+
+/** The entry, with the coordinator epoch when one is known (entries without one stay as snapshots and tests shape them). */
+function withCoordinatorEpoch(entry: ProducerEntry, coordinatorEpoch: number | undefined): ProducerEntry {
+  if (coordinatorEpoch !== undefined) entry.coordinatorEpoch = coordinatorEpoch;
+  return entry;
 }
 
 function pushBatch(entry: ProducerEntry, batch: ProducerBatch): void {

@@ -42,7 +42,7 @@ export function replayBatches(state: ProducerState, segments: LogSegments, from:
       if (isControlBatch(header)) {
         const marker = readControlMarker(segment.log.read(position, size));
         if (!marker) continue;
-        const ended = state.replayMarker(header.producerId, header.producerEpoch);
+        const ended = state.replayMarker(header.producerId, header.producerEpoch, marker.coordinatorEpoch);
         if (ended && !marker.commit) {
           aborted.push({ producerId: header.producerId, firstOffset: ended.firstOffset, lastOffset: header.baseOffset, lastStableOffset: state.firstUnstableOffset() ?? header.baseOffset + 1 });
         }

@@ -11,15 +11,17 @@ import type { Producer, ProducerOptions } from "../broker/producer.ts";
 import { Broker as GroupsBroker, consumerGroups } from "../groups/broker.ts";
 import type { GroupCoordinator } from "../groups/group-coordinator.ts";
 import { TransactionCoordinator } from "./transaction-coordinator.ts";
+import { TransactionCoordinators, type ClusterOffsets, type RemoteProduceCheck } from "./transaction-coordinators.ts";
+import type { TxnMarker } from "../broker/types.ts";
 import { TransactionLog, TRANSACTION_STATE_TOPIC } from "./transaction-log.ts";
 import { TransactionalProducer, type TransactionalProducerOptions } from "./transactional-producer.ts";
 
 /** The groups factory, with `__transaction_state` among the internal topics, remembering what it built. */
-function transactionalParts(): { factory: GroupsFactory; built(): { host: GroupsHost; groups: GroupCoordinator } } {
+function transactionalParts(statePartitions: number): { factory: GroupsFactory; built(): { host: GroupsHost; groups: GroupCoordinator } } {
   let host: GroupsHost | undefined;
   let groups: GroupCoordinator | undefined;
   const factory: GroupsFactory = {
-    topics: [...consumerGroups.topics, { name: TRANSACTION_STATE_TOPIC, config: { "cleanup.policy": "compact" } }],
+    topics: [...consumerGroups.topics, { name: TRANSACTION_STATE_TOPIC, config: { "cleanup.policy": "compact" }, partitions: statePartitions }],
     create(h) {
       host = h;
       const created = consumerGroups.create(h);
@@ -28,6 +30,40 @@ function transactionalParts(): { factory: GroupsFactory; built(): { host: Groups
     },
   };
   return { factory, built: () => ({ host: host!, groups: groups! }) };
+}
+
+/** Options of {@link Broker.open}. */
+export interface TransactionalBrokerOptions extends BrokerOptions {
+  /**
+   * "standalone" (default): this broker coordinates every transactional id and recovers them
+   * from its `__transaction_state` at once. "cluster": it coordinates nothing until the cluster
+   * floor tells it which `__transaction_state` partitions it leads ({@link Broker.useTransactionCluster}),
+   * so a restarted member of a cluster never recovers transactions from a replica it no longer leads.
+   */
+  transactionCoordination?: "standalone" | "cluster";
+}
+
+/** How a clustered broker's transaction coordinators reach the rest of the cluster (cluster/node/clustered-broker.ts). */
+export interface TransactionClusterRouting {
+  /** Writes markers at each partition's leader, here or on another broker. */
+  writeTxnMarkers(markers: TxnMarker[]): Promise<void>;
+  /** `__transaction_state`'s partition count in the cluster (undefined while it does not exist). */
+  partitions(): number | undefined;
+  /** A topic's partition count in the cluster (undefined when it does not exist): markers go to partitions this broker holds no replica of. */
+  partitionsOf(topic: string): number | undefined;
+  /** KIP-890's check asked of another broker's coordinator (null: epochs only). */
+  remoteProduceCheck: RemoteProduceCheck | null;
+  /** How a transaction's offsets travel between the groups' coordinator and the id's coordinator. */
+  offsets: ClusterOffsets & {
+    /**
+     * At a commit, when another broker coordinates the groups: sends it the transaction's marker
+     * for `__consumer_offsets` partition 0 (it commits the offsets it holds) and resolves true;
+     * false when this broker coordinates the groups (the offsets are committed here).
+     */
+    commitElsewhere(txn: { producerId: number; producerEpoch: number; coordinatorEpoch: number }): Promise<boolean>;
+    /** At an abort: the same with an abort marker (the groups' coordinator drops the offsets it holds); nothing when this broker coordinates the groups. */
+    abortElsewhere(txn: { producerId: number; producerEpoch: number; coordinatorEpoch: number }): Promise<void>;
+  };
 }
 
 /**
@@ -45,38 +81,66 @@ function transactionalParts(): { factory: GroupsFactory; built(): { host: Groups
  * ```
  */
 export class Broker extends GroupsBroker {
-  #transactions!: TransactionCoordinator;
+  #transactions!: TransactionCoordinators;
+  #cluster: TransactionClusterRouting | null = null;
 
   /**
-   * Starts the supervisor and workers, the group coordinator and the transaction coordinator,
-   * which loads `__transaction_state` and recovers in the background: transactional requests
-   * wait for it.
+   * Starts the supervisor and workers, the group coordinator and the transaction coordinators;
+   * alone, they load `__transaction_state` and recover in the background (transactional
+   * requests wait for it).
    */
-  static override async open(options: BrokerOptions): Promise<Broker> {
+  static override async open(options: TransactionalBrokerOptions): Promise<Broker> {
     const { limits, supervisor } = await GroupsBroker.startSupervisor(options);
-    const parts = transactionalParts();
+    // a cluster member's __transaction_state is the cluster's: several partitions, led by several brokers
+    const parts = transactionalParts(options.transactionCoordination === "cluster" ? limits.transactionStatePartitions : 1);
     const broker = new Broker(options, limits, supervisor, parts.factory);
     const { host, groups } = parts.built();
-    broker.#transactions = new TransactionCoordinator({
-      store: new TransactionLog(broker, host.producer),
-      host: {
-        writeTxnMarkers: (markers) => broker.writeTxnMarkers(markers),
-        allocateProducerId: () => broker.allocateProducerId(),
-        commitTransactionOffsets: (groupId, offsets) => groups.commitTransactionOffsets(groupId, offsets),
-        checkGroupMember: (groupId, generationId, memberId, offsets) => groups.checkTransactionMember(groupId, generationId, memberId, offsets),
-        partitionsOf: host.partitionsOf,
+    broker.#transactions = new TransactionCoordinators({
+      groups: {
+        commit: (groupId, offsets) => groups.commitTransactionOffsets(groupId, offsets),
+        checkMember: (groupId, generationId, memberId, offsets) => groups.checkTransactionMember(groupId, generationId, memberId, offsets),
       },
-      clock: broker.clock,
-      limits,
+      pendingOffsetsMax: limits.transactionalIdsMax,
+      partitions: () => broker.#cluster ? broker.#cluster.partitions() : host.partitionsOf(TRANSACTION_STATE_TOPIC),
+      create: (partition, coordinatorEpoch) => new TransactionCoordinator({
+        // its own producer, so a deposed coordinator's writes give up within transactionStateWriteTimeoutMs
+        store: new TransactionLog(broker, broker.producer({ idempotent: true, deliveryTimeoutMs: limits.transactionStateWriteTimeoutMs }), partition),
+        host: {
+          coordinatorEpoch,
+          writeTxnMarkers: (markers) => broker.#cluster ? broker.#cluster.writeTxnMarkers(markers) : broker.writeTxnMarkers(markers),
+          allocateProducerId: () => broker.allocateProducerId(),
+          commitTransactionOffsets: async (groupId, offsets, txn) => {
+            if (broker.#cluster && await broker.#cluster.offsets.commitElsewhere(txn)) return;
+            await groups.commitTransactionOffsets(groupId, offsets);
+          },
+          dropTransactionOffsets: async (txn) => {
+            if (broker.#cluster) await broker.#cluster.offsets.abortElsewhere(txn);
+          },
+          checkGroupMember: (groupId, generationId, memberId, offsets) => groups.checkTransactionMember(groupId, generationId, memberId, offsets),
+          partitionsOf: (topic) => broker.#cluster ? broker.#cluster.partitionsOf(topic) : host.partitionsOf(topic),
+        },
+        clock: broker.clock,
+        limits,
+      }),
     });
     await broker.startGroups();
-    broker.#transactions.load().catch(() => {}); // its error reaches the transactional requests, which await the load themselves
+    if (options.transactionCoordination !== "cluster") broker.#transactions.standalone();
     return broker;
   }
 
-  /** The transaction coordinator (the Kafka listener's transaction APIs use it). */
-  get transactions(): TransactionCoordinator {
+  /** The transaction coordinators (the Kafka listener's transaction APIs use them). */
+  get transactions(): TransactionCoordinators {
     return this.#transactions;
+  }
+
+  /**
+   * Makes this broker a cluster member for transactions: the coordinators it runs alone stop,
+   * markers go to each partition's leader through `routing`, and from now on the caller says
+   * which `__transaction_state` partitions it leads (TransactionCoordinators.becomeLeader / resign).
+   */
+  async useTransactionCluster(routing: TransactionClusterRouting): Promise<void> {
+    this.#cluster = routing;
+    await this.#transactions.useCluster(routing.remoteProduceCheck, routing.offsets);
   }
 
   /** A transactional producer (`transactionalId` given) or a plain / idempotent one. */
@@ -87,7 +151,7 @@ export class Broker extends GroupsBroker {
     return super.producer(options as ProducerOptions | undefined);
   }
 
-  /** Stops the transaction coordinator's timers, then closes the broker. */
+  /** Stops the transaction coordinators' timers, then closes the broker. */
   override async close(): Promise<void> {
     await this.#transactions.close();
     await super.close();
@@ -100,4 +164,5 @@ export class Broker extends GroupsBroker {
 }
 
 export type { BrokerOptions };
+export { TransactionCoordinators } from "./transaction-coordinators.ts";
 export { TransactionalProducer, type TransactionalProducerOptions, type Transaction } from "./transactional-producer.ts";

@@ -28,7 +28,7 @@ import { Partitioner } from "../broker/partitioner.ts";
 import { keyBytes, recordError, recordTimestamp, writeRecord } from "../broker/record-input.ts";
 import type { AppendBatchResult, ProducerRecord, RecordMetadata } from "../broker/types.ts";
 import type { OffsetCommitEntry } from "../broker/group-api.ts";
-import type { TransactionalIdentity, TransactionCoordinator, TransactionGroupMember } from "./transaction-coordinator.ts";
+import type { TransactionalIdentity, TransactionCoordinatorApi, TransactionGroupMember } from "./transaction-coordinator.ts";
 
 /** Options of a transactional producer. */
 export interface TransactionalProducerOptions {
@@ -76,7 +76,7 @@ export interface Transaction {
 export class TransactionalProducer {
   readonly transactionalId: string;
   #host: TransactionalProducerHost;
-  #coordinator: TransactionCoordinator;
+  #coordinator: TransactionCoordinatorApi;
   #timeoutMs: number;
   #identity: TransactionalIdentity | null = null;
   /** Next sequence per "topic\0partition" under the current epoch. */
@@ -85,7 +85,7 @@ export class TransactionalProducer {
   #active = false;
   #closed = false;
 
-  constructor(host: TransactionalProducerHost, coordinator: TransactionCoordinator, options: TransactionalProducerOptions) {
+  constructor(host: TransactionalProducerHost, coordinator: TransactionCoordinatorApi, options: TransactionalProducerOptions) {
     this.#host = host;
     this.#coordinator = coordinator;
     this.transactionalId = options.transactionalId;
@@ -152,14 +152,14 @@ class OpenTransaction implements Transaction {
   /** Something joined the transaction (a partition or a group): it must be ended. */
   touched = false;
   #host: TransactionalProducerHost;
-  #coordinator: TransactionCoordinator;
+  #coordinator: TransactionCoordinatorApi;
   #sequences: Map<string, number>;
   #partitioner: Partitioner;
   /** Per partition key, the tail of its appends (they go one at a time, in sequence order). */
   #tails = new Map<string, Promise<unknown>>();
   #pending = new Set<Promise<unknown>>();
 
-  constructor(host: TransactionalProducerHost, coordinator: TransactionCoordinator, request: OpenTransaction["request"], sequences: Map<string, number>, partitioner: Partitioner) {
+  constructor(host: TransactionalProducerHost, coordinator: TransactionCoordinatorApi, request: OpenTransaction["request"], sequences: Map<string, number>, partitioner: Partitioner) {
     this.#host = host;
     this.#coordinator = coordinator;
     this.request = request;

@@ -75,7 +75,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const tls = values["tls-cert"] ? { cert: readPem(values["tls-cert"], "--tls-cert"), key: readPem(values["tls-key"]!, "--tls-key") } : undefined;
   const dataDir = resolve(values["data-dir"]!);
   // The server's modules load while the broker's first workers boot (on another core).
-  const [opened, loaded] = await Promise.allSettled([Broker.open({ dataDir, maxWorkers, autoCreateTopics: values["auto-create-topics"] }), import("../../server/serve.ts")]);
+  const [opened, loaded] = await Promise.allSettled([Broker.open({ dataDir, maxWorkers, autoCreateTopics: values["auto-create-topics"], transactionCoordination: cluster ? "cluster" : "standalone" }), import("../../server/serve.ts")]);
   if (opened.status === "rejected") throw opened.reason;
   const broker = opened.value;
   if (loaded.status === "rejected") {

@@ -24,13 +24,27 @@ import type {
   BrokerApi, BrokerHealth, CreateTopicOptions, FetchBatchesResult, FetchOptions, FetchResult, OffsetSpec, ProduceOptions, ProducerRecord,
   RecordMetadata, TopicDescription, WorkerStatus, AppendBatchResult, Acks, Isolation, TxnMarker,
 } from "../../broker/types.ts";
-import type { TransactionCoordinator } from "../../transactions/transaction-coordinator.ts";
+import type { TransactionCoordinatorApi, TransactionalRequest } from "../../transactions/transaction-coordinator.ts";
+import type { TransactionCoordinators } from "../../transactions/transaction-coordinators.ts";
+import type { TransactionClusterRouting } from "../../transactions/broker.ts";
+import { TRANSACTION_STATE_TOPIC, transactionPartitionFor } from "../../transactions/transaction-log.ts";
+import type { TxnInterBroker } from "./txn-inter-broker.ts";
 
 /** The local broker's transaction coordinator, when it has one (the public `Broker`). */
 interface LocalExtras {
-  readonly transactions?: TransactionCoordinator;
+  readonly transactions?: TransactionCoordinatorApi;
 }
-import type { GroupCoordinatorApi } from "../../broker/group-api.ts";
+
+/** A local broker whose transaction coordinators follow the cluster (the public `Broker`). */
+interface ClusterableTransactions {
+  readonly transactions: TransactionCoordinators;
+  useTransactionCluster(routing: TransactionClusterRouting): Promise<void>;
+}
+
+/** Verification failures a producer retries (Kafka answers them as NOT_ENOUGH_REPLICAS, KIP-890). */
+const retriableVerification = new Set(["not_coordinator", "concurrent_transactions", "partition_unavailable", "timeout", "closed"]);
+import type { GroupCoordinatorApi, OffsetCommitEntry } from "../../broker/group-api.ts";
+import { OFFSETS_TOPIC } from "../../groups/offset-log.ts";
 import { localTopicConfig } from "../controller/cluster-topic-config.ts";
 import type { TopicRequest } from "../controller/topic-requests.ts";
 import type { ClusterNode } from "./cluster-node.ts";
@@ -87,14 +101,19 @@ export class ClusteredBroker implements BrokerApi {
   readonly clock?: unknown;
 
   readonly #httpProtocol: string;
+  readonly #txnInterBroker: TxnInterBroker | null;
+  #offTransactions: (() => void) | null = null;
 
   /**
    * @param local the broker whose replicas this one holds
-   * @param options `httpProtocol`: `https:` when the brokers' HTTP listeners use TLS (default `http:`)
+   * @param options `httpProtocol`: `https:` when the brokers' HTTP listeners use TLS (default
+   *   `http:`); `txnInterBroker`: how transaction coordinators reach other brokers (markers,
+   *   KIP-890 verification), without which transactions stay on the broker asked
    */
-  constructor(local: LocalBroker, options: { httpProtocol?: string } = {}) {
+  constructor(local: LocalBroker, options: { httpProtocol?: string; txnInterBroker?: TxnInterBroker } = {}) {
     this.#local = local;
     this.#httpProtocol = options.httpProtocol ?? "http:";
+    this.#txnInterBroker = options.txnInterBroker ?? null;
     // Once attached, ids come from the cluster (see attach); before, the local allocator's.
     if (local.allocateProducerId) this.allocateProducerId = () => (this.#node ? this.#node.producerIds.allocate() : local.allocateProducerId!());
     if (local.endOffsetForEpoch) this.endOffsetForEpoch = (t, p, e, c) => local.endOffsetForEpoch!(t, p, e, c);
@@ -115,6 +134,110 @@ export class ClusteredBroker implements BrokerApi {
         return state && state.leader === node.brokerId ? state.leader_epoch : -1;
       },
     });
+    const local = this.#local as LocalBroker & Partial<ClusterableTransactions>;
+    if (this.#txnInterBroker && local.useTransactionCluster && local.transactions) this.#followTransactions(node, local as LocalBroker & ClusterableTransactions, this.#txnInterBroker);
+  }
+
+  /**
+   * Transactions in the cluster (Kafka's TransactionStateManager over the replicated
+   * `__transaction_state`): this broker coordinates the transactional ids of the partitions it
+   * leads, each from the moment its reconciler applied the leader role (coordinator epoch = the
+   * partition's leader epoch) until the metadata names another leader; markers go to each
+   * partition's leader, here or over `channel`; a transactional batch for a partition here whose
+   * id another broker coordinates is verified there (KIP-890).
+   */
+  #followTransactions(node: ClusterNode, local: LocalBroker & ClusterableTransactions, channel: TxnInterBroker): void {
+    const coordinators = local.transactions;
+    const endpointOf = (brokerId: number) => {
+      const broker = node.view.brokers().find((b) => b.id === brokerId && b.kafka_port !== null);
+      return broker ? { host: broker.host, port: broker.kafka_port! } : null;
+    };
+    const leaderOf = (topic: string, partition: number) => node.cache.partition(topic, partition)?.leader ?? -1;
+    const writeTxnMarkers = async (markers: TxnMarker[]): Promise<void> => {
+      const byLeader = new Map<number, TxnMarker[]>();
+      for (const marker of markers) {
+        const leader = leaderOf(marker.topic, marker.partition);
+        byLeader.set(leader, [...(byLeader.get(leader) ?? []), marker]);
+      }
+      await Promise.all([...byLeader].map(async ([leader, list]) => {
+        if (leader === node.brokerId) return this.writeTxnMarkers(list);
+        const endpoint = leader < 0 ? null : endpointOf(leader);
+        if (!endpoint) throw new RivuletError("partition_unavailable", `${list[0].topic}/${list[0].partition} has no live leader to take its transaction marker yet`, { topic: list[0].topic, partition: list[0].partition });
+        const answers = await channel.writeTxnMarkers(endpoint, list);
+        const failed = answers.findIndex((code) => code !== null);
+        if (failed >= 0) {
+          const { topic, partition } = list[failed];
+          throw new RivuletError(answers[failed]!, `broker ${leader} did not write the transaction marker of ${topic}/${partition} (${answers[failed]})`, { topic, partition, leader });
+        }
+      }));
+    };
+    const remoteProduceCheck = async (request: TransactionalRequest, topic: string, partition: number): Promise<void> => {
+      const partitions = node.cache.topic(TRANSACTION_STATE_TOPIC)?.replicas.length ?? 0;
+      const coordinator = partitions > 0 ? leaderOf(TRANSACTION_STATE_TOPIC, transactionPartitionFor(request.transactionalId, partitions)) : -1;
+      const endpoint = coordinator >= 0 && coordinator !== node.brokerId ? endpointOf(coordinator) : null;
+      let code: string | null;
+      try {
+        code = endpoint
+          ? await channel.verify(endpoint, { transactionalId: request.transactionalId, producerId: request.producerId, producerEpoch: request.producerEpoch, topic, partition })
+          : "not_coordinator";
+      } catch {
+        code = "partition_unavailable";
+      }
+      if (code === null) return;
+      if (retriableVerification.has(code)) {
+        throw new RivuletError("not_enough_replicas", `the transaction coordinator of "${request.transactionalId}" could not verify this batch yet (${code}): retry`, { topic, partition });
+      }
+      throw new RivuletError(code as "invalid_txn_state", `the transaction coordinator of "${request.transactionalId}" refused this batch for ${topic}/${partition} (${code})`, { transactionalId: request.transactionalId, topic, partition });
+    };
+    const coordinatorEndpoint = (transactionalId: string) => {
+      const partitions = node.cache.topic(TRANSACTION_STATE_TOPIC)?.replicas.length ?? 0;
+      const leader = partitions > 0 ? leaderOf(TRANSACTION_STATE_TOPIC, transactionPartitionFor(transactionalId, partitions)) : -1;
+      return leader >= 0 && leader !== node.brokerId ? endpointOf(leader) : null;
+    };
+    const offsets = {
+      coordinatesGroups: () => leaderOf(OFFSETS_TOPIC, 0) === node.brokerId,
+      forward: async (request: TransactionalRequest, groupId: string, entries: OffsetCommitEntry[]): Promise<void> => {
+        const endpoint = coordinatorEndpoint(request.transactionalId);
+        if (!endpoint) throw new RivuletError("not_coordinator", `transactional id "${request.transactionalId}" has no live coordinator yet: retry`, { transactionalId: request.transactionalId });
+        const code = await channel.txnOffsetCommit(endpoint, request, groupId, entries).catch(() => "not_coordinator" as const);
+        if (code !== null) throw new RivuletError(code, `the transaction coordinator of "${request.transactionalId}" refused the offsets of group "${groupId}" (${code})`, { transactionalId: request.transactionalId });
+      },
+      commitElsewhere: async (txn: { producerId: number; producerEpoch: number; coordinatorEpoch: number }): Promise<boolean> => {
+        if (leaderOf(OFFSETS_TOPIC, 0) === node.brokerId) return false;
+        await writeTxnMarkers([{ topic: OFFSETS_TOPIC, partition: 0, ...txn, commit: true }]);
+        return true;
+      },
+      abortElsewhere: async (txn: { producerId: number; producerEpoch: number; coordinatorEpoch: number }): Promise<void> => {
+        if (leaderOf(OFFSETS_TOPIC, 0) === node.brokerId) return void (await local.transactions.completeGroupOffsets(txn.producerId, txn.producerEpoch, false));
+        await writeTxnMarkers([{ topic: OFFSETS_TOPIC, partition: 0, ...txn, commit: false }]);
+      },
+    };
+    void local.useTransactionCluster({
+      writeTxnMarkers,
+      partitions: () => node.cache.topic(TRANSACTION_STATE_TOPIC)?.replicas.length,
+      partitionsOf: (topic) => node.cache.topic(topic)?.replicas.length,
+      remoteProduceCheck,
+      offsets,
+    });
+    const lead = async (partition: number, epoch: number): Promise<void> => {
+      const reconciler = node.reconciler;
+      await reconciler.settledFor(TRANSACTION_STATE_TOPIC, partition);
+      const applied = reconciler.applied(TRANSACTION_STATE_TOPIC, partition);
+      const state = node.cache.partition(TRANSACTION_STATE_TOPIC, partition);
+      if (applied?.role === "leader" && applied.epoch === epoch && state?.leader === node.brokerId && state.leader_epoch === epoch) coordinators.becomeLeader(partition, epoch);
+    };
+    const sync = (): void => {
+      const count = node.cache.topic(TRANSACTION_STATE_TOPIC)?.replicas.length ?? 0;
+      for (let p = 0; p < count; p++) {
+        const state = node.cache.partition(TRANSACTION_STATE_TOPIC, p);
+        if (state?.leader === node.brokerId) void lead(p, state.leader_epoch).catch(() => {});
+        else void coordinators.resign(p);
+      }
+      for (const { partition } of coordinators.owned()) if (partition >= count) void coordinators.resign(partition);
+    };
+    // after the reconciler's own listener has taken the change (it runs in the same emission)
+    this.#offTransactions = node.cache.onChange(() => queueMicrotask(sync));
+    sync();
   }
 
   /**
@@ -277,12 +400,14 @@ export class ClusteredBroker implements BrokerApi {
     return this.#local.appendBatch(topic, partition, batches, options);
   }
 
-  writeTxnMarkers(markers: TxnMarker[]): Promise<void> {
+  /** Writes markers at the local replicas, once this broker has taken its role for each partition (a follower's refuse with `not_leader`). */
+  async writeTxnMarkers(markers: TxnMarker[]): Promise<void> {
+    for (const { topic, partition } of markers) await this.#assigned(topic, partition);
     return this.#local.writeTxnMarkers(markers);
   }
 
-  /** The local broker's transaction coordinator, for the Kafka listener (transactions are not clustered yet). */
-  get transactions(): TransactionCoordinator | undefined {
+  /** The local broker's transaction coordinators, for the Kafka listener (in a cluster, those of the `__transaction_state` partitions this broker leads). */
+  get transactions(): TransactionCoordinatorApi | undefined {
     return (this.#local as BrokerApi & LocalExtras).transactions;
   }
 
@@ -334,6 +459,8 @@ export class ClusteredBroker implements BrokerApi {
 
   /** Closes the local broker (the cluster node is closed by its owner first). */
   close(): Promise<void> {
+    this.#offTransactions?.();
+    this.#txnInterBroker?.close();
     return this.#local.close();
   }
 

@@ -29,6 +29,8 @@ import { handleSaslAuthenticate } from "./sasl-authenticate.ts";
 import { handleSaslHandshake } from "./sasl-handshake.ts";
 import { handleSyncGroup } from "./sync-group.ts";
 import { handleTxnOffsetCommit } from "./txn-offset-commit.ts";
+import { handleWriteTxnMarkers } from "./write-txn-markers.ts";
+import { handleDescribeTransactions, handleListTransactions } from "./describe-transactions.ts";
 
 /** The handler of each implemented API. */
 export const handlers: { readonly [N in ImplementedApi]: Handler<N> } = {
@@ -58,4 +60,7 @@ export const handlers: { readonly [N in ImplementedApi]: Handler<N> } = {
   AddOffsetsToTxn: handleAddOffsetsToTxn,
   EndTxn: handleEndTxn,
   TxnOffsetCommit: handleTxnOffsetCommit,
+  WriteTxnMarkers: handleWriteTxnMarkers,
+  DescribeTransactions: handleDescribeTransactions,
+  ListTransactions: handleListTransactions,
 };

@@ -4,8 +4,9 @@
  *
  * Order: every append is issued synchronously, before the handler's first await, so the
  * partition mailboxes see pipelined Produce requests in the order the connection received them.
- * (One exception: a transactional batch arriving while the transaction coordinator still loads
- * its state after a start waits for that load.) acks=0 gets no response at all (the appends
+ * (Exceptions: a transactional batch arriving while the transaction coordinator still loads
+ * its state after a start waits for that load; in a cluster, a transactional batch whose id
+ * another broker coordinates waits for that coordinator's verdict.) acks=0 gets no response at all (the appends
  * still happen). On a replicated leader acks=-1 answers once the in-sync replicas hold the
  * records (NOT_ENOUGH_REPLICAS below min.insync.replicas), acks=1 once the leader does; a
  * follower answers NOT_LEADER_OR_FOLLOWER.
@@ -33,12 +34,14 @@ function append(ctx: HandlerContext, request: ProduceRequest, topic: string, wri
   const failed = (errorCode: number): ProducePartitionResponse => ({ index, errorCode, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1 });
   if (!writable) return Promise.resolve(failed(kafkaErrors.TOPIC_AUTHORIZATION_FAILED));
   if (records === null || records.length === 0) return Promise.resolve(failed(kafkaErrors.CORRUPT_MESSAGE));
+  let verified: Promise<void> | void;
   try {
-    checkTransactional(ctx, request, topic, index, records);
+    verified = checkTransactional(ctx, request, topic, index, records);
   } catch (error) {
     return Promise.resolve(failed(kafkaErrorCode(error)));
   }
-  return ctx.broker.appendBatch(topic, index, records, { acks }).then(
+  const appended = verified ? verified.then(() => ctx.broker.appendBatch(topic, index, records, { acks })) : ctx.broker.appendBatch(topic, index, records, { acks });
+  return appended.then(
     (result) => ({ index, errorCode: 0, baseOffset: result.baseOffset, logAppendTimeMs: result.logAppendTime, logStartOffset: result.logStartOffset }),
     (error: unknown) => failed(kafkaErrorCode(error)),
   );
@@ -54,14 +57,19 @@ function isTransactional(records: Uint8Array | null): records is Uint8Array {
   }
 }
 
-/** KIP-890's check of a transactional record set; nothing for other batches. */
-function checkTransactional(ctx: HandlerContext, request: ProduceRequest, topic: string, partition: number, records: Uint8Array): void {
+/**
+ * KIP-890's check of a transactional record set; nothing for other batches. Synchronous when
+ * this broker coordinates the id; a promise of the verdict of the coordinator on another broker
+ * (in a cluster), which every transactional batch of that id here then waits for, so batches of
+ * a partition still reach it in the order they came.
+ */
+function checkTransactional(ctx: HandlerContext, request: ProduceRequest, topic: string, partition: number, records: Uint8Array): Promise<void> | void {
   if (!isTransactional(records)) return;
   const { producerId, producerEpoch } = readBatchHeader(records);
   const transactionalId = request.transactionalId;
   if (transactionalId === null) throw new RivuletError("invalid_txn_state", "a transactional batch needs the request's transactional id", { topic, partition });
   authorizeTransactionalId(ctx, transactionalId);
-  coordinatorOf(ctx).checkProduce({ transactionalId, producerId, producerEpoch, principal: transactionPrincipal(ctx) }, topic, partition);
+  return coordinatorOf(ctx).checkProduce({ transactionalId, producerId, producerEpoch, principal: transactionPrincipal(ctx) }, topic, partition);
 }
 
 export async function handleProduce(ctx: HandlerContext, request: ProduceRequest): Promise<ProduceResponse | null> {

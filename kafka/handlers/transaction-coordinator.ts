@@ -4,7 +4,7 @@
  * so a client fails at once instead of retrying.
  */
 import { RivuletError } from "../../core/errors.ts";
-import type { TransactionalRequest, TransactionCoordinator } from "../../transactions/transaction-coordinator.ts";
+import type { TransactionalRequest, TransactionCoordinatorApi } from "../../transactions/transaction-coordinator.ts";
 import { transactionPrincipal } from "../authorize.ts";
 import type { HandlerContext } from "../handler-context.ts";
 
@@ -13,7 +13,7 @@ import type { HandlerContext } from "../handler-context.ts";
  *
  * @throws {RivuletError} `invalid_request` without one
  */
-export function coordinatorOf(ctx: HandlerContext): TransactionCoordinator {
+export function coordinatorOf(ctx: HandlerContext): TransactionCoordinatorApi {
   const coordinator = ctx.broker.transactions;
   if (!coordinator) throw new RivuletError("invalid_request", "this broker has no transaction coordinator");
   return coordinator;

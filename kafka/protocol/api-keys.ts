@@ -30,10 +30,13 @@ export const apiKeys = {
   AddPartitionsToTxn: 24,
   AddOffsetsToTxn: 25,
   EndTxn: 26,
+  WriteTxnMarkers: 27,
   TxnOffsetCommit: 28,
   DescribeConfigs: 32,
   SaslAuthenticate: 36,
   CreatePartitions: 37,
+  DescribeTransactions: 65,
+  ListTransactions: 66,
 } as const;
 
 /** An API name Rivulet knows. */
@@ -42,7 +45,7 @@ export type ApiName = keyof typeof apiKeys;
 /** First flexible version per API key, from Kafka's message definitions ("flexibleVersions"). */
 const firstFlexibleVersion: Readonly<Record<number, number>> = {
   0: 9, 1: 12, 2: 6, 3: 9, 8: 8, 9: 6, 10: 3, 11: 6, 12: 4, 13: 4, 14: 4, 15: 5, 16: 3,
-  18: 3, 19: 5, 20: 4, 21: 2, 22: 2, 23: 4, 24: 3, 25: 3, 26: 3, 28: 3, 32: 4, 36: 2, 37: 2,
+  18: 3, 19: 5, 20: 4, 21: 2, 22: 2, 23: 4, 24: 3, 25: 3, 26: 3, 27: 1, 28: 3, 32: 4, 36: 2, 37: 2, 65: 0, 66: 0,
 };
 
 /** True when `apiVersion` of `apiKey` uses compact types and tagged fields. Unknown keys: false. */

@@ -35,6 +35,9 @@ import type { AddPartitionsToTxnRequest, AddPartitionsToTxnResponse } from "./ad
 import type { AddOffsetsToTxnRequest, AddOffsetsToTxnResponse } from "./add-offsets-to-txn/types.ts";
 import type { EndTxnRequest, EndTxnResponse } from "./end-txn/types.ts";
 import type { TxnOffsetCommitRequest, TxnOffsetCommitResponse } from "./txn-offset-commit/types.ts";
+import type { WriteTxnMarkersRequest, WriteTxnMarkersResponse } from "./write-txn-markers/types.ts";
+import type { DescribeTransactionsRequest, DescribeTransactionsResponse } from "./describe-transactions/types.ts";
+import type { ListTransactionsRequest, ListTransactionsResponse } from "./list-transactions/types.ts";
 import * as produceV3 from "./produce/v3.ts";
 import * as produceV4 from "./produce/v4.ts";
 import * as produceV5 from "./produce/v5.ts";
@@ -166,6 +169,7 @@ import * as addPartitionsToTxnV0 from "./add-partitions-to-txn/v0.ts";
 import * as addPartitionsToTxnV1 from "./add-partitions-to-txn/v1.ts";
 import * as addPartitionsToTxnV2 from "./add-partitions-to-txn/v2.ts";
 import * as addPartitionsToTxnV3 from "./add-partitions-to-txn/v3.ts";
+import * as addPartitionsToTxnV4 from "./add-partitions-to-txn/v4.ts";
 import * as addOffsetsToTxnV0 from "./add-offsets-to-txn/v0.ts";
 import * as addOffsetsToTxnV1 from "./add-offsets-to-txn/v1.ts";
 import * as addOffsetsToTxnV2 from "./add-offsets-to-txn/v2.ts";
@@ -178,6 +182,9 @@ import * as txnOffsetCommitV0 from "./txn-offset-commit/v0.ts";
 import * as txnOffsetCommitV1 from "./txn-offset-commit/v1.ts";
 import * as txnOffsetCommitV2 from "./txn-offset-commit/v2.ts";
 import * as txnOffsetCommitV3 from "./txn-offset-commit/v3.ts";
+import * as writeTxnMarkersV0 from "./write-txn-markers/v0.ts";
+import * as describeTransactionsV0 from "./describe-transactions/v0.ts";
+import * as listTransactionsV0 from "./list-transactions/v0.ts";
 
 /** One version of one API: pure decode of its request, pure encode of its response. */
 export interface VersionCodec<Req, Res> {
@@ -226,10 +233,13 @@ export const apis = {
   OffsetForLeaderEpoch: defineApi<OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse>("OffsetForLeaderEpoch", 0, [
     offsetForLeaderEpochV0, offsetForLeaderEpochV1, offsetForLeaderEpochV2, offsetForLeaderEpochV3,
   ]),
-  AddPartitionsToTxn: defineApi<AddPartitionsToTxnRequest, AddPartitionsToTxnResponse>("AddPartitionsToTxn", 0, [addPartitionsToTxnV0, addPartitionsToTxnV1, addPartitionsToTxnV2, addPartitionsToTxnV3]),
+  AddPartitionsToTxn: defineApi<AddPartitionsToTxnRequest, AddPartitionsToTxnResponse>("AddPartitionsToTxn", 0, [addPartitionsToTxnV0, addPartitionsToTxnV1, addPartitionsToTxnV2, addPartitionsToTxnV3, addPartitionsToTxnV4]),
   AddOffsetsToTxn: defineApi<AddOffsetsToTxnRequest, AddOffsetsToTxnResponse>("AddOffsetsToTxn", 0, [addOffsetsToTxnV0, addOffsetsToTxnV1, addOffsetsToTxnV2, addOffsetsToTxnV3]),
   EndTxn: defineApi<EndTxnRequest, EndTxnResponse>("EndTxn", 0, [endTxnV0, endTxnV1, endTxnV2, endTxnV3]),
   TxnOffsetCommit: defineApi<TxnOffsetCommitRequest, TxnOffsetCommitResponse>("TxnOffsetCommit", 0, [txnOffsetCommitV0, txnOffsetCommitV1, txnOffsetCommitV2, txnOffsetCommitV3]),
+  WriteTxnMarkers: defineApi<WriteTxnMarkersRequest, WriteTxnMarkersResponse>("WriteTxnMarkers", 0, [writeTxnMarkersV0]),
+  DescribeTransactions: defineApi<DescribeTransactionsRequest, DescribeTransactionsResponse>("DescribeTransactions", 0, [describeTransactionsV0]),
+  ListTransactions: defineApi<ListTransactionsRequest, ListTransactionsResponse>("ListTransactions", 0, [listTransactionsV0]),
 } as const;
 
 /** Names of the implemented APIs. */

@@ -71,6 +71,7 @@ export const kafkaErrors = {
   INVALID_PRODUCER_ID_MAPPING: 49,
   INVALID_TRANSACTION_TIMEOUT: 50,
   CONCURRENT_TRANSACTIONS: 51,
+  TRANSACTION_COORDINATOR_FENCED: 52,
   TRANSACTIONAL_ID_AUTHORIZATION_FAILED: 53,
   OPERATION_NOT_ATTEMPTED: 55,
   KAFKA_STORAGE_ERROR: 56,
@@ -82,6 +83,7 @@ export const kafkaErrors = {
   GROUP_MAX_SIZE_REACHED: 81,
   INVALID_RECORD: 87,
   PRODUCER_FENCED: 90,
+  TRANSACTIONAL_ID_NOT_FOUND: 105,
 } as const;
 
 /** A Kafka error name Rivulet uses. */
@@ -138,6 +140,8 @@ const byRivuletCode: Readonly<Record<ErrorCode, KafkaErrorName>> = {
   not_enough_replicas_after_append: "NOT_ENOUGH_REPLICAS_AFTER_APPEND",
   concurrent_transactions: "CONCURRENT_TRANSACTIONS",
   invalid_producer_id_mapping: "INVALID_PRODUCER_ID_MAPPING",
+  not_coordinator: "NOT_COORDINATOR",
+  transaction_coordinator_fenced: "TRANSACTION_COORDINATOR_FENCED",
   invalid_transaction_timeout: "INVALID_TRANSACTION_TIMEOUT",
   invalid_replication_factor: "INVALID_REPLICATION_FACTOR",
   invalid_replica_assignment: "INVALID_REPLICA_ASSIGNMENT",

@@ -5,7 +5,7 @@
 import { Attributes } from "../../record/batch-layout.ts";
 import { decodeRecords, iterateBatches } from "../../record/record-batch.ts";
 import type { BrokerApi } from "../../broker/types.ts";
-import type { TransactionCoordinator } from "../../transactions/transaction-coordinator.ts";
+import type { TransactionCoordinatorApi } from "../../transactions/transaction-coordinator.ts";
 import type { TransactionMetadata, TransactionState } from "../../transactions/transaction-metadata.ts";
 
 /** One stored batch, decoded enough for assertions. */
@@ -54,7 +54,7 @@ export async function storedBatches(broker: BrokerApi, topic: string, partition:
 }
 
 /** Resolves with the id's metadata once `accept` holds for it (checked now and on every change). */
-export function whenTransaction(coordinator: TransactionCoordinator, transactionalId: string, accept: (meta: TransactionMetadata) => boolean): Promise<TransactionMetadata> {
+export function whenTransaction(coordinator: TransactionCoordinatorApi, transactionalId: string, accept: (meta: TransactionMetadata) => boolean): Promise<TransactionMetadata> {
   return new Promise((resolve) => {
     const now = coordinator.describe(transactionalId);
     if (now && accept(now)) return resolve(now);
@@ -68,6 +68,6 @@ export function whenTransaction(coordinator: TransactionCoordinator, transaction
 }
 
 /** Resolves once the id is in `state`. */
-export function whenState(coordinator: TransactionCoordinator, transactionalId: string, state: TransactionState): Promise<TransactionMetadata> {
+export function whenState(coordinator: TransactionCoordinatorApi, transactionalId: string, state: TransactionState): Promise<TransactionMetadata> {
   return whenTransaction(coordinator, transactionalId, (meta) => meta.state === state);
 }

@@ -7,7 +7,7 @@ import { pltBody, pltParse } from "../../../test/support/kafka/protocol/platform
 const request = { transactionalId: "tx", producerId: 2 ** 33 + 7, producerEpoch: 2, topics: [{ name: "orders", partitions: [0, 3] }, { name: "refunds", partitions: [1] }] };
 const response = { throttleTimeMs: 4, results: [{ name: "orders", partitions: [{ partitionIndex: 0, errorCode: 0 }, { partitionIndex: 3, errorCode: 0 }] }] };
 
-assert.equal(versionsOf("AddPartitionsToTxn"), [0, 1, 2, 3]);
+assert.equal(versionsOf("AddPartitionsToTxn"), [0, 1, 2, 3, 4]);
 
 for (const version of [0, 1].filter((v) => kafkajsHas("addPartitionsToTxn", v))) {
   test(`AddPartitionsToTxn v${version} reads kafkajs's request; kafkajs reads the answer`, async () => {
@@ -36,6 +36,33 @@ test("AddPartitionsToTxn v3 (flexible) reads @platformatic/kafka's request and a
   const parsed = pltParse("addPartitionsToTxnV3", 24, 3, encodeBody("AddPartitionsToTxn", 3, response)) as { throttleTimeMs: number; resultsByTransaction: Array<{ topicResults: Array<{ name: string; resultsByPartition: unknown[] }> }> };
   assert.is(parsed.throttleTimeMs, 4);
   assert.equal(parsed.resultsByTransaction[0].topicResults, [{ name: "orders", resultsByPartition: [{ partitionIndex: 0, partitionErrorCode: 0 }, { partitionIndex: 3, partitionErrorCode: 0 }] }]);
+});
+
+test("AddPartitionsToTxn v4 reads @platformatic/kafka's batched request (verify_only per transaction) and answers per transaction in its layout", () => {
+  const body = pltBody("addPartitionsToTxnV4", [
+    { transactionalId: "tx", producerId: BigInt(2 ** 33 + 7), producerEpoch: 2, verifyOnly: false, topics: [{ name: "orders", partitions: [0, 3] }, { name: "refunds", partitions: [1] }] },
+    { transactionalId: "ty", producerId: 9n, producerEpoch: 0, verifyOnly: true, topics: [{ name: "orders", partitions: [1] }] },
+  ]);
+  const decoded = decodeBody("AddPartitionsToTxn", 4, body);
+  assert.equal(decoded.transactions, [
+    { ...request, verifyOnly: false },
+    { transactionalId: "ty", producerId: 9, producerEpoch: 0, verifyOnly: true, topics: [{ name: "orders", partitions: [1] }] },
+  ]);
+  assert.equal({ ...decoded, transactions: undefined }, { ...request, transactions: undefined }, "the first transaction's fields, as v0-3 carry them");
+  const answer = encodeBody("AddPartitionsToTxn", 4, {
+    throttleTimeMs: 4, results: [], errorCode: 0,
+    resultsByTransaction: [{ transactionalId: "ty", topics: [{ name: "orders", partitions: [{ partitionIndex: 1, errorCode: 48 }] }] }],
+  });
+  const parsed = (() => {
+    try {
+      return pltParse("addPartitionsToTxnV4", 24, 4, answer);
+    } catch (error) {
+      return (error as { response?: unknown }).response;
+    }
+  })() as { throttleTimeMs: number; resultsByTransaction: Array<{ transactionalId: string; topicResults: Array<{ name: string; resultsByPartition: unknown[] }> }> };
+  assert.is(parsed.throttleTimeMs, 4);
+  assert.equal(parsed.resultsByTransaction, [{ transactionalId: "ty", topicResults: [{ name: "orders", resultsByPartition: [{ partitionIndex: 1, partitionErrorCode: 48 }] }] }]);
+  assert.throws(() => decodeBody("AddPartitionsToTxn", 4, pltBody("addPartitionsToTxnV4", [])), /no transaction/);
 });
 
 test.run();

@@ -34,7 +34,7 @@ for (const version of [0, 1, 2]) {
 
 test("supportedApiVersions() lists every implemented API once, sorted, with contiguous ranges", () => {
   const list = supportedApiVersions();
-  assert.equal(list.map((a) => a.apiKey), [0, 1, 2, 3, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 22, 23, 24, 25, 26, 28, 32, 36, 37]);
+  assert.equal(list.map((a) => a.apiKey), [0, 1, 2, 3, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 22, 23, 24, 25, 26, 27, 28, 32, 36, 37, 65, 66]);
   const byKey = Object.fromEntries(list.map((a) => [a.apiKey, [a.minVersion, a.maxVersion]]));
   assert.equal(byKey[0], [3, 9]);
   assert.equal(byKey[1], [4, 12]);
@@ -44,7 +44,10 @@ test("supportedApiVersions() lists every implemented API once, sorted, with cont
   assert.equal(byKey[37], [0, 3], "CreatePartitions");
   assert.equal(byKey[17], [0, 1], "SaslHandshake");
   assert.equal(byKey[36], [0, 2], "SaslAuthenticate (v2 is flexible)");
-  for (const key of [24, 25, 26, 28]) assert.equal(byKey[key], [0, 3], `transaction API ${key} (v3 is flexible)`);
+  for (const key of [25, 26, 28]) assert.equal(byKey[key], [0, 3], `transaction API ${key} (v3 is flexible)`);
+  assert.equal(byKey[24], [0, 4], "AddPartitionsToTxn (v3 is flexible, v4 batches transactions and verifies, KIP-890)");
+  assert.equal(byKey[27], [0, 0], "WriteTxnMarkers (broker to broker)");
+  assert.equal([byKey[65], byKey[66]], [[0, 0], [0, 0]], "DescribeTransactions, ListTransactions (admin tools)");
 });
 
 test("ApiVersions v3 (flexible) reads @platformatic/kafka's request and answers in its layout", () => {

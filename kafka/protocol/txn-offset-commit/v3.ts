@@ -55,3 +55,36 @@ export function encodeResponse(writer: Writer, response: TxnOffsetCommitResponse
   });
   writer.emptyTaggedFields();
 }
+
+/**
+ * The sending side (a group coordinator forwarding a transaction's offsets to the transactional
+ * id's coordinator on another broker, kafka/txn-marker-channel.ts): the request.
+ */
+export function encodeRequest(writer: Writer, request: TxnOffsetCommitRequest): void {
+  writer.compactString(request.transactionalId).compactString(request.groupId).int64(request.producerId).int16(request.producerEpoch);
+  writer.int32(request.generationId).compactString(request.memberId).compactNullableString(request.groupInstanceId);
+  writer.compactArray(request.topics, (w, topic) => {
+    w.compactString(topic.name);
+    w.compactArray(topic.partitions, (pw, p) => pw.int32(p.partitionIndex).int64(p.committedOffset).int32(p.committedLeaderEpoch).compactNullableString(p.committedMetadata).emptyTaggedFields());
+    w.emptyTaggedFields();
+  });
+  writer.emptyTaggedFields();
+}
+
+/** The sending side: the answer. */
+export function decodeResponse(reader: Reader): TxnOffsetCommitResponse {
+  const throttleTimeMs = reader.int32();
+  const topics = reader.compactArray((r) => {
+    const name = r.compactString();
+    const partitions = r.compactArray((p) => {
+      const partitionIndex = p.int32();
+      const errorCode = p.int16();
+      p.skipTaggedFields();
+      return { partitionIndex, errorCode };
+    }, 7);
+    r.skipTaggedFields();
+    return { name, partitions };
+  }, 3);
+  reader.skipTaggedFields();
+  return { throttleTimeMs, topics };
+}

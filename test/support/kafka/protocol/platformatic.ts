@@ -55,7 +55,10 @@ const pltSamples: Partial<Record<ImplementedApi, Record<number, () => Uint8Array
   InitProducerId: Object.fromEntries([3, 4].map((v) => [v, () => pltBody(`initProducerIdV${v}`, null, 100, -1n, -1)])),
   DescribeConfigs: Object.fromEntries([3, 4].map((v) => [v, () => pltBody(`describeConfigsV${v}`, [{ resourceType: 2, resourceName: "orders", configurationKeys: ["retention.ms"] }], true, true)])),
   CreatePartitions: Object.fromEntries([2, 3].map((v) => [v, () => pltBody(`createPartitionsV${v}`, [{ name: "orders", count: 4, assignments: [{ brokerIds: [1] }] }], 100, false)])),
-  AddPartitionsToTxn: { 3: () => pltBody("addPartitionsToTxnV3", [{ transactionalId: "tx", producerId: 7n, producerEpoch: 2, topics: [{ name: "orders", partitions: [0, 1] }] }]) },
+  AddPartitionsToTxn: {
+    3: () => pltBody("addPartitionsToTxnV3", [{ transactionalId: "tx", producerId: 7n, producerEpoch: 2, topics: [{ name: "orders", partitions: [0, 1] }] }]),
+    4: () => pltBody("addPartitionsToTxnV4", [{ transactionalId: "tx", producerId: 7n, producerEpoch: 2, verifyOnly: true, topics: [{ name: "orders", partitions: [0, 1] }] }]),
+  },
   AddOffsetsToTxn: { 3: () => pltBody("addOffsetsToTxnV3", "tx", 7n, 2, "g") },
   EndTxn: { 3: () => pltBody("endTxnV3", "tx", 7n, 2, true) },
   TxnOffsetCommit: { 3: () => pltBody("txnOffsetCommitV3", "tx", "g", 7n, 2, 1, "m", null, [{ name: "orders", partitions: [{ partitionIndex: 0, committedOffset: 3n, committedLeaderEpoch: -1, committedMetadata: "md" }] }]) },

@@ -7,7 +7,8 @@ import { Buffer } from "node:buffer";
 import { apis, type ImplementedApi } from "../../../../kafka/protocol/apis.ts";
 import { Writer } from "../../../../kafka/protocol/writer.ts";
 import { kafkajsBody, kafkajsHas } from "./kafkajs.ts";
-import { flexibleSample } from "./platformatic.ts";
+import { flexibleSample, pltBody } from "./platformatic.ts";
+import { encodeRequest as encodeWriteTxnMarkersV0 } from "../../../../kafka/protocol/write-txn-markers/v0.ts";
 
 const t0 = 1_700_000_000_000;
 
@@ -57,6 +58,13 @@ const sampleArgs: Record<ImplementedApi, [folder: string, args: object] | ((vers
   AddOffsetsToTxn: ["addOffsetsToTxn", { transactionalId: "tx", producerId: "7", producerEpoch: 2, groupId: "g" }],
   EndTxn: ["endTxn", { transactionalId: "tx", producerId: "7", producerEpoch: 2, transactionResult: true }],
   TxnOffsetCommit: ["txnOffsetCommit", { transactionalId: "tx", groupId: "g", producerId: "7", producerEpoch: 2, topics: [{ topic: "orders", partitions: [{ partition: 0, offset: "3", metadata: "md" }] }] }],
+  WriteTxnMarkers: () => {
+    const w = new Writer();
+    encodeWriteTxnMarkersV0(w, { markers: [{ producerId: 7, producerEpoch: 2, committed: true, topics: [{ name: "orders", partitions: [0, 1] }], coordinatorEpoch: 4 }] });
+    return w.toBytes();
+  },
+  DescribeTransactions: () => pltBody("describeTransactionsV0", ["tx", "ty"]),
+  ListTransactions: () => pltBody("listTransactionsV0", ["Ongoing"], [7n]),
   SaslAuthenticate: ["saslAuthenticate", { authBytes: Buffer.concat([Buffer.from([0, 0, 0, 32]), Buffer.from("n,,n=user,r=rOprNGfwEbeRWgbNEkqO")]) }],
 };
 

@@ -8,7 +8,6 @@
  * `protocol/error-codes.ts` for the codes a leader sends a follower); a top-level Fetch error
  * fails every partition of the request with it.
  */
-import { rootCertificates } from "node:tls";
 import { defaultLimits } from "../core/limits.ts";
 import type { ErrorCode } from "../core/errors.ts";
 import type { EpochAnswer, LeaderConnection, LeaderConnector, ReplicaFetchResult } from "../cluster/replication/leader-connection.ts";
@@ -16,7 +15,7 @@ import { apiKeys } from "./protocol/api-keys.ts";
 import { kafkaErrors } from "./protocol/error-codes.ts";
 import { decodeFetchResponse, encodeFetchRequest, fetchClientVersion } from "./replica-client/fetch-v11-client.ts";
 import { decodeEpochResponse, encodeEpochRequest, offsetsForLeaderEpochClientVersion } from "./replica-client/offsets-for-leader-epoch-v3-client.ts";
-import { LeaderSocket } from "./replica-client/leader-socket.ts";
+import { brokerTls, LeaderSocket } from "./replica-client/leader-socket.ts";
 import { saslLogin } from "./replica-client/sasl-client.ts";
 
 /** Kafka error codes a follower acts on, as Rivulet codes; any other is `partition_unavailable` (retry later). */
@@ -49,8 +48,8 @@ function codeOf(kafkaCode: number): ErrorCode | null {
  * ```
  */
 export function tlsLeaderConnector(trust: string): LeaderConnector {
-  const ca = [...rootCertificates, trust];
-  return (endpoint, options) => open(endpoint, options, { ca });
+  const tls = brokerTls(trust);
+  return (endpoint, options) => open(endpoint, options, tls);
 }
 
 /**

@@ -21,6 +21,7 @@ import { ReplicaManagerImpl, type ReplicationEnv } from "../cluster/replication/
 import type { ReplicaHost } from "../cluster/replication/replica-host.ts";
 import { ClusteredBroker } from "../cluster/node/clustered-broker.ts";
 import { TxnMarkerChannel } from "../kafka/txn-marker-channel.ts";
+import { brokerTls } from "../kafka/replica-client/leader-socket.ts";
 import type { ClusterNode } from "../cluster/node/cluster-node.ts";
 import { type ClusterView, singleNodeView } from "../cluster/node/cluster-view.ts";
 import { clusterHealth } from "../cluster/node/cluster-health.ts";
@@ -140,18 +141,18 @@ async function startKafka(broker: BrokerApi, options: KafkaListenerOptions): Pro
 export async function serve(local: BrokerApi, options: ServeOptions = {}): Promise<Server> {
   const host = options.host ?? "127.0.0.1";
   if (options.cluster && options.kafkaPort === undefined) throw new TypeError("a clustered broker needs a Kafka port (--kafka-port): replicas fetch over the Kafka listener");
-  // Transaction coordinators reach other brokers (markers, KIP-890 verification) over their Kafka listeners.
-  const txnInterBroker = options.cluster ? new TxnMarkerChannel({ brokerId: options.cluster.brokerId, credentials: options.cluster.credentials, requestTimeoutMs: resolveLimits(options.limits).replicaRequestTimeoutMs }) : undefined;
-  const clustered = options.cluster ? new ClusteredBroker(local, { httpProtocol: options.tls ? "https:" : "http:", txnInterBroker }) : null;
-  const broker: BrokerApi = clustered ?? local;
-  const limits = resolveLimits(options.limits);
   // One Authenticator for every door: failed attempts count per client address across doors.
-  if (options.replication && options.kafkaPort === undefined) throw new TypeError("replication needs a kafkaPort: followers fetch over the Kafka listener");
   const config = options.auth ?? (options.authFile ? await loadAuthFile(options.authFile) : undefined);
   const auth = config === undefined || config instanceof Authenticator ? config : new Authenticator(config, options.limits);
   // With auth on, brokers log in to each other as the inter-broker user (checked before anything starts).
   const interBroker = interBrokerOf(options, config);
   const interBrokerCredentials = options.cluster?.credentials ?? (interBroker ? replicationCredentials(interBroker) : undefined);
+  // Transaction coordinators reach other brokers (markers, KIP-890 verification) over their Kafka listeners, as the inter-broker user, over TLS when the listeners use it.
+  const txnInterBroker = options.cluster ? new TxnMarkerChannel({ brokerId: options.cluster.brokerId, credentials: interBrokerCredentials, tls: options.tls ? brokerTls(options.tls.cert) : undefined, requestTimeoutMs: resolveLimits(options.limits).replicaRequestTimeoutMs }) : undefined;
+  const clustered = options.cluster ? new ClusteredBroker(local, { httpProtocol: options.tls ? "https:" : "http:", txnInterBroker }) : null;
+  const broker: BrokerApi = clustered ?? local;
+  const limits = resolveLimits(options.limits);
+  if (options.replication && options.kafkaPort === undefined) throw new TypeError("replication needs a kafkaPort: followers fetch over the Kafka listener");
   const replicas = options.replication ? await startReplication(broker, options.replication, options.limits, options.tls) : undefined;
   const shutdown = new AbortController();
   // In a cluster the leader of __ds_streams/0 serves the protocol (the others forward to it), reading and writing stream topics led elsewhere at their leaders.

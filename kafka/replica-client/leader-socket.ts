@@ -7,7 +7,7 @@
  * closed socket fails every request in flight and closes the connection: the follower reconnects.
  */
 import { connect, isIP, type Socket } from "node:net";
-import { connect as connectTls } from "node:tls";
+import { connect as connectTls, rootCertificates } from "node:tls";
 import { RivuletError } from "../../core/errors.ts";
 import { FrameDecoder } from "../frame-decoder.ts";
 import { decodeResponseHeader, encodeRequestHeader } from "../protocol/header.ts";
@@ -21,6 +21,15 @@ interface Pending {
   resolve(reader: Reader): void;
   reject(error: unknown): void;
   timer: ReturnType<typeof setTimeout>;
+}
+
+/**
+ * The TLS a broker connects to another broker's Kafka listener with when its own listener
+ * speaks TLS: trusting the system's root certificates and `trust` (the broker's own
+ * certificate: the cluster's brokers share one, or one CA signed theirs).
+ */
+export function brokerTls(trust: string): { ca: string[] } {
+  return { ca: [...rootCertificates, trust] };
 }
 
 export class LeaderSocket {

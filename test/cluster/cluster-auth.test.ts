@@ -7,7 +7,8 @@
  * client's token (401 without one); a principal without cluster admin is refused as a replica
  * (Fetch and OffsetForLeaderEpoch with replica_id: CLUSTER_AUTHORIZATION_FAILED, 31) and changes
  * nothing; the forwarded-by header alone opens no internal topic; Durable Streams created,
- * appended to and read on different brokers with tokens.
+ * appended to and read on different brokers with tokens; a transaction across partitions led by
+ * different brokers commits (its markers sent as the inter-broker user).
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -55,16 +56,16 @@ function kafkaPortOf(server: ServeProcess): number {
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 /** Every value of a partition, read through `url` with `token`, from offset 0 up to its high watermark. */
-async function readAll(url: string, topic: string, partition: number, token: string): Promise<string[]> {
+async function readAll(url: string, topic: string, partition: number, token: string, isolation = "read_uncommitted"): Promise<string[]> {
   const values: string[] = [];
   let offset = 0;
   for (;;) {
-    const response = await fetch(`${url}/v1/topics/${topic}/partitions/${partition}/records?offset=${offset}&max_records=1000`, { headers: bearer(token) });
+    const response = await fetch(`${url}/v1/topics/${topic}/partitions/${partition}/records?offset=${offset}&max_records=1000&isolation=${isolation}`, { headers: bearer(token) });
     assert.is(response.status, 200, await response.clone().text());
     const body = await response.json();
     // Values that are not JSON come as value_b64.
     for (const record of body.records) values.push(record.value_b64 !== undefined ? new TextDecoder().decode(Uint8Array.from(atob(record.value_b64), (c) => c.charCodeAt(0))) : String(record.value));
-    if (body.next_offset >= body.high_watermark) return values;
+    if (body.records.length === 0 || body.next_offset >= body.high_watermark) return values;
     offset = body.next_offset;
   }
 }
@@ -187,6 +188,31 @@ if (!skip) {
       const asBroker = await fetch(internal, { headers: { ...bearer(brokerToken), "rivulet-forwarded-by": "2" } });
       assert.is(asBroker.status, 200, await asBroker.clone().text());
       await asBroker.arrayBuffer();
+
+      // A transaction across partitions led by different brokers: its markers travel between brokers as the inter-broker user.
+      const txTopic = await fetch(`${brokers[0].url}/v1/topics`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...bearer(appToken) },
+        body: JSON.stringify({ name: "orders-tx", partitions: 3, replication_factor: 3 }),
+      });
+      assert.is(txTopic.status, 201, await txTopic.clone().text());
+      const txLeaders = new Set((await txTopic.json()).partitions.map((p: { leader: number }) => p.leader));
+      assert.ok(txLeaders.size > 1, `the partitions' leaders are several brokers: ${[...txLeaders]}`);
+      const transactional = kafka.producer({ transactionalId: "cauth-tx", maxInFlightRequests: 1, idempotent: true });
+      await transactional.connect();
+      try {
+        for (const outcome of ["commit", "abort"] as const) {
+          const transaction = await transactional.transaction();
+          for (const partition of [0, 1, 2]) await transaction.send({ topic: "orders-tx", messages: [{ value: `${outcome}-p${partition}`, partition }] });
+          if (outcome === "commit") await transaction.commit();
+          else await transaction.abort();
+        }
+      } finally {
+        await transactional.disconnect();
+      }
+      const committed: string[] = [];
+      for (const partition of [0, 1, 2]) committed.push(...(await readAll(survivors[0].url, "orders-tx", partition, appToken, "read_committed")));
+      assert.equal(committed, ["commit-p0", "commit-p1", "commit-p2"], "read_committed sees the committed transaction on every partition, not the aborted one");
 
       // kill -9 of the leader: a follower that held every record leads, and they are read back from it.
       await producer.disconnect();

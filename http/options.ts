@@ -42,6 +42,11 @@ export interface HttpOptions {
    * by another broker are forwarded there. Absent: a broker alone.
    */
   clusterView?: ClusterView;
+  /**
+   * With auth on in a cluster, the principal other brokers call this one as (`--inter-broker-user`):
+   * only it may name internal topics on the inter-broker routes (the batch read and append).
+   */
+  interBrokerUser?: string;
 }
 
 /** What a mounted sub-app's handlers see: the principal the host authenticated. */
@@ -88,6 +93,8 @@ export interface ResolvedHttpOptions {
   replicationMetrics: (() => Promise<ReplicationSnapshot | null>) | null;
   /** The cluster this broker is in (null: `GET /v1/cluster` answers with this broker alone). */
   cluster: ClusterView | null;
+  /** The inter-broker principal's name (null: none, auth off or not clustered). */
+  interBrokerUser: string | null;
 }
 
 /**
@@ -111,5 +118,6 @@ export function resolveHttpOptions(options: HttpOptions = {}): ResolvedHttpOptio
     signal: options.signal ?? new AbortController().signal,
     replicationMetrics: options.replicationMetrics ?? null,
     cluster: options.clusterView ?? null,
+    interBrokerUser: options.interBrokerUser ?? null,
   };
 }

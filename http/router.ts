@@ -11,6 +11,8 @@ import { parseId } from "./groups/group-params.ts";
 import type { RouteRegistry } from "./openapi/registry.ts";
 import type { RouteAccess, RouteSpec } from "./openapi/route-spec.ts";
 import { parseTopic } from "./params.ts";
+import { validateTopicName } from "../core/topic-name.ts";
+import { forwardedHeader } from "../cluster/node/broker-http.ts";
 
 /** A route handler. */
 export type Handler = (c: AppContext) => Response | Promise<Response>;
@@ -62,5 +64,18 @@ export class Router {
 function authorizeRoute(c: AppContext, principal: Principal, access: RouteAccess): void {
   if (access === "public" || access === "token") return;
   if ("group" in access) requireGroupAccess(principal, parseId(c.req.param("group"), "group"));
-  else requireAccess(principal, access.access, parseTopic(c.req.param("topic")));
+  else requireAccess(principal, access.access, routeTopic(c));
+}
+
+/**
+ * The path's topic for the access check. A request marked as another broker's may name an
+ * internal topic (the Durable Streams coordinator reads and writes stream topics at their
+ * leaders): the right is checked on it here, and the route itself admits the internal name only
+ * from the inter-broker principal (routes/batches.ts).
+ */
+function routeTopic(c: AppContext): string {
+  const raw = c.req.param("topic");
+  if (c.req.header(forwardedHeader) === undefined) return parseTopic(raw);
+  validateTopicName(raw, { internal: true });
+  return raw!;
 }

@@ -15,7 +15,7 @@ import { apiKeys } from "./protocol/api-keys.ts";
 import { kafkaErrors } from "./protocol/error-codes.ts";
 import { decodeFetchResponse, encodeFetchRequest, fetchClientVersion } from "./replica-client/fetch-v11-client.ts";
 import { decodeEpochResponse, encodeEpochRequest, offsetsForLeaderEpochClientVersion } from "./replica-client/offsets-for-leader-epoch-v3-client.ts";
-import { LeaderSocket } from "./replica-client/leader-socket.ts";
+import { brokerTls, LeaderSocket } from "./replica-client/leader-socket.ts";
 import { saslLogin } from "./replica-client/sasl-client.ts";
 
 /** Kafka error codes a follower acts on, as Rivulet codes; any other is `partition_unavailable` (retry later). */
@@ -38,6 +38,21 @@ function codeOf(kafkaCode: number): ErrorCode | null {
 }
 
 /**
+ * A {@link LeaderConnector} for a cluster whose Kafka listeners speak TLS (`serve --tls-cert`):
+ * followers connect over TLS, trusting the system's root certificates and `trust` (the
+ * broker's own certificate: the cluster's brokers share one, or certificates from one CA).
+ *
+ * @example
+ * ```ts
+ * const connect = tlsLeaderConnector(readFileSync("cert.pem", "utf8"));
+ * ```
+ */
+export function tlsLeaderConnector(trust: string): LeaderConnector {
+  const tls = brokerTls(trust);
+  return (endpoint, options) => open(endpoint, options, tls);
+}
+
+/**
  * Opens a connection to a leader's Kafka listener (plain TCP), logs in when `credentials` are
  * given, and returns the follower's view of it.
  *
@@ -48,9 +63,11 @@ function codeOf(kafkaCode: number): ErrorCode | null {
  * const [answer] = await leader.endOffsets(2, [{ topic: "orders", partition: 0, currentLeaderEpoch: 3, leaderEpoch: 2 }]);
  * ```
  */
-export const connectToLeader: LeaderConnector = async (endpoint, options) => {
+export const connectToLeader: LeaderConnector = (endpoint, options) => open(endpoint, options, undefined);
+
+async function open(endpoint: Parameters<LeaderConnector>[0], options: Parameters<LeaderConnector>[1], tls: { ca: string[] } | undefined): Promise<LeaderConnection> {
   const frameBytesMax = Math.max(defaultLimits.replicaFetchResponseBytesMax, defaultLimits.fetchBytesMax) + 1024 * 1024;
-  const socket = await LeaderSocket.open(endpoint, { timeoutMs: options.requestTimeoutMs, frameBytesMax, clientId: options.clientId });
+  const socket = await LeaderSocket.open(endpoint, { timeoutMs: options.requestTimeoutMs, frameBytesMax, clientId: options.clientId, tls });
   try {
     if (options.credentials) await saslLogin(socket, options.credentials, options.requestTimeoutMs);
   } catch (error) {
@@ -58,7 +75,7 @@ export const connectToLeader: LeaderConnector = async (endpoint, options) => {
     throw error;
   }
   return new KafkaLeaderConnection(socket, options.requestTimeoutMs);
-};
+}
 
 class KafkaLeaderConnection implements LeaderConnection {
   #socket: LeaderSocket;

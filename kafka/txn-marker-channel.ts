@@ -56,6 +56,8 @@ export interface TxnMarkerChannelOptions {
   brokerId: number;
   /** SASL credentials when the brokers' listeners require a login. */
   credentials?: ReplicationCredentials;
+  /** The certificates to trust when the brokers' listeners speak TLS (see `brokerTls`); plain TCP without. */
+  tls?: { ca: string[] };
   /** Longest wait for a connection or an answer (default `replicaRequestTimeoutMs`). */
   requestTimeoutMs?: number;
 }
@@ -70,7 +72,7 @@ export interface TxnMarkerChannelOptions {
  * ```
  */
 export class TxnMarkerChannel implements TxnInterBroker {
-  readonly #options: Required<Omit<TxnMarkerChannelOptions, "credentials">> & { credentials?: ReplicationCredentials };
+  readonly #options: Required<Omit<TxnMarkerChannelOptions, "credentials" | "tls">> & Pick<TxnMarkerChannelOptions, "credentials" | "tls">;
   readonly #sockets = new Map<string, Promise<LeaderSocket>>();
   #closed = false;
 
@@ -152,7 +154,7 @@ export class TxnMarkerChannel implements TxnInterBroker {
     if (!opening) {
       const timeoutMs = this.#options.requestTimeoutMs;
       const frameBytesMax = 1024 * 1024;
-      opening = LeaderSocket.open(endpoint, { timeoutMs, frameBytesMax, clientId: `rivulet-txn-${this.#options.brokerId}` }).then(async (socket) => {
+      opening = LeaderSocket.open(endpoint, { timeoutMs, frameBytesMax, clientId: `rivulet-txn-${this.#options.brokerId}`, tls: this.#options.tls }).then(async (socket) => {
         try {
           if (this.#options.credentials) await saslLogin(socket, this.#options.credentials, timeoutMs);
         } catch (error) {

@@ -27,7 +27,13 @@ export interface ServeClusterOptions {
    * on the local replicas without copying data ({@link UnreplicatedReplicas}).
    */
   replicaManager?: (env: ReplicationEnv) => ReplicaManager;
-  /** SASL credentials for follower fetches when auth is on. */
+  /**
+   * With auth on, the auth file's principal brokers use with each other (`--inter-broker-user`):
+   * cluster admin, with a clear token. serve() checks it and logs followers in with it (SCRAM-SHA-512)
+   * and calls other brokers' HTTP ports with it as a bearer token.
+   */
+  interBrokerUser?: string;
+  /** SASL credentials for follower fetches when auth is on (default: the inter-broker user's). */
   credentials?: ReplicationEnv["credentials"];
   onControllerEvent?: ClusterNodeOptions["onControllerEvent"];
   onReconcilerEvent?: ClusterNodeOptions["onReconcilerEvent"];

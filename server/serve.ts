@@ -11,6 +11,7 @@ import { serveFetch } from "../runtime/serve.ts";
 import { createApp } from "../http/app.ts";
 import { loadAuthFile } from "../auth/auth-file.ts";
 import { Authenticator } from "../auth/authenticator.ts";
+import type { AuthConfig } from "../auth/auth-config.ts";
 import type { AppEnv } from "../http/context.ts";
 import type { HttpOptions } from "../http/options.ts";
 import { createDurableStreamsApp, durableStreamsMountAuth } from "../durable-streams/mod.ts";
@@ -20,21 +21,23 @@ import { ReplicaManagerImpl, type ReplicationEnv } from "../cluster/replication/
 import type { ReplicaHost } from "../cluster/replication/replica-host.ts";
 import { ClusteredBroker } from "../cluster/node/clustered-broker.ts";
 import { TxnMarkerChannel } from "../kafka/txn-marker-channel.ts";
+import { brokerTls } from "../kafka/replica-client/leader-socket.ts";
 import type { ClusterNode } from "../cluster/node/cluster-node.ts";
 import { type ClusterView, singleNodeView } from "../cluster/node/cluster-view.ts";
 import { clusterHealth } from "../cluster/node/cluster-health.ts";
 import { streamsBroker } from "../cluster/node/streams-broker.ts";
 import type { ReplicationSnapshot } from "../cluster/replication/replication-metrics.ts";
 import { joinCluster, type ServeClusterOptions } from "./join-cluster.ts";
+import { interBrokerAuthorization, interBrokerIdentity, type InterBrokerIdentity, replicationCredentials } from "./inter-broker-identity.ts";
 
 export type { ServeClusterOptions } from "./join-cluster.ts";
 
-/** The replica manager over `broker`, its followers fetching with the Kafka replica fetcher. */
-async function startReplication(broker: BrokerApi, env: ReplicationEnv, limits: ServeOptions["limits"]): Promise<ReplicaManagerImpl> {
+/** The replica manager over `broker`, its followers fetching with the Kafka replica fetcher (over TLS when the listeners use it). */
+async function startReplication(broker: BrokerApi, env: ReplicationEnv, limits: ServeOptions["limits"], tls: ServeOptions["tls"]): Promise<ReplicaManagerImpl> {
   const host = broker as BrokerApi & Partial<ReplicaHost>;
   if (typeof host.becomeFollower !== "function" || typeof host.isrWatch !== "function") throw new TypeError("replication needs a Broker (its replication internals), not a bare BrokerApi");
-  const { connectToLeader } = await import("../kafka/replica-fetcher.ts");
-  return new ReplicaManagerImpl({ host: host as ReplicaHost, connect: connectToLeader, env, limits: resolveLimits(limits) });
+  const { connectToLeader, tlsLeaderConnector } = await import("../kafka/replica-fetcher.ts");
+  return new ReplicaManagerImpl({ host: host as ReplicaHost, connect: tls ? tlsLeaderConnector(tls.cert) : connectToLeader, env, limits: resolveLimits(limits) });
 }
 
 /** Options of {@link serve}: the app's options plus where and how to listen. */
@@ -95,6 +98,24 @@ function withCluster(snapshot: ReplicationSnapshot, node: ClusterNode | undefine
   return { ...snapshot, leaderElections: node.leaderElections, clusterLeaderlessPartitions: health.leaderlessCount, clusterUnderReplicatedPartitions: health.underReplicatedCount };
 }
 
+/**
+ * The inter-broker identity of a clustered broker with auth on (none without a cluster or an
+ * auth file).
+ *
+ * @throws {TypeError} as {@link interBrokerIdentity}; also when the auth is a shared
+ *   Authenticator (its secrets are not readable: give the AuthConfig or the file), or when
+ *   `interBrokerUser` is given without a cluster or without auth
+ */
+function interBrokerOf(options: ServeOptions, config: AuthConfig | Authenticator | undefined): InterBrokerIdentity | undefined {
+  const user = options.cluster?.interBrokerUser;
+  if (!options.cluster || config === undefined) {
+    if (user !== undefined) throw new TypeError(options.cluster ? "--inter-broker-user needs --auth-file: without auth brokers need no credentials" : "--inter-broker-user needs --etcd");
+    return undefined;
+  }
+  if (config instanceof Authenticator) throw new TypeError("a clustered broker reads its inter-broker user's token from the auth config: pass auth as an AuthConfig (or authFile), not an Authenticator");
+  return interBrokerIdentity(config, user);
+}
+
 /** The Kafka listener, loaded only when a Kafka port is asked for. */
 async function startKafka(broker: BrokerApi, options: KafkaListenerOptions): Promise<KafkaListener> {
   const { listen } = await import("../kafka/listener.ts");
@@ -120,21 +141,24 @@ async function startKafka(broker: BrokerApi, options: KafkaListenerOptions): Pro
 export async function serve(local: BrokerApi, options: ServeOptions = {}): Promise<Server> {
   const host = options.host ?? "127.0.0.1";
   if (options.cluster && options.kafkaPort === undefined) throw new TypeError("a clustered broker needs a Kafka port (--kafka-port): replicas fetch over the Kafka listener");
-  // Transaction coordinators reach other brokers (markers, KIP-890 verification) over their Kafka listeners.
-  const txnInterBroker = options.cluster ? new TxnMarkerChannel({ brokerId: options.cluster.brokerId, credentials: options.cluster.credentials, requestTimeoutMs: resolveLimits(options.limits).replicaRequestTimeoutMs }) : undefined;
+  // One Authenticator for every door: failed attempts count per client address across doors.
+  const config = options.auth ?? (options.authFile ? await loadAuthFile(options.authFile) : undefined);
+  const auth = config === undefined || config instanceof Authenticator ? config : new Authenticator(config, options.limits);
+  // With auth on, brokers log in to each other as the inter-broker user (checked before anything starts).
+  const interBroker = interBrokerOf(options, config);
+  const interBrokerCredentials = options.cluster?.credentials ?? (interBroker ? replicationCredentials(interBroker) : undefined);
+  // Transaction coordinators reach other brokers (markers, KIP-890 verification) over their Kafka listeners, as the inter-broker user, over TLS when the listeners use it.
+  const txnInterBroker = options.cluster ? new TxnMarkerChannel({ brokerId: options.cluster.brokerId, credentials: interBrokerCredentials, tls: options.tls ? brokerTls(options.tls.cert) : undefined, requestTimeoutMs: resolveLimits(options.limits).replicaRequestTimeoutMs }) : undefined;
   const clustered = options.cluster ? new ClusteredBroker(local, { httpProtocol: options.tls ? "https:" : "http:", txnInterBroker }) : null;
   const broker: BrokerApi = clustered ?? local;
   const limits = resolveLimits(options.limits);
-  // One Authenticator for every door: failed attempts count per client address across doors.
   if (options.replication && options.kafkaPort === undefined) throw new TypeError("replication needs a kafkaPort: followers fetch over the Kafka listener");
-  const replicas = options.replication ? await startReplication(broker, options.replication, options.limits) : undefined;
-  const config = options.auth ?? (options.authFile ? await loadAuthFile(options.authFile) : undefined);
-  const auth = config === undefined || config instanceof Authenticator ? config : new Authenticator(config, options.limits);
+  const replicas = options.replication ? await startReplication(broker, options.replication, options.limits, options.tls) : undefined;
   const shutdown = new AbortController();
   // In a cluster the leader of __ds_streams/0 serves the protocol (the others forward to it), reading and writing stream topics led elsewhere at their leaders.
   // Once the broker leaves its cluster (close), the streams' metadata is no longer written here.
   let leaving = false;
-  const streamsOn = clustered ? streamsBroker(clustered, clustered.view, { protocol: options.tls ? "https:" : "http:", timeoutMs: () => limits.clusterForwardTimeoutMs, active: () => !leaving }) : null;
+  const streamsOn = clustered ? streamsBroker(clustered, clustered.view, { protocol: options.tls ? "https:" : "http:", authorization: interBroker ? interBrokerAuthorization(interBroker) : null, timeoutMs: () => limits.clusterForwardTimeoutMs, active: () => !leaving }) : null;
   const streamsApp = createDurableStreamsApp(streamsOn ?? broker, { limits: options.limits, signal: shutdown.signal, ...(streamsOn ? { generation: () => streamsOn.generation() } : {}) });
   const streams = { path: "/v1/stream", app: streamsApp, ...durableStreamsMountAuth };
   const webConsole = consoleMount(broker, { authRequired: auth !== undefined, limits: options.limits, clock: options.clock, signal: shutdown.signal });
@@ -146,7 +170,7 @@ export async function serve(local: BrokerApi, options: ServeOptions = {}): Promi
   // Alone, GET /v1/cluster shows this broker: its ports are known once bound, so the view reads them then.
   let kafkaPortBound: number | null = null;
   const alone: ClusterView = { ...singleNodeView({ host, port: 0 }), brokers: () => [{ id: 1, host, port: 0, kafka_port: kafkaPortBound, status: "online" }] };
-  const app = createApp(broker, { ...options, auth, mounts, signal: shutdown.signal, replicationMetrics, clusterView: clustered?.view ?? alone });
+  const app = createApp(broker, { ...options, auth, interBrokerUser: interBroker?.name, mounts, signal: shutdown.signal, replicationMetrics, clusterView: clustered?.view ?? alone });
   const running = await serveFetch({
     fetch: app.fetch,
     hostname: host,
@@ -180,12 +204,14 @@ export async function serve(local: BrokerApi, options: ServeOptions = {}): Promi
       // The replica manager the reconciler drives: followers fetch over the other brokers' Kafka listeners.
       let replicaManagerOf = options.cluster.replicaManager;
       if (!replicaManagerOf) {
-        const { connectToLeader } = await import("../kafka/replica-fetcher.ts");
+        const { connectToLeader, tlsLeaderConnector } = await import("../kafka/replica-fetcher.ts");
         const replicaHost = local as BrokerApi & Partial<ReplicaHost>;
         if (typeof replicaHost.becomeFollower !== "function" || typeof replicaHost.isrWatch !== "function") throw new TypeError("a clustered broker needs a Broker (its replication internals), not a bare BrokerApi");
-        replicaManagerOf = (env) => (replicaManager = new ReplicaManagerImpl({ host: replicaHost as ReplicaHost, connect: connectToLeader, env, limits }));
+        // The other brokers' listeners speak TLS when this one's does (one --tls-cert for the cluster, or one CA).
+        const connect = options.tls ? tlsLeaderConnector(options.tls.cert) : connectToLeader;
+        replicaManagerOf = (env) => (replicaManager = new ReplicaManagerImpl({ host: replicaHost as ReplicaHost, connect, env, limits }));
       }
-      node = await joinCluster(local, clustered!, { ...options.cluster, replicaManager: replicaManagerOf }, { host, port: running.port, kafkaPort: kafka!.port }, options.limits);
+      node = await joinCluster(local, clustered!, { ...options.cluster, replicaManager: replicaManagerOf, credentials: interBrokerCredentials }, { host, port: running.port, kafkaPort: kafka!.port }, options.limits);
     } catch (error) {
       await Promise.all([running.shutdown(0), kafka?.close()]);
       throw error;

@@ -5,6 +5,7 @@ import { Broker } from "../../transactions/broker.ts";
 import type { AuthConfig } from "../../auth/auth-config.ts";
 import { loadAuthFile } from "../../auth/auth-file.ts";
 import { CliError } from "../cli-error.ts";
+import { interBrokerIdentity } from "../../server/inter-broker-identity.ts";
 import { onShutdownSignal } from "../../runtime/shutdown-signals.ts";
 
 export const serveHelp = `rivulet serve — run a Rivulet server (HTTP API, optional Kafka listener)
@@ -25,6 +26,11 @@ Usage: rivulet serve [options]
   --broker-id N          this broker's id in the cluster (0 to 2147483647)
   --cluster-name NAME    the cluster's name in etcd (default "default")
   --advertised-host HOST the host other brokers and clients reach this one at (default --host)
+  --inter-broker-user NAME
+                         with --auth-file and --etcd (required then): the auth file's principal
+                         brokers use with each other (replica fetches over SASL SCRAM-SHA-512,
+                         Durable Streams calls as a bearer token); it needs a clear "token" and
+                         the right {"access":"admin","topics":"*"}
 
 Stops gracefully on SIGINT or SIGTERM: in-flight requests finish and every log is flushed.`;
 
@@ -46,6 +52,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
       "broker-id": { type: "string" },
       "cluster-name": { type: "string" },
       "advertised-host": { type: "string" },
+      "inter-broker-user": { type: "string" },
     },
   });
   const cluster = clusterFlags(values);
@@ -55,6 +62,16 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const maxWorkers = values["max-workers"] === undefined ? undefined : Number(values["max-workers"]);
   if (maxWorkers !== undefined && !(Number.isInteger(maxWorkers) && maxWorkers > 0)) throw new CliError("--max-workers takes a positive integer", 2);
   const auth = values["auth-file"] === undefined ? undefined : await readAuthFile(values["auth-file"]);
+  const interBrokerUser = values["inter-broker-user"];
+  if (interBrokerUser !== undefined && !cluster) throw new CliError("--inter-broker-user needs --etcd", 2);
+  if (interBrokerUser !== undefined && !auth) throw new CliError("--inter-broker-user needs --auth-file: without auth brokers need no credentials", 2);
+  if (cluster && auth) {
+    try {
+      interBrokerIdentity(auth, interBrokerUser);
+    } catch (error) {
+      throw new CliError((error as Error).message, 2);
+    }
+  }
   const tls = values["tls-cert"] ? { cert: readPem(values["tls-cert"], "--tls-cert"), key: readPem(values["tls-key"]!, "--tls-key") } : undefined;
   const dataDir = resolve(values["data-dir"]!);
   // The server's modules load while the broker's first workers boot (on another core).
@@ -75,7 +92,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
       auth,
       autoCreateTopics: values["auto-create-topics"],
       tls,
-      cluster,
+      cluster: cluster && { ...cluster, interBrokerUser },
     });
   } catch (error) {
     await broker.close();

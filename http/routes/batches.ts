@@ -8,7 +8,7 @@
  */
 import { readRequestBody } from "../../runtime/request-body.ts";
 import { RivuletError } from "../../core/errors.ts";
-import type { HttpContext } from "../context.ts";
+import type { AppEnv, HttpContext } from "../context.ts";
 import { partitionParam, topicParam } from "../openapi/schemas.ts";
 import { parseBoundedInt, parseOffset, parsePartition, parseTopic } from "../params.ts";
 import { replyWith } from "../reply.ts";
@@ -18,11 +18,14 @@ import type { Context } from "hono";
 
 /**
  * The path's topic; another broker of the cluster (the Durable Streams coordinator) may also
- * name an internal topic, as it reads and writes stream topics at their leaders.
+ * name an internal topic, as it reads and writes stream topics at their leaders. The
+ * forwarded-by header alone proves nothing (any client can send it): with auth on, the caller
+ * must also be the inter-broker principal.
  */
-function batchTopic(c: Context): string {
+function batchTopic(c: Context<AppEnv>, ctx: HttpContext): string {
   const raw = c.req.param("topic");
-  if (c.req.header(forwardedHeader) === undefined) return parseTopic(raw);
+  const fromBroker = c.req.header(forwardedHeader) !== undefined && (ctx.options.auth === null || (ctx.options.interBrokerUser !== null && c.get("principal")?.name === ctx.options.interBrokerUser));
+  if (!fromBroker) return parseTopic(raw);
   validateTopicName(raw, { internal: true });
   return raw!;
 }
@@ -41,7 +44,7 @@ export function batchRoutes(router: Router, ctx: HttpContext): void {
     access: { access: "write", topic: "path" }, params: [topicParam, partitionParam],
     responses: { 200: { description: "Where the batches landed", schema: { type: "object", properties: { base_offset: integer("Offset of the first record"), last_offset: integer("Offset of the last record"), log_append_time: integer("-1 for CreateTime topics"), log_start_offset: integer("The partition's log start offset") } } } },
   }, async (c) => {
-    const topic = batchTopic(c);
+    const topic = batchTopic(c, ctx);
     const partition = parsePartition(c.req.param("p"));
     const type = c.req.header("content-type")?.split(";")[0].trim().toLowerCase();
     if (type !== "application/octet-stream") throw new RivuletError("unsupported_media_type", "record batches are sent as application/octet-stream");
@@ -59,7 +62,7 @@ export function batchRoutes(router: Router, ctx: HttpContext): void {
     access: { access: "read", topic: "path" }, params: [topicParam, partitionParam],
     responses: { 200: { description: "Stored batches", mediaType: "application/octet-stream" } },
   }, async (c) => {
-    const topic = batchTopic(c);
+    const topic = batchTopic(c, ctx);
     const partition = parsePartition(c.req.param("p"));
     const offset = parseOffset(c.req.query("offset"), "earliest");
     const maxBytes = parseBoundedInt(c.req.query("max_bytes"), "max_bytes", limits.fetchBytesMax, limits.fetchBytesMax);

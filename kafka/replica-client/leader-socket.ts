@@ -6,7 +6,8 @@
  * A request that gets no answer within its timeout, a malformed or mismatched answer, or a
  * closed socket fails every request in flight and closes the connection: the follower reconnects.
  */
-import { connect, type Socket } from "node:net";
+import { connect, isIP, type Socket } from "node:net";
+import { connect as connectTls, rootCertificates } from "node:tls";
 import { RivuletError } from "../../core/errors.ts";
 import { FrameDecoder } from "../frame-decoder.ts";
 import { decodeResponseHeader, encodeRequestHeader } from "../protocol/header.ts";
@@ -20,6 +21,15 @@ interface Pending {
   resolve(reader: Reader): void;
   reject(error: unknown): void;
   timer: ReturnType<typeof setTimeout>;
+}
+
+/**
+ * The TLS a broker connects to another broker's Kafka listener with when its own listener
+ * speaks TLS: trusting the system's root certificates and `trust` (the broker's own
+ * certificate: the cluster's brokers share one, or one CA signed theirs).
+ */
+export function brokerTls(trust: string): { ca: string[] } {
+  return { ca: [...rootCertificates, trust] };
 }
 
 export class LeaderSocket {
@@ -39,16 +49,21 @@ export class LeaderSocket {
     socket.on("error", (error: Error) => this.#fail(new RivuletError("partition_unavailable", `the connection to the leader failed: ${error.message}`)));
   }
 
-  /** Connects to `host:port` within `timeoutMs`. */
-  static open(endpoint: { host: string; port: number }, options: { timeoutMs: number; frameBytesMax: number; clientId: string }): Promise<LeaderSocket> {
+  /**
+   * Connects to `host:port` within `timeoutMs`; with `tls`, over TLS trusting the certificates
+   * `tls.ca` (the leader's certificate is verified against them and its host name or IP).
+   */
+  static open(endpoint: { host: string; port: number }, options: { timeoutMs: number; frameBytesMax: number; clientId: string; tls?: { ca: string[] } }): Promise<LeaderSocket> {
     return new Promise((resolve, reject) => {
-      const socket = connect({ host: endpoint.host, port: endpoint.port });
+      const socket = options.tls
+        ? connectTls({ host: endpoint.host, port: endpoint.port, ca: options.tls.ca, ...(isIP(endpoint.host) ? {} : { servername: endpoint.host }) })
+        : connect({ host: endpoint.host, port: endpoint.port });
       socket.setNoDelay(true);
       const timer = setTimeout(() => {
         socket.destroy();
         reject(new RivuletError("timeout", `no connection to ${endpoint.host}:${endpoint.port} within ${options.timeoutMs} ms`));
       }, options.timeoutMs);
-      socket.once("connect", () => {
+      socket.once(options.tls ? "secureConnect" : "connect", () => {
         clearTimeout(timer);
         socket.removeAllListeners("error");
         resolve(new LeaderSocket(socket, options.frameBytesMax, options.clientId));

@@ -75,6 +75,8 @@ async function startMember(id: number, cluster: string, data = tempDir(`rivulet-
       etcd: `http://127.0.0.1:${proxy.port}`,
       brokerId: id,
       name: cluster,
+      // With auth on, brokers log in to each other as the auth file's cluster admin.
+      ...(extra.auth ? { interBrokerUser: "ops" } : {}),
       replicaManager: () => (replicas = new UnreplicatedReplicas(broker)),
       onControllerEvent: (event) => recordEvent(event, id),
       onReconcilerEvent: (event) => void reconciled.push({ ...event, by: id }),

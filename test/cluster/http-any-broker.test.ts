@@ -37,7 +37,8 @@ async function startMember(id: number, cluster: string, auth?: AuthConfig): Prom
     ...(auth ? { auth } : {}),
     port: 0,
     kafkaPort: 0,
-    cluster: { etcd: endpoint, brokerId: id, name: cluster, replicaManager: () => new UnreplicatedReplicas(broker) },
+    // With auth on, brokers log in to each other as the auth file's cluster admin.
+    cluster: { etcd: endpoint, brokerId: id, name: cluster, replicaManager: () => new UnreplicatedReplicas(broker), ...(auth ? { interBrokerUser: "ops" } : {}) },
   });
   return { id, broker, server, data };
 }

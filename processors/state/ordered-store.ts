@@ -4,19 +4,25 @@
  *
  * Structure: each key is also held as a "binary string" (one UTF-16 code unit per byte, 0-255),
  * whose native comparison is exactly unsigned byte order (a prefix first). A `Map` from that
- * string to the entry serves `get`, updates and deletes in O(1). The order lives in a list of
+ * string to the value serves `get`, updates and deletes in O(1). The order lives in a list of
  * leaves, each a sorted array of at most {@link LEAF_ENTRIES_MAX} key strings, found by a binary
  * search over the leaves' first keys, plus a write buffer: new keys are appended unsorted and
  * merged into the leaves only when an ordered read (`range`) needs them — one at a time when
  * few, by one sort and a linear merge when many. So a changelog replay of 1,000,000 new keys
  * costs 1,000,000 `Map` writes and one sort, not 1,000,000 sorted inserts (those ran ~130,000 per
  * CPU-second on the benchmark machine). Loading entries already in order (a snapshot) fills the
- * leaves directly ({@link OrderedStore.load}).
+ * leaves directly ({@link OrderedStore.load}, {@link OrderedStore.loadColumns}).
+ *
+ * One entry is one `Map` slot and its key string, nothing more: no per-entry object (a restore
+ * of 1,000,000 keys spent more time collecting such objects than building the index). A value
+ * loaded from a snapshot stays in the snapshot's bytes: its slot holds the entry's index in the
+ * snapshot's value column ({@link ValueColumn}), and `get` returns a view of those bytes; a
+ * later write replaces it with the written array. The column (the snapshot's value bytes) is
+ * kept while the store lives or until `clear`/`load`.
  *
  * Memory: `bytes` counts key and value bytes; a write that would take it past the store's
  * limit (`processorStoreBytesMax`, or the topology's `memoryLimitBytes`) throws `store_full`
- * and changes nothing. Keys are held only as their binary strings (`range` rebuilds the bytes),
- * which keeps one entry to a string, a small object and the value.
+ * and changes nothing. Keys are held only as their binary strings (`range` rebuilds the bytes).
  *
  * Concurrency: not thread-safe. A store belongs to one task, and a task to one pool worker at a
  * time; the runtime never calls a task concurrently, so no locking is needed. Values are kept as
@@ -28,14 +34,23 @@ import type { KeyValueStore } from "../task-contract.ts";
 /** Most entries in one leaf; a full leaf splits in two. */
 export const LEAF_ENTRIES_MAX = 512;
 
-interface Entry {
-  value: Uint8Array;
-  /** In the leaves (else only in the write buffer). */
-  indexed: boolean;
-}
-
 /** Buffered new keys merged one by one (below this) or by a sort and a full merge. */
 const MERGE_ONE_BY_ONE_MAX = 64;
+
+/**
+ * Values stored end to end (a snapshot's value column): value i is
+ * `bytes.subarray(starts[i], starts[i + 1])`.
+ */
+export interface ValueColumn {
+  bytes: Uint8Array;
+  /** Entry count + 1 increasing offsets into `bytes`. */
+  starts: Float64Array;
+}
+
+/** A slot of the map: the value, or its index in the loaded {@link ValueColumn}. */
+type Slot = Uint8Array | number;
+
+const EMPTY_COLUMN: ValueColumn = { bytes: new Uint8Array(0), starts: new Float64Array(1) };
 
 /** The binary string of a key: code unit i = byte i (0-255); ordered as the bytes are. */
 export function binaryString(bytes: Uint8Array): string {
@@ -64,12 +79,17 @@ export class OrderedStore implements KeyValueStore {
   readonly name: string;
   /** Most key + value bytes held. */
   readonly bytesMax: number;
-  #entries = new Map<string, Entry>();
+  #entries = new Map<string, Slot>();
+  /** The values the last {@link loadColumns} left in place. */
+  #column: ValueColumn = EMPTY_COLUMN;
   /** Sorted key strings, in leaves. */
   #leaves: string[][] = [];
   /** First key of each leaf, for the outer binary search. */
   #firsts: string[] = [];
-  /** New keys not yet in the leaves (may hold keys deleted since; settled by {@link #settle}). */
+  /**
+   * New keys not yet in the leaves; may hold keys deleted since, or a key twice (put, deleted,
+   * put again): {@link #settle} keeps each live key once.
+   */
   #pending: string[] = [];
   #bytes = 0;
 
@@ -91,7 +111,35 @@ export class OrderedStore implements KeyValueStore {
   }
 
   get(key: Uint8Array): Uint8Array | undefined {
-    return this.#entries.get(binaryString(key))?.value;
+    return this.getBinary(binaryString(key));
+  }
+
+  /** {@link get} by the key's binary string. */
+  getBinary(key: string): Uint8Array | undefined {
+    const slot = this.#entries.get(key);
+    if (typeof slot !== "number") return slot;
+    const starts = this.#column.starts;
+    return this.#column.bytes.subarray(starts[slot], starts[slot + 1]);
+  }
+
+  /**
+   * Copies a key's value into `out` at `at` (a snapshot write: no view made per loaded value).
+   *
+   * @returns the value's length; -1 when the key is absent
+   */
+  copyValueInto(key: string, out: Uint8Array, at: number): number {
+    const slot = this.#entries.get(key);
+    if (slot === undefined) return -1;
+    if (typeof slot !== "number") {
+      out.set(slot, at);
+      return slot.length;
+    }
+    const from = this.#column.starts[slot];
+    const length = this.#column.starts[slot + 1] - from;
+    const bytes = this.#column.bytes;
+    if (length > 64) out.set(bytes.subarray(from, from + length), at);
+    else for (let i = 0; i < length; i++) out[at + i] = bytes[from + i];
+    return length;
   }
 
   /**
@@ -100,23 +148,33 @@ export class OrderedStore implements KeyValueStore {
    * @throws {RivuletError} `store_full` when the write would pass `bytesMax`
    */
   put(key: Uint8Array, value: Uint8Array | null): void {
-    const s = binaryString(key);
-    const entry = this.#entries.get(s);
-    if (entry) {
+    this.putBinary(binaryString(key), value);
+  }
+
+  /**
+   * {@link put} by the key's binary string (its length is the key's byte length): a changelog
+   * replay decodes keys straight to strings.
+   *
+   * @throws {RivuletError} `store_full` when the write would pass `bytesMax`
+   */
+  putBinary(key: string, value: Uint8Array | null): void {
+    const slot = this.#entries.get(key);
+    if (slot !== undefined) {
+      const oldLength = typeof slot === "number" ? this.#column.starts[slot + 1] - this.#column.starts[slot] : slot.length;
       if (value === null) {
-        this.#bytes -= key.length + entry.value.length;
-        this.#entries.delete(s);
-        if (entry.indexed) this.#unindex(s);
+        this.#bytes -= key.length + oldLength;
+        this.#entries.delete(key);
+        this.#unindex(key);
         return;
       }
-      this.#charge(value.length - entry.value.length, key);
-      entry.value = value;
+      this.#charge(value.length - oldLength, key);
+      this.#entries.set(key, value);
       return;
     }
     if (value === null) return;
     this.#charge(key.length + value.length, key);
-    this.#entries.set(s, { value, indexed: false });
-    this.#pending.push(s);
+    this.#entries.set(key, value);
+    this.#pending.push(key);
   }
 
   /** Entries with `from <= key < to` in key order; writes during the iteration are not allowed. */
@@ -130,14 +188,24 @@ export class OrderedStore implements KeyValueStore {
       const leaf = this.#leaves[l];
       for (; i < leaf.length; i++) {
         if (hi !== undefined && leaf[i] >= hi) return;
-        yield [bytesOfBinaryString(leaf[i]), this.#entries.get(leaf[i])!.value];
+        yield [bytesOfBinaryString(leaf[i]), this.getBinary(leaf[i])!];
       }
     }
+  }
+
+  /**
+   * Every key string in increasing order, leaf by leaf (the arrays are the store's own: read
+   * them before the next write). For writing snapshots without a `[key, value]` pair per entry.
+   */
+  sortedKeys(): ReadonlyArray<readonly string[]> {
+    this.#settle();
+    return this.#leaves;
   }
 
   /** Removes every entry. */
   clear(): void {
     this.#entries = new Map();
+    this.#column = EMPTY_COLUMN;
     this.#leaves = [];
     this.#firsts = [];
     this.#pending = [];
@@ -145,8 +213,8 @@ export class OrderedStore implements KeyValueStore {
   }
 
   /**
-   * Replaces the content with entries given in strictly increasing key order (a snapshot), in
-   * one pass and without searching.
+   * Replaces the content with entries given in strictly increasing key order, in one pass and
+   * without searching.
    *
    * @throws {RivuletError} `store_full` past `bytesMax`; `corrupt_record` when keys are out of order
    */
@@ -158,15 +226,43 @@ export class OrderedStore implements KeyValueStore {
     const sorted: string[] = new Array(keys.length);
     for (let i = 0; i < keys.length; i++) {
       const s = binaryString(keys[i]);
-      if (i > 0 && !(sorted[i - 1] < s)) {
-        this.clear();
-        throw new RivuletError("corrupt_record", `store "${this.name}": loaded keys are not in increasing order at entry ${i}`, { store: this.name });
-      }
+      if (i > 0 && !(sorted[i - 1] < s)) throw this.#unordered(i);
       sorted[i] = s;
-      this.#entries.set(s, { value: values[i], indexed: true });
+      this.#entries.set(s, values[i]);
     }
     this.#fill(sorted);
     this.#bytes = bytes;
+  }
+
+  /**
+   * Replaces the content with a snapshot's columns: key strings in strictly increasing order and
+   * their values end to end, which stay where they are (see the class comment).
+   *
+   * @param keys binary key strings, increasing; the array becomes the store's (not copied)
+   * @param values `keys.length` values
+   * @throws {RivuletError} `store_full` past `bytesMax`; `corrupt_record` when keys are out of order or the column does not match
+   */
+  loadColumns(keys: string[], values: ValueColumn): void {
+    this.clear();
+    const count = keys.length;
+    if (values.starts.length !== count + 1) throw new RivuletError("corrupt_record", `store "${this.name}": ${count} keys but ${values.starts.length - 1} values`, { store: this.name });
+    let bytes = values.starts[count] - values.starts[0];
+    for (let i = 0; i < count; i++) bytes += keys[i].length;
+    if (bytes > this.bytesMax) throw this.#full(bytes);
+    const entries = this.#entries;
+    for (let i = 0; i < count; i++) {
+      const s = keys[i];
+      if (i > 0 && !(keys[i - 1] < s)) throw this.#unordered(i);
+      entries.set(s, i);
+    }
+    this.#column = values;
+    this.#fill(keys);
+    this.#bytes = bytes;
+  }
+
+  #unordered(at: number): RivuletError {
+    this.clear();
+    return new RivuletError("corrupt_record", `store "${this.name}": loaded keys are not in increasing order at entry ${at}`, { store: this.name });
   }
 
   /** Replaces the leaves with `sorted` (strictly increasing), half-full leaves. */
@@ -181,17 +277,15 @@ export class OrderedStore implements KeyValueStore {
     }
   }
 
-  /** Moves the write buffer's live keys into the leaves. */
+  /** Moves the write buffer's live keys into the leaves, each once. */
   #settle(): void {
     if (this.#pending.length === 0) return;
-    const fresh: string[] = [];
-    for (const s of this.#pending) {
-      const entry = this.#entries.get(s);
-      if (entry === undefined || entry.indexed) continue; // deleted since, or buffered twice
-      entry.indexed = true;
-      fresh.push(s);
-    }
+    const pending = this.#pending;
     this.#pending = [];
+    // A buffered key is live when the map has it; it is never in the leaves already: a key
+    // leaves the leaves only by a delete, and only a put after that buffers it again.
+    const fresh: string[] = [];
+    for (const s of pending) if (this.#entries.has(s)) fresh.push(s);
     if (fresh.length <= MERGE_ONE_BY_ONE_MAX) {
       for (const s of fresh) this.#index(s);
       return;
@@ -200,13 +294,17 @@ export class OrderedStore implements KeyValueStore {
     const merged: string[] = new Array(this.#entries.size);
     let m = 0;
     let f = 0;
+    let last: string | undefined;
     for (const leaf of this.#leaves) {
       for (const s of leaf) {
-        while (f < fresh.length && fresh[f] < s) merged[m++] = fresh[f++];
-        merged[m++] = s;
+        while (f < fresh.length && fresh[f] < s) {
+          if (fresh[f] !== last) merged[m++] = last = fresh[f];
+          f++;
+        }
+        merged[m++] = last = s;
       }
     }
-    while (f < fresh.length) merged[m++] = fresh[f++];
+    for (; f < fresh.length; f++) if (fresh[f] !== last) merged[m++] = last = fresh[f];
     merged.length = m;
     this.#fill(merged);
   }
@@ -224,6 +322,7 @@ export class OrderedStore implements KeyValueStore {
     return lo;
   }
 
+  /** Adds a key to the leaves (nothing when it is there: a key buffered twice). */
   #index(s: string): void {
     if (this.#leaves.length === 0) {
       this.#leaves.push([s]);
@@ -233,6 +332,7 @@ export class OrderedStore implements KeyValueStore {
     const l = this.#leafFor(s);
     const leaf = this.#leaves[l];
     const at = lowerBound(leaf, s);
+    if (leaf[at] === s) return;
     leaf.splice(at, 0, s);
     if (at === 0) this.#firsts[l] = s;
     if (leaf.length > LEAF_ENTRIES_MAX) {
@@ -242,10 +342,13 @@ export class OrderedStore implements KeyValueStore {
     }
   }
 
+  /** Removes a key from the leaves, if there (a key still in the write buffer is not). */
   #unindex(s: string): void {
+    if (this.#leaves.length === 0) return;
     const l = this.#leafFor(s);
     const leaf = this.#leaves[l];
     const at = lowerBound(leaf, s);
+    if (leaf[at] !== s) return;
     leaf.splice(at, 1);
     if (leaf.length === 0) {
       this.#leaves.splice(l, 1);
@@ -255,17 +358,17 @@ export class OrderedStore implements KeyValueStore {
     }
   }
 
-  #charge(delta: number, key: Uint8Array): void {
-    if (this.#bytes + delta > this.bytesMax) throw this.#full(this.#bytes + delta, key);
+  #charge(delta: number, key: string): void {
+    if (this.#bytes + delta > this.bytesMax) throw this.#full(this.#bytes + delta, key.length);
     this.#bytes += delta;
   }
 
-  #full(wanted: number, key?: Uint8Array): RivuletError {
+  #full(wanted: number, keyBytes?: number): RivuletError {
     return new RivuletError("store_full", `store "${this.name}" would hold ${wanted} bytes, past its limit of ${this.bytesMax} bytes (processorStoreBytesMax or the store's memoryLimitBytes)`, {
       store: this.name,
       limit: "processorStoreBytesMax",
       bytesMax: this.bytesMax,
-      keyBytes: key?.length,
+      keyBytes,
     });
   }
 }

@@ -109,4 +109,51 @@ test("OrderedStore.load() takes sorted entries and refuses unsorted ones", () =>
   }
 });
 
+test("OrderedStore.loadColumns() serves values from the column until written, and counts bytes through updates and deletes", () => {
+  const store = new OrderedStore("s", { bytesMax: 1 << 20 });
+  const keys = Array.from({ length: 1000 }, (_, i) => String.fromCharCode(0, (i >> 8) & 0xff, i & 0xff));
+  const column = new Uint8Array(3000);
+  for (let i = 0; i < 1000; i++) column.set([i & 0xff, 1, 2].slice(0, i % 4), 3 * i);
+  // Values of 0-3 bytes end to end: value i starts where value i - 1 ends.
+  const starts = new Float64Array(1001);
+  const model = new Map<string, Uint8Array>();
+  let at = 0;
+  const packed = new Uint8Array(3000);
+  for (let i = 0; i < 1000; i++) {
+    const value = column.subarray(3 * i, 3 * i + (i % 4));
+    starts[i] = at;
+    packed.set(value, at);
+    at += value.length;
+    model.set(keys[i], value.slice());
+  }
+  starts[1000] = at;
+  store.loadColumns([...keys], { bytes: packed.subarray(0, at), starts });
+  const bytesOf = () => [...model].reduce((n, [k, v]) => n + k.length + v.length, 0);
+  assert.is(store.size, 1000);
+  assert.is(store.bytes, bytesOf());
+  for (const [k, v] of model) assert.equal(store.getBinary(k), v);
+  // Updates (growing and shrinking), deletes and new keys among the loaded ones.
+  for (let i = 0; i < 1000; i += 7) {
+    const value = bytes(9, 9, 9, 9, 9).subarray(0, i % 6);
+    store.putBinary(keys[i], value);
+    model.set(keys[i], value);
+  }
+  for (let i = 3; i < 1000; i += 11) {
+    store.putBinary(keys[i], null);
+    model.delete(keys[i]);
+  }
+  store.put(bytes(0, 0, 0, 1), bytes(5));
+  model.set(String.fromCharCode(0, 0, 0, 1), bytes(5));
+  assert.is(store.size, model.size);
+  assert.is(store.bytes, bytesOf());
+  const sorted = [...model.keys()].sort();
+  assert.equal([...store.range()].map(([k, v]) => [String.fromCharCode(...k), [...v]]), sorted.map((k) => [k, [...model.get(k)!]]));
+  const out = new Uint8Array(8);
+  assert.is(store.copyValueInto(keys[1], out, 2), 1);
+  assert.is(out[2], 1);
+  assert.is(store.copyValueInto("absent", out, 0), -1);
+  assert.throws(() => store.loadColumns(["b", "a"], { bytes: new Uint8Array(0), starts: new Float64Array(3) }), (e: unknown) => isRivuletError(e, "corrupt_record"));
+  assert.is(store.size, 0);
+});
+
 test.run();

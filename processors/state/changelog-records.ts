@@ -1,8 +1,8 @@
 /**
  * Reads the records of a stored changelog batch for a restore, giving each key as the store's
- * binary string (see ordered-store.ts) read straight from the batch bytes: a restore of
- * 1,000,000 records then makes no key arrays and no record objects, only one string per key and
- * one view per value. (record/'s decoder gives keys as views, which the store would turn into
+ * binary string (see ordered-store.ts) read straight from the batch bytes, and each value as a
+ * range of those bytes: a restore of 1,000,000 records then makes no key arrays, no value views
+ * and no record objects, only one string per key. (record/'s decoder gives keys as views, which the store would turn into
  * strings again: a third of a replay's time went to that.)
  *
  * The walk checks what it reads as record/record-batch-decoder.ts does (lengths inside the
@@ -19,8 +19,11 @@ import { VarintReader } from "../../record/varint.ts";
 /** Smallest encoded record: length, attributes, timestamp, offset, key, value, header count. */
 const RECORD_BYTES_MIN = 7;
 
-/** Receives one changelog record: its offset, key (binary string; null when absent) and value (null: a tombstone). */
-export type ChangelogVisitor = (offset: number, key: string | null, value: Uint8Array | null) => void;
+/**
+ * Receives one changelog record: its offset, key (binary string; null when absent) and value as
+ * `data[valueStart, valueEnd)` (`valueStart` -1: null, a tombstone). `data` is only valid during the call.
+ */
+export type ChangelogVisitor = (offset: number, key: string | null, data: Uint8Array, valueStart: number, valueEnd: number) => void;
 
 /**
  * Calls `visit` for each record of the batch at `position` whose offset is ≥ `fromOffset`.
@@ -65,7 +68,7 @@ export function forEachChangelogRecord(bytes: Uint8Array, position: number, head
     if (reader.position !== recordEnd) throw malformed(`record at offset ${offset} does not end where its length says`);
     if (offset < fromOffset) continue;
     const key = keyLength < 0 ? null : text.toString("latin1", keyStart, keyStart + keyLength);
-    visit(offset, key, valueLength < 0 ? null : data.subarray(valueStart, valueStart + valueLength));
+    visit(offset, key, data, valueLength < 0 ? -1 : valueStart, valueStart + Math.max(0, valueLength));
   }
   if (reader.position !== data.length) throw malformed(`batch at offset ${header.baseOffset} has ${data.length - reader.position} bytes after its last record`);
 }

@@ -2,6 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { isRivuletError } from "../../core/errors.ts";
 import { OrderedStore } from "./ordered-store.ts";
+import { ValueColumn } from "./value-column.ts";
 
 const bytes = (...values: number[]) => new Uint8Array(values);
 const text = (s: string) => new TextEncoder().encode(s);
@@ -127,7 +128,7 @@ test("OrderedStore.loadColumns() serves values from the column until written, an
     model.set(keys[i], value.slice());
   }
   starts[1000] = at;
-  store.loadColumns([...keys], { bytes: packed.subarray(0, at), starts });
+  store.loadColumns([...keys], new ValueColumn(packed.slice(0, at), starts, 1000));
   const bytesOf = () => [...model].reduce((n, [k, v]) => n + k.length + v.length, 0);
   assert.is(store.size, 1000);
   assert.is(store.bytes, bytesOf());
@@ -152,8 +153,38 @@ test("OrderedStore.loadColumns() serves values from the column until written, an
   assert.is(store.copyValueInto(keys[1], out, 2), 1);
   assert.is(out[2], 1);
   assert.is(store.copyValueInto("absent", out, 0), -1);
-  assert.throws(() => store.loadColumns(["b", "a"], { bytes: new Uint8Array(0), starts: new Float64Array(3) }), (e: unknown) => isRivuletError(e, "corrupt_record"));
+  assert.throws(() => store.loadColumns(["b", "a"], new ValueColumn(new Uint8Array(0), new Float64Array(3), 2)), (e: unknown) => isRivuletError(e, "corrupt_record"));
   assert.is(store.size, 0);
+});
+
+test("OrderedStore.putBinaryFrom() copies values into the column, which compacts as overwrites pile up (agrees with a Map)", () => {
+  const store = new OrderedStore("s", { bytesMax: 1 << 30 });
+  const model = new Map<string, Uint8Array>();
+  let seed = 5;
+  const next = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff);
+  const source = Uint8Array.from({ length: 1 << 16 }, (_, i) => (i * 13) & 0xff);
+  // ~6 MiB of values over 300 keys: the overwritten ones pass 1 MiB and half the column many times.
+  for (let i = 0; i < 12_000; i++) {
+    const key = `k${next() % 300}`;
+    const op = next() % 10;
+    if (op === 0) {
+      store.putBinary(key, null);
+      model.delete(key);
+    } else if (op === 1) {
+      const value = bytes(i & 0xff);
+      store.putBinary(key, value);
+      model.set(key, value);
+    } else {
+      const from = next() % 60_000;
+      const to = from + (next() % 1000);
+      store.putBinaryFrom(key, source, from, to);
+      model.set(key, source.slice(from, to));
+    }
+    if (i % 3000 === 2999) for (const [k, v] of model) assert.equal(store.getBinary(k), v, `${k} after ${i + 1} writes`);
+  }
+  assert.is(store.size, model.size);
+  assert.is(store.bytes, [...model].reduce((n, [k, v]) => n + k.length + v.length, 0));
+  assert.equal([...store.range()].map(([k, v]) => [String.fromCharCode(...k), [...v]]), [...model.keys()].sort().map((k) => [k, [...model.get(k)!]]));
 });
 
 test.run();

@@ -15,10 +15,10 @@
  *
  * One entry is one `Map` slot and its key string, nothing more: no per-entry object (a restore
  * of 1,000,000 keys spent more time collecting such objects than building the index). A value
- * loaded from a snapshot stays in the snapshot's bytes: its slot holds the entry's index in the
- * snapshot's value column ({@link ValueColumn}), and `get` returns a view of those bytes; a
- * later write replaces it with the written array. The column (the snapshot's value bytes) is
- * kept while the store lives or until `clear`/`load`.
+ * restored (loaded from a snapshot, or replayed from the changelog by {@link putBinaryFrom})
+ * lives in the store's {@link ValueColumn}: its slot holds the value's index there, and `get`
+ * returns a view of those bytes. A value written by `put` is held as the array given. The
+ * column is compacted when more than half of it is overwritten values.
  *
  * Memory: `bytes` counts key and value bytes; a write that would take it past the store's
  * limit (`processorStoreBytesMax`, or the topology's `memoryLimitBytes`) throws `store_full`
@@ -30,6 +30,7 @@
  */
 import { RivuletError } from "../../core/errors.ts";
 import type { KeyValueStore } from "../task-contract.ts";
+import { ValueColumn } from "./value-column.ts";
 
 /** Most entries in one leaf; a full leaf splits in two. */
 export const LEAF_ENTRIES_MAX = 512;
@@ -37,20 +38,8 @@ export const LEAF_ENTRIES_MAX = 512;
 /** Buffered new keys merged one by one (below this) or by a sort and a full merge. */
 const MERGE_ONE_BY_ONE_MAX = 64;
 
-/**
- * Values stored end to end (a snapshot's value column): value i is
- * `bytes.subarray(starts[i], starts[i + 1])`.
- */
-export interface ValueColumn {
-  bytes: Uint8Array;
-  /** Entry count + 1 increasing offsets into `bytes`. */
-  starts: Float64Array;
-}
-
-/** A slot of the map: the value, or its index in the loaded {@link ValueColumn}. */
+/** A slot of the map: the value, or its index in the store's {@link ValueColumn}. */
 type Slot = Uint8Array | number;
-
-const EMPTY_COLUMN: ValueColumn = { bytes: new Uint8Array(0), starts: new Float64Array(1) };
 
 /** The binary string of a key: code unit i = byte i (0-255); ordered as the bytes are. */
 export function binaryString(bytes: Uint8Array): string {
@@ -80,8 +69,8 @@ export class OrderedStore implements KeyValueStore {
   /** Most key + value bytes held. */
   readonly bytesMax: number;
   #entries = new Map<string, Slot>();
-  /** The values the last {@link loadColumns} left in place. */
-  #column: ValueColumn = EMPTY_COLUMN;
+  /** Restored values (see the class comment). */
+  #column = ValueColumn.empty();
   /** Sorted key strings, in leaves. */
   #leaves: string[][] = [];
   /** First key of each leaf, for the outer binary search. */
@@ -117,9 +106,7 @@ export class OrderedStore implements KeyValueStore {
   /** {@link get} by the key's binary string. */
   getBinary(key: string): Uint8Array | undefined {
     const slot = this.#entries.get(key);
-    if (typeof slot !== "number") return slot;
-    const starts = this.#column.starts;
-    return this.#column.bytes.subarray(starts[slot], starts[slot + 1]);
+    return typeof slot === "number" ? this.#column.view(slot) : slot;
   }
 
   /**
@@ -130,16 +117,9 @@ export class OrderedStore implements KeyValueStore {
   copyValueInto(key: string, out: Uint8Array, at: number): number {
     const slot = this.#entries.get(key);
     if (slot === undefined) return -1;
-    if (typeof slot !== "number") {
-      out.set(slot, at);
-      return slot.length;
-    }
-    const from = this.#column.starts[slot];
-    const length = this.#column.starts[slot + 1] - from;
-    const bytes = this.#column.bytes;
-    if (length > 64) out.set(bytes.subarray(from, from + length), at);
-    else for (let i = 0; i < length; i++) out[at + i] = bytes[from + i];
-    return length;
+    if (typeof slot === "number") return this.#column.copyInto(slot, out, at);
+    out.set(slot, at);
+    return slot.length;
   }
 
   /**
@@ -158,23 +138,48 @@ export class OrderedStore implements KeyValueStore {
    * @throws {RivuletError} `store_full` when the write would pass `bytesMax`
    */
   putBinary(key: string, value: Uint8Array | null): void {
+    if (value === null) this.#delete(key);
+    else this.#set(key, value, value.length);
+  }
+
+  /**
+   * Sets a key to `src[from, to)`, copied into the store's value column: a changelog replay,
+   * which so keeps no view of the fetched bytes and makes no array per value.
+   *
+   * @throws {RivuletError} `store_full` when the write would pass `bytesMax`
+   */
+  putBinaryFrom(key: string, src: Uint8Array, from: number, to: number): void {
+    this.#set(key, src, to - from, from);
+  }
+
+  /** Sets `key` to `value` (an array kept as it is) or, given `from`, to `value[from, from + length)` copied into the column. */
+  #set(key: string, value: Uint8Array, length: number, from = -1): void {
     const slot = this.#entries.get(key);
-    if (slot !== undefined) {
-      const oldLength = typeof slot === "number" ? this.#column.starts[slot + 1] - this.#column.starts[slot] : slot.length;
-      if (value === null) {
-        this.#bytes -= key.length + oldLength;
-        this.#entries.delete(key);
-        this.#unindex(key);
-        return;
-      }
-      this.#charge(value.length - oldLength, key);
-      this.#entries.set(key, value);
-      return;
-    }
-    if (value === null) return;
-    this.#charge(key.length + value.length, key);
-    this.#entries.set(key, value);
-    this.#pending.push(key);
+    const column = this.#column;
+    if (slot === undefined) this.#charge(key.length + length, key);
+    else this.#charge(length - (typeof slot === "number" ? column.length(slot) : slot.length), key);
+    this.#entries.set(key, from < 0 ? value : column.append(value, from, from + length));
+    if (slot === undefined) this.#pending.push(key);
+    else if (typeof slot === "number") this.#dropped(slot);
+  }
+
+  #delete(key: string): void {
+    const slot = this.#entries.get(key);
+    if (slot === undefined) return;
+    this.#bytes -= key.length + (typeof slot === "number" ? this.#column.length(slot) : slot.length);
+    this.#entries.delete(key);
+    this.#unindex(key);
+    if (typeof slot === "number") this.#dropped(slot);
+  }
+
+  /** A column value lost its slot; compacts the column when it is mostly such values. */
+  #dropped(slot: number): void {
+    const column = this.#column;
+    column.drop(slot);
+    if (!column.wantsCompaction()) return;
+    const fresh = new ValueColumn(new Uint8Array(column.used - column.garbage), new Float64Array(column.count - column.dropped + 1), 0);
+    for (const [key, s] of this.#entries) if (typeof s === "number") this.#entries.set(key, fresh.append(column.bytes, column.starts[s], column.starts[s + 1]));
+    this.#column = fresh;
   }
 
   /** Entries with `from <= key < to` in key order; writes during the iteration are not allowed. */
@@ -205,7 +210,7 @@ export class OrderedStore implements KeyValueStore {
   /** Removes every entry. */
   clear(): void {
     this.#entries = new Map();
-    this.#column = EMPTY_COLUMN;
+    this.#column = ValueColumn.empty();
     this.#leaves = [];
     this.#firsts = [];
     this.#pending = [];
@@ -245,8 +250,8 @@ export class OrderedStore implements KeyValueStore {
   loadColumns(keys: string[], values: ValueColumn): void {
     this.clear();
     const count = keys.length;
-    if (values.starts.length !== count + 1) throw new RivuletError("corrupt_record", `store "${this.name}": ${count} keys but ${values.starts.length - 1} values`, { store: this.name });
-    let bytes = values.starts[count] - values.starts[0];
+    if (values.count !== count || values.garbage !== 0) throw new RivuletError("corrupt_record", `store "${this.name}": ${count} keys but ${values.count} values`, { store: this.name });
+    let bytes = values.used;
     for (let i = 0; i < count; i++) bytes += keys[i].length;
     if (bytes > this.bytesMax) throw this.#full(bytes);
     const entries = this.#entries;

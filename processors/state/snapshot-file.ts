@@ -38,7 +38,8 @@ import { readFileSync } from "node:fs";
 import { RivuletError } from "../../core/errors.ts";
 import { crc32c } from "../../record/crc32c.ts";
 import { writeFileAtomic } from "../../storage/atomic-file.ts";
-import { binaryString, type ValueColumn } from "./ordered-store.ts";
+import { binaryString } from "./ordered-store.ts";
+import { ValueColumn } from "./value-column.ts";
 
 /** "RVSS". */
 const MAGIC = 0x52565353;
@@ -204,7 +205,7 @@ function decodeV2(bytes: Uint8Array, view: DataView, changelogOffset: number): S
   if (keyAt !== valuesStart) throw corrupt(`has ${keyBytes} key bytes but its key lengths add up to ${keyAt - keysStart}`);
   if (valueAt !== valueBytes) throw corrupt(`has ${valueBytes} value bytes but its value lengths add up to ${valueAt}`);
   starts[count] = valueAt;
-  return { version: 2, changelogOffset, keys, values: { bytes: bytes.slice(valuesStart, end), starts } };
+  return { version: 2, changelogOffset, keys, values: new ValueColumn(bytes.slice(valuesStart, end), starts, count) };
 }
 
 function decodeV1(bytes: Uint8Array, view: DataView, changelogOffset: number): Snapshot {
@@ -233,7 +234,7 @@ function decodeV1(bytes: Uint8Array, view: DataView, changelogOffset: number): S
   starts[count] = valueBytes;
   const values = new Uint8Array(valueBytes);
   for (let i = 0; i < count; i++) values.set(bytes.subarray(valueAts[i], valueAts[i] + starts[i + 1] - starts[i]), starts[i]);
-  return { version: 1, changelogOffset, keys, values: { bytes: values, starts } };
+  return { version: 1, changelogOffset, keys, values: new ValueColumn(values, starts, count) };
 }
 
 /**

@@ -138,7 +138,8 @@ export class TaskStores {
 
   /**
    * Applies a changelog's stored record batches (as a fetch returns them) to a store, skipping
-   * control batches and records before `fromOffset`; keys and values stay views into `bytes`.
+   * control batches and records before `fromOffset`; values are copied into the store's value
+   * column (no view into `bytes` is kept).
    * Given `aborted` (a read_committed fetch's aborted transactions), the batches of those
    * transactions are skipped too: an exactly-once app restores only committed store writes.
    *
@@ -150,9 +151,10 @@ export class TaskStores {
     if (!store) throw new RivuletError("not_found", `task has no store "${name}"`, { store: name });
     let applied = 0;
     const filter = aborted ? new AbortedTxnFilter(aborted) : null;
-    const put = (offset: number, key: string | null, value: Uint8Array | null) => {
+    const put = (offset: number, key: string | null, data: Uint8Array, valueStart: number, valueEnd: number) => {
       if (key === null) throw new RivuletError("corrupt_record", `changelog of store "${name}" holds a record without a key at offset ${offset}`, { store: name, offset });
-      store.putBinary(key, value);
+      if (valueStart < 0) store.putBinary(key, null);
+      else store.putBinaryFrom(key, data, valueStart, valueEnd);
       applied++;
     };
     for (const { position, header } of iterateBatches(bytes)) {

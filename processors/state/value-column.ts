@@ -48,7 +48,10 @@ export class ValueColumn {
     return this.starts[i + 1] - this.starts[i];
   }
 
-  /** Value i as a view of the block (valid until the next append or compaction). */
+  /**
+   * Value i as a view of the block. Its bytes never change: appends write past them, and growth
+   * and compaction copy into a new block (the view keeps the old one alive).
+   */
   view(i: number): Uint8Array {
     return this.bytes.subarray(this.starts[i], this.starts[i + 1]);
   }

@@ -113,19 +113,17 @@ test("OrderedStore.load() takes sorted entries and refuses unsorted ones", () =>
 test("OrderedStore.loadColumns() serves values from the column until written, and counts bytes through updates and deletes", () => {
   const store = new OrderedStore("s", { bytesMax: 1 << 20 });
   const keys = Array.from({ length: 1000 }, (_, i) => String.fromCharCode(0, (i >> 8) & 0xff, i & 0xff));
-  const column = new Uint8Array(3000);
-  for (let i = 0; i < 1000; i++) column.set([i & 0xff, 1, 2].slice(0, i % 4), 3 * i);
   // Values of 0-3 bytes end to end: value i starts where value i - 1 ends.
   const starts = new Float64Array(1001);
   const model = new Map<string, Uint8Array>();
   let at = 0;
   const packed = new Uint8Array(3000);
   for (let i = 0; i < 1000; i++) {
-    const value = column.subarray(3 * i, 3 * i + (i % 4));
+    const value = bytes(i & 0xff, 1, 2).subarray(0, i % 4);
     starts[i] = at;
     packed.set(value, at);
     at += value.length;
-    model.set(keys[i], value.slice());
+    model.set(keys[i], value);
   }
   starts[1000] = at;
   store.loadColumns([...keys], new ValueColumn(packed.slice(0, at), starts, 1000));

@@ -209,24 +209,38 @@ export class TaskRunner {
     if (point.fromOffset > end) {
       throw new RivuletError("invalid_topology", `the snapshot of store "${point.store}" (task ${this.partition}) covers changelog offset ${point.fromOffset}, past the changelog's end ${end}: the changelog topic ${topic} was deleted or truncated; delete ${this.#context.stateDir} to rebuild from the changelog`, { store: point.store, partition: this.partition });
     }
+    // One fetch ahead: the broker reads the next chunk while the pool worker applies this one.
+    const fetchFrom = (from: number) => {
+      const chunk = this.#fetchChunk(topic, from, restoreFetchBytesMax, isolation);
+      chunk.catch(() => {}); // awaited below, unless the restore ends first
+      return chunk;
+    };
     let offset = start;
-    while (offset < end) {
+    let ahead = offset < end ? fetchFrom(offset) : null;
+    while (ahead) {
       if (this.#context.signal.aborted) throw new RivuletError("closed", `the app ${appId} is stopping`);
-      // Whole stored batches, moved to the worker as they are: no record objects on this thread.
-      const fetched = await broker.fetchBatches(topic, this.partition, { offset, maxBytes: restoreFetchBytesMax, isolation });
-      let next = offset;
-      for (const { header } of iterateBatches(fetched.batches)) next = Math.max(next, header.baseOffset + header.lastOffsetDelta + 1);
-      if (next <= offset) break;
-      const batches = ownBuffer(fetched.batches);
-      const applied = await pool.run<Ok<"restore">>({ op: "restore", partition: this.partition, epoch, store: point.store, batches, fromOffset: offset, ...(isolation === "read_committed" ? { aborted: fetched.abortedTransactions } : {}) }, [batches]);
+      const chunk = await ahead;
+      if (chunk.next <= offset) break;
+      const next = Math.min(chunk.next, end);
+      ahead = next < end ? fetchFrom(next) : null;
+      const applied = await pool.run<Ok<"restore">>({ op: "restore", partition: this.partition, epoch, store: point.store, batches: chunk.batches, fromOffset: offset, ...(chunk.aborted ? { aborted: chunk.aborted } : {}) }, [chunk.batches]);
       if (applied.kind !== "ok") return false;
       this.stores = applied.reply.stores;
       status.replayed += applied.reply.applied;
       status.replayMs = performance.now() - started;
-      offset = Math.min(next, end);
+      offset = next;
     }
     this.changelogEnd[point.store] = Math.max(end, offset);
     return true;
+  }
+
+  /** Fetches whole changelog batches from `from`: their bytes in a buffer of their own, and the offset after the last. */
+  async #fetchChunk(topic: string, from: number, maxBytes: number, isolation: Isolation): Promise<{ batches: ArrayBuffer; next: number; aborted?: { producerId: number; firstOffset: number }[] }> {
+    // Whole stored batches, moved to the worker as they are: no record objects on this thread.
+    const fetched = await this.#context.broker.fetchBatches(topic, this.partition, { offset: from, maxBytes, isolation });
+    let next = from;
+    for (const { header } of iterateBatches(fetched.batches)) next = Math.max(next, header.baseOffset + header.lastOffsetDelta + 1);
+    return { batches: ownBuffer(fetched.batches), next, ...(isolation === "read_committed" ? { aborted: fetched.abortedTransactions } : {}) };
   }
 
   /** Writes a result: outputs (in order), then changelog records; resolves once all are acknowledged. */

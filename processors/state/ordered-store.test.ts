@@ -2,6 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { isRivuletError } from "../../core/errors.ts";
 import { OrderedStore } from "./ordered-store.ts";
+import { ValueColumn } from "./value-column.ts";
 
 const bytes = (...values: number[]) => new Uint8Array(values);
 const text = (s: string) => new TextEncoder().encode(s);
@@ -107,6 +108,81 @@ test("OrderedStore.load() takes sorted entries and refuses unsorted ones", () =>
   } catch (error) {
     assert.ok(isRivuletError(error, "corrupt_record"));
   }
+});
+
+test("OrderedStore.loadColumns() serves values from the column until written, and counts bytes through updates and deletes", () => {
+  const store = new OrderedStore("s", { bytesMax: 1 << 20 });
+  const keys = Array.from({ length: 1000 }, (_, i) => String.fromCharCode(0, (i >> 8) & 0xff, i & 0xff));
+  // Values of 0-3 bytes end to end: value i starts where value i - 1 ends.
+  const starts = new Float64Array(1001);
+  const model = new Map<string, Uint8Array>();
+  let at = 0;
+  const packed = new Uint8Array(3000);
+  for (let i = 0; i < 1000; i++) {
+    const value = bytes(i & 0xff, 1, 2).subarray(0, i % 4);
+    starts[i] = at;
+    packed.set(value, at);
+    at += value.length;
+    model.set(keys[i], value);
+  }
+  starts[1000] = at;
+  store.loadColumns([...keys], new ValueColumn(packed.slice(0, at), starts, 1000));
+  const bytesOf = () => [...model].reduce((n, [k, v]) => n + k.length + v.length, 0);
+  assert.is(store.size, 1000);
+  assert.is(store.bytes, bytesOf());
+  for (const [k, v] of model) assert.equal(store.getBinary(k), v);
+  // Updates (growing and shrinking), deletes and new keys among the loaded ones.
+  for (let i = 0; i < 1000; i += 7) {
+    const value = bytes(9, 9, 9, 9, 9).subarray(0, i % 6);
+    store.putBinary(keys[i], value);
+    model.set(keys[i], value);
+  }
+  for (let i = 3; i < 1000; i += 11) {
+    store.putBinary(keys[i], null);
+    model.delete(keys[i]);
+  }
+  store.put(bytes(0, 0, 0, 1), bytes(5));
+  model.set(String.fromCharCode(0, 0, 0, 1), bytes(5));
+  assert.is(store.size, model.size);
+  assert.is(store.bytes, bytesOf());
+  const sorted = [...model.keys()].sort();
+  assert.equal([...store.range()].map(([k, v]) => [String.fromCharCode(...k), [...v]]), sorted.map((k) => [k, [...model.get(k)!]]));
+  const out = new Uint8Array(8);
+  assert.is(store.copyValueInto(keys[1], out, 2), 1);
+  assert.is(out[2], 1);
+  assert.is(store.copyValueInto("absent", out, 0), -1);
+  assert.throws(() => store.loadColumns(["b", "a"], new ValueColumn(new Uint8Array(0), new Float64Array(3), 2)), (e: unknown) => isRivuletError(e, "corrupt_record"));
+  assert.is(store.size, 0);
+});
+
+test("OrderedStore.putBinaryFrom() copies values into the column, which compacts as overwrites pile up (agrees with a Map)", () => {
+  const store = new OrderedStore("s", { bytesMax: 1 << 30 });
+  const model = new Map<string, Uint8Array>();
+  let seed = 5;
+  const next = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff);
+  const source = Uint8Array.from({ length: 1 << 16 }, (_, i) => (i * 13) & 0xff);
+  // ~6 MiB of values over 300 keys: the overwritten ones pass 1 MiB and half the column many times.
+  for (let i = 0; i < 12_000; i++) {
+    const key = `k${next() % 300}`;
+    const op = next() % 10;
+    if (op === 0) {
+      store.putBinary(key, null);
+      model.delete(key);
+    } else if (op === 1) {
+      const value = bytes(i & 0xff);
+      store.putBinary(key, value);
+      model.set(key, value);
+    } else {
+      const from = next() % 60_000;
+      const to = from + (next() % 1000);
+      store.putBinaryFrom(key, source, from, to);
+      model.set(key, source.slice(from, to));
+    }
+    if (i % 3000 === 2999) for (const [k, v] of model) assert.equal(store.getBinary(k), v, `${k} after ${i + 1} writes`);
+  }
+  assert.is(store.size, model.size);
+  assert.is(store.bytes, [...model].reduce((n, [k, v]) => n + k.length + v.length, 0));
+  assert.equal([...store.range()].map(([k, v]) => [String.fromCharCode(...k), [...v]]), [...model.keys()].sort().map((k) => [k, [...model.get(k)!]]));
 });
 
 test.run();

@@ -4,19 +4,25 @@
  *
  * Structure: each key is also held as a "binary string" (one UTF-16 code unit per byte, 0-255),
  * whose native comparison is exactly unsigned byte order (a prefix first). A `Map` from that
- * string to the entry serves `get`, updates and deletes in O(1). The order lives in a list of
+ * string to the value serves `get`, updates and deletes in O(1). The order lives in a list of
  * leaves, each a sorted array of at most {@link LEAF_ENTRIES_MAX} key strings, found by a binary
  * search over the leaves' first keys, plus a write buffer: new keys are appended unsorted and
  * merged into the leaves only when an ordered read (`range`) needs them — one at a time when
  * few, by one sort and a linear merge when many. So a changelog replay of 1,000,000 new keys
  * costs 1,000,000 `Map` writes and one sort, not 1,000,000 sorted inserts (those ran ~130,000 per
  * CPU-second on the benchmark machine). Loading entries already in order (a snapshot) fills the
- * leaves directly ({@link OrderedStore.load}).
+ * leaves directly ({@link OrderedStore.load}, {@link OrderedStore.loadColumns}).
+ *
+ * One entry is one `Map` slot and its key string, nothing more: no per-entry object (a restore
+ * of 1,000,000 keys spent more time collecting such objects than building the index). A value
+ * restored (loaded from a snapshot, or replayed from the changelog by {@link putBinaryFrom})
+ * lives in the store's {@link ValueColumn}: its slot holds the value's index there, and `get`
+ * returns a view of those bytes. A value written by `put` is held as the array given. The
+ * column is compacted when more than half of it is overwritten values.
  *
  * Memory: `bytes` counts key and value bytes; a write that would take it past the store's
  * limit (`processorStoreBytesMax`, or the topology's `memoryLimitBytes`) throws `store_full`
- * and changes nothing. Keys are held only as their binary strings (`range` rebuilds the bytes),
- * which keeps one entry to a string, a small object and the value.
+ * and changes nothing. Keys are held only as their binary strings (`range` rebuilds the bytes).
  *
  * Concurrency: not thread-safe. A store belongs to one task, and a task to one pool worker at a
  * time; the runtime never calls a task concurrently, so no locking is needed. Values are kept as
@@ -24,18 +30,16 @@
  */
 import { RivuletError } from "../../core/errors.ts";
 import type { KeyValueStore } from "../task-contract.ts";
+import { ValueColumn } from "./value-column.ts";
 
 /** Most entries in one leaf; a full leaf splits in two. */
 export const LEAF_ENTRIES_MAX = 512;
 
-interface Entry {
-  value: Uint8Array;
-  /** In the leaves (else only in the write buffer). */
-  indexed: boolean;
-}
-
 /** Buffered new keys merged one by one (below this) or by a sort and a full merge. */
 const MERGE_ONE_BY_ONE_MAX = 64;
+
+/** A slot of the map: the value, or its index in the store's {@link ValueColumn}. */
+type Slot = Uint8Array | number;
 
 /** The binary string of a key: code unit i = byte i (0-255); ordered as the bytes are. */
 export function binaryString(bytes: Uint8Array): string {
@@ -64,12 +68,17 @@ export class OrderedStore implements KeyValueStore {
   readonly name: string;
   /** Most key + value bytes held. */
   readonly bytesMax: number;
-  #entries = new Map<string, Entry>();
+  #entries = new Map<string, Slot>();
+  /** Restored values (see the class comment). */
+  #column = ValueColumn.empty();
   /** Sorted key strings, in leaves. */
   #leaves: string[][] = [];
   /** First key of each leaf, for the outer binary search. */
   #firsts: string[] = [];
-  /** New keys not yet in the leaves (may hold keys deleted since; settled by {@link #settle}). */
+  /**
+   * New keys not yet in the leaves; may hold keys deleted since, or a key twice (put, deleted,
+   * put again): {@link #settle} keeps each live key once.
+   */
   #pending: string[] = [];
   #bytes = 0;
 
@@ -91,7 +100,26 @@ export class OrderedStore implements KeyValueStore {
   }
 
   get(key: Uint8Array): Uint8Array | undefined {
-    return this.#entries.get(binaryString(key))?.value;
+    return this.getBinary(binaryString(key));
+  }
+
+  /** {@link get} by the key's binary string. */
+  getBinary(key: string): Uint8Array | undefined {
+    const slot = this.#entries.get(key);
+    return typeof slot === "number" ? this.#column.view(slot) : slot;
+  }
+
+  /**
+   * Copies a key's value into `out` at `at` (a snapshot write: no view made per loaded value).
+   *
+   * @returns the value's length; -1 when the key is absent
+   */
+  copyValueInto(key: string, out: Uint8Array, at: number): number {
+    const slot = this.#entries.get(key);
+    if (slot === undefined) return -1;
+    if (typeof slot === "number") return this.#column.copyInto(slot, out, at);
+    out.set(slot, at);
+    return slot.length;
   }
 
   /**
@@ -100,23 +128,58 @@ export class OrderedStore implements KeyValueStore {
    * @throws {RivuletError} `store_full` when the write would pass `bytesMax`
    */
   put(key: Uint8Array, value: Uint8Array | null): void {
-    const s = binaryString(key);
-    const entry = this.#entries.get(s);
-    if (entry) {
-      if (value === null) {
-        this.#bytes -= key.length + entry.value.length;
-        this.#entries.delete(s);
-        if (entry.indexed) this.#unindex(s);
-        return;
-      }
-      this.#charge(value.length - entry.value.length, key);
-      entry.value = value;
-      return;
-    }
-    if (value === null) return;
-    this.#charge(key.length + value.length, key);
-    this.#entries.set(s, { value, indexed: false });
-    this.#pending.push(s);
+    this.putBinary(binaryString(key), value);
+  }
+
+  /**
+   * {@link put} by the key's binary string (its length is the key's byte length): a changelog
+   * replay decodes keys straight to strings.
+   *
+   * @throws {RivuletError} `store_full` when the write would pass `bytesMax`
+   */
+  putBinary(key: string, value: Uint8Array | null): void {
+    if (value === null) this.#delete(key);
+    else this.#set(key, value, value.length);
+  }
+
+  /**
+   * Sets a key to `src[from, to)`, copied into the store's value column: a changelog replay,
+   * which so keeps no view of the fetched bytes and makes no array per value.
+   *
+   * @throws {RivuletError} `store_full` when the write would pass `bytesMax`
+   */
+  putBinaryFrom(key: string, src: Uint8Array, from: number, to: number): void {
+    this.#set(key, src, to - from, from);
+  }
+
+  /** Sets `key` to `value` (an array kept as it is) or, given `from`, to `value[from, from + length)` copied into the column. */
+  #set(key: string, value: Uint8Array, length: number, from = -1): void {
+    const slot = this.#entries.get(key);
+    const column = this.#column;
+    if (slot === undefined) this.#charge(key.length + length, key);
+    else this.#charge(length - (typeof slot === "number" ? column.length(slot) : slot.length), key);
+    this.#entries.set(key, from < 0 ? value : column.append(value, from, from + length));
+    if (slot === undefined) this.#pending.push(key);
+    else if (typeof slot === "number") this.#dropped(slot);
+  }
+
+  #delete(key: string): void {
+    const slot = this.#entries.get(key);
+    if (slot === undefined) return;
+    this.#bytes -= key.length + (typeof slot === "number" ? this.#column.length(slot) : slot.length);
+    this.#entries.delete(key);
+    this.#unindex(key);
+    if (typeof slot === "number") this.#dropped(slot);
+  }
+
+  /** A column value lost its slot; compacts the column when it is mostly such values. */
+  #dropped(slot: number): void {
+    const column = this.#column;
+    column.drop(slot);
+    if (!column.wantsCompaction()) return;
+    const fresh = new ValueColumn(new Uint8Array(column.used - column.garbage), new Float64Array(column.count - column.dropped + 1), 0);
+    for (const [key, s] of this.#entries) if (typeof s === "number") this.#entries.set(key, fresh.append(column.bytes, column.starts[s], column.starts[s + 1]));
+    this.#column = fresh;
   }
 
   /** Entries with `from <= key < to` in key order; writes during the iteration are not allowed. */
@@ -130,14 +193,24 @@ export class OrderedStore implements KeyValueStore {
       const leaf = this.#leaves[l];
       for (; i < leaf.length; i++) {
         if (hi !== undefined && leaf[i] >= hi) return;
-        yield [bytesOfBinaryString(leaf[i]), this.#entries.get(leaf[i])!.value];
+        yield [bytesOfBinaryString(leaf[i]), this.getBinary(leaf[i])!];
       }
     }
+  }
+
+  /**
+   * Every key string in increasing order, leaf by leaf (the arrays are the store's own: read
+   * them before the next write). For writing snapshots without a `[key, value]` pair per entry.
+   */
+  sortedKeys(): ReadonlyArray<readonly string[]> {
+    this.#settle();
+    return this.#leaves;
   }
 
   /** Removes every entry. */
   clear(): void {
     this.#entries = new Map();
+    this.#column = ValueColumn.empty();
     this.#leaves = [];
     this.#firsts = [];
     this.#pending = [];
@@ -145,8 +218,8 @@ export class OrderedStore implements KeyValueStore {
   }
 
   /**
-   * Replaces the content with entries given in strictly increasing key order (a snapshot), in
-   * one pass and without searching.
+   * Replaces the content with entries given in strictly increasing key order, in one pass and
+   * without searching.
    *
    * @throws {RivuletError} `store_full` past `bytesMax`; `corrupt_record` when keys are out of order
    */
@@ -158,15 +231,43 @@ export class OrderedStore implements KeyValueStore {
     const sorted: string[] = new Array(keys.length);
     for (let i = 0; i < keys.length; i++) {
       const s = binaryString(keys[i]);
-      if (i > 0 && !(sorted[i - 1] < s)) {
-        this.clear();
-        throw new RivuletError("corrupt_record", `store "${this.name}": loaded keys are not in increasing order at entry ${i}`, { store: this.name });
-      }
+      if (i > 0 && !(sorted[i - 1] < s)) throw this.#unordered(i);
       sorted[i] = s;
-      this.#entries.set(s, { value: values[i], indexed: true });
+      this.#entries.set(s, values[i]);
     }
     this.#fill(sorted);
     this.#bytes = bytes;
+  }
+
+  /**
+   * Replaces the content with a snapshot's columns: key strings in strictly increasing order and
+   * their values end to end, which stay where they are (see the class comment).
+   *
+   * @param keys binary key strings, increasing; the array becomes the store's (not copied)
+   * @param values `keys.length` values
+   * @throws {RivuletError} `store_full` past `bytesMax`; `corrupt_record` when keys are out of order or the column does not match
+   */
+  loadColumns(keys: string[], values: ValueColumn): void {
+    this.clear();
+    const count = keys.length;
+    if (values.count !== count || values.garbage !== 0) throw new RivuletError("corrupt_record", `store "${this.name}": ${count} keys but ${values.count} values`, { store: this.name });
+    let bytes = values.used;
+    for (let i = 0; i < count; i++) bytes += keys[i].length;
+    if (bytes > this.bytesMax) throw this.#full(bytes);
+    const entries = this.#entries;
+    for (let i = 0; i < count; i++) {
+      const s = keys[i];
+      if (i > 0 && !(keys[i - 1] < s)) throw this.#unordered(i);
+      entries.set(s, i);
+    }
+    this.#column = values;
+    this.#fill(keys);
+    this.#bytes = bytes;
+  }
+
+  #unordered(at: number): RivuletError {
+    this.clear();
+    return new RivuletError("corrupt_record", `store "${this.name}": loaded keys are not in increasing order at entry ${at}`, { store: this.name });
   }
 
   /** Replaces the leaves with `sorted` (strictly increasing), half-full leaves. */
@@ -181,17 +282,15 @@ export class OrderedStore implements KeyValueStore {
     }
   }
 
-  /** Moves the write buffer's live keys into the leaves. */
+  /** Moves the write buffer's live keys into the leaves, each once. */
   #settle(): void {
     if (this.#pending.length === 0) return;
-    const fresh: string[] = [];
-    for (const s of this.#pending) {
-      const entry = this.#entries.get(s);
-      if (entry === undefined || entry.indexed) continue; // deleted since, or buffered twice
-      entry.indexed = true;
-      fresh.push(s);
-    }
+    const pending = this.#pending;
     this.#pending = [];
+    // A buffered key is live when the map has it; it is never in the leaves already: a key
+    // leaves the leaves only by a delete, and only a put after that buffers it again.
+    const fresh: string[] = [];
+    for (const s of pending) if (this.#entries.has(s)) fresh.push(s);
     if (fresh.length <= MERGE_ONE_BY_ONE_MAX) {
       for (const s of fresh) this.#index(s);
       return;
@@ -200,13 +299,17 @@ export class OrderedStore implements KeyValueStore {
     const merged: string[] = new Array(this.#entries.size);
     let m = 0;
     let f = 0;
+    let last: string | undefined;
     for (const leaf of this.#leaves) {
       for (const s of leaf) {
-        while (f < fresh.length && fresh[f] < s) merged[m++] = fresh[f++];
-        merged[m++] = s;
+        while (f < fresh.length && fresh[f] < s) {
+          if (fresh[f] !== last) merged[m++] = last = fresh[f];
+          f++;
+        }
+        merged[m++] = last = s;
       }
     }
-    while (f < fresh.length) merged[m++] = fresh[f++];
+    for (; f < fresh.length; f++) if (fresh[f] !== last) merged[m++] = last = fresh[f];
     merged.length = m;
     this.#fill(merged);
   }
@@ -224,6 +327,7 @@ export class OrderedStore implements KeyValueStore {
     return lo;
   }
 
+  /** Adds a key to the leaves (nothing when it is there: a key buffered twice). */
   #index(s: string): void {
     if (this.#leaves.length === 0) {
       this.#leaves.push([s]);
@@ -233,6 +337,7 @@ export class OrderedStore implements KeyValueStore {
     const l = this.#leafFor(s);
     const leaf = this.#leaves[l];
     const at = lowerBound(leaf, s);
+    if (leaf[at] === s) return;
     leaf.splice(at, 0, s);
     if (at === 0) this.#firsts[l] = s;
     if (leaf.length > LEAF_ENTRIES_MAX) {
@@ -242,10 +347,13 @@ export class OrderedStore implements KeyValueStore {
     }
   }
 
+  /** Removes a key from the leaves, if there (a key still in the write buffer is not). */
   #unindex(s: string): void {
+    if (this.#leaves.length === 0) return;
     const l = this.#leafFor(s);
     const leaf = this.#leaves[l];
     const at = lowerBound(leaf, s);
+    if (leaf[at] !== s) return;
     leaf.splice(at, 1);
     if (leaf.length === 0) {
       this.#leaves.splice(l, 1);
@@ -255,17 +363,17 @@ export class OrderedStore implements KeyValueStore {
     }
   }
 
-  #charge(delta: number, key: Uint8Array): void {
-    if (this.#bytes + delta > this.bytesMax) throw this.#full(this.#bytes + delta, key);
+  #charge(delta: number, key: string): void {
+    if (this.#bytes + delta > this.bytesMax) throw this.#full(this.#bytes + delta, key.length);
     this.#bytes += delta;
   }
 
-  #full(wanted: number, key?: Uint8Array): RivuletError {
+  #full(wanted: number, keyBytes?: number): RivuletError {
     return new RivuletError("store_full", `store "${this.name}" would hold ${wanted} bytes, past its limit of ${this.bytesMax} bytes (processorStoreBytesMax or the store's memoryLimitBytes)`, {
       store: this.name,
       limit: "processorStoreBytesMax",
       bytesMax: this.bytesMax,
-      keyBytes: key?.length,
+      keyBytes,
     });
   }
 }

@@ -21,9 +21,9 @@ import { join } from "node:path";
 import { RivuletError } from "../../core/errors.ts";
 import { Attributes } from "../../record/batch-layout.ts";
 import { iterateBatches } from "../../record/iterate-batches.ts";
-import { forEachRecord } from "../../record/record-batch-decoder.ts";
 import { AbortedTxnFilter, type AbortedTransaction } from "../../record/aborted-filter.ts";
 import type { KeyValueStore } from "../task-contract.ts";
+import { forEachChangelogRecord } from "./changelog-records.ts";
 import { OrderedStore } from "./ordered-store.ts";
 import { readSnapshot, writeSnapshot } from "./snapshot-file.ts";
 
@@ -111,7 +111,7 @@ export class TaskStores {
         return { store: store.name, fromOffset: 0, snapshotEntries: 0, ignoredSnapshot: read.invalid };
       }
       try {
-        store.load(read.keys, read.values);
+        store.loadColumns(read.keys, read.values);
       } catch (error) {
         store.clear();
         const why = (error as Error).message;
@@ -138,7 +138,8 @@ export class TaskStores {
 
   /**
    * Applies a changelog's stored record batches (as a fetch returns them) to a store, skipping
-   * control batches and records before `fromOffset`; keys and values stay views into `bytes`.
+   * control batches and records before `fromOffset`; values are copied into the store's value
+   * column (no view into `bytes` is kept).
    * Given `aborted` (a read_committed fetch's aborted transactions), the batches of those
    * transactions are skipped too: an exactly-once app restores only committed store writes.
    *
@@ -150,16 +151,16 @@ export class TaskStores {
     if (!store) throw new RivuletError("not_found", `task has no store "${name}"`, { store: name });
     let applied = 0;
     const filter = aborted ? new AbortedTxnFilter(aborted) : null;
+    const put = (offset: number, key: string | null, data: Uint8Array, valueStart: number, valueEnd: number) => {
+      if (key === null) throw new RivuletError("corrupt_record", `changelog of store "${name}" holds a record without a key at offset ${offset}`, { store: name, offset });
+      if (valueStart < 0) store.putBinary(key, null);
+      else store.putBinaryFrom(key, data, valueStart, valueEnd);
+      applied++;
+    };
     for (const { position, header } of iterateBatches(bytes)) {
       if (filter?.skips(bytes, position, header)) continue;
       if ((header.attributes & Attributes.control) !== 0) continue;
-      forEachRecord(bytes, position, (offset, _timestamp, key, value) => {
-        if (offset < fromOffset) return true;
-        if (key === null) throw new RivuletError("corrupt_record", `changelog of store "${name}" holds a record without a key at offset ${offset}`, { store: name, offset });
-        store.put(key, value);
-        applied++;
-        return true;
-      });
+      forEachChangelogRecord(bytes, position, header, fromOffset, put);
     }
     return applied;
   }
@@ -177,7 +178,7 @@ export class TaskStores {
     for (const store of this.#stores.values()) {
       const offset = changelogOffsets[store.name];
       if (offset === undefined) continue;
-      writeSnapshot(snapshotPath(this.stateDir, store.name), offset, store.range(), store.size, store.bytes);
+      writeSnapshot(snapshotPath(this.stateDir, store.name), offset, store);
       written.push(store.name);
     }
     return written;

@@ -8,6 +8,7 @@
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import "../support/kafka/kafkajs-timers.ts";
 import { Kafka, logLevel } from "kafkajs";
 import { Broker } from "../../groups/broker.ts";
 import { serve, type Server } from "../../server/serve.ts";

@@ -153,7 +153,16 @@ export async function threeBrokerForm(options: { dataRoot: string; userCuts: boo
       uid: options.userCuts ? 1000 + id : undefined,
     });
   });
-  await Promise.all(brokers.map((b) => b.start()));
+  const started = await Promise.allSettled(brokers.map((b) => b.start()));
+  const failed = started.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed) {
+    // nothing left running behind a failed start (the test process would never exit)
+    await Promise.all(brokers.map((b) => b.stop()));
+    const exited = new Promise((resolve) => etcd.once("exit", resolve));
+    process.kill(etcd.pid!, "SIGTERM");
+    await exited;
+    throw failed.reason;
+  }
   const byId = (id: number) => {
     const broker = brokers.find((b) => b.id === id);
     if (!broker) throw new Error(`no broker ${id}`);

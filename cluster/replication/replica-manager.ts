@@ -104,9 +104,10 @@ export class ReplicaManagerImpl implements ReplicaManager {
       const key = partitionKey(topic, partition);
       const revision = state.revision ?? 0;
       // Checked and sent in one step (no await between), so the ISR loop's settle of a newer
-      // change is either seen here or sent after this update.
+      // change is either seen here or sent after this update. A state without a revision (a
+      // caller that does not know etcd's) is taken as the newest.
       const current = this.#roles.get(key);
-      if (current?.kind === "leader" && current.leaderEpoch === state.leaderEpoch && revision < current.isrRevision) {
+      if (current?.kind === "leader" && current.leaderEpoch === state.leaderEpoch && state.revision !== undefined && state.revision < current.isrRevision) {
         // An older state of this leadership than the ISR change this leader made itself (the
         // watch delivers it late): taking its ISR would let the high watermark ignore a member
         // etcd has in the ISR, which the controller may elect.

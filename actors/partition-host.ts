@@ -117,7 +117,7 @@ export class PartitionHost implements Actor<PartitionRequest, PartitionReply> {
     const existing = this.#partitions.get(key);
     if (existing) return existing;
     const dir = partitionDir(this.#init.dataDir, hosted.topic, hosted.partition);
-    const partition = new Partition(hosted.topic, hosted.partition, dir, hosted.config, { clock: systemClock, limits: this.#init.limits });
+    const partition = new Partition(hosted.topic, hosted.partition, dir, hosted.config, { clock: systemClock, limits: this.#init.limits, awaitRole: this.#init.awaitRole });
     this.#partitions.set(key, partition);
     return partition;
   }

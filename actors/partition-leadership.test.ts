@@ -13,15 +13,32 @@ import { parseTopicConfig } from "../core/topic-config.ts";
 import { encodeRecordBatch } from "../record/record-batch.ts";
 import { tempDir } from "../test/support/temp-dir.ts";
 
-function open(): { partition: Partition; remove(): void } {
+function open(options: { awaitRole?: boolean } = {}): { partition: Partition; remove(): void } {
   const dir = tempDir("rivulet-leadership-");
-  const partition = new Partition("t", 0, dir.dir, parseTopicConfig({ flush: "always", "min.insync.replicas": 2 }), { clock: systemClock, limits: defaultLimits });
+  const partition = new Partition("t", 0, dir.dir, parseTopicConfig({ flush: "always", "min.insync.replicas": 2 }), { clock: systemClock, limits: defaultLimits, ...options });
   return { partition, remove: () => (partition.close(), dir.remove()) };
 }
 
 function batch(value: number): Uint8Array {
   return encodeRecordBatch([{ key: null, value: new Uint8Array([value]), headers: [], timestamp: Date.now() }]);
 }
+
+test("in a cluster, a partition opened with no role yet (a restarted worker) takes no write and serves no consumer until told to lead", async () => {
+  const { partition, remove } = open({ awaitRole: true });
+  try {
+    const refused = (call: () => unknown) => Promise.resolve().then(call).then(() => null, (e: RivuletError) => e.code);
+    assert.is(await refused(() => partition.append(batch(1), "all")), "not_leader", "a write");
+    assert.is(await refused(() => partition.append(batch(1), "leader")), "not_leader", "an acks=1 write");
+    assert.is(await refused(() => partition.fetch(0, 1 << 20, 0)), "not_leader", "a consumer read");
+    assert.is(partition.state().logEndOffset, 0, "nothing was written");
+    partition.becomeLeader(1, { brokerId: 1, replicas: [1, 2], isr: [1, 2] });
+    const acked = partition.append(batch(1), "all");
+    await partition.fetch(1, 1 << 20, 0, 0, { replicaId: 2, currentLeaderEpoch: 1 });
+    assert.is((await acked).baseOffset, 0, "led: the write is taken and settles through the ISR");
+  } finally {
+    remove();
+  }
+});
 
 test("acks=all settles once the ISR follower has fetched past the write", async () => {
   const { partition, remove } = open();

@@ -23,6 +23,11 @@ export interface PartitionHostInit {
   /** How often retention and compaction run, in ms. */
   maintenanceIntervalMs: number;
   limits: Limits;
+  /**
+   * The broker is one of a cluster's: partitions opened here wait for their role (leader or
+   * follower) before taking writes or serving consumers, instead of acting alone (see `Partition`).
+   */
+  awaitRole?: boolean;
 }
 
 /** Which records a fetch may see: everything up to the high watermark (default, as in Kafka), or only decided transactions' records, up to the last stable offset. */

@@ -76,13 +76,24 @@ export class Partition {
   #isrWatcher: IsrWatcher | null = null;
   /** Fault injection only (off unless asked for): acknowledge appends before writing them. */
   #ackBeforeWrite: AckBeforeWrite | null;
+  /** In a cluster: with no role yet, refuse writes and consumer reads (see the constructor). */
+  readonly #awaitRole: boolean;
 
-  /** Opens (and recovers) the partition's log in `dir`. */
-  constructor(topic: string, partition: number, dir: string, config: TopicConfig, options: { clock: Clock; limits: Limits }) {
+  /**
+   * Opens (and recovers) the partition's log in `dir`.
+   *
+   * @param options `awaitRole`: the partition is a replica in a cluster. Until told to lead or
+   *   follow it takes no write and serves no consumer (`not_leader`, retriable): alone, it would
+   *   acknowledge writes by its own log — a worker restarted under a leader forgot it leads, and
+   *   records it acknowledged then were on no other replica (lost if the next leader truncates
+   *   them) — and serve records the ISR may not hold.
+   */
+  constructor(topic: string, partition: number, dir: string, config: TopicConfig, options: { clock: Clock; limits: Limits; awaitRole?: boolean }) {
     this.topic = topic;
     this.partition = partition;
     this.#limits = options.limits;
     this.#clock = options.clock;
+    this.#awaitRole = options.awaitRole ?? false;
     this.#log = Log.open(dir, config, { clock: options.clock, limits: options.limits });
     this.#ackBeforeWrite = AckBeforeWrite.forPartition(topic, { end: () => this.#log.logEndOffset, start: () => this.#log.logStartOffset });
   }
@@ -374,6 +385,7 @@ export class Partition {
   #checkWritable(acks: Acks): void {
     const role = this.#role;
     if (role.kind === "follower") throw new RivuletError("not_leader", `this broker follows ${this.topic}/${this.partition}; write to its leader`, { topic: this.topic, partition: this.partition });
+    if (role.kind === "none" && this.#awaitRole) throw this.#noRoleYet();
     if (role.kind === "leader" && acks === "all") {
       const problem = this.#enoughReplicas("not_enough_replicas");
       if (problem) throw problem;
@@ -455,7 +467,7 @@ export class Partition {
     this.#assertOpen();
     const follower = replica !== undefined && replica.replicaId >= 0;
     if (this.#role.kind !== "none") this.#checkEpoch(replica?.currentLeaderEpoch ?? -1);
-    if (follower || this.#role.kind === "follower") this.#checkReader(replica);
+    if (follower || this.#role.kind !== "leader") this.#checkReader(replica);
     // A follower copies everything, markers and open transactions included.
     if (follower) isolation = "read_uncommitted";
     const offset = from === "earliest" ? this.#log.logStartOffset : from === "latest" ? this.#visibleEnd(isolation) : from;
@@ -488,6 +500,11 @@ export class Partition {
       throw new RivuletError("not_leader", `this broker does not lead ${this.topic}/${this.partition}`, { topic: this.topic, partition: this.partition });
     }
     if (role.kind === "follower") throw new RivuletError("not_leader", `this broker follows ${this.topic}/${this.partition}; read from its leader`, { topic: this.topic, partition: this.partition });
+    if (role.kind === "none" && this.#awaitRole) throw this.#noRoleYet();
+  }
+
+  #noRoleYet(): RivuletError {
+    return new RivuletError("not_leader", `this broker has not been told its role for ${this.topic}/${this.partition} yet; ask the partition's leader`, { topic: this.topic, partition: this.partition });
   }
 
   /** Kafka's `updateFollowerFetchState`: the follower's progress, then the high watermark and an ISR expansion it may allow. */

@@ -49,6 +49,16 @@ export class Supervisor implements Actor<SupervisorRequest, SupervisorReply> {
   #placement = new Map<string, WorkerSlot>();
   #broken = new Set<string>();
   #nextWorkerId = 0;
+  #awaitRole = false;
+
+  /**
+   * The broker joined a cluster: every worker started from now on (a restart included) opens its
+   * partitions waiting for their role (`PartitionHostInit.awaitRole`), so a restarted worker's
+   * partition does not act alone until the cluster's replica manager tells it its role again.
+   */
+  awaitRoles(): void {
+    this.#awaitRole = true;
+  }
 
   private constructor(options: SupervisorOptions) {
     this.#options = options;
@@ -218,6 +228,7 @@ export class Supervisor implements Actor<SupervisorRequest, SupervisorReply> {
       broken: [...this.#broken],
       maintenanceIntervalMs: limits.maintenanceIntervalMs,
       limits,
+      awaitRole: this.#awaitRole,
     });
     const ref = startWorkerActor<PartitionRequest, PartitionReply>(`partition-worker-${id}`, workerModule, {
       init,

@@ -421,6 +421,7 @@ export class BrokerCore implements BrokerApi, ProducerHost {
    */
   useClusterRouting(routing: ClusterRouting): void {
     this.#cluster = routing;
+    this.#supervisor.awaitRoles();
   }
 
   /** The request producers' view of this broker: its own partitions, or in a cluster, any leader's. */

@@ -257,6 +257,12 @@ export interface BrokerApi {
   readonly groups: GroupCoordinatorApi;
   /** Partition count and config of a topic, without asking its workers; throws `unknown_topic`. */
   topicConfig(topic: string): { partitions: number; config: TopicConfig };
+  /**
+   * A clustered broker's read-through for a topic its metadata copy may not show yet (created
+   * through another broker a moment ago): resolves once `topicConfig` knows the topic if the
+   * cluster has it. Absent on a lone broker, whose `topicConfig` is always current.
+   */
+  awaitTopic?(topic: string): Promise<void>;
   /** Worker threads with their restart counts. */
   workers(): WorkerStatus[];
   /** Produce and fetch counters per topic. */

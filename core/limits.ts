@@ -276,6 +276,13 @@ export const defaultLimits = {
   clusterProducerIdBlockSize: 1_000,
   /** A forwarded HTTP produce to another broker that has not answered in this long fails with `timeout` (then retried within the delivery timeout). */
   clusterForwardTimeoutMs: 30_000,
+  /**
+   * A broker asked about a topic its metadata copy does not show reads the topic's key from
+   * etcd and, when it is there, waits this long for its watch to deliver it before answering
+   * (a topic created through another broker a moment ago); past it the retriable
+   * `coordination_unavailable`, never `unknown_topic` for a topic that exists.
+   */
+  clusterMetadataCatchUpMs: 5_000,
 
   // Web console (console/)
   /** The lag chart's resolution: one sample per group-partition per this interval. */

@@ -111,6 +111,8 @@ export function clusterForward(view: ClusterView, broker: BrokerApi, tokens: Aut
     // Failed authentications are counted and slowed here, by the client's own address: the
     // leader sees this broker's address, which must not be slowed for every client behind it.
     if (tokens) await authenticateRequest(c, tokens, "http");
+    // a partition this broker's metadata does not show yet (its topic just created elsewhere): caught up first
+    if (!where.coordinator && !view.partition(where.topic, where.partition)) await broker.awaitTopic?.(where.topic);
     const target = where.coordinator
       ? await coordinatorLeader(view, broker, where.topic, waitMs, c.req.raw.signal)
       : view.partition(where.topic, where.partition)?.leader ?? -1;

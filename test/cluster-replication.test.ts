@@ -6,6 +6,7 @@
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import "./support/kafka/kafkajs-timers.ts";
 import { Kafka, logLevel } from "kafkajs";
 import { encodeRecordBatch } from "../record/record-batch.ts";
 import { RivuletError } from "../core/errors.ts";

@@ -9,6 +9,11 @@
  *   guarded (a broker id, the controller key) to someone else.
  * Once lost, the keeper stops; a lease is never "found" again.
  *
+ * Renewals are sent every `keepAliveMs` whether or not the one before has answered (up to
+ * {@link renewalsInFlightMax} at once): a renewal stuck behind a slow answer, a lost packet or a
+ * busy etcd does not hold the next ones back until the deadline (which would fence a healthy
+ * broker on a loaded machine); whichever succeeds moves the deadline.
+ *
  * Time is measured with `performance.now()` (monotonic: a wall-clock jump neither fences nor
  * prolongs). Concurrency: one keeper per lease; its methods may be called at any time.
  */
@@ -21,6 +26,9 @@ export interface LeaseLoss {
   reason: "expired" | "unreachable" | "closed";
   message: string;
 }
+
+/** Renewals of one lease waiting for their answers at once; a tick past it sends none. */
+const renewalsInFlightMax = 3;
 
 /** How to keep a lease. */
 export interface LeaseKeeperOptions {
@@ -55,7 +63,7 @@ export class LeaseKeeper {
   #deadline: number;
   #deadlineTimer: ReturnType<typeof setTimeout> | undefined;
   #tickTimer: ReturnType<typeof setTimeout> | undefined;
-  #inFlight: AbortController | null = null;
+  #inFlight = new Set<AbortController>();
   #renewals = 0;
 
   private constructor(client: EtcdClient, id: string, ttlSeconds: number, sentAt: number, keepAliveMs: number) {
@@ -116,16 +124,20 @@ export class LeaseKeeper {
     }
   }
 
+  /** The next tick: a renewal every `keepAliveMs`, not waiting for the ones still in flight. */
   #schedule(): void {
     if (this.#loss) return;
-    this.#tickTimer = setTimeout(() => void this.#renew(), this.#keepAliveMs);
+    this.#tickTimer = setTimeout(() => {
+      this.#schedule();
+      if (this.#inFlight.size < renewalsInFlightMax) void this.#renew();
+    }, this.#keepAliveMs);
   }
 
   async #renew(): Promise<void> {
     if (this.#loss) return;
     const sentAt = performance.now();
     const controller = new AbortController();
-    this.#inFlight = controller;
+    this.#inFlight.add(controller);
     try {
       const answer = await this.#client.leaseKeepAlive(this.id, { signal: controller.signal, timeoutMs: Math.max(1, this.remainingMs()) });
       if (this.#loss) return;
@@ -139,9 +151,8 @@ export class LeaseKeeper {
     } catch {
       // A failed renewal is retried at the next tick; the deadline alone decides the loss.
     } finally {
-      this.#inFlight = null;
+      this.#inFlight.delete(controller);
     }
-    this.#schedule();
   }
 
   #armDeadline(): void {
@@ -157,7 +168,8 @@ export class LeaseKeeper {
     this.#loss = loss;
     clearTimeout(this.#deadlineTimer);
     clearTimeout(this.#tickTimer);
-    this.#inFlight?.abort();
+    for (const controller of this.#inFlight) controller.abort();
+    this.#inFlight.clear();
     this.#resolveLost(loss);
   }
 }

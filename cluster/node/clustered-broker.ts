@@ -344,6 +344,7 @@ export class ClusteredBroker implements BrokerApi {
   }
 
   async describeTopic(name: string): Promise<TopicDescription> {
+    await this.awaitTopic(name);
     const record = this.#topic(name);
     let local: TopicDescription | null = null;
     try {
@@ -396,7 +397,13 @@ export class ClusteredBroker implements BrokerApi {
     try {
       this.#refuseLedElsewhere(topic, records);
       const pending = this.#assigned(topic);
-      if (pending) return pending.then(() => this.#produce(topic, records, options));
+      if (pending) {
+        return pending.then(() => {
+          // a topic just learnt of (read through to etcd) is checked as one known from the start
+          this.#refuseLedElsewhere(topic, records);
+          return this.#produce(topic, records, options);
+        });
+      }
     } catch (error) {
       return Promise.reject(error);
     }
@@ -519,7 +526,11 @@ export class ClusteredBroker implements BrokerApi {
     const node = this.#node;
     if (!node) throw new RivuletError("not_leader", `this broker is still joining its cluster; it serves no partition of ${topic} yet`, { topic, partition });
     const record = node.cache.topic(topic);
-    if (!record) return null;
+    if (!record) {
+      if (this.#knownLocally(topic)) return null;
+      // not in this broker's metadata yet, perhaps created through another broker a moment ago
+      return this.awaitTopic(topic).then(() => (node.cache.topic(topic) ? this.#assigned(topic, partition) ?? undefined : undefined));
+    }
     const reconciler = node.reconciler;
     const partitions = partition === undefined ? record.replicas.map((_, p) => p) : [partition];
     const missing = partitions.filter((p) => p >= 0 && p < record.replicas.length && !reconciler.applied(topic, p));
@@ -550,6 +561,51 @@ export class ClusteredBroker implements BrokerApi {
       if (leader !== undefined && leader !== node.brokerId) {
         throw new RivuletError("not_leader", `broker ${leader < 0 ? "none" : leader} leads ${topic}/${record.partition}, not this one (${node.brokerId})`, { topic, partition: record.partition, leader });
       }
+    }
+  }
+
+  /**
+   * Read-through for a topic this broker's metadata copy does not show: a topic created through
+   * another broker reaches this one's cache a watch event later, and a client that created it
+   * there must be able to use it here at once. Reads the topic's key from etcd; when it is
+   * there, waits (at most `clusterMetadataCatchUpMs`) until the cache has reached the key's
+   * revision. Resolves at once when the cache knows the topic, and after the read when etcd does
+   * not have it either (the caller then answers `unknown_topic`, now a fact).
+   *
+   * @throws {RivuletError} `coordination_unavailable` (retriable) when etcd cannot be read, or
+   *   the cache did not catch up in time
+   */
+  async awaitTopic(name: string): Promise<void> {
+    const node = this.#node;
+    if (!node || node.cache.topic(name)) return;
+    let key: string;
+    try {
+      key = node.cache.keys.topic(name);
+    } catch {
+      return; // not a valid topic name: no such topic
+    }
+    const found = await node.etcd.range({ key, keysOnly: true });
+    const kv = found.kvs[0];
+    if (!kv) return;
+    const limitMs = node.limits.clusterMetadataCatchUpMs;
+    const stop = new AbortController();
+    const timer = setTimeout(() => stop.abort(), limitMs);
+    try {
+      await node.cache.waitForRevision(kv.modRevision, stop.signal);
+    } catch {
+      throw new RivuletError("coordination_unavailable", `topic ${name} exists, but this broker's metadata did not reach etcd revision ${kv.modRevision} within ${limitMs} ms: retry`, { topic: name, revision: kv.modRevision });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Whether the local broker has `topic` (a topic of its own, outside the cluster's metadata). */
+  #knownLocally(topic: string): boolean {
+    try {
+      this.#local.topicConfig(topic);
+      return true;
+    } catch {
+      return false;
     }
   }
 

@@ -29,7 +29,8 @@ const attemptsMax = 16;
 /**
  * Sets the ISR of a partition this broker leads.
  *
- * @returns the ISR now in force (the request minus any broker that is not live)
+ * @returns the ISR now in force (the request minus any broker that is not live) and the etcd
+ *   revision that holds it (the leader ignores older states of the partition that arrive later)
  * @throws {RivuletError} `fenced_leader_epoch` / `unknown_leader_epoch` (not this broker's
  *   partition at that epoch), `unknown_partition`, `invalid_request` (an ISR without the leader
  *   or with a non-replica), `closed` (this broker is fenced), `conflict` (kept changing)
@@ -38,7 +39,7 @@ const attemptsMax = 16;
  * const { isr } = await alterIsr(registration, "orders", 0, { leaderEpoch: 3, isr: [1, 2] });
  * ```
  */
-export async function alterIsr(registration: BrokerRegistration, topic: string, partition: number, request: { leaderEpoch: number; isr: number[] }): Promise<{ isr: number[] }> {
+export async function alterIsr(registration: BrokerRegistration, topic: string, partition: number, request: { leaderEpoch: number; isr: number[] }): Promise<{ isr: number[]; revision: number }> {
   const keys = registration.keys;
   const me = registration.brokerId;
   const stateKey = keys.partition(topic, partition);
@@ -55,7 +56,7 @@ export async function alterIsr(registration: BrokerRegistration, topic: string, 
     if (!wanted.includes(me)) throw new RivuletError("invalid_request", `the ISR of ${topic}/${partition} must hold its leader ${me}`, { isr: wanted });
     const strangers = wanted.filter((id) => !replicas.includes(id));
     if (strangers.length > 0) throw new RivuletError("invalid_request", `brokers ${strangers.join(", ")} are not replicas of ${topic}/${partition}`, { replicas });
-    if (sameMembers(wanted, state.isr)) return { isr: state.isr };
+    if (sameMembers(wanted, state.isr)) return { isr: state.isr, revision: stateRead.modRevision };
     const added = wanted.filter((id) => !state.isr.includes(id));
     const compare: Compare[] = [
       { key: stateKey, target: "mod_revision", result: "equal", value: stateRead.modRevision },
@@ -65,7 +66,7 @@ export async function alterIsr(registration: BrokerRegistration, topic: string, 
     const next: PartitionState = { leader: me, leader_epoch: state.leader_epoch, isr: wanted };
     const failure: TxnOp[] = [keys.broker(me), ...added.map((id) => keys.broker(id))].map((key) => ({ range: { key, countOnly: true } }));
     const answer = await registration.client.txn({ compare, success: [{ put: { key: stateKey, value: JSON.stringify(next) } }], failure });
-    if (answer.succeeded) return { isr: wanted };
+    if (answer.succeeded) return { isr: wanted, revision: answer.header.revision };
     const counts = answer.responses.map((r) => ("range" in r ? r.range.count : 0));
     if (counts[0] === 0) throw new RivuletError("closed", `broker ${me} is no longer registered: its lease ended`);
     const dead = added.filter((_, i) => counts[i + 1] === 0);

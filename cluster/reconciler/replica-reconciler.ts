@@ -200,7 +200,7 @@ export class ReplicaReconciler {
     }
     await this.#openTopic(topic, partitions, config);
     if (role.role === "outside") await this.#replicas.stopReplica(topic, partition, { deleteData: false });
-    else if (role.role === "leader") await this.#replicas.becomeLeader(topic, partition, { leaderEpoch: role.epoch, replicas: role.replicas, isr: role.isr });
+    else if (role.role === "leader") await this.#replicas.becomeLeader(topic, partition, { leaderEpoch: role.epoch, replicas: role.replicas, isr: role.isr, revision: role.revision });
     else await this.#replicas.becomeFollower(topic, partition, { leaderEpoch: role.epoch, leader: role.leader, replicas: role.replicas });
   }
 

@@ -27,8 +27,12 @@ import type { ReplicaHost } from "./replica-host.ts";
 import { newReplicationMetrics, type ReplicationMetrics, type ReplicationSnapshot } from "./replication-metrics.ts";
 
 export interface ReplicaManager {
-  /** Leads the partition at `leaderEpoch` with these replicas and ISR (the controller's word). Opens the local replica if needed. */
-  becomeLeader(topic: string, partition: number, state: { leaderEpoch: number; replicas: number[]; isr: number[] }): Promise<void>;
+  /**
+   * Leads the partition at `leaderEpoch` with these replicas and ISR (the controller's word).
+   * Opens the local replica if needed. `revision`: the etcd revision of that state; at the same
+   * epoch, a state older than the leader's own last ISR change is ignored.
+   */
+  becomeLeader(topic: string, partition: number, state: { leaderEpoch: number; replicas: number[]; isr: number[]; revision?: number }): Promise<void>;
   /** Follows `leader` at `leaderEpoch`: truncates by OffsetsForLeaderEpoch (never blindly to the HW), then fetches. */
   becomeFollower(topic: string, partition: number, state: { leaderEpoch: number; leader: number; replicas: number[] }): Promise<void>;
   /** Stops replicating (and, with deleteData, removes) the local replica. */
@@ -40,8 +44,13 @@ export interface ReplicationEnv {
   brokerId: number;
   /** Where another broker's Kafka listener is (from the metadata cache). */
   endpoint(brokerId: number): { host: string; port: number } | undefined;
-  /** The leader asks for an ISR change; resolves with the ISR now in force (the controller's/etcd's compare-and-set decides) or rejects with a typed error when its epoch is stale. */
-  alterIsr(topic: string, partition: number, request: { leaderEpoch: number; isr: number[] }): Promise<{ isr: number[] }>;
+  /**
+   * The leader asks for an ISR change; resolves with the ISR now in force (the controller's/etcd's
+   * compare-and-set decides) and the etcd revision holding it, or rejects: with a typed error
+   * saying why it was refused (a stale epoch, a fenced broker), or with `coordination_unavailable`
+   * / `timeout` when etcd's answer was lost — the change may have been made.
+   */
+  alterIsr(topic: string, partition: number, request: { leaderEpoch: number; isr: number[] }): Promise<{ isr: number[]; revision?: number }>;
   /** SASL credentials for follower fetches when auth is on. */
   credentials?: ReplicationCredentials;
   /**
@@ -54,7 +63,8 @@ export interface ReplicationEnv {
 
 /** What this broker is for one partition, as last told. A new object per change (the ISR loop checks it is still current). */
 type Role =
-  | { kind: "leader"; leaderEpoch: number; replicas: number[]; isr: number[] }
+  /** `isrRevision`: the etcd revision of the newest ISR this leader knows of (its own change, or the controller's word). */
+  | { kind: "leader"; leaderEpoch: number; replicas: number[]; isr: number[]; isrRevision: number }
   | { kind: "follower"; leaderEpoch: number; leader: number };
 
 export interface ReplicaManagerOptions {
@@ -86,23 +96,34 @@ export class ReplicaManagerImpl implements ReplicaManager {
     return this.#env.brokerId;
   }
 
-  becomeLeader(topic: string, partition: number, state: { leaderEpoch: number; replicas: number[]; isr: number[] }): Promise<void> {
+  becomeLeader(topic: string, partition: number, state: { leaderEpoch: number; replicas: number[]; isr: number[]; revision?: number }): Promise<void> {
     return this.#serial(topic, partition, async () => {
       checkState(state.leaderEpoch, state.replicas);
       await this.#ensureLocal(topic, partition);
       await this.#stopFetching(topic, partition);
-      const replication = { brokerId: this.#env.brokerId, replicas: [...state.replicas], isr: [...state.isr] };
-      await this.#host.becomeLeader(topic, partition, state.leaderEpoch, replication);
       const key = partitionKey(topic, partition);
-      const before = this.#roles.get(key);
-      const role: Role = { kind: "leader", leaderEpoch: state.leaderEpoch, replicas: replication.replicas, isr: replication.isr };
-      this.#roles.set(key, role);
-      if (before?.kind === "leader" && before.leaderEpoch === state.leaderEpoch) {
-        // the same leadership, newer word: the running ISR loop carries on with it
-        Object.assign(before, role);
-        this.#roles.set(key, before);
+      const revision = state.revision ?? 0;
+      // Checked and sent in one step (no await between), so the ISR loop's settle of a newer
+      // change is either seen here or sent after this update. A state without a revision (a
+      // caller that does not know etcd's) is taken as the newest.
+      const current = this.#roles.get(key);
+      if (current?.kind === "leader" && current.leaderEpoch === state.leaderEpoch && state.revision !== undefined && state.revision < current.isrRevision) {
+        // An older state of this leadership than the ISR change this leader made itself (the
+        // watch delivers it late): taking its ISR would let the high watermark ignore a member
+        // etcd has in the ISR, which the controller may elect.
         return;
       }
+      const replication = { brokerId: this.#env.brokerId, replicas: [...state.replicas], isr: [...state.isr] };
+      const told = this.#host.becomeLeader(topic, partition, state.leaderEpoch, replication);
+      await told;
+      const before = this.#roles.get(key);
+      const role: Role = { kind: "leader", leaderEpoch: state.leaderEpoch, replicas: replication.replicas, isr: replication.isr, isrRevision: revision };
+      if (before?.kind === "leader" && before.leaderEpoch === state.leaderEpoch) {
+        // the same leadership, newer word: the running ISR loop carries on with it
+        Object.assign(before, role, { isrRevision: Math.max(before.isrRevision, revision) });
+        return;
+      }
+      this.#roles.set(key, role);
       void this.#isrLoop(topic, partition, role);
     });
   }
@@ -209,17 +230,43 @@ export class ReplicaManagerImpl implements ReplicaManager {
         await this.#host.isrSettled(topic, partition, change.leaderEpoch, null).catch(() => {});
         return;
       }
-      try {
-        const { isr } = await this.#env.alterIsr(topic, partition, change);
-        const before = role.isr.length;
-        role.isr = [...isr];
-        if (isr.length < before) this.counters.isrShrinks++;
-        if (isr.length > before) this.counters.isrExpands++;
-        await this.#host.isrSettled(topic, partition, change.leaderEpoch, isr);
-      } catch {
-        // refused (a stale epoch: the controller's next word will tell) or etcd unreachable: try later
+      const decided = await this.#askIsrChange(topic, partition, change, current);
+      if (!decided) {
+        // refused (a stale epoch: the controller's next word will tell; a fenced broker), or no
+        // longer leading: nothing changed in etcd
         await this.#host.isrSettled(topic, partition, change.leaderEpoch, null).catch(() => {});
         await sleep(this.#limits.replicaFetchBackoffMs);
+        continue;
+      }
+      const { isr, revision } = decided;
+      const before = role.isr.length;
+      role.isr = [...isr];
+      if (revision !== undefined) role.isrRevision = Math.max(role.isrRevision, revision);
+      if (isr.length < before) this.counters.isrShrinks++;
+      if (isr.length > before) this.counters.isrExpands++;
+      await this.#host.isrSettled(topic, partition, change.leaderEpoch, isr);
+    }
+  }
+
+  /**
+   * Asks for an ISR change until its outcome is known: the ISR in force, or null when it was
+   * refused (or leadership ended meanwhile). When etcd's answer is lost (`coordination_unavailable`,
+   * `timeout`), the change may have been made, so it stays pending in the partition — the high
+   * watermark keeps counting the old and the new members alike (Kafka's maximal ISR) — and is
+   * asked again: the compare-and-set answers a change already made with the ISR in force.
+   * Settling it as refused instead would let the leader acknowledge records a member it just
+   * added lacks, while etcd has that member in the ISR and the controller may elect it.
+   */
+  async #askIsrChange(topic: string, partition: number, change: { leaderEpoch: number; isr: number[] }, current: () => boolean): Promise<{ isr: number[]; revision?: number } | null> {
+    let backoff = this.#limits.replicaFetchBackoffMs;
+    for (;;) {
+      try {
+        return await this.#env.alterIsr(topic, partition, change);
+      } catch (error) {
+        const unknown = !(error instanceof RivuletError) || error.code === "coordination_unavailable" || error.code === "timeout";
+        if (!unknown || !current()) return null;
+        await sleep(backoff);
+        backoff = Math.min(backoff * 2, this.#limits.etcdRetryBackoffMaxMs);
       }
     }
   }

@@ -44,8 +44,10 @@ if (!skip) {
     await broker.createTopic("held", { partitions: 1 });
     await broker.produce("held", [{ value: "before-the-crash", partition: 0 }]);
     const [port, kafkaPort] = [await freePort(), await freePort()];
-    // The crashed process's registration, whose lease has not run out yet.
-    const old = await BrokerRegistration.register(client, { cluster: "rejoin", broker: { id: 1, host: "127.0.0.1", port, kafka_port: kafkaPort } });
+    // The crashed process's registration, whose lease has not run out yet. Its TTL is long, as
+    // the restarted broker's: on a loaded machine this process may miss a few renewals, and the
+    // lease must not lapse before the test ends it (the broker would join early).
+    const old = await BrokerRegistration.register(client, { cluster: "rejoin", broker: { id: 1, host: "127.0.0.1", port, kafka_port: kafkaPort }, limits: { brokerLeaseTtlMs: 30_000 } });
     let server: Server | null = null;
     const serving = serve(broker, { port, kafkaPort, cluster: { etcd: endpoint, brokerId: 1, name: "rejoin" }, limits: { brokerLeaseTtlMs: 30_000 } }).then((s) => (server = s));
     try {

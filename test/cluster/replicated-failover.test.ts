@@ -8,6 +8,7 @@
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import "../support/kafka/kafkajs-timers.ts";
 import { Kafka, logLevel } from "kafkajs";
 import { useEtcd, within } from "../support/etcd.ts";
 import { startServe, type ServeProcess } from "../support/cli-process.ts";

@@ -4,8 +4,12 @@
  * stop — and started again on the same data directory and ports.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { chownSync, mkdirSync } from "node:fs";
+import { appendFileSync, chownSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+/** `RIVULET_CHAOS_BROKER_LOGS=dir`: every broker's whole output is also appended to `dir/broker-N.log`, for reading a failed run. */
+const logDir = process.env.RIVULET_CHAOS_BROKER_LOGS;
 
 /** How to start one broker. */
 export interface BrokerSpec {
@@ -111,6 +115,7 @@ export class BrokerProcess {
       const timer = setTimeout(() => reject(new Error(`broker ${this.id} did not serve within ${startMsMax} ms:\n${this.#output}`)), startMsMax);
       const onData = (chunk: Buffer) => {
         this.#output = (this.#output + chunk.toString()).slice(-16_384);
+        if (logDir) appendFileSync(join(logDir, `broker-${this.id}.log`), chunk);
         if (!ready && /serving https?:\/\//.test(this.#output)) {
           ready = true;
           clearTimeout(timer);

@@ -54,9 +54,12 @@ export interface ChaosForm {
   dispose(): Promise<void>;
 }
 
-/** An HTTP JSON call with a bound; throws on a non-2xx answer. */
+/**
+ * An HTTP JSON call with a bound; throws on a non-2xx answer. The bound is generous: on a loaded
+ * machine a broker may take seconds to answer (callers that poll try again after a failure).
+ */
 async function call<T>(url: string, init: RequestInit = {}): Promise<T> {
-  const response = await fetch(url, { ...init, headers: { "content-type": "application/json" }, signal: AbortSignal.timeout(10_000) });
+  const response = await fetch(url, { ...init, headers: { "content-type": "application/json" }, signal: AbortSignal.timeout(30_000) });
   const text = await response.text();
   if (!response.ok) throw new Error(`${init.method ?? "GET"} ${url}: ${response.status} ${text.slice(0, 300)}`);
   return JSON.parse(text) as T;
@@ -153,7 +156,16 @@ export async function threeBrokerForm(options: { dataRoot: string; userCuts: boo
       uid: options.userCuts ? 1000 + id : undefined,
     });
   });
-  await Promise.all(brokers.map((b) => b.start()));
+  const started = await Promise.allSettled(brokers.map((b) => b.start()));
+  const failed = started.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed) {
+    // nothing left running behind a failed start (the test process would never exit)
+    await Promise.all(brokers.map((b) => b.stop()));
+    const exited = new Promise((resolve) => etcd.once("exit", resolve));
+    process.kill(etcd.pid!, "SIGTERM");
+    await exited;
+    throw failed.reason;
+  }
   const byId = (id: number) => {
     const broker = brokers.find((b) => b.id === id);
     if (!broker) throw new Error(`no broker ${id}`);
@@ -182,11 +194,20 @@ export async function threeBrokerForm(options: { dataRoot: string; userCuts: boo
     clientHost: "127.0.0.1",
     etcdHost,
     async createTopic(topic, partitions) {
-      await call(`${brokers[0].url}/v1/topics`, { method: "POST", body: JSON.stringify({ name: topic, partitions, replication_factor: 3, config: { flush: "always", "min.insync.replicas": 2 } }) });
+      // A create whose answer did not come in time may have been made: asked again, topic_exists is its success.
+      for (;;) {
+        try {
+          await call(`${brokers[0].url}/v1/topics`, { method: "POST", body: JSON.stringify({ name: topic, partitions, replication_factor: 3, config: { flush: "always", "min.insync.replicas": 2 } }) });
+          break;
+        } catch (error) {
+          if (/topic_exists/.test(String(error))) break;
+          await new Promise((resolve) => setTimeout(resolve, 200));
+        }
+      }
       // every partition led, with all three replicas in sync
       for (;;) {
-        const described = await ask<{ partitions: DescribedPartition[] }>(`/v1/topics/${topic}`);
-        if (described.partitions.length === partitions && described.partitions.every((p) => (p.leader ?? -1) >= 0 && p.isr?.length === 3)) return;
+        const described = await ask<{ partitions: DescribedPartition[] }>(`/v1/topics/${topic}`).catch(() => null);
+        if (described && described.partitions.length === partitions && described.partitions.every((p) => (p.leader ?? -1) >= 0 && p.isr?.length === 3)) return;
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
     },
@@ -194,7 +215,10 @@ export async function threeBrokerForm(options: { dataRoot: string; userCuts: boo
       // right after a fault there may be no leader for a moment (-1): ask again, bounded
       const deadline = Date.now() + 60_000;
       for (;;) {
-        const described = await ask<{ partitions: DescribedPartition[] }>(`/v1/topics/${topic}`);
+        const described = await ask<{ partitions: DescribedPartition[] }>(`/v1/topics/${topic}`).catch((error) => {
+          if (Date.now() > deadline) throw error;
+          return { partitions: [] };
+        });
         const p = described.partitions.find((x, i) => (x.partition ?? i) === partition);
         if ((p?.leader ?? -1) >= 0) return byId(p!.leader!);
         if (Date.now() > deadline) throw new Error(`${topic}/${partition} has had no leader for 60 s`);
@@ -204,7 +228,10 @@ export async function threeBrokerForm(options: { dataRoot: string; userCuts: boo
     async controller() {
       const deadline = Date.now() + 60_000;
       for (;;) {
-        const cluster = await ask<{ controller: number }>("/v1/cluster");
+        const cluster = await ask<{ controller: number }>("/v1/cluster").catch((error) => {
+          if (Date.now() > deadline) throw error;
+          return { controller: -1 };
+        });
         if (cluster.controller >= 0) return byId(cluster.controller);
         if (Date.now() > deadline) throw new Error("no controller for 60 s");
         await new Promise((resolve) => setTimeout(resolve, 200));

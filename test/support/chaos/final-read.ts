@@ -6,6 +6,7 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import "../kafka/kafkajs-timers.ts";
 import { Kafka, logLevel } from "kafkajs";
 import { parseTopicConfig } from "../../../core/topic-config.ts";
 import { decodeRecords } from "../../../record/record-batch.ts";

@@ -10,6 +10,7 @@
  * sequence numbers are in doubt, and reusing them could make a later value look like a
  * duplicate of the one in doubt.
  */
+import "../kafka/kafkajs-timers.ts";
 import { Kafka, logLevel, type Consumer, type Producer } from "kafkajs";
 import type { HistoryWriter } from "./history-file.ts";
 

@@ -2,6 +2,7 @@
  * A real broker in a temporary directory with a Kafka listener on a free 127.0.0.1 port, and
  * kafkajs clients pointed at it. Tests only.
  */
+import "./kafkajs-timers.ts";
 import { Kafka, logLevel } from "kafkajs";
 import { Broker } from "../../../transactions/broker.ts";
 import { tempDir } from "../temp-dir.ts";

@@ -5,20 +5,11 @@ import { encodeControlBatch } from "../../record/control-batch.ts";
 import { setBaseOffset } from "../../record/batch-header.ts";
 import { encodeRecordBatch, type BatchRecord } from "../../record/record-batch-encoder.ts";
 import { TaskStores } from "./task-stores.ts";
+import { concatBytes } from "../../test/support/bytes.ts";
 
 const text = (s: string) => new TextEncoder().encode(s);
 const read = (v: Uint8Array | undefined) => (v === undefined ? undefined : new TextDecoder().decode(v));
 const record = (key: Uint8Array | string | null, value: string | null, headers: BatchRecord["headers"] = []): BatchRecord => ({ key: typeof key === "string" ? text(key) : key, value: value === null ? null : text(value), headers, timestamp: 1000 });
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 function stores(): TaskStores {
   const s = new TaskStores("/nonexistent", { storeBytesMax: 1 << 20 });
@@ -33,7 +24,7 @@ test("stored batches apply in offset order: updates, tombstones, headers, gzip, 
   const marker = encodeControlBatch({ producerId: 1, producerEpoch: 0, coordinatorEpoch: 0, commit: true, timestamp: 1000 });
   setBaseOffset(marker, 0, 6);
   const s = stores();
-  const applied = s.applyChangelogBatches("counts", concat(first, second, marker), 0);
+  const applied = s.applyChangelogBatches("counts", concatBytes([first, second, marker]), 0);
   assert.is(applied, 6);
   const counts = s.get("counts")!;
   assert.is(read(counts.get(text("alice"))), "2");
@@ -48,7 +39,7 @@ test("records before fromOffset are skipped, within a batch and whole batches", 
   const first = encodeRecordBatch([record("a", "1"), record("b", "1")], { baseOffset: 0 });
   const second = encodeRecordBatch([record("a", "2"), record("c", "1")], { baseOffset: 2 });
   const s = stores();
-  assert.is(s.applyChangelogBatches("counts", concat(first, second), 3), 1);
+  assert.is(s.applyChangelogBatches("counts", concatBytes([first, second]), 3), 1);
   const counts = s.get("counts")!;
   assert.is(counts.size, 1);
   assert.is(read(counts.get(text("c"))), "1");
@@ -60,7 +51,7 @@ test("aborted transactions' batches are skipped under read_committed", () => {
   setBaseOffset(abortMarker, 0, 1);
   const committed = encodeRecordBatch([record("b", "kept")], { baseOffset: 2 });
   const s = stores();
-  assert.is(s.applyChangelogBatches("counts", concat(aborted, abortMarker, committed), 0, [{ producerId: 7, firstOffset: 0 }]), 1);
+  assert.is(s.applyChangelogBatches("counts", concatBytes([aborted, abortMarker, committed]), 0, [{ producerId: 7, firstOffset: 0 }]), 1);
   assert.is(s.get("counts")!.get(text("a")), undefined);
   assert.is(read(s.get("counts")!.get(text("b"))), "kept");
 });

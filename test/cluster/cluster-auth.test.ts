@@ -18,6 +18,7 @@ import { Kafka, logLevel } from "kafkajs";
 import { useEtcd, within } from "../support/etcd.ts";
 import { startServe, type ServeProcess } from "../support/cli-process.ts";
 import { tempDir } from "../support/temp-dir.ts";
+import { kafkaPortOf } from "../support/cluster/elastic-cluster.ts";
 import type { EtcdClient } from "../../cluster/etcd/etcd-client.ts";
 import { MetadataCache } from "../../cluster/membership/metadata-cache.ts";
 import { LeaderSocket } from "../../kafka/replica-client/leader-socket.ts";
@@ -48,10 +49,6 @@ const skip = useEtcd(test, (etcd, onIt) => {
   client = onIt;
   endpoint = etcd.endpoint;
 });
-
-function kafkaPortOf(server: ServeProcess): number {
-  return Number(/Kafka protocol on [^:\s]+:(\d+)/.exec(server.output())![1]);
-}
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 

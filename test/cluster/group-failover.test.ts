@@ -16,6 +16,7 @@ import { Kafka, logLevel, type Consumer } from "kafkajs";
 import { useEtcd, within } from "../support/etcd.ts";
 import { startServe, type ServeProcess } from "../support/cli-process.ts";
 import { tempDir } from "../support/temp-dir.ts";
+import { kafkaPortOf, until } from "../support/cluster/elastic-cluster.ts";
 import type { EtcdClient } from "../../cluster/etcd/etcd-client.ts";
 import { MetadataCache } from "../../cluster/membership/metadata-cache.ts";
 import { OFFSETS_TOPIC } from "../../groups/offset-log.ts";
@@ -31,10 +32,6 @@ const topic = "events";
 const group = "resumers";
 const partitions = [0, 1, 2];
 
-function kafkaPortOf(server: ServeProcess): number {
-  return Number(/Kafka protocol on [^:\s]+:(\d+)/.exec(server.output())![1]);
-}
-
 const alive = (b: ServeProcess) => b.child.exitCode === null && b.child.signalCode === null;
 
 /** A kafkajs client on the live brokers (a killed broker's port is not offered). */
@@ -45,19 +42,6 @@ function kafkaOn(brokers: ServeProcess[], clientId: string): Kafka {
     logLevel: logLevel.NOTHING,
     retry: { retries: 30, initialRetryTime: 100, maxRetryTime: 1_000 },
   });
-}
-
-/** Resolves once `look` holds on the cluster's metadata. */
-function whenMetadata(cache: MetadataCache, look: () => boolean, what: string): Promise<void> {
-  return within(new Promise<void>((resolve) => {
-    const check = () => {
-      if (!look()) return;
-      off();
-      resolve();
-    };
-    const off = cache.onChange(check);
-    check();
-  }), 30_000, what);
 }
 
 /**
@@ -199,15 +183,15 @@ if (!skip) {
       await produce(kafkaOn(brokers, "gf-producer-2"), 20, 10);
 
       // kill -9 of the coordinator, once every replica of __consumer_offsets/0 holds the commits
-      await whenMetadata(cache, () => cache.partition(OFFSETS_TOPIC, 0)?.isr.length === 3, `every replica of ${OFFSETS_TOPIC}/0 in its ISR`);
+      await until(cache, () => cache.partition(OFFSETS_TOPIC, 0)?.isr.length === 3, 30_000, `every replica of ${OFFSETS_TOPIC}/0 in its ISR`);
       const before = cache.partition(OFFSETS_TOPIC, 0)!;
       const killed = brokers[before.leader - 1];
       killed.child.kill("SIGKILL");
       await killed.exited;
-      await whenMetadata(cache, () => {
+      await until(cache, () => {
         const now = cache.partition(OFFSETS_TOPIC, 0);
         return now !== undefined && now.leader >= 0 && now.leader !== before.leader;
-      }, `a new leader of ${OFFSETS_TOPIC}/0`);
+      }, 30_000, `a new leader of ${OFFSETS_TOPIC}/0`);
       const successor = cache.partition(OFFSETS_TOPIC, 0)!;
       assert.ok(successor.leader_epoch > before.leader_epoch, "the new coordinator leads at a newer epoch");
 
@@ -226,10 +210,10 @@ if (!skip) {
       // The killed broker returns; as the preferred replica it leads __consumer_offsets/0 again,
       // at a newer epoch, and must serve the commits made while it was down, not those on its disk at start.
       await cluster.restart(before.leader);
-      await whenMetadata(cache, () => {
+      await until(cache, () => {
         const now = cache.partition(OFFSETS_TOPIC, 0);
         return now !== undefined && now.leader === before.leader && now.leader_epoch > successor.leader_epoch;
-      }, `broker ${before.leader} leading ${OFFSETS_TOPIC}/0 again`);
+      }, 30_000, `broker ${before.leader} leading ${OFFSETS_TOPIC}/0 again`);
       for (const broker of brokers) assert.equal(await httpOffsets(broker.url), [30, 30, 30], `after broker ${before.leader} leads the group coordinator again, on ${broker.url}`);
       assert.equal(await kafkaOffsets(kafkaOn(brokers, "gf-admin-3")), [30, 30, 30], "OffsetFetch after the old leader's return");
     } finally {
@@ -247,14 +231,14 @@ if (!skip) {
       const committed = first.acknowledged;
       assert.ok(committed.every((o) => o >= 10 && o <= 20), `commits acknowledged: ${committed}`);
       await produce(kafkaOn(brokers, "gp-producer-2"), 20, 10);
-      await whenMetadata(cache, () => cache.partition(OFFSETS_TOPIC, 0)?.isr.length === 3, `every replica of ${OFFSETS_TOPIC}/0 in its ISR`);
+      await until(cache, () => cache.partition(OFFSETS_TOPIC, 0)?.isr.length === 3, 30_000, `every replica of ${OFFSETS_TOPIC}/0 in its ISR`);
       const before = cache.partition(OFFSETS_TOPIC, 0)!;
       paused = brokers[before.leader - 1];
       process.kill(paused.child.pid!, "SIGSTOP");
-      await whenMetadata(cache, () => {
+      await until(cache, () => {
         const now = cache.partition(OFFSETS_TOPIC, 0);
         return now !== undefined && now.leader >= 0 && now.leader !== before.leader;
-      }, `a new leader of ${OFFSETS_TOPIC}/0 while broker ${before.leader} is paused`);
+      }, 30_000, `a new leader of ${OFFSETS_TOPIC}/0 while broker ${before.leader} is paused`);
       const running = brokers.filter((b) => b !== paused);
       for (const broker of running) assert.equal(await httpOffsets(broker.url), committed, `the new coordinator, through ${broker.url}`);
       // the rest, committed at the new coordinator while the old one sleeps holding the earlier offsets
@@ -265,10 +249,10 @@ if (!skip) {
       process.kill(paused.child.pid!, "SIGCONT");
       paused = null;
       // back in the ISR, the preferred replica leads again at a newer epoch: it must load, not serve what it held
-      await whenMetadata(cache, () => {
+      await until(cache, () => {
         const now = cache.partition(OFFSETS_TOPIC, 0);
         return now !== undefined && now.leader === before.leader && now.leader_epoch > successor.leader_epoch;
-      }, `broker ${before.leader} leading ${OFFSETS_TOPIC}/0 again`);
+      }, 30_000, `broker ${before.leader} leading ${OFFSETS_TOPIC}/0 again`);
       for (const broker of brokers) assert.equal(await httpOffsets(broker.url), [30, 30, 30], `leading again, through ${broker.url}`);
       assert.equal(await kafkaOffsets(kafkaOn(brokers, "gp-admin")), [30, 30, 30], "OffsetFetch at the resumed broker leading again");
     } finally {

@@ -13,6 +13,7 @@ import { Kafka, logLevel } from "kafkajs";
 import { useEtcd, within } from "../support/etcd.ts";
 import { startServe, type ServeProcess } from "../support/cli-process.ts";
 import { tempDir } from "../support/temp-dir.ts";
+import { kafkaPortOf, readAll } from "../support/cluster/elastic-cluster.ts";
 import type { EtcdClient } from "../../cluster/etcd/etcd-client.ts";
 import { MetadataCache } from "../../cluster/membership/metadata-cache.ts";
 
@@ -22,25 +23,6 @@ const skip = useEtcd(test, (etcd, onIt) => {
   client = onIt;
   endpoint = etcd.endpoint;
 });
-
-function kafkaPortOf(server: ServeProcess): number {
-  return Number(/Kafka protocol on [^:\s]+:(\d+)/.exec(server.output())![1]);
-}
-
-/** Every value of a partition, read through `url` (forwarded to the leader) from offset 0 up to its high watermark. */
-async function readAll(url: string, topic: string, partition: number): Promise<string[]> {
-  const values: string[] = [];
-  let offset = 0;
-  for (;;) {
-    const response = await fetch(`${url}/v1/topics/${topic}/partitions/${partition}/records?offset=${offset}&max_records=1000`);
-    assert.is(response.status, 200, await response.clone().text());
-    const body = await response.json();
-    // Values that are not JSON come as value_b64.
-    for (const record of body.records) values.push(record.value_b64 !== undefined ? new TextDecoder().decode(Uint8Array.from(atob(record.value_b64), (c) => c.charCodeAt(0))) : String(record.value));
-    if (body.next_offset >= body.high_watermark) return values;
-    offset = body.next_offset;
-  }
-}
 
 if (!skip) {
   test("kill -9 of a replicated leader loses no acknowledged record (acks=all, RF 3, min ISR 2); the producer goes on with the new leader", async () => {

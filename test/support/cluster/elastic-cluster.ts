@@ -1,5 +1,5 @@
 /**
- * Helpers for the elastic-cluster tests (test/cluster/cluster-elastic*.test.ts): brokers as
+ * Helpers for the tests of real clusters (test/cluster/*.test.ts): brokers as
  * `rivulet serve --etcd` children, waits on the test's own metadata cache (woken by etcd's
  * watch, never by a timer), describe over HTTP.
  */
@@ -28,6 +28,7 @@ export async function stopBrokers(brokers: ElasticBroker[]): Promise<void> {
   for (const b of brokers) b.dir.remove();
 }
 
+/** The Kafka port a `rivulet serve` child printed it listens on. */
 export function kafkaPortOf(server: ServeProcess): number {
   return Number(/Kafka protocol on [^:\s]+:(\d+)/.exec(server.output())![1]);
 }

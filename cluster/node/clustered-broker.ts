@@ -58,23 +58,13 @@ import type { ClusterNode } from "./cluster-node.ts";
 import type { ClusterView } from "./cluster-view.ts";
 import { ClusterAdmin } from "./cluster-admin.ts";
 import { moveOf } from "../controller/reassignment.ts";
-import { callBroker } from "./broker-http.ts";
+import { appendAnswer, callBroker } from "./broker-http.ts";
+import { clusterTransactionClient } from "./cluster-transaction-client.ts";
 import type { ClusterRouting } from "../../broker/cluster-routing.ts";
 import { REQUEST_PRODUCERS_TOPIC } from "../../broker/request-producer-log.ts";
 import type { ProducerRequest } from "../../broker/types.ts";
 import { encodeRecordBlock, type BlockBatchOptions } from "../../record/record-block-encoder.ts";
 import type { RecordBlock } from "../../record/record-block.ts";
-
-/** The leader's answer to an appended batch (`{"base_offset", "last_offset", "log_append_time", "log_start_offset"}`). */
-function appendAnswer(bytes: Uint8Array): AppendBatchResult {
-  const value = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
-  const number = (name: string): number => {
-    const n = value[name];
-    if (typeof n !== "number" || !Number.isSafeInteger(n)) throw new RivuletError("partition_unavailable", `a leader's answer to an appended batch has no integer ${name}`);
-    return n;
-  };
-  return { baseOffset: number("base_offset"), lastOffset: number("last_offset"), logAppendTime: number("log_append_time"), logStartOffset: number("log_start_offset") };
-}
 
 /** Tries of a topic change whose outcome was lost (etcd unreachable or this broker's lease ended). */
 const changeAttempts = 3;
@@ -109,6 +99,7 @@ export class ClusteredBroker implements BrokerApi {
 
   readonly #httpProtocol: string;
   readonly #txnInterBroker: TxnInterBroker | null;
+  readonly #interBrokerAuthorization: string | null;
   #offTransactions: (() => void) | null = null;
   #offGroups: (() => void) | null = null;
 
@@ -116,12 +107,16 @@ export class ClusteredBroker implements BrokerApi {
    * @param local the broker whose replicas this one holds
    * @param options `httpProtocol`: `https:` when the brokers' HTTP listeners use TLS (default
    *   `http:`); `txnInterBroker`: how transaction coordinators reach other brokers (markers,
-   *   KIP-890 verification), without which transactions stay on the broker asked
+   *   KIP-890 verification, a programmatic transactional producer's requests), without which
+   *   transactions stay on the broker asked; `interBrokerAuthorization`: the inter-broker user's
+   *   `Authorization` header, with which this broker writes a programmatic transactional
+   *   producer's batches at other brokers' HTTP ports (null or absent without auth)
    */
-  constructor(local: LocalBroker, options: { httpProtocol?: string; txnInterBroker?: TxnInterBroker } = {}) {
+  constructor(local: LocalBroker, options: { httpProtocol?: string; txnInterBroker?: TxnInterBroker; interBrokerAuthorization?: string | null } = {}) {
     this.#local = local;
     this.#httpProtocol = options.httpProtocol ?? "http:";
     this.#txnInterBroker = options.txnInterBroker ?? null;
+    this.#interBrokerAuthorization = options.interBrokerAuthorization ?? null;
     // Once attached, ids come from the cluster (see attach); before, the local allocator's.
     if (local.allocateProducerId) this.allocateProducerId = () => (this.#node ? this.#node.producerIds.allocate() : local.allocateProducerId!());
     if (local.endOffsetForEpoch) this.endOffsetForEpoch = (t, p, e, c) => local.endOffsetForEpoch!(t, p, e, c);
@@ -180,7 +175,8 @@ export class ClusteredBroker implements BrokerApi {
    * leads, each from the moment its reconciler applied the leader role (coordinator epoch = the
    * partition's leader epoch) until the metadata names another leader; markers go to each
    * partition's leader, here or over `channel`; a transactional batch for a partition here whose
-   * id another broker coordinates is verified there (KIP-890).
+   * id another broker coordinates is verified there (KIP-890); the local broker's programmatic
+   * transactional producers send each request to the broker holding its part (cluster-transaction-client.ts).
    */
   #followTransactions(node: ClusterNode, local: LocalBroker & ClusterableTransactions, channel: TxnInterBroker): void {
     const coordinators = local.transactions;
@@ -254,6 +250,15 @@ export class ClusteredBroker implements BrokerApi {
       partitionsOf: (topic) => node.cache.topic(topic)?.replicas.length,
       remoteProduceCheck,
       offsets,
+      client: clusterTransactionClient({
+        node,
+        channel,
+        coordinators,
+        topicConfig: (topic) => this.topicConfig(topic),
+        appendHere: (topic, partition, batch) => this.appendBatch(topic, partition, batch, { acks: "all" }),
+        httpProtocol: this.#httpProtocol,
+        authorization: this.#interBrokerAuthorization,
+      }),
     });
     const lead = async (partition: number, epoch: number): Promise<void> => {
       const reconciler = node.reconciler;

@@ -74,6 +74,29 @@ test("a client's AddPartitionsToTxn v4 adds; a partition leader's verify_only ge
   assert.equal(await channel.writeTxnMarkers(endpoint, [{ ...fenced, coordinatorEpoch: 7 }]), [null], "the same coordinator's retry");
 });
 
+test("a producer's requests to a coordinator on another broker: InitProducerId, AddPartitionsToTxn, AddOffsetsToTxn, TxnOffsetCommit, EndTxn; errors as Rivulet codes", async () => {
+  const endpoint = { host: "127.0.0.1", port: h.listener.port };
+  const { producerId, producerEpoch } = await channel.initProducerId(endpoint, "client-tx", 60_000);
+  assert.equal(h.broker.transactions.describe("client-tx")?.producerId, producerId);
+  const request = { transactionalId: "client-tx", producerId, producerEpoch };
+  await channel.addPartitions(endpoint, request, [{ topic: "inter", partition: 1 }, { topic: "inter", partition: 2 }]);
+  await channel.addOffsets(endpoint, request, "client-group");
+  assert.is(await channel.txnOffsetCommit(endpoint, request, "client-group", [{ topic: "inter", partition: 1, offset: 4 }]), null);
+  const open = h.broker.transactions.describe("client-tx")!;
+  assert.equal([open.state, open.partitions.map((p) => p.partition).sort(), open.groups, open.offsets.map((o) => o.offset)], ["Ongoing", [1, 2], ["client-group"], [4]]);
+  await channel.endTxn(endpoint, request, true);
+  assert.is(h.broker.transactions.describe("client-tx")!.state, "CompleteCommit");
+  assert.equal((await h.broker.groups.fetchOffsets("client-group")).find((o) => o.partition === 1)?.offset, 4, "the transaction's offsets committed");
+
+  const code = (p: Promise<unknown>) => p.then(() => null, (e: { code?: string; retriable?: boolean }) => [e.code, e.retriable]);
+  assert.equal(await code(channel.addPartitions(endpoint, { ...request, producerEpoch: producerEpoch - 1 }, [{ topic: "inter", partition: 0 }])), ["invalid_producer_epoch", false], "an older epoch (INVALID_PRODUCER_EPOCH, as Kafka answers v0)");
+  assert.equal(await code(channel.endTxn(endpoint, request, true)), ["invalid_txn_state", false], "no transaction open");
+  assert.equal(await code(channel.initProducerId(endpoint, "client-tx", 0)), ["invalid_transaction_timeout", false]);
+  const nobody = new TxnMarkerChannel({ brokerId: 9, requestTimeoutMs: 2_000 });
+  assert.equal(await code(nobody.endTxn({ host: "127.0.0.1", port: 1 }, request, true)), ["not_coordinator", true], "no broker there: find the coordinator again");
+  nobody.close();
+});
+
 test("the channel opens a new connection after a lost one", async () => {
   const endpoint = { host: "127.0.0.1", port: h.listener.port };
   const closed = new TxnMarkerChannel({ brokerId: 9, requestTimeoutMs: 2_000 });

@@ -133,6 +133,12 @@ export const defaultLimits = {
    * `transaction.state.log.num.partitions`). A broker alone creates one. Fixed once the topic exists.
    */
   transactionStatePartitions: 3,
+  /**
+   * Delay before a coordinator writes a completed transaction's Complete* record to
+   * `__transaction_state`, in ms; the id's next change (a producer's next transaction) written
+   * before it supersedes it, sparing a flush per back-to-back transaction.
+   */
+  transactionCompleteWriteDelayMs: 100,
   /** Longest a coordinator retries one write to `__transaction_state` (a deposed leader's give up, answering not_coordinator). */
   transactionStateWriteTimeoutMs: 30_000,
   /**

@@ -4,7 +4,8 @@
  * KIP-890's verification (AddPartitionsToTxn v4 with `verify_only`) from a partition leader to a
  * transactional id's coordinator; and, for a programmatic transactional producer on this broker,
  * its requests to a coordinator on another (InitProducerId, AddPartitionsToTxn, AddOffsetsToTxn,
- * EndTxn, TxnOffsetCommit to the group's coordinator), as a Kafka client sends them. One connection per broker, opened on first use (with a SASL
+ * EndTxn, TxnOffsetCommit to the group's coordinator, Produce to a partition's leader), as a
+ * Kafka client sends them. One connection per broker, opened on first use (with a SASL
  * login when credentials are given), dropped on any failure and opened again by the next request.
  * server/serve.ts hands it to the clustered broker; the cluster floor decides where to send.
  *
@@ -13,7 +14,9 @@
  */
 import { defaultLimits } from "../core/limits.ts";
 import { type ErrorCode, RivuletError } from "../core/errors.ts";
-import type { TxnMarker } from "../broker/types.ts";
+import type { AppendBatchResult, TxnMarker } from "../broker/types.ts";
+import { readBatchHeader } from "../record/batch-header.ts";
+import { decodeResponse as decodeProduceResponse, encodeRequest as encodeProduceRequest } from "./protocol/produce/v5.ts";
 import type { ReplicationCredentials } from "../cluster/replication/leader-connection.ts";
 import type { TxnInterBroker, TxnVerification } from "../cluster/node/txn-inter-broker.ts";
 import { apiKeys } from "./protocol/api-keys.ts";
@@ -177,6 +180,30 @@ export class TxnMarkerChannel implements TxnInterBroker {
     failOn(answer.errorCode, `EndTxn (${commit ? "commit" : "abort"}) of "${request.transactionalId}"`, { transactionalId: request.transactionalId });
   }
 
+  /**
+   * Produce v5 of one transactional batch at its partition's leader (acks=all), with the
+   * producer's transactional id, so the leader checks it with the id's coordinator (KIP-890) as it
+   * does any client's.
+   *
+   * @throws {RivuletError} the leader's answer as a Rivulet code (`not_leader`,
+   *   `not_enough_replicas` while the coordinator's verdict is pending, `invalid_txn_state`, ...);
+   *   `partition_unavailable` when the broker cannot be reached (retry at the leader of the moment)
+   */
+  async produce(endpoint: { host: string; port: number }, transactionalId: string, topic: string, partition: number, batch: Uint8Array): Promise<AppendBatchResult> {
+    const body = { transactionalId, acks: -1, timeoutMs: this.#options.requestTimeoutMs, topics: [{ name: topic, partitions: [{ index: partition, records: batch }] }] };
+    let reader;
+    try {
+      reader = await this.#request(endpoint, apiKeys.Produce, 5, (w) => encodeProduceRequest(w, body));
+    } catch (error) {
+      throw new RivuletError("partition_unavailable", `broker ${endpoint.host}:${endpoint.port} did not answer a produce to ${topic}/${partition}: ${error instanceof Error ? error.message : String(error)}`, { topic, partition });
+    }
+    const answer = decodeProduceResponse(reader).topics.find((t) => t.name === topic)?.partitions.find((p) => p.index === partition);
+    if (!answer) throw new RivuletError("partition_unavailable", `broker ${endpoint.host}:${endpoint.port} did not answer for ${topic}/${partition}`, { topic, partition });
+    failOn(answer.errorCode, `a transactional batch of "${transactionalId}" for ${topic}/${partition}`, { topic, partition });
+    const lastOffsetDelta = readBatchHeader(batch).lastOffsetDelta;
+    return { baseOffset: answer.baseOffset, lastOffset: answer.baseOffset + lastOffsetDelta, logAppendTime: answer.logAppendTimeMs, logStartOffset: answer.logStartOffset };
+  }
+
   /** Drops every connection. */
   close(): void {
     this.#closed = true;
@@ -234,5 +261,5 @@ export class TxnMarkerChannel implements TxnInterBroker {
  */
 function failOn(kafkaCode: number, what: string, info: Record<string, unknown>): void {
   const code = codeOf(kafkaCode);
-  if (code !== null) throw new RivuletError(code, `${what} failed at the coordinator (${code})`, info);
+  if (code !== null) throw new RivuletError(code, `${what} failed at the other broker (${code})`, info);
 }

@@ -149,7 +149,7 @@ export async function serve(local: BrokerApi, options: ServeOptions = {}): Promi
   const interBrokerCredentials = options.cluster?.credentials ?? (interBroker ? replicationCredentials(interBroker) : undefined);
   // Transaction coordinators reach other brokers (markers, KIP-890 verification) over their Kafka listeners, as the inter-broker user, over TLS when the listeners use it.
   const txnInterBroker = options.cluster ? new TxnMarkerChannel({ brokerId: options.cluster.brokerId, credentials: interBrokerCredentials, tls: options.tls ? brokerTls(options.tls.cert) : undefined, requestTimeoutMs: resolveLimits(options.limits).replicaRequestTimeoutMs }) : undefined;
-  const clustered = options.cluster ? new ClusteredBroker(local, { httpProtocol: options.tls ? "https:" : "http:", txnInterBroker, interBrokerAuthorization: interBroker ? interBrokerAuthorization(interBroker) : null }) : null;
+  const clustered = options.cluster ? new ClusteredBroker(local, { httpProtocol: options.tls ? "https:" : "http:", txnInterBroker }) : null;
   const broker: BrokerApi = clustered ?? local;
   const limits = resolveLimits(options.limits);
   if (options.replication && options.kafkaPort === undefined) throw new TypeError("replication needs a kafkaPort: followers fetch over the Kafka listener");

@@ -11,7 +11,6 @@
  */
 import { type ErrorCode, errorCodes, RivuletError } from "../../core/errors.ts";
 import type { ClusterBroker } from "./cluster-view.ts";
-import type { AppendBatchResult } from "../../broker/types.ts";
 
 /** The header marking a request forwarded by another broker of the cluster. */
 export const forwardedHeader = "rivulet-forwarded-by";
@@ -73,27 +72,6 @@ export async function callBrokerFor(broker: ClusterBroker, call: BrokerCall): Pr
   }
   if (response.ok) return { body, headers: response.headers };
   throw problemError(broker.id, response.status, body);
-}
-
-/**
- * The leader's answer to a batch appended through `POST /v1/topics/{t}/partitions/{p}/batches`
- * (`{"base_offset", "last_offset", "log_append_time", "log_start_offset"}`).
- *
- * @throws {RivuletError} `partition_unavailable` when it is not that
- */
-export function appendAnswer(bytes: Uint8Array): AppendBatchResult {
-  let value: Record<string, unknown>;
-  try {
-    value = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
-  } catch {
-    value = {};
-  }
-  const number = (name: string): number => {
-    const n = value?.[name];
-    if (typeof n !== "number" || !Number.isSafeInteger(n)) throw new RivuletError("partition_unavailable", `a leader's answer to an appended batch has no integer ${name}`);
-    return n;
-  };
-  return { baseOffset: number("base_offset"), lastOffset: number("last_offset"), logAppendTime: number("log_append_time"), logStartOffset: number("log_start_offset") };
 }
 
 /** The error an answer's problem document names (a code this broker does not know: by status). */

@@ -5,9 +5,8 @@
  * the groups' coordinator, the leader of `__consumer_offsets` partition 0; each transactional
  * batch to its partition's leader. Whatever this broker holds it answers itself; the rest goes
  * over the brokers' Kafka connection (the transaction channel, logged in as the inter-broker
- * user, over TLS when the listeners use it) or, for batches, through the leader's
- * `POST /v1/topics/{t}/partitions/{p}/batches?transactional_id=…` (the leader checks the batch
- * with the id's coordinator, KIP-890, as it does a Kafka Produce).
+ * user, over TLS when the listeners use it), batches as a Produce with the transactional id (the
+ * leader checks each with the id's coordinator, KIP-890, as it does any client's).
  *
  * Each request looks the holder up in this broker's metadata when it is made; one made while
  * the holder moves fails with a retriable error (`not_coordinator`, `not_leader`), and the
@@ -19,7 +18,6 @@ import { OFFSETS_TOPIC } from "../../groups/offset-log.ts";
 import type { TransactionClient } from "../../transactions/transaction-client.ts";
 import type { TransactionCoordinators } from "../../transactions/transaction-coordinators.ts";
 import { TRANSACTION_STATE_TOPIC, transactionPartitionFor } from "../../transactions/transaction-log.ts";
-import { appendAnswer, callBroker } from "./broker-http.ts";
 import type { ClusterNode } from "./cluster-node.ts";
 import type { TxnInterBroker } from "./txn-inter-broker.ts";
 
@@ -33,10 +31,6 @@ export interface ClusterTransactionClientHost {
   topicConfig: TransactionClient["topicConfig"];
   /** A batch for a partition this broker leads (held back until it has taken its role). */
   appendHere(topic: string, partition: number, batch: Uint8Array): Promise<AppendBatchResult>;
-  /** `http:` or `https:`. */
-  httpProtocol: string;
-  /** The inter-broker user's `Authorization` header for other brokers' HTTP ports (null without auth). */
-  authorization: string | null;
 }
 
 type Endpoint = { host: string; port: number };
@@ -105,23 +99,13 @@ export function clusterTransactionClient(host: ClusterTransactionClientHost): Tr
       if (code !== null) throw new RivuletError(code as "not_coordinator", `the coordinator of group "${groupId}" (broker ${leader}) refused the offsets of "${request.transactionalId}" (${code})`, { transactionalId: request.transactionalId, group: groupId });
     },
 
+    // Produce at the leader, as a Kafka client does: the leader checks the batch with the id's coordinator (KIP-890).
     async appendBatch(topic, partition, batch, transactionalId) {
       const leader = node.view.partition(topic, partition)?.leader ?? -1;
       if (leader === node.brokerId) return host.appendHere(topic, partition, batch);
-      const broker = leader < 0 ? undefined : node.view.brokers().find((b) => b.id === leader);
+      const broker = leader < 0 ? undefined : node.view.brokers().find((b) => b.id === leader && b.kafka_port !== null);
       if (!broker) throw new RivuletError("not_leader", `${topic}/${partition} has no live leader yet: retry`, { topic, partition, leader });
-      const answer = await callBroker(broker, {
-        protocol: host.httpProtocol,
-        from: node.brokerId,
-        method: "POST",
-        path: `/v1/topics/${encodeURIComponent(topic)}/partitions/${partition}/batches?transactional_id=${encodeURIComponent(transactionalId)}`,
-        contentType: "application/octet-stream",
-        accept: "application/json",
-        body: batch,
-        authorization: host.authorization,
-        timeoutMs: node.limits.clusterForwardTimeoutMs,
-      });
-      return appendAnswer(answer);
+      return channel.produce({ host: broker.host, port: broker.kafka_port! }, transactionalId, topic, partition, batch);
     },
   };
 }

@@ -58,13 +58,24 @@ import type { ClusterNode } from "./cluster-node.ts";
 import type { ClusterView } from "./cluster-view.ts";
 import { ClusterAdmin } from "./cluster-admin.ts";
 import { moveOf } from "../controller/reassignment.ts";
-import { appendAnswer, callBroker } from "./broker-http.ts";
+import { callBroker } from "./broker-http.ts";
 import { clusterTransactionClient } from "./cluster-transaction-client.ts";
 import type { ClusterRouting } from "../../broker/cluster-routing.ts";
 import { REQUEST_PRODUCERS_TOPIC } from "../../broker/request-producer-log.ts";
 import type { ProducerRequest } from "../../broker/types.ts";
 import { encodeRecordBlock, type BlockBatchOptions } from "../../record/record-block-encoder.ts";
 import type { RecordBlock } from "../../record/record-block.ts";
+
+/** The leader's answer to an appended batch (`{"base_offset", "last_offset", "log_append_time", "log_start_offset"}`). */
+function appendAnswer(bytes: Uint8Array): AppendBatchResult {
+  const value = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
+  const number = (name: string): number => {
+    const n = value[name];
+    if (typeof n !== "number" || !Number.isSafeInteger(n)) throw new RivuletError("partition_unavailable", `a leader's answer to an appended batch has no integer ${name}`);
+    return n;
+  };
+  return { baseOffset: number("base_offset"), lastOffset: number("last_offset"), logAppendTime: number("log_append_time"), logStartOffset: number("log_start_offset") };
+}
 
 /** Tries of a topic change whose outcome was lost (etcd unreachable or this broker's lease ended). */
 const changeAttempts = 3;
@@ -99,7 +110,6 @@ export class ClusteredBroker implements BrokerApi {
 
   readonly #httpProtocol: string;
   readonly #txnInterBroker: TxnInterBroker | null;
-  readonly #interBrokerAuthorization: string | null;
   #offTransactions: (() => void) | null = null;
   #offGroups: (() => void) | null = null;
 
@@ -107,16 +117,13 @@ export class ClusteredBroker implements BrokerApi {
    * @param local the broker whose replicas this one holds
    * @param options `httpProtocol`: `https:` when the brokers' HTTP listeners use TLS (default
    *   `http:`); `txnInterBroker`: how transaction coordinators reach other brokers (markers,
-   *   KIP-890 verification, a programmatic transactional producer's requests), without which
-   *   transactions stay on the broker asked; `interBrokerAuthorization`: the inter-broker user's
-   *   `Authorization` header, with which this broker writes a programmatic transactional
-   *   producer's batches at other brokers' HTTP ports (null or absent without auth)
+   *   KIP-890 verification, a programmatic transactional producer's requests and batches), without
+   *   which transactions stay on the broker asked
    */
-  constructor(local: LocalBroker, options: { httpProtocol?: string; txnInterBroker?: TxnInterBroker; interBrokerAuthorization?: string | null } = {}) {
+  constructor(local: LocalBroker, options: { httpProtocol?: string; txnInterBroker?: TxnInterBroker } = {}) {
     this.#local = local;
     this.#httpProtocol = options.httpProtocol ?? "http:";
     this.#txnInterBroker = options.txnInterBroker ?? null;
-    this.#interBrokerAuthorization = options.interBrokerAuthorization ?? null;
     // Once attached, ids come from the cluster (see attach); before, the local allocator's.
     if (local.allocateProducerId) this.allocateProducerId = () => (this.#node ? this.#node.producerIds.allocate() : local.allocateProducerId!());
     if (local.endOffsetForEpoch) this.endOffsetForEpoch = (t, p, e, c) => local.endOffsetForEpoch!(t, p, e, c);
@@ -256,8 +263,6 @@ export class ClusteredBroker implements BrokerApi {
         coordinators,
         topicConfig: (topic) => this.topicConfig(topic),
         appendHere: (topic, partition, batch) => this.appendBatch(topic, partition, batch, { acks: "all" }),
-        httpProtocol: this.#httpProtocol,
-        authorization: this.#interBrokerAuthorization,
       }),
     });
     const lead = async (partition: number, epoch: number): Promise<void> => {

@@ -7,7 +7,7 @@
  * (kafka/txn-marker-channel.ts); server/serve.ts hands it to the {@link ClusteredBroker}.
  */
 import type { ErrorCode } from "../../core/errors.ts";
-import type { TxnMarker } from "../../broker/types.ts";
+import type { AppendBatchResult, TxnMarker } from "../../broker/types.ts";
 import type { OffsetCommitEntry } from "../../broker/group-api.ts";
 import type { TransactionalIdentity, TransactionalRequest, TransactionGroupMember } from "../../transactions/transaction-coordinator.ts";
 import type { TopicPartition } from "../../broker/group-api.ts";
@@ -44,5 +44,12 @@ export interface TxnInterBroker {
   addPartitions(endpoint: { host: string; port: number }, request: TransactionalRequest, partitions: TopicPartition[]): Promise<void>;
   addOffsets(endpoint: { host: string; port: number }, request: TransactionalRequest, groupId: string): Promise<void>;
   endTxn(endpoint: { host: string; port: number }, request: TransactionalRequest, commit: boolean): Promise<void>;
+  /**
+   * A programmatic transactional producer's batch, produced (acks=all) at the partition's leader
+   * on another broker with the producer's transactional id, which the leader verifies (KIP-890).
+   *
+   * @throws {RivuletError} the leader's answer; `partition_unavailable` when it cannot be reached
+   */
+  produce(endpoint: { host: string; port: number }, transactionalId: string, topic: string, partition: number, batch: Uint8Array): Promise<AppendBatchResult>;
   close(): void;
 }

@@ -18,6 +18,9 @@ import type { MetadataCache } from "../../cluster/membership/metadata-cache.ts";
 import { TRANSACTION_STATE_TOPIC, transactionPartitionFor } from "../../transactions/transaction-log.ts";
 import { OFFSETS_TOPIC } from "../../groups/offset-log.ts";
 import { encodeRecordBatch } from "../../record/record-batch-encoder.ts";
+import { Kafka, logLevel } from "kafkajs";
+import type { AuthConfig } from "../../auth/auth-config.ts";
+import { selfSignedCert } from "../support/tls.ts";
 
 let endpoint = "";
 const skip = useEtcd(test, (started) => {
@@ -31,13 +34,17 @@ interface Member {
   data: { dir: string; remove(): void };
 }
 
-async function startMembers(cluster: string): Promise<Member[]> {
+async function startMembers(cluster: string, secure?: { tls: { cert: string; key: string }; auth: AuthConfig; interBrokerUser: string }): Promise<Member[]> {
   const members: Member[] = [];
   try {
     for (const id of [1, 2, 3]) {
       const data = tempDir(`rivulet-txa${id}-`);
       const broker = await Broker.open({ dataDir: data.dir, maxWorkers: 1, transactionCoordination: "cluster" });
-      const server = await serve(broker, { port: 0, kafkaPort: 0, cluster: { etcd: endpoint, brokerId: id, name: cluster } });
+      const server = await serve(broker, {
+        port: 0, kafkaPort: 0,
+        ...(secure ? { tls: secure.tls, auth: secure.auth } : {}),
+        cluster: { etcd: endpoint, brokerId: id, name: cluster, ...(secure ? { interBrokerUser: secure.interBrokerUser } : {}) },
+      });
       members.push({ id, broker, server, data });
     }
   } catch (error) {
@@ -247,6 +254,55 @@ if (!skip) {
       await stopMembers(members);
     }
   });
+
+  const tls = selfSignedCert();
+  if (!tls) console.log("  skipped the TLS case: openssl is missing (no certificate for the TLS listeners)");
+  if (tls) {
+    test("with an auth file and TLS listeners, the producer's broker reaches the coordinator and the leaders as the inter-broker user over TLS", async () => {
+      const auth: AuthConfig = { tokens: [{ name: "broker", token: "inter-broker-secret-7", rights: [{ access: "admin", topics: "*" }] }] };
+      const members = await startMembers("txa-secure", { tls, auth, interBrokerUser: "broker" });
+      try {
+        const cache = await transactionsReady(members);
+        // the topic through kafkajs over SASL_SSL (this test's fetch would not trust the self-signed certificate)
+        const admin = new Kafka({
+          clientId: "txa-secure",
+          brokers: members.map((m) => `127.0.0.1:${m.server.kafkaPort}`),
+          logLevel: logLevel.NOTHING,
+          ssl: { ca: [tls.cert] },
+          sasl: { mechanism: "scram-sha-512", username: "broker", password: "inter-broker-secret-7" },
+          retry: { retries: 30, initialRetryTime: 100, maxRetryTime: 1_000 },
+        }).admin();
+        await admin.connect();
+        try {
+          await admin.createTopics({ topics: [{ topic: "sec", numPartitions: 3, replicationFactor: 3 }], waitForLeaders: true });
+        } finally {
+          await admin.disconnect();
+        }
+        await whenMetadata(cache, () => [0, 1, 2].every((p) => (cache.partition("sec", p)?.leader ?? -1) >= 0), "sec led");
+        const leaders = [0, 1, 2].map((p) => cache.partition("sec", p)!.leader);
+        const producing = members.find((m) => leaders.filter((l) => l === m.id).length <= 1)!;
+        const written = [0, 1, 2].filter((p) => leaders[p] !== producing.id);
+        const transactionalId = Array.from({ length: 100 }, (_, i) => `sec-tx-${i}`).find((id) => coordinatorOf(cache, id) !== producing.id)!;
+        const producer = producing.broker.producer({ transactionalId });
+        await producer.transaction(async (tx) => {
+          for (const partition of written) await tx.send("sec", { partition, value: `kept-p${partition}` });
+        });
+        const dropped = await producer.transaction(async (tx) => {
+          for (const partition of written) await tx.send("sec", { partition, value: `dropped-p${partition}` });
+          throw new Error("abort");
+        }).then(() => null, (e: Error) => e.message);
+        assert.is(dropped, "abort");
+        for (const partition of written) {
+          const leader = members[leaders[partition] - 1].broker;
+          const read = async (isolation: "read_committed" | "read_uncommitted") => (await leader.fetch("sec", partition, { offset: 0, isolation })).records.map((r) => new TextDecoder().decode(r.value!));
+          assert.equal(await read("read_committed"), [`kept-p${partition}`], `read_committed of sec/${partition} at its leader`);
+          assert.equal(await read("read_uncommitted"), [`kept-p${partition}`, `dropped-p${partition}`], `read_uncommitted of sec/${partition}`);
+        }
+      } finally {
+        await stopMembers(members);
+      }
+    });
+  }
 
   test.run();
 }

@@ -5,7 +5,9 @@
  * brokers' Kafka connection and writes its batches at their leaders, as a Kafka client would;
  * `tx.sendOffsets` reaches the group's coordinator on another broker; and
  * `POST …/batches` refuses a transactional batch for a partition not in the producer's
- * transaction (KIP-890), asking the coordinator on another broker. What read_committed readers
+ * transaction (KIP-890), asking the coordinator on another broker; with an auth file and TLS the
+ * same runs over the inter-broker login; after the coordinator leaves, the producer finds the next
+ * one. What read_committed readers
  * see is read through the brokers' HTTP API (forwarded to each partition's leader).
  */
 import { test } from "uvu";
@@ -252,6 +254,39 @@ if (!skip) {
       }
     } finally {
       await stopMembers(members);
+    }
+  });
+
+  test("the coordinator leaves between transactions: the producer's next transaction finds the new coordinator (retrying not_coordinator while leadership moves) and commits", async () => {
+    const members = await startMembers("txa-failover");
+    const left = new Set<Member>();
+    try {
+      const cache = await transactionsReady(members);
+      await createTopic(members[0].server.url, "fo");
+      const transactionalId = "fo-tx";
+      const coordinator = coordinatorOf(cache, transactionalId);
+      const producing = members.find((m) => m.id !== coordinator)!;
+      const producer = producing.broker.producer({ transactionalId });
+      await producer.transaction(async (tx) => {
+        for (const partition of [0, 1, 2]) await tx.send("fo", { partition, value: `before-p${partition}` });
+      });
+      const statePartition = transactionPartitionFor(transactionalId, cache.topic(TRANSACTION_STATE_TOPIC)!.replicas.length);
+      await whenMetadata(cache, () => cache.partition(TRANSACTION_STATE_TOPIC, statePartition)?.isr.length === 3, "every replica of the id's __transaction_state partition in its ISR");
+      await whenMetadata(cache, () => [0, 1, 2].every((p) => cache.partition("fo", p)?.isr.length === 3), "every replica of fo in its ISR");
+      const leaving = members[coordinator - 1];
+      await leaving.server.close();
+      await leaving.broker.close();
+      left.add(leaving);
+      const producingCache = producing.server.node!.cache;
+      await producer.transaction(async (tx) => {
+        for (const partition of [0, 1, 2]) await tx.send("fo", { partition, value: `after-p${partition}` });
+      });
+      assert.not.equal(coordinatorOf(producingCache, transactionalId), coordinator, "another broker coordinates the id");
+      const expected = ["after", "before"].flatMap((k) => [0, 1, 2].map((p) => `${k}-p${p}`)).sort();
+      assert.equal(await readPartitions(producing.server.url, "fo", [0, 1, 2], "read_committed"), expected);
+    } finally {
+      await stopMembers(members.filter((m) => !left.has(m)));
+      for (const m of left) m.data.remove();
     }
   });
 

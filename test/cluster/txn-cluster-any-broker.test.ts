@@ -7,8 +7,8 @@
  * `POST …/batches` refuses a transactional batch for a partition not in the producer's
  * transaction (KIP-890), asking the coordinator on another broker; with an auth file and TLS the
  * same runs over the inter-broker login; after the coordinator leaves, the producer finds the next
- * one. What read_committed readers
- * see is read through the brokers' HTTP API (forwarded to each partition's leader).
+ * one. What read_committed readers see is read through the brokers' HTTP API (forwarded to each
+ * partition's leader), or at the leader itself over TLS.
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";

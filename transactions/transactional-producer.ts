@@ -12,6 +12,12 @@
  * new epoch before its next transaction, so a half-sent batch of the aborted one never
  * disturbs the sequence numbers of the next.
  *
+ * On a broker of a cluster the producer works as a Kafka client does, whichever broker it runs
+ * on: each request goes to the broker holding its part (the id's coordinator, the group's
+ * coordinator, the partition's leader; see transaction-client.ts), and one answered with a
+ * retriable error while that part moves is tried again, bounded by
+ * `transactionRequestAttemptsMax` and the delivery timeout.
+ *
  * One transaction at a time per producer; calls inside one may run concurrently (batches to a
  * partition keep their call order).
  */

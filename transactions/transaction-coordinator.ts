@@ -369,7 +369,8 @@ export class TransactionCoordinator implements TransactionCoordinatorApi {
 
   /**
    * Stops timers and refuses further requests (`not_coordinator`); transactions stay as stored
-   * and recover on the next load (by this broker or the partition's next leader).
+   * and recover on the next load (by this broker or the partition's next leader), those whose
+   * Complete* record was still waiting (see #writeBehind) completed again there.
    */
   async close(): Promise<void> {
     this.#closed = true;
@@ -377,11 +378,11 @@ export class TransactionCoordinator implements TransactionCoordinatorApi {
     this.#timeouts.clear();
     this.#retries.clear();
     await Promise.all([...this.#chains.values()]);
-    for (const [id, { meta, timer }] of this.#unwritten) {
-      this.#timers.cancel(timer);
-      this.#unwritten.delete(id);
-      this.#send(meta);
-    }
+    // Complete* records not written yet are left to the next load, which completes their
+    // transactions again: a coordinator closed because it lost its partition could not write them
+    // (its producer would retry the lost leadership until its delivery timeout, holding close up).
+    for (const { timer } of this.#unwritten.values()) this.#timers.cancel(timer);
+    this.#unwritten.clear();
     await Promise.all([...this.#behind]);
   }
 

@@ -133,8 +133,25 @@ export const defaultLimits = {
    * `transaction.state.log.num.partitions`). A broker alone creates one. Fixed once the topic exists.
    */
   transactionStatePartitions: 3,
+  /**
+   * Delay before a coordinator writes a completed transaction's Complete* record to
+   * `__transaction_state`, in ms; the id's next change (a producer's next transaction) written
+   * before it supersedes it, sparing a flush per back-to-back transaction.
+   */
+  transactionCompleteWriteDelayMs: 100,
   /** Longest a coordinator retries one write to `__transaction_state` (a deposed leader's give up, answering not_coordinator). */
   transactionStateWriteTimeoutMs: 30_000,
+  /**
+   * Tries of one request of a programmatic transactional producer (to its coordinator, a
+   * partition leader, the group coordinator) answered with a retriable error such as
+   * not_coordinator, not_leader or concurrent_transactions (leadership moving, a coordinator
+   * loading), within the delivery timeout; Kafka's producer `retries`, bounded.
+   */
+  transactionRequestAttemptsMax: 50,
+  /** First pause before such a retry, in ms; doubled per try up to {@link transactionRequestBackoffMaxMs} (Kafka's `retry.backoff.ms`). */
+  transactionRequestBackoffMs: 20,
+  /** Longest pause between such retries, in ms (Kafka's `retry.backoff.max.ms`). */
+  transactionRequestBackoffMaxMs: 1_000,
 
   // Groups
   /** Members in one consumer group. */

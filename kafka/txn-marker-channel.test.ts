@@ -13,6 +13,7 @@ import { correlationOf, RawClient, requestFrame } from "../test/support/kafka/ra
 import { pltBody, pltParse } from "../test/support/kafka/protocol/platformatic.ts";
 import { storedBatches } from "../test/support/transactions.ts";
 import { TxnMarkerChannel } from "./txn-marker-channel.ts";
+import { encodeRecordBatch } from "../record/record-batch-encoder.ts";
 
 let h: Harness;
 let client: RawClient;
@@ -72,6 +73,35 @@ test("a client's AddPartitionsToTxn v4 adds; a partition leader's verify_only ge
   assert.equal(await channel.writeTxnMarkers(endpoint, [{ ...fenced, coordinatorEpoch: 7 }]), [null]);
   assert.equal(await channel.writeTxnMarkers(endpoint, [{ ...fenced, coordinatorEpoch: 6 }]), ["transaction_coordinator_fenced"], "a marker of an older coordinator epoch");
   assert.equal(await channel.writeTxnMarkers(endpoint, [{ ...fenced, coordinatorEpoch: 7 }]), [null], "the same coordinator's retry");
+});
+
+test("a producer's requests to a coordinator and a leader on another broker: InitProducerId, AddPartitionsToTxn, AddOffsetsToTxn, TxnOffsetCommit, Produce (checked by KIP-890), EndTxn; errors as Rivulet codes", async () => {
+  const endpoint = { host: "127.0.0.1", port: h.listener.port };
+  const { producerId, producerEpoch } = await channel.initProducerId(endpoint, "client-tx", 60_000);
+  assert.equal(h.broker.transactions.describe("client-tx")?.producerId, producerId);
+  const request = { transactionalId: "client-tx", producerId, producerEpoch };
+  await channel.addPartitions(endpoint, request, [{ topic: "inter", partition: 1 }, { topic: "inter", partition: 2 }]);
+  await channel.addOffsets(endpoint, request, "client-group");
+  assert.is(await channel.txnOffsetCommit(endpoint, request, "client-group", [{ topic: "inter", partition: 1, offset: 4 }]), null);
+  const batch = (value: string) => encodeRecordBatch([{ key: null, value: new TextEncoder().encode(value), headers: [], timestamp: Date.now() }], { producerId, producerEpoch, baseSequence: 0, transactional: true });
+  const appended = await channel.produce(endpoint, "client-tx", "inter", 1, batch("via-produce"));
+  assert.equal([appended.lastOffset - appended.baseOffset, appended.logAppendTime], [0, -1]);
+  const refused = await channel.produce(endpoint, "client-tx", "inter", 0, batch("not-added")).then(() => null, (e: { code?: string }) => e.code);
+  assert.is(refused, "invalid_txn_state", "a partition not in the transaction (KIP-890)");
+  const open = h.broker.transactions.describe("client-tx")!;
+  assert.equal([open.state, open.partitions.map((p) => p.partition).sort(), open.groups, open.offsets.map((o) => o.offset)], ["Ongoing", [1, 2], ["client-group"], [4]]);
+  await channel.endTxn(endpoint, request, true);
+  assert.is(h.broker.transactions.describe("client-tx")!.state, "CompleteCommit");
+  assert.equal((await h.broker.groups.fetchOffsets("client-group")).find((o) => o.partition === 1)?.offset, 4, "the transaction's offsets committed");
+
+  const code = (p: Promise<unknown>) => p.then(() => null, (e: { code?: string; retriable?: boolean }) => [e.code, e.retriable]);
+  assert.equal(await code(channel.addPartitions(endpoint, { ...request, producerEpoch: producerEpoch - 1 }, [{ topic: "inter", partition: 0 }])), ["invalid_producer_epoch", false], "an older epoch (INVALID_PRODUCER_EPOCH, as Kafka answers v0)");
+  await channel.endTxn(endpoint, request, true); // a retried EndTxn after completion succeeds
+  assert.equal(await code(channel.endTxn(endpoint, request, false)), ["invalid_txn_state", false], "no transaction open to abort");
+  assert.equal(await code(channel.initProducerId(endpoint, "client-tx", 0)), ["invalid_transaction_timeout", false]);
+  const nobody = new TxnMarkerChannel({ brokerId: 9, requestTimeoutMs: 2_000 });
+  assert.equal(await code(nobody.endTxn({ host: "127.0.0.1", port: 1 }, request, true)), ["not_coordinator", true], "no broker there: find the coordinator again");
+  nobody.close();
 });
 
 test("the channel opens a new connection after a lost one", async () => {

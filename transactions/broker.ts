@@ -15,6 +15,7 @@ import { TransactionCoordinators, type ClusterOffsets, type RemoteProduceCheck }
 import type { TxnMarker } from "../broker/types.ts";
 import { TransactionLog, TRANSACTION_STATE_TOPIC } from "./transaction-log.ts";
 import { TransactionalProducer, type TransactionalProducerOptions } from "./transactional-producer.ts";
+import { localTransactionClient, type TransactionClient } from "./transaction-client.ts";
 
 /** The groups factory, with `__transaction_state` among the internal topics, remembering what it built. */
 function transactionalParts(statePartitions: number): { factory: GroupsFactory; built(): { host: GroupsHost; groups: GroupCoordinator } } {
@@ -53,6 +54,12 @@ export interface TransactionClusterRouting {
   partitionsOf(topic: string): number | undefined;
   /** KIP-890's check asked of another broker's coordinator (null: epochs only). */
   remoteProduceCheck: RemoteProduceCheck | null;
+  /**
+   * Where a programmatic transactional producer's requests go in the cluster: the id's
+   * coordinator, the group's coordinator and each partition's leader, on whichever broker holds
+   * them (this one's own coordinators and partitions when it does).
+   */
+  client: TransactionClient;
   /** How a transaction's offsets travel between the groups' coordinator and the id's coordinator. */
   offsets: ClusterOffsets & {
     /**
@@ -147,8 +154,26 @@ export class Broker extends GroupsBroker {
   override producer(options: TransactionalProducerOptions): TransactionalProducer;
   override producer(options?: ProducerOptions): Producer;
   override producer(options?: ProducerOptions | TransactionalProducerOptions): Producer | TransactionalProducer {
-    if (options && "transactionalId" in options && options.transactionalId !== undefined) return new TransactionalProducer(this, this.#transactions, options);
+    if (options && "transactionalId" in options && options.transactionalId !== undefined) return new TransactionalProducer(this, this.#transactionClient(), options);
     return super.producer(options as ProducerOptions | undefined);
+  }
+
+  /**
+   * The programmatic producers' way to the coordinators and partitions: chosen per request, so a
+   * producer made before the broker joined its cluster follows the cluster once it has.
+   */
+  #transactionClient(): TransactionClient {
+    const local = localTransactionClient(this, this.#transactions);
+    const current = (): TransactionClient => this.#cluster?.client ?? local;
+    return {
+      topicConfig: (topic) => current().topicConfig(topic),
+      appendBatch: (topic, partition, batch, transactionalId) => current().appendBatch(topic, partition, batch, transactionalId),
+      initProducerId: (options) => current().initProducerId(options),
+      addPartitions: (request, partitions) => current().addPartitions(request, partitions),
+      addOffsets: (request, groupId) => current().addOffsets(request, groupId),
+      txnOffsetCommit: (request, groupId, offsets, member) => current().txnOffsetCommit(request, groupId, offsets, member),
+      endTxn: (request, commit) => current().endTxn(request, commit),
+    };
   }
 
   /** Stops the transaction coordinators' timers, then closes the broker. */
@@ -166,3 +191,4 @@ export class Broker extends GroupsBroker {
 export type { BrokerOptions };
 export { TransactionCoordinators } from "./transaction-coordinators.ts";
 export { TransactionalProducer, type TransactionalProducerOptions, type Transaction } from "./transactional-producer.ts";
+export type { TransactionClient } from "./transaction-client.ts";

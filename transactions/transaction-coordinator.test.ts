@@ -5,7 +5,9 @@ import { encodeRecordBatch } from "../record/record-batch.ts";
 import { tempDir } from "../test/support/temp-dir.ts";
 import { storedBatches, whenState } from "../test/support/transactions.ts";
 import { Broker } from "./broker.ts";
-import { TransactionLog } from "./transaction-log.ts";
+import { TransactionLog, type TransactionStore } from "./transaction-log.ts";
+import { TransactionCoordinator } from "./transaction-coordinator.ts";
+import { defaultLimits } from "../core/limits.ts";
 import type { TransactionMetadata } from "./transaction-metadata.ts";
 
 const utf8 = new TextEncoder();
@@ -261,6 +263,82 @@ test("past transactionalIdsMax the least recently used finished ids are forgotte
     await broker.close();
     dir.remove();
   }
+});
+
+/** A store in memory that notes every record written and tells who waits for a state. */
+function memoryStore() {
+  const written: string[] = [];
+  const latest = new Map<string, TransactionMetadata>();
+  const waiting: Array<{ state: string; resolve(): void }> = [];
+  const store: TransactionStore = {
+    load: async () => [...latest.values()],
+    write: async (changes) => {
+      for (const change of changes) {
+        if (typeof change === "string") {
+          latest.delete(change);
+          written.push(`${change}:tombstone`);
+          continue;
+        }
+        latest.set(change.transactionalId, structuredClone(change));
+        written.push(`${change.transactionalId}:${change.state}`);
+        for (const w of waiting.splice(0).filter((x) => (x.state === change.state ? (x.resolve(), false) : true))) waiting.push(w);
+      }
+    },
+  };
+  const whenWritten = (state: string) => new Promise<void>((resolve) => waiting.push({ state, resolve }));
+  return { store, written, whenWritten };
+}
+
+function memoryCoordinator(store: TransactionStore, limits: Partial<typeof defaultLimits>): TransactionCoordinator {
+  let ids = 0;
+  return new TransactionCoordinator({
+    store,
+    limits: { ...defaultLimits, ...limits },
+    host: {
+      coordinatorEpoch: 0,
+      writeTxnMarkers: async () => {},
+      allocateProducerId: async () => ++ids,
+      commitTransactionOffsets: async () => {},
+      checkGroupMember: async () => {},
+      partitionsOf: () => 1,
+    },
+  });
+}
+
+test("Complete* is written transactionCompleteWriteDelayMs after the markers, unless the id's next change supersedes it; one still waiting at close is completed again by the next load", async () => {
+  const { store, written, whenWritten } = memoryStore();
+  const c = memoryCoordinator(store, { transactionCompleteWriteDelayMs: 50 });
+  const { producerId, producerEpoch } = await c.initProducerId({ transactionalId: "late", transactionTimeoutMs: 60_000 });
+  const tx = { transactionalId: "late", producerId, producerEpoch };
+  await c.addPartitions(tx, [{ topic: "t", partition: 0 }]);
+  await c.endTxn(tx, true);
+  assert.is(c.describe("late")!.state, "CompleteCommit", "visible at once");
+  // the next transaction starts before the delay: its Ongoing record takes CompleteCommit's place
+  await c.addPartitions(tx, [{ topic: "t", partition: 0 }]);
+  const aborted = whenWritten("CompleteAbort");
+  await c.endTxn(tx, false);
+  await aborted;
+  assert.equal(written, ["late:Empty", "late:Ongoing", "late:PrepareCommit", "late:Ongoing", "late:PrepareAbort", "late:CompleteAbort"]);
+  await c.close();
+  const reloaded = memoryCoordinator(store, {});
+  await reloaded.load();
+  assert.is(reloaded.describe("late")!.state, "CompleteAbort");
+  await reloaded.close();
+
+  const held = memoryStore();
+  const closing = memoryCoordinator(held.store, { transactionCompleteWriteDelayMs: 3_600_000 });
+  const second = await closing.initProducerId({ transactionalId: "held", transactionTimeoutMs: 60_000 });
+  const heldTx = { transactionalId: "held", ...second };
+  await closing.addPartitions(heldTx, [{ topic: "t", partition: 0 }]);
+  await closing.endTxn(heldTx, true);
+  await closing.close();
+  assert.equal(held.written, ["held:Empty", "held:Ongoing", "held:PrepareCommit"], "close does not write the waiting Complete* record");
+  const next = memoryCoordinator(held.store, { transactionCompleteWriteDelayMs: 1 });
+  const completed = held.whenWritten("CompleteCommit");
+  await next.load();
+  await completed;
+  assert.is(next.describe("held")!.state, "CompleteCommit", "the next load completes the transaction again");
+  await next.close();
 });
 
 test.run();

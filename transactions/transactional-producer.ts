@@ -12,13 +12,18 @@
  * new epoch before its next transaction, so a half-sent batch of the aborted one never
  * disturbs the sequence numbers of the next.
  *
+ * On a broker of a cluster the producer works as a Kafka client does, whichever broker it runs
+ * on: each request goes to the broker holding its part (the id's coordinator, the group's
+ * coordinator, the partition's leader; see transaction-client.ts), and one answered with a
+ * retriable error while that part moves is tried again, bounded by
+ * `transactionRequestAttemptsMax` and the delivery timeout.
+ *
  * One transaction at a time per producer; calls inside one may run concurrently (batches to a
  * partition keep their call order).
  */
-import { RivuletError, isRivuletError } from "../core/errors.ts";
+import { RivuletError } from "../core/errors.ts";
 import type { Clock } from "../core/clock.ts";
 import type { Limits } from "../core/limits.ts";
-import type { TopicConfig } from "../core/topic-config.ts";
 import { Attributes, BatchOffset, CRC_START } from "../record/batch-layout.ts";
 import { viewOf } from "../record/batch-header.ts";
 import { crc32c } from "../record/crc32c.ts";
@@ -26,9 +31,10 @@ import { encodeRecordBlock } from "../record/record-block-encoder.ts";
 import { packRecordBlocks, RecordBlockBuilder } from "../record/record-block.ts";
 import { Partitioner } from "../broker/partitioner.ts";
 import { keyBytes, recordError, recordTimestamp, writeRecord } from "../broker/record-input.ts";
-import type { AppendBatchResult, ProducerRecord, RecordMetadata } from "../broker/types.ts";
+import type { ProducerRecord, RecordMetadata } from "../broker/types.ts";
 import type { OffsetCommitEntry } from "../broker/group-api.ts";
-import type { TransactionalIdentity, TransactionCoordinatorApi, TransactionGroupMember } from "./transaction-coordinator.ts";
+import type { TransactionalIdentity, TransactionGroupMember } from "./transaction-coordinator.ts";
+import { type TransactionClient, withTransactionRetries } from "./transaction-client.ts";
 
 /** Options of a transactional producer. */
 export interface TransactionalProducerOptions {
@@ -38,10 +44,8 @@ export interface TransactionalProducerOptions {
   transactionTimeoutMs?: number;
 }
 
-/** What the producer needs from the broker. */
+/** What the producer needs from the broker: its limits and clock (where requests go is the {@link TransactionClient}'s). */
 export interface TransactionalProducerHost {
-  topicConfig(topic: string): { partitions: number; config: TopicConfig };
-  appendBatch(topic: string, partition: number, batches: Uint8Array): Promise<AppendBatchResult>;
   readonly limits: Limits;
   readonly clock: Clock;
 }
@@ -76,7 +80,7 @@ export interface Transaction {
 export class TransactionalProducer {
   readonly transactionalId: string;
   #host: TransactionalProducerHost;
-  #coordinator: TransactionCoordinatorApi;
+  #coordinator: TransactionClient;
   #timeoutMs: number;
   #identity: TransactionalIdentity | null = null;
   /** Next sequence per "topic\0partition" under the current epoch. */
@@ -85,7 +89,12 @@ export class TransactionalProducer {
   #active = false;
   #closed = false;
 
-  constructor(host: TransactionalProducerHost, coordinator: TransactionCoordinatorApi, options: TransactionalProducerOptions) {
+  /**
+   * @param host limits and clock
+   * @param coordinator where its requests go: the broker's own coordinator and partitions alone,
+   *   the brokers holding them in a cluster (see transaction-client.ts)
+   */
+  constructor(host: TransactionalProducerHost, coordinator: TransactionClient, options: TransactionalProducerOptions) {
     this.#host = host;
     this.#coordinator = coordinator;
     this.transactionalId = options.transactionalId;
@@ -130,7 +139,7 @@ export class TransactionalProducer {
   }
 
   async #init(): Promise<TransactionalIdentity> {
-    const identity = await whileConcurrent(this.#host, () => this.#coordinator.initProducerId({ transactionalId: this.transactionalId, transactionTimeoutMs: this.#timeoutMs }));
+    const identity = await withTransactionRetries(this.#host, () => this.#coordinator.initProducerId({ transactionalId: this.transactionalId, transactionTimeoutMs: this.#timeoutMs }));
     this.#sequences.clear();
     return identity;
   }
@@ -142,7 +151,7 @@ export class TransactionalProducer {
   }
 
   #end(tx: OpenTransaction, commit: boolean): Promise<void> {
-    return whileConcurrent(this.#host, () => this.#coordinator.endTxn(tx.request, commit));
+    return withTransactionRetries(this.#host, () => this.#coordinator.endTxn(tx.request, commit));
   }
 }
 
@@ -152,14 +161,14 @@ class OpenTransaction implements Transaction {
   /** Something joined the transaction (a partition or a group): it must be ended. */
   touched = false;
   #host: TransactionalProducerHost;
-  #coordinator: TransactionCoordinatorApi;
+  #coordinator: TransactionClient;
   #sequences: Map<string, number>;
   #partitioner: Partitioner;
   /** Per partition key, the tail of its appends (they go one at a time, in sequence order). */
   #tails = new Map<string, Promise<unknown>>();
   #pending = new Set<Promise<unknown>>();
 
-  constructor(host: TransactionalProducerHost, coordinator: TransactionCoordinatorApi, request: OpenTransaction["request"], sequences: Map<string, number>, partitioner: Partitioner) {
+  constructor(host: TransactionalProducerHost, coordinator: TransactionClient, request: OpenTransaction["request"], sequences: Map<string, number>, partitioner: Partitioner) {
     this.#host = host;
     this.#coordinator = coordinator;
     this.request = request;
@@ -179,8 +188,8 @@ class OpenTransaction implements Transaction {
   sendOffsets(groupId: string, offsets: OffsetCommitEntry[], member?: TransactionGroupMember): Promise<void> {
     return this.#track((async () => {
       this.touched = true;
-      await whileConcurrent(this.#host, () => this.#coordinator.addOffsets(this.request, groupId));
-      await this.#coordinator.txnOffsetCommit(this.request, groupId, offsets, member);
+      await withTransactionRetries(this.#host, () => this.#coordinator.addOffsets(this.request, groupId));
+      await withTransactionRetries(this.#host, () => this.#coordinator.txnOffsetCommit(this.request, groupId, offsets, member));
     })());
   }
 
@@ -196,7 +205,7 @@ class OpenTransaction implements Transaction {
   }
 
   async #sendBatch(topic: string, records: ProducerRecord[]): Promise<RecordMetadata[]> {
-    const { partitions, config } = this.#host.topicConfig(topic);
+    const { partitions, config } = this.#coordinator.topicConfig(topic);
     const limits = this.#host.limits;
     const maxBytes = config["message.max.bytes"];
     const keyRequired = config["cleanup.policy"].includes("compact");
@@ -221,7 +230,7 @@ class OpenTransaction implements Transaction {
     if (builders.size === 0) return [];
     this.#partitioner.nextBatch(topic, partitions);
     this.touched = true;
-    await whileConcurrent(this.#host, () => this.#coordinator.addPartitions(this.request, [...builders.keys()].map((partition) => ({ topic, partition }))));
+    await withTransactionRetries(this.#host, () => this.#coordinator.addPartitions(this.request, [...builders.keys()].map((partition) => ({ topic, partition }))));
     const offsets: number[] = new Array(records.length);
     await Promise.all([...builders].map(async ([partition, { builder, slots }]) => {
       const baseOffset = await this.#append(topic, partition, builder);
@@ -245,34 +254,13 @@ class OpenTransaction implements Transaction {
     return run;
   }
 
-  /** Retriable failures are tried again with the same bytes (the partition drops a duplicate) until the delivery timeout. */
-  async #appendWithRetries(topic: string, partition: number, batch: Uint8Array): Promise<number> {
-    const deadline = this.#host.clock.now() + this.#host.limits.deliveryTimeoutMs;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return (await this.#host.appendBatch(topic, partition, batch.slice())).baseOffset;
-      } catch (error) {
-        if (!isRivuletError(error) || !error.retriable || this.#host.clock.now() >= deadline) throw error;
-        await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, 20 * attempt)));
-      }
-    }
-  }
-}
-
-/**
- * Runs a coordinator call again while it answers `concurrent_transactions` (the previous
- * transaction's markers are still being retried: they finish on their own), every
- * `transactionMarkerRetryMs`, up to the delivery timeout.
- */
-async function whileConcurrent<T>(host: TransactionalProducerHost, call: () => Promise<T>): Promise<T> {
-  const deadline = host.clock.now() + host.limits.deliveryTimeoutMs;
-  for (;;) {
-    try {
-      return await call();
-    } catch (error) {
-      if (!isRivuletError(error, "concurrent_transactions") || host.clock.now() >= deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, host.limits.transactionMarkerRetryMs));
-    }
+  /**
+   * Retriable failures (the leader moving, the coordinator's verdict not reachable yet) are tried
+   * again with the same bytes at the partition's leader of the moment (it drops a duplicate).
+   */
+  #appendWithRetries(topic: string, partition: number, batch: Uint8Array): Promise<number> {
+    const transactionalId = this.request.transactionalId;
+    return withTransactionRetries(this.#host, async () => (await this.#coordinator.appendBatch(topic, partition, batch.slice(), transactionalId)).baseOffset);
   }
 }
 

@@ -59,6 +59,7 @@ import type { ClusterView } from "./cluster-view.ts";
 import { ClusterAdmin } from "./cluster-admin.ts";
 import { moveOf } from "../controller/reassignment.ts";
 import { callBroker } from "./broker-http.ts";
+import { clusterTransactionClient } from "./cluster-transaction-client.ts";
 import type { ClusterRouting } from "../../broker/cluster-routing.ts";
 import { REQUEST_PRODUCERS_TOPIC } from "../../broker/request-producer-log.ts";
 import type { ProducerRequest } from "../../broker/types.ts";
@@ -116,7 +117,8 @@ export class ClusteredBroker implements BrokerApi {
    * @param local the broker whose replicas this one holds
    * @param options `httpProtocol`: `https:` when the brokers' HTTP listeners use TLS (default
    *   `http:`); `txnInterBroker`: how transaction coordinators reach other brokers (markers,
-   *   KIP-890 verification), without which transactions stay on the broker asked
+   *   KIP-890 verification, a programmatic transactional producer's requests and batches), without
+   *   which transactions stay on the broker asked
    */
   constructor(local: LocalBroker, options: { httpProtocol?: string; txnInterBroker?: TxnInterBroker } = {}) {
     this.#local = local;
@@ -180,7 +182,8 @@ export class ClusteredBroker implements BrokerApi {
    * leads, each from the moment its reconciler applied the leader role (coordinator epoch = the
    * partition's leader epoch) until the metadata names another leader; markers go to each
    * partition's leader, here or over `channel`; a transactional batch for a partition here whose
-   * id another broker coordinates is verified there (KIP-890).
+   * id another broker coordinates is verified there (KIP-890); the local broker's programmatic
+   * transactional producers send each request to the broker holding its part (cluster-transaction-client.ts).
    */
   #followTransactions(node: ClusterNode, local: LocalBroker & ClusterableTransactions, channel: TxnInterBroker): void {
     const coordinators = local.transactions;
@@ -254,6 +257,13 @@ export class ClusteredBroker implements BrokerApi {
       partitionsOf: (topic) => node.cache.topic(topic)?.replicas.length,
       remoteProduceCheck,
       offsets,
+      client: clusterTransactionClient({
+        node,
+        channel,
+        coordinators,
+        topicConfig: (topic) => this.topicConfig(topic),
+        appendHere: (topic, partition, batch) => this.appendBatch(topic, partition, batch, { acks: "all" }),
+      }),
     });
     const lead = async (partition: number, epoch: number): Promise<void> => {
       const reconciler = node.reconciler;

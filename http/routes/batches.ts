@@ -15,6 +15,7 @@ import { replyWith } from "../reply.ts";
 import { batchReadHeaders, forwardedHeader } from "../../cluster/node/broker-http.ts";
 import { validateTopicName } from "../../core/topic-name.ts";
 import type { Context } from "hono";
+import { checkTransactionalBatches } from "../transactional-batches.ts";
 
 /**
  * The path's topic; another broker of the cluster (the Durable Streams coordinator) may also
@@ -40,8 +41,10 @@ export function batchRoutes(router: Router, ctx: HttpContext): void {
     method: "post", path: "/v1/topics/:topic/partitions/:p/batches", operationId: "appendBatches", tag: "records",
     summary: "Append Kafka record batches (v2) to one partition (used between the brokers of a cluster)",
     description: "The body is one or more Kafka RecordBatch v2 as a Produce request carries them (`application/octet-stream`); they are validated as the Kafka listener validates them and appended with acks=all. " +
-      "An idempotent batch (producer id, epoch, base sequence) already in the log is answered with its original offsets.",
-    access: { access: "write", topic: "path" }, params: [topicParam, partitionParam],
+      "An idempotent batch (producer id, epoch, base sequence) already in the log is answered with its original offsets. " +
+      "A transactional batch needs `transactional_id` and is appended only when its producer holds that id at the batch's epoch with this partition in its ongoing transaction (KIP-890; else 409 invalid_txn_state, or producer_fenced / invalid_producer_id_mapping).",
+    access: { access: "write", topic: "path" },
+    params: [topicParam, partitionParam, { name: "transactional_id", in: "query", description: "The transactional id of the producer of transactional batches (as a Kafka Produce carries it)", schema: { type: "string" } }],
     responses: { 200: { description: "Where the batches landed", schema: { type: "object", properties: { base_offset: integer("Offset of the first record"), last_offset: integer("Offset of the last record"), log_append_time: integer("-1 for CreateTime topics"), log_start_offset: integer("The partition's log start offset") } } } },
   }, async (c) => {
     const topic = batchTopic(c, ctx);
@@ -50,6 +53,7 @@ export function batchRoutes(router: Router, ctx: HttpContext): void {
     if (type !== "application/octet-stream") throw new RivuletError("unsupported_media_type", "record batches are sent as application/octet-stream");
     const body = await readRequestBody(c.req.raw, limits.httpBodyBytesMax);
     if (body.byteLength === 0) throw new RivuletError("invalid_request", "the body holds no record batch");
+    await checkTransactionalBatches(ctx.broker, body, { topic, partition, transactionalId: c.req.query("transactional_id") ?? null, principal: c.get("principal"), transactionalIdLengthMax: limits.transactionalIdLengthMax });
     const result = await ctx.broker.appendBatch(topic, partition, body, { acks: "all" });
     return replyWith({ base_offset: result.baseOffset, last_offset: result.lastOffset, log_append_time: result.logAppendTime, log_start_offset: result.logStartOffset }, "json");
   });

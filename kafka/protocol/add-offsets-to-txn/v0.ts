@@ -26,3 +26,14 @@ export function decodeRequest(reader: Reader): AddOffsetsToTxnRequest {
 export function encodeResponse(writer: Writer, response: AddOffsetsToTxnResponse): void {
   writer.int32(response.throttleTimeMs).int16(response.errorCode);
 }
+
+/** The sending side (kafka/txn-marker-channel.ts, for a programmatic producer on another broker): the request. */
+export function encodeRequest(writer: Writer, request: AddOffsetsToTxnRequest): void {
+  writer.string(request.transactionalId).int64(request.producerId).int16(request.producerEpoch).string(request.groupId);
+}
+
+/** The sending side: the answer. */
+export function decodeResponse(reader: Reader): AddOffsetsToTxnResponse {
+  const throttleTimeMs = reader.int32();
+  return { throttleTimeMs, errorCode: reader.int16() };
+}

@@ -37,3 +37,16 @@ export function encodeResponse(writer: Writer, response: AddPartitionsToTxnRespo
     w.array(topic.partitions, (pw, p) => pw.int32(p.partitionIndex).int16(p.errorCode));
   });
 }
+
+/** The sending side (kafka/txn-marker-channel.ts, for a programmatic producer on another broker): the request. */
+export function encodeRequest(writer: Writer, request: AddPartitionsToTxnRequest): void {
+  writer.string(request.transactionalId).int64(request.producerId).int16(request.producerEpoch);
+  writer.array(request.topics, (w, topic) => w.string(topic.name).int32Array(topic.partitions));
+}
+
+/** The sending side: the answer. */
+export function decodeResponse(reader: Reader): AddPartitionsToTxnResponse {
+  const throttleTimeMs = reader.int32();
+  const results = reader.array((r) => ({ name: r.string(), partitions: r.array((p) => ({ partitionIndex: p.int32(), errorCode: p.int16() }), 6) }), 6);
+  return { throttleTimeMs, results };
+}

@@ -26,3 +26,14 @@ export function decodeRequest(reader: Reader): EndTxnRequest {
 export function encodeResponse(writer: Writer, response: EndTxnResponse): void {
   writer.int32(response.throttleTimeMs).int16(response.errorCode);
 }
+
+/** The sending side (kafka/txn-marker-channel.ts, for a programmatic producer on another broker): the request. */
+export function encodeRequest(writer: Writer, request: EndTxnRequest): void {
+  writer.string(request.transactionalId).int64(request.producerId).int16(request.producerEpoch).boolean(request.committed);
+}
+
+/** The sending side: the answer. */
+export function decodeResponse(reader: Reader): EndTxnResponse {
+  const throttleTimeMs = reader.int32();
+  return { throttleTimeMs, errorCode: reader.int16() };
+}

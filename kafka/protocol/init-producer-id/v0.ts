@@ -24,3 +24,19 @@ export function decodeRequest(reader: Reader): InitProducerIdRequest {
 export function encodeResponse(writer: Writer, response: InitProducerIdResponse): void {
   writer.int32(response.throttleTimeMs).int16(response.errorCode).int64(response.producerId).int16(response.producerEpoch);
 }
+
+/**
+ * The sending side (a broker's programmatic transactional producer asking the transactional id's
+ * coordinator on another broker, kafka/txn-marker-channel.ts): the request.
+ */
+export function encodeRequest(writer: Writer, request: InitProducerIdRequest): void {
+  writer.nullableString(request.transactionalId).int32(request.transactionTimeoutMs);
+}
+
+/** The sending side: the answer. */
+export function decodeResponse(reader: Reader): InitProducerIdResponse {
+  const throttleTimeMs = reader.int32();
+  const errorCode = reader.int16();
+  const producerId = reader.int64();
+  return { throttleTimeMs, errorCode, producerId, producerEpoch: reader.int16() };
+}

@@ -16,8 +16,9 @@
  *   throttle_time_ms => INT32
  * ```
  */
+import type { Reader } from "../reader.ts";
 import type { Writer } from "../writer.ts";
-import type { ProducePartitionResponse, ProduceResponse } from "./types.ts";
+import type { ProducePartitionResponse, ProduceRequest, ProduceResponse } from "./types.ts";
 import { encodePartitionV3, encodeResponseWith } from "./v3.ts";
 
 export { decodeRequest } from "./v3.ts";
@@ -29,4 +30,25 @@ function encodePartition(writer: Writer, partition: ProducePartitionResponse): v
 
 export function encodeResponse(writer: Writer, response: ProduceResponse): void {
   encodeResponseWith(writer, response, encodePartition);
+}
+
+/**
+ * The sending side (a broker's programmatic transactional producer writing a batch at the
+ * partition's leader on another broker, kafka/txn-marker-channel.ts): the request, laid out as v3.
+ */
+export function encodeRequest(writer: Writer, request: ProduceRequest): void {
+  writer.nullableString(request.transactionalId).int16(request.acks).int32(request.timeoutMs);
+  writer.array(request.topics, (w, topic) => {
+    w.string(topic.name);
+    w.array(topic.partitions, (pw, p) => pw.int32(p.index).nullableBytes(p.records));
+  });
+}
+
+/** The sending side: the answer. */
+export function decodeResponse(reader: Reader): ProduceResponse {
+  const topics = reader.array((r) => ({
+    name: r.string(),
+    partitions: r.array((p) => ({ index: p.int32(), errorCode: p.int16(), baseOffset: p.int64(), logAppendTimeMs: p.int64(), logStartOffset: p.int64() }), 30),
+  }), 6);
+  return { topics, throttleTimeMs: reader.int32() };
 }

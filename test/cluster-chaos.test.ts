@@ -61,6 +61,10 @@ async function finish(form: ChaosForm, workload: Workload, history: HistoryWrite
   }
   await within(workload.allAcked(Date.now()), 90_000, "every partition acknowledging after the last heal");
   await workload.stopProducing();
+  // Healed means every replica back in the ISR: the high watermark then covers only what each
+  // replica holds, so replicas are compared below it (a replica still catching up when its broker
+  // stopped would show the tail it had not fetched yet as divergence).
+  await within(form.inSync(TOPIC, PARTITIONS), 90_000, "every replica of every partition back in the ISR");
   const addresses = form.brokers.map((b) => b.kafkaAddress);
   const hw = await within(highWatermarks(addresses, TOPIC), 60_000, "the high watermarks");
   if (options.consumers) {

@@ -5,7 +5,8 @@
  * (bulk copies into a shared arena) and go to the partition actor — which encodes the
  * RecordBatch v2 and its CRC — one batch at a time, so acknowledged order is send order (while
  * a batch is in flight, the next one fills up). Retriable failures (a restarting worker, a full
- * mailbox) are retried with backoff until the delivery timeout; with idempotence a batch keeps
+ * mailbox) are retried with backoff until the delivery timeout (or, once the producer is
+ * closing, fail with `closed` instead of waiting out the timeout); with idempotence a batch keeps
  * its sequence numbers across retries, so a retry of a batch that was in fact written is
  * acknowledged with its original offsets instead of being written twice. No promise or closure
  * is made per record.
@@ -32,6 +33,8 @@ export interface SenderContext {
   /** Where builders go once their records are answered. */
   builders: BuilderPool;
   deliveryTimeoutMs: number;
+  /** True once the producer is closing: a retriable failure is then final (`closed`), not retried. */
+  closing?(): boolean;
   batchRecordsMax: number;
   batchBytesMax: number;
 }
@@ -179,7 +182,8 @@ export class PartitionSender {
         return;
       } catch (error) {
         const retriable = isRivuletError(error) && error.retriable;
-        if (retriable && Date.now() + backoff < deadline) {
+        const closing = this.#context.closing?.() ?? false;
+        if (retriable && !closing && Date.now() + backoff < deadline) {
           await new Promise((r) => setTimeout(r, backoff));
           backoff = Math.min(backoff * 2, retryBackoffMaxMs);
           continue;
@@ -187,7 +191,9 @@ export class PartitionSender {
         // The outcome is unknown: the batch may or may not have been written. Later batches
         // must not reuse its sequence numbers under the same identity.
         if (retriable && identity) this.#context.resetIdentity();
-        const failure = retriable
+        const failure = retriable && closing
+          ? new RivuletError("closed", `the producer closed before ${this.topic}/${this.partition} took the batch: ${(error as Error).message}`, { topic: this.topic, partition: this.partition })
+          : retriable
           ? new RivuletError("timeout", `delivery to ${this.topic}/${this.partition} timed out after ${this.#context.deliveryTimeoutMs} ms: ${(error as Error).message}`, { topic: this.topic, partition: this.partition })
           : error;
         for (const { part } of ranges) part.reject(failure);

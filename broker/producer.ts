@@ -57,6 +57,8 @@ export class Producer {
   #flushScheduled = false;
   #identity: Promise<{ producerId: number; producerEpoch: number }> | null = null;
   #closed = false;
+  /** Set by {@link close}: batches still failing retriably are failed instead of retried. */
+  #closing = false;
   #arenas: BlockArenas;
   #builders: BuilderPool;
 
@@ -172,8 +174,14 @@ export class Producer {
     await Promise.all([...this.#senders.values()].map((s) => s.drained()));
   }
 
-  /** Flushes, then refuses further sends. */
+  /**
+   * Flushes, then refuses further sends. Batches already taken are delivered, but none is
+   * retried any more: one whose partition refuses it retriably (in a cluster, `not_leader` after
+   * this broker's leadership moved) fails with `closed` at once rather than holding the close
+   * for the delivery timeout.
+   */
   async close(): Promise<void> {
+    this.#closing = true;
     await this.flush();
     this.#closed = true;
   }
@@ -199,6 +207,7 @@ export class Producer {
           this.#identity = null;
         },
         deliveryTimeoutMs: this.#options.deliveryTimeoutMs,
+        closing: () => this.#closing,
         batchRecordsMax: Math.min(this.#options.batchSize, this.#host.limits.batchRecordsMax),
         batchBytesMax,
       };

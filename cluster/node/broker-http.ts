@@ -9,7 +9,7 @@
  * `not_leader` stays retriable); a broker that cannot be reached, or does not answer within
  * the timeout, is `partition_unavailable` (retriable): the caller retries with fresh metadata.
  */
-import { type ErrorCode, errorCodes, RivuletError } from "../../core/errors.ts";
+import { type ErrorCode, errorCodes, isRivuletError, RivuletError } from "../../core/errors.ts";
 import type { ClusterBroker } from "./cluster-view.ts";
 
 /** The header marking a request forwarded by another broker of the cluster. */
@@ -43,7 +43,7 @@ export interface BrokerCall {
 /**
  * Sends the call and returns the answer's body once the other broker answered 2xx.
  *
- * @throws {RivuletError} the other broker's error; `partition_unavailable` when it cannot be reached or times out
+ * @throws {RivuletError} the other broker's error; `partition_unavailable` when it cannot be reached or times out; `closed` when `signal` gave the call up
  */
 export async function callBroker(broker: ClusterBroker, call: BrokerCall): Promise<Uint8Array> {
   return (await callBrokerFor(broker, call)).body;
@@ -52,7 +52,7 @@ export async function callBroker(broker: ClusterBroker, call: BrokerCall): Promi
 /**
  * As {@link callBroker}, with the answer's headers too (for answers that carry figures in them).
  *
- * @throws {RivuletError} the other broker's error; `partition_unavailable` when it cannot be reached or times out
+ * @throws {RivuletError} the other broker's error; `partition_unavailable` when it cannot be reached or times out; `closed` when `signal` gave the call up
  */
 export async function callBrokerFor(broker: ClusterBroker, call: BrokerCall): Promise<{ body: Uint8Array; headers: Headers }> {
   const host = broker.host.includes(":") ? `[${broker.host}]` : broker.host;
@@ -67,7 +67,8 @@ export async function callBrokerFor(broker: ClusterBroker, call: BrokerCall): Pr
     response = await fetch(`${call.protocol}//${host}:${broker.port}${call.path}`, { method: call.method, headers, body: call.body as unknown as BodyInit | undefined, signal, redirect: "manual" });
     body = new Uint8Array(await response.arrayBuffer());
   } catch (error) {
-    if (call.signal?.aborted) throw call.signal.reason;
+    // given up by the caller (its client gone, this server shutting down): a typed answer, not the runtime's AbortError
+    if (call.signal?.aborted) throw isRivuletError(call.signal.reason) ? call.signal.reason : new RivuletError("closed", "the call to another broker was given up: client gone or server shutting down");
     throw new RivuletError("partition_unavailable", `broker ${broker.id} could not be reached over HTTP: ${error instanceof Error ? error.name : "error"}`, { broker: broker.id });
   }
   if (response.ok) return { body, headers: response.headers };

@@ -169,10 +169,19 @@ export class ReplicaManagerImpl implements ReplicaManager {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    const led = [...this.#roles].filter(([, role]) => role.kind === "leader");
     this.#roles.clear();
     const fetchers = [...this.#fetchers.values()];
     this.#fetchers.clear();
     await Promise.all(fetchers.map((f) => f.close()));
+    // The broker is leaving its cluster: what it led is the next leader's. Its replicas follow
+    // their current epoch (fetching from no one), so acks=all writes still waiting fail now with
+    // `not_leader` instead of at their timeout — which held the broker's graceful close (its
+    // producer flushes them) for askTimeoutMs.
+    await Promise.all(led.map(async ([key, role]) => {
+      const [topic, partition] = splitKey(key);
+      await this.#host.becomeFollower(topic, partition, role.leaderEpoch).catch(() => {});
+    }));
   }
 
   /** The role this broker holds for a partition, as last told (tests, the admin view). */

@@ -46,6 +46,11 @@ export interface ChaosForm {
   etcdHost?: string;
   /** Creates the topic (3 partitions; replication factor 3 and min ISR 2 on the cluster) and waits until it serves. */
   createTopic(topic: string, partitions: number): Promise<void>;
+  /**
+   * Resolves once every partition of `topic` has a leader and all its replicas in sync (at once
+   * for one broker): healed, every replica holds what the high watermark covers.
+   */
+  inSync(topic: string, partitions: number): Promise<void>;
   /** The broker leading `partition` of `topic` now. */
   leaderOf(topic: string, partition: number): Promise<BrokerProcess>;
   /** The broker acting as controller now. */
@@ -85,6 +90,7 @@ export async function singleBrokerForm(options: { dataRoot: string; host: string
     async createTopic(topic, partitions) {
       await call(`${broker.url}/v1/topics`, { method: "POST", body: JSON.stringify({ name: topic, partitions, config: { flush: "always" } }) });
     },
+    inSync: async () => {},
     leaderOf: async () => broker,
     controller: async () => broker,
     dispose: () => broker.stop(),
@@ -121,6 +127,9 @@ function startEtcdAt(host: string, dir: string): Promise<ChildProcess> {
     });
   });
 }
+
+/** Bound on waiting for every replica to be in sync (after a topic's creation, after the last heal): generous for a loaded machine. */
+const inSyncMsMax = 90_000;
 
 interface DescribedPartition {
   partition?: number;
@@ -183,6 +192,18 @@ export async function threeBrokerForm(options: { dataRoot: string; userCuts: boo
     }
     throw new Error(`no broker answered ${path}: ${String(last)}`);
   };
+  /** Every partition led, with all three replicas in sync; bounded by {@link inSyncMsMax}. */
+  const inSync = async (topic: string, partitions: number): Promise<void> => {
+    const deadline = Date.now() + inSyncMsMax;
+    let last: DescribedPartition[] = [];
+    for (;;) {
+      const described = await ask<{ partitions: DescribedPartition[] }>(`/v1/topics/${topic}`).catch(() => null);
+      if (described) last = described.partitions;
+      if (described && described.partitions.length === partitions && described.partitions.every((p) => (p.leader ?? -1) >= 0 && p.isr?.length === 3)) return;
+      if (Date.now() > deadline) throw new Error(`${topic}'s replicas were not all in sync within ${inSyncMsMax} ms: ${JSON.stringify(last)}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  };
   return {
     name: "three brokers (127.0.0.1-3, etcd on 127.0.0.10, replication factor 3, min.insync.replicas 2)",
     brokers,
@@ -204,13 +225,9 @@ export async function threeBrokerForm(options: { dataRoot: string; userCuts: boo
           await new Promise((resolve) => setTimeout(resolve, 200));
         }
       }
-      // every partition led, with all three replicas in sync
-      for (;;) {
-        const described = await ask<{ partitions: DescribedPartition[] }>(`/v1/topics/${topic}`).catch(() => null);
-        if (described && described.partitions.length === partitions && described.partitions.every((p) => (p.leader ?? -1) >= 0 && p.isr?.length === 3)) return;
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
+      await inSync(topic, partitions);
     },
+    inSync,
     async leaderOf(topic, partition) {
       // right after a fault there may be no leader for a moment (-1): ask again, bounded
       const deadline = Date.now() + 60_000;

@@ -1,3 +1,4 @@
+import { Buffer } from "node:buffer";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { isRivuletError } from "../../core/errors.ts";
@@ -186,7 +187,7 @@ test("OrderedStore.putBinaryFrom() copies values into the column, which compacts
   assert.equal([...store.range()].map(([k, v]) => [String.fromCharCode(...k), [...v]]), [...model.keys()].sort().map((k) => [k, [...model.get(k)!]]));
 });
 
-test("OrderedStore: a loaded run agrees with a Map through overwrites, deletes, re-puts and new keys; the column stays compacted; snapshots taken midway read back", () => {
+test("OrderedStore: a loaded run agrees with a Map through overwrites, deletes (put and changelog bytes), re-puts and new keys; the column stays compacted; snapshots taken midway read back", () => {
   const store = new OrderedStore("s", { bytesMax: 1 << 30 });
   const model = new Map<string, Uint8Array>();
   let seed = 11;
@@ -207,7 +208,12 @@ test("OrderedStore: a loaded run agrees with a Map through overwrites, deletes, 
   }
   starts[4000] = packed.length;
   store.loadColumns(loaded, new ValueColumn(Uint8Array.from(packed), starts, 4000));
-  const valueBytes = () => [...model.values()].reduce((n, v) => n + v.length, 0);
+  let live = packed.length; // value bytes in the model
+  const set = (key: string, value: Uint8Array | null) => {
+    live += (value?.length ?? 0) - (model.get(key)?.length ?? 0);
+    if (value === null) model.delete(key);
+    else model.set(key, value);
+  };
   const check = (when: string) => {
     assert.is(store.size, model.size, `size ${when}`);
     assert.is(store.bytes, [...model].reduce((n, [k, v]) => n + k.length + v.length, 0), `bytes ${when}`);
@@ -223,21 +229,29 @@ test("OrderedStore: a loaded run agrees with a Map through overwrites, deletes, 
   for (let i = 0; i < 30_000; i++) {
     const key = `k${String(next() % 12_000).padStart(5, "0")}`;
     const op = next() % 10;
-    if (op < 2) {
+    if (op === 0) {
       store.putBinary(key, null);
-      model.delete(key);
+      set(key, null);
+    } else if (op === 1) {
+      // A changelog tombstone, key read from the record bytes.
+      store.putFromBytes(Buffer.from(`xx${key}`, "latin1"), 2, 2 + key.length, -1, -1);
+      set(key, null);
+    } else if (op === 2) {
+      // A changelog record: key and value from one buffer.
+      const record = Buffer.concat([Buffer.from(key, "latin1"), Buffer.from(source.subarray(i % 1000, (i % 1000) + (i % 90)))]);
+      store.putFromBytes(record, 0, key.length, key.length, record.length);
+      set(key, new Uint8Array(record.subarray(key.length)));
     } else if (op < 4) {
       const value = bytes(i & 0xff, 7);
       store.putBinary(key, value);
-      model.set(key, value);
+      set(key, value);
     } else {
       const from = next() % 60_000;
       const to = from + (next() % 600);
       store.putBinaryFrom(key, source, from, to);
-      model.set(key, source.slice(from, to));
+      set(key, source.slice(from, to));
     }
     // The column never holds more than twice its live bytes, or its live bytes plus 1 MiB.
-    const live = valueBytes();
     assert.ok(store.columnBytes <= Math.max(2 * live, live + (1 << 20)), `column of ${store.columnBytes} bytes for ${live} live after ${i + 1} writes`);
     if (i % 10_000 === 9_999) check(`after ${i + 1} writes`);
   }

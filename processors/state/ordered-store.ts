@@ -3,30 +3,32 @@
  * {@link KeyValueStore} of processors/task-contract.ts.
  *
  * Structure: each key is also held as a "binary string" (one UTF-16 code unit per byte, 0-255),
- * whose native comparison is exactly unsigned byte order (a prefix first). A `Map` from that
- * string to the value serves `get`, updates and deletes in O(1). The order lives in a list of
+ * whose native comparison is exactly unsigned byte order (a prefix first). A hash table from
+ * that string to the value ({@link KeyIndex}, which also finds a key from its bytes, so a
+ * changelog replay makes no string for a key already held) serves `get`, updates and deletes
+ * in O(1). The order lives in a list of
  * leaves, each a sorted array of at most {@link LEAF_ENTRIES_MAX} key strings, found by a binary
  * search over the leaves' first keys, plus a write buffer: new keys are appended unsorted and
  * merged into the leaves only when an ordered read (`range`) needs them — one at a time when
  * few, by one sort and a linear merge when many. So a changelog replay of 1,000,000 new keys
- * costs 1,000,000 `Map` writes and one sort, not 1,000,000 sorted inserts (those ran ~130,000 per
+ * costs 1,000,000 hash-table inserts and one sort, not 1,000,000 sorted inserts (those ran ~130,000 per
  * CPU-second on the benchmark machine). Loading entries already in order (a snapshot) fills the
  * leaves directly ({@link OrderedStore.load}, {@link OrderedStore.loadColumns}).
  *
- * One entry is one `Map` slot and its key string, nothing more: no per-entry object (a restore
+ * One entry is one hash-table slot and its key string, nothing more: no per-entry object (a restore
  * of 1,000,000 keys spent more time collecting such objects than building the index). A value
- * restored (loaded from a snapshot, or replayed from the changelog by {@link putBinaryFrom})
+ * restored (loaded from a snapshot, or replayed from the changelog by {@link putFromBytes})
  * lives in the store's {@link ValueColumn}: its slot holds the value's index there, and `get`
  * returns a view of those bytes. A value written by `put` is held as the array given. The
  * column is compacted when more than half of it is overwritten values.
  *
- * Entries loaded from a snapshot ({@link OrderedStore.loadColumns}) are not put in the `Map`:
- * they stay a sorted run (the snapshot's key array, and each key's value index in the column),
- * found by binary search; the `Map` holds the entries written since. Hashing 1,000,000 fresh
- * key strings into a `Map` was two thirds of a snapshot load's CPU time; a lookup in the run
- * costs about 20 string comparisons instead of one hash. A loaded key that is overwritten
- * moves to the `Map` (its run slot is marked gone), one deleted is marked gone; a key is live in
- * at most one of the two.
+ * Entries loaded from a snapshot ({@link OrderedStore.loadColumns}) are not put in the hash
+ * table: they stay a sorted run (the snapshot's key array, and each key's value index in the
+ * column), found by binary search; the table holds the entries written since. Hashing
+ * 1,000,000 fresh key strings into a `Map` was two thirds of a snapshot load's CPU time; a
+ * lookup in the run costs about 20 string comparisons instead. A loaded key that is
+ * overwritten moves to the table (its run slot is marked gone), one deleted is marked gone; a
+ * key is live in at most one of the two.
  *
  * Memory: `bytes` counts key and value bytes; a write that would take it past the store's
  * limit (`processorStoreBytesMax`, or the topology's `memoryLimitBytes`) throws `store_full`
@@ -38,6 +40,9 @@
  */
 import { RivuletError } from "../../core/errors.ts";
 import type { KeyValueStore } from "../task-contract.ts";
+import type { Buffer } from "node:buffer";
+import { KeyIndex } from "./key-index.ts";
+import { latin1 } from "./latin1.ts";
 import { ValueColumn } from "./value-column.ts";
 
 /** Most entries in one leaf; a full leaf splits in two. */
@@ -46,7 +51,7 @@ export const LEAF_ENTRIES_MAX = 512;
 /** Buffered new keys merged one by one (below this) or by a sort and a full merge. */
 const MERGE_ONE_BY_ONE_MAX = 64;
 
-/** A slot of the map: the value, or its index in the store's {@link ValueColumn}. */
+/** A slot of the hash table (or run): the value, or its index in the store's {@link ValueColumn}. */
 type Slot = Uint8Array | number;
 
 /** The binary string of a key: code unit i = byte i (0-255); ordered as the bytes are. */
@@ -76,12 +81,13 @@ export class OrderedStore implements KeyValueStore {
   readonly name: string;
   /** Most key + value bytes held. */
   readonly bytesMax: number;
-  #entries = new Map<string, Slot>();
+  /** Entries written since the load (all of them without one): key → slot. */
+  #lookup = new KeyIndex<Slot>();
   /** Restored values (see the class comment). */
   #column = ValueColumn.empty();
   /** Keys loaded by {@link loadColumns}, increasing (the run described in the class comment). */
   #run: string[] = [];
-  /** Per run key, its value's index in the column; -1 once overwritten (now in the map) or deleted. */
+  /** Per run key, its value's index in the column; -1 once overwritten (now in the hash table) or deleted. */
   #runSlots = new Float64Array(0);
   /** Run keys not marked gone. */
   #runLive = 0;
@@ -108,7 +114,7 @@ export class OrderedStore implements KeyValueStore {
   }
 
   get size(): number {
-    return this.#entries.size + this.#runLive;
+    return this.#lookup.size + this.#runLive;
   }
 
   get bytes(): number {
@@ -121,12 +127,15 @@ export class OrderedStore implements KeyValueStore {
   }
 
   get(key: Uint8Array): Uint8Array | undefined {
-    return this.getBinary(binaryString(key));
+    const entry = this.#lookup.findBytes(key, 0, key.length);
+    const slot = entry >= 0 ? this.#lookup.slots[entry] : this.#runLive > 0 ? this.#runSlot(binaryString(key)) : undefined;
+    return typeof slot === "number" ? this.#column.view(slot) : slot;
   }
 
   /** {@link get} by the key's binary string. */
   getBinary(key: string): Uint8Array | undefined {
-    const slot = this.#entries.get(key) ?? this.#runSlot(key);
+    const entry = this.#lookup.find(key);
+    const slot = entry >= 0 ? this.#lookup.slots[entry] : this.#runSlot(key);
     return typeof slot === "number" ? this.#column.view(slot) : slot;
   }
 
@@ -166,8 +175,8 @@ export class OrderedStore implements KeyValueStore {
    */
   copyValueInto(key: string, out: Uint8Array, at: number): number {
     // The run first: a snapshot written soon after a load walks mostly run keys, in order, and
-    // a run hit hashes nothing (a live run key is never in the map).
-    const slot = this.#runSlot(key) ?? this.#entries.get(key);
+    // a run hit hashes nothing (a live run key is never in the index).
+    const slot = this.#runSlot(key) ?? this.#lookup.slots[this.#lookup.find(key)];
     if (slot === undefined) return -1;
     if (typeof slot === "number") return this.#column.copyInto(slot, out, at);
     out.set(slot, at);
@@ -204,30 +213,90 @@ export class OrderedStore implements KeyValueStore {
     this.#set(key, src, to - from, from);
   }
 
+  /**
+   * A changelog record straight from its bytes: the key `src[keyFrom, keyTo)` set to
+   * `src[valueFrom, valueTo)` (copied into the value column, as {@link putBinaryFrom}), or
+   * deleted when `valueFrom` is -1. The key's string is made only when the store lacks the key.
+   *
+   * @throws {RivuletError} `store_full` when the write would pass `bytesMax`
+   */
+  putFromBytes(src: Buffer, keyFrom: number, keyTo: number, valueFrom: number, valueTo: number): void {
+    const entry = this.#lookup.findBytes(src, keyFrom, keyTo);
+    if (entry >= 0) {
+      if (valueFrom < 0) this.#deleteEntry(entry);
+      else this.#update(entry, src, valueTo - valueFrom, valueFrom);
+      return;
+    }
+    const key = latin1(src, keyFrom, keyTo);
+    if (valueFrom < 0) this.#deleteFromRun(key);
+    else this.#setAbsent(key, src, valueTo - valueFrom, valueFrom);
+  }
+
   /** Sets `key` to `value` (an array kept as it is) or, given `from`, to `value[from, from + length)` copied into the column. */
   #set(key: string, value: Uint8Array, length: number, from = -1): void {
-    let slot = this.#entries.get(key);
-    const runAt = slot === undefined ? this.#runIndex(key) : -1;
-    if (runAt >= 0) slot = this.#runSlots[runAt];
-    const column = this.#column;
-    if (slot === undefined) this.#charge(key.length + length, key);
-    else this.#charge(length - (typeof slot === "number" ? column.length(slot) : slot.length), key);
-    this.#entries.set(key, from < 0 ? value : column.append(value, from, from + length));
-    if (runAt >= 0) this.#leaveRun(runAt); // already in the leaves
-    else if (slot === undefined) this.#pending.push(key);
+    const entry = this.#lookup.find(key);
+    if (entry >= 0) this.#update(entry, value, length, from);
+    else this.#setAbsent(key, value, length, from);
+  }
+
+  /** The slot for a new value: `value` itself, or (given `from`) its bytes copied into the column. */
+  #slotFor(value: Uint8Array, length: number, from: number): Slot {
+    return from < 0 ? value : this.#column.append(value, from, from + length);
+  }
+
+  #lengthOf(slot: Slot): number {
+    return typeof slot === "number" ? this.#column.length(slot) : slot.length;
+  }
+
+  /** Sets the value of an index entry. */
+  #update(entry: number, value: Uint8Array, length: number, from: number): void {
+    const slots = this.#lookup.slots;
+    const slot = slots[entry]!;
+    this.#charge(length - this.#lengthOf(slot), this.#lookup.keys[entry]);
+    slots[entry] = this.#slotFor(value, length, from);
     if (typeof slot === "number") this.#dropped(slot);
   }
 
+  /** Sets a key the index lacks: a live run key moves to the index, any other is new. */
+  #setAbsent(key: string, value: Uint8Array, length: number, from: number): void {
+    const runAt = this.#runIndex(key);
+    if (runAt < 0) {
+      this.#charge(key.length + length, key);
+      this.#lookup.add(key, this.#slotFor(value, length, from));
+      this.#pending.push(key);
+      return;
+    }
+    const old = this.#runSlots[runAt];
+    this.#charge(length - this.#column.length(old), key);
+    this.#lookup.add(key, this.#slotFor(value, length, from));
+    this.#leaveRun(runAt); // already in the leaves
+    this.#dropped(old);
+  }
+
   #delete(key: string): void {
-    let slot = this.#entries.get(key);
-    const runAt = slot === undefined ? this.#runIndex(key) : -1;
-    if (runAt >= 0) slot = this.#runSlots[runAt];
-    if (slot === undefined) return;
-    this.#bytes -= key.length + (typeof slot === "number" ? this.#column.length(slot) : slot.length);
-    if (runAt >= 0) this.#leaveRun(runAt);
-    else this.#entries.delete(key);
+    const entry = this.#lookup.find(key);
+    if (entry >= 0) this.#deleteEntry(entry);
+    else this.#deleteFromRun(key);
+  }
+
+  #deleteEntry(entry: number): void {
+    const key = this.#lookup.keys[entry];
+    const slot = this.#lookup.slots[entry]!;
+    this.#bytes -= key.length + this.#lengthOf(slot);
+    this.#lookup.remove(entry);
     this.#unindex(key);
     if (typeof slot === "number") this.#dropped(slot);
+  }
+
+  /** Deletes a key the index lacks, if live in the run. */
+  #deleteFromRun(key: string): void {
+    const runAt = this.#runIndex(key);
+    if (runAt < 0) return;
+    const old = this.#runSlots[runAt];
+    this.#bytes -= key.length + this.#column.length(old);
+    this.#leaveRun(runAt);
+    this.#unindex(key);
+    this.#dropped(old);
   }
 
   /** A column value lost its slot; compacts the column when it is mostly such values. */
@@ -241,7 +310,11 @@ export class OrderedStore implements KeyValueStore {
       const s = runSlots[i];
       if (s >= 0) runSlots[i] = fresh.append(column.bytes, column.starts[s], column.starts[s + 1]);
     }
-    for (const [key, s] of this.#entries) if (typeof s === "number") this.#entries.set(key, fresh.append(column.bytes, column.starts[s], column.starts[s + 1]));
+    const slots = this.#lookup.slots;
+    for (let entry = 0; entry < slots.length; entry++) {
+      const s = slots[entry];
+      if (typeof s === "number") slots[entry] = fresh.append(column.bytes, column.starts[s], column.starts[s + 1]);
+    }
     this.#column = fresh;
   }
 
@@ -272,7 +345,7 @@ export class OrderedStore implements KeyValueStore {
 
   /** Removes every entry. */
   clear(): void {
-    this.#entries = new Map();
+    this.#lookup = new KeyIndex();
     this.#run = [];
     this.#runSlots = new Float64Array(0);
     this.#runLive = 0;
@@ -300,7 +373,7 @@ export class OrderedStore implements KeyValueStore {
       const s = binaryString(keys[i]);
       if (i > 0 && !(sorted[i - 1] < s)) throw this.#unordered(i);
       sorted[i] = s;
-      this.#entries.set(s, values[i]);
+      this.#lookup.add(s, values[i]);
     }
     this.#fill(sorted);
     this.#bytes = bytes;
@@ -357,10 +430,10 @@ export class OrderedStore implements KeyValueStore {
     if (this.#pending.length === 0) return;
     const pending = this.#pending;
     this.#pending = [];
-    // A buffered key is live when the map has it; it is never in the leaves already: a key
+    // A buffered key is live when the hash table has it; it is never in the leaves already: a key
     // leaves the leaves only by a delete, and only a put after that buffers it again.
     const fresh: string[] = [];
-    for (const s of pending) if (this.#entries.has(s)) fresh.push(s);
+    for (const s of pending) if (this.#lookup.find(s) >= 0) fresh.push(s);
     // (A buffered key is never live in the run: it was put while not there.)
     if (fresh.length <= MERGE_ONE_BY_ONE_MAX) {
       for (const s of fresh) this.#index(s);

@@ -26,9 +26,10 @@
  * table: they stay a sorted run (the snapshot's key array, and each key's value index in the
  * column), found by binary search; the table holds the entries written since. Hashing
  * 1,000,000 fresh key strings into a `Map` was two thirds of a snapshot load's CPU time; a
- * lookup in the run costs about 20 string comparisons instead. A loaded key that is
+ * lookup in the run costs about 20 string comparisons instead. A loaded key that is read or
  * overwritten moves to the table (its run slot is marked gone), one deleted is marked gone; a
- * key is live in at most one of the two.
+ * key is live in at most one of the two. So reads after a load cost a binary search only the
+ * first time a key is read.
  *
  * Memory: `bytes` counts key and value bytes; a write that would take it past the store's
  * limit (`processorStoreBytesMax`, or the topology's `memoryLimitBytes`) throws `store_full`
@@ -128,15 +129,31 @@ export class OrderedStore implements KeyValueStore {
 
   get(key: Uint8Array): Uint8Array | undefined {
     const entry = this.#lookup.findBytes(key, 0, key.length);
-    const slot = entry >= 0 ? this.#lookup.slots[entry] : this.#runLive > 0 ? this.#runSlot(binaryString(key)) : undefined;
+    const slot = entry >= 0 ? this.#lookup.slots[entry] : this.#runLive > 0 ? this.#promote(binaryString(key)) : undefined;
     return typeof slot === "number" ? this.#column.view(slot) : slot;
   }
 
   /** {@link get} by the key's binary string. */
   getBinary(key: string): Uint8Array | undefined {
     const entry = this.#lookup.find(key);
-    const slot = entry >= 0 ? this.#lookup.slots[entry] : this.#runSlot(key);
+    const slot = entry >= 0 ? this.#lookup.slots[entry] : this.#promote(key);
     return typeof slot === "number" ? this.#column.view(slot) : slot;
+  }
+
+  /**
+   * A live run key read moves to the hash table (same value, same place in the column), so a
+   * key read again is found by one hash instead of a binary search: the hashing a load skipped
+   * is paid by the keys the task reads, when it first reads them.
+   *
+   * @returns the key's column index; undefined when it is not live in the run
+   */
+  #promote(key: string): number | undefined {
+    const i = this.#runIndex(key);
+    if (i < 0) return undefined;
+    const slot = this.#runSlots[i];
+    this.#lookup.add(key, slot);
+    this.#leaveRun(i);
+    return slot;
   }
 
   /** The run index of a live run key; -1 when the key is not live in the run. */

@@ -1,36 +1,32 @@
 /**
- * Reads the records of a stored changelog batch for a restore, giving each key as the store's
- * binary string (see ordered-store.ts) read straight from the batch bytes, and each value as a
- * range of those bytes: a restore of 1,000,000 records then makes no key arrays, no value views
- * and no record objects, only one string per key. (record/'s decoder gives keys as views, which the store would turn into
- * strings again: a third of a replay's time went to that.)
+ * Reads the records of a stored changelog batch for a restore, giving each key and value as a
+ * range of the batch bytes: a restore of 1,000,000 records then makes no key arrays, no value
+ * views and no record objects; the store hashes the key bytes where they lie and makes a key
+ * string only for a key it lacks (ordered-store.ts). (record/'s decoder gives keys as views,
+ * which the store would turn into strings again: a third of a replay's time went to that.)
  *
  * The walk checks what it reads as record/record-batch-decoder.ts does (lengths inside the
  * record and the batch), so a malformed batch raises `corrupt_record`, never a wrong store.
  */
-import { Buffer } from "node:buffer";
+import type { Buffer } from "node:buffer";
 import { RivuletError } from "../../core/errors.ts";
 import { defaultLimits } from "../../core/limits.ts";
 import { Attributes, BATCH_HEADER_SIZE, BATCH_LOG_OVERHEAD } from "../../record/batch-layout.ts";
 import type { BatchHeader } from "../../record/batch-header.ts";
 import { decompress } from "../../record/compression.ts";
 import { VarintReader } from "../../record/varint.ts";
+import { bufferOf } from "./latin1.ts";
 
-/** Latin-1 text of `bytes[start, end)`: one code unit per byte, the store's key strings. */
-const latin1: (bytes: Buffer, start: number, end: number) => string =
-  // Buffer's own latin1Slice (Node, Bun, Deno) skips toString's encoding lookup, a sixth of the walk.
-  typeof (Buffer.prototype as { latin1Slice?: unknown }).latin1Slice === "function"
-    ? (bytes, start, end) => (bytes as unknown as { latin1Slice(start: number, end: number): string }).latin1Slice(start, end)
-    : (bytes, start, end) => bytes.toString("latin1", start, end);
 
 /** Smallest encoded record: length, attributes, timestamp, offset, key, value, header count. */
 const RECORD_BYTES_MIN = 7;
 
 /**
- * Receives one changelog record: its offset, key (binary string; null when absent) and value as
- * `data[valueStart, valueEnd)` (`valueStart` -1: null, a tombstone). `data` is only valid during the call.
+ * Receives one changelog record: its offset, key as `data[keyStart, keyEnd)` (`keyStart` -1:
+ * null, no key) and value as `data[valueStart, valueEnd)` (`valueStart` -1: null, a
+ * tombstone). `data` (the batch's records, inflated if it was compressed) is only valid during the call.
  */
-export type ChangelogVisitor = (offset: number, key: string | null, data: Uint8Array, valueStart: number, valueEnd: number) => void;
+export type ChangelogVisitor = (offset: number, data: Buffer, keyStart: number, keyEnd: number, valueStart: number, valueEnd: number) => void;
 
 /**
  * Calls `visit` for each record of the batch at `position` whose offset is ≥ `fromOffset`.
@@ -46,7 +42,7 @@ export function forEachChangelogRecord(bytes: Uint8Array, position: number, head
   if (header.batchLength < BATCH_HEADER_SIZE - BATCH_LOG_OVERHEAD || end > bytes.length || header.recordCount < 0) throw malformed(`batch at ${position}: length ${header.batchLength}, ${header.recordCount} records`);
   const data = decompress(bytes.subarray(position + BATCH_HEADER_SIZE, end), header.attributes & Attributes.compressionMask, defaultLimits.batchInflatedBytesMax);
   if (header.recordCount > data.length / RECORD_BYTES_MIN) throw malformed(`batch at offset ${header.baseOffset}: ${header.recordCount} records cannot fit in ${data.length} bytes`);
-  const text = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  const text = bufferOf(data);
   const reader = new VarintReader(data, 0);
   for (let i = 0; i < header.recordCount; i++) {
     const length = reader.readVarint();
@@ -74,8 +70,7 @@ export function forEachChangelogRecord(bytes: Uint8Array, position: number, head
     }
     if (reader.position !== recordEnd) throw malformed(`record at offset ${offset} does not end where its length says`);
     if (offset < fromOffset) continue;
-    const key = keyLength < 0 ? null : latin1(text, keyStart, keyStart + keyLength);
-    visit(offset, key, data, valueLength < 0 ? -1 : valueStart, valueStart + Math.max(0, valueLength));
+    visit(offset, text, keyLength < 0 ? -1 : keyStart, keyStart + Math.max(0, keyLength), valueLength < 0 ? -1 : valueStart, valueStart + Math.max(0, valueLength));
   }
   if (reader.position !== data.length) throw malformed(`batch at offset ${header.baseOffset} has ${data.length - reader.position} bytes after its last record`);
 }

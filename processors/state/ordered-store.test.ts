@@ -1,8 +1,10 @@
+import { Buffer } from "node:buffer";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { isRivuletError } from "../../core/errors.ts";
 import { OrderedStore } from "./ordered-store.ts";
 import { ValueColumn } from "./value-column.ts";
+import { decodeSnapshot, encodeSnapshot } from "./snapshot-file.ts";
 
 const bytes = (...values: number[]) => new Uint8Array(values);
 const text = (s: string) => new TextEncoder().encode(s);
@@ -183,6 +185,91 @@ test("OrderedStore.putBinaryFrom() copies values into the column, which compacts
   assert.is(store.size, model.size);
   assert.is(store.bytes, [...model].reduce((n, [k, v]) => n + k.length + v.length, 0));
   assert.equal([...store.range()].map(([k, v]) => [String.fromCharCode(...k), [...v]]), [...model.keys()].sort().map((k) => [k, [...model.get(k)!]]));
+});
+
+test("OrderedStore: a loaded run agrees with a Map through overwrites, deletes (put and changelog bytes), re-puts and new keys; the column stays compacted; snapshots taken midway read back", () => {
+  const store = new OrderedStore("s", { bytesMax: 1 << 30 });
+  const model = new Map<string, Uint8Array>();
+  let seed = 11;
+  const next = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff);
+  const source = Uint8Array.from({ length: 1 << 16 }, (_, i) => (i * 29 + 3) & 0xff);
+  // 4,000 loaded keys (every third of k0000..k11999) with 0-599 byte values: ~1.2 MiB of column.
+  const loaded: string[] = [];
+  const starts = new Float64Array(4001);
+  const packed: number[] = [];
+  for (let i = 0; i < 4000; i++) {
+    const key = `k${String(3 * i).padStart(5, "0")}`;
+    const from = next() % 60_000;
+    const value = source.slice(from, from + (next() % 600));
+    loaded.push(key);
+    starts[i] = packed.length;
+    packed.push(...value);
+    model.set(key, value);
+  }
+  starts[4000] = packed.length;
+  store.loadColumns(loaded, new ValueColumn(Uint8Array.from(packed), starts, 4000));
+  let live = packed.length; // value bytes in the model
+  const set = (key: string, value: Uint8Array | null) => {
+    live += (value?.length ?? 0) - (model.get(key)?.length ?? 0);
+    if (value === null) model.delete(key);
+    else model.set(key, value);
+  };
+  const check = (when: string) => {
+    assert.is(store.size, model.size, `size ${when}`);
+    assert.is(store.bytes, [...model].reduce((n, [k, v]) => n + k.length + v.length, 0), `bytes ${when}`);
+    // Values read without get(), which would move every loaded key out of the run.
+    const out = new Uint8Array(1024);
+    for (const [k, v] of model) assert.equal(out.slice(0, store.copyValueInto(k, out, 0)), v, `${k} ${when}`);
+    const sorted = [...model.keys()].sort();
+    assert.equal([...store.range()].map(([k]) => String.fromCharCode(...k)), sorted, `order ${when}`);
+    const back = decodeSnapshot(encodeSnapshot(1, store));
+    assert.equal(back.keys, sorted, `snapshot keys ${when}`);
+    for (let i = 0; i < sorted.length; i++) assert.equal(back.values.view(i), model.get(sorted[i]), `snapshot value of ${sorted[i]} ${when}`);
+  };
+  check("after the load");
+  assert.is(store.getBinary("k00001"), undefined); // between run keys
+  for (let i = 0; i < 30_000; i++) {
+    const key = `k${String(next() % 12_000).padStart(5, "0")}`;
+    const op = next() % 10;
+    if (op === 0) {
+      store.putBinary(key, null);
+      set(key, null);
+    } else if (op === 1) {
+      // A changelog tombstone, key read from the record bytes.
+      store.putFromBytes(Buffer.from(`xx${key}`, "latin1"), 2, 2 + key.length, -1, -1);
+      set(key, null);
+    } else if (op === 2) {
+      // A changelog record: key and value from one buffer.
+      const record = Buffer.concat([Buffer.from(key, "latin1"), Buffer.from(source.subarray(i % 1000, (i % 1000) + (i % 90)))]);
+      store.putFromBytes(record, 0, key.length, key.length, record.length);
+      set(key, new Uint8Array(record.subarray(key.length)));
+    } else if (op === 3 && i % 2 === 0) {
+      // A read: a loaded key moves from the run to the hash table, value and bytes unchanged.
+      const expected = model.get(key);
+      const got = i % 4 === 0 ? store.getBinary(key) : store.get(Uint8Array.from(key, (c) => c.charCodeAt(0)));
+      assert.equal(got === undefined ? undefined : [...got], expected === undefined ? undefined : [...expected], `read ${key}`);
+    } else if (op === 3) {
+      const value = bytes(i & 0xff, 7);
+      store.putBinary(key, value);
+      set(key, value);
+    } else {
+      const from = next() % 60_000;
+      const to = from + (next() % 600);
+      store.putBinaryFrom(key, source, from, to);
+      set(key, source.slice(from, to));
+    }
+    // The column never holds more than twice its live bytes, or its live bytes plus 1 MiB.
+    assert.ok(store.columnBytes <= Math.max(2 * live, live + (1 << 20)), `column of ${store.columnBytes} bytes for ${live} live after ${i + 1} writes`);
+    if (i % 10_000 === 9_999) check(`after ${i + 1} writes`);
+  }
+  for (const [k, v] of model) assert.equal(store.getBinary(k), v, `${k} read at the end`);
+  check("after reading every key");
+  // Every loaded key gone from the run (overwritten or deleted): the store goes on from the hash table alone.
+  for (const key of loaded) {
+    store.putBinary(key, bytes(1));
+    set(key, bytes(1));
+  }
+  check("after overwriting every loaded key");
 });
 
 test.run();

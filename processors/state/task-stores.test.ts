@@ -154,4 +154,97 @@ test("no snapshot file: replay from 0 without a warning", () => {
   }
 });
 
+/** Sets a snapshot's CRC to match its (edited) bytes. */
+async function resealed(bytes: Uint8Array): Promise<Uint8Array> {
+  const { crc32c } = await import("../../record/crc32c.ts");
+  new DataView(bytes.buffer, bytes.byteOffset).setUint32(bytes.length - 4, crc32c(bytes, 0, bytes.length - 4));
+  return bytes;
+}
+
+/** Loads the store "counts" of `dir` with the snapshot `bytes` in place; the restore point and the warnings. */
+function loadWith(dir: string, bytes: Uint8Array): { point: ReturnType<TaskStores["loadSnapshots"]>[number]; warnings: string[]; stores: TaskStores } {
+  writeFileSync(snapshotPath(dir, "counts"), bytes);
+  const warnings: string[] = [];
+  const stores = filled(dir, warnings);
+  const [point] = stores.loadSnapshots();
+  return { point, warnings, stores };
+}
+
+test("unusable snapshots of either format are ignored with one warning each and the store stays empty: torn, short, unknown version, lengths past the file, keys out of order", async () => {
+  const { dir, remove } = tempDir();
+  try {
+    const store = new OrderedStore("s", { bytesMax: 1 << 20 });
+    for (const k of ["a", "b", "c"]) store.put(text(k), text(`v${k}`));
+    const v2 = encodeSnapshot(5, store);
+    const v1 = encodeSnapshotV1(5, [...store.range()], 3, 9);
+    const cases: Array<[string, Uint8Array, RegExp]> = [
+      ["format 1 torn", v1.subarray(0, v1.length - 3), /CRC/],
+      ["format 2 torn", v2.subarray(0, v2.length - 1), /CRC/],
+      ["shorter than a header", v2.subarray(0, 10), /shorter than a header/],
+      ["format 2 cut to its first header bytes", await resealed(v2.slice(0, 32)), /shorter than a version 2 header/],
+      ["no magic", await resealed(Object.assign(v2.slice(), { 0: 0x41 })), /magic/],
+    ];
+    const v3 = v2.slice();
+    new DataView(v3.buffer).setUint16(4, 3);
+    cases.push(["format version 3", await resealed(v3), /format version 3; this build reads 1 and 2/]);
+    // Format 1 whose second entry's value length runs past the end (CRC matching).
+    const v1Over = v1.slice();
+    new DataView(v1Over.buffer).setUint32(24 + 4 + 1 + 4 + 2 + 4 + 1, 1000);
+    cases.push(["format 1 entry past the end", await resealed(v1Over), /ends inside entry 1/]);
+    // Format 1 claiming 2 entries of 3: bytes left over.
+    const v1Short = v1.slice();
+    new DataView(v1Short.buffer).setUint32(16, 2);
+    cases.push(["format 1 with bytes after its last entry", await resealed(v1Short), /after its last entry/]);
+    // Format 2 whose entry count says more entries than its lengths hold.
+    const v2Count = v2.slice();
+    new DataView(v2Count.buffer).setUint32(16, 4);
+    cases.push(["format 2 count past its columns", await resealed(v2Count), /should be \d+ bytes long/]);
+    // Format 2, CRC intact, keys swapped: refused by the store's order check.
+    const swapped = v2.slice();
+    const keysAt = 40 + 8 * 3;
+    [swapped[keysAt], swapped[keysAt + 2]] = [swapped[keysAt + 2], swapped[keysAt]];
+    cases.push(["format 2 keys out of order", await resealed(swapped), /not in increasing order/]);
+    for (const [name, bytes, why] of cases) {
+      const { point, warnings, stores } = loadWith(dir, bytes);
+      assert.is(point.fromOffset, 0, name);
+      assert.is(point.snapshotEntries, 0, name);
+      assert.match(point.ignoredSnapshot ?? "", why, name);
+      assert.is(warnings.length, 1, name);
+      assert.match(warnings[0], /ignoring the snapshot of store "counts".*replaying its changelog from the start/, name);
+      assert.is(stores.get("counts")!.size, 0, name);
+      assert.is(stores.get("counts")!.bytes, 0, name);
+    }
+    // The same bytes unedited load: the cases above fail for the reason they name.
+    assert.is(loadWith(dir, v1).point.snapshotEntries, 3);
+    assert.is(loadWith(dir, v2).point.snapshotEntries, 3);
+  } finally {
+    remove();
+  }
+});
+
+test("a format 1 snapshot loads as the store's sorted run: updates, deletes and new keys on it, then a format 2 snapshot of the result", () => {
+  const { dir, remove } = tempDir();
+  try {
+    const entries: [Uint8Array, Uint8Array][] = Array.from({ length: 500 }, (_, i) => [text(`k${String(i).padStart(3, "0")}`), text(String(i))]);
+    const bytes = entries.reduce((n, [k, v]) => n + k.length + v.length, 0);
+    const { point, stores } = loadWith(dir, encodeSnapshotV1(500, entries, 500, bytes));
+    assert.equal(point, { store: "counts", fromOffset: 500, snapshotEntries: 500 });
+    stores.applyChangelog("counts", [
+      { key: text("k000"), value: text("updated") },
+      { key: text("k001"), value: null },
+      { key: text("k250a"), value: text("new") },
+      { key: text("k001"), value: text("back") },
+    ]);
+    stores.snapshot({ counts: 504 });
+    const back = decodeSnapshot(readFileSync(snapshotPath(dir, "counts")));
+    assert.is(back.version, 2);
+    assert.is(back.changelogOffset, 504);
+    const expected = new Map(entries.map(([k, v]) => [read(k)!, read(v)!]));
+    expected.set("k000", "updated").set("k001", "back").set("k250a", "new");
+    assert.equal(entriesOf(back), [...expected].sort((a, b) => (a[0] < b[0] ? -1 : 1)));
+  } finally {
+    remove();
+  }
+});
+
 test.run();

@@ -23,7 +23,7 @@ import { Attributes } from "../../record/batch-layout.ts";
 import { iterateBatches } from "../../record/iterate-batches.ts";
 import { AbortedTxnFilter, type AbortedTransaction } from "../../record/aborted-filter.ts";
 import type { KeyValueStore } from "../task-contract.ts";
-import { forEachChangelogRecord } from "./changelog-records.ts";
+import { forEachChangelogRecord, type ChangelogVisitor } from "./changelog-records.ts";
 import { OrderedStore } from "./ordered-store.ts";
 import { readSnapshot, writeSnapshot } from "./snapshot-file.ts";
 
@@ -151,10 +151,9 @@ export class TaskStores {
     if (!store) throw new RivuletError("not_found", `task has no store "${name}"`, { store: name });
     let applied = 0;
     const filter = aborted ? new AbortedTxnFilter(aborted) : null;
-    const put = (offset: number, key: string | null, data: Uint8Array, valueStart: number, valueEnd: number) => {
-      if (key === null) throw new RivuletError("corrupt_record", `changelog of store "${name}" holds a record without a key at offset ${offset}`, { store: name, offset });
-      if (valueStart < 0) store.putBinary(key, null);
-      else store.putBinaryFrom(key, data, valueStart, valueEnd);
+    const put: ChangelogVisitor = (offset, data, keyStart, keyEnd, valueStart, valueEnd) => {
+      if (keyStart < 0) throw new RivuletError("corrupt_record", `changelog of store "${name}" holds a record without a key at offset ${offset}`, { store: name, offset });
+      store.putFromBytes(data, keyStart, keyEnd, valueStart, valueEnd);
       applied++;
     };
     for (const { position, header } of iterateBatches(bytes)) {

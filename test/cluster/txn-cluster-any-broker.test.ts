@@ -15,7 +15,8 @@ import * as assert from "uvu/assert";
 import { Broker } from "../../transactions/broker.ts";
 import { serve, type Server } from "../../server/serve.ts";
 import { tempDir } from "../support/temp-dir.ts";
-import { useEtcd, within } from "../support/etcd.ts";
+import { readAll, until } from "../support/cluster/elastic-cluster.ts";
+import { useEtcd } from "../support/etcd.ts";
 import type { MetadataCache } from "../../cluster/membership/metadata-cache.ts";
 import { TRANSACTION_STATE_TOPIC, transactionPartitionFor } from "../../transactions/transaction-log.ts";
 import { OFFSETS_TOPIC } from "../../groups/offset-log.ts";
@@ -64,19 +65,6 @@ async function stopMembers(members: Member[]): Promise<void> {
   }
 }
 
-/** Resolves once `look` holds on `cache`. */
-function whenMetadata(cache: MetadataCache, look: () => boolean, what: string): Promise<void> {
-  return within(new Promise<void>((resolve) => {
-    const check = () => {
-      if (!look()) return;
-      off();
-      resolve();
-    };
-    const off = cache.onChange(check);
-    check();
-  }), 30_000, what);
-}
-
 /** The broker leading `transactionalId`'s `__transaction_state` partition. */
 function coordinatorOf(cache: MetadataCache, transactionalId: string): number {
   const partitions = cache.topic(TRANSACTION_STATE_TOPIC)!.replicas.length;
@@ -86,11 +74,11 @@ function coordinatorOf(cache: MetadataCache, transactionalId: string): number {
 /** Every partition of the cluster's internal transaction and offsets topics has a leader, and the coordinators are loaded where they lead. */
 async function transactionsReady(members: Member[]): Promise<MetadataCache> {
   const cache = members[0].server.node!.cache;
-  await whenMetadata(cache, () => {
+  await until(cache, () => {
     const partitions = cache.topic(TRANSACTION_STATE_TOPIC)?.replicas.length ?? 0;
     if (partitions === 0 || (cache.partition(OFFSETS_TOPIC, 0)?.leader ?? -1) < 0) return false;
     return Array.from({ length: partitions }, (_, p) => cache.partition(TRANSACTION_STATE_TOPIC, p)?.leader ?? -1).every((l) => l >= 0);
-  }, `${TRANSACTION_STATE_TOPIC} and ${OFFSETS_TOPIC} led`);
+  }, 30_000, `${TRANSACTION_STATE_TOPIC} and ${OFFSETS_TOPIC} led`);
   return cache;
 }
 
@@ -103,20 +91,6 @@ async function createTopic(url: string, topic: string): Promise<number[]> {
   });
   assert.is(created.status, 201, await created.clone().text());
   return ((await created.json()).partitions as Array<{ leader: number }>).map((p) => p.leader);
-}
-
-/** Every value of a partition as `isolation` shows it, read through `url` (forwarded to the leader). */
-async function readAll(url: string, topic: string, partition: number, isolation: "read_committed" | "read_uncommitted"): Promise<string[]> {
-  const values: string[] = [];
-  let offset = 0;
-  for (;;) {
-    const response = await fetch(`${url}/v1/topics/${topic}/partitions/${partition}/records?offset=${offset}&max_records=1000&isolation=${isolation}`);
-    assert.is(response.status, 200, await response.clone().text());
-    const body = await response.json();
-    for (const record of body.records) values.push(record.value_b64 !== undefined ? new TextDecoder().decode(Uint8Array.from(atob(record.value_b64), (c) => c.charCodeAt(0))) : String(record.value));
-    if (body.records.length === 0) return values;
-    offset = body.next_offset;
-  }
 }
 
 async function readPartitions(url: string, topic: string, partitions: number[], isolation: "read_committed" | "read_uncommitted"): Promise<string[]> {
@@ -271,8 +245,8 @@ if (!skip) {
         for (const partition of [0, 1, 2]) await tx.send("fo", { partition, value: `before-p${partition}` });
       });
       const statePartition = transactionPartitionFor(transactionalId, cache.topic(TRANSACTION_STATE_TOPIC)!.replicas.length);
-      await whenMetadata(cache, () => cache.partition(TRANSACTION_STATE_TOPIC, statePartition)?.isr.length === 3, "every replica of the id's __transaction_state partition in its ISR");
-      await whenMetadata(cache, () => [0, 1, 2].every((p) => cache.partition("fo", p)?.isr.length === 3), "every replica of fo in its ISR");
+      await until(cache, () => cache.partition(TRANSACTION_STATE_TOPIC, statePartition)?.isr.length === 3, 30_000, "every replica of the id's __transaction_state partition in its ISR");
+      await until(cache, () => [0, 1, 2].every((p) => cache.partition("fo", p)?.isr.length === 3), 30_000, "every replica of fo in its ISR");
       const leaving = members[coordinator - 1];
       await leaving.server.close();
       await leaving.broker.close();
@@ -313,7 +287,7 @@ if (!skip) {
         } finally {
           await admin.disconnect();
         }
-        await whenMetadata(cache, () => [0, 1, 2].every((p) => (cache.partition("sec", p)?.leader ?? -1) >= 0), "sec led");
+        await until(cache, () => [0, 1, 2].every((p) => (cache.partition("sec", p)?.leader ?? -1) >= 0), 30_000, "sec led");
         const leaders = [0, 1, 2].map((p) => cache.partition("sec", p)!.leader);
         const producing = members.find((m) => leaders.filter((l) => l === m.id).length <= 1)!;
         const written = [0, 1, 2].filter((p) => leaders[p] !== producing.id);

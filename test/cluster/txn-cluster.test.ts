@@ -13,6 +13,7 @@ import { Kafka, logLevel, type Producer } from "kafkajs";
 import { useEtcd, within } from "../support/etcd.ts";
 import { startServe, type ServeProcess } from "../support/cli-process.ts";
 import { tempDir } from "../support/temp-dir.ts";
+import { kafkaPortOf, readAll, until } from "../support/cluster/elastic-cluster.ts";
 import type { EtcdClient } from "../../cluster/etcd/etcd-client.ts";
 import { MetadataCache } from "../../cluster/membership/metadata-cache.ts";
 import { TRANSACTION_STATE_TOPIC, transactionPartitionFor } from "../../transactions/transaction-log.ts";
@@ -23,25 +24,6 @@ const skip = useEtcd(test, (etcd, onIt) => {
   client = onIt;
   endpoint = etcd.endpoint;
 });
-
-function kafkaPortOf(server: ServeProcess): number {
-  return Number(/Kafka protocol on [^:\s]+:(\d+)/.exec(server.output())![1]);
-}
-
-/** Every value of a partition as `isolation` shows it, read through `url` (forwarded to the leader) until a read returns nothing. */
-async function readAll(url: string, topic: string, partition: number, isolation: "read_committed" | "read_uncommitted"): Promise<string[]> {
-  const values: string[] = [];
-  let offset = 0;
-  for (;;) {
-    const response = await fetch(`${url}/v1/topics/${topic}/partitions/${partition}/records?offset=${offset}&max_records=1000&isolation=${isolation}`);
-    assert.is(response.status, 200, await response.clone().text());
-    const body = await response.json();
-    // Values that are not JSON come as value_b64.
-    for (const record of body.records) values.push(record.value_b64 !== undefined ? new TextDecoder().decode(Uint8Array.from(atob(record.value_b64), (c) => c.charCodeAt(0))) : String(record.value));
-    if (body.records.length === 0) return values;
-    offset = body.next_offset;
-  }
-}
 
 /** Every partition of `topic` (0..count-1), concatenated in partition order, sorted within each. */
 async function readTopic(url: string, topic: string, count: number, isolation: "read_committed" | "read_uncommitted"): Promise<string[]> {
@@ -105,19 +87,6 @@ async function createTopic(url: string, topic: string): Promise<number[]> {
   return ((await created.json()).partitions as Array<{ leader: number }>).map((p) => p.leader);
 }
 
-/** Resolves once `look` holds on the cluster's metadata. */
-function whenMetadata(cache: MetadataCache, look: () => boolean, what: string): Promise<void> {
-  return within(new Promise<void>((resolve) => {
-    const check = () => {
-      if (!look()) return;
-      off();
-      resolve();
-    };
-    const off = cache.onChange(check);
-    check();
-  }), 30_000, what);
-}
-
 /** The broker coordinating `transactionalId`: the leader of its `__transaction_state` partition. */
 function coordinatorOf(cache: MetadataCache, transactionalId: string): { partition: number; leader: number; epoch: number } | null {
   const partitions = cache.topic(TRANSACTION_STATE_TOPIC)?.replicas.length;
@@ -176,13 +145,13 @@ if (!skip) {
       const open = await committer.transaction();
       await sendEach(open, "orders", "open");
       const coordinator = coordinatorOf(cluster.cache, "kill-tx")!;
-      await whenMetadata(cluster.cache, () => cluster.cache.partition(TRANSACTION_STATE_TOPIC, coordinator.partition)?.isr.length === 3, "every replica of the coordinator's partition in its ISR");
+      await until(cluster.cache, () => cluster.cache.partition(TRANSACTION_STATE_TOPIC, coordinator.partition)?.isr.length === 3, 30_000, "every replica of the coordinator's partition in its ISR");
       cluster.brokers[coordinator.leader - 1].child.kill("SIGKILL");
       await cluster.brokers[coordinator.leader - 1].exited;
-      await whenMetadata(cluster.cache, () => {
+      await until(cluster.cache, () => {
         const now = coordinatorOf(cluster.cache, "kill-tx");
         return now !== null && now.leader !== coordinator.leader;
-      }, "a new coordinator (leader of the __transaction_state partition)");
+      }, 30_000, "a new coordinator (leader of the __transaction_state partition)");
       const successor = coordinatorOf(cluster.cache, "kill-tx")!;
       assert.ok(successor.epoch > coordinator.epoch, "the new coordinator's epoch is the partition's new leader epoch");
       const survivorUrl = cluster.live()[0].url;
@@ -229,7 +198,7 @@ if (!skip) {
       }
       // a transactional id coordinated by another broker than the group's coordinator: TxnOffsetCommit
       // reaches the group coordinator, which forwards the offsets and commits them at the marker
-      await whenMetadata(cluster.cache, () => (cluster.cache.topic(TRANSACTION_STATE_TOPIC)?.replicas.length ?? 0) > 1 && (cluster.cache.partition("__consumer_offsets", 0)?.leader ?? -1) >= 0, "__transaction_state and __consumer_offsets in the cluster");
+      await until(cluster.cache, () => (cluster.cache.topic(TRANSACTION_STATE_TOPIC)?.replicas.length ?? 0) > 1 && (cluster.cache.partition("__consumer_offsets", 0)?.leader ?? -1) >= 0, 30_000, "__transaction_state and __consumer_offsets in the cluster");
       const groupCoordinator = cluster.cache.partition("__consumer_offsets", 0)!.leader;
       const transactionalId = Array.from({ length: 50 }, (_, i) => `ctp-tx-${i}`).find((id) => {
         const c = coordinatorOf(cluster.cache, id);

@@ -65,15 +65,19 @@ export async function call(url: string, method: string, path: string, body?: unk
   return { status: response.status, body: text ? JSON.parse(text) : null };
 }
 
-/** Every value of a partition read through `url` (forwarded to the leader) up to its high watermark. */
-export async function readAll(url: string, topic: string, partition: number): Promise<string[]> {
+/**
+ * Every value of a partition as `isolation` shows it, read through `url` (forwarded to the
+ * leader): up to the high watermark, or (read_committed) until a read returns nothing.
+ */
+export async function readAll(url: string, topic: string, partition: number, isolation: "read_committed" | "read_uncommitted" = "read_uncommitted"): Promise<string[]> {
   const values: string[] = [];
   let offset = 0;
   for (;;) {
-    const { status, body } = await call(url, "GET", `/v1/topics/${topic}/partitions/${partition}/records?offset=${offset}&max_records=1000`);
+    const { status, body } = await call(url, "GET", `/v1/topics/${topic}/partitions/${partition}/records?offset=${offset}&max_records=1000&isolation=${isolation}`);
     if (status !== 200) throw new Error(`read ${topic}/${partition} at ${offset}: ${status} ${JSON.stringify(body)}`);
+    // Values that are not JSON come as value_b64.
     for (const record of body.records) values.push(record.value_b64 !== undefined ? new TextDecoder().decode(Uint8Array.from(atob(record.value_b64), (c) => c.charCodeAt(0))) : String(record.value));
-    if (body.next_offset >= body.high_watermark) return values;
+    if (body.records.length === 0 || body.next_offset >= body.high_watermark) return values;
     offset = body.next_offset;
   }
 }

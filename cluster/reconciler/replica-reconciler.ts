@@ -52,6 +52,8 @@ export interface ReconcilerEvent {
 
 interface Slot {
   wanted: AppliedRole | null;
+  /** The state being applied now (taken from `wanted`, not yet `applied`). */
+  applying: AppliedRole | null;
   applied: AppliedRole | null;
   running: Promise<void> | null;
 }
@@ -149,21 +151,24 @@ export class ReplicaReconciler {
       });
     }
     for (const [key, slot] of this.#slots) {
-      if (seen.has(key) || slot.wanted?.role === "stopped" || (slot.applied === null && slot.wanted === null)) continue;
+      if (seen.has(key) || slot.wanted?.role === "stopped" || (slot.applied === null && slot.applying === null && slot.wanted === null)) continue;
       const [topic, partition] = parseSlotKey(key);
-      const last = slot.wanted ?? slot.applied!;
+      const last = slot.wanted ?? slot.applying ?? slot.applied!;
       this.#want(topic, partition, key, { role: "stopped", epoch: last.epoch, revision: this.#cache.revision }, 0, {});
     }
   }
 
   #want(topic: string, partition: number, key: string, wanted: AppliedRole, partitions: number, config: Record<string, string>): void {
     let slot = this.#slots.get(key);
-    if (!slot) this.#slots.set(key, (slot = { wanted: null, applied: null, running: null }));
-    const current = slot.wanted ?? slot.applied;
+    if (!slot) this.#slots.set(key, (slot = { wanted: null, applying: null, applied: null, running: null }));
+    // The state a call is applying counts as told: a change that arrives meanwhile with the same
+    // role is not told again after it.
+    const current = slot.wanted ?? slot.applying ?? slot.applied;
     if (current && !newer(wanted, current)) return;
     if (current && sameRole(wanted, current)) {
       // Same role at the same epoch: remember the newer revision, tell nobody.
       if (slot.wanted) slot.wanted = wanted;
+      else if (slot.applying) slot.applying = wanted;
       else slot.applied = wanted;
       return;
     }
@@ -176,15 +181,19 @@ export class ReplicaReconciler {
       while (slot.wanted && !this.#fenced) {
         const next = slot.wanted;
         slot.wanted = null;
+        slot.applying = next;
         try {
           await this.#apply(topic, partition, next, partitions, config);
-          slot.applied = next;
-          this.#onEvent({ topic, partition, applied: next });
+          // A same-role state that came meanwhile replaced `applying` (its newer revision is kept).
+          slot.applied = slot.applying ?? next;
+          this.#onEvent({ topic, partition, applied: slot.applied });
         } catch (error) {
           this.#onEvent({ topic, partition, error });
           // A stale epoch means a newer state is coming (or came): it will be applied. Anything
           // else is the replica's failure, reported; the next change tries again.
           if (!isRivuletError(error)) slot.applied = null;
+        } finally {
+          slot.applying = null;
         }
       }
     } finally {
@@ -229,9 +238,11 @@ export class ReplicaReconciler {
     this.#fenced = true;
     for (const [key, slot] of this.#slots) {
       slot.wanted = null;
-      if (slot.applied?.role !== "leader") continue;
+      // A leader role being applied right now is stopped too, once its call ends.
+      const role = slot.applying ?? slot.applied;
+      if (role?.role !== "leader") continue;
       const [topic, partition] = parseSlotKey(key);
-      const stopped: AppliedRole = { role: "stopped", epoch: slot.applied.epoch, revision: slot.applied.revision };
+      const stopped: AppliedRole = { role: "stopped", epoch: role.epoch, revision: role.revision };
       const previous = slot.running ?? Promise.resolve();
       slot.running = previous
         .then(() => this.#replicas.stopReplica(topic, partition, { deleteData: false }))

@@ -13,19 +13,23 @@
  *   OffsetCommit *before* the transaction, so a crash inside the transaction loses the inputs.
  *
  * Every `abortEvery`-th transaction (0: none) is aborted on purpose after its outputs and
- * offsets were sent, and its chunk done again in a new one.
+ * offsets were sent, and its chunk done again in a new one. With `holdAfterSent` N (0: never),
+ * the worker stops after its Nth `sent` line and waits to be killed, so a kill at that point
+ * always lands inside the transaction (however fast the broker would have committed it).
  *
- * Usage: `<runtime> test/support/txn/worker-child.ts <address> <input> <output> <group> <transactionalId> <name> <mode> <chunk> [abortEvery]`
+ * Usage: `<runtime> test/support/txn/worker-child.ts <address> <input> <output> <group> <transactionalId> <name> <mode> <chunk> [abortEvery] [holdAfterSent]`
  */
 import { Kafka, logLevel, type KafkaMessage } from "kafkajs";
 import { writeLineSync } from "../write-line.ts";
 
-const [address, input, output, groupId, transactionalId, name, mode, chunkArg, abortEveryArg] = process.argv.slice(2);
+const [address, input, output, groupId, transactionalId, name, mode, chunkArg, abortEveryArg, holdAfterSentArg] = process.argv.slice(2);
 const modes = ["exactly-once", "offsets-outside"];
 const chunkSize = Number(chunkArg);
 const abortEvery = Number(abortEveryArg ?? 0);
+const holdAfterSent = Number(holdAfterSentArg ?? 0);
+let sentLines = 0;
 if (!address || !input || !output || !groupId || !transactionalId || !name || !modes.includes(mode) || !(chunkSize > 0)) {
-  throw new TypeError(`usage: worker-child.ts <address> <input> <output> <group> <transactionalId> <name> <${modes.join("|")}> <chunk> [abortEvery]`);
+  throw new TypeError(`usage: worker-child.ts <address> <input> <output> <group> <transactionalId> <name> <${modes.join("|")}> <chunk> [abortEvery] [holdAfterSent]`);
 }
 
 const kafka = new Kafka({ clientId: name, brokers: [address], logLevel: logLevel.NOTHING, retry: { retries: 5, initialRetryTime: 50 } });
@@ -63,6 +67,7 @@ async function transaction(chunk: KafkaMessage[], partition: number, abort: bool
   try {
     await tx.send({ topic: output, messages: inputs.map((value) => ({ key: value, value: `${value}|${id}`, headers: { txn: id } })) });
     writeLineSync(`sent ${id} ${chunk.length}`);
+    if (++sentLines === holdAfterSent) await new Promise<never>(() => {}); // the parent kills the broker and this worker now
     if (mode !== "offsets-outside") {
       writeLineSync(`offsets ${id} ${partition}:${next}`);
       await tx.sendOffsets({ consumerGroupId: groupId, topics: [{ topic: input, partitions: [{ partition, offset: String(next) }] }] });

@@ -148,7 +148,7 @@ export async function runWorkload(options: WorkloadOptions): Promise<TxnHistory>
   const lines: string[] = [];
   let seed = options.seed;
   const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x80000000);
-  const workerArgs = (address: string, round: number) => [address, INPUT, OUTPUT, GROUP, TRANSACTIONAL_ID, `w${round}`, options.mode, String(options.chunk), String(options.abortEvery ?? 0)];
+  const workerArgs = (address: string, round: number, holdAfterSent = 0) => [address, INPUT, OUTPUT, GROUP, TRANSACTIONAL_ID, `w${round}`, options.mode, String(options.chunk), String(options.abortEvery ?? 0), String(holdAfterSent)];
   const backstop = (ms: number, what: string, worker: Child) =>
     new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} outlived its ${ms} ms backstop; the worker's last output:\n${worker.output()}`)), ms).unref?.());
   const roundTimeoutMs = options.roundTimeoutMs ?? 120_000;
@@ -166,7 +166,8 @@ export async function runWorkload(options: WorkloadOptions): Promise<TxnHistory>
     let seen = 0;
     let trigger!: () => void;
     const triggered = new Promise<void>((resolve) => (trigger = resolve));
-    const worker = startChild(workerChild, workerArgs(broker.address, round), (line) => {
+    // At "sent" the worker holds its transaction open after that line, so the kill lands inside it.
+    const worker = startChild(workerChild, workerArgs(broker.address, round, killAt === "sent" ? after : 0), (line) => {
       lines.push(line);
       if (line.startsWith(`${killAt} `) && ++seen === after) {
         const kill = () => {

@@ -253,7 +253,9 @@ export class ReplicaManagerImpl implements ReplicaManager {
       if (revision !== undefined) role.isrRevision = Math.max(role.isrRevision, revision);
       if (isr.length < before) this.counters.isrShrinks++;
       if (isr.length > before) this.counters.isrExpands++;
-      await this.#host.isrSettled(topic, partition, change.leaderEpoch, isr);
+      // the broker may close, or the partition's worker restart, while etcd answered: the next
+      // isrWatch (or the loop's end) deals with either
+      await this.#host.isrSettled(topic, partition, change.leaderEpoch, isr).catch(() => {});
     }
   }
 

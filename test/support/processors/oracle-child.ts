@@ -1,8 +1,10 @@
 /**
  * The process the crash oracle SIGKILLs: a broker (fault injection on) running the oracle app
- * (oracle-topology.ts). It writes whatever part of the input (oracle-input.ts) is not there yet,
- * prints `progress <committed input records>` as the app commits, terminates one pool worker
- * once the app has committed past where this incarnation started (`worker-killed`), and
+ * (oracle-topology.ts). It writes the part of the input (oracle-input.ts) not there yet a chunk
+ * per partition at a time, the next one once the app has committed all but the last (so the app
+ * cannot finish between two looks and every kill point falls mid-run), prints
+ * `progress <committed input records>` as the app commits, terminates one pool worker once the
+ * app has committed past where this incarnation started (`worker-killed`), and
  * when the input is committed and the repartition topic drained writes the result file — the
  * output topic read_committed (counts per word, in offset order) and the store's count per word
  * — prints `done <status json>` and exits. Tests only.
@@ -31,14 +33,20 @@ for (const topic of [ORACLE_INPUT, ORACLE_OUTPUT]) {
 const app = await broker.processors.start(new URL("./oracle-topology.ts", import.meta.url), { workers: 2, guarantee, commitIntervalMs: 100, snapshotIntervalMs: 2_000 });
 const repartition = (app as unknown as { topology: { repartitionTopics: string[] } }).topology.repartitionTopics[0];
 
-// The input not written yet (a batch per partition lands whole or not at all).
-for (let p = 0; p < ORACLE_PARTITIONS; p++) {
-  for (let j = await broker.listOffset(ORACLE_INPUT, p, "latest"); j < perPartition(records); j += 1_000) {
-    const count = Math.min(1_000, perPartition(records) - j);
-    await broker.produce(ORACLE_INPUT, Array.from({ length: count }, (_, i) => ({ key: `r${p}-${j + i}`, value: wordOf(p, j + i), partition: p })));
+// The input is written a chunk per partition at a time (each lands whole or not at all).
+const chunk = Math.max(1, Math.min(1_000, Math.ceil(perPartition(records) / 10)));
+
+/** Writes the next chunk of every partition's input not written yet; the records now written. */
+async function writeChunk(): Promise<number> {
+  let written = 0;
+  for (let p = 0; p < ORACLE_PARTITIONS; p++) {
+    const j = await broker.listOffset(ORACLE_INPUT, p, "latest");
+    const count = Math.min(chunk, perPartition(records) - j);
+    if (count > 0) await broker.produce(ORACLE_INPUT, Array.from({ length: count }, (_, i) => ({ key: `r${p}-${j + i}`, value: wordOf(p, j + i), partition: p })));
+    written += j + Math.max(0, count);
   }
+  return written;
 }
-writeLineSync("produced");
 
 async function committed(topic: string): Promise<Map<number, number>> {
   const out = new Map<number, number>();
@@ -59,10 +67,12 @@ async function repartitionDrained(): Promise<boolean> {
 const sum = (m: Map<number, number>) => [...m.values()].reduce((a, b) => a + b, 0);
 const target = perPartition(records) * ORACLE_PARTITIONS;
 const startedAt = sum(await committed(ORACLE_INPUT));
+let written = await writeChunk();
 let workerKilled = false;
 for (;;) {
   if (app.status().state === "failed") throw new Error(`the app failed: ${JSON.stringify(app.status().error)}`);
   const done = sum(await committed(ORACLE_INPUT));
+  if (written < target && done >= written - chunk * ORACLE_PARTITIONS) written = await writeChunk();
   // Once the app has committed something, mid-run: reported before the progress line, so a
   // broker kill at this progress point comes after it.
   if (!workerKilled && done > startedAt && done < target) {

@@ -96,6 +96,12 @@ function coordinatorOf(cache: MetadataCache, transactionalId: string): { partiti
   return state && state.leader >= 0 ? { partition, leader: state.leader, epoch: state.leader_epoch } : null;
 }
 
+/** {@link coordinatorOf} once the test's metadata cache (a watch on etcd, maybe behind the brokers) knows it. */
+async function coordinatorKnown(cache: MetadataCache, transactionalId: string): Promise<{ partition: number; leader: number; epoch: number }> {
+  await until(cache, () => coordinatorOf(cache, transactionalId) !== null, 30_000, `a coordinator for ${transactionalId} in the test's metadata cache`);
+  return coordinatorOf(cache, transactionalId)!;
+}
+
 async function sendEach(transaction: Awaited<ReturnType<Producer["transaction"]>>, topic: string, prefix: string): Promise<void> {
   for (const partition of [0, 1, 2]) await transaction.send({ topic, acks: -1, messages: [{ value: `${prefix}-p${partition}`, partition }] });
 }
@@ -110,8 +116,8 @@ if (!skip) {
       const producer = cluster.kafka.producer({ transactionalId: "spread-tx", maxInFlightRequests: 1, idempotent: true });
       producers.push(producer);
       await producer.connect();
-      const coordinator = coordinatorOf(cluster.cache, "spread-tx");
-      assert.ok(coordinator, "the transactional id has a coordinator: the leader of its __transaction_state partition");
+      const coordinator = await coordinatorKnown(cluster.cache, "spread-tx");
+      assert.ok(coordinator.leader >= 1, "the transactional id has a coordinator: the leader of its __transaction_state partition");
       for (const [i, outcome] of ["commit", "abort", "commit", "abort", "commit"].entries()) {
         const transaction = await producer.transaction();
         await sendEach(transaction, "spread", `${outcome}${i}`);
@@ -144,7 +150,7 @@ if (!skip) {
       // the transaction the kill interrupts: records on all three partitions, not ended
       const open = await committer.transaction();
       await sendEach(open, "orders", "open");
-      const coordinator = coordinatorOf(cluster.cache, "kill-tx")!;
+      const coordinator = await coordinatorKnown(cluster.cache, "kill-tx");
       await until(cluster.cache, () => cluster.cache.partition(TRANSACTION_STATE_TOPIC, coordinator.partition)?.isr.length === 3, 30_000, "every replica of the coordinator's partition in its ISR");
       cluster.brokers[coordinator.leader - 1].child.kill("SIGKILL");
       await cluster.brokers[coordinator.leader - 1].exited;

@@ -65,20 +65,35 @@ export async function call(url: string, method: string, path: string, body?: unk
   return { status: response.status, body: text ? JSON.parse(text) : null };
 }
 
+/** Longest a read_committed {@link readAll} waits for the partition's transactions to be decided, ms. */
+const DECIDED_WAIT_MS_MAX = 30_000;
+
 /**
  * Every value of a partition as `isolation` shows it, read through `url` (forwarded to the
- * leader): up to the high watermark, or (read_committed) until a read returns nothing.
+ * leader): up to the high watermark, or (read_committed) up to a last stable offset that has
+ * reached it. A transaction ended by its producer may still be writing its markers (the
+ * coordinator answers EndTxn once the outcome is durable, as Kafka's does), so a read_committed
+ * read long-polls until every transaction in the partition is decided; call it only when none
+ * is meant to stay open.
  */
 export async function readAll(url: string, topic: string, partition: number, isolation: "read_committed" | "read_uncommitted" = "read_uncommitted"): Promise<string[]> {
   const values: string[] = [];
+  const deadline = Date.now() + DECIDED_WAIT_MS_MAX;
   let offset = 0;
+  let waitMs = 0;
   for (;;) {
-    const { status, body } = await call(url, "GET", `/v1/topics/${topic}/partitions/${partition}/records?offset=${offset}&max_records=1000&isolation=${isolation}`);
+    const { status, body } = await call(url, "GET", `/v1/topics/${topic}/partitions/${partition}/records?offset=${offset}&max_records=1000&isolation=${isolation}&wait_ms=${waitMs}`);
     if (status !== 200) throw new Error(`read ${topic}/${partition} at ${offset}: ${status} ${JSON.stringify(body)}`);
     // Values that are not JSON come as value_b64.
     for (const record of body.records) values.push(record.value_b64 !== undefined ? new TextDecoder().decode(Uint8Array.from(atob(record.value_b64), (c) => c.charCodeAt(0))) : String(record.value));
-    if (body.records.length === 0 || body.next_offset >= body.high_watermark) return values;
-    offset = body.next_offset;
+    if (body.records.length > 0 && body.next_offset < body.high_watermark) {
+      offset = body.next_offset;
+      continue;
+    }
+    if (isolation !== "read_committed" || body.last_stable_offset >= body.high_watermark) return values;
+    if (Date.now() > deadline) throw new Error(`read ${topic}/${partition}: a transaction still undecided after ${DECIDED_WAIT_MS_MAX} ms (last stable offset ${body.last_stable_offset}, high watermark ${body.high_watermark})`);
+    offset = body.next_offset; // wait there for the last stable offset to move
+    waitMs = 1_000;
   }
 }
 

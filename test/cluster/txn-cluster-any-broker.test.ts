@@ -15,7 +15,7 @@ import * as assert from "uvu/assert";
 import { Broker } from "../../transactions/broker.ts";
 import { serve, type Server } from "../../server/serve.ts";
 import { tempDir } from "../support/temp-dir.ts";
-import { readAll, until } from "../support/cluster/elastic-cluster.ts";
+import { createReplicatedTopic, readAll, readPartitions, until } from "../support/cluster/elastic-cluster.ts";
 import { useEtcd } from "../support/etcd.ts";
 import type { MetadataCache } from "../../cluster/membership/metadata-cache.ts";
 import { TRANSACTION_STATE_TOPIC, transactionPartitionFor } from "../../transactions/transaction-log.ts";
@@ -83,28 +83,12 @@ async function transactionsReady(members: Member[]): Promise<MetadataCache> {
 }
 
 /** Creates a 3-partition topic with RF 3 and min ISR 2 through `url`; returns each partition's leader. */
-async function createTopic(url: string, topic: string): Promise<number[]> {
-  const created = await fetch(`${url}/v1/topics`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ name: topic, partitions: 3, replication_factor: 3, config: { "min.insync.replicas": 2 } }),
-  });
-  assert.is(created.status, 201, await created.clone().text());
-  return ((await created.json()).partitions as Array<{ leader: number }>).map((p) => p.leader);
-}
-
-async function readPartitions(url: string, topic: string, partitions: number[], isolation: "read_committed" | "read_uncommitted"): Promise<string[]> {
-  const all: string[] = [];
-  for (const p of partitions) all.push(...(await readAll(url, topic, p, isolation)));
-  return all.sort();
-}
-
 if (!skip) {
   test("a programmatic transactional producer on a broker that neither coordinates its id nor leads its partitions commits and aborts; read_committed sees exactly the committed records", async () => {
     const members = await startMembers("txa-produce");
     try {
       const cache = await transactionsReady(members);
-      const leaders = await createTopic(members[0].server.url, "pay");
+      const leaders = await createReplicatedTopic(members[0].server.url, "pay");
       // the producer's broker: one leading at most one partition of the topic; the others' partitions are written
       const producing = members.find((m) => leaders.filter((l) => l === m.id).length <= 1)!;
       const written = [0, 1, 2].filter((p) => leaders[p] !== producing.id);
@@ -144,8 +128,8 @@ if (!skip) {
     const members = await startMembers("txa-offsets");
     try {
       const cache = await transactionsReady(members);
-      await createTopic(members[0].server.url, "in");
-      const leaders = await createTopic(members[0].server.url, "out");
+      await createReplicatedTopic(members[0].server.url, "in");
+      const leaders = await createReplicatedTopic(members[0].server.url, "out");
       const groupCoordinator = cache.partition(OFFSETS_TOPIC, 0)!.leader;
       const producing = members.find((m) => m.id !== groupCoordinator)!;
       // an id coordinated by a third broker when there is one, else by any broker but the producing one
@@ -186,7 +170,7 @@ if (!skip) {
     const members = await startMembers("txa-http");
     try {
       const cache = await transactionsReady(members);
-      const leaders = await createTopic(members[0].server.url, "h");
+      const leaders = await createReplicatedTopic(members[0].server.url, "h");
       const transactionalId = "http-tx";
       const coordinator = coordinatorOf(cache, transactionalId);
       // two partitions led by brokers other than the coordinator (three partitions on three brokers)
@@ -236,7 +220,7 @@ if (!skip) {
     const left = new Set<Member>();
     try {
       const cache = await transactionsReady(members);
-      await createTopic(members[0].server.url, "fo");
+      await createReplicatedTopic(members[0].server.url, "fo");
       const transactionalId = "fo-tx";
       const coordinator = coordinatorOf(cache, transactionalId);
       const producing = members.find((m) => m.id !== coordinator)!;

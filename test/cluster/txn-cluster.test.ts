@@ -13,7 +13,7 @@ import { Kafka, logLevel, type Producer } from "kafkajs";
 import { useEtcd, within } from "../support/etcd.ts";
 import { startServe, type ServeProcess } from "../support/cli-process.ts";
 import { tempDir } from "../support/temp-dir.ts";
-import { kafkaPortOf, readAll, until } from "../support/cluster/elastic-cluster.ts";
+import { createReplicatedTopic, kafkaPortOf, readPartitions, until } from "../support/cluster/elastic-cluster.ts";
 import type { EtcdClient } from "../../cluster/etcd/etcd-client.ts";
 import { MetadataCache } from "../../cluster/membership/metadata-cache.ts";
 import { TRANSACTION_STATE_TOPIC, transactionPartitionFor } from "../../transactions/transaction-log.ts";
@@ -24,13 +24,6 @@ const skip = useEtcd(test, (etcd, onIt) => {
   client = onIt;
   endpoint = etcd.endpoint;
 });
-
-/** Every partition of `topic` (0..count-1), concatenated in partition order, sorted within each. */
-async function readTopic(url: string, topic: string, count: number, isolation: "read_committed" | "read_uncommitted"): Promise<string[]> {
-  const all: string[] = [];
-  for (let p = 0; p < count; p++) all.push(...(await readAll(url, topic, p, isolation)));
-  return all.sort();
-}
 
 interface Cluster {
   brokers: ServeProcess[];
@@ -76,17 +69,6 @@ async function startCluster(name: string): Promise<Cluster> {
   };
 }
 
-/** Creates a 3-partition topic with RF 3 and min ISR 2 through `url`; returns each partition's leader. */
-async function createTopic(url: string, topic: string): Promise<number[]> {
-  const created = await fetch(`${url}/v1/topics`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ name: topic, partitions: 3, replication_factor: 3, config: { "min.insync.replicas": 2 } }),
-  });
-  assert.is(created.status, 201, await created.clone().text());
-  return ((await created.json()).partitions as Array<{ leader: number }>).map((p) => p.leader);
-}
-
 /** The broker coordinating `transactionalId`: the leader of its `__transaction_state` partition. */
 function coordinatorOf(cache: MetadataCache, transactionalId: string): { partition: number; leader: number; epoch: number } | null {
   const partitions = cache.topic(TRANSACTION_STATE_TOPIC)?.replicas.length;
@@ -111,7 +93,7 @@ if (!skip) {
     const cluster = await startCluster("txn-spread");
     const producers: Producer[] = [];
     try {
-      const leaders = await createTopic(cluster.brokers[0].url, "spread");
+      const leaders = await createReplicatedTopic(cluster.brokers[0].url, "spread");
       assert.is(new Set(leaders).size, 3, `the partitions' leaders are three brokers: ${leaders}`);
       const producer = cluster.kafka.producer({ transactionalId: "spread-tx", maxInFlightRequests: 1, idempotent: true });
       producers.push(producer);
@@ -127,8 +109,8 @@ if (!skip) {
       const committed = ["commit0", "commit2", "commit4"].flatMap((v) => [0, 1, 2].map((p) => `${v}-p${p}`)).sort();
       const everything = ["commit0", "abort1", "commit2", "abort3", "commit4"].flatMap((v) => [0, 1, 2].map((p) => `${v}-p${p}`)).sort();
       for (const broker of cluster.brokers) {
-        assert.equal(await readTopic(broker.url, "spread", 3, "read_committed"), committed, `read_committed through ${broker.url}`);
-        assert.equal(await readTopic(broker.url, "spread", 3, "read_uncommitted"), everything, `read_uncommitted through ${broker.url}: every data record, no marker`);
+        assert.equal(await readPartitions(broker.url, "spread", [0, 1, 2], "read_committed"), committed, `read_committed through ${broker.url}`);
+        assert.equal(await readPartitions(broker.url, "spread", [0, 1, 2], "read_uncommitted"), everything, `read_uncommitted through ${broker.url}: every data record, no marker`);
       }
     } finally {
       for (const p of producers) await p.disconnect().catch(() => {});
@@ -140,7 +122,7 @@ if (!skip) {
     const cluster = await startCluster("txn-kill");
     const producers: Producer[] = [];
     try {
-      await createTopic(cluster.brokers[0].url, "orders");
+      await createReplicatedTopic(cluster.brokers[0].url, "orders");
       const committer = cluster.kafka.producer({ transactionalId: "kill-tx", maxInFlightRequests: 1, idempotent: true });
       producers.push(committer);
       await committer.connect();
@@ -174,16 +156,16 @@ if (!skip) {
       await sendEach(after, "orders", "after");
       await after.commit();
       const committed = ["before", "after"].flatMap((v) => [0, 1, 2].map((p) => `${v}-p${p}`)).sort();
-      assert.equal(await readTopic(survivorUrl, "orders", 3, "read_committed"), committed, "read_committed: the committed transactions, not the interrupted one");
-      const uncommitted = await readTopic(survivorUrl, "orders", 3, "read_uncommitted");
+      assert.equal(await readPartitions(survivorUrl, "orders", [0, 1, 2], "read_committed"), committed, "read_committed: the committed transactions, not the interrupted one");
+      const uncommitted = await readPartitions(survivorUrl, "orders", [0, 1, 2], "read_uncommitted");
       assert.equal(uncommitted.filter((v) => v.startsWith("open")), ["open-p0", "open-p1", "open-p2"], "the interrupted transaction's records are in the logs, aborted");
       // The zombie: its open transaction was aborted under a newer epoch; its writes and its commit are refused.
       const zombieSend = await open.send({ topic: "orders", acks: -1, messages: [{ value: "zombie", partition: 0 }] }).then(() => null, (e: Error) => e);
       assert.ok(zombieSend, "the zombie's produce is refused");
       const zombieCommit = await open.commit().then(() => null, (e: Error) => e);
       assert.ok(zombieCommit, "the zombie's commit is refused");
-      assert.equal(await readTopic(survivorUrl, "orders", 3, "read_committed"), committed, "nothing of the zombie is visible");
-      assert.not.ok((await readTopic(survivorUrl, "orders", 3, "read_uncommitted")).includes("zombie"), "the zombie's record was never written");
+      assert.equal(await readPartitions(survivorUrl, "orders", [0, 1, 2], "read_committed"), committed, "nothing of the zombie is visible");
+      assert.not.ok((await readPartitions(survivorUrl, "orders", [0, 1, 2], "read_uncommitted")).includes("zombie"), "the zombie's record was never written");
     } finally {
       for (const p of producers) await p.disconnect().catch(() => {});
       await cluster.close();
@@ -194,8 +176,8 @@ if (!skip) {
     const cluster = await startCluster("txn-ctp");
     const clients: Array<{ disconnect(): Promise<void> }> = [];
     try {
-      await createTopic(cluster.brokers[0].url, "in");
-      await createTopic(cluster.brokers[0].url, "out");
+      await createReplicatedTopic(cluster.brokers[0].url, "in");
+      await createReplicatedTopic(cluster.brokers[0].url, "out");
       const plain = cluster.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
       clients.push(plain);
       await plain.connect();
@@ -244,7 +226,7 @@ if (!skip) {
       await within(done, 60_000, "30 input records processed in transactions");
       await consumer.stop();
       const expected = [0, 1, 2].flatMap((p) => Array.from({ length: 10 }, (_, i) => `out-in-${p}-${i}`)).sort();
-      assert.equal(await readTopic(cluster.brokers[0].url, "out", 3, "read_committed"), expected, "every input transformed once, committed");
+      assert.equal(await readPartitions(cluster.brokers[0].url, "out", [0, 1, 2], "read_committed"), expected, "every input transformed once, committed");
       const admin = cluster.kafka.admin();
       clients.push(admin);
       await admin.connect();
@@ -260,7 +242,7 @@ if (!skip) {
       await next.sendOffsets({ consumerGroupId: "ctp", topics: [{ topic: "in", partitions: [{ partition: 1, offset: "11" }] }] });
       await next.commit();
       assert.equal(await committedOffsets(), [[0, 10], [1, 11], [2, 10]], "the aborted offset is not committed, the next transaction's is");
-      assert.equal(await readTopic(cluster.brokers[0].url, "out", 3, "read_committed"), [...expected, "next"].sort());
+      assert.equal(await readPartitions(cluster.brokers[0].url, "out", [0, 1, 2], "read_committed"), [...expected, "next"].sort());
     } finally {
       for (const c of clients.reverse()) await c.disconnect().catch(() => {});
       await cluster.close();

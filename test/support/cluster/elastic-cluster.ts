@@ -103,3 +103,17 @@ export function replicaCounts(cache: MetadataCache, brokers: number[]): Map<numb
   for (const t of cache.topics()) for (const row of t.replicas) for (const id of row) counts.set(id, (counts.get(id) ?? 0) + 1);
   return counts;
 }
+
+/** The values of `partitions` of `topic` as `isolation` shows them ({@link readAll}), sorted. */
+export async function readPartitions(url: string, topic: string, partitions: number[], isolation: "read_committed" | "read_uncommitted"): Promise<string[]> {
+  const all: string[] = [];
+  for (const p of partitions) all.push(...(await readAll(url, topic, p, isolation)));
+  return all.sort();
+}
+
+/** Creates a topic of 3 partitions, replication factor 3 and min ISR 2 through `url`; each partition's leader. */
+export async function createReplicatedTopic(url: string, topic: string): Promise<number[]> {
+  const { status, body } = await call(url, "POST", "/v1/topics", { name: topic, partitions: 3, replication_factor: 3, config: { "min.insync.replicas": 2 } });
+  if (status !== 201) throw new Error(`create ${topic}: ${status} ${JSON.stringify(body)}`);
+  return (body.partitions as Array<{ leader: number }>).map((p) => p.leader);
+}

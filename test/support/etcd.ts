@@ -50,6 +50,8 @@ async function answers(endpoint: string): Promise<void> {
 }
 
 const running = new Set<ChildProcess>();
+/** How many times {@link startEtcd} picks new ports when another process took one first. */
+const ETCD_PORT_ATTEMPTS = 5;
 process.on("exit", () => {
   for (const child of running) child.kill("SIGKILL");
 });
@@ -69,7 +71,13 @@ export function useEtcd(suite: { before(fn: () => Promise<void>): void; after(fn
   let etcd: TestEtcd | undefined;
   suite.before(async () => {
     if (skip) return;
-    etcd = await startEtcd();
+    try {
+      etcd = await startEtcd();
+    } catch (error) {
+      // uvu drops an error thrown by a before hook without a word: say it here
+      console.error(`etcd could not be started: ${error instanceof Error ? error.message : String(error)}`);
+      throw error;
+    }
     started(etcd, new EtcdClient({ endpoints: [etcd.endpoint] }));
   });
   suite.after(async () => {
@@ -83,23 +91,29 @@ export async function startEtcd(): Promise<TestEtcd> {
   const binary = etcdBinary();
   if (!binary) throw new Error(etcdMissingReason()!);
   const data = tempDir("rivulet-etcd-");
-  const clientPort = await freePort();
-  const peerPort = await freePort();
-  const client = `http://127.0.0.1:${clientPort}`;
-  const peer = `http://127.0.0.1:${peerPort}`;
-  const args = [
-    "--name", "n1",
-    "--data-dir", join(data.dir, "member"),
-    "--listen-client-urls", client,
-    "--advertise-client-urls", client,
-    "--listen-peer-urls", peer,
-    "--initial-advertise-peer-urls", peer,
-    "--initial-cluster", `n1=${peer}`,
-    "--heartbeat-interval", "50",
-    "--election-timeout", "500",
-    "--logger", "zap",
-    "--log-outputs", "stderr",
-  ];
+  let client = "";
+  let args: string[] = [];
+  /** Two distinct ports the OS just gave out; another process may still take one before etcd binds it (see launch). */
+  const choosePorts = async (attempt: number) => {
+    const clientPort = await freePort();
+    let peerPort = await freePort();
+    while (peerPort === clientPort) peerPort = await freePort();
+    client = `http://127.0.0.1:${clientPort}`;
+    const peer = `http://127.0.0.1:${peerPort}`;
+    args = [
+      "--name", "n1",
+      "--data-dir", join(data.dir, `member-${attempt}`), // a failed attempt's files stay out of the next
+      "--listen-client-urls", client,
+      "--advertise-client-urls", client,
+      "--listen-peer-urls", peer,
+      "--initial-advertise-peer-urls", peer,
+      "--initial-cluster", `n1=${peer}`,
+      "--heartbeat-interval", "50",
+      "--election-timeout", "500",
+      "--logger", "zap",
+      "--log-outputs", "stderr",
+    ];
+  };
   let child: ChildProcess | null = null;
   let out = "";
 
@@ -138,7 +152,20 @@ export async function startEtcd(): Promise<TestEtcd> {
     running.delete(proc);
   };
 
-  await launch();
+  // A port taken by another process between freePort and etcd's bind: new ports, a bounded number of times.
+  for (let attempt = 1; ; attempt++) {
+    await choosePorts(attempt);
+    try {
+      await launch();
+      break;
+    } catch (error) {
+      if (attempt >= ETCD_PORT_ATTEMPTS || !/address already in use/.test(out)) {
+        data.remove();
+        throw error;
+      }
+      out = "";
+    }
+  }
   out = "";
   return {
     endpoint: client,

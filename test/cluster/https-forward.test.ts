@@ -9,9 +9,7 @@
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { Broker } from "../../groups/broker.ts";
-import { serve, type Server } from "../../server/serve.ts";
-import { tempDir } from "../support/temp-dir.ts";
+import { startMembers, stopMembers } from "../support/cluster/in-process-cluster.ts";
 import { selfSignedCert } from "../support/tls.ts";
 import { useEtcd } from "../support/etcd.ts";
 import { until } from "../support/cluster/elastic-cluster.ts";
@@ -35,37 +33,6 @@ const skip = useEtcd(test, (started) => {
 const tls = selfSignedCert();
 if (!tls) console.log("  skipped: openssl is missing (no certificate for the HTTPS listeners)");
 
-interface Member {
-  id: number;
-  broker: Broker;
-  server: Server;
-  data: { dir: string; remove(): void };
-}
-
-async function startMembers(cluster: string, cert: { cert: string; key: string }): Promise<Member[]> {
-  const members: Member[] = [];
-  try {
-    for (const id of [1, 2, 3]) {
-      const data = tempDir(`rivulet-htf${id}-`);
-      const broker = await Broker.open({ dataDir: data.dir, maxWorkers: 1 });
-      const server = await serve(broker, { port: 0, kafkaPort: 0, tls: cert, auth, cluster: { etcd: endpoint, brokerId: id, name: cluster, interBrokerUser: "broker" } });
-      members.push({ id, broker, server, data });
-    }
-  } catch (error) {
-    await stopMembers(members);
-    throw error;
-  }
-  return members;
-}
-
-async function stopMembers(members: Member[]): Promise<void> {
-  for (const m of members) await m.server.close().catch(() => {});
-  for (const m of members) {
-    await m.broker.close().catch(() => {});
-    m.data.remove();
-  }
-}
-
 if (!skip && tls) {
   // The test's own client trusts the brokers' certificate as they trust each other's.
   const client = trustingFetch(tls.cert);
@@ -88,7 +55,7 @@ if (!skip && tls) {
   };
 
   test("over HTTPS with a self-signed certificate and auth, produce, fetch, SSE and group routes through a broker that leads and coordinates none of them", async () => {
-    const members = await startMembers("htf", tls);
+    const members = await startMembers(endpoint, "htf", { secure: { tls, auth, interBrokerUser: "broker" } });
     try {
       const cache = members[0].server.node!.cache;
       const created = await call(members[0].server.url, "POST", "/v1/topics", { name: "hts", partitions: 3, replication_factor: 3 });

@@ -40,8 +40,8 @@ function send(url: URL, init: RequestInit, agent: Agent): Promise<Response> {
     const abort = () => (answer ? answer.destroy(signal!.reason) : req.destroy(signal!.reason));
     const done = () => signal?.removeEventListener("abort", abort);
     signal?.addEventListener("abort", abort, { once: true });
-    req.once("error", (error) => {
-      if (answer) return;
+    req.on("error", (error) => {
+      if (answer) return; // the answer's body reports it
       done();
       reject(signal?.aborted ? signal.reason : new TypeError("fetch failed", { cause: error }));
     });
@@ -52,7 +52,7 @@ function send(url: URL, init: RequestInit, agent: Agent): Promise<Response> {
       for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) headers.append(res.rawHeaders[i], res.rawHeaders[i + 1]);
       const status = res.statusCode ?? 0;
       const empty = method === "HEAD" || nullBodyStatuses.has(status);
-      if (empty) res.resume();
+      if (empty) res.on("error", () => {}).resume();
       resolve(new Response(empty ? null : webBody(decoded(res, headers.get("content-encoding"))), { status, statusText: res.statusMessage, headers }));
     });
     writeBody(req, init.body ?? null);

@@ -74,7 +74,7 @@ export function createApp(broker: BrokerApi, options: HttpOptions = {}): Hono<Ap
     ctx.metrics.answered(c.res.status);
   });
   if (resolved.cluster?.clustered) {
-    const forward = clusterForward(resolved.cluster, broker, tokens, resolved.limits.deliveryTimeoutMs);
+    const forward = clusterForward(resolved.cluster, broker, tokens, resolved.limits.deliveryTimeoutMs, resolved.brokerFetch);
     for (const path of ["/v1/topics/*", "/v1/producers", "/v1/groups", "/v1/groups/*", "/v1/stream/*"]) app.use(path, forward);
   }
   healthRoutes(router, ctx);

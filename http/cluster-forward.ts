@@ -37,6 +37,7 @@ import type { BrokerApi } from "../broker/types.ts";
 import { REQUEST_PRODUCERS_TOPIC, requestProducersTopicOptions } from "../broker/request-producer-log.ts";
 import { OFFSETS_TOPIC } from "../groups/offset-log.ts";
 import { STREAMS_COORDINATOR_TOPIC, streamsCoordinatorTopicOptions } from "../cluster/node/streams-broker.ts";
+import type { FetchLike } from "../runtime/trusting-fetch.ts";
 
 export { forwardedHeader };
 
@@ -101,8 +102,9 @@ async function coordinatorLeader(view: ClusterView, broker: BrokerApi, topic: st
  * The forwarding middleware.
  *
  * @param view the cluster as this broker sees it
+ * @param brokerFetch what this broker calls the others with (over HTTPS, one trusting the cluster's certificate)
  */
-export function clusterForward(view: ClusterView, broker: BrokerApi, tokens: Authenticator | null, waitMs: number): MiddlewareHandler<AppEnv> {
+export function clusterForward(view: ClusterView, broker: BrokerApi, tokens: Authenticator | null, waitMs: number, brokerFetch: FetchLike = fetch): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (c.req.header(forwardedHeader) !== undefined) return await next();
     const url = new URL(c.req.url);
@@ -125,7 +127,7 @@ export function clusterForward(view: ClusterView, broker: BrokerApi, tokens: Aut
     const hasBody = c.req.method !== "GET" && c.req.method !== "HEAD" && c.req.raw.body !== null;
     let upstream: Response;
     try {
-      upstream = await fetch(`${url.protocol}//${host}:${leader.port}${url.pathname}${url.search}`, {
+      upstream = await brokerFetch(`${url.protocol}//${host}:${leader.port}${url.pathname}${url.search}`, {
         method: c.req.method,
         headers,
         body: hasBody ? c.req.raw.body : undefined,

@@ -27,6 +27,7 @@ import { keyPartition } from "../broker/partitioner.ts";
 import { keyBytes, recordTimestamp, writeRecord } from "../broker/record-input.ts";
 import type { AppendBatchResult, BrokerApi, ProduceOptions, ProducerRecord, RecordMetadata } from "../broker/types.ts";
 import { callBroker } from "../cluster/node/broker-http.ts";
+import type { FetchLike } from "../runtime/trusting-fetch.ts";
 import type { ClusterView } from "../cluster/node/cluster-view.ts";
 import { packRecordBlocks, RecordBlockBuilder } from "../record/record-block.ts";
 import { encodeRecordBlock } from "../record/record-block-encoder.ts";
@@ -37,6 +38,8 @@ const retryBackoffMaxMs = 500;
 /** Where the request came from, for the calls made to other brokers on its behalf. */
 export interface ProduceCaller {
   protocol: string;
+  /** What the calls are made with: over HTTPS, a fetch trusting the cluster's certificate (default the global `fetch`). */
+  fetch?: FetchLike;
   authorization: string | null;
   signal: AbortSignal;
   /** The delivery timeout's end (epoch ms). */
@@ -216,6 +219,7 @@ async function appendAtLeader(view: ClusterView, broker: BrokerApi, topic: strin
   if (!target) throw new RivuletError("not_leader", `${topic}/${partition} has no live leader right now`, { topic, partition });
   const body = await callBroker(target, {
     protocol: caller.protocol,
+    fetch: caller.fetch,
     from: view.brokerId,
     method: "POST",
     path: `/v1/topics/${encodeURIComponent(topic)}/partitions/${partition}/batches`,

@@ -10,12 +10,15 @@ import { decode } from "cbor-x";
 import { RivuletError } from "../core/errors.ts";
 import type { BrokerApi, ConsumedRecord, FetchOptions, FetchResult, Isolation, OffsetSpec } from "../broker/types.ts";
 import { callBroker } from "../cluster/node/broker-http.ts";
+import type { FetchLike } from "../runtime/trusting-fetch.ts";
 import type { ClusterView } from "../cluster/node/cluster-view.ts";
 import type { PollBroker } from "./groups/poll-member.ts";
 
 /** Who reads, for the calls made to other brokers. */
 export interface ReadCaller {
   protocol: string;
+  /** What the calls are made with: over HTTPS, a fetch trusting the cluster's certificate (default the global `fetch`). */
+  fetch?: FetchLike;
   authorization: string | null;
   /** Longest wait for one call beyond the fetch's own wait. */
   callTimeoutMs: number;
@@ -35,6 +38,7 @@ export function clusterReads(view: ClusterView, broker: BrokerApi, caller: ReadC
     if (options.isolation) query.set("isolation", options.isolation);
     const body = await callBroker(target, {
       protocol: caller.protocol,
+      fetch: caller.fetch,
       from: view.brokerId,
       method: "GET",
       path: `/v1/topics/${encodeURIComponent(topic)}/partitions/${partition}/records?${query}`,

@@ -12,6 +12,7 @@ import type { Principal } from "../auth/rights.ts";
 import { Authenticator } from "../auth/authenticator.ts";
 import type { ReplicationSnapshot } from "../cluster/replication/replication-metrics.ts";
 import type { ClusterView } from "../cluster/node/cluster-view.ts";
+import type { FetchLike } from "../runtime/trusting-fetch.ts";
 
 /** Options of {@link createApp}. */
 export interface HttpOptions {
@@ -47,6 +48,12 @@ export interface HttpOptions {
    * only it may name internal topics on the inter-broker routes (the batch read and append).
    */
   interBrokerUser?: string;
+  /**
+   * In a cluster, the fetch this broker calls the others' HTTP ports with (forwarded requests,
+   * produce fan-out, a coordinator's reads): over HTTPS, one trusting the cluster's certificate
+   * (`trustingFetch`, as `serve()` gives it). Default: the global `fetch`.
+   */
+  brokerFetch?: FetchLike;
 }
 
 /** What a mounted sub-app's handlers see: the principal the host authenticated. */
@@ -95,6 +102,8 @@ export interface ResolvedHttpOptions {
   cluster: ClusterView | null;
   /** The inter-broker principal's name (null: none, auth off or not clustered). */
   interBrokerUser: string | null;
+  /** What this broker calls other brokers of its cluster with. */
+  brokerFetch: FetchLike;
 }
 
 /**
@@ -119,5 +128,6 @@ export function resolveHttpOptions(options: HttpOptions = {}): ResolvedHttpOptio
     replicationMetrics: options.replicationMetrics ?? null,
     cluster: options.clusterView ?? null,
     interBrokerUser: options.interBrokerUser ?? null,
+    brokerFetch: options.brokerFetch ?? ((url, init) => fetch(url, init)),
   };
 }

@@ -22,6 +22,7 @@ import type { ReplicaHost } from "../cluster/replication/replica-host.ts";
 import { ClusteredBroker } from "../cluster/node/clustered-broker.ts";
 import { TxnMarkerChannel } from "../kafka/txn-marker-channel.ts";
 import { brokerTls } from "../kafka/replica-client/leader-socket.ts";
+import { trustingFetch } from "../runtime/trusting-fetch.ts";
 import type { ClusterNode } from "../cluster/node/cluster-node.ts";
 import { type ClusterView, singleNodeView } from "../cluster/node/cluster-view.ts";
 import { clusterHealth } from "../cluster/node/cluster-health.ts";
@@ -149,7 +150,9 @@ export async function serve(local: BrokerApi, options: ServeOptions = {}): Promi
   const interBrokerCredentials = options.cluster?.credentials ?? (interBroker ? replicationCredentials(interBroker) : undefined);
   // Transaction coordinators reach other brokers (markers, KIP-890 verification) over their Kafka listeners, as the inter-broker user, over TLS when the listeners use it.
   const txnInterBroker = options.cluster ? new TxnMarkerChannel({ brokerId: options.cluster.brokerId, credentials: interBrokerCredentials, tls: options.tls ? brokerTls(options.tls.cert) : undefined, requestTimeoutMs: resolveLimits(options.limits).replicaRequestTimeoutMs }) : undefined;
-  const clustered = options.cluster ? new ClusteredBroker(local, { httpProtocol: options.tls ? "https:" : "http:", txnInterBroker }) : null;
+  // Brokers forward HTTP requests to each other over HTTPS when the listeners use it, trusting the same certificate.
+  const brokerFetch = options.brokerFetch ?? (options.cluster && options.tls ? trustingFetch(options.tls.cert) : undefined);
+  const clustered = options.cluster ? new ClusteredBroker(local, { httpProtocol: options.tls ? "https:" : "http:", httpFetch: brokerFetch, txnInterBroker }) : null;
   const broker: BrokerApi = clustered ?? local;
   const limits = resolveLimits(options.limits);
   if (options.replication && options.kafkaPort === undefined) throw new TypeError("replication needs a kafkaPort: followers fetch over the Kafka listener");
@@ -158,7 +161,7 @@ export async function serve(local: BrokerApi, options: ServeOptions = {}): Promi
   // In a cluster the leader of __ds_streams/0 serves the protocol (the others forward to it), reading and writing stream topics led elsewhere at their leaders.
   // Once the broker leaves its cluster (close), the streams' metadata is no longer written here.
   let leaving = false;
-  const streamsOn = clustered ? streamsBroker(clustered, clustered.view, { protocol: options.tls ? "https:" : "http:", authorization: interBroker ? interBrokerAuthorization(interBroker) : null, timeoutMs: () => limits.clusterForwardTimeoutMs, active: () => !leaving }) : null;
+  const streamsOn = clustered ? streamsBroker(clustered, clustered.view, { protocol: options.tls ? "https:" : "http:", fetch: brokerFetch, authorization: interBroker ? interBrokerAuthorization(interBroker) : null, timeoutMs: () => limits.clusterForwardTimeoutMs, active: () => !leaving }) : null;
   const streamsApp = createDurableStreamsApp(streamsOn ?? broker, { limits: options.limits, signal: shutdown.signal, ...(streamsOn ? { generation: () => streamsOn.generation() } : {}) });
   const streams = { path: "/v1/stream", app: streamsApp, ...durableStreamsMountAuth };
   const webConsole = consoleMount(broker, { authRequired: auth !== undefined, limits: options.limits, clock: options.clock, signal: shutdown.signal });
@@ -170,7 +173,7 @@ export async function serve(local: BrokerApi, options: ServeOptions = {}): Promi
   // Alone, GET /v1/cluster shows this broker: its ports are known once bound, so the view reads them then.
   let kafkaPortBound: number | null = null;
   const alone: ClusterView = { ...singleNodeView({ host, port: 0 }), brokers: () => [{ id: 1, host, port: 0, kafka_port: kafkaPortBound, status: "online" }] };
-  const app = createApp(broker, { ...options, auth, interBrokerUser: interBroker?.name, mounts, signal: shutdown.signal, replicationMetrics, clusterView: clustered?.view ?? alone });
+  const app = createApp(broker, { ...options, auth, interBrokerUser: interBroker?.name, brokerFetch, mounts, signal: shutdown.signal, replicationMetrics, clusterView: clustered?.view ?? alone });
   const running = await serveFetch({
     fetch: app.fetch,
     hostname: host,

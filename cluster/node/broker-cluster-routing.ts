@@ -20,23 +20,25 @@ import { encodeRecordBlock, type BlockBatchOptions } from "../../record/record-b
 import type { RecordBlock } from "../../record/record-block.ts";
 import type { ClusterNode } from "./cluster-node.ts";
 import { callBroker } from "./broker-http.ts";
+import type { FetchLike } from "../../runtime/trusting-fetch.ts";
 
 /**
  * The {@link ClusterRouting} of a clustered broker's local broker.
  *
  * @param node this broker's started cluster node
- * @param options `httpProtocol`: `https:` when the brokers' HTTP listeners use TLS;
- *   `topicConfig`: the clustered broker's view of a topic
+ * @param options `httpProtocol`: `https:` when the brokers' HTTP listeners use TLS; `httpFetch`:
+ *   what to call them with (with TLS, a fetch trusting the cluster's certificate; default the
+ *   global `fetch`); `topicConfig`: the clustered broker's view of a topic
  * @example
  * ```ts
  * local.useClusterRouting?.(brokerClusterRouting(node, { httpProtocol: "http:", topicConfig: (t) => clustered.topicConfig(t) }));
  * ```
  */
-export function brokerClusterRouting(node: ClusterNode, options: { httpProtocol: string; topicConfig: ClusterRouting["topicConfig"] }): ClusterRouting {
+export function brokerClusterRouting(node: ClusterNode, options: { httpProtocol: string; httpFetch?: FetchLike; topicConfig: ClusterRouting["topicConfig"] }): ClusterRouting {
   return {
     allocateProducerId: () => node.producerIds.allocate(),
     topicConfig: options.topicConfig,
-    appendElsewhere: (topic, partition, block, batch, request) => appendElsewhere(node, options.httpProtocol, { topic, partition, block, batch, request }),
+    appendElsewhere: (topic, partition, block, batch, request) => appendElsewhere(node, options, { topic, partition, block, batch, request }),
     registryGeneration: () => {
       const state = node.view.partition(REQUEST_PRODUCERS_TOPIC, 0);
       return state && state.leader === node.brokerId ? state.leader_epoch : -1;
@@ -51,7 +53,7 @@ export function brokerClusterRouting(node: ClusterNode, options: { httpProtocol:
  */
 function appendElsewhere(
   node: ClusterNode,
-  protocol: string,
+  http: { httpProtocol: string; httpFetch?: FetchLike },
   { topic, partition, block, batch, request }: { topic: string; partition: number; block: RecordBlock; batch: BlockBatchOptions; request?: ProducerRequest },
 ): Promise<AppendBatchResult> | null {
   const leader = node.view.partition(topic, partition)?.leader ?? -1;
@@ -60,7 +62,8 @@ function appendElsewhere(
   if (!broker) return Promise.reject(new RivuletError("not_leader", `broker ${leader}, the leader of ${topic}/${partition}, is not registered`, { topic, partition }));
   const body = encodeRecordBlock(block, batch);
   return callBroker(broker, {
-    protocol,
+    protocol: http.httpProtocol,
+    fetch: http.httpFetch,
     from: node.brokerId,
     method: "POST",
     path: `/v1/topics/${encodeURIComponent(topic)}/partitions/${partition}/batches`,

@@ -10,6 +10,7 @@
  * the timeout, is `partition_unavailable` (retriable): the caller retries with fresh metadata.
  */
 import { type ErrorCode, errorCodes, isRivuletError, RivuletError } from "../../core/errors.ts";
+import type { FetchLike } from "../../runtime/trusting-fetch.ts";
 import type { ClusterBroker } from "./cluster-view.ts";
 
 /** The header marking a request forwarded by another broker of the cluster. */
@@ -25,6 +26,8 @@ const problemBytesMax = 64 * 1024;
 export interface BrokerCall {
   /** `http:` or `https:` (the cluster's HTTP listeners all use one). */
   protocol: string;
+  /** The fetch to call with: over HTTPS, one trusting the cluster's certificate (`trustingFetch`); default the global `fetch`. */
+  fetch?: FetchLike;
   /** The broker this one is (the forwarded-by marker). */
   from: number;
   method: "POST" | "GET";
@@ -64,7 +67,7 @@ export async function callBrokerFor(broker: ClusterBroker, call: BrokerCall): Pr
   let response: Response;
   let body: Uint8Array;
   try {
-    response = await fetch(`${call.protocol}//${host}:${broker.port}${call.path}`, { method: call.method, headers, body: call.body as unknown as BodyInit | undefined, signal, redirect: "manual" });
+    response = await (call.fetch ?? fetch)(`${call.protocol}//${host}:${broker.port}${call.path}`, { method: call.method, headers, body: call.body as unknown as BodyInit | undefined, signal, redirect: "manual" });
     body = new Uint8Array(await response.arrayBuffer());
   } catch (error) {
     // given up by the caller (its client gone, this server shutting down): a typed answer, not the runtime's AbortError

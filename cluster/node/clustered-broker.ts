@@ -35,6 +35,7 @@ import type { ClusterNode } from "./cluster-node.ts";
 import type { ClusterView } from "./cluster-view.ts";
 import { ClusterAdmin } from "./cluster-admin.ts";
 import type { TxnInterBroker } from "./txn-inter-broker.ts";
+import type { FetchLike } from "../../runtime/trusting-fetch.ts";
 import { awaitTopic } from "./await-topic.ts";
 import { brokerClusterRouting } from "./broker-cluster-routing.ts";
 import { clusterTopicConfig, describeClusterTopic } from "./cluster-topic-description.ts";
@@ -77,6 +78,7 @@ export class ClusteredBroker implements BrokerApi {
   readonly clock?: unknown;
 
   readonly #httpProtocol: string;
+  readonly #httpFetch: FetchLike | undefined;
   readonly #txnInterBroker: TxnInterBroker | null;
   #offTransactions: (() => void) | null = null;
   #offGroups: (() => void) | null = null;
@@ -84,13 +86,15 @@ export class ClusteredBroker implements BrokerApi {
   /**
    * @param local the broker whose replicas this one holds
    * @param options `httpProtocol`: `https:` when the brokers' HTTP listeners use TLS (default
-   *   `http:`); `txnInterBroker`: how transaction coordinators reach other brokers (markers,
+   *   `http:`); `httpFetch`: what to call them with (with TLS, a fetch trusting the cluster's
+   *   certificate; default the global `fetch`); `txnInterBroker`: how transaction coordinators reach other brokers (markers,
    *   KIP-890 verification, a programmatic transactional producer's requests and batches), without
    *   which transactions stay on the broker asked
    */
-  constructor(local: LocalBroker, options: { httpProtocol?: string; txnInterBroker?: TxnInterBroker } = {}) {
+  constructor(local: LocalBroker, options: { httpProtocol?: string; httpFetch?: FetchLike; txnInterBroker?: TxnInterBroker } = {}) {
     this.#local = local;
     this.#httpProtocol = options.httpProtocol ?? "http:";
+    this.#httpFetch = options.httpFetch;
     this.#txnInterBroker = options.txnInterBroker ?? null;
     // Once attached, ids come from the cluster (see attach); before, the local allocator's.
     if (local.allocateProducerId) this.allocateProducerId = () => (this.#node ? this.#node.producerIds.allocate() : local.allocateProducerId!());
@@ -103,7 +107,7 @@ export class ClusteredBroker implements BrokerApi {
   attach(node: ClusterNode): void {
     this.#node = node;
     Object.assign(this.view, { clusterId: node.view.clusterId, brokerId: node.brokerId });
-    this.#local.useClusterRouting?.(brokerClusterRouting(node, { httpProtocol: this.#httpProtocol, topicConfig: (topic) => this.topicConfig(topic) }));
+    this.#local.useClusterRouting?.(brokerClusterRouting(node, { httpProtocol: this.#httpProtocol, httpFetch: this.#httpFetch, topicConfig: (topic) => this.topicConfig(topic) }));
     const groups = this.#local.groups as BrokerApi["groups"] & Partial<ClusterableGroups>;
     if (groups.useCluster && groups.becomeLeader && groups.resign) this.#offGroups = followGroupLeadership(node, groups as ClusterableGroups);
     const local = this.#local as LocalBroker & Partial<ClusterableTransactions>;

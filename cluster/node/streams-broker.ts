@@ -16,6 +16,7 @@
 import { RivuletError } from "../../core/errors.ts";
 import type { AppendBatchResult, BrokerApi, FetchBatchesResult, FetchOptions } from "../../broker/types.ts";
 import { batchReadHeaders, callBroker, callBrokerFor } from "./broker-http.ts";
+import type { FetchLike } from "../../runtime/trusting-fetch.ts";
 import type { ClusterBroker, ClusterView } from "./cluster-view.ts";
 
 /** The topic whose leader serves Durable Streams in a cluster (the streams' metadata). */
@@ -31,13 +32,14 @@ export type StreamsClusterBroker = BrokerApi & { generation(): number };
  *
  * @param clustered the clustered broker facade (topics through the controller, records local)
  * @param view the cluster as this broker sees it
- * @param options `protocol` of the brokers' HTTP listeners, `timeoutMs` of one call to another
+ * @param options `protocol` of the brokers' HTTP listeners, `fetch` to call them with (with TLS,
+ *   one trusting the cluster's certificate; default the global `fetch`), `timeoutMs` of one call to another
  *   broker, `active`: false once the broker is leaving its cluster (its last snapshot writes are
  *   refused at once rather than retried against a cluster it has left until the delivery timeout),
  *   `authorization`: with auth on, the inter-broker principal's `Authorization` header (the
  *   stream topics are internal: only that principal may name them at another broker)
  */
-export function streamsBroker(clustered: BrokerApi, view: ClusterView, options: { protocol: string; authorization: string | null; timeoutMs: () => number; active: () => boolean }): StreamsClusterBroker {
+export function streamsBroker(clustered: BrokerApi, view: ClusterView, options: { protocol: string; fetch?: FetchLike; authorization: string | null; timeoutMs: () => number; active: () => boolean }): StreamsClusterBroker {
   /** The leader of a partition when it is another broker, else null (served here). */
   const elsewhere = (topic: string, partition: number): ClusterBroker | null => {
     if (!view.clustered || view.brokerId < 0) return null;
@@ -60,7 +62,7 @@ export function streamsBroker(clustered: BrokerApi, view: ClusterView, options: 
     async appendBatch(topic, partition, batches, appendOptions): Promise<AppendBatchResult> {
       const leader = elsewhere(topic, partition);
       if (!leader) return await clustered.appendBatch(topic, partition, batches, appendOptions);
-      const body = await callBroker(leader, { protocol: options.protocol, from: view.brokerId, authorization: options.authorization, method: "POST", path: path(topic, partition), contentType: "application/octet-stream", accept: "application/json", body: batches, timeoutMs: options.timeoutMs() });
+      const body = await callBroker(leader, { protocol: options.protocol, fetch: options.fetch, from: view.brokerId, authorization: options.authorization, method: "POST", path: path(topic, partition), contentType: "application/octet-stream", accept: "application/json", body: batches, timeoutMs: options.timeoutMs() });
       const answer = JSON.parse(new TextDecoder().decode(body)) as Record<string, number>;
       return { baseOffset: answer.base_offset, lastOffset: answer.last_offset, logAppendTime: answer.log_append_time, logStartOffset: answer.log_start_offset };
     },
@@ -82,7 +84,7 @@ export function streamsBroker(clustered: BrokerApi, view: ClusterView, options: 
     if (fetchOptions.maxBytes !== undefined) query.set("max_bytes", String(fetchOptions.maxBytes));
     if (fetchOptions.waitMs) query.set("wait_ms", String(fetchOptions.waitMs));
     const { body, headers } = await callBrokerFor(leader, {
-      protocol: options.protocol, from: view.brokerId, authorization: options.authorization, method: "GET", path: `${path(topic, partition)}?${query}`, accept: "application/octet-stream",
+      protocol: options.protocol, fetch: options.fetch, from: view.brokerId, authorization: options.authorization, method: "GET", path: `${path(topic, partition)}?${query}`, accept: "application/octet-stream",
       timeoutMs: options.timeoutMs() + (fetchOptions.waitMs ?? 0), signal: fetchOptions.signal,
     });
     const figure = (name: string): number => {

@@ -92,7 +92,7 @@ export function groupMemberRoutes(router: Router, ctx: HttpContext): void {
     // member's partitions are read from their leaders.
     const cluster = ctx.options.cluster;
     const reads = cluster?.clustered
-      ? clusterReads(cluster, broker, { protocol: new URL(c.req.url).protocol, authorization: c.req.header("authorization") ?? null, callTimeoutMs: limits.clusterForwardTimeoutMs })
+      ? clusterReads(cluster, broker, { protocol: new URL(c.req.url).protocol, fetch: ctx.options.brokerFetch, authorization: c.req.header("authorization") ?? null, callTimeoutMs: limits.clusterForwardTimeoutMs })
       : broker;
     const { membership, records } = await pollMember(reads, state, { waitMs, maxRecords, signal: requestSignal(c, ctx), nowMs: clock.now(), authorizeTopic, isolation })
       .catch((error) => forgetIfGone(ctx, state, error));

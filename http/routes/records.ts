@@ -93,7 +93,7 @@ export function produceRoutes(router: Router, ctx: HttpContext): void {
     // one was forwarded to the registry's owner, which does the same per batch).
     const metadata = cluster?.clustered && !request && c.req.header(forwardedHeader) === undefined
       ? await produceInCluster(cluster, ctx.broker, topic, records, { limits: recordLimits }, {
-        protocol: new URL(c.req.url).protocol, authorization, signal: requestSignal(c, ctx),
+        protocol: new URL(c.req.url).protocol, fetch: ctx.options.brokerFetch, authorization, signal: requestSignal(c, ctx),
         deadline: Date.now() + limits.deliveryTimeoutMs, callTimeoutMs: limits.clusterForwardTimeoutMs,
       })
       : await ctx.broker.produce(topic, records, request ? { limits: recordLimits, request } : { limits: recordLimits });

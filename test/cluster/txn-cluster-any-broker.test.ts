@@ -12,9 +12,7 @@
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { Broker } from "../../transactions/broker.ts";
-import { serve, type Server } from "../../server/serve.ts";
-import { tempDir } from "../support/temp-dir.ts";
+import { type Member, type MemberOptions, startMembers as startClusterMembers, stopMembers } from "../support/cluster/in-process-cluster.ts";
 import { createReplicatedTopic, readAll, readPartitions, until } from "../support/cluster/elastic-cluster.ts";
 import { useEtcd } from "../support/etcd.ts";
 import type { MetadataCache } from "../../cluster/membership/metadata-cache.ts";
@@ -30,39 +28,9 @@ const skip = useEtcd(test, (started) => {
   endpoint = started.endpoint;
 });
 
-interface Member {
-  id: number;
-  broker: Broker;
-  server: Server;
-  data: { dir: string; remove(): void };
-}
-
-async function startMembers(cluster: string, secure?: { tls: { cert: string; key: string }; auth: AuthConfig; interBrokerUser: string }): Promise<Member[]> {
-  const members: Member[] = [];
-  try {
-    for (const id of [1, 2, 3]) {
-      const data = tempDir(`rivulet-txa${id}-`);
-      const broker = await Broker.open({ dataDir: data.dir, maxWorkers: 1, transactionCoordination: "cluster" });
-      const server = await serve(broker, {
-        port: 0, kafkaPort: 0,
-        ...(secure ? { tls: secure.tls, auth: secure.auth } : {}),
-        cluster: { etcd: endpoint, brokerId: id, name: cluster, ...(secure ? { interBrokerUser: secure.interBrokerUser } : {}) },
-      });
-      members.push({ id, broker, server, data });
-    }
-  } catch (error) {
-    await stopMembers(members);
-    throw error;
-  }
-  return members;
-}
-
-async function stopMembers(members: Member[]): Promise<void> {
-  for (const m of members) await m.server.close().catch(() => {});
-  for (const m of members) {
-    await m.broker.close().catch(() => {});
-    m.data.remove();
-  }
+/** Three brokers whose transaction coordinators follow the cluster. */
+function startMembers(cluster: string, secure?: MemberOptions["secure"]): Promise<Member[]> {
+  return startClusterMembers(endpoint, cluster, { secure, broker: { transactionCoordination: "cluster" } });
 }
 
 /** The broker leading `transactionalId`'s `__transaction_state` partition. */

@@ -4,6 +4,7 @@ import { lastSequence } from "./log-loader.ts";
 import type { SegmentBatch } from "./log-segment.ts";
 import type { ProducerAppend, ProducerState } from "./producer-state.ts";
 import { isControlBatch, isTransactionalBatch } from "../record/control-batch.ts";
+import { checkRecordBlock, type RecordBlock } from "../record/record-block.ts";
 import { batchSize, decodeRecords, readBatchHeader, setBaseOffset, setPartitionLeaderEpoch, stampLogAppendTime, validateBatch } from "../record/record-batch.ts";
 
 /** What an append will write, decided before any byte is written. */
@@ -31,6 +32,22 @@ export interface AppendContext {
    * are not checked again, and the caller has applied the compacted topic's key rule.
    */
   encodedHere?: boolean;
+}
+
+/**
+ * Checks a producer's record block before it is encoded for `Log.appendRecords` (whose append
+ * plan then skips the framing and CRC checks): its tables are consistent, and on a compacted
+ * topic every record has a key.
+ *
+ * @throws {RivuletError} `invalid_record`
+ */
+export function checkBlockAppend(block: RecordBlock, config: TopicConfig): void {
+  const problem = checkRecordBlock(block);
+  if (problem !== null) throw new RivuletError("invalid_record", `a record block is inconsistent: ${problem}`);
+  if (!config["cleanup.policy"].includes("compact")) return;
+  for (let i = 0; i < block.count; i++) {
+    if (block.lengths[i * 2 + 1] < 0) throw new RivuletError("invalid_record", `records[${i}]: a compacted topic refuses records without a key`, { index: i });
+  }
 }
 
 /**

@@ -6,9 +6,7 @@ import { defaultLimits, type Limits } from "../core/limits.ts";
 import type { TopicConfig } from "../core/topic-config.ts";
 import type { RecordBlock } from "../record/record-block.ts";
 import { encodeRecordBlock, type BlockBatchOptions } from "../record/record-block-encoder.ts";
-import { encodeControlBatch } from "../record/control-batch.ts";
-import { setBaseOffset, setPartitionLeaderEpoch, stampLogAppendTime } from "../record/record-batch.ts";
-import { checkBlockAppend, planAppend } from "./append-plan.ts";
+import { checkBlockAppend, planAppend, planMarkerAppend, type TxnMarkerInput } from "./append-plan.ts";
 import { fsyncDir, writeCborAtomic } from "./atomic-file.ts";
 import { compactLog } from "./cleaner.ts";
 import { encodeScratch } from "./encode-scratch.ts";
@@ -48,14 +46,7 @@ export interface AppendResult {
   duplicate: boolean;
 }
 
-/** A transaction marker to append (see {@link Log.appendTxnMarker}). */
-export interface TxnMarkerInput {
-  producerId: number;
-  producerEpoch: number;
-  coordinatorEpoch: number;
-  /** True for a commit marker, false for an abort marker. */
-  commit: boolean;
-}
+export type { TxnMarkerInput } from "./append-plan.ts";
 
 /**
  * A partition's log: a directory of segments that takes appends of RecordBatch v2 batches,
@@ -270,21 +261,15 @@ export class Log {
     try {
       this.#checkWritable();
       const now = this.#clock.now();
-      const bytes = encodeControlBatch({ ...marker, timestamp: now });
-      const producers = this.#producers.begin();
-      const ended = producers.marker(marker.producerId, marker.producerEpoch, marker.coordinatorEpoch);
-      const offset = this.#nextOffset;
       const leaderEpoch = this.#leaderEpoch;
-      setBaseOffset(bytes, 0, offset);
-      setPartitionLeaderEpoch(bytes, 0, leaderEpoch);
-      const logAppendTime = this.#config["message.timestamp.type"] === "LogAppendTime" ? now : -1;
-      if (logAppendTime >= 0) stampLogAppendTime(bytes, 0, now);
+      const offset = this.#nextOffset;
+      const plan = planMarkerAppend(marker, { nextOffset: offset, config: this.#config, now, producers: this.#producers, leaderEpoch });
       if (this.#epochs.latestEpoch !== leaderEpoch) this.#startEpoch(leaderEpoch, offset);
-      this.#writeAtEnd(bytes, [{ position: 0, size: bytes.length, baseOffset: offset, lastOffset: offset, maxTimestamp: now }], offset, offset, now);
-      producers.commit();
+      this.#writeAtEnd(plan.bytes, plan.batches, offset, offset, now);
+      plan.producers.commit();
       this.#nextOffset = offset + 1;
-      if (ended) this.#txnEnded(ended.producerId, ended.firstOffset, offset, marker.commit);
-      return this.#written({ baseOffset: offset, lastOffset: offset, logAppendTime, duplicate: false });
+      if (plan.ended) this.#txnEnded(plan.ended.producerId, plan.ended.firstOffset, offset, marker.commit);
+      return this.#written({ baseOffset: offset, lastOffset: offset, logAppendTime: plan.logAppendTime, duplicate: false });
     } catch (error) {
       return Promise.reject(error);
     }

@@ -2,8 +2,9 @@ import { RivuletError } from "../core/errors.ts";
 import type { TopicConfig } from "../core/topic-config.ts";
 import { lastSequence } from "./log-loader.ts";
 import type { SegmentBatch } from "./log-segment.ts";
-import type { ProducerAppend, ProducerState } from "./producer-state.ts";
-import { isControlBatch, isTransactionalBatch } from "../record/control-batch.ts";
+import type { EndedTxn, ProducerAppend, ProducerState } from "./producer-state.ts";
+import { encodeControlBatch, isControlBatch, isTransactionalBatch } from "../record/control-batch.ts";
+import { checkRecordBlock, type RecordBlock } from "../record/record-block.ts";
 import { batchSize, decodeRecords, readBatchHeader, setBaseOffset, setPartitionLeaderEpoch, stampLogAppendTime, validateBatch } from "../record/record-batch.ts";
 
 /** What an append will write, decided before any byte is written. */
@@ -31,6 +32,22 @@ export interface AppendContext {
    * are not checked again, and the caller has applied the compacted topic's key rule.
    */
   encodedHere?: boolean;
+}
+
+/**
+ * Checks a producer's record block before it is encoded for `Log.appendRecords` (whose append
+ * plan then skips the framing and CRC checks): its tables are consistent, and on a compacted
+ * topic every record has a key.
+ *
+ * @throws {RivuletError} `invalid_record`
+ */
+export function checkBlockAppend(block: RecordBlock, config: TopicConfig): void {
+  const problem = checkRecordBlock(block);
+  if (problem !== null) throw new RivuletError("invalid_record", `a record block is inconsistent: ${problem}`);
+  if (!config["cleanup.policy"].includes("compact")) return;
+  for (let i = 0; i < block.count; i++) {
+    if (block.lengths[i * 2 + 1] < 0) throw new RivuletError("invalid_record", `records[${i}]: a compacted topic refuses records without a key`, { index: i });
+  }
 }
 
 /**
@@ -108,4 +125,47 @@ function gather(input: Uint8Array, batches: SegmentBatch[]): Uint8Array {
     at += b.size;
   }
   return out;
+}
+
+/** A transaction marker to append (see `Log.appendTxnMarker`). */
+export interface TxnMarkerInput {
+  producerId: number;
+  producerEpoch: number;
+  coordinatorEpoch: number;
+  /** True for a commit marker, false for an abort marker. */
+  commit: boolean;
+}
+
+/** What a transaction marker's append will write (see {@link planMarkerAppend}). */
+export interface MarkerAppendPlan {
+  /** The marker's control batch, offset, leader epoch and time stamped. */
+  bytes: Uint8Array;
+  /** The one batch in {@link bytes}. */
+  batches: SegmentBatch[];
+  /** Staged producer-state changes (the transaction ended, a raised epoch), to commit once written. */
+  producers: ProducerAppend;
+  /** The transaction the marker ends, if the producer had one ongoing. */
+  ended: EndedTxn | undefined;
+  /** The broker time stamped under LogAppendTime, else -1. */
+  logAppendTime: number;
+}
+
+/**
+ * Encodes a commit or abort marker as one control batch at the log end (`ctx.nextOffset`),
+ * stamped with the leader epoch and, under LogAppendTime, the clock's time, and stages its
+ * effect on the producer's state. Throws before touching anything when the marker is refused.
+ *
+ * @throws {RivuletError} `invalid_producer_epoch` (an epoch below the producer's), `invalid_request`
+ */
+export function planMarkerAppend(marker: TxnMarkerInput, ctx: AppendContext): MarkerAppendPlan {
+  const { now, nextOffset: offset } = ctx;
+  const bytes = encodeControlBatch({ ...marker, timestamp: now });
+  const producers = ctx.producers.begin();
+  const ended = producers.marker(marker.producerId, marker.producerEpoch, marker.coordinatorEpoch);
+  setBaseOffset(bytes, 0, offset);
+  setPartitionLeaderEpoch(bytes, 0, ctx.leaderEpoch);
+  const logAppendTime = ctx.config["message.timestamp.type"] === "LogAppendTime" ? now : -1;
+  if (logAppendTime >= 0) stampLogAppendTime(bytes, 0, now);
+  const batches = [{ position: 0, size: bytes.length, baseOffset: offset, lastOffset: offset, maxTimestamp: now }];
+  return { bytes, batches, producers, ended, logAppendTime };
 }

@@ -1,42 +1,32 @@
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { clearInterval, setInterval } from "node:timers";
 import { systemClock, type Clock } from "../core/clock.ts";
 import { RivuletError } from "../core/errors.ts";
 import { defaultLimits, type Limits } from "../core/limits.ts";
 import type { TopicConfig } from "../core/topic-config.ts";
-import { checkRecordBlock, type RecordBlock } from "../record/record-block.ts";
+import type { RecordBlock } from "../record/record-block.ts";
 import { encodeRecordBlock, type BlockBatchOptions } from "../record/record-block-encoder.ts";
-import { encodeControlBatch } from "../record/control-batch.ts";
-import { iterateBatches, setBaseOffset, setPartitionLeaderEpoch, stampLogAppendTime } from "../record/record-batch.ts";
-import { planAppend } from "./append-plan.ts";
+import { checkBlockAppend, planAppend, planMarkerAppend, type TxnMarkerInput } from "./append-plan.ts";
 import { fsyncDir, writeCborAtomic } from "./atomic-file.ts";
 import { compactLog } from "./cleaner.ts";
+import { encodeScratch } from "./encode-scratch.ts";
 import { CLEAN_SHUTDOWN_FILE, type CleanShutdown } from "./file-names.ts";
+import { IntervalSync } from "./interval-sync.ts";
 import { SyncCoalescer } from "./sync-coalescer.ts";
 import { loadLog, loadProducerState } from "./log-loader.ts";
+import { collectAbortedTransactions, endOffsetOf, findOffsetForTimestamp, readBatches, type Isolation, type ReadResult } from "./log-read.ts";
 import { planFollowerAppend } from "./follower-append.ts";
 import type { EpochEndOffset, EpochEntry, LeaderEpochCache } from "./leader-epoch-cache.ts";
 import { applyTruncation, clearTruncationMarker, planFullTruncation, planTruncation, writeTruncationMarker, type TruncationPlan } from "./log-truncation.ts";
 import { ProducerState } from "./producer-state.ts";
 import { rollIfDue } from "./log-roll.ts";
+import type { SegmentBatch } from "./log-segment.ts";
 import type { LogSegments } from "./log-segments.ts";
 import { deleteSnapshotsBefore, writeSnapshot } from "./producer-snapshots.ts";
 import { applyRetention } from "./retention.ts";
 import type { StorageHooks } from "./storage-hooks.ts";
 import type { AbortedTxn } from "./transaction-index.ts";
-
-/**
- * Where {@link Log.appendRecords} encodes, one buffer per thread for every log on it: the batch
- * is encoded and written in one synchronous step and nothing keeps its bytes (a retried
- * duplicate is answered without them), so it replaces a new zeroed buffer per batch. Kept at
- * the largest batch seen on the thread.
- */
-let scratchBytes = new Uint8Array(0);
-function encodeScratch(bytes: number): Uint8Array {
-  if (scratchBytes.length < bytes) scratchBytes = new Uint8Array(Math.max(bytes, scratchBytes.length * 2, 64 * 1024));
-  return scratchBytes;
-}
+import { UndecidedTransactions } from "./undecided-transactions.ts";
 
 export interface LogOptions {
   clock?: Clock;
@@ -44,6 +34,8 @@ export interface LogOptions {
   /** Observation and fault-injection points (tests, metrics). */
   hooks?: StorageHooks;
 }
+
+export type { Isolation, ReadResult } from "./log-read.ts";
 
 export interface AppendResult {
   baseOffset: number;
@@ -54,39 +46,18 @@ export interface AppendResult {
   duplicate: boolean;
 }
 
-/** Which records a read may return: up to the high watermark, or only up to the last stable offset. */
-export type Isolation = "read_uncommitted" | "read_committed";
-
-export interface ReadResult {
-  /** Whole batches; the first holds the requested offset. Empty at the high watermark (read_committed: at the last stable offset). */
-  batches: Uint8Array;
-  highWatermark: number;
-  /** The last stable offset: below it every transaction is decided (≤ the high watermark). */
-  lastStableOffset: number;
-  logStartOffset: number;
-  /**
-   * read_committed: the aborted transactions overlapping the returned batches (marker at or
-   * past the read offset, first offset below the end of the batches), by first offset; a reader
-   * drops a transactional batch of such a producer from its first offset until its abort
-   * marker. Empty for read_uncommitted.
-   */
-  abortedTransactions: { producerId: number; firstOffset: number }[];
-}
-
-/** A transaction marker to append (see {@link Log.appendTxnMarker}). */
-export interface TxnMarkerInput {
-  producerId: number;
-  producerEpoch: number;
-  coordinatorEpoch: number;
-  /** True for a commit marker, false for an abort marker. */
-  commit: boolean;
-}
+export type { TxnMarkerInput } from "./append-plan.ts";
 
 /**
- * A partition's log: a directory of segments (see `file-names.ts`, `log-segment.ts`) that
- * takes appends of RecordBatch v2 batches, assigns offsets, makes them durable per the topic's
- * `flush` policy, serves reads up to the high watermark, and applies retention and compaction.
- * Opening it runs recovery (`log-loader.ts`).
+ * A partition's log: a directory of segments that takes appends of RecordBatch v2 batches,
+ * assigns offsets, makes them durable per the topic's `flush` policy, serves reads up to the high
+ * watermark (`log-read.ts`), and applies retention and compaction. Opening it runs recovery
+ * (`log-loader.ts`).
+ *
+ * Disk format (names in `file-names.ts`): per segment, `<base offset, 20 digits>.log` (the
+ * batches as appended), `.index`, `.timeindex` and `.txnindex` (`log-segment.ts`); producer-state
+ * snapshots `<offset>.snapshot`; `leader-epoch-checkpoint`; the `.clean-shutdown` marker of a
+ * clean close and the `.truncation` marker of a truncation under way.
  *
  * For replication it keeps a leader epoch, stamped on every batch it appends as leader, and a
  * leader-epoch cache (`leader-epoch-cache.ts`) that answers OffsetsForLeaderEpoch; it appends a
@@ -101,8 +72,9 @@ export interface TxnMarkerInput {
  * there and name the aborted transactions they cover ({@link read}).
  *
  * Not thread-safe: owned by exactly one partition actor. Under `flush=interval` the periodic
- * fdatasync runs on the runtime's I/O pool while the owner goes on appending and reading; a
- * roll, `flush()` or `close()` meanwhile still syncs in line (see `FileChannel.sync`).
+ * fdatasync runs on the runtime's I/O pool while the owner goes on appending and reading
+ * (`interval-sync.ts`); a roll, `flush()` or `close()` meanwhile still syncs in line (see
+ * `FileChannel.sync`).
  *
  * @example
  * ```ts
@@ -124,10 +96,10 @@ export class Log {
   #producers: ProducerState;
   #epochs: LeaderEpochCache;
   #leaderEpoch: number;
-  /** Transactions ended by a marker not yet below the high watermark (flush=always), in marker order: they still hold the last stable offset. */
-  #undecided: { firstOffset: number; markerOffset: number }[] = [];
+  /** Transactions ended by a marker not yet below the high watermark (flush=always): they still hold the last stable offset. */
+  #undecided = new UndecidedTransactions();
   #commit: SyncCoalescer<AppendResult>;
-  #timer: ReturnType<typeof setInterval> | undefined;
+  #intervalSync: IntervalSync;
   #closed = false;
   #failed: RivuletError | undefined;
   /** Bytes cut from the tail by recovery at open. */
@@ -149,7 +121,15 @@ export class Log {
     this.recoveredBytesTruncated = loaded.bytesTruncated;
     if (this.#segments.active.size > 0) this.#segments.active.rolledAtMs = this.#clock.now();
     this.#commit = new SyncCoalescer(() => this.#syncAll());
-    this.#startTimer();
+    this.#intervalSync = new IntervalSync({
+      canSync: () => !this.#closed && !this.#failed,
+      syncInBackground: () => this.#segments.active.syncInBackground(),
+      // An fsync that failed may have lost pages; Kafka takes the log dir offline, so do we.
+      onSyncFailed: (error) => {
+        if (!this.#closed) this.#failed = asStorageError(error);
+      },
+    });
+    this.#intervalSync.configure(config);
   }
 
   /**
@@ -180,11 +160,7 @@ export class Log {
    * watermark). A transaction is decided once its marker is below the high watermark.
    */
   get lastStableOffset(): number {
-    const hw = this.#highWatermark;
-    while (this.#undecided.length > 0 && this.#undecided[0].markerOffset < hw) this.#undecided.shift();
-    let lso = Math.min(hw, this.#producers.firstUnstableOffset() ?? hw);
-    for (const txn of this.#undecided) lso = Math.min(lso, txn.firstOffset);
-    return lso;
+    return this.#undecided.lastStableOffset(this.#highWatermark, this.#producers.firstUnstableOffset());
   }
   /** The ongoing transactions, producer id → first offset (tests, the admin view). */
   get ongoingTransactions(): Map<number, number> {
@@ -264,13 +240,7 @@ export class Log {
    */
   appendRecords(block: RecordBlock, batch: BlockBatchOptions): Promise<AppendResult> {
     try {
-      const problem = checkRecordBlock(block);
-      if (problem !== null) throw new RivuletError("invalid_record", `a record block is inconsistent: ${problem}`);
-      if (this.#config["cleanup.policy"].includes("compact")) {
-        for (let i = 0; i < block.count; i++) {
-          if (block.lengths[i * 2 + 1] < 0) throw new RivuletError("invalid_record", `records[${i}]: a compacted topic refuses records without a key`, { index: i });
-        }
-      }
+      checkBlockAppend(block, this.#config);
       return this.#append(encodeRecordBlock(block, batch, encodeScratch), true);
     } catch (error) {
       return Promise.reject(error);
@@ -291,43 +261,45 @@ export class Log {
     try {
       this.#checkWritable();
       const now = this.#clock.now();
-      const bytes = encodeControlBatch({ ...marker, timestamp: now });
-      const producers = this.#producers.begin();
-      const ended = producers.marker(marker.producerId, marker.producerEpoch, marker.coordinatorEpoch);
-      const offset = this.#nextOffset;
       const leaderEpoch = this.#leaderEpoch;
-      setBaseOffset(bytes, 0, offset);
-      setPartitionLeaderEpoch(bytes, 0, leaderEpoch);
-      const logAppendTime = this.#config["message.timestamp.type"] === "LogAppendTime" ? now : -1;
-      if (logAppendTime >= 0) stampLogAppendTime(bytes, 0, now);
+      const offset = this.#nextOffset;
+      const plan = planMarkerAppend(marker, { nextOffset: offset, config: this.#config, now, producers: this.#producers, leaderEpoch });
       if (this.#epochs.latestEpoch !== leaderEpoch) this.#startEpoch(leaderEpoch, offset);
-      rollIfDue(this.dir, this.#segments, this.#producers, { bytes: bytes.length, first: offset, last: offset, now, config: this.#config, hooks: this.#hooks });
-      const active = this.#segments.active;
-      if (active.size === 0) active.rolledAtMs = now;
-      active.append(bytes, [{ position: 0, size: bytes.length, baseOffset: offset, lastOffset: offset, maxTimestamp: now }], this.#config["index.interval.bytes"]);
-      producers.commit();
+      this.#writeAtEnd(plan.bytes, plan.batches, offset, offset, now);
+      plan.producers.commit();
       this.#nextOffset = offset + 1;
-      if (ended) this.#txnEnded(ended.producerId, ended.firstOffset, offset, marker.commit);
-      const result: AppendResult = { baseOffset: offset, lastOffset: offset, logAppendTime, duplicate: false };
-      if (this.#config.flush === "always") return this.#commit.wait(result);
-      this.#highWatermark = this.#nextOffset;
-      return Promise.resolve(result);
+      if (plan.ended) this.#txnEnded(plan.ended.producerId, plan.ended.firstOffset, offset, marker.commit);
+      return this.#written({ baseOffset: offset, lastOffset: offset, logAppendTime: plan.logAppendTime, duplicate: false });
     } catch (error) {
       return Promise.reject(error);
     }
   }
 
+  /** Writes `bytes` (holding `batches`, offsets `first`..`last`) at the log end, rolling to a new segment first if one is due. */
+  #writeAtEnd(bytes: Uint8Array, batches: SegmentBatch[], first: number, last: number, now: number): void {
+    rollIfDue(this.dir, this.#segments, this.#producers, { bytes: bytes.length, first, last, now, config: this.#config, hooks: this.#hooks });
+    const active = this.#segments.active;
+    if (active.size === 0) active.rolledAtMs = now;
+    active.append(bytes, batches, this.#config["index.interval.bytes"]);
+  }
+
+  /** Settles a write per `flush`: after the covering fdatasync for `always`, at once otherwise (visible at once, too). */
+  #written(result: AppendResult): Promise<AppendResult> {
+    if (this.#config.flush === "always") return this.#commit.wait(result);
+    this.#highWatermark = this.#nextOffset;
+    return Promise.resolve(result);
+  }
+
   /** Records a transaction a marker at `markerOffset` (already written) ended. */
   #txnEnded(producerId: number, firstOffset: number, markerOffset: number, commit: boolean): void {
-    if (this.#config.flush === "always") this.#undecided.push({ firstOffset, markerOffset });
+    if (this.#config.flush === "always") this.#undecided.ended(firstOffset, markerOffset);
     if (commit) return;
     try {
       const lastStableOffset = this.#producers.firstUnstableOffset() ?? markerOffset + 1;
       this.#segments.active.txnIndex.append({ producerId, firstOffset, lastOffset: markerOffset, lastStableOffset });
     } catch (error) {
       // The marker is in the log, its index entry is not: recovery rebuilds it from the log.
-      this.#failed = error instanceof RivuletError ? error : new RivuletError("storage_error", String(error));
-      throw this.#failed;
+      throw (this.#failed = asStorageError(error));
     }
   }
 
@@ -345,16 +317,10 @@ export class Log {
       const first = plan.batches[0].baseOffset;
       const last = plan.batches[plan.batches.length - 1].lastOffset;
       if (this.#epochs.latestEpoch !== leaderEpoch) this.#startEpoch(leaderEpoch, first);
-      rollIfDue(this.dir, this.#segments, this.#producers, { bytes: plan.bytes.length, first, last, now, config: this.#config, hooks: this.#hooks });
-      const active = this.#segments.active;
-      if (active.size === 0) active.rolledAtMs = now;
-      active.append(plan.bytes, plan.batches, this.#config["index.interval.bytes"]);
+      this.#writeAtEnd(plan.bytes, plan.batches, first, last, now);
       plan.producers.commit();
       this.#nextOffset = last + 1;
-      const result: AppendResult = { baseOffset: first, lastOffset: last, logAppendTime, duplicate: false };
-      if (this.#config.flush === "always") return this.#commit.wait(result);
-      this.#highWatermark = this.#nextOffset;
-      return Promise.resolve(result);
+      return this.#written({ baseOffset: first, lastOffset: last, logAppendTime, duplicate: false });
     } catch (error) {
       return Promise.reject(error);
     }
@@ -385,17 +351,11 @@ export class Log {
       // The epoch entries go first: a crash before the batches land leaves an entry at the log
       // end, which recovery keeps as harmless (or past it, which recovery drops).
       assigned = plan.epochs.length > 0 && this.#epochs.assignAll(plan.epochs);
-      rollIfDue(this.dir, this.#segments, this.#producers, { bytes: batches.length, first, last, now, config: this.#config, hooks: this.#hooks });
-      const active = this.#segments.active;
-      if (active.size === 0) active.rolledAtMs = now;
-      active.append(batches, plan.batches, this.#config["index.interval.bytes"]);
+      this.#writeAtEnd(batches, plan.batches, first, last, now);
       plan.producers.commit();
       this.#nextOffset = last + 1;
       for (const t of plan.endedTxns) this.#txnEnded(t.producerId, t.firstOffset, t.markerOffset, t.commit);
-      const result: AppendResult = { baseOffset: first, lastOffset: last, logAppendTime: -1, duplicate: false };
-      if (this.#config.flush === "always") return this.#commit.wait(result);
-      this.#highWatermark = this.#nextOffset;
-      return Promise.resolve(result);
+      return this.#written({ baseOffset: first, lastOffset: last, logAppendTime: -1, duplicate: false });
     } catch (error) {
       // The batches were not written: take back the epochs they would have started past the log
       // end, so a retry of the same batches is not fenced by them. One at the log end may stay.
@@ -473,15 +433,15 @@ export class Log {
       this.#producers = plan.full
         ? new ProducerState()
         : loadProducerState(this.dir, this.#segments, this.#nextOffset, { indexIntervalBytes: interval, maxBatchBytes: this.#maxStoredBatchBytes(), hooks: this.#hooks });
-      this.#undecided = plan.full ? [] : this.#undecided.filter((t) => t.markerOffset < this.#nextOffset);
+      if (plan.full) this.#undecided.clear();
+      else this.#undecided.truncate(this.#nextOffset);
       clearTruncationMarker(this.dir);
       if (this.#segments.active.size > 0) this.#segments.active.rolledAtMs = this.#clock.now();
       return removed;
     } catch (error) {
       // Part-way through, memory and disk may disagree; recovery (which finishes the truncation
       // from its marker) is the way back, so the log refuses further writes, as after a failed fsync.
-      this.#failed = error instanceof RivuletError ? error : new RivuletError("storage_error", String(error));
-      throw this.#failed;
+      throw (this.#failed = asStorageError(error));
     }
   }
 
@@ -512,19 +472,10 @@ export class Log {
     const committed = options.isolation === "read_committed";
     const { upTo } = options;
     const limit = committed ? Math.min(lastStableOffset, upTo ?? lastStableOffset) : upTo === undefined ? this.#highWatermark : Math.min(upTo, this.#nextOffset);
-    const from = offset;
-    for (let i = this.#segments.floorIndex(offset); offset < limit && i < this.#segments.count; i++) {
-      const segment = this.#segments.at(i)!;
-      const end = this.#segments.endOffsetOf(i, this.#nextOffset);
-      if (offset >= end) continue;
-      const batches = segment.read(Math.max(offset, segment.baseOffset), maxBytes, limit, interval, end);
-      if (batches.length > 0) {
-        const abortedTransactions = committed ? this.abortedTransactions(from, endOffsetOf(batches)).map(({ producerId, firstOffset }) => ({ producerId, firstOffset })) : [];
-        return { batches, highWatermark: this.#highWatermark, lastStableOffset, logStartOffset, abortedTransactions };
-      }
-      offset = end;
-    }
-    return { batches: new Uint8Array(0), highWatermark: this.#highWatermark, lastStableOffset, logStartOffset, abortedTransactions: [] };
+    const batches = readBatches(this.#segments, offset, maxBytes, limit, this.#nextOffset, interval);
+    if (batches.length === 0) return { batches, highWatermark: this.#highWatermark, lastStableOffset, logStartOffset, abortedTransactions: [] };
+    const abortedTransactions = committed ? this.abortedTransactions(offset, endOffsetOf(batches)).map(({ producerId, firstOffset }) => ({ producerId, firstOffset })) : [];
+    return { batches, highWatermark: this.#highWatermark, lastStableOffset, logStartOffset, abortedTransactions };
   }
 
   /**
@@ -534,25 +485,13 @@ export class Log {
    */
   abortedTransactions(from: number, to: number): AbortedTxn[] {
     this.#checkOpen();
-    const out: AbortedTxn[] = [];
-    for (let i = Math.max(0, this.#segments.floorIndex(from)); i < this.#segments.count; i++) {
-      if (this.#segments.at(i)!.txnIndex.collect(from, to, out)) break;
-    }
-    return out;
+    return collectAbortedTransactions(this.#segments, from, to);
   }
 
   /** The first offset whose record has a timestamp ≥ `timestamp`, or null if none. */
   offsetForTimestamp(timestamp: number): number | null {
     this.#checkOpen();
-    const interval = this.#config["index.interval.bytes"];
-    for (let i = 0; i < this.#segments.count; i++) {
-      const segment = this.#segments.at(i)!;
-      if (segment.baseOffset >= this.#highWatermark) break;
-      const end = this.#segments.endOffsetOf(i, this.#nextOffset);
-      const found = segment.offsetForTimestamp(timestamp, this.#highWatermark, interval, end);
-      if (found !== null) return found;
-    }
-    return null;
+    return findOffsetForTimestamp(this.#segments, timestamp, this.#highWatermark, this.#nextOffset, this.#config["index.interval.bytes"]);
   }
 
   /** Applies a new topic config (flush policy, sizes, retention) from the next operation on. */
@@ -560,7 +499,7 @@ export class Log {
     this.#checkOpen();
     if (this.#config.flush === "always" && config.flush !== "always") this.flush();
     this.#config = config;
-    this.#startTimer();
+    this.#intervalSync.configure(config);
   }
 
   /**
@@ -607,7 +546,7 @@ export class Log {
   /** Flushes, writes the producer-state snapshot and the clean-shutdown marker, and closes. */
   close(): void {
     if (this.#closed) return;
-    if (this.#timer) clearInterval(this.#timer);
+    this.#intervalSync.stop();
     if (!this.#failed) {
       this.flush();
       writeSnapshot(this.dir, this.#nextOffset, this.#producers);
@@ -635,33 +574,9 @@ export class Log {
       this.#segments.active.sync();
     } catch (error) {
       // An fsync that failed may have lost pages; Kafka takes the log dir offline, so do we.
-      this.#failed = error instanceof RivuletError ? error : new RivuletError("storage_error", String(error));
-      throw this.#failed;
+      throw (this.#failed = asStorageError(error));
     }
     this.#highWatermark = this.#nextOffset;
-  }
-
-  #startTimer(): void {
-    if (this.#timer) clearInterval(this.#timer);
-    this.#timer = undefined;
-    if (this.#config.flush !== "interval") return;
-    // The fdatasync runs off this thread: a synchronous one stalled every append and read of
-    // the partition for its whole duration (3-30 ms on the benchmark machine), the tail of the
-    // produce → SSE latency. Under `interval` appends are visible at once, so nothing waits on it.
-    let syncing = false;
-    this.#timer = setInterval(() => {
-      if (this.#closed || this.#failed || syncing) return;
-      syncing = true;
-      this.#segments.active.syncInBackground().then(
-        () => (syncing = false),
-        (error: unknown) => {
-          syncing = false;
-          // An fsync that failed may have lost pages; Kafka takes the log dir offline, so do we.
-          if (!this.#closed) this.#failed = error instanceof RivuletError ? error : new RivuletError("storage_error", String(error));
-        },
-      );
-    }, this.#config["flush.ms"]);
-    this.#timer.unref?.();
   }
 
   #maxStoredBatchBytes(): number {
@@ -678,9 +593,7 @@ export class Log {
   }
 }
 
-/** The offset after the last batch in `batches` (whole batches). */
-function endOffsetOf(batches: Uint8Array): number {
-  let end = 0;
-  for (const { header } of iterateBatches(batches)) end = header.baseOffset + header.lastOffsetDelta + 1;
-  return end;
+/** `error` as the log's failure: a RivuletError as is, anything else as `storage_error`. */
+function asStorageError(error: unknown): RivuletError {
+  return error instanceof RivuletError ? error : new RivuletError("storage_error", String(error));
 }

@@ -21,7 +21,6 @@
  *   node --import tsx bench/streams-compare.ts [--quick] [--flush-interval]
  */
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { loadavg } from "node:os";
 import { join } from "node:path";

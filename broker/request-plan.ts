@@ -17,7 +17,7 @@ import { RivuletError, isRivuletError } from "../core/errors.ts";
 import { packRecordBlocks, RecordBlockBuilder } from "../record/record-block.ts";
 import type { BlockBatchOptions } from "../record/record-block-encoder.ts";
 import type { RecordBlock } from "../record/record-block.ts";
-import { keyBytes, RECORD_PREFIX_BYTES_MAX, recordError, recordTimestamp, writeRecord, type RecordLimits } from "./record-input.ts";
+import { keyBytes, recordError, recordTimestamp, writeRecord, type RecordLimits } from "./record-input.ts";
 import type { Partitioner } from "./partitioner.ts";
 import type { AppendBatchResult, ProduceLimits, ProducerRecord, ProducerRequest, RecordMetadata } from "./types.ts";
 import type { TopicConfig } from "../core/topic-config.ts";

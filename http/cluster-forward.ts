@@ -144,29 +144,3 @@ export function clusterForward(view: ClusterView, broker: BrokerApi, tokens: Aut
     return new Response(upstream.body, { status: upstream.status, headers: back });
   };
 }
-
-/** `leader`, or -1 when it is this broker or none (served here: the data plane answers). */
-function leaderElsewhere(view: ClusterView, leader: number): number {
-  return leader === view.brokerId ? -1 : leader;
-}
-
-/**
- * The partition every record of a produce body names, or null (none, several, a body without a
- * Content-Length or past `bodyBytesMax`, or not JSON: the produce route answers those). Reads a
- * copy: the request's own body stays for the route or the forward.
- */
-async function namedPartition(request: Request, bodyBytesMax: number): Promise<number | null> {
-  const length = Number(request.headers.get("content-length") ?? NaN);
-  if (!Number.isSafeInteger(length) || length <= 0 || length > bodyBytesMax || request.body === null) return null;
-  let body: unknown;
-  try {
-    body = JSON.parse(await request.clone().text());
-  } catch {
-    return null;
-  }
-  const records = (body as { records?: unknown } | null)?.records;
-  if (!Array.isArray(records) || records.length === 0) return null;
-  const first = (records[0] as { partition?: unknown } | null)?.partition;
-  if (!Number.isSafeInteger(first) || (first as number) < 0) return null;
-  return records.every((r) => (r as { partition?: unknown } | null)?.partition === first) ? (first as number) : null;
-}

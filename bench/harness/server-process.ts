@@ -4,7 +4,6 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { connect } from "node:net";
-import { freePort } from "../../runtime/free-port.ts";
 
 /** A server process started by the benchmark. */
 export interface ServerProcess {

@@ -1,10 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { request } from "node:https";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { serve } from "../../server/serve.ts";
 import { openTestBroker } from "../support/http/fixture.ts";
 import { selfSignedCert } from "../support/tls.ts";

@@ -34,7 +34,7 @@ import { RivuletError } from "../core/errors.ts";
 import { defaultLimits, type Limits } from "../core/limits.ts";
 import type { OffsetCommitEntry, TopicPartition } from "../broker/group-api.ts";
 import { systemTimers, type TimerHandle, type Timers } from "../groups/group-timers.ts";
-import { concurrent, invalidState, notOwner, producerFenced, unknownProducerMapping } from "./transaction-errors.ts";
+import { concurrent, invalidState, notCoordinator, notOwner, producerFenced, tooManyPartitions, unknownProducerMapping } from "./transaction-errors.ts";
 import { copyMetadata, hasPartition, isPreparing, PRODUCER_EPOCH_MAX, type PendingOffset, type TransactionMetadata } from "./transaction-metadata.ts";
 import type { TransactionStore } from "./transaction-log.ts";
 import { type OutcomeHost, writeOutcome } from "./transaction-outcome.ts";
@@ -599,15 +599,6 @@ export class TransactionCoordinator implements TransactionCoordinatorApi {
     if (handle) this.#timers.cancel(handle);
     timers.delete(id);
   }
-}
-
-/** A request reached a coordinator that closed: it lost its `__transaction_state` partition (or the broker is closing). */
-function notCoordinator(): RivuletError {
-  return new RivuletError("not_coordinator", "this transaction coordinator stopped coordinating (its partition moved, or the broker is closing): find the coordinator again");
-}
-
-function tooManyPartitions(limits: Limits): RivuletError {
-  return new RivuletError("invalid_request", `a transaction may touch at most ${limits.transactionPartitionsMax} partitions and groups`, { limit: "transactionPartitionsMax", max: limits.transactionPartitionsMax });
 }
 
 function noop(): void {}

@@ -1,5 +1,6 @@
 /** The coordinator's typed errors, one constructor per refusal so messages and details stay uniform. */
 import { RivuletError } from "../core/errors.ts";
+import type { Limits } from "../core/limits.ts";
 import type { TransactionMetadata } from "./transaction-metadata.ts";
 
 /** The producer's epoch is older (or other) than the id's: a newer producer took over. */
@@ -28,4 +29,14 @@ export function concurrent(transactionalId: string, meta: TransactionMetadata): 
 /** The principal may not use the id. */
 export function notOwner(transactionalId: string, principal: string): RivuletError {
   return new RivuletError("forbidden", `principal "${principal}" may not use transactional id "${transactionalId}": another principal owns it`, { transactionalId });
+}
+
+/** A request reached a coordinator that closed: it lost its `__transaction_state` partition (or the broker is closing). */
+export function notCoordinator(): RivuletError {
+  return new RivuletError("not_coordinator", "this transaction coordinator stopped coordinating (its partition moved, or the broker is closing): find the coordinator again");
+}
+
+/** The transaction would touch more than `transactionPartitionsMax` partitions, groups or staged offsets. */
+export function tooManyPartitions(limits: Limits): RivuletError {
+  return new RivuletError("invalid_request", `a transaction may touch at most ${limits.transactionPartitionsMax} partitions and groups`, { limit: "transactionPartitionsMax", max: limits.transactionPartitionsMax });
 }

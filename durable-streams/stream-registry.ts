@@ -14,7 +14,7 @@
 import type { BrokerApi } from "../broker/types.ts";
 import type { Clock } from "../core/clock.ts";
 import { isRivuletError } from "../core/errors.ts";
-import { KeyedLock } from "./keyed-lock.ts";
+import { KeyedLock } from "../core/keyed-lock.ts";
 import { loadStreamState } from "./load-stream-state.ts";
 import { MetaStore } from "./meta-store.ts";
 import { ProtocolError } from "./protocol-error.ts";

@@ -31,6 +31,7 @@
  */
 import { type Clock, systemClock } from "../core/clock.ts";
 import { RivuletError } from "../core/errors.ts";
+import { KeyedLock } from "../core/keyed-lock.ts";
 import { defaultLimits, type Limits } from "../core/limits.ts";
 import type { OffsetCommitEntry, TopicPartition } from "../broker/group-api.ts";
 import { systemTimers, type TimerHandle, type Timers } from "../groups/group-timers.ts";
@@ -70,7 +71,8 @@ export class TransactionCoordinator implements TransactionCoordinatorApi {
   #timers: Timers;
   /** By id, least recently used first. */
   #txns = new Map<string, TransactionMetadata>();
-  #chains = new Map<string, Promise<void>>();
+  /** Operations of one id run one at a time, in arrival order. */
+  #serial = new KeyedLock();
   #timeouts = new Map<string, TimerHandle>();
   #retries = new Map<string, TimerHandle>();
   /** Per completing transaction (id, producer id, epoch): partitions whose marker is written. */
@@ -143,7 +145,7 @@ export class TransactionCoordinator implements TransactionCoordinatorApi {
       throw new RivuletError("invalid_transaction_timeout", `transaction.timeout.ms must be 1-${this.#limits.transactionTimeoutMsMax}, got ${timeoutMs}`, { limit: "transactionTimeoutMsMax", max: this.#limits.transactionTimeoutMsMax });
     }
     await this.#ready();
-    return this.#serial(id, async () => {
+    return this.#serial.run(id, async () => {
       let meta = this.#txns.get(id);
       const now = this.#clock.now();
       if (!meta) {
@@ -189,7 +191,7 @@ export class TransactionCoordinator implements TransactionCoordinatorApi {
    */
   async addPartitions(request: TransactionalRequest, partitions: TopicPartition[]): Promise<void> {
     await this.#ready();
-    return this.#serial(request.transactionalId, async () => {
+    return this.#serial.run(request.transactionalId, async () => {
       const meta = this.#producer(request);
       const added = partitions.filter((p) => !hasPartition(meta.partitions, p.topic, p.partition));
       const unique = added.filter((p, i) => !hasPartition(added.slice(0, i), p.topic, p.partition));
@@ -204,7 +206,7 @@ export class TransactionCoordinator implements TransactionCoordinatorApi {
    */
   async addOffsets(request: TransactionalRequest, groupId: string): Promise<void> {
     await this.#ready();
-    return this.#serial(request.transactionalId, async () => {
+    return this.#serial.run(request.transactionalId, async () => {
       const meta = this.#producer(request);
       const added = meta.groups.includes(groupId) ? 0 : 1;
       await this.#extend(meta, (next) => added > 0 && next.groups.push(groupId), added);
@@ -230,7 +232,7 @@ export class TransactionCoordinator implements TransactionCoordinatorApi {
     }
     await this.#ready();
     if (member) await this.#host.checkGroupMember(groupId, member.generationId, member.memberId, offsets);
-    return this.#serial(request.transactionalId, async () => {
+    return this.#serial.run(request.transactionalId, async () => {
       const meta = this.#producer(request);
       if (meta.state !== "Ongoing" || !meta.groups.includes(groupId)) throw invalidState(request.transactionalId, `commit offsets of group "${groupId}" (add it with AddOffsetsToTxn first)`, meta);
       const next = copyMetadata(meta);
@@ -257,7 +259,7 @@ export class TransactionCoordinator implements TransactionCoordinatorApi {
    */
   async endTxn(request: TransactionalRequest, commit: boolean): Promise<void> {
     await this.#ready();
-    return this.#serial(request.transactionalId, async () => {
+    return this.#serial.run(request.transactionalId, async () => {
       const id = request.transactionalId;
       const timedOut = this.#txns.get(id);
       // KIP-360: the producer whose transaction timed out aborts it too; that abort is done.
@@ -308,7 +310,7 @@ export class TransactionCoordinator implements TransactionCoordinatorApi {
     for (const handle of [...this.#timeouts.values(), ...this.#retries.values()]) this.#timers.cancel(handle);
     this.#timeouts.clear();
     this.#retries.clear();
-    await Promise.all([...this.#chains.values()]);
+    await this.#serial.settled();
     // Complete* records not written yet are left to the next load, which completes their
     // transactions again: a coordinator closed because it lost its partition could not write them
     // (its producer would retry the lost leadership until its delivery timeout, holding close up).
@@ -322,7 +324,7 @@ export class TransactionCoordinator implements TransactionCoordinatorApi {
     for (const meta of stored) this.#txns.set(meta.transactionalId, { ...meta, lastProducerEpoch: meta.lastProducerEpoch ?? -1 });
     this.#loaded = true;
     for (const meta of this.#txns.values()) {
-      if (isPreparing(meta.state)) void this.#serial(meta.transactionalId, () => this.#completeOrRetry(meta.transactionalId));
+      if (isPreparing(meta.state)) void this.#serial.run(meta.transactionalId, () => this.#completeOrRetry(meta.transactionalId));
       else if (meta.state === "Ongoing") this.#armTimeout(meta);
     }
   }
@@ -330,17 +332,6 @@ export class TransactionCoordinator implements TransactionCoordinatorApi {
   async #ready(): Promise<void> {
     if (this.#closed) throw notCoordinator();
     if (!this.#loaded) await this.load();
-  }
-
-  /** Runs `op` after every earlier operation of the id has settled. */
-  #serial<T>(id: string, op: () => Promise<T>): Promise<T> {
-    const run = (this.#chains.get(id) ?? Promise.resolve()).then(op);
-    const tail = run.then(noop, noop);
-    this.#chains.set(id, tail);
-    void tail.then(() => {
-      if (this.#chains.get(id) === tail) this.#chains.delete(id);
-    });
-    return run;
   }
 
   /** The id's metadata after checking that the request's producer holds it. */
@@ -396,7 +387,7 @@ export class TransactionCoordinator implements TransactionCoordinatorApi {
       if (this.#closed) return;
       this.#retries.set(id, this.#timers.set(() => {
         this.#retries.delete(id);
-        void this.#serial(id, () => this.#completeOrRetry(id));
+        void this.#serial.run(id, () => this.#completeOrRetry(id));
       }, this.#limits.transactionMarkerRetryMs));
     }
   }
@@ -465,7 +456,7 @@ export class TransactionCoordinator implements TransactionCoordinatorApi {
     const delay = meta.startedAt + meta.timeoutMs - this.#clock.now();
     this.#timeouts.set(id, this.#timers.set(() => {
       this.#timeouts.delete(id);
-      void this.#serial(id, () => this.#expire(id, producerId, producerEpoch));
+      void this.#serial.run(id, () => this.#expire(id, producerId, producerEpoch));
     }, delay));
   }
 
@@ -479,7 +470,7 @@ export class TransactionCoordinator implements TransactionCoordinatorApi {
       if (this.#closed) return;
       this.#timeouts.set(id, this.#timers.set(() => {
         this.#timeouts.delete(id);
-        void this.#serial(id, () => this.#expire(id, producerId, producerEpoch));
+        void this.#serial.run(id, () => this.#expire(id, producerId, producerEpoch));
       }, this.#limits.transactionMarkerRetryMs));
     }
   }
@@ -514,7 +505,7 @@ export class TransactionCoordinator implements TransactionCoordinatorApi {
     const forgotten: string[] = [];
     for (const [id, meta] of this.#txns) {
       if (this.#txns.size < max) break;
-      if (this.#chains.has(id) || (meta.state !== "Empty" && meta.state !== "CompleteCommit" && meta.state !== "CompleteAbort")) continue;
+      if (this.#serial.has(id) || (meta.state !== "Empty" && meta.state !== "CompleteCommit" && meta.state !== "CompleteAbort")) continue;
       this.#txns.delete(id);
       this.#supersede(id); // its tombstone takes the place of its last record
       forgotten.push(id);

@@ -19,6 +19,7 @@
  * ```
  */
 import { RivuletError } from "../../core/errors.ts";
+import { KeyedLock } from "../../core/keyed-lock.ts";
 import type { Limits } from "../../core/limits.ts";
 import { partitionKey } from "../../actors/partition-protocol.ts";
 import { LeaderFetcher } from "./leader-fetcher.ts";
@@ -82,7 +83,8 @@ export class ReplicaManagerImpl implements ReplicaManager {
   #limits: Limits;
   #roles = new Map<string, Role>();
   #fetchers = new Map<number, LeaderFetcher>();
-  #chains = new Map<string, Promise<void>>();
+  /** Per partition: role changes run one at a time, in arrival order. */
+  #locks = new KeyedLock();
   #closed = false;
 
   constructor(options: ReplicaManagerOptions) {
@@ -341,14 +343,7 @@ export class ReplicaManagerImpl implements ReplicaManager {
 
   #serial(topic: string, partition: number, step: () => Promise<void>): Promise<void> {
     if (this.#closed) return Promise.reject(new RivuletError("closed", "the replica manager is closed"));
-    const key = partitionKey(topic, partition);
-    const run = (this.#chains.get(key) ?? Promise.resolve()).then(step);
-    const settled = run.catch(() => {});
-    this.#chains.set(key, settled);
-    void settled.then(() => {
-      if (this.#chains.get(key) === settled) this.#chains.delete(key);
-    });
-    return run;
+    return this.#locks.run(partitionKey(topic, partition), step);
   }
 }
 

@@ -35,6 +35,16 @@ export class KeyedLock {
     return result;
   }
 
+  /** True while `key` has work queued or running. */
+  has(key: string): boolean {
+    return this.#tails.has(key);
+  }
+
+  /** Resolves once the work queued now, of every key, has settled (never rejects). */
+  async settled(): Promise<void> {
+    await Promise.all([...this.#tails.values()]);
+  }
+
   /** Keys with work queued or running. */
   get size(): number {
     return this.#tails.size;

@@ -35,6 +35,7 @@ import { KeyedLock } from "../core/keyed-lock.ts";
 import { defaultLimits, type Limits } from "../core/limits.ts";
 import type { OffsetCommitEntry, TopicPartition } from "../broker/group-api.ts";
 import { systemTimers, type TimerHandle, type Timers } from "../groups/group-timers.ts";
+import { CompleteRecordWriter } from "./complete-record-writer.ts";
 import { concurrent, invalidState, notCoordinator, notOwner, producerFenced, tooManyPartitions, unknownProducerMapping } from "./transaction-errors.ts";
 import { copyMetadata, hasPartition, isPreparing, PRODUCER_EPOCH_MAX, type PendingOffset, type TransactionMetadata } from "./transaction-metadata.ts";
 import type { TransactionStore } from "./transaction-log.ts";
@@ -78,10 +79,8 @@ export class TransactionCoordinator implements TransactionCoordinatorApi {
   /** Per completing transaction (id, producer id, epoch): partitions whose marker is written. */
   #markersWritten = new Map<string, Set<string>>();
   #listeners = new Set<(meta: TransactionMetadata) => void>();
-  /** Complete* records written behind (see #writeBehind), awaited by close. */
-  #behind = new Set<Promise<void>>();
-  /** By id: a Complete* record not sent to the store yet, and the timer that sends it (see #writeBehind). */
-  #unwritten = new Map<string, { meta: TransactionMetadata; timer: TimerHandle }>();
+  /** Complete* records, written behind and superseded by the id's next record. */
+  #completes: CompleteRecordWriter;
   #loading: Promise<void> | undefined;
   #loaded = false;
   #closed = false;
@@ -92,6 +91,7 @@ export class TransactionCoordinator implements TransactionCoordinatorApi {
     this.#clock = options.clock ?? systemClock;
     this.#limits = options.limits ?? defaultLimits;
     this.#timers = options.timers ?? systemTimers;
+    this.#completes = new CompleteRecordWriter(this.#store, this.#timers, this.#limits.transactionCompleteWriteDelayMs);
   }
 
   /**
@@ -303,7 +303,7 @@ export class TransactionCoordinator implements TransactionCoordinatorApi {
   /**
    * Stops timers and refuses further requests (`not_coordinator`); transactions stay as stored
    * and recover on the next load (by this broker or the partition's next leader), those whose
-   * Complete* record was still waiting (see #writeBehind) completed again there.
+   * Complete* record was still waiting (complete-record-writer.ts) completed again there.
    */
   async close(): Promise<void> {
     this.#closed = true;
@@ -311,12 +311,7 @@ export class TransactionCoordinator implements TransactionCoordinatorApi {
     this.#timeouts.clear();
     this.#retries.clear();
     await this.#serial.settled();
-    // Complete* records not written yet are left to the next load, which completes their
-    // transactions again: a coordinator closed because it lost its partition could not write them
-    // (its producer would retry the lost leadership until its delivery timeout, holding close up).
-    for (const { timer } of this.#unwritten.values()) this.#timers.cancel(timer);
-    this.#unwritten.clear();
-    await Promise.all([...this.#behind]);
+    await this.#completes.close();
   }
 
   async #load(): Promise<void> {
@@ -403,50 +398,8 @@ export class TransactionCoordinator implements TransactionCoordinatorApi {
     this.#markersWritten.delete(key);
     const next = copyMetadata(meta);
     Object.assign(next, { state: meta.state === "PrepareCommit" ? "CompleteCommit" : "CompleteAbort", partitions: [], groups: [], offsets: [], startedAt: -1, updatedAt: this.#clock.now() });
-    this.#writeBehind(next);
-  }
-
-  /**
-   * Complete* is visible at once and written without waiting: everything it records (the
-   * markers, the offsets) is durable already, and it only spares a recovery from completing the
-   * transaction again (which writes the same markers and offsets). This took one flush off every
-   * transaction's critical path (profile of bench/transactions.ts: a transaction was five
-   * flushes one after another).
-   *
-   * It is also written late, `transactionCompleteWriteDelayMs` after the markers, and not at all
-   * when the id changes again before (a producer's next transaction starts at once): the next
-   * record of the id supersedes it, as compaction would, and carries everything it says (the
-   * next state is made from the completed one). Written at once, it took its own flush just
-   * before the next transaction's Ongoing record, which then waited for two (profile: Ongoing
-   * 2.0 ms against 1.2 ms for PrepareCommit). Lost or never written (a crash, a deposed
-   * coordinator), the stored Prepare* is completed again on the next load, as Kafka recovers a
-   * CompleteCommit it never flushed.
-   */
-  #writeBehind(meta: TransactionMetadata): void {
-    this.#show(meta);
-    const id = meta.transactionalId;
-    this.#supersede(id);
-    const timer = this.#timers.set(() => {
-      if (this.#unwritten.get(id)?.meta !== meta) return;
-      this.#unwritten.delete(id);
-      this.#send(meta);
-    }, this.#limits.transactionCompleteWriteDelayMs);
-    this.#unwritten.set(id, { meta, timer });
-  }
-
-  /** Writes a Complete* record without waiting for it (close awaits it). */
-  #send(meta: TransactionMetadata): void {
-    const written = this.#store.write([meta]).catch(noop);
-    this.#behind.add(written);
-    void written.then(() => this.#behind.delete(written));
-  }
-
-  /** The id's unwritten Complete* record, if any, is not written: a later record of the id takes its place. */
-  #supersede(id: string): void {
-    const held = this.#unwritten.get(id);
-    if (!held) return;
-    this.#timers.cancel(held.timer);
-    this.#unwritten.delete(id);
+    this.#show(next);
+    this.#completes.writeLater(next); // visible now, written behind (complete-record-writer.ts)
   }
 
   #armTimeout(meta: TransactionMetadata): void {
@@ -477,7 +430,7 @@ export class TransactionCoordinator implements TransactionCoordinatorApi {
 
   /** Durable first, then visible (and most recently used); an unwritten Complete* of the id is superseded. */
   async #write(meta: TransactionMetadata): Promise<void> {
-    this.#supersede(meta.transactionalId);
+    this.#completes.supersede(meta.transactionalId);
     await this.#store.write([meta]);
     this.#show(meta);
   }
@@ -507,7 +460,7 @@ export class TransactionCoordinator implements TransactionCoordinatorApi {
       if (this.#txns.size < max) break;
       if (this.#serial.has(id) || (meta.state !== "Empty" && meta.state !== "CompleteCommit" && meta.state !== "CompleteAbort")) continue;
       this.#txns.delete(id);
-      this.#supersede(id); // its tombstone takes the place of its last record
+      this.#completes.supersede(id); // its tombstone takes the place of its last record
       forgotten.push(id);
     }
     if (this.#txns.size >= max) {

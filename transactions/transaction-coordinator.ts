@@ -34,8 +34,9 @@ import { RivuletError } from "../core/errors.ts";
 import { KeyedLock } from "../core/keyed-lock.ts";
 import { defaultLimits, type Limits } from "../core/limits.ts";
 import type { OffsetCommitEntry, TopicPartition } from "../broker/group-api.ts";
-import { systemTimers, type TimerHandle, type Timers } from "../groups/group-timers.ts";
+import { systemTimers, type Timers } from "../groups/group-timers.ts";
 import { CompleteRecordWriter } from "./complete-record-writer.ts";
+import { KeyedTimers } from "./keyed-timers.ts";
 import { concurrent, invalidState, notCoordinator, notOwner, producerFenced, tooManyPartitions, unknownProducerMapping } from "./transaction-errors.ts";
 import { copyMetadata, hasPartition, isPreparing, PRODUCER_EPOCH_MAX, type PendingOffset, type TransactionMetadata } from "./transaction-metadata.ts";
 import type { TransactionStore } from "./transaction-log.ts";
@@ -74,8 +75,10 @@ export class TransactionCoordinator implements TransactionCoordinatorApi {
   #txns = new Map<string, TransactionMetadata>();
   /** Operations of one id run one at a time, in arrival order. */
   #serial = new KeyedLock();
-  #timeouts = new Map<string, TimerHandle>();
-  #retries = new Map<string, TimerHandle>();
+  /** By id: the Ongoing transaction's timeout. */
+  #timeouts: KeyedTimers;
+  /** By id: the next try at a Prepare* transaction's markers and offsets. */
+  #retries: KeyedTimers;
   /** Per completing transaction (id, producer id, epoch): partitions whose marker is written. */
   #markersWritten = new Map<string, Set<string>>();
   #listeners = new Set<(meta: TransactionMetadata) => void>();
@@ -91,6 +94,8 @@ export class TransactionCoordinator implements TransactionCoordinatorApi {
     this.#clock = options.clock ?? systemClock;
     this.#limits = options.limits ?? defaultLimits;
     this.#timers = options.timers ?? systemTimers;
+    this.#timeouts = new KeyedTimers(this.#timers);
+    this.#retries = new KeyedTimers(this.#timers);
     this.#completes = new CompleteRecordWriter(this.#store, this.#timers, this.#limits.transactionCompleteWriteDelayMs);
   }
 
@@ -272,7 +277,7 @@ export class TransactionCoordinator implements TransactionCoordinatorApi {
       if (meta.state === `Complete${wanted}`) return;
       if (meta.state === `Prepare${wanted}`) throw concurrent(id, meta);
       if (meta.state !== "Ongoing") throw invalidState(id, commit ? "commit" : "abort", meta);
-      this.#cancel(this.#timeouts, id);
+      this.#timeouts.cancel(id);
       const next = copyMetadata(meta);
       next.state = commit ? "PrepareCommit" : "PrepareAbort";
       next.updatedAt = this.#clock.now();
@@ -307,7 +312,6 @@ export class TransactionCoordinator implements TransactionCoordinatorApi {
    */
   async close(): Promise<void> {
     this.#closed = true;
-    for (const handle of [...this.#timeouts.values(), ...this.#retries.values()]) this.#timers.cancel(handle);
     this.#timeouts.clear();
     this.#retries.clear();
     await this.#serial.settled();
@@ -360,7 +364,7 @@ export class TransactionCoordinator implements TransactionCoordinatorApi {
    */
   async #fenceAndAbort(meta: TransactionMetadata, timedOut: boolean): Promise<TransactionMetadata> {
     const id = meta.transactionalId;
-    this.#cancel(this.#timeouts, id);
+    this.#timeouts.cancel(id);
     const next = copyMetadata(meta);
     next.producerEpoch = Math.min(meta.producerEpoch + 1, PRODUCER_EPOCH_MAX);
     next.lastProducerEpoch = timedOut ? meta.producerEpoch : -1;
@@ -375,15 +379,12 @@ export class TransactionCoordinator implements TransactionCoordinatorApi {
   async #completeOrRetry(id: string): Promise<void> {
     const meta = this.#txns.get(id);
     if (!meta || !isPreparing(meta.state) || this.#closed) return;
-    this.#cancel(this.#retries, id);
+    this.#retries.cancel(id);
     try {
       await this.#complete(meta);
     } catch {
       if (this.#closed) return;
-      this.#retries.set(id, this.#timers.set(() => {
-        this.#retries.delete(id);
-        void this.#serial.run(id, () => this.#completeOrRetry(id));
-      }, this.#limits.transactionMarkerRetryMs));
+      this.#retries.set(id, () => void this.#serial.run(id, () => this.#completeOrRetry(id)), this.#limits.transactionMarkerRetryMs);
     }
   }
 
@@ -402,15 +403,10 @@ export class TransactionCoordinator implements TransactionCoordinatorApi {
     this.#completes.writeLater(next); // visible now, written behind (complete-record-writer.ts)
   }
 
-  #armTimeout(meta: TransactionMetadata): void {
-    const id = meta.transactionalId;
-    this.#cancel(this.#timeouts, id);
-    const { producerId, producerEpoch } = meta;
-    const delay = meta.startedAt + meta.timeoutMs - this.#clock.now();
-    this.#timeouts.set(id, this.#timers.set(() => {
-      this.#timeouts.delete(id);
-      void this.#serial.run(id, () => this.#expire(id, producerId, producerEpoch));
-    }, delay));
+  /** Expires the Ongoing transaction `delayMs` from now (by default: its timeout, from its start), in the id's turn. */
+  #armTimeout(meta: TransactionMetadata, delayMs = meta.startedAt + meta.timeoutMs - this.#clock.now()): void {
+    const { transactionalId: id, producerId, producerEpoch } = meta;
+    this.#timeouts.set(id, () => void this.#serial.run(id, () => this.#expire(id, producerId, producerEpoch)), delayMs);
   }
 
   /** Aborts a transaction that outlived its timeout, fencing its producer; tries again later when the store fails. */
@@ -421,10 +417,7 @@ export class TransactionCoordinator implements TransactionCoordinatorApi {
       await this.#fenceAndAbort(meta, true);
     } catch {
       if (this.#closed) return;
-      this.#timeouts.set(id, this.#timers.set(() => {
-        this.#timeouts.delete(id);
-        void this.#serial.run(id, () => this.#expire(id, producerId, producerEpoch));
-      }, this.#limits.transactionMarkerRetryMs));
+      this.#armTimeout(meta, this.#limits.transactionMarkerRetryMs);
     }
   }
 
@@ -467,12 +460,6 @@ export class TransactionCoordinator implements TransactionCoordinatorApi {
       throw new RivuletError("invalid_request", `the coordinator holds ${max} transactional ids with open transactions`, { limit: "transactionalIdsMax", max });
     }
     this.#store.write(forgotten).catch(noop);
-  }
-
-  #cancel(timers: Map<string, TimerHandle>, id: string): void {
-    const handle = timers.get(id);
-    if (handle) this.#timers.cancel(handle);
-    timers.delete(id);
   }
 }
 

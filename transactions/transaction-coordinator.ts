@@ -30,14 +30,14 @@
  * independent. Not thread-safe: it lives on the broker's event loop.
  */
 import { type Clock, systemClock } from "../core/clock.ts";
-import { RivuletError } from "../core/errors.ts";
 import { KeyedLock } from "../core/keyed-lock.ts";
 import { defaultLimits, type Limits } from "../core/limits.ts";
 import type { OffsetCommitEntry, TopicPartition } from "../broker/group-api.ts";
 import { systemTimers, type Timers } from "../groups/group-timers.ts";
 import { CompleteRecordWriter } from "./complete-record-writer.ts";
 import { KeyedTimers } from "./keyed-timers.ts";
-import { concurrent, invalidState, notCoordinator, notOwner, producerFenced, tooManyPartitions, unknownProducerMapping } from "./transaction-errors.ts";
+import { checkTransactionalId, checkTransactionTimeout, checkTxnOffsets } from "./transaction-request-checks.ts";
+import { concurrent, invalidState, notCoordinator, notOwner, producerFenced, tooManyIds, tooManyPartitions, unknownProducerMapping } from "./transaction-errors.ts";
 import { copyMetadata, hasPartition, isPreparing, PRODUCER_EPOCH_MAX, type PendingOffset, type TransactionMetadata } from "./transaction-metadata.ts";
 import type { TransactionStore } from "./transaction-log.ts";
 import { writeOutcome } from "./transaction-outcome.ts";
@@ -145,10 +145,8 @@ export class TransactionCoordinator implements TransactionCoordinatorApi {
    */
   async initProducerId(options: InitProducerIdOptions): Promise<TransactionalIdentity> {
     const { transactionalId: id, transactionTimeoutMs: timeoutMs } = options;
-    this.#checkId(id);
-    if (!Number.isSafeInteger(timeoutMs) || timeoutMs <= 0 || timeoutMs > this.#limits.transactionTimeoutMsMax) {
-      throw new RivuletError("invalid_transaction_timeout", `transaction.timeout.ms must be 1-${this.#limits.transactionTimeoutMsMax}, got ${timeoutMs}`, { limit: "transactionTimeoutMsMax", max: this.#limits.transactionTimeoutMsMax });
-    }
+    checkTransactionalId(id, this.#limits);
+    checkTransactionTimeout(timeoutMs, this.#limits);
     await this.#ready();
     return this.#serial.run(id, async () => {
       let meta = this.#txns.get(id);
@@ -228,13 +226,7 @@ export class TransactionCoordinator implements TransactionCoordinatorApi {
    *   `illegal_generation` (a consumer not of the current generation), and as {@link addPartitions}
    */
   async txnOffsetCommit(request: TransactionalRequest, groupId: string, offsets: OffsetCommitEntry[], member?: TransactionGroupMember): Promise<void> {
-    const utf8 = new TextEncoder();
-    for (const o of offsets) {
-      if (!Number.isSafeInteger(o.offset) || o.offset < 0) throw new RivuletError("invalid_offset", `offset ${o.offset} for ${o.topic}-${o.partition} must be a non-negative integer`, { topic: o.topic, partition: o.partition });
-      if (o.metadata != null && utf8.encode(o.metadata).length > this.#limits.offsetMetadataBytesMax) {
-        throw new RivuletError("invalid_request", `offset metadata for ${o.topic}-${o.partition} exceeds ${this.#limits.offsetMetadataBytesMax} bytes`, { limit: "offsetMetadataBytesMax" });
-      }
-    }
+    checkTxnOffsets(offsets, this.#limits);
     await this.#ready();
     if (member) await this.#host.checkGroupMember(groupId, member.generationId, member.memberId, offsets);
     return this.#serial.run(request.transactionalId, async () => {
@@ -434,12 +426,6 @@ export class TransactionCoordinator implements TransactionCoordinatorApi {
     for (const listener of this.#listeners) listener(copyMetadata(meta));
   }
 
-  #checkId(id: string): void {
-    if (typeof id !== "string" || id === "" || id.length > this.#limits.transactionalIdLengthMax) {
-      throw new RivuletError("invalid_request", `a transactional id must be 1-${this.#limits.transactionalIdLengthMax} characters`, { limit: "transactionalIdLengthMax" });
-    }
-  }
-
   #checkOwner(meta: TransactionMetadata, principal: TransactionPrincipal): void {
     if (principal !== undefined && meta.owner !== null && meta.owner !== principal) throw notOwner(meta.transactionalId, principal);
   }
@@ -456,9 +442,7 @@ export class TransactionCoordinator implements TransactionCoordinatorApi {
       this.#completes.supersede(id); // its tombstone takes the place of its last record
       forgotten.push(id);
     }
-    if (this.#txns.size >= max) {
-      throw new RivuletError("invalid_request", `the coordinator holds ${max} transactional ids with open transactions`, { limit: "transactionalIdsMax", max });
-    }
+    if (this.#txns.size >= max) throw tooManyIds(max);
     this.#store.write(forgotten).catch(noop);
   }
 }

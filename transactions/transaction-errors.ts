@@ -40,3 +40,8 @@ export function notCoordinator(): RivuletError {
 export function tooManyPartitions(limits: Limits): RivuletError {
   return new RivuletError("invalid_request", `a transaction may touch at most ${limits.transactionPartitionsMax} partitions and groups`, { limit: "transactionPartitionsMax", max: limits.transactionPartitionsMax });
 }
+
+/** Every one of the `transactionalIdsMax` ids the coordinator holds has an open transaction: none can be forgotten for a new one. */
+export function tooManyIds(max: number): RivuletError {
+  return new RivuletError("invalid_request", `the coordinator holds ${max} transactional ids with open transactions`, { limit: "transactionalIdsMax", max });
+}

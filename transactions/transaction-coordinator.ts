@@ -33,12 +33,12 @@ import { type Clock, systemClock } from "../core/clock.ts";
 import { KeyedLock } from "../core/keyed-lock.ts";
 import { defaultLimits, type Limits } from "../core/limits.ts";
 import type { OffsetCommitEntry, TopicPartition } from "../broker/group-api.ts";
-import { systemTimers, type Timers } from "../groups/group-timers.ts";
+import { systemTimers } from "../groups/group-timers.ts";
 import { CompleteRecordWriter } from "./complete-record-writer.ts";
 import { KeyedTimers } from "./keyed-timers.ts";
 import { checkTransactionalId, checkTransactionTimeout, checkTxnOffsets } from "./transaction-request-checks.ts";
 import { concurrent, invalidState, notCoordinator, notOwner, producerFenced, tooManyIds, tooManyPartitions, unknownProducerMapping } from "./transaction-errors.ts";
-import { copyMetadata, hasPartition, isPreparing, PRODUCER_EPOCH_MAX, type PendingOffset, type TransactionMetadata } from "./transaction-metadata.ts";
+import { copyMetadata, hasPartition, isPreparing, PRODUCER_EPOCH_MAX, stageOffsets, type TransactionMetadata } from "./transaction-metadata.ts";
 import type { TransactionStore } from "./transaction-log.ts";
 import { writeOutcome } from "./transaction-outcome.ts";
 import type {
@@ -46,10 +46,7 @@ import type {
   TransactionGroupMember, TransactionHost, TransactionPrincipal,
 } from "./transaction-coordinator-api.ts";
 
-export type {
-  InitProducerIdOptions, TransactionalIdentity, TransactionalRequest, TransactionCoordinatorApi, TransactionCoordinatorOptions,
-  TransactionGroupMember, TransactionHost, TransactionPrincipal,
-} from "./transaction-coordinator-api.ts";
+export type * from "./transaction-coordinator-api.ts";
 
 /**
  * Implements the coordinator side of Kafka's transactions.
@@ -70,7 +67,6 @@ export class TransactionCoordinator implements TransactionCoordinatorApi {
   #host: TransactionHost;
   #clock: Clock;
   #limits: Limits;
-  #timers: Timers;
   /** By id, least recently used first. */
   #txns = new Map<string, TransactionMetadata>();
   /** Operations of one id run one at a time, in arrival order. */
@@ -93,10 +89,10 @@ export class TransactionCoordinator implements TransactionCoordinatorApi {
     this.#host = options.host;
     this.#clock = options.clock ?? systemClock;
     this.#limits = options.limits ?? defaultLimits;
-    this.#timers = options.timers ?? systemTimers;
-    this.#timeouts = new KeyedTimers(this.#timers);
-    this.#retries = new KeyedTimers(this.#timers);
-    this.#completes = new CompleteRecordWriter(this.#store, this.#timers, this.#limits.transactionCompleteWriteDelayMs);
+    const timers = options.timers ?? systemTimers;
+    this.#timeouts = new KeyedTimers(timers);
+    this.#retries = new KeyedTimers(timers);
+    this.#completes = new CompleteRecordWriter(this.#store, timers, this.#limits.transactionCompleteWriteDelayMs);
   }
 
   /**
@@ -233,12 +229,7 @@ export class TransactionCoordinator implements TransactionCoordinatorApi {
       const meta = this.#producer(request);
       if (meta.state !== "Ongoing" || !meta.groups.includes(groupId)) throw invalidState(request.transactionalId, `commit offsets of group "${groupId}" (add it with AddOffsetsToTxn first)`, meta);
       const next = copyMetadata(meta);
-      for (const o of offsets) {
-        const staged: PendingOffset = { groupId, topic: o.topic, partition: o.partition, offset: o.offset, metadata: o.metadata ?? null };
-        const at = next.offsets.findIndex((x) => x.groupId === groupId && x.topic === o.topic && x.partition === o.partition);
-        if (at >= 0) next.offsets[at] = staged;
-        else next.offsets.push(staged);
-      }
+      stageOffsets(next, groupId, offsets);
       if (next.offsets.length > this.#limits.transactionPartitionsMax) throw tooManyPartitions(this.#limits);
       next.updatedAt = this.#clock.now();
       await this.#write(next);

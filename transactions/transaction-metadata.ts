@@ -12,7 +12,7 @@
  * Kafka's PrepareEpochFence is not a stored state here: fencing an Ongoing transaction bumps the
  * epoch and writes PrepareAbort with the new epoch in one record, so a crash leaves it aborting.
  */
-import type { TopicPartition } from "../broker/group-api.ts";
+import type { OffsetCommitEntry, TopicPartition } from "../broker/group-api.ts";
 
 /** Kafka's transaction states (PrepareEpochFence folded into PrepareAbort, see above). */
 export type TransactionState = "Empty" | "Ongoing" | "PrepareCommit" | "PrepareAbort" | "CompleteCommit" | "CompleteAbort";
@@ -72,4 +72,14 @@ export function copyMetadata(meta: TransactionMetadata): TransactionMetadata {
 /** True when `partitions` holds topic/partition. */
 export function hasPartition(partitions: readonly TopicPartition[], topic: string, partition: number): boolean {
   return partitions.some((p) => p.topic === topic && p.partition === partition);
+}
+
+/** Stages a group's offsets in `meta` (TxnOffsetCommit): each replaces the one staged for its group/topic/partition. */
+export function stageOffsets(meta: TransactionMetadata, groupId: string, offsets: readonly OffsetCommitEntry[]): void {
+  for (const o of offsets) {
+    const staged: PendingOffset = { groupId, topic: o.topic, partition: o.partition, offset: o.offset, metadata: o.metadata ?? null };
+    const at = meta.offsets.findIndex((x) => x.groupId === groupId && x.topic === o.topic && x.partition === o.partition);
+    if (at >= 0) meta.offsets[at] = staged;
+    else meta.offsets.push(staged);
+  }
 }

@@ -104,7 +104,7 @@ async function coordinatorLeader(view: ClusterView, broker: BrokerApi, topic: st
  * @param view the cluster as this broker sees it
  * @param brokerFetch what this broker calls the others with (over HTTPS, one trusting the cluster's certificate)
  */
-export function clusterForward(view: ClusterView, broker: BrokerApi, tokens: Authenticator | null, waitMs: number, brokerFetch: FetchLike = fetch): MiddlewareHandler<AppEnv> {
+export function clusterForward(view: ClusterView, broker: BrokerApi, tokens: Authenticator | null, waitMs: number, brokerFetch: FetchLike): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (c.req.header(forwardedHeader) !== undefined) return await next();
     const url = new URL(c.req.url);
